@@ -1,0 +1,48 @@
+/*
+ * csv.h - an RFC 4180 CSV reader over a byte range, and a field writer.
+ *
+ * Fields may be quoted ("a,b", "say ""hi"""), records end in LF or CRLF,
+ * a UTF-8 byte-order mark at the start is skipped. Each record carries its
+ * 1-based line number so import errors can point at the file. Quoted fields
+ * may span lines. Fields must be valid UTF-8.
+ */
+#ifndef QILIAN_CSV_H
+#define QILIAN_CSV_H
+#include <stddef.h>
+#include <stdio.h>
+#include "base/qerr.h"
+
+#define CSV_MAX_FIELDS 64
+
+struct csv_reader {
+	const char *p, *end;
+	long line;          /* line of the next record */
+	char *scratch;      /* unquoted copies of fields, owned */
+	size_t scratch_cap;
+	size_t nfields;
+	const char *field[CSV_MAX_FIELDS];
+	size_t flen[CSV_MAX_FIELDS];
+	long record_line;   /* line where the current record started */
+};
+
+/* Starts reading data[0..len); data must outlive the reader. */
+void csv_init(struct csv_reader *r, const char *data, size_t len);
+
+/*
+ * Reads the next record. Returns 1 with r->nfields/field/flen set (fields
+ * are NUL-terminated and valid until the next call), 0 at end of input,
+ * -1 on a malformed record (err says why and which line).
+ * Blank lines are skipped.
+ */
+int csv_next(struct csv_reader *r, struct qerror *err);
+
+void csv_free(struct csv_reader *r);
+
+/* Writes one field, quoting when needed; first=0 writes a comma before it. */
+void csv_write_field(FILE *f, const char *s, int first);
+
+/* Reads a whole file into memory (mmap); *len set. Free with csv_unmap. */
+const char *csv_map_file(const char *path, size_t *len, struct qerror *err);
+void csv_unmap(const char *data, size_t len);
+
+#endif

@@ -1,0 +1,298 @@
+/* cli.c - subcommand table, option parsing, help, and shared output helpers. */
+#include "cli/cli.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "store/migrate.h"
+
+#define OPT_END {NULL, NULL, NULL, NULL}
+
+static struct cli_opt serve_opts[] = {
+	{"--listen", "HOST:PORT", "address to listen on (default 127.0.0.1:8080; port 0 picks a free port)", NULL},
+	{"--threads", "N", "worker threads (default: 2 x CPUs, at least 4)", NULL},
+	{"--web", "DIR", "directory of the web UI to serve at / (default ./web if present)", NULL},
+	{"--max-body", "BYTES", "largest JSON request body (default 1048576); larger gets 413", NULL},
+	{"--max-import", "BYTES", "largest CSV import body (default 268435456)", NULL},
+	{"--timeout", "SECONDS", "idle connection timeout (default 30)", NULL},
+	{"--quiet", NULL, "no access log", NULL},
+	OPT_END,
+};
+static struct cli_opt none_opts[] = {OPT_END};
+static struct cli_opt org_add_opts[] = {
+	{"--name", "NAME", "organisation name (required)", NULL},
+	{"--type", "TYPE", "operator|large|sme|bank|provider (required)", NULL},
+	{"--uscc", "CODE", "统一社会信用代码 of the organisation", NULL},
+	OPT_END,
+};
+static struct cli_opt user_add_opts[] = {
+	{"--org", "ID", "organisation id (required)", NULL},
+	{"--role", "ROLE", "admin|member (required)", NULL},
+	{"--email", "EMAIL", "login e-mail (required)", NULL},
+	{"--name", "NAME", "display name", NULL},
+	{"--password", "PASSWORD", "initial password; default: read from $QILIAN_PASSWORD, else one is generated and printed", NULL},
+	OPT_END,
+};
+static struct cli_opt user_list_opts[] = {{"--org", "ID", "only this organisation", NULL}, OPT_END};
+static struct cli_opt classify_opts[] = {
+	{"--industry", "CODE", "GB/T 4754-2017 section letter or 2-4 digit code (required)", NULL},
+	{"--employees", "N", "从业人员 (required)", NULL},
+	{"--revenue", "WAN", "营业收入, 万元 (required)", NULL},
+	{"--assets", "WAN", "资产总额, 万元 (needed for 建筑业, 房地产开发经营, 租赁和商务服务业)", NULL},
+	OPT_END,
+};
+static struct cli_opt region_opts[] = {{"--parent", "CODE", "list the children of this region", NULL}, OPT_END};
+static struct cli_opt import_opts[] = {
+	{"--org", "ID", "organisation that owns new records (default: none, operator import)", NULL},
+	OPT_END,
+};
+static struct cli_opt export_opts[] = {{"--output", "FILE", "write here instead of stdout", NULL}, OPT_END};
+static struct cli_opt gen_opts[] = {
+	{"--seed", "N", "random seed (default 1): the same seed gives the same file", NULL},
+	{"--output", "FILE", "write here instead of stdout", NULL},
+	OPT_END,
+};
+static struct cli_opt chain_add_opts[] = {{"--name-en", "NAME", "English name", NULL}, OPT_END};
+static struct cli_opt audit_opts[] = {{"--limit", "N", "entries (default 50)", NULL}, OPT_END};
+
+const struct cli_cmd cli_commands[] = {
+	{"serve", "", "Serve the HTTP API and web UI.", cli_serve, serve_opts},
+	{"migrate", "", "Create the database or apply pending schema migrations.", cli_migrate, none_opts},
+	{"org add", "", "Add an organisation (operator, large, sme, bank, provider).", cli_org_add, org_add_opts},
+	{"org list", "", "List organisations.", cli_org_list, none_opts},
+	{"user add", "", "Add a user to an organisation; the first platform admin is created this way.", cli_user_add,
+	 user_add_opts},
+	{"user list", "", "List users.", cli_user_list, user_list_opts},
+	{"uscc check", "CODE", "Check a 统一社会信用代码 (GB 32100-2015); exit 0 if valid, 1 if not.", cli_uscc_check,
+	 none_opts},
+	{"classify", "", "Size class under the 2011 中小企业划型标准规定.", cli_classify, classify_opts},
+	{"region", "[CODE]", "Show a GB/T 2260 region, or list regions under --parent (provinces by default).",
+	 cli_region, region_opts},
+	{"import enterprises", "FILE.csv",
+	 "Import enterprises (header uscc,name,region,industry,employees,revenue_wan,assets_wan,level); all rows or none.",
+	 cli_import_enterprises, import_opts},
+	{"export enterprises", "", "Export enterprises as CSV in the import format.", cli_export_enterprises, export_opts},
+	{"gen enterprises", "N", "Write N synthetic enterprises as CSV (valid USCCs, real regions, realistic sizes).",
+	 cli_gen_enterprises, gen_opts},
+	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
+	{"audit", "", "Show the newest audit log entries.", cli_audit, audit_opts},
+	{NULL, NULL, NULL, NULL, NULL},
+};
+
+static const char *cmd_db_value;
+
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, char **pos, int maxpos)
+{
+	int npos = 0;
+	cmd_db_value = NULL;
+	for (struct cli_opt *o = cmd->opts; o->name; o++)
+		o->value = NULL;
+	for (int i = 0; i < argc; i++) {
+		char *a = argv[i];
+		if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
+			cli_help(cmd);
+			return -2;
+		}
+		if (strncmp(a, "--", 2) != 0 || strcmp(a, "--") == 0) {
+			if (strcmp(a, "--") == 0)
+				a = ++i < argc ? argv[i] : NULL;
+			if (!a)
+				break;
+			if (npos >= maxpos) {
+				fprintf(stderr, "qilian %s: unexpected argument '%s' (see qilian %s --help)\n", cmd->name, a,
+					cmd->name);
+				return -1;
+			}
+			pos[npos++] = a;
+			continue;
+		}
+		char *eq = strchr(a, '=');
+		size_t nlen = eq ? (size_t)(eq - a) : strlen(a);
+		const char *val = eq ? eq + 1 : NULL;
+		if (nlen == 4 && strncmp(a, "--db", 4) == 0) {
+			if (!val && i + 1 >= argc) {
+				fprintf(stderr, "qilian %s: --db needs a PATH\n", cmd->name);
+				return -1;
+			}
+			cmd_db_value = val ? val : argv[++i];
+			continue;
+		}
+		struct cli_opt *o = cmd->opts;
+		for (; o->name; o++)
+			if (strlen(o->name) == nlen && strncmp(o->name, a, nlen) == 0)
+				break;
+		if (!o->name) {
+			fprintf(stderr, "qilian %s: unknown option '%.*s' (see qilian %s --help)\n", cmd->name, (int)nlen, a,
+				cmd->name);
+			return -1;
+		}
+		if (!o->arg) {
+			if (val) {
+				fprintf(stderr, "qilian %s: %s takes no value\n", cmd->name, o->name);
+				return -1;
+			}
+			o->value = "1";
+			continue;
+		}
+		if (!val) {
+			if (i + 1 >= argc) {
+				fprintf(stderr, "qilian %s: %s needs a value (%s)\n", cmd->name, o->name, o->arg);
+				return -1;
+			}
+			val = argv[++i];
+		}
+		o->value = val;
+	}
+	return npos;
+}
+
+const char *cli_value(const struct cli_cmd *cmd, const char *name)
+{
+	for (const struct cli_opt *o = cmd->opts; o->name; o++)
+		if (strcmp(o->name, name) == 0)
+			return o->value;
+	return NULL;
+}
+
+const char *cli_db_path(const struct cli_cmd *cmd)
+{
+	(void)cmd;
+	if (cmd_db_value)
+		return cmd_db_value;
+	const char *env = getenv("QILIAN_DB");
+	return env && *env ? env : "./qilian.db";
+}
+
+struct db *cli_open_db(const struct cli_cmd *cmd, bool create)
+{
+	struct qerror e = {0};
+	struct db *db = db_open(cli_db_path(cmd), create, &e);
+	if (!db) {
+		cli_fail(&e);
+		return NULL;
+	}
+	if (migrate_apply(db, NULL, &e)) {
+		cli_fail(&e);
+		db_close(db);
+		return NULL;
+	}
+	return db;
+}
+
+void cli_print(json_t *v)
+{
+	char *s = json_dumps(v, JSON_INDENT(2) | JSON_ENCODE_ANY);
+	if (s) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		free(s);
+	}
+	json_decref(v);
+}
+
+int cli_fail(const struct qerror *e)
+{
+	json_t *o = json_pack("{s:s,s:s}", "code", e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message);
+	if (e->field[0])
+		json_object_set_new(o, "field", json_string(e->field));
+	if (e->line)
+		json_object_set_new(o, "line", json_integer(e->line));
+	json_t *root = json_pack("{s:o}", "error", o);
+	char *s = json_dumps(root, JSON_INDENT(2));
+	fprintf(stderr, "%s\n", s ? s : e->message);
+	free(s);
+	json_decref(root);
+	return 1;
+}
+
+void cli_help(const struct cli_cmd *cmd)
+{
+	if (!cmd) {
+		printf("qilian %s - 七链: large, medium and small enterprises working together\n\n", QILIAN_VERSION);
+		printf("Usage: qilian COMMAND [OPTIONS]\n\nCommands:\n");
+		for (const struct cli_cmd *c = cli_commands; c->name; c++)
+			printf("  %-20s %s\n", c->name, c->help);
+		printf("  %-20s %s\n", "help [COMMAND]", "Show this help or a command's options.");
+		printf("\nEvery command takes --db PATH (default $QILIAN_DB, else ./qilian.db) and --help.\n");
+		printf("Results are JSON on stdout; errors go to stderr and the exit status is non-zero.\n");
+		return;
+	}
+	printf("Usage: qilian %s %s[OPTIONS]\n\n%s\n\nOptions:\n", cmd->name, cmd->usage[0] ? cmd->usage : "",
+	       cmd->help);
+	printf("  %-24s %s\n", "--db PATH", "database file (default $QILIAN_DB, else ./qilian.db)");
+	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
+		char left[64];
+		snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+		printf("  %-24s %s\n", left, o->help);
+	}
+	printf("  %-24s %s\n", "--help", "show this help");
+}
+
+/* Matches one- or two-word command names ("serve", "uscc check") against argv. */
+static const struct cli_cmd *find_command(int argc, char **argv, int *words)
+{
+	for (const struct cli_cmd *c = cli_commands; c->name; c++) {
+		const char *sp = strchr(c->name, ' ');
+		if (!sp) {
+			if (argc >= 1 && strcmp(argv[0], c->name) == 0) {
+				*words = 1;
+				return c;
+			}
+			continue;
+		}
+		size_t n = (size_t)(sp - c->name);
+		if (argc >= 2 && strlen(argv[0]) == n && strncmp(argv[0], c->name, n) == 0 && strcmp(argv[1], sp + 1) == 0) {
+			*words = 2;
+			return c;
+		}
+	}
+	return NULL;
+}
+
+int cli_main(int argc, char **argv)
+{
+	/* A leading "--db PATH" applies to whatever command follows. */
+	while (argc >= 3 && strcmp(argv[1], "--db") == 0) {
+		setenv("QILIAN_DB", argv[2], 1);
+		argv[2] = argv[0];
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
+		cli_help(NULL);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("qilian %s\n", QILIAN_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0) {
+		int words;
+		const struct cli_cmd *c = argc > 2 ? find_command(argc - 2, argv + 2, &words) : NULL;
+		if (argc > 2 && !c) {
+			fprintf(stderr, "qilian: unknown command '%s'\n", argv[2]);
+			return 2;
+		}
+		cli_help(c);
+		return 0;
+	}
+	int words = 0;
+	const struct cli_cmd *c = find_command(argc - 1, argv + 1, &words);
+	if (!c) {
+		/* A group name alone ("qilian user") lists its commands. */
+		bool group = false;
+		for (const struct cli_cmd *g = cli_commands; g->name; g++) {
+			size_t n = strlen(argv[1]);
+			if (strncmp(g->name, argv[1], n) == 0 && g->name[n] == ' ') {
+				if (!group)
+					fprintf(stderr, "qilian %s: choose one of:\n", argv[1]);
+				group = true;
+				fprintf(stderr, "  qilian %-20s %s\n", g->name, g->help);
+			}
+		}
+		if (!group)
+			fprintf(stderr, "qilian: unknown command '%s' (see qilian help)\n", argv[1]);
+		return 2;
+	}
+	return c->run(c, argc - 1 - words, argv + 1 + words);
+}

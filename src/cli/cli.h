@@ -1,0 +1,72 @@
+/*
+ * cli.h - the command line front end: option parsing shared by every
+ * subcommand, and the subcommands themselves (one file per group).
+ * Results go to stdout as JSON, errors to stderr; failure exits non-zero.
+ */
+#ifndef QILIAN_CLI_H
+#define QILIAN_CLI_H
+#include <jansson.h>
+#include <stdbool.h>
+#include "base/qerr.h"
+#include "store/db.h"
+
+struct cli_opt {
+	const char *name; /* "--db" */
+	const char *arg;  /* "PATH", or NULL for a flag */
+	const char *help;
+	const char *value; /* filled: the value, or "1" for a set flag */
+};
+
+struct cli_cmd {
+	const char *name;  /* "serve", "uscc check" */
+	const char *usage; /* positional arguments, e.g. "CODE" */
+	const char *help;
+	int (*run)(const struct cli_cmd *cmd, int argc, char **argv);
+	struct cli_opt *opts; /* terminated by name NULL; --db and --help are implied */
+};
+
+extern const struct cli_cmd cli_commands[];
+
+/*
+ * Parses argv (after the command words) into cmd->opts and positional
+ * arguments; returns the number of positionals (written to pos), -1 after
+ * printing an error, or -2 when --help was printed.
+ */
+int cli_parse(const struct cli_cmd *cmd, int argc, char **argv, char **pos, int maxpos);
+
+/* Value of an option after cli_parse, or NULL. */
+const char *cli_value(const struct cli_cmd *cmd, const char *name);
+
+/* The database path: --db, else $QILIAN_DB, else ./qilian.db. */
+const char *cli_db_path(const struct cli_cmd *cmd);
+
+/* Opens the database and applies pending migrations (create=true makes the file). NULL after printing an error. */
+struct db *cli_open_db(const struct cli_cmd *cmd, bool create);
+
+/* Prints v as indented JSON on stdout and decrefs it. */
+void cli_print(json_t *v);
+
+/* Prints an error as JSON on stderr; returns 1 (the exit status). */
+int cli_fail(const struct qerror *e);
+
+/* Prints the help of one command or of all. */
+void cli_help(const struct cli_cmd *cmd);
+
+int cli_main(int argc, char **argv);
+
+int cli_serve(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_org_add(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_org_list(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_user_add(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_user_list(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_uscc_check(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_classify(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_region(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_import_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_export_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_gen_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_add(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
+
+#endif

@@ -1,0 +1,85 @@
+/* cmd_serve.c - `qilian serve` and `qilian migrate`. */
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include "base/util.h"
+#include "cli/cli.h"
+#include "http/http.h"
+#include "store/migrate.h"
+
+static bool size_opt(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
+{
+	const char *v = cli_value(cmd, name);
+	if (!v) {
+		*out = def;
+		return true;
+	}
+	if (util_parse_i64(v, min, max, out))
+		return true;
+	fprintf(stderr, "qilian serve: %s must be a whole number from %lld to %lld\n", name, (long long)min, (long long)max);
+	return false;
+}
+
+int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int n = cli_parse(cmd, argc, argv, pos, 0);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	int64_t threads, max_body, max_import, timeout;
+	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+	int64_t def_threads = cpus > 0 ? 2 * cpus : 4;
+	if (def_threads < 4)
+		def_threads = 4;
+	if (!size_opt(cmd, "--threads", 1, 256, def_threads, &threads) ||
+	    !size_opt(cmd, "--max-body", 1024, 1LL << 30, 1 << 20, &max_body) ||
+	    !size_opt(cmd, "--max-import", 1024, 1LL << 34, 256LL << 20, &max_import) ||
+	    !size_opt(cmd, "--timeout", 1, 3600, 30, &timeout))
+		return 2;
+	const char *web = cli_value(cmd, "--web");
+	struct stat st;
+	if (!web && stat("web/index.html", &st) == 0)
+		web = "web";
+	/* Migrations apply on start (an older database is upgraded); a newer one is refused below. */
+	struct db *db = cli_open_db(cmd, true);
+	if (!db)
+		return 1;
+	db_close(db);
+	struct http_config cfg = {
+		.db_path = cli_db_path(cmd),
+		.listen = cli_value(cmd, "--listen") ? cli_value(cmd, "--listen") : "127.0.0.1:8080",
+		.web_dir = web,
+		.threads = (unsigned)threads,
+		.max_body = (size_t)max_body,
+		.max_import = (size_t)max_import,
+		.timeout_s = (unsigned)timeout,
+		.quiet = cli_value(cmd, "--quiet") != NULL,
+	};
+	struct qerror e = {0};
+	if (http_serve(&cfg, &e))
+		return cli_fail(&e);
+	return 0;
+}
+
+int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int n = cli_parse(cmd, argc, argv, pos, 0);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	struct qerror e = {0};
+	struct db *db = db_open(cli_db_path(cmd), true, &e);
+	if (!db)
+		return cli_fail(&e);
+	json_t *applied = json_array();
+	int from = 0;
+	if (migrate_current(db, &from, &e) || migrate_apply(db, applied, &e)) {
+		json_decref(applied);
+		db_close(db);
+		return cli_fail(&e);
+	}
+	db_close(db);
+	cli_print(json_pack("{s:s,s:i,s:i,s:o}", "db", cli_db_path(cmd), "from_version", from, "version", migrate_latest(),
+			    "applied", applied));
+	return 0;
+}

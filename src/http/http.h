@@ -1,0 +1,129 @@
+/*
+ * http.h - what a route handler sees: the parsed request, the actor asking,
+ * and the response it fills. Handlers translate HTTP into domain calls and
+ * back; they never run SQL or decide business rules themselves.
+ */
+#ifndef QILIAN_HTTP_H
+#define QILIAN_HTTP_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "base/jsonio.h"
+#include "base/qerr.h"
+#include "registry/account.h"
+#include "store/db.h"
+
+struct MHD_Connection;
+
+/* Who may call a route: one bit for anonymous, one per (organisation type, role). */
+#define WHO_ANON (1u << 0)
+#define WHO(type, role) (1u << (1 + (type) * ROLE_COUNT + (role)))
+#define WHO_ADMINS_OF(type) WHO(type, ROLE_ADMIN)
+#define WHO_ORG(type) (WHO(type, ROLE_ADMIN) | WHO(type, ROLE_MEMBER))
+#define WHO_USERS                                                                                                      \
+	(WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE) | WHO_ORG(ORG_SME) | WHO_ORG(ORG_BANK) | WHO_ORG(ORG_PROVIDER))
+#define WHO_ANY (WHO_ANON | WHO_USERS)
+#define WHO_PLATFORM_ADMIN WHO(ORG_OPERATOR, ROLE_ADMIN)
+#define WHO_ANY_ADMIN                                                                                                  \
+	(WHO(ORG_OPERATOR, ROLE_ADMIN) | WHO(ORG_LARGE, ROLE_ADMIN) | WHO(ORG_SME, ROLE_ADMIN) |                        \
+	 WHO(ORG_BANK, ROLE_ADMIN) | WHO(ORG_PROVIDER, ROLE_ADMIN))
+
+#define HTTP_MAX_PARAMS 4
+
+struct http_req {
+	const char *method;
+	const char *path;
+	struct MHD_Connection *conn;
+	const char *body;
+	size_t body_len;
+	const char *params[HTTP_MAX_PARAMS]; /* {name} parts of the route pattern, in order */
+	struct db *db;                       /* this worker thread's connection */
+	struct actor actor;                  /* valid when authenticated */
+	bool authenticated;
+	char token[ACCOUNT_TOKEN_HEX + 1];   /* the session token used, "" if none */
+	const char *client;                  /* client address as text */
+	struct qerror err;                   /* filled by a failing handler */
+};
+
+struct http_res {
+	int status;              /* default 200 */
+	json_t *json;            /* body as JSON (stolen), or NULL */
+	char *raw;               /* or a raw body (malloc'd, stolen) ... */
+	size_t raw_len;
+	const char *content_type; /* ... with this type */
+	char set_cookie[256];     /* Set-Cookie header value, "" for none */
+	const char *disposition;  /* Content-Disposition, or NULL */
+};
+
+typedef enum qerr (*http_handler)(struct http_req *req, struct http_res *res);
+
+/* Query-string parameter declaration, for validation and the OpenAPI document. */
+struct http_qparam {
+	const char *name;
+	const char *type; /* "string" or "integer" */
+	const char *description;
+};
+
+struct http_route {
+	const char *method;
+	const char *pattern;   /* "/api/v1/enterprises/{uscc}" */
+	unsigned who;          /* WHO_* bits allowed */
+	http_handler fn;
+	const char *tag;
+	const char *summary;
+	const struct jfield *body;           /* JSON body fields, or NULL */
+	const char *body_type;               /* "application/json" (default when body) or "text/csv" */
+	const struct http_qparam *query;     /* NULL-name-terminated, or NULL */
+	int ok_status;                       /* documented success status (200 when 0) */
+	const char *ok_type;                 /* success content type (JSON when NULL) */
+};
+
+extern const struct http_route http_routes[];
+extern const size_t http_routes_len;
+
+/* Query-string value or NULL. */
+const char *http_query(struct http_req *req, const char *name);
+
+/* Request header value or NULL. */
+const char *http_header(struct http_req *req, const char *name);
+
+/*
+ * Parses a query parameter as an integer in [min,max]; absent gives def.
+ * QERR_INVALID naming the parameter otherwise.
+ */
+enum qerr http_query_int(struct http_req *req, const char *name, int64_t min, int64_t max, int64_t def,
+			 int64_t *out);
+
+/* Decodes the JSON body against fields (see json_decode). */
+enum qerr http_body_json(struct http_req *req, const struct jfield *fields, bool partial, json_t **out);
+
+/* Sets a JSON response (steals v). */
+void http_ok(struct http_res *res, int status, json_t *v);
+
+/* The OpenAPI 3 document for http_routes. New reference. */
+json_t *http_openapi(void);
+
+/* Finds the route for method+path; fills params (pointing into scratch). 0 found, 404 no path, 405 wrong method. */
+int http_route_match(const char *method, const char *path, const struct http_route **route,
+		     char *scratch, size_t scratch_len, const char *params[HTTP_MAX_PARAMS]);
+
+/* The role bit for an actor (WHO_ANON when not authenticated). */
+unsigned http_who_bit(const struct http_req *req);
+
+struct http_config {
+	const char *db_path;
+	const char *listen;     /* "127.0.0.1:8080" */
+	const char *web_dir;    /* static files, NULL to serve none */
+	unsigned threads;
+	size_t max_body;        /* JSON bodies */
+	size_t max_import;      /* CSV bodies */
+	unsigned connection_limit;
+	unsigned timeout_s;
+	bool quiet;             /* no access log */
+};
+
+/* Runs the server until SIGINT/SIGTERM; returns 0 on a clean stop. */
+int http_serve(const struct http_config *cfg, struct qerror *err);
+
+#endif

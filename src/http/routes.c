@@ -1,0 +1,93 @@
+/*
+ * routes.c - every API route: method, path, who may call it, handler, and
+ * what the OpenAPI document says about it. Order matters only where a
+ * literal segment and a {parameter} could both match (literal first).
+ */
+#include "http/api.h"
+#include "registry/enterprise.h"
+
+#define WRITERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE) | WHO_ORG(ORG_SME))
+#define END_Q {NULL, NULL, NULL}
+
+static const struct http_qparam q_page[] = {
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page"},
+	END_Q,
+};
+static const struct http_qparam q_enterprises[] = {
+	{"region", "string", "GB/T 2260 code or 2/4-digit prefix"},
+	{"industry", "string", "GB/T 4754 section letter or code prefix"},
+	{"size", "string", "large|medium|small|micro"},
+	{"level", "string", "none|innovative|provincial|little_giant"},
+	{"q", "string", "name substring or USCC"},
+	{"org_id", "integer", "owning organisation"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page"},
+	END_Q,
+};
+static const struct http_qparam q_users[] = {{"org_id", "integer", "only this organisation (platform admin)"}, END_Q};
+static const struct http_qparam q_regions[] = {{"parent", "string", "parent region code; omit for provinces"}, END_Q};
+static const struct http_qparam q_classify[] = {
+	{"industry", "string", "GB/T 4754-2017 code"},
+	{"employees", "integer", "从业人员"},
+	{"revenue", "integer", "营业收入 (万元)"},
+	{"assets", "integer", "资产总额 (万元), needed by some sectors"},
+	END_Q,
+};
+
+const struct http_route http_routes[] = {
+	{"GET", "/api/v1/health", WHO_ANY, api_health, "system", "Liveness and database check for load balancers",
+	 NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/openapi.json", WHO_ANY, api_openapi, "system", "This OpenAPI document", NULL, NULL, NULL, 0, NULL},
+
+	{"POST", "/api/v1/auth/login", WHO_ANY, api_login, "accounts", "Log in; sets the session cookie and returns a bearer token",
+	 api_login_fields, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/auth/logout", WHO_USERS, api_logout, "accounts", "End this session", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/auth/me", WHO_USERS, api_me, "accounts", "The signed-in user and organisation", NULL, NULL, NULL, 0,
+	 NULL},
+	{"POST", "/api/v1/auth/password", WHO_USERS, api_password, "accounts",
+	 "Change password (other sessions end)", api_password_fields, NULL, NULL, 0, NULL},
+
+	{"GET", "/api/v1/orgs", WHO_USERS, api_org_list, "accounts", "Organisations (the operator sees all)", NULL, NULL,
+	 NULL, 0, NULL},
+	{"POST", "/api/v1/orgs", WHO_PLATFORM_ADMIN, api_org_create, "accounts", "Create an organisation",
+	 api_org_fields, NULL, NULL, 201, NULL},
+	{"GET", "/api/v1/orgs/{id}", WHO_USERS, api_org_get, "accounts", "One organisation", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/users", WHO_ANY_ADMIN, api_user_list, "accounts", "Users of the organisation", NULL, NULL, q_users,
+	 0, NULL},
+	{"POST", "/api/v1/users", WHO_ANY_ADMIN, api_user_create, "accounts", "Register a user in an organisation",
+	 api_user_fields, NULL, NULL, 201, NULL},
+	{"GET", "/api/v1/audit", WHO_ORG(ORG_OPERATOR), api_audit_list, "accounts", "Audit log of every write, newest first",
+	 NULL, NULL, q_page, 0, NULL},
+
+	{"GET", "/api/v1/enterprises", WHO_USERS, api_enterprise_list, "registry",
+	 "Enterprise directory with filters and cursor pagination", NULL, NULL, q_enterprises, 0, NULL},
+	{"POST", "/api/v1/enterprises", WRITERS, api_enterprise_create, "registry",
+	 "Register an enterprise (size class is derived)", enterprise_create_fields, NULL, NULL, 201, NULL},
+	{"POST", "/api/v1/enterprises/import", WRITERS, api_enterprise_import, "registry",
+	 "Import enterprises from CSV: all rows or none", NULL, "text/csv", NULL, 0, NULL},
+	{"GET", "/api/v1/enterprises/export", WHO_USERS, api_enterprise_export, "registry",
+	 "Export enterprises as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+	{"GET", "/api/v1/enterprises/stats", WHO_USERS, api_enterprise_stats, "registry",
+	 "Directory counts by size, level and province", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/enterprises/{uscc}", WHO_USERS, api_enterprise_get, "registry", "One enterprise", NULL, NULL,
+	 NULL, 0, NULL},
+	{"PATCH", "/api/v1/enterprises/{uscc}", WRITERS, api_enterprise_update, "registry",
+	 "Change an enterprise (owner or operator)", enterprise_update_fields, NULL, NULL, 0, NULL},
+	{"DELETE", "/api/v1/enterprises/{uscc}", WRITERS, api_enterprise_delete, "registry",
+	 "Delete an enterprise (owner or operator)", NULL, NULL, NULL, 0, NULL},
+
+	{"GET", "/api/v1/uscc/{code}", WHO_ANY, api_uscc_check, "registry", "Check a 统一社会信用代码", NULL, NULL, NULL, 0,
+	 NULL},
+	{"GET", "/api/v1/classify", WHO_ANY, api_classify, "registry",
+	 "Size class under the 2011 中小企业划型标准规定", NULL, NULL, q_classify, 0, NULL},
+	{"GET", "/api/v1/regions", WHO_ANY, api_region_list, "registry", "GB/T 2260 regions under a parent", NULL, NULL,
+	 q_regions, 0, NULL},
+	{"GET", "/api/v1/regions/{code}", WHO_ANY, api_region_get, "registry", "One GB/T 2260 region", NULL, NULL, NULL, 0,
+	 NULL},
+	{"GET", "/api/v1/industries", WHO_ANY, api_industry_list, "registry", "GB/T 4754-2017 sections and divisions",
+	 NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/chains", WHO_USERS, api_chain_list, "chains", "Industry chains", NULL, NULL, NULL, 0, NULL},
+};
+
+const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

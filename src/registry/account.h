@@ -1,0 +1,106 @@
+/*
+ * account.h - organisations, users, sessions, login throttling and the
+ * actor (who is asking) that every domain call is authorised against.
+ *
+ * Passwords are hashed with libsodium's argon2id (crypto_pwhash_str).
+ * Session tokens are 32 random bytes, given to the client as 64 hex
+ * characters and stored only as their BLAKE2b hash. Failed logins are
+ * counted per e-mail and per client address in the database, so throttling
+ * holds across several server processes.
+ */
+#ifndef QILIAN_ACCOUNT_H
+#define QILIAN_ACCOUNT_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/qerr.h"
+#include "store/db.h"
+
+enum org_type { ORG_OPERATOR, ORG_LARGE, ORG_SME, ORG_BANK, ORG_PROVIDER, ORG_TYPE_COUNT };
+enum user_role { ROLE_ADMIN, ROLE_MEMBER, ROLE_COUNT };
+
+#define ACCOUNT_TOKEN_HEX 64
+#define ACCOUNT_SESSION_SECONDS (12 * 3600)
+#define ACCOUNT_MAX_FAILURES 5          /* per key within the window ... */
+#define ACCOUNT_FAILURE_WINDOW 900      /* ... of 15 minutes, then 429 */
+#define ACCOUNT_MIN_PASSWORD 8
+
+/* Who is asking. user_id 0 is the local operator at the CLI (acts as platform admin). */
+struct actor {
+	int64_t user_id;
+	int64_t org_id;
+	enum org_type org_type;
+	enum user_role role;
+	char email[128];
+};
+
+extern const char *const org_type_names[];  /* NULL-terminated, indexed by enum org_type */
+extern const char *const user_role_names[]; /* NULL-terminated, indexed by enum user_role */
+
+bool org_type_parse(const char *s, enum org_type *out);
+bool user_role_parse(const char *s, enum user_role *out);
+
+/* The CLI's actor: platform admin with no user row. */
+void actor_cli(struct actor *a);
+
+/* True for an admin of an operator organisation (or the CLI). */
+bool actor_is_platform_admin(const struct actor *a);
+
+/*
+ * Creates an organisation. Only platform admins may. uscc may be NULL.
+ * *out (new reference) is the created org as JSON. Audited.
+ */
+enum qerr org_create(struct db *db, const struct actor *a, const char *name, const char *type, const char *uscc,
+		     json_t **out, struct qerror *err);
+
+/* Lists organisations (platform admins see all, others only their own). */
+enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
+
+/* One organisation as JSON; others' orgs are visible to platform admins only (404 otherwise). */
+enum qerr org_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
+
+/*
+ * Creates a user in org_id with role and password. Platform admins may add
+ * users to any org; an org's admin only to its own. Audited.
+ */
+enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, const char *email, const char *name,
+		      const char *role, const char *password, json_t **out, struct qerror *err);
+
+/* Users of the actor's org (platform admins: all users, or of org_id when > 0). */
+enum qerr user_list(struct db *db, const struct actor *a, int64_t org_id, json_t **out, struct qerror *err);
+
+/*
+ * Checks e-mail and password. On success writes a new session token
+ * (hex, NUL-terminated) to token and the user as JSON to *user.
+ * Failures: QERR_UNAUTHORIZED (wrong e-mail or password, same message for
+ * both), QERR_TOO_MANY when the e-mail or client address had too many
+ * recent failures (checked before the password, so guessing stops).
+ */
+enum qerr account_login(struct db *db, const char *email, const char *password, const char *client,
+			char token[ACCOUNT_TOKEN_HEX + 1], json_t **user, struct qerror *err);
+
+/* Resolves a session token to its actor; QERR_UNAUTHORIZED when unknown or expired. */
+enum qerr account_session(struct db *db, const char *token, struct actor *a, struct qerror *err);
+
+/* Ends the session with this token (no error if it was already gone). */
+enum qerr account_logout(struct db *db, const struct actor *a, const char *token, struct qerror *err);
+
+/* Changes the actor's password after checking the old one; ends the actor's other sessions. Audited. */
+enum qerr account_change_password(struct db *db, const struct actor *a, const char *old_password,
+				  const char *new_password, const char *keep_token, struct qerror *err);
+
+/* The actor's own user and organisation as JSON. */
+enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
+
+/*
+ * Appends to the audit log inside the caller's transaction. detail may be
+ * NULL; it is not stolen.
+ */
+enum qerr audit_record(struct db *db, const struct actor *a, const char *action, const char *object_type,
+		       const char *object_id, const json_t *detail, struct qerror *err);
+
+/* Audit entries newest first; platform admins only. before_id 0 = from the newest. */
+enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t before_id, json_t **out,
+		     struct qerror *err);
+
+#endif

@@ -1,0 +1,506 @@
+/* enterprise.c - enterprise records: validation, CRUD, listing, CSV import/export. */
+#include "registry/enterprise.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include "base/csv.h"
+#include "base/util.h"
+#include "registry/classify.h"
+#include "registry/industry.h"
+#include "registry/region.h"
+
+const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
+
+#define F_COUNT(name, desc) {name, JF_INT, true, 0, ENTERPRISE_MAX_COUNT - 1, NULL, desc}
+const struct jfield enterprise_create_fields[] = {
+	{"uscc", JF_STRING, true, 18, 18, NULL, "统一社会信用代码 (GB 32100-2015)"},
+	{"name", JF_STRING, true, 1, 200, NULL, "企业名称"},
+	{"region", JF_STRING, true, 6, 6, NULL, "GB/T 2260 county/city/province code"},
+	{"industry", JF_STRING, true, 1, 4, NULL, "GB/T 4754-2017 section letter or 2-4 digit code"},
+	F_COUNT("employees", "从业人员 (persons)"),
+	F_COUNT("revenue_wan", "营业收入 (万元)"),
+	F_COUNT("assets_wan", "资产总额 (万元)"),
+	{"level", JF_STRING, true, 0, 0, enterprise_levels, "专精特新 level"},
+	{"org_id", JF_INT, false, 1, INT64_MAX, NULL, "owning organisation (operator only; default: own)"},
+	{NULL, 0, false, 0, 0, NULL, NULL},
+};
+#define F_COUNT_OPT(name, desc) {name, JF_INT, false, 0, ENTERPRISE_MAX_COUNT - 1, NULL, desc}
+const struct jfield enterprise_update_fields[] = {
+	{"name", JF_STRING, false, 1, 200, NULL, "企业名称"},
+	{"region", JF_STRING, false, 6, 6, NULL, "GB/T 2260 code"},
+	{"industry", JF_STRING, false, 1, 4, NULL, "GB/T 4754-2017 code"},
+	F_COUNT_OPT("employees", "从业人员"),
+	F_COUNT_OPT("revenue_wan", "营业收入 (万元)"),
+	F_COUNT_OPT("assets_wan", "资产总额 (万元)"),
+	{"level", JF_STRING, false, 0, 0, enterprise_levels, "专精特新 level"},
+	{NULL, 0, false, 0, 0, NULL, NULL},
+};
+
+bool enterprise_may_write(const struct actor *a, int64_t owner_org_id)
+{
+	if (a->org_type == ORG_OPERATOR)
+		return true;
+	if (a->org_type != ORG_LARGE && a->org_type != ORG_SME)
+		return false;
+	return owner_org_id == a->org_id;
+}
+
+static enum qerr check_name(const char *name, struct qerror *err)
+{
+	size_t n = name ? util_utf8_len(name) : 0;
+	if (n == 0 || n > 200)
+		return qerr_set(err, QERR_INVALID, "invalid_name", "name", "企业名称应为1至200个字符 (name needs 1 to 200 characters)");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p < 0x20)
+			return qerr_set(err, QERR_INVALID, "invalid_name", "name", "name contains control characters");
+	return QERR_OK;
+}
+
+static bool parse_level(const char *s, const char **out)
+{
+	for (int i = 0; enterprise_levels[i]; i++) {
+		if (s && strcmp(s, enterprise_levels[i]) == 0) {
+			*out = enterprise_levels[i];
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Checks the parts that need no parsing and derives the size class. */
+static enum qerr finish(struct enterprise *e, struct qerror *err)
+{
+	if (check_name(e->name, err))
+		return err->code;
+	if (region_check(e->region, "region", err))
+		return err->code;
+	struct classify_result cr;
+	if (classify_enterprise(e->industry, e->employees, e->revenue_wan, e->assets_wan, &cr, err))
+		return err->code;
+	e->size = size_class_name(cr.size);
+	return QERR_OK;
+}
+
+static enum qerr parse_count(const char *s, const char *field, int64_t *out, struct qerror *err)
+{
+	if (!util_parse_i64(s, 0, ENTERPRISE_MAX_COUNT - 1, out))
+		return qerr_set(err, QERR_INVALID, "invalid_number", field,
+				"%s应为0至%lld的整数 (%s must be a whole number from 0 to %lld)", field,
+				ENTERPRISE_MAX_COUNT - 1, field, ENTERPRISE_MAX_COUNT - 1);
+	return QERR_OK;
+}
+
+enum qerr enterprise_from_text(const char *uscc, const char *name, const char *region, const char *industry,
+			       const char *employees, const char *revenue_wan, const char *assets_wan,
+			       const char *level, struct enterprise *e, struct qerror *err)
+{
+	memset(e, 0, sizeof *e);
+	if (uscc_check(uscc, e->uscc, err))
+		return err->code;
+	if (check_name(name, err))
+		return err->code;
+	snprintf(e->name, sizeof e->name, "%s", name);
+	if (!region || strlen(region) != 6)
+		return region_check(region ? region : "", "region", err);
+	memcpy(e->region, region, 7);
+	if (industry_check(industry, "industry", e->industry, err))
+		return err->code;
+	if (parse_count(employees, "employees", &e->employees, err) ||
+	    parse_count(revenue_wan, "revenue_wan", &e->revenue_wan, err) ||
+	    parse_count(assets_wan, "assets_wan", &e->assets_wan, err))
+		return err->code;
+	if (!parse_level(level, &e->level))
+		return qerr_set(err, QERR_INVALID, "invalid_level", "level",
+				"专精特新等级应为 none/innovative/provincial/little_giant (level must be one of none, innovative, provincial, little_giant)");
+	return finish(e, err);
+}
+
+#define ENT_COLS "id,uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,created_at,updated_at"
+
+static json_t *enterprise_row(sqlite3_stmt *st)
+{
+	char rname[160];
+	const char *region = db_col_text(st, 3), *industry = db_col_text(st, 4);
+	char div[3] = {0};
+	const struct industry *ind = NULL;
+	if (industry[0] >= '0' && industry[0] <= '9') {
+		memcpy(div, industry, 2);
+		ind = industry_find(div);
+	} else {
+		ind = industry_find(industry);
+	}
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, 1),
+			      "name", db_col_text(st, 2), "region", region, "region_name",
+			      region_full_name(region, rname, sizeof rname), "industry", industry, "industry_name",
+			      ind ? ind->name : "", "employees", (json_int_t)sqlite3_column_int64(st, 5), "revenue_wan",
+			      (json_int_t)sqlite3_column_int64(st, 6), "assets_wan",
+			      (json_int_t)sqlite3_column_int64(st, 7), "level", db_col_text(st, 8), "size",
+			      db_col_text(st, 9), "created_at", db_col_text(st, 11), "updated_at", db_col_text(st, 12));
+	json_object_set_new(o, "org_id",
+			    sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
+								       : json_integer(sqlite3_column_int64(st, 10)));
+	return o;
+}
+
+/* Loads the row for uscc; returns SQLITE_ROW with st positioned on it, SQLITE_DONE, or -1. */
+static int load(struct db *db, const char *uscc, sqlite3_stmt **out, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT " ENT_COLS " FROM enterprises WHERE uscc=?", err);
+	if (!st)
+		return -1;
+	db_bind_text(st, 1, uscc);
+	*out = st;
+	return db_step(db, st, err);
+}
+
+static enum qerr not_found(const char *uscc, struct qerror *err)
+{
+	return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "uscc", "企业不存在 (no enterprise with USCC %.18s)",
+			uscc);
+}
+
+enum qerr enterprise_get(struct db *db, const struct actor *a, const char *uscc, json_t **out, struct qerror *err)
+{
+	(void)a;
+	*out = NULL;
+	char canon[USCC_LEN + 1];
+	if (uscc_check(uscc, canon, err))
+		return err->code;
+	sqlite3_stmt *st;
+	int rc = load(db, canon, &st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc != SQLITE_ROW)
+		return not_found(canon, err);
+	*out = enterprise_row(st);
+	sqlite3_reset(st);
+	return QERR_OK;
+}
+
+enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int *changed, struct qerror *err)
+{
+	static const char sql[] =
+		"INSERT INTO enterprises(uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,"
+		"created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
+		" ON CONFLICT(uscc) DO UPDATE SET name=excluded.name,region=excluded.region,industry=excluded.industry,"
+		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
+		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
+		" WHERE ?12 OR enterprises.org_id IS excluded.org_id";
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	if (!st)
+		return err->code;
+	char ts[32];
+	util_now_iso(ts, sizeof ts);
+	sqlite3_bind_text(st, 1, e->uscc, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, e->region, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 4, e->industry, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 5, e->employees);
+	sqlite3_bind_int64(st, 6, e->revenue_wan);
+	sqlite3_bind_int64(st, 7, e->assets_wan);
+	sqlite3_bind_text(st, 8, e->level, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 9, e->size, -1, SQLITE_STATIC);
+	if (e->org_id)
+		sqlite3_bind_int64(st, 10, e->org_id);
+	sqlite3_bind_text(st, 11, ts, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_int(st, 12, any_owner);
+	if (db_step(db, st, err) < 0)
+		return err->code;
+	*changed = db_changes(db);
+	return QERR_OK;
+}
+
+static enum qerr audit_enterprise(struct db *db, const struct actor *a, const char *action, const char *uscc,
+				  const json_t *detail, struct qerror *err)
+{
+	return audit_record(db, a, action, "enterprise", uscc, detail, err);
+}
+
+enum qerr enterprise_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
+			    struct qerror *err)
+{
+	*out = NULL;
+	struct enterprise e;
+	char n1[24], n2[24], n3[24];
+	snprintf(n1, sizeof n1, "%lld", (long long)json_int(body, "employees", -1));
+	snprintf(n2, sizeof n2, "%lld", (long long)json_int(body, "revenue_wan", -1));
+	snprintf(n3, sizeof n3, "%lld", (long long)json_int(body, "assets_wan", -1));
+	if (enterprise_from_text(json_str(body, "uscc", ""), json_str(body, "name", ""), json_str(body, "region", ""),
+				 json_str(body, "industry", ""), n1, n2, n3, json_str(body, "level", ""), &e, err))
+		return err->code;
+	int64_t owner = json_int(body, "org_id", 0);
+	if (owner && a->org_type != ORG_OPERATOR)
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "org_id", "only the operator assigns records to other organisations");
+	e.org_id = owner ? owner : a->org_id;
+	if (!enterprise_may_write(a, e.org_id))
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not register enterprises");
+	if (db_begin(db, err))
+		return err->code;
+	sqlite3_stmt *st;
+	int rc = load(db, e.uscc, &st, err);
+	if (rc < 0)
+		goto fail;
+	sqlite3_reset(st);
+	if (rc == SQLITE_ROW) {
+		qerr_set(err, QERR_CONFLICT, "duplicate_uscc", "uscc", "该统一社会信用代码已登记 (an enterprise with USCC %s exists)",
+			 e.uscc);
+		goto fail;
+	}
+	if (owner) {
+		st = db_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, owner);
+		rc = db_step(db, st, err);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW) {
+			if (rc >= 0)
+				qerr_set(err, QERR_INVALID, "org_not_found", "org_id", "organisation %lld does not exist",
+					 (long long)owner);
+			goto fail;
+		}
+	}
+	int changed;
+	if (enterprise_upsert(db, &e, true, &changed, err))
+		goto fail;
+	json_t *detail = json_pack("{s:s,s:s}", "name", e.name, "size", e.size);
+	rc = audit_enterprise(db, a, "enterprise.create", e.uscc, detail, err);
+	json_decref(detail);
+	if (rc || db_commit(db, err))
+		goto fail;
+	return enterprise_get(db, a, e.uscc, out, err);
+fail:
+	db_rollback(db);
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
+enum qerr enterprise_update(struct db *db, const struct actor *a, const char *uscc, const json_t *body,
+			    json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	char canon[USCC_LEN + 1];
+	if (uscc_check(uscc, canon, err))
+		return err->code;
+	if (db_begin(db, err))
+		return err->code;
+	sqlite3_stmt *st;
+	int rc = load(db, canon, &st, err);
+	if (rc < 0)
+		goto fail;
+	if (rc != SQLITE_ROW) {
+		not_found(canon, err);
+		goto fail;
+	}
+	int64_t owner = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 10);
+	if (!enterprise_may_write(a, owner)) {
+		sqlite3_reset(st);
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有企业所属组织或运营方可以修改 (only the owning organisation or the operator may change this record)");
+		goto fail;
+	}
+	struct enterprise e;
+	memset(&e, 0, sizeof e);
+	memcpy(e.uscc, canon, sizeof canon);
+	snprintf(e.name, sizeof e.name, "%s", json_str(body, "name", db_col_text(st, 2)));
+	snprintf(e.region, sizeof e.region, "%s", json_str(body, "region", db_col_text(st, 3)));
+	const char *ind = json_str(body, "industry", db_col_text(st, 4));
+	e.employees = json_int(body, "employees", sqlite3_column_int64(st, 5));
+	e.revenue_wan = json_int(body, "revenue_wan", sqlite3_column_int64(st, 6));
+	e.assets_wan = json_int(body, "assets_wan", sqlite3_column_int64(st, 7));
+	char level[16];
+	snprintf(level, sizeof level, "%s", json_str(body, "level", db_col_text(st, 8)));
+	e.org_id = owner;
+	char indbuf[8];
+	snprintf(indbuf, sizeof indbuf, "%s", ind);
+	sqlite3_reset(st);
+	if (industry_check(indbuf, "industry", e.industry, err))
+		goto fail;
+	if (!parse_level(level, &e.level)) {
+		qerr_set(err, QERR_INVALID, "invalid_level", "level", "unknown level");
+		goto fail;
+	}
+	if (strlen(e.region) != 6) {
+		region_check(e.region, "region", err);
+		goto fail;
+	}
+	if (finish(&e, err))
+		goto fail;
+	int changed;
+	if (enterprise_upsert(db, &e, true, &changed, err))
+		goto fail;
+	json_t *detail = json_deep_copy(body);
+	rc = audit_enterprise(db, a, "enterprise.update", e.uscc, detail, err);
+	json_decref(detail);
+	if (rc || db_commit(db, err))
+		goto fail;
+	return enterprise_get(db, a, e.uscc, out, err);
+fail:
+	db_rollback(db);
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
+enum qerr enterprise_delete(struct db *db, const struct actor *a, const char *uscc, struct qerror *err)
+{
+	char canon[USCC_LEN + 1];
+	if (uscc_check(uscc, canon, err))
+		return err->code;
+	if (db_begin(db, err))
+		return err->code;
+	sqlite3_stmt *st;
+	int rc = load(db, canon, &st, err);
+	if (rc < 0)
+		goto fail;
+	if (rc != SQLITE_ROW) {
+		not_found(canon, err);
+		goto fail;
+	}
+	int64_t owner = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 10);
+	json_t *detail = json_pack("{s:s}", "name", db_col_text(st, 2));
+	sqlite3_reset(st);
+	if (!enterprise_may_write(a, owner)) {
+		json_decref(detail);
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "only the owning organisation or the operator may delete this record");
+		goto fail;
+	}
+	st = db_stmt(db, "DELETE FROM enterprises WHERE uscc=?", err);
+	if (!st) {
+		json_decref(detail);
+		goto fail;
+	}
+	db_bind_text(st, 1, canon);
+	rc = db_step(db, st, err);
+	if (rc >= 0)
+		rc = audit_enterprise(db, a, "enterprise.delete", canon, detail, err) ? -1 : 0;
+	json_decref(detail);
+	if (rc < 0 || db_commit(db, err))
+		goto fail;
+	return QERR_OK;
+fail:
+	db_rollback(db);
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
+static bool all_digits(const char *s)
+{
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+enum qerr enterprise_list(struct db *db, const struct actor *a, const struct enterprise_filter *f, json_t **out,
+			  struct qerror *err)
+{
+	(void)a;
+	*out = NULL;
+	/* Region: a 6-digit code means "in this division" (its significant prefix); 2 or 4 digits are prefixes. */
+	char lo[8] = "", hi[8] = "";
+	if (f->region && *f->region) {
+		size_t n = strlen(f->region);
+		if (!all_digits(f->region) || (n != 2 && n != 4 && n != 6))
+			return qerr_set(err, QERR_INVALID, "invalid_region", "region", "region must be 2, 4 or 6 digits");
+		if (n == 6) {
+			if (region_check(f->region, "region", err))
+				return err->code;
+			n = region_prefix_len(f->region);
+		}
+		memcpy(lo, f->region, n);
+		lo[n] = 0;
+		memcpy(hi, lo, n + 1);
+		hi[n - 1]++; /* "32" -> "33": the exclusive upper bound of the prefix range */
+	}
+	char ind_lo[8] = "", ind_hi[8] = "";
+	if (f->industry && *f->industry) {
+		size_t n = strlen(f->industry);
+		char canon[5];
+		if (n > 4 || industry_check(f->industry, "industry", canon, err))
+			return qerr_set(err, QERR_INVALID, "invalid_industry", "industry", "unknown industry code");
+		memcpy(ind_lo, canon, n + 1);
+		memcpy(ind_hi, canon, n + 1);
+		ind_hi[n - 1]++;
+	}
+	enum size_class sc;
+	if (f->size && *f->size && !size_class_parse(f->size, &sc))
+		return qerr_set(err, QERR_INVALID, "invalid_choice", "size", "size must be large, medium, small or micro");
+	const char *lvl = NULL;
+	if (f->level && *f->level && !parse_level(f->level, &lvl))
+		return qerr_set(err, QERR_INVALID, "invalid_choice", "level",
+				"level must be none, innovative, provincial or little_giant");
+	if (f->q && util_utf8_len(f->q) > 100)
+		return qerr_set(err, QERR_INVALID, "too_long", "q", "q must have at most 100 characters");
+	/*
+	 * Section letters are stored as given ("C") while divisions are digits;
+	 * a section filter also matches the divisions inside it.
+	 */
+	static const char sql[] =
+		"SELECT " ENT_COLS " FROM enterprises WHERE id>?1"
+		" AND (?2 IS NULL OR (region>=?2 AND region<?3))"
+		" AND (?4 IS NULL OR (industry>=?4 AND industry<?5) OR (length(?4)=1 AND industry IN"
+		"      (SELECT value FROM json_each(?6))))"
+		" AND (?7 IS NULL OR size=?7) AND (?8 IS NULL OR level=?8)"
+		" AND (?9 IS NULL OR instr(name,?9)>0 OR uscc=upper(?9))"
+		" AND (?10=0 OR org_id=?10)"
+		" ORDER BY id LIMIT ?11";
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, f->cursor);
+	if (lo[0]) {
+		sqlite3_bind_text(st, 2, lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 3, hi, -1, SQLITE_TRANSIENT);
+	}
+	json_t *divs = NULL;
+	if (ind_lo[0]) {
+		sqlite3_bind_text(st, 4, ind_lo, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 5, ind_hi, -1, SQLITE_TRANSIENT);
+		if (!ind_lo[1]) {
+			/* Expand a section letter to the 2-digit divisions it holds (3-4 digit codes start with them). */
+			divs = json_array();
+			for (size_t i = 0; i < industry_table_len; i++) {
+				const struct industry *it = &industry_table[i];
+				if (it->section == ind_lo[0] && it->code[1])
+					json_array_append_new(divs, json_string(it->code));
+			}
+			char *d = json_encode(divs);
+			sqlite3_bind_text(st, 6, d, -1, SQLITE_TRANSIENT);
+			free(d);
+			json_decref(divs);
+		}
+	}
+	if (f->size && *f->size)
+		db_bind_text(st, 7, f->size);
+	if (lvl)
+		db_bind_text(st, 8, lvl);
+	if (f->q && *f->q)
+		db_bind_text(st, 9, f->q);
+	sqlite3_bind_int64(st, 10, f->org_id);
+	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
+	sqlite3_bind_int(st, 11, limit + 1);
+	json_t *items = json_array();
+	int rc, n = 0;
+	int64_t last = 0;
+	bool more = false;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = sqlite3_column_int64(st, 0);
+		json_array_append_new(items, enterprise_row(st));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	json_t *res = json_pack("{s:o}", "items", items);
+	if (more) {
+		char cur[24];
+		snprintf(cur, sizeof cur, "%lld", (long long)last);
+		json_object_set_new(res, "next_cursor", json_string(cur));
+	} else {
+		json_object_set_new(res, "next_cursor", json_null());
+	}
+	*out = res;
+	return QERR_OK;
+}

@@ -1,0 +1,98 @@
+/* migrate.c - applying and checking the embedded SQL migrations. */
+#include "store/migrate.h"
+
+#include "base/util.h"
+
+int migrate_latest(void)
+{
+	return store_migration_count ? store_migrations[store_migration_count - 1].version : 0;
+}
+
+static enum qerr ensure_table(struct db *db, struct qerror *err)
+{
+	return db_exec(db,
+		       "CREATE TABLE IF NOT EXISTS schema_migrations("
+		       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+		       err);
+}
+
+enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
+{
+	*version = 0;
+	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", err);
+	if (!st)
+		return err->code;
+	if (db_step(db, st, err) != SQLITE_ROW)
+		return err->code;
+	if (sqlite3_column_int(st, 0) == 0)
+		return QERR_OK;
+	st = db_stmt(db, "SELECT coalesce(max(version),0) FROM schema_migrations", err);
+	if (!st || db_step(db, st, err) != SQLITE_ROW)
+		return err->code;
+	*version = sqlite3_column_int(st, 0);
+	return QERR_OK;
+}
+
+enum qerr migrate_apply(struct db *db, json_t *applied, struct qerror *err)
+{
+	enum qerr rc = ensure_table(db, err);
+	if (rc)
+		return rc;
+	int current;
+	rc = migrate_current(db, &current, err);
+	if (rc)
+		return rc;
+	if (current > migrate_latest())
+		return qerr_set(err, QERR_CONFLICT, "database_too_new", "db",
+				"database schema version %d is newer than this qilian (%d); upgrade qilian", current,
+				migrate_latest());
+	for (int i = 0; i < store_migration_count; i++) {
+		const struct migration *m = &store_migrations[i];
+		if (m->version <= current)
+			continue;
+		rc = db_begin(db, err);
+		if (rc)
+			return rc;
+		rc = db_exec(db, m->sql, err);
+		if (!rc) {
+			char ts[32];
+			util_now_iso(ts, sizeof ts);
+			sqlite3_stmt *st = db_stmt(db, "INSERT INTO schema_migrations(version,name,applied_at) VALUES(?,?,?)", err);
+			if (!st) {
+				rc = err->code;
+			} else {
+				sqlite3_bind_int(st, 1, m->version);
+				db_bind_text(st, 2, m->name);
+				db_bind_text(st, 3, ts);
+				if (db_step(db, st, err) < 0)
+					rc = err->code;
+			}
+		}
+		if (!rc)
+			rc = db_commit(db, err);
+		if (rc) {
+			db_rollback(db);
+			return rc;
+		}
+		if (applied)
+			json_array_append_new(applied, json_pack("{s:i,s:s}", "version", m->version, "name", m->name));
+	}
+	return QERR_OK;
+}
+
+enum qerr migrate_check(struct db *db, struct qerror *err)
+{
+	int current;
+	enum qerr rc = migrate_current(db, &current, err);
+	if (rc)
+		return rc;
+	if (current > migrate_latest())
+		return qerr_set(err, QERR_CONFLICT, "database_too_new", "db",
+				"database schema version %d is newer than this qilian (%d); refusing to run", current,
+				migrate_latest());
+	if (current < migrate_latest())
+		return qerr_set(err, QERR_CONFLICT, "database_needs_migration", "db",
+				"database schema version %d is older than %d; run 'qilian migrate' first", current,
+				migrate_latest());
+	return QERR_OK;
+}
