@@ -298,6 +298,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct conn_ctx *ct
 	req.db = thread_db(&req.err);
 	if (!req.db)
 		return queue_error(conn, ctx, &req.err, NULL);
+	db_release(req.db);
 
 	/* Undeclared query parameters are a client bug worth reporting (a slot of params carries the route). */
 	req.params[HTTP_MAX_PARAMS - 1] = (const char *)route;
@@ -332,6 +333,7 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct conn_ctx *ct
 	}
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
+	db_release(req.db);
 	if (rc) {
 		if (!req.err.code)
 			qerr_set(&req.err, rc, NULL, NULL, "%s", qerr_default_slug(rc));

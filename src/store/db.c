@@ -96,6 +96,14 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct qerror *err)
 	return NULL;
 }
 
+void db_release(struct db *db)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st; st = sqlite3_next_stmt(db->h, st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+	db_rollback(db);
+}
+
 enum qerr db_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	char *msg = NULL;

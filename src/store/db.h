@@ -26,6 +26,13 @@ const char *db_path(const struct db *db);
 /* A ready-to-bind cached statement for sql (which must be a string literal). NULL on error. */
 sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct qerror *err);
 
+/*
+ * Resets every statement still mid-result on this connection. A statement
+ * left on a row keeps its read snapshot open, and that connection would not
+ * see later commits; the server calls this after each request.
+ */
+void db_release(struct db *db);
+
 /* Transactions. db_begin takes the write lock up front (BEGIN IMMEDIATE). */
 enum qerr db_begin(struct db *db, struct qerror *err);
 enum qerr db_begin_read(struct db *db, struct qerror *err);
