@@ -76,6 +76,7 @@ const struct cli_cmd cli_commands[] = {
 	 cli_gen_enterprises, gen_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
 	{"audit", "", "Show the newest audit log entries.", cli_audit, audit_opts},
+	{"routes", "", "List every HTTP API route and who may call it.", cli_routes, none_opts},
 	{NULL, NULL, NULL, NULL, NULL},
 };
 

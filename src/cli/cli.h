@@ -67,6 +67,7 @@ int cli_import_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_export_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_gen_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_add(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
 
 #endif

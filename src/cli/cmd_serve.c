@@ -83,3 +83,26 @@ int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv)
 			    "applied", applied));
 	return 0;
 }
+
+int cli_routes(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int n = cli_parse(cmd, argc, argv, pos, 0);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	json_t *items = json_array();
+	for (size_t i = 0; i < http_routes_len; i++) {
+		const struct http_route *r = &http_routes[i];
+		json_t *who = json_array();
+		if (r->who & WHO_ANON)
+			json_array_append_new(who, json_string("anonymous"));
+		for (int t = 0; t < ORG_TYPE_COUNT; t++)
+			for (int role = 0; role < ROLE_COUNT; role++)
+				if (r->who & WHO(t, role))
+					json_array_append_new(who, json_sprintf("%s:%s", org_type_names[t], user_role_names[role]));
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:o}", "method", r->method, "path", r->pattern,
+						       "summary", r->summary, "who", who));
+	}
+	cli_print(json_pack("{s:o}", "items", items));
+	return 0;
+}
