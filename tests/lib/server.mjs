@@ -75,11 +75,14 @@ export async function startServer({ db, args = [], env = {} } = {}) {
   return {
     url, port, db: dbPath, dir, proc,
     log: () => log,
+    // Stops the server; a graceful stop (SIGTERM) must exit 0, so sanitizer reports (leaks) fail the test.
     async stop(signal = 'SIGTERM') {
       if (proc.exitCode !== null || proc.signalCode !== null) return proc.exitCode;
       const done = new Promise((r) => proc.on('exit', (code, sig) => r(code ?? sig)));
       proc.kill(signal);
-      return done;
+      const code = await done;
+      if (signal === 'SIGTERM' && code !== 0) throw new Error(`qilian serve exited ${code} after SIGTERM:\n${log.slice(-4000)}`);
+      return code;
     },
   };
 }
