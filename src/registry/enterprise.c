@@ -177,7 +177,7 @@ enum qerr enterprise_get(struct db *db, const struct actor *a, const char *uscc,
 	return QERR_OK;
 }
 
-enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int *changed, struct qerror *err)
+enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id, struct qerror *err)
 {
 	static const char sql[] =
 		"INSERT INTO enterprises(uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,"
@@ -185,7 +185,7 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 		" ON CONFLICT(uscc) DO UPDATE SET name=excluded.name,region=excluded.region,industry=excluded.industry,"
 		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
 		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
-		" WHERE ?12 OR enterprises.org_id IS excluded.org_id";
+		" WHERE ?12 OR enterprises.org_id IS excluded.org_id RETURNING id";
 	sqlite3_stmt *st = db_stmt(db, sql, err);
 	if (!st)
 		return err->code;
@@ -204,9 +204,11 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 		sqlite3_bind_int64(st, 10, e->org_id);
 	sqlite3_bind_text(st, 11, ts, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_int(st, 12, any_owner);
-	if (db_step(db, st, err) < 0)
+	int rc = db_step(db, st, err);
+	if (rc < 0)
 		return err->code;
-	*changed = db_changes(db);
+	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+	sqlite3_reset(st);
 	return QERR_OK;
 }
 
@@ -260,8 +262,8 @@ enum qerr enterprise_create(struct db *db, const struct actor *a, const json_t *
 			goto fail;
 		}
 	}
-	int changed;
-	if (enterprise_upsert(db, &e, true, &changed, err))
+	int64_t id;
+	if (enterprise_upsert(db, &e, true, &id, err))
 		goto fail;
 	json_t *detail = json_pack("{s:s,s:s}", "name", e.name, "size", e.size);
 	rc = audit_enterprise(db, a, "enterprise.create", e.uscc, detail, err);
@@ -324,8 +326,8 @@ enum qerr enterprise_update(struct db *db, const struct actor *a, const char *us
 	}
 	if (finish(&e, err))
 		goto fail;
-	int changed;
-	if (enterprise_upsert(db, &e, true, &changed, err))
+	int64_t id;
+	if (enterprise_upsert(db, &e, true, &id, err))
 		goto fail;
 	json_t *detail = json_deep_copy(body);
 	rc = audit_enterprise(db, a, "enterprise.update", e.uscc, detail, err);

@@ -92,10 +92,11 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 
 /*
  * Inserts e or updates the record with its USCC inside the caller's
- * transaction. any_owner=false updates only a record owned by e->org_id;
- * *changed is 0 when the record exists but belongs to someone else.
+ * transaction. any_owner=false updates only a record owned by e->org_id.
+ * *id is the row's id, or 0 when the record exists but belongs to someone
+ * else (nothing changed). New rows get ids above every existing one.
  */
-enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int *changed,
+enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id,
 			    struct qerror *err);
 
 /* True when the actor may write records owned by org_id. */

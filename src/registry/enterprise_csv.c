@@ -124,7 +124,14 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 	rc = db_begin(db, err);
 	if (rc)
 		goto out;
-	sqlite3_stmt *exists = NULL;
+	int64_t max_before = 0;
+	sqlite3_stmt *mx = db_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
+	if (!mx || db_step(db, mx, err) != SQLITE_ROW) {
+		rc = err->code ? err->code : QERR_INTERNAL;
+		goto rollback;
+	}
+	max_before = sqlite3_column_int64(mx, 0);
+	sqlite3_reset(mx);
 	for (;;) {
 		struct qerror rowerr;
 		qerr_clear(&rowerr);
@@ -166,33 +173,22 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 			continue; /* keep validating, but stop writing: it will be rolled back */
 		/* New rows get the importer's organisation; existing ones keep their owner. */
 		e.org_id = a->org_id;
-		exists = db_stmt(db, "SELECT 1 FROM enterprises WHERE uscc=?", err);
-		if (!exists) {
+		int64_t id;
+		if (enterprise_upsert(db, &e, operator, &id, err)) {
 			rc = err->code;
 			goto rollback;
 		}
-		sqlite3_bind_text(exists, 1, e.uscc, -1, SQLITE_STATIC);
-		int ex = db_step(db, exists, err);
-		sqlite3_reset(exists);
-		if (ex < 0) {
-			rc = err->code;
-			goto rollback;
-		}
-		int changed = 0;
-		if (enterprise_upsert(db, &e, operator, &changed, err)) {
-			rc = err->code;
-			goto rollback;
-		}
-		if (ex == SQLITE_ROW && !changed) {
+		if (!id) {
 			qerr_set(&rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
 				 "该企业属于其他组织 (this enterprise belongs to another organisation)");
 			add_error(errors, &nerrors, line, &rowerr);
 			continue;
 		}
-		if (ex == SQLITE_ROW)
-			updated++;
-		else
+		/* Rows inserted by this import get ids above the largest before it. */
+		if (id > max_before)
 			inserted++;
+		else
+			updated++;
 	}
 	if (nerrors) {
 		db_rollback(db);

@@ -50,9 +50,9 @@ CREATE TABLE enterprises (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
+-- Region prefixes are the common filter; size, level and industry are low-selectivity
+-- (a scan is as fast) and every index slows bulk imports.
 CREATE INDEX enterprises_region ON enterprises(region);
-CREATE INDEX enterprises_industry ON enterprises(industry);
-CREATE INDEX enterprises_size_level ON enterprises(size, level);
 
 -- Industry chains (产业链); their segments and relations come with the chain map.
 CREATE TABLE chains (
