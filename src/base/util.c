@@ -38,10 +38,17 @@ bool util_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 
 void util_now_iso(char *buf, size_t cap)
 {
+	/* Formatting is cached per thread for the current second: bulk writes stamp every row. */
+	static __thread time_t last = -1;
+	static __thread char text[32];
 	time_t t = time(NULL);
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(buf, cap, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (t != last) {
+		struct tm tm;
+		gmtime_r(&t, &tm);
+		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		last = t;
+	}
+	snprintf(buf, cap, "%s", text);
 }
 
 int64_t util_mono_us(void)

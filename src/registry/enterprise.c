@@ -177,18 +177,11 @@ enum qerr enterprise_get(struct db *db, const struct actor *a, const char *uscc,
 	return QERR_OK;
 }
 
-enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id, struct qerror *err)
+#define ENT_WRITE_COLS "uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,created_at,updated_at"
+
+/* Binds e to ?1..?10 and the time stamp to ?11 (the column order of ENT_WRITE_COLS). */
+static void bind_enterprise(sqlite3_stmt *st, const struct enterprise *e)
 {
-	static const char sql[] =
-		"INSERT INTO enterprises(uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,"
-		"created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
-		" ON CONFLICT(uscc) DO UPDATE SET name=excluded.name,region=excluded.region,industry=excluded.industry,"
-		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
-		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
-		" WHERE ?12 OR enterprises.org_id IS excluded.org_id RETURNING id";
-	sqlite3_stmt *st = db_stmt(db, sql, err);
-	if (!st)
-		return err->code;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
 	sqlite3_bind_text(st, 1, e->uscc, -1, SQLITE_STATIC);
@@ -203,13 +196,54 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 	if (e->org_id)
 		sqlite3_bind_int64(st, 10, e->org_id);
 	sqlite3_bind_text(st, 11, ts, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int(st, 12, any_owner);
-	int rc = db_step(db, st, err);
-	if (rc < 0)
+}
+
+enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id, struct qerror *err)
+{
+	static const char sql[] =
+		"INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
+		" ON CONFLICT(uscc) DO UPDATE SET name=excluded.name,region=excluded.region,industry=excluded.industry,"
+		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
+		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
+		" WHERE ?12 OR enterprises.org_id IS excluded.org_id";
+	sqlite3_stmt *st = db_stmt(db, sql, err);
+	if (!st)
 		return err->code;
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	bind_enterprise(st, e);
+	sqlite3_bind_int(st, 12, any_owner);
+	/* An insert moves last_insert_rowid; an update (DO UPDATE) changes one row without moving it. */
+	db_clear_last_id(db);
+	if (db_step(db, st, err) < 0)
+		return err->code;
+	if (db_changes(db) == 0)
+		*id = 0;
+	else if (db_last_id(db) > 0)
+		*id = db_last_id(db);
+	else
+		*id = -1;
 	return QERR_OK;
+}
+
+enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db, "INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)", err);
+	if (!st)
+		return err->code;
+	bind_enterprise(st, e);
+	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+}
+
+enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterprise *e, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db,
+				   "UPDATE enterprises SET name=?2,region=?3,industry=?4,employees=?5,revenue_wan=?6,"
+				   "assets_wan=?7,level=?8,size=?9,updated_at=?11 WHERE id=?12 AND uscc=?1",
+				   err);
+	if (!st)
+		return err->code;
+	bind_enterprise(st, e);
+	sqlite3_bind_int64(st, 12, id);
+	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 static enum qerr audit_enterprise(struct db *db, const struct actor *a, const char *action, const char *uscc,

@@ -93,11 +93,15 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 /*
  * Inserts e or updates the record with its USCC inside the caller's
  * transaction. any_owner=false updates only a record owned by e->org_id.
- * *id is the row's id, or 0 when the record exists but belongs to someone
- * else (nothing changed). New rows get ids above every existing one.
+ * *id is the new row's id after an insert, -1 after an update, or 0 when the
+ * record exists but belongs to someone else (nothing changed).
  */
 enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id,
 			    struct qerror *err);
+
+/* Bulk-import helpers (inside the caller's transaction): a plain insert, and an update of row id. */
+enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err);
+enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterprise *e, struct qerror *err);
 
 /* True when the actor may write records owned by org_id. */
 bool enterprise_may_write(const struct actor *a, int64_t owner_org_id);

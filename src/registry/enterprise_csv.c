@@ -4,7 +4,15 @@
  * The import validates and writes in one pass inside one transaction, and
  * rolls back if any row was bad, so a large clean file is read once and a
  * bad file changes nothing. A USCC seen twice in one file is reported with
- * the line of its first occurrence (an open-addressing set of line numbers).
+ * the line of its first occurrence.
+ *
+ * Large files take the bulk path: inserting a million random USCCs into a
+ * B-tree index costs more than the rows themselves, so the import drops the
+ * USCC index, keeps uniqueness in an in-memory map of the existing and new
+ * codes, appends rows in file order, and rebuilds the index by sorting at
+ * the end (still inside the transaction). Small files into a large table
+ * upsert row by row instead, since a rebuild costs time proportional to the
+ * whole table.
  */
 #include "registry/enterprise.h"
 
@@ -14,13 +22,23 @@
 #include "base/util.h"
 
 #define IMPORT_MAX_REPORTED 1000
+#define IMPORT_BULK_MIN_ROWS 20000 /* estimated rows from which the bulk path may pay off */
+#define IMPORT_EST_ROW_BYTES 80
 
 static const char *const import_columns[] = {"uscc",        "name",       "region", "industry", "employees",
 					     "revenue_wan", "assets_wan", "level",  NULL};
 
-struct seen_set {
-	char (*keys)[USCC_LEN + 1];
-	long *lines;
+/* USCC -> (first line in this file, existing row id and owner). Open addressing, power-of-two size. */
+struct uscc_slot {
+	char uscc[USCC_LEN + 1];
+	bool used;
+	long line;      /* 0 until seen in the file */
+	int64_t id;     /* existing row, 0 if new */
+	int64_t org_id; /* owner of the existing row */
+};
+
+struct uscc_map {
+	struct uscc_slot *slots;
 	size_t cap, len;
 };
 
@@ -32,48 +50,66 @@ static uint64_t hash_uscc(const char *s)
 	return h;
 }
 
-static bool seen_grow(struct seen_set *s)
+static struct uscc_slot *map_probe(struct uscc_slot *slots, size_t cap, const char *uscc)
 {
-	size_t cap = s->cap ? s->cap * 2 : 4096;
-	char(*keys)[USCC_LEN + 1] = calloc(cap, sizeof *keys);
-	long *lines = calloc(cap, sizeof *lines);
-	if (!keys || !lines) {
-		free(keys);
-		free(lines);
+	size_t j = hash_uscc(uscc) & (cap - 1);
+	while (slots[j].used && memcmp(slots[j].uscc, uscc, USCC_LEN) != 0)
+		j = (j + 1) & (cap - 1);
+	return &slots[j];
+}
+
+static bool map_reserve(struct uscc_map *m, size_t n)
+{
+	if (n * 2 <= m->cap)
+		return true;
+	size_t cap = m->cap ? m->cap : 4096;
+	while (n * 2 > cap)
+		cap *= 2;
+	struct uscc_slot *slots = calloc(cap, sizeof *slots);
+	if (!slots)
 		return false;
-	}
-	for (size_t i = 0; i < s->cap; i++) {
-		if (!s->lines[i])
-			continue;
-		size_t j = hash_uscc(s->keys[i]) & (cap - 1);
-		while (lines[j])
-			j = (j + 1) & (cap - 1);
-		memcpy(keys[j], s->keys[i], USCC_LEN + 1);
-		lines[j] = s->lines[i];
-	}
-	free(s->keys);
-	free(s->lines);
-	s->keys = keys;
-	s->lines = lines;
-	s->cap = cap;
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].used)
+			*map_probe(slots, cap, m->slots[i].uscc) = m->slots[i];
+	free(m->slots);
+	m->slots = slots;
+	m->cap = cap;
 	return true;
 }
 
-/* Adds uscc seen at line; returns the earlier line if it was there already, 0 if new, -1 on OOM. */
-static long seen_add(struct seen_set *s, const char *uscc, long line)
+/* The slot for uscc, created empty if absent; NULL when out of memory. */
+static struct uscc_slot *map_get(struct uscc_map *m, const char *uscc)
 {
-	if ((s->len + 1) * 2 > s->cap && !seen_grow(s))
-		return -1;
-	size_t j = hash_uscc(uscc) & (s->cap - 1);
-	while (s->lines[j]) {
-		if (memcmp(s->keys[j], uscc, USCC_LEN) == 0)
-			return s->lines[j];
-		j = (j + 1) & (s->cap - 1);
+	if (!map_reserve(m, m->len + 1))
+		return NULL;
+	struct uscc_slot *s = map_probe(m->slots, m->cap, uscc);
+	if (!s->used) {
+		memcpy(s->uscc, uscc, USCC_LEN + 1);
+		s->used = true;
+		m->len++;
 	}
-	memcpy(s->keys[j], uscc, USCC_LEN + 1);
-	s->lines[j] = line;
-	s->len++;
-	return 0;
+	return s;
+}
+
+/* Loads every existing USCC with its id and owner (bulk path). */
+static enum qerr map_load_existing(struct db *db, struct uscc_map *m, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT uscc,id,org_id FROM enterprises", err);
+	if (!st)
+		return err->code;
+	int rc;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		const char *u = db_col_text(st, 0);
+		if (strlen(u) != USCC_LEN)
+			continue;
+		struct uscc_slot *s = map_get(m, u);
+		if (!s)
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		s->id = sqlite3_column_int64(st, 1);
+		s->org_id = sqlite3_column_int64(st, 2);
+	}
+	sqlite3_reset(st); /* DROP INDEX is refused while a statement still reads the table */
+	return rc < 0 ? err->code : QERR_OK;
 }
 
 static void add_error(json_t *errors, long *count, long line, const struct qerror *e)
@@ -104,18 +140,54 @@ static enum qerr check_header(struct csv_reader *r, struct qerror *err)
 	return QERR_OK;
 }
 
+static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
+	if (!st || db_step(db, st, err) != SQLITE_ROW)
+		return err->code ? err->code : QERR_INTERNAL;
+	*n = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return QERR_OK;
+}
+
+/* Writes one validated row; *inserted tells which way. Adds a row error (not a failure) for someone else's record. */
+static enum qerr import_write(struct db *db, const struct actor *a, bool bulk, struct uscc_slot *slot,
+			      struct enterprise *e, bool *inserted, struct qerror *rowerr, struct qerror *err)
+{
+	bool operator = a->org_type == ORG_OPERATOR;
+	/* New rows get the importer's organisation; existing ones keep their owner. */
+	e->org_id = a->org_id;
+	if (bulk) {
+		if (slot->id && !operator && slot->org_id != a->org_id)
+			goto not_owner;
+		*inserted = slot->id == 0;
+		return slot->id ? enterprise_update_id(db, slot->id, e, err) : enterprise_insert_plain(db, e, err);
+	}
+	int64_t id;
+	if (enterprise_upsert(db, e, operator, &id, err))
+		return err->code;
+	if (!id)
+		goto not_owner;
+	*inserted = id > 0;
+	return QERR_OK;
+not_owner:
+	qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
+		 "该企业属于其他组织 (this enterprise belongs to another organisation)");
+	return QERR_OK;
+}
+
 enum qerr enterprise_import(struct db *db, const struct actor *a, const char *data, size_t len,
 			    enterprise_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
 {
 	*report = NULL;
 	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not import enterprises");
-	bool operator = a->org_type == ORG_OPERATOR;
 	struct csv_reader r;
 	csv_init(&r, data, len);
 	json_t *errors = json_array();
 	long nerrors = 0, rows = 0, inserted = 0, updated = 0;
-	struct seen_set seen = {0};
+	struct uscc_map map = {0};
+	bool bulk = false;
 	enum qerr rc = check_header(&r, err);
 	if (rc) {
 		add_error(errors, &nerrors, err->line ? err->line : 1, err);
@@ -124,14 +196,14 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 	rc = db_begin(db, err);
 	if (rc)
 		goto out;
-	int64_t max_before = 0;
-	sqlite3_stmt *mx = db_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	if (!mx || db_step(db, mx, err) != SQLITE_ROW) {
-		rc = err->code ? err->code : QERR_INTERNAL;
+	int64_t existing;
+	if ((rc = table_size(db, &existing, err)))
 		goto rollback;
-	}
-	max_before = sqlite3_column_int64(mx, 0);
-	sqlite3_reset(mx);
+	int64_t estimate = (int64_t)(len / IMPORT_EST_ROW_BYTES);
+	bulk = estimate >= IMPORT_BULK_MIN_ROWS && estimate * 4 >= existing;
+	if (bulk && ((rc = map_load_existing(db, &map, err)) ||
+		     (rc = db_exec(db, "DROP INDEX enterprises_uscc", err))))
+		goto rollback;
 	for (;;) {
 		struct qerror rowerr;
 		qerr_clear(&rowerr);
@@ -158,34 +230,28 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 			add_error(errors, &nerrors, line, &rowerr);
 			continue;
 		}
-		long first = seen_add(&seen, e.uscc, line);
-		if (first < 0) {
+		struct uscc_slot *slot = map_get(&map, e.uscc);
+		if (!slot) {
 			rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 			goto rollback;
 		}
-		if (first > 0) {
+		if (slot->line) {
 			qerr_set(&rowerr, QERR_INVALID, "duplicate_uscc", "uscc",
-				 "统一社会信用代码与第%ld行重复 (USCC repeats line %ld)", first, first);
+				 "统一社会信用代码与第%ld行重复 (USCC repeats line %ld)", slot->line, slot->line);
 			add_error(errors, &nerrors, line, &rowerr);
 			continue;
 		}
+		slot->line = line;
 		if (nerrors)
 			continue; /* keep validating, but stop writing: it will be rolled back */
-		/* New rows get the importer's organisation; existing ones keep their owner. */
-		e.org_id = a->org_id;
-		int64_t id;
-		if (enterprise_upsert(db, &e, operator, &id, err)) {
-			rc = err->code;
+		bool was_insert = false;
+		if ((rc = import_write(db, a, bulk, slot, &e, &was_insert, &rowerr, err)))
 			goto rollback;
-		}
-		if (!id) {
-			qerr_set(&rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
-				 "该企业属于其他组织 (this enterprise belongs to another organisation)");
+		if (rowerr.code) {
 			add_error(errors, &nerrors, line, &rowerr);
 			continue;
 		}
-		/* Rows inserted by this import get ids above the largest before it. */
-		if (id > max_before)
+		if (was_insert)
 			inserted++;
 		else
 			updated++;
@@ -197,7 +263,10 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 		inserted = updated = 0;
 		goto report;
 	}
-	json_t *detail = json_pack("{s:i,s:i,s:i}", "rows", (int)rows, "inserted", (int)inserted, "updated", (int)updated);
+	if (bulk && (rc = db_exec(db, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", err)))
+		goto rollback;
+	json_t *detail = json_pack("{s:i,s:i,s:i,s:b}", "rows", (int)rows, "inserted", (int)inserted, "updated",
+				   (int)updated, "bulk", bulk);
 	rc = audit_record(db, a, "enterprise.import", "enterprise", "*", detail, err);
 	json_decref(detail);
 	if (rc || (rc = db_commit(db, err)))
@@ -211,8 +280,7 @@ report:
 			    (int)updated, "error_count", (int)nerrors, "errors", errors);
 out:
 	json_decref(errors);
-	free(seen.keys);
-	free(seen.lines);
+	free(map.slots);
 	csv_free(&r);
 	return rc;
 }

@@ -96,11 +96,16 @@ sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct qerror *err)
 	return NULL;
 }
 
-void db_release(struct db *db)
+static void reset_busy(struct db *db)
 {
 	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st; st = sqlite3_next_stmt(db->h, st))
 		if (sqlite3_stmt_busy(st))
 			sqlite3_reset(st);
+}
+
+void db_release(struct db *db)
+{
+	reset_busy(db);
 	db_rollback(db);
 }
 
@@ -115,8 +120,21 @@ enum qerr db_exec(struct db *db, const char *sql, struct qerror *err)
 	return QERR_OK;
 }
 
-enum qerr db_begin(struct db *db, struct qerror *err) { return db_exec(db, "BEGIN IMMEDIATE", err); }
-enum qerr db_begin_read(struct db *db, struct qerror *err) { return db_exec(db, "BEGIN", err); }
+/*
+ * A transaction starts from a clean connection: a statement left on a row
+ * from an earlier read would pin an old snapshot and block DDL.
+ */
+enum qerr db_begin(struct db *db, struct qerror *err)
+{
+	reset_busy(db);
+	return db_exec(db, "BEGIN IMMEDIATE", err);
+}
+
+enum qerr db_begin_read(struct db *db, struct qerror *err)
+{
+	reset_busy(db);
+	return db_exec(db, "BEGIN", err);
+}
 enum qerr db_commit(struct db *db, struct qerror *err) { return db_exec(db, "COMMIT", err); }
 
 void db_rollback(struct db *db)
@@ -150,4 +168,5 @@ const char *db_col_text(sqlite3_stmt *st, int col)
 }
 
 long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
+void db_clear_last_id(struct db *db) { sqlite3_set_last_insert_rowid(db->h, 0); }
 int db_changes(struct db *db) { return sqlite3_changes(db->h); }

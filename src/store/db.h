@@ -56,6 +56,8 @@ enum qerr db_error(struct db *db, struct qerror *err);
 
 /* Id of the last inserted row; number of rows changed by the last statement. */
 long long db_last_id(struct db *db);
+/* Sets last_insert_rowid to 0, so a following upsert shows whether it inserted. */
+void db_clear_last_id(struct db *db);
 int db_changes(struct db *db);
 
 #endif

@@ -24,12 +24,15 @@ enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
 		return err->code;
 	if (db_step(db, st, err) != SQLITE_ROW)
 		return err->code;
-	if (sqlite3_column_int(st, 0) == 0)
+	int have = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
+	if (!have)
 		return QERR_OK;
 	st = db_stmt(db, "SELECT coalesce(max(version),0) FROM schema_migrations", err);
 	if (!st || db_step(db, st, err) != SQLITE_ROW)
 		return err->code;
 	*version = sqlite3_column_int(st, 0);
+	sqlite3_reset(st);
 	return QERR_OK;
 }
 

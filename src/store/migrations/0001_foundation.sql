@@ -37,7 +37,7 @@ CREATE INDEX login_failures_key ON login_failures(key, at);
 
 CREATE TABLE enterprises (
   id INTEGER PRIMARY KEY,
-  uscc TEXT NOT NULL UNIQUE,
+  uscc TEXT NOT NULL,
   name TEXT NOT NULL,
   region TEXT NOT NULL,
   industry TEXT NOT NULL,
@@ -50,9 +50,11 @@ CREATE TABLE enterprises (
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
--- Region prefixes are the common filter; size, level and industry are low-selectivity
--- (a scan is as fast) and every index slows bulk imports.
-CREATE INDEX enterprises_region ON enterprises(region);
+-- A named index, not an inline UNIQUE, so a bulk import can drop it and rebuild it by sorting.
+CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc);
+-- No other indexes on purpose: the directory lists in id order and stops at a page,
+-- so filters by region, size, level or industry find a page by scanning, and each index
+-- would cost the 1M-row import about 40 % (bench/RESULTS.md). Analytics use snapshots.
 
 -- Industry chains (产业链); their segments and relations come with the chain map.
 CREATE TABLE chains (
