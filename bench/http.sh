@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# HTTP benchmark: wrk against qilian's GET /api/v1/health (anonymous) and
+# GET /api/v1/enterprises/{uscc} (Bearer token, rotating over many USCCs of a
+# ROWS-enterprise database), at each connection count, for a few --threads
+# values, next to nginx serving static JSON files of the same byte size.
+# Prints markdown tables on stdout; progress goes to stderr.
+#
+# Usage: bench/http.sh path/to/qilian
+# Environment: ROWS (enterprises in the database, default 1000000), THREADS ("2 4 8":
+#   qilian --threads values to try), CONNS ("64 256"), DURATION (15s), WRK_THREADS (2),
+#   PORT (18480; nginx uses PORT+1), REPEAT (1: runs per cell, the median req/s is kept).
+set -euo pipefail
+Q=$(realpath "${1:?usage: bench/http.sh path/to/qilian}")
+ROWS=${ROWS:-1000000}
+THREADS=${THREADS:-2 4 8}
+CONNS=${CONNS:-64 256}
+DURATION=${DURATION:-15s}
+WRK_THREADS=${WRK_THREADS:-2}
+PORT=${PORT:-18480}
+NPORT=$((PORT + 1))
+REPEAT=${REPEAT:-1}
+HERE=$(cd "$(dirname "$0")" && pwd)
+DATA=$HERE/data/http
+mkdir -p "$DATA"
+for tool in wrk nginx sqlite3 curl; do
+  command -v "$tool" >/dev/null || [ -x "/usr/sbin/$tool" ] ||
+    { echo "http.sh: needs $tool (scripts/bootstrap --bench)" >&2; exit 1; }
+done
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+say() { echo "http.sh: $*" >&2; }
+load1() { cut -d' ' -f1 /proc/loadavg; }
+
+QPID="" NPID=""
+stop() {
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+cleanup() { stop "$QPID"; stop "$NPID"; QPID="" NPID=""; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+wait_http() { # url
+  for _ in $(seq 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  say "nothing answers at $1"; return 1
+}
+
+# --- the database: ROWS enterprises plus an operator admin to log in with -----------------
+DB=$DATA/enterprises-$ROWS.db
+if [ ! -f "$DB" ] || [ "$Q" -nt "$DB" ]; then
+  say "building $DB ($ROWS enterprises)"
+  rm -f "$DB" "$DB-wal" "$DB-shm" "$DB.tmp" "$DB.tmp-wal" "$DB.tmp-shm"
+  "$Q" gen enterprises "$ROWS" --seed 7 --output "$DATA/enterprises.csv" >/dev/null
+  "$Q" --db "$DB.tmp" import enterprises "$DATA/enterprises.csv" >/dev/null
+  org=$("$Q" --db "$DB.tmp" org add --name "基准测试运营方" --type operator | sed -n 's/^  "id": \([0-9]*\),*$/\1/p')
+  "$Q" --db "$DB.tmp" user add --org "$org" --role admin --email bench@qilian.test --password bench-password-2026 >/dev/null
+  sqlite3 "$DB.tmp" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+  mv "$DB.tmp" "$DB"; rm -f "$DB.tmp-wal" "$DB.tmp-shm" "$DATA/enterprises.csv"
+fi
+sqlite3 "$DB" "SELECT uscc FROM enterprises ORDER BY random() LIMIT 20000" >"$DATA/usccs.txt"
+
+start_qilian() { # threads
+  stop "$QPID"
+  "$Q" serve --db "$DB" --listen "127.0.0.1:$PORT" --quiet --threads "$1" --web "$DATA/noweb" \
+    >"$DATA/qilian.log" 2>&1 &
+  QPID=$!
+  wait_http "http://127.0.0.1:$PORT/api/v1/health"
+}
+login() {
+  curl -sf -X POST -H 'Content-Type: application/json' \
+    -d '{"email":"bench@qilian.test","password":"bench-password-2026"}' \
+    "http://127.0.0.1:$PORT/api/v1/auth/login" | sed -n 's/.*"token":"\([0-9a-f]*\)".*/\1/p'
+}
+
+# --- static twins for nginx: the same bytes as qilian's answers --------------------------
+mkdir -p "$DATA/noweb" "$DATA/www" "$DATA/nginx/tmp"
+start_qilian 4
+TOKEN=$(login)
+[ -n "$TOKEN" ] || { say "login failed"; exit 1; }
+curl -sf "http://127.0.0.1:$PORT/api/v1/health" >"$DATA/www/health.json"
+# The enterprise twin is a real answer whose size is closest to the mean of 200 sampled answers.
+best="" bestd=""
+sizes=()
+for u in $(head -200 "$DATA/usccs.txt"); do
+  curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/enterprises/$u" >"$DATA/one.json"
+  sizes+=("$(stat -c %s "$DATA/one.json") $u")
+done
+mean=$(printf '%s\n' "${sizes[@]}" | awk '{ s += $1 } END { printf "%.0f", s / NR }')
+pick=$(printf '%s\n' "${sizes[@]}" | awk -v m="$mean" '{ d = $1 - m; if (d < 0) d = -d; if (best == "" || d < bd) { bd = d; best = $2 } } END { print best }')
+curl -sf -H "Authorization: Bearer $TOKEN" "http://127.0.0.1:$PORT/api/v1/enterprises/$pick" >"$DATA/www/enterprise.json"
+HSIZE=$(stat -c %s "$DATA/www/health.json")
+ESIZE=$(stat -c %s "$DATA/www/enterprise.json")
+say "health answer $HSIZE B; enterprise answers average $mean B, twin $ESIZE B"
+
+# --- one wrk run: sets RPS P50 P90 P99 (ms) ---------------------------------------------
+wrk_once() { # url endpoint conns
+  local url=$1 ep=$2 c=$3 out=$DATA/wrk.txt
+  if [ "$ep" = health ]; then
+    wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-health.lua" "$url" >"$out"
+  else
+    wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-enterprise.lua" "$url" \
+      -- "$DATA/usccs.txt" "$TOKEN" >"$out"
+  fi
+  local line; line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; return 1; }
+  val() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; }
+  RPS=$(val rps) ERRS=$(( $(val errors_status) + $(val errors_other) ))
+  P50=$(awk "BEGIN { printf \"%.2f\", $(val p50_us) / 1000 }")
+  P90=$(awk "BEGIN { printf \"%.2f\", $(val p90_us) / 1000 }")
+  P99=$(awk "BEGIN { printf \"%.2f\", $(val p99_us) / 1000 }")
+  [ "$ERRS" = 0 ] || say "warning: $ERRS errors in $url $ep -c$c"
+}
+# REPEAT runs, keeps the one with the median req/s; sets the same variables plus LOAD.
+measure() { # url endpoint conns
+  local runs=() r
+  for r in $(seq "$REPEAT"); do
+    local l; l=$(load1)
+    wrk_once "$@"
+    runs+=("$RPS $P50 $P90 $P99 $ERRS $l")
+  done
+  read -r RPS P50 P90 P99 ERRS LOAD < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p")
+}
+
+declare -A best_rps best_row
+detail=()
+url_q="http://127.0.0.1:$PORT"
+for n in $THREADS; do
+  start_qilian "$n"
+  TOKEN=$(login)
+  # Warm the page cache and every worker's SQLite cache before measuring.
+  wrk -t"$WRK_THREADS" -c64 -d3s -s "$HERE/wrk-enterprise.lua" "$url_q" -- "$DATA/usccs.txt" "$TOKEN" >/dev/null
+  for ep in health enterprise; do
+    for c in $CONNS; do
+      say "qilian --threads $n: $ep -c$c (load $(load1))"
+      measure "$url_q" "$ep" "$c"
+      detail+=("| qilian --threads $n | $ep | $c | $RPS | $P50 | $P90 | $P99 | $ERRS | $LOAD |")
+      k="$ep/$c"
+      if [ -z "${best_rps[$k]:-}" ] || awk "BEGIN { exit !($RPS > ${best_rps[$k]}) }"; then
+        best_rps[$k]=$RPS
+        best_row[$k]="$n $RPS $P50 $P90 $P99 $ERRS $LOAD"
+      fi
+    done
+  done
+done
+stop "$QPID"; QPID=""
+
+sed -e "s|@PREFIX@|$DATA/nginx|g" -e "s|@PORT@|$NPORT|g" -e "s|@ROOT@|$DATA/www|g" \
+  "$HERE/nginx.conf.in" >"$DATA/nginx/nginx.conf"
+"$NGINX" -p "$DATA/nginx" -c "$DATA/nginx/nginx.conf" -g 'daemon off;' 2>"$DATA/nginx/stderr.log" &
+NPID=$!
+wait_http "http://127.0.0.1:$NPORT/api/v1/health"
+[ "$(curl -sf "http://127.0.0.1:$NPORT/api/v1/enterprises/x" | wc -c)" = "$ESIZE" ] || { say "nginx twin has the wrong size"; exit 1; }
+declare -A nginx_row
+url_n="http://127.0.0.1:$NPORT"
+for ep in health enterprise; do
+  for c in $CONNS; do
+    say "nginx: $ep -c$c (load $(load1))"
+    measure "$url_n" "$ep" "$c"
+    detail+=("| nginx (static $([ "$ep" = health ] && echo "$HSIZE" || echo "$ESIZE") B) | $ep | $c | $RPS | $P50 | $P90 | $P99 | $ERRS | $LOAD |")
+    nginx_row[$ep/$c]="$RPS $P50 $P90 $P99 $ERRS $LOAD"
+  done
+done
+stop "$NPID"; NPID=""
+
+echo "### HTTP: wrk -t$WRK_THREADS -d$DURATION --latency, $ROWS-enterprise database, best qilian --threads per row"
+echo
+echo "| endpoint | conns | qilian threads | qilian req/s | p50 ms | p90 ms | p99 ms | nginx req/s | nginx p50 / p90 / p99 ms | qilian/nginx | load |"
+echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+for ep in health enterprise; do
+  for c in $CONNS; do
+    read -r n rps p50 p90 p99 errs load <<<"${best_row[$ep/$c]}"
+    read -r nrps np50 np90 np99 nerrs nload <<<"${nginx_row[$ep/$c]}"
+    ratio=$(awk "BEGIN { printf \"%.0f %%\", 100 * $rps / $nrps }")
+    path=$([ "$ep" = health ] && echo "GET /api/v1/health" || echo "GET /api/v1/enterprises/{uscc}")
+    echo "| $path | $c | $n | $rps | $p50 | $p90 | $p99 | $nrps | $np50 / $np90 / $np99 | **$ratio** | $load / $nload |"
+  done
+done
+echo
+echo "Answer sizes: health $HSIZE B; enterprise mean $mean B over 200 USCCs (nginx twin $ESIZE B)."
+echo "Goal: qilian ≥ 50 % of nginx. All runs:"
+echo
+echo "| server | endpoint | conns | req/s | p50 ms | p90 ms | p99 ms | errors | load (1 min) |"
+echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+printf '%s\n' "${detail[@]}"
+rm -f "$DATA/wrk.txt" "$DATA/one.json"
