@@ -4,6 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
 import { startServer, login, api, cli, USERS, DEMO_PASSWORD, tempDir } from '../lib/server.mjs';
 
@@ -234,6 +235,37 @@ test('CSV import is all-or-nothing with line numbers, re-import updates, export 
   assert.equal(wrongHeader.body.report.errors[0].line, 1);
 });
 
+test('a large import (the bulk path) keeps USCCs unique, respects ownership and leaves the USCC index in place', async () => {
+  const before = await total();
+  const gen = cli(['gen', 'enterprises', '25000', '--seed', '99']);
+  assert.equal(gen.status, 0);
+  const lines = gen.stdout.trimEnd().split('\n');
+  const demo = (await api(srv.url, admin, 'GET', '/api/v1/enterprises?limit=1')).body.items[0];
+  const foreign = `${demo.uscc},${demo.name},${demo.region},${demo.industry},${demo.employees},${demo.revenue_wan},${demo.assets_wan},${demo.level}`;
+  const withForeign = [...lines.slice(0, 100), foreign, ...lines.slice(100)].join('\n');
+  const r = await api(srv.url, sme, 'POST', '/api/v1/enterprises/import', withForeign, { 'content-type': 'text/csv' });
+  assert.equal(r.status, 422);
+  assert.deepEqual(r.body.report.errors.map((e) => [e.line, e.code]), [[101, 'not_owner']]);
+  assert.equal(await total(), before);
+  const dup = [...lines, lines[5]].join('\n');
+  const d = await api(srv.url, sme, 'POST', '/api/v1/enterprises/import', dup, { 'content-type': 'text/csv' });
+  assert.deepEqual(d.body.report.errors.map((e) => [e.line, e.code]), [[25002, 'duplicate_uscc']]);
+  const ok = await api(srv.url, sme, 'POST', '/api/v1/enterprises/import', lines.join('\n'), { 'content-type': 'text/csv' });
+  assert.equal(ok.status, 200, JSON.stringify(ok.body).slice(0, 300));
+  assert.deepEqual([ok.body.inserted, ok.body.updated], [25000, 0]);
+  const again = await api(srv.url, sme, 'POST', '/api/v1/enterprises/import', lines.join('\n'), { 'content-type': 'text/csv' });
+  assert.deepEqual([again.body.inserted, again.body.updated], [0, 25000]);
+  assert.equal(await total(), before + 25000);
+  const one = lines[777].split(',')[0];
+  const got = await api(srv.url, bank, 'GET', `/api/v1/enterprises/${one}`);
+  assert.equal(got.status, 200);
+  const me = (await api(srv.url, sme, 'GET', '/api/v1/auth/me')).body;
+  assert.equal(got.body.org_id, me.org.id);
+  const clash = await api(srv.url, admin, 'POST', '/api/v1/enterprises', { uscc: one, name: '重复', region: '320505', industry: '34',
+    employees: 1, revenue_wan: 1, assets_wan: 1, level: 'none' });
+  assert.equal(clash.status, 409);
+});
+
 test('bodies over --max-body get 413 and change nothing', async () => {
   const before = await total();
   const big = { uscc: makeUscc('320505', 'BG0000001'), name: '大'.repeat(3000), region: '320505', industry: '34', employees: 1, revenue_wan: 1, assets_wan: 1, level: 'none' };
@@ -292,8 +324,15 @@ test('static files of web/ are served with their content types', async () => {
     assert.equal(r.status, 200, p);
     assert.match(r.headers.get('content-type'), type, p);
   }
-  assert.equal((await fetch(srv.url + '/../Makefile')).status, 404);
+  // fetch() would normalise '/../', so send the raw path.
+  const raw = await new Promise((resolve, reject) => {
+    http.get({ host: '127.0.0.1', port: srv.port, path: '/../Makefile' }, (res) => { res.resume(); resolve(res.statusCode); }).on('error', reject);
+  });
+  assert.equal(raw, 404);
   assert.equal((await fetch(srv.url + '/nope.js')).status, 404);
+  // Paths without a file extension are the single-page app's routes.
+  const page = await fetch(srv.url + '/enterprises/91350100M000100Y43');
+  assert.match(await page.text(), /<html/i);
 });
 
 test('one access-log line per request with method, path, status, bytes and microseconds', async () => {
