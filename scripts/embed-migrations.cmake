@@ -1,5 +1,6 @@
 # Writes a C file with every migration's number, name and SQL text, in order.
 # Invoked by CMake at build time: cmake -DOUT=file.c -DFILES="a.sql;b.sql" -P this.
+string(REPLACE "|" ";" FILES "${FILES}")
 set(body "/* Generated from src/store/migrations by scripts/embed-migrations.cmake. */\n#include \"store/migrate.h\"\n")
 set(rows "")
 set(n 0)

@@ -246,9 +246,12 @@ enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterpris
 	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
+/* Audits a write and bumps the "enterprises" change counter (graph snapshots hold regions and levels). */
 static enum qerr audit_enterprise(struct db *db, const struct actor *a, const char *action, const char *uscc,
 				  const json_t *detail, struct qerror *err)
 {
+	if (db_touch(db, "enterprises", err))
+		return err->code;
 	return audit_record(db, a, action, "enterprise", uscc, detail, err);
 }
 

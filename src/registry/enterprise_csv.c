@@ -176,6 +176,35 @@ not_owner:
 	return QERR_OK;
 }
 
+/*
+ * Once a row is bad nothing more is written, so the upsert can no longer tell
+ * us about records owned by someone else; look the owner up instead, so that
+ * every such row is still reported, not only those before the first error.
+ */
+static enum qerr import_check_owner(struct db *db, const struct actor *a, bool bulk, const struct uscc_slot *slot,
+				    const char *uscc, struct qerror *rowerr, struct qerror *err)
+{
+	if (a->org_type == ORG_OPERATOR)
+		return QERR_OK;
+	int64_t id = slot->id, owner = slot->org_id;
+	if (!bulk) {
+		sqlite3_stmt *st = db_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
+		if (!st)
+			return err->code;
+		sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
+		int rc = db_step(db, st, err);
+		if (rc < 0)
+			return err->code;
+		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
+		sqlite3_reset(st);
+	}
+	if (id && owner != a->org_id)
+		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
+			 "该企业属于其他组织 (this enterprise belongs to another organisation)");
+	return QERR_OK;
+}
+
 enum qerr enterprise_import(struct db *db, const struct actor *a, const char *data, size_t len,
 			    enterprise_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
 {
@@ -242,8 +271,14 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 			continue;
 		}
 		slot->line = line;
-		if (nerrors)
-			continue; /* keep validating, but stop writing: it will be rolled back */
+		if (nerrors) {
+			/* Keep validating, but stop writing: it will be rolled back. */
+			if ((rc = import_check_owner(db, a, bulk, slot, e.uscc, &rowerr, err)))
+				goto rollback;
+			if (rowerr.code)
+				add_error(errors, &nerrors, line, &rowerr);
+			continue;
+		}
 		bool was_insert = false;
 		if ((rc = import_write(db, a, bulk, slot, &e, &was_insert, &rowerr, err)))
 			goto rollback;
@@ -267,7 +302,9 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 		goto rollback;
 	json_t *detail = json_pack("{s:i,s:i,s:i,s:b}", "rows", (int)rows, "inserted", (int)inserted, "updated",
 				   (int)updated, "bulk", bulk);
-	rc = audit_record(db, a, "enterprise.import", "enterprise", "*", detail, err);
+	rc = db_touch(db, "enterprises", err);
+	if (!rc)
+		rc = audit_record(db, a, "enterprise.import", "enterprise", "*", detail, err);
 	json_decref(detail);
 	if (rc || (rc = db_commit(db, err)))
 		goto rollback;

@@ -170,3 +170,31 @@ const char *db_col_text(sqlite3_stmt *st, int col)
 long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
 void db_clear_last_id(struct db *db) { sqlite3_set_last_insert_rowid(db->h, 0); }
 int db_changes(struct db *db) { return sqlite3_changes(db->h); }
+
+enum qerr db_touch(struct db *db, const char *name, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db,
+				   "INSERT INTO change_counters(name,version) VALUES(?,1)"
+				   " ON CONFLICT(name) DO UPDATE SET version=version+1",
+				   err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+}
+
+enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err)
+{
+	*version = 0;
+	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM change_counters WHERE name=?", err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, name);
+	int rc = db_step(db, st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc == SQLITE_ROW)
+		*version = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return QERR_OK;
+}

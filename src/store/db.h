@@ -13,6 +13,7 @@
 #define QILIAN_DB_H
 #include <sqlite3.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include "base/qerr.h"
 
 struct db;
@@ -53,6 +54,12 @@ const char *db_col_text(sqlite3_stmt *st, int col);
 
 /* Fills err from the connection's last error. */
 enum qerr db_error(struct db *db, struct qerror *err);
+
+/* Inside a write transaction: bumps change counter name (see change_counters). */
+enum qerr db_touch(struct db *db, const char *name, struct qerror *err);
+
+/* Current value of change counter name (0 if never bumped). */
+enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err);
 
 /* Id of the last inserted row; number of rows changed by the last statement. */
 long long db_last_id(struct db *db);

@@ -64,6 +64,13 @@ CREATE TABLE chains (
   created_at TEXT NOT NULL
 );
 
+-- Change counters: a write transaction bumps the counter of what it changed, once, so
+-- caches (the graph snapshot) can tell cheaply whether to rebuild.
+CREATE TABLE change_counters (
+  name TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) WITHOUT ROWID;
+
 -- Append-only audit log of every write.
 CREATE TABLE audit_log (
   id INTEGER PRIMARY KEY,
