@@ -2,6 +2,7 @@
 #include "base/csv.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,11 +43,39 @@ static int grow(struct csv_reader *r, size_t need)
 	return 0;
 }
 
+/*
+ * True when the byte at p ends a line: LF, or a CR not followed by LF (old
+ * Mac files). The reader already ends records at a lone CR; counting it as a
+ * line keeps every record's line number distinct and matches what editors show.
+ */
+static bool is_line_end(const char *p, const char *end)
+{
+	return *p == '\n' || (*p == '\r' && (p + 1 >= end || p[1] != '\n'));
+}
+
+/* Fills err (which may be NULL) with a message about the current record and returns -1. */
+static int csv_fail(const struct csv_reader *r, struct qerror *err, enum qerr code, const char *slug,
+		    const char *what, size_t field)
+{
+	if (field)
+		qerr_set(err, code, slug, NULL, "line %ld: field %zu %s", r->record_line, field, what);
+	else
+		qerr_set(err, code, slug, NULL, "line %ld: %s", r->record_line, what);
+	if (err)
+		err->line = r->record_line;
+	return -1;
+}
+
+static int csv_oom(const struct csv_reader *r, struct qerror *err)
+{
+	return csv_fail(r, err, QERR_INTERNAL, "out_of_memory", "out of memory", 0);
+}
+
 int csv_next(struct csv_reader *r, struct qerror *err)
 {
 	/* Skip blank lines. */
 	while (r->p < r->end && (*r->p == '\n' || *r->p == '\r')) {
-		if (*r->p == '\n')
+		if (is_line_end(r->p, r->end))
 			r->line++;
 		r->p++;
 	}
@@ -58,68 +87,58 @@ int csv_next(struct csv_reader *r, struct qerror *err)
 	size_t max = (size_t)(r->end - q);
 	/* Find the record end cheaply when there are no quotes (the common case). */
 	if (grow(r, (max < 4096 ? max : 4096) + CSV_MAX_FIELDS + 1) < 0)
-		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory"), -1;
+		return csv_oom(r, err);
 	size_t out = 0;
 	r->nfields = 0;
 	for (;;) {
 		if (r->nfields >= CSV_MAX_FIELDS) {
-			qerr_set(err, QERR_BAD_REQUEST, "csv_too_many_fields", NULL, "line %ld: more than %d fields",
-				 r->record_line, CSV_MAX_FIELDS);
-			err->line = r->record_line;
-			return -1;
+			char what[48];
+			snprintf(what, sizeof what, "more than %d fields", CSV_MAX_FIELDS);
+			return csv_fail(r, err, QERR_BAD_REQUEST, "csv_too_many_fields", what, 0);
 		}
 		size_t start = out;
 		if (q < r->end && *q == '"') {
 			q++;
 			for (;;) {
-				if (q >= r->end) {
-					qerr_set(err, QERR_BAD_REQUEST, "csv_unterminated_quote", NULL,
-						 "line %ld: quoted field is not closed", r->record_line);
-					err->line = r->record_line;
-					return -1;
-				}
+				if (q >= r->end)
+					return csv_fail(r, err, QERR_BAD_REQUEST, "csv_unterminated_quote",
+							"quoted field is not closed", 0);
 				if (*q == '"') {
 					if (q + 1 < r->end && q[1] == '"') {
 						q += 2;
 						if (grow(r, out + 2) < 0)
-							return -1;
+							return csv_oom(r, err);
 						r->scratch[out++] = '"';
 						continue;
 					}
 					q++;
 					break;
 				}
-				if (*q == '\n')
+				if (is_line_end(q, r->end))
 					r->line++;
 				if (grow(r, out + 2) < 0)
-					return -1;
+					return csv_oom(r, err);
 				r->scratch[out++] = *q++;
 			}
-			if (q < r->end && *q != ',' && *q != '\n' && *q != '\r') {
-				qerr_set(err, QERR_BAD_REQUEST, "csv_bad_quote", NULL,
-					 "line %ld: unexpected character after a closing quote", r->record_line);
-				err->line = r->record_line;
-				return -1;
-			}
+			if (q < r->end && *q != ',' && *q != '\n' && *q != '\r')
+				return csv_fail(r, err, QERR_BAD_REQUEST, "csv_bad_quote",
+						"unexpected character after a closing quote", 0);
 		} else {
 			const char *s = q;
 			while (q < r->end && *q != ',' && *q != '\n' && *q != '\r') {
-				if (*q == '"') {
-					qerr_set(err, QERR_BAD_REQUEST, "csv_bad_quote", NULL,
-						 "line %ld: quote inside an unquoted field", r->record_line);
-					err->line = r->record_line;
-					return -1;
-				}
+				if (*q == '"')
+					return csv_fail(r, err, QERR_BAD_REQUEST, "csv_bad_quote",
+							"quote inside an unquoted field", 0);
 				q++;
 			}
 			size_t n = (size_t)(q - s);
 			if (grow(r, out + n + 2) < 0)
-				return -1;
+				return csv_oom(r, err);
 			memcpy(r->scratch + out, s, n);
 			out += n;
 		}
 		if (grow(r, out + 2) < 0)
-			return -1;
+			return csv_oom(r, err);
 		r->scratch[out++] = 0;
 		/* Pointers are fixed up after the record: scratch may move while growing. */
 		r->flen[r->nfields] = out - 1 - start;
@@ -131,21 +150,24 @@ int csv_next(struct csv_reader *r, struct qerror *err)
 		}
 		break;
 	}
-	if (q < r->end && *q == '\r')
-		q++;
-	if (q < r->end && *q == '\n') {
-		q++;
+	/* The record ends at LF, CRLF or a lone CR: one line each. */
+	if (q < r->end) {
 		r->line++;
+		if (*q == '\r')
+			q++;
+		if (q < r->end && *q == '\n')
+			q++;
 	}
 	r->p = q;
 	for (size_t i = 0; i < r->nfields; i++) {
 		r->field[i] = r->scratch + (uintptr_t)r->field[i];
-		if (!util_utf8_valid(r->field[i], r->flen[i])) {
-			qerr_set(err, QERR_BAD_REQUEST, "csv_bad_encoding", NULL, "line %ld: field %zu is not valid UTF-8",
-				 r->record_line, i + 1);
-			err->line = r->record_line;
-			return -1;
-		}
+		/*
+		 * Fields are handed out as C strings: an embedded NUL would silently cut
+		 * a value short ("91350100M000100Y43\0junk" would pass as a USCC).
+		 */
+		if (memchr(r->field[i], 0, r->flen[i]) || !util_utf8_valid(r->field[i], r->flen[i]))
+			return csv_fail(r, err, QERR_BAD_REQUEST, "csv_bad_encoding",
+					"is not valid UTF-8 text (or contains a NUL byte)", i + 1);
 	}
 	return 1;
 }
@@ -156,7 +178,8 @@ void csv_write_field(FILE *f, const char *s, int first)
 		fputc(',', f);
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	/* A leading byte-order mark is quoted too: at the start of a file a reader would skip it. */
+	if (!strpbrk(s, ",\"\r\n") && strncmp(s, "\xEF\xBB\xBF", 3) != 0) {
 		fputs(s, f);
 		return;
 	}

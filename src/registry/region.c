@@ -33,11 +33,14 @@ char *region_full_name(const char *code, char *buf, size_t cap)
 	int n = 0;
 	for (const struct region *r = region_find(code); r && n < 3; r = r->parent[0] ? region_find(r->parent) : NULL)
 		chain[n++] = r;
+	/* Only whole names go in: a cut would leave half a UTF-8 character, which JSON cannot carry. */
 	size_t used = 0;
-	for (int i = n - 1; i >= 0 && used < cap; i--) {
+	for (int i = n - 1; i >= 0; i--) {
 		int w = snprintf(buf + used, cap - used, "%s%s", used ? " " : "", chain[i]->name);
-		if (w < 0)
+		if (w < 0 || (size_t)w >= cap - used) {
+			buf[used] = 0;
 			break;
+		}
 		used += (size_t)w;
 	}
 	return buf;
