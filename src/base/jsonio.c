@@ -50,6 +50,13 @@ static enum qerr check_field(const struct jfield *f, const json_t *v, struct qer
 					f->name, (long long)f->min, (long long)f->max);
 		return QERR_OK;
 	}
+	case JF_NUMBER:
+		if (!json_is_number(v))
+			return qerr_set(err, QERR_INVALID, "wrong_type", f->name, "%s must be a number", f->name);
+		if ((f->min || f->max) && (json_number_value(v) < (double)f->min || json_number_value(v) > (double)f->max))
+			return qerr_set(err, QERR_INVALID, "out_of_range", f->name, "%s must be between %lld and %lld",
+					f->name, (long long)f->min, (long long)f->max);
+		return QERR_OK;
 	case JF_BOOL:
 		if (!json_is_boolean(v))
 			return qerr_set(err, QERR_INVALID, "wrong_type", f->name, "%s must be true or false", f->name);
@@ -159,6 +166,13 @@ json_t *json_fields_schema(const struct jfield *fields)
 			break;
 		case JF_BOOL:
 			json_object_set_new(p, "type", json_string("boolean"));
+			break;
+		case JF_NUMBER:
+			json_object_set_new(p, "type", json_string("number"));
+			if (f->min || f->max) {
+				json_object_set_new(p, "minimum", json_integer(f->min));
+				json_object_set_new(p, "maximum", json_integer(f->max));
+			}
 			break;
 		case JF_STRING_ARRAY:
 			json_object_set_new(p, "type", json_string("array"));

@@ -14,13 +14,13 @@
 #include <stdint.h>
 #include "base/qerr.h"
 
-enum jfield_type { JF_STRING, JF_INT, JF_BOOL, JF_STRING_ARRAY };
+enum jfield_type { JF_STRING, JF_INT, JF_BOOL, JF_STRING_ARRAY, JF_NUMBER };
 
 struct jfield {
 	const char *name;
 	enum jfield_type type;
 	bool required;
-	int64_t min, max;          /* JF_INT: value range; JF_STRING: length in characters */
+	int64_t min, max;          /* JF_INT: value range; JF_STRING: length in characters; JF_NUMBER: range, 0/0 = any */
 	const char *const *choices; /* JF_STRING: NULL-terminated allowed values, or NULL */
 	const char *description;   /* for the OpenAPI document */
 };

@@ -53,6 +53,27 @@ static struct cli_opt gen_opts[] = {
 	OPT_END,
 };
 static struct cli_opt chain_add_opts[] = {{"--name-en", "NAME", "English name", NULL}, OPT_END};
+static struct cli_opt health_opts[] = {
+	{"--region", "PREFIX", "only suppliers in this region (2, 4 or 6 digit GB/T 2260 prefix)", NULL},
+	{"--min-suppliers", "N", "weak link when active suppliers <= N (default 2)", NULL},
+	{"--max-hhi", "X", "weak link when supply or province HHI >= X (default 0.25)", NULL},
+	OPT_END,
+};
+static struct cli_opt suppliers_opts[] = {{"--chain", "CHAIN", "only this chain", NULL}, OPT_END};
+static struct cli_opt local_rate_opts[] = {{"--level", "LEVEL", "province|city|county (required)", NULL}, OPT_END};
+static struct cli_opt disrupt_opts[] = {
+	{"--enterprise", "USCC...", "knock out these enterprises (several: repeat the USCCs after it, or comma-separate)", NULL},
+	{"--region", "CODE", "knock out every enterprise in this region (2, 4 or 6 digits)", NULL},
+	{"--threshold", "X", "a buyer losing at least this share of a segment is knocked out (default 0.5)", NULL},
+	{"--max-tier", "N", "stop after tier N", NULL},
+	OPT_END,
+};
+static struct cli_opt fill_opts[] = {
+	{"--buyer", "USCC", "the buyer to fill the gap for (its current suppliers are excluded; proximity to it)", NULL},
+	{"--region", "PREFIX", "rank proximity to this region instead", NULL},
+	{"--limit", "K", "candidates to list (default 20)", NULL},
+	OPT_END,
+};
 static struct cli_opt audit_opts[] = {{"--limit", "N", "entries (default 50)", NULL}, OPT_END};
 
 const struct cli_cmd cli_commands[] = {
@@ -75,6 +96,20 @@ const struct cli_cmd cli_commands[] = {
 	{"gen enterprises", "N", "Write N synthetic enterprises as CSV (valid USCCs, real regions, realistic sizes).",
 	 cli_gen_enterprises, gen_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
+	{"chain health", "CHAIN", "Per segment: capable and active suppliers, supply and province HHI, 专精特新 share, weak links.",
+	 cli_chain_health, health_opts},
+	{"chain suppliers", "BUYER_USCC", "A buyer's suppliers per segment with shares, HHI and single sources.",
+	 cli_chain_suppliers, suppliers_opts},
+	{"chain local-rate", "BUYER_USCC", "Local supporting rate (周边配套率) of a buyer, overall and per segment.",
+	 cli_chain_local_rate, local_rate_opts},
+	{"chain disrupt", "", "Disruption cascade (断链推演) from enterprises or a region, tier by tier.", cli_chain_disrupt,
+	 disrupt_opts},
+	{"chain fill", "CHAIN SEGMENT", "Ranked gap-filling candidates (精准补链) with the reasons for each rank.",
+	 cli_chain_fill, fill_opts},
+	{"chain critical", "BUYER_USCC", "Enterprises every supply path of a segment into the buyer passes through.",
+	 cli_chain_critical, none_opts},
+	{"chain graph", "", "Build the supply graph snapshot and show its size, memory and build time.", cli_chain_graph,
+	 none_opts},
 	{"audit", "", "Show the newest audit log entries.", cli_audit, audit_opts},
 	{"routes", "", "List every HTTP API route and who may call it.", cli_routes, none_opts},
 	{NULL, NULL, NULL, NULL, NULL},

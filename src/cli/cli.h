@@ -67,6 +67,13 @@ int cli_import_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_export_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_gen_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_add(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_health(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_suppliers(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_local_rate(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_disrupt(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
 

@@ -40,4 +40,13 @@ enum qerr api_region_get(struct http_req *req, struct http_res *res);
 enum qerr api_industry_list(struct http_req *req, struct http_res *res);
 enum qerr api_chain_list(struct http_req *req, struct http_res *res);
 
+extern const struct jfield api_disrupt_fields[];
+enum qerr api_chain_health(struct http_req *req, struct http_res *res);
+enum qerr api_chain_suppliers(struct http_req *req, struct http_res *res);
+enum qerr api_chain_local_rate(struct http_req *req, struct http_res *res);
+enum qerr api_chain_critical(struct http_req *req, struct http_res *res);
+enum qerr api_chain_disrupt(struct http_req *req, struct http_res *res);
+enum qerr api_chain_fill(struct http_req *req, struct http_res *res);
+enum qerr api_chain_graph(struct http_req *req, struct http_res *res);
+
 #endif

@@ -35,6 +35,33 @@ static const struct http_qparam q_classify[] = {
 	END_Q,
 };
 
+static const struct http_qparam q_health[] = {
+	{"region", "string", "only suppliers in this region (2/4/6-digit prefix)"},
+	{"min_suppliers", "integer", "weak link when active suppliers <= this (default 2)"},
+	{"max_hhi", "number", "weak link when supply or province HHI >= this (default 0.25)"},
+	END_Q,
+};
+static const struct http_qparam q_buyer_chain[] = {
+	{"buyer", "string", "USCC of the buyer (required)"},
+	{"chain", "string", "only this chain"},
+	END_Q,
+};
+static const struct http_qparam q_local_rate[] = {
+	{"buyer", "string", "USCC of the buyer (required)"},
+	{"level", "string", "province|city|county (required)"},
+	END_Q,
+};
+static const struct http_qparam q_buyer[] = {{"buyer", "string", "USCC of the buyer (required)"}, END_Q};
+static const struct http_qparam q_fill[] = {
+	{"buyer", "string", "USCC of the buyer to fill the gap for"},
+	{"region", "string", "rank proximity to this region instead"},
+	{"limit", "integer", "candidates, 1-1000 (default 20)"},
+	END_Q,
+};
+
+#define CHAIN_LEADERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE))
+#define BUYERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE) | WHO_ORG(ORG_SME))
+
 const struct http_route http_routes[] = {
 	{"GET", "/api/v1/health", WHO_ANY, api_health, "system", "Liveness and database check for load balancers",
 	 NULL, NULL, NULL, 0, NULL},
@@ -88,6 +115,21 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/industries", WHO_ANY, api_industry_list, "registry", "GB/T 4754-2017 sections and divisions",
 	 NULL, NULL, NULL, 0, NULL},
 	{"GET", "/api/v1/chains", WHO_USERS, api_chain_list, "chains", "Industry chains", NULL, NULL, NULL, 0, NULL},
+
+	{"GET", "/api/v1/chains/{chain}/health", CHAIN_LEADERS, api_chain_health, "chain analytics",
+	 "Segment health and weak links (薄弱环节); a chain leader sees its own supply base", NULL, NULL, q_health, 0, NULL},
+	{"GET", "/api/v1/chains/{chain}/segments/{segment}/fill", BUYERS, api_chain_fill, "chain analytics",
+	 "Ranked gap-filling candidates (精准补链) with reasons", NULL, NULL, q_fill, 0, NULL},
+	{"GET", "/api/v1/analytics/suppliers", BUYERS, api_chain_suppliers, "chain analytics",
+	 "A buyer's suppliers per segment: shares, HHI, single sources", NULL, NULL, q_buyer_chain, 0, NULL},
+	{"GET", "/api/v1/analytics/local-rate", BUYERS, api_chain_local_rate, "chain analytics",
+	 "Local supporting rate (周边配套率) of a buyer", NULL, NULL, q_local_rate, 0, NULL},
+	{"GET", "/api/v1/analytics/critical", BUYERS, api_chain_critical, "chain analytics",
+	 "Enterprises every supply path of a segment into the buyer passes through", NULL, NULL, q_buyer, 0, NULL},
+	{"POST", "/api/v1/analytics/disrupt", WHO_ORG(ORG_OPERATOR), api_chain_disrupt, "chain analytics",
+	 "Disruption cascade (断链推演) tier by tier", api_disrupt_fields, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/analytics/graph", WHO_ORG(ORG_OPERATOR), api_chain_graph, "chain analytics",
+	 "Supply graph snapshot size, memory and build time", NULL, NULL, NULL, 0, NULL},
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];
