@@ -74,6 +74,13 @@ static struct cli_opt fill_opts[] = {
 	{"--limit", "K", "candidates to list (default 20)", NULL},
 	OPT_END,
 };
+static struct cli_opt gen_chain_opts[] = {
+	{"--enterprises", "N", "enterprises to generate (required)", NULL},
+	{"--relations", "M", "supply relations to generate (required)", NULL},
+	{"--seed", "N", "random seed (default 1)", NULL},
+	{"--output-dir", "DIR", "where to write enterprises.csv, segments.csv, capabilities.csv, relations.csv (default .)", NULL},
+	OPT_END,
+};
 static struct cli_opt audit_opts[] = {{"--limit", "N", "entries (default 50)", NULL}, OPT_END};
 
 const struct cli_cmd cli_commands[] = {
@@ -95,6 +102,8 @@ const struct cli_cmd cli_commands[] = {
 	{"export enterprises", "", "Export enterprises as CSV in the import format.", cli_export_enterprises, export_opts},
 	{"gen enterprises", "N", "Write N synthetic enterprises as CSV (valid USCCs, real regions, realistic sizes).",
 	 cli_gen_enterprises, gen_opts},
+	{"gen chain", "", "Write a synthetic chain map (enterprises, segments, capabilities, relations CSVs) of realistic shape.",
+	 cli_gen_chain, gen_chain_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
 	{"chain health", "CHAIN", "Per segment: capable and active suppliers, supply and province HHI, 专精特新 share, weak links.",
 	 cli_chain_health, health_opts},

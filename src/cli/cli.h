@@ -73,6 +73,7 @@ int cli_chain_local_rate(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_disrupt(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);

@@ -4,6 +4,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "chainmap/analytics.h"
+#include "chainmap/synth_chain.h"
 #include "cli/cli.h"
 
 /* Prints the analytics result or the error; closes the database. */
@@ -211,4 +212,27 @@ int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv)
 	json_t *out = NULL;
 	enum qerr rc = analytics_graph_stats(db, &a, &out, &e);
 	return finish(db, rc, out, &e);
+}
+
+int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int n = cli_parse(cmd, argc, argv, pos, 0);
+	if (n < 0)
+		return n == -2 ? 0 : 2;
+	int64_t ents = 0, rels = 0, seed = 1;
+	if (!cli_value(cmd, "--enterprises") || !cli_value(cmd, "--relations")) {
+		fprintf(stderr, "qilian gen chain: --enterprises N and --relations M are required\n");
+		return 2;
+	}
+	if (!int_opt(cmd, "--enterprises", 1, 100000000, &ents) || !int_opt(cmd, "--relations", 0, 1000000000, &rels) ||
+	    !int_opt(cmd, "--seed", 0, INT64_MAX, &seed))
+		return 2;
+	const char *dir = cli_value(cmd, "--output-dir") ? cli_value(cmd, "--output-dir") : ".";
+	struct qerror e = {0};
+	if (synth_chain(dir, (long)ents, (long)rels, (uint64_t)seed, &e))
+		return cli_fail(&e);
+	cli_print(json_pack("{s:s,s:I,s:I,s:[s,s,s,s]}", "output_dir", dir, "enterprises", (json_int_t)ents, "relations",
+			    (json_int_t)rels, "files", "enterprises.csv", "segments.csv", "capabilities.csv", "relations.csv"));
+	return 0;
 }
