@@ -11,6 +11,7 @@ enum qerr qerr_set(struct qerror *e, enum qerr code, const char *slug, const cha
 	if (!e)
 		return code;
 	e->code = code;
+	e->line = 0;
 	snprintf(e->slug, sizeof e->slug, "%s", slug ? slug : qerr_default_slug(code));
 	snprintf(e->field, sizeof e->field, "%s", field ? field : "");
 	va_list ap;

@@ -31,7 +31,7 @@ extern const struct jfield enterprise_update_fields[];
 /* A validated record ready to store. */
 struct enterprise {
 	char uscc[USCC_LEN + 1];
-	char name[256];
+	char name[801]; /* 200 characters of up to 4 bytes */
 	char region[7];
 	char industry[5];
 	int64_t employees, revenue_wan, assets_wan;
