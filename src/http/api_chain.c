@@ -13,8 +13,10 @@ const struct jfield api_disrupt_fields[] = {
 	{NULL, 0, false, 0, 0, NULL, NULL},
 };
 
+/* Sets the result (call the analysis first: argument evaluation order is unspecified in C). */
 static enum qerr respond(struct http_req *req, struct http_res *res, enum qerr rc, json_t *out)
 {
+	(void)req;
 	if (rc)
 		return rc;
 	http_ok(res, 200, out);
@@ -44,7 +46,8 @@ enum qerr api_chain_health(struct http_req *req, struct http_res *res)
 			return qerr_set(&req->err, QERR_INVALID, "out_of_range", "max_hhi", "max_hhi must be in (0, 1]");
 	}
 	json_t *out = NULL;
-	return respond(req, res, analytics_health(req->db, &req->actor, req->params[0], o, &out, &req->err), out);
+	enum qerr rc = analytics_health(req->db, &req->actor, req->params[0], o, &out, &req->err);
+	return respond(req, res, rc, out);
 }
 
 enum qerr api_chain_suppliers(struct http_req *req, struct http_res *res)
@@ -53,8 +56,8 @@ enum qerr api_chain_suppliers(struct http_req *req, struct http_res *res)
 	if (required(req, "buyer", &buyer))
 		return req->err.code;
 	json_t *out = NULL;
-	return respond(req, res, analytics_suppliers(req->db, &req->actor, buyer, http_query(req, "chain"), &out, &req->err),
-		       out);
+	enum qerr rc = analytics_suppliers(req->db, &req->actor, buyer, http_query(req, "chain"), &out, &req->err);
+	return respond(req, res, rc, out);
 }
 
 enum qerr api_chain_local_rate(struct http_req *req, struct http_res *res)
@@ -63,7 +66,8 @@ enum qerr api_chain_local_rate(struct http_req *req, struct http_res *res)
 	if (required(req, "buyer", &buyer) || required(req, "level", &level))
 		return req->err.code;
 	json_t *out = NULL;
-	return respond(req, res, analytics_local_rate(req->db, &req->actor, buyer, level, &out, &req->err), out);
+	enum qerr rc = analytics_local_rate(req->db, &req->actor, buyer, level, &out, &req->err);
+	return respond(req, res, rc, out);
 }
 
 enum qerr api_chain_critical(struct http_req *req, struct http_res *res)
@@ -72,7 +76,8 @@ enum qerr api_chain_critical(struct http_req *req, struct http_res *res)
 	if (required(req, "buyer", &buyer))
 		return req->err.code;
 	json_t *out = NULL;
-	return respond(req, res, analytics_critical(req->db, &req->actor, buyer, &out, &req->err), out);
+	enum qerr rc = analytics_critical(req->db, &req->actor, buyer, &out, &req->err);
+	return respond(req, res, rc, out);
 }
 
 enum qerr api_chain_disrupt(struct http_req *req, struct http_res *res)
@@ -118,12 +123,13 @@ enum qerr api_chain_fill(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	struct fill_options o = {.buyer = http_query(req, "buyer"), .region = http_query(req, "region"), .limit = (int)limit};
 	json_t *out = NULL;
-	return respond(req, res,
-		       analytics_fill(req->db, &req->actor, req->params[0], req->params[1], &o, &out, &req->err), out);
+	enum qerr rc = analytics_fill(req->db, &req->actor, req->params[0], req->params[1], &o, &out, &req->err);
+	return respond(req, res, rc, out);
 }
 
 enum qerr api_chain_graph(struct http_req *req, struct http_res *res)
 {
 	json_t *out = NULL;
-	return respond(req, res, analytics_graph_stats(req->db, &req->actor, &out, &req->err), out);
+	enum qerr rc = analytics_graph_stats(req->db, &req->actor, &out, &req->err);
+	return respond(req, res, rc, out);
 }
