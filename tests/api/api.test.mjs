@@ -7,16 +7,7 @@ import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { startServer, login, api, cli, USERS, DEMO_PASSWORD, tempDir } from '../lib/server.mjs';
-
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
-const WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28];
-// A valid USCC for a region and a 9-character organisation code (GB 32100-2015).
-export function makeUscc(region, org) {
-  const first = `91${region}${org}`;
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += ALPHABET.indexOf(first[i]) * WEIGHTS[i];
-  return first + ALPHABET[(31 - (sum % 31)) % 31];
-}
+import { makeUscc } from '../lib/uscc.mjs';
 
 let srv, admin, sme, bank;
 before(async () => {
