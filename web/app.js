@@ -6,7 +6,9 @@
  */
 import { t, setLang, getLang, applyI18n } from './lib/i18n.js';
 import { h, clear, errorText, alertBox } from './lib/dom.js';
-import { session, loadSession, logout, isOrgAdmin, canSeeAudit } from './lib/session.js';
+import {
+  session, loadSession, logout, isOrgAdmin, canSeeAudit, canSeeSupplyBase, canRunDisruption,
+} from './lib/session.js';
 import { orgTypeLabel, roleLabel, resetCache, SEVEN_CHAINS } from './lib/ref.js';
 
 /* Route table: path pattern → page module, names of the captured parts, whether login is needed. */
@@ -17,7 +19,11 @@ const ROUTES = [
   { re: /^\/enterprises\/new$/, page: 'enterprise-form', nav: 'enterprises' },
   { re: /^\/enterprises\/([0-9A-Za-z]{1,32})\/edit$/, page: 'enterprise-form', params: ['uscc'], nav: 'enterprises' },
   { re: /^\/enterprises\/([0-9A-Za-z]{1,32})$/, page: 'enterprise-detail', params: ['uscc'], nav: 'enterprises' },
-  { re: /^\/chains\/([a-z]+)$/, page: 'chain', params: ['id'], nav: (p) => `chain-${p.id}` },
+  { re: new RegExp(`^/chains/(${SEVEN_CHAINS.join('|')})$`), page: 'chain', params: ['id'], nav: (p) => `chain-${p.id}` },
+  // An industry chain's map; /chain-map/{id} also reaches one whose id is a name of the seven chains.
+  { re: /^\/(?:chains|chain-map)\/([a-z0-9_-]{1,32})$/, page: 'chain-map', params: ['id'], nav: 'chain-industry' },
+  { re: /^\/supply-base$/, page: 'supply-base', nav: 'supply-base' },
+  { re: /^\/disrupt$/, page: 'disrupt', nav: 'disrupt' },
   { re: /^\/users$/, page: 'users', nav: 'users' },
   { re: /^\/audit$/, page: 'audit', nav: 'audit' },
   { re: /^\/account$/, page: 'account', nav: 'account' },
@@ -147,6 +153,10 @@ function renderShell(match) {
     h('div', { class: 'nav-group' },
       h('div', { class: 'nav-title' }, t('nav.chains')),
       SEVEN_CHAINS.map((id) => link(`chain-${id}`, `#/chains/${id}`, t(`chain.${id}.name`), `chain-${id}`))),
+    canSeeSupplyBase() || canRunDisruption() ? h('div', { class: 'nav-group' },
+      h('div', { class: 'nav-title' }, t('nav.chainTools')),
+      canSeeSupplyBase() ? link('supply-base', '#/supply-base', t('nav.supplyBase'), 'supply-base') : null,
+      canRunDisruption() ? link('disrupt', '#/disrupt', t('nav.disrupt'), 'disrupt') : null) : null,
     h('div', { class: 'nav-group' },
       h('div', { class: 'nav-title' }, t('nav.manage')),
       isOrgAdmin() ? link('users', '#/users', t('nav.users'), 'users') : null,

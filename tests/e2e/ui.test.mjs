@@ -110,9 +110,11 @@ test('SME admin: login, dashboard, directory search, create an enterprise with l
   await page.waitForTimeout(300); // let the charts finish their entry animation
   await shot(page, 'dashboard');
 
-  await page.click('#sidenav a[href="#/chains/industry"]');
+  await page.click('#sidenav a[href="#/chains/supply"]');
   await waitText(page.locator('.page-header'), /建设中/);
+  await page.click('#sidenav a[href="#/chains/industry"]');
   await waitText(page.locator('#mapped-chains'), /新能源汽车产业链/);
+  assert.equal(await page.locator('#mapped-chains a[href="#/chains/nev"]').count(), 1, 'a mapped chain links to its map');
 
   // Directory: searching narrows the list to names with the word.
   await page.click('#sidenav a[href="#/enterprises"]');

@@ -58,3 +58,16 @@ export function isPlatformAdmin() {
 export function canSeeAudit() {
   return orgType() === 'operator';
 }
+
+/*
+ * The chain leader's supply base page: the operator (any buyer) and large
+ * enterprises (their own). The server also lets an SME see its own buying.
+ */
+export function canSeeSupplyBase() {
+  return ['operator', 'large'].includes(orgType());
+}
+
+/* The disruption cascade reads the whole supply graph: the operator only. */
+export function canRunDisruption() {
+  return orgType() === 'operator';
+}

@@ -1,11 +1,16 @@
 /*
- * chain.js - the page of one of the seven chains (#/chains/{id}). The chains'
- * own features arrive in later work; until then each page says what it will
- * offer. The industry chain page already lists the chains the platform maps.
+ * chain.js - the page of one of the seven chains (#/chains/{id}). The
+ * industry chain (产业链) is the entry to the chain map: the industry chains
+ * the platform maps, each linking to its graph and health, and the supply
+ * base and disruption tools. The other chains' features arrive in later work;
+ * until then each page says what it will offer.
  */
-import { t, tList, localName } from '../lib/i18n.js';
+import { t, tList, localName, formatNumber } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText } from '../lib/dom.js';
+import { get } from '../lib/api.js';
 import { chains, SEVEN_CHAINS } from '../lib/ref.js';
+import { canSeeSupplyBase, canRunDisruption } from '../lib/session.js';
+import { chainHref } from '../lib/chainmap.js';
 
 export async function render(root, ctx) {
   const id = ctx.params.id;
@@ -15,6 +20,10 @@ export async function render(root, ctx) {
   }
   const name = t(`chain.${id}.name`);
   ctx.setTitle(name);
+  if (id === 'industry') {
+    await renderIndustry(root, ctx, name);
+    return;
+  }
   root.append(
     pageHeader(name, t(`chain.${id}.short`), h('span', { class: 'badge badge-soon' }, t('chain.comingSoon'))),
     h('section', { class: 'card chain-intro' },
@@ -22,27 +31,49 @@ export async function render(root, ctx) {
       h('h2', null, t('chain.plannedTitle')),
       h('ul', { class: 'feature-list' }, tList(`chain.${id}.features`).map((f) => h('li', null, f))),
       h('p', { class: 'muted small' }, t('chain.comingSoonNote'))));
+}
 
-  if (id === 'industry') {
-    const list = h('div', { class: 'chain-list' }, h('p', { class: 'muted' }, t('common.loading')));
-    root.appendChild(h('section', { class: 'card' }, h('h2', null, t('chain.industry.mapped')), list));
-    try {
-      const items = await chains();
-      if (!ctx.isCurrent()) return;
-      list.replaceChildren(items.length
-        ? h('ul', { class: 'mapped-chains', id: 'mapped-chains' }, items.map((c) => h('li', null,
-          h('strong', null, localName(c)),
-          h('span', { class: 'muted small mono' }, c.id),
-          h('span', { class: 'muted small' }, getAltName(c)))))
-        : h('p', { class: 'muted' }, t('chain.industry.none')));
-    } catch (e) {
-      list.replaceChildren(alertBox('error', errorText(e)));
-    }
+/* The industry chain: the mapped chains and the analysis tools. */
+async function renderIndustry(root, ctx, name) {
+  const tools = [
+    canSeeSupplyBase() ? h('a', { class: 'tool-tile', href: '#/supply-base' },
+      h('strong', null, t('nav.supplyBase')), h('span', { class: 'muted small' }, t('industry.toolSupplyNote'))) : null,
+    canRunDisruption() ? h('a', { class: 'tool-tile', href: '#/disrupt' },
+      h('strong', null, t('nav.disrupt')), h('span', { class: 'muted small' }, t('industry.toolDisruptNote'))) : null,
+  ];
+  const list = h('div', { class: 'chain-list' }, h('p', { class: 'muted' }, t('common.loading')));
+  root.append(
+    pageHeader(name, t('chain.industry.short')),
+    h('section', { class: 'card chain-intro' },
+      h('p', { class: 'lead' }, t('chain.industry.intro')),
+      h('ul', { class: 'feature-list feature-inline' }, tList('chain.industry.features').map((f) => h('li', null, f))),
+      tools.some(Boolean) ? h('div', { class: 'tool-grid' }, tools) : null),
+    h('section', { class: 'card' }, h('h2', null, t('chain.industry.mapped')), list));
+  let items;
+  try {
+    items = await chains();
+  } catch (e) {
+    list.replaceChildren(alertBox('error', errorText(e)));
+    return;
   }
+  if (!ctx.isCurrent()) return;
+  if (!items.length) {
+    list.replaceChildren(h('p', { class: 'muted' }, t('chain.industry.none')));
+    return;
+  }
+  const counts = new Map(items.map((c) => [c.id, h('span', { class: 'muted small' })]));
+  list.replaceChildren(h('ul', { class: 'mapped-chains', id: 'mapped-chains' }, items.map((c) => h('li', null,
+    h('a', { href: chainHref(c.id), class: 'mapped-chain-link' }, h('strong', null, localName(c))),
+    h('span', { class: 'muted small' }, altName(c)),
+    h('span', { class: 'mapped-chain-meta' }, h('span', { class: 'muted small mono' }, c.id), counts.get(c.id))))));
+  // Segment counts, one small request per chain.
+  await Promise.all(items.slice(0, 24).map((c) => get(`/chains/${encodeURIComponent(c.id)}`)
+    .then((full) => { counts.get(c.id).textContent = t('industry.segments', { n: formatNumber((full.segments || []).length) }); })
+    .catch(() => {})));
+}
 
-  /* The name in the other language, as a secondary line. */
-  function getAltName(c) {
-    const main = localName(c);
-    return main === c.name ? c.name_en || '' : c.name;
-  }
+/* The name in the other language, as a secondary line. */
+function altName(c) {
+  const main = localName(c);
+  return main === c.name ? c.name_en || '' : c.name;
 }
