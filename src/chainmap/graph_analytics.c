@@ -18,7 +18,9 @@
 typedef unsigned __int128 u128;
 
 static const char *const level_names[] = {"none", "innovative", "provincial", "little_giant"};
-static const char *const level_zh[] = {"", "创新型中小企业", "省级专精特新", "国家级专精特新\"小巨人\""};
+static const char *const level_reason[] = {"非专精特新 (not a 专精特新 SME)", "创新型中小企业 (innovative SME)",
+					   "省级专精特新 (provincial specialised SME)",
+					   "国家级专精特新\"小巨人\" (national little giant)"};
 
 /* sum_sq / total^2 >= threshold, exactly for thresholds in basis points. */
 static bool hhi_at_least(u128 sum_sq, int64_t total, double threshold)
@@ -54,7 +56,13 @@ static enum qerr region_range(const char *prefix, int32_t *lo, int32_t *hi, stru
 	for (size_t i = 0; i < n; i++)
 		digits = digits && prefix[i] >= '0' && prefix[i] <= '9';
 	if (!digits || (n != 2 && n != 4 && n != 6))
-		return qerr_set(err, QERR_INVALID, "invalid_region", "region", "region must be a 2, 4 or 6 digit GB/T 2260 prefix");
+		return qerr_set(err, QERR_INVALID, "invalid_region", "region",
+				"地区应为2、4或6位行政区划代码前缀 (region must be a 2, 4 or 6 digit GB/T 2260 prefix)");
+	char padded[8];
+	snprintf(padded, sizeof padded, "%s%s", prefix, n == 2 ? "0000" : n == 4 ? "00" : "");
+	if (!region_find(padded))
+		return qerr_set(err, QERR_INVALID, "invalid_region", "region",
+				"行政区划代码'%s'不存在 (unknown GB/T 2260 region %s)", prefix, prefix);
 	int32_t v = (int32_t)strtol(prefix, NULL, 10), scale = n == 2 ? 10000 : n == 4 ? 100 : 1;
 	if (n == 6 && region_prefix_len(prefix) < 6)
 		scale = region_prefix_len(prefix) == 2 ? 10000 : 100, v /= scale;
@@ -315,10 +323,7 @@ static json_t *fill_reasons(const struct candidate *c, bool have_ref)
 					      "同区县 (same county)"};
 	static const char *const size_zh[] = {"大型企业 (large)", "微型企业 (micro)", "小型企业 (small)", "中型企业 (medium)"};
 	json_t *r = json_array();
-	if (c->level)
-		json_array_append_new(r, json_sprintf("%s (专精特新 level %d)", level_zh[c->level], c->level));
-	else
-		json_array_append_new(r, json_string("非专精特新 (no 专精特新 level)"));
+	json_array_append_new(r, json_string(level_reason[c->level & 3]));
 	if (have_ref)
 		json_array_append_new(r, json_string(prox_zh[c->proximity]));
 	json_array_append_new(r, json_string(size_zh[c->size_rank]));

@@ -14,6 +14,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include "registry/region.h"
 
 typedef __int128 i128;
 
@@ -115,8 +116,11 @@ static enum qerr seed(const struct graph *g, struct db *db, const struct disrupt
 		bool digits = n == 2 || n == 4 || n == 6;
 		for (size_t i = 0; i < n; i++)
 			digits = digits && o->region[i] >= '0' && o->region[i] <= '9';
-		if (!digits)
-			return qerr_set(err, QERR_INVALID, "invalid_region", "region", "region must be a 2, 4 or 6 digit code");
+		char padded[8];
+		snprintf(padded, sizeof padded, "%s%s", o->region, n == 2 ? "0000" : n == 4 ? "00" : "");
+		if (!digits || !region_find(padded))
+			return qerr_set(err, QERR_INVALID, "invalid_region", "region",
+					"行政区划代码'%.8s'不存在 (region must be a known 2, 4 or 6 digit GB/T 2260 code)", o->region);
 		int32_t v = (int32_t)strtol(o->region, NULL, 10);
 		/* A 6-digit province or city code ("320000", "320500") means everything in it. */
 		if (n == 6 && v % 10000 == 0)
@@ -129,7 +133,8 @@ static enum qerr seed(const struct graph *g, struct db *db, const struct disrupt
 				knock(c, i, 0);
 	}
 	if (c->nknocked == 0 && !(o->region && *o->region))
-		return qerr_set(err, QERR_INVALID, "missing_field", "enterprise", "name at least one enterprise or a region");
+		return qerr_set(err, QERR_INVALID, "missing_field", "enterprise",
+				"请指定企业或地区 (name at least one enterprise or a region)");
 	return QERR_OK;
 }
 
@@ -139,7 +144,7 @@ enum qerr graph_disrupt(struct graph *g, struct db *db, const struct disrupt_opt
 	*out = NULL;
 	double threshold = o->threshold > 0 ? o->threshold : 0.5;
 	if (!(threshold > 0 && threshold <= 1))
-		return qerr_set(err, QERR_INVALID, "out_of_range", "threshold", "threshold must be in (0, 1]");
+		return qerr_set(err, QERR_INVALID, "out_of_range", "threshold", "阈值应在0到1之间 (threshold must be in (0, 1])");
 	long long bp = llround(threshold * 10000.0);
 	struct cascade c = {0};
 	c.tier = malloc((size_t)(g->n ? g->n : 1) * sizeof *c.tier);

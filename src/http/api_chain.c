@@ -43,7 +43,7 @@ enum qerr api_chain_health(struct http_req *req, struct http_res *res)
 		char *end = NULL;
 		o.max_hhi = strtod(hhi, &end);
 		if (!end || *end || !(o.max_hhi > 0 && o.max_hhi <= 1))
-			return qerr_set(&req->err, QERR_INVALID, "out_of_range", "max_hhi", "max_hhi must be in (0, 1]");
+			return qerr_set(&req->err, QERR_INVALID, "out_of_range", "max_hhi", "集中度阈值应在0到1之间 (max_hhi must be in (0, 1])");
 	}
 	json_t *out = NULL;
 	enum qerr rc = analytics_health(req->db, &req->actor, req->params[0], o, &out, &req->err);
@@ -91,7 +91,7 @@ enum qerr api_chain_disrupt(struct http_req *req, struct http_res *res)
 	if ((n == 0) == (region == NULL)) {
 		json_decref(body);
 		return qerr_set(&req->err, QERR_INVALID, "missing_field", "enterprises",
-				"give enterprises (a list of USCCs) or region, not both");
+				"请指定企业或地区之一 (give enterprises, a list of USCCs, or region, not both)");
 	}
 	const char **ids = calloc(n + 1, sizeof *ids);
 	if (!ids) {
@@ -107,7 +107,7 @@ enum qerr api_chain_disrupt(struct http_req *req, struct http_res *res)
 	if (!(o.threshold > 0)) {
 		free(ids);
 		json_decref(body);
-		return qerr_set(&req->err, QERR_INVALID, "out_of_range", "threshold", "threshold must be in (0, 1]");
+		return qerr_set(&req->err, QERR_INVALID, "out_of_range", "threshold", "阈值应在0到1之间 (threshold must be in (0, 1])");
 	}
 	json_t *out = NULL;
 	enum qerr rc = analytics_disrupt(req->db, &req->actor, &o, &out, &req->err);

@@ -38,25 +38,25 @@ before(async () => {
   }
   importCsv('enterprises', rows.join('\n') + '\n');
   importCsv('segments', 'chain,chain_name,segment,segment_name,upstream\n' +
-    'nev,新能源汽车产业链,lithium,锂矿,\n' +
-    'nev,新能源汽车产业链,cell,电芯,lithium\n' +
-    'nev,新能源汽车产业链,motor,驱动电机,\n' +
-    'nev,新能源汽车产业链,vehicle,整车,cell;motor\n');
+    'qa,测试产业链,lithium,锂矿,\n' +
+    'qa,测试产业链,cell,电芯,lithium\n' +
+    'qa,测试产业链,motor,驱动电机,\n' +
+    'qa,测试产业链,vehicle,整车,cell;motor\n');
   importCsv('capabilities', 'uscc,chain,segment,capacity\n' +
-    `${E.C1},nev,cell,500\n${E.C2},nev,cell,300\n${E.M1},nev,motor,\n${E.L1},nev,lithium,100\n` +
-    `${E.X1},nev,cell,800\n${E.X2},nev,cell,900\n`);
+    `${E.C1},qa,cell,500\n${E.C2},qa,cell,300\n${E.M1},qa,motor,\n${E.L1},qa,lithium,100\n` +
+    `${E.X1},qa,cell,800\n${E.X2},qa,cell,900\n`);
   // B <- C1 (60), C2 (40) in cell; B <- M1 (100) in motor (single source);
   // C1 <- L1 and C2 <- L1 in lithium: L1 is on every cell path (a diamond).
   importCsv('relations', 'buyer_uscc,supplier_uscc,chain,segment,annual_amount_fen\n' +
-    `${E.B},${E.C1},nev,cell,6000000\n${E.B},${E.C2},nev,cell,4000000\n${E.B},${E.M1},nev,motor,10000000\n` +
-    `${E.C1},${E.L1},nev,lithium,100000\n${E.C2},${E.L1},nev,lithium,100000\n`);
+    `${E.B},${E.C1},qa,cell,6000000\n${E.B},${E.C2},qa,cell,4000000\n${E.B},${E.M1},qa,motor,10000000\n` +
+    `${E.C1},${E.L1},qa,lithium,100000\n${E.C2},${E.L1},qa,lithium,100000\n`);
 });
 after(async () => { await srv.stop(); });
 
 const seg = (out, code) => out.segments.find((s) => s.segment === code);
 
 test('health: single-source motor is a weak link; the chain leader sees its own supply base; SMEs and banks may not look', async () => {
-  const r = await api(srv.url, op, 'GET', '/api/v1/chains/nev/health');
+  const r = await api(srv.url, op, 'GET', '/api/v1/chains/qa/health');
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const motor = seg(r.body, 'motor'), cell = seg(r.body, 'cell');
   assert.equal(motor.active_suppliers, 1);
@@ -66,14 +66,14 @@ test('health: single-source motor is a weak link; the chain leader sees its own 
   assert.equal(cell.capable, 4);
   assert.ok(Math.abs(cell.hhi - (0.36 + 0.16)) < 1e-9);
   assert.ok(Math.abs(cell.zjtx_share - 0.6) < 1e-9);
-  const mine = await api(srv.url, large, 'GET', '/api/v1/chains/nev/health');
+  const mine = await api(srv.url, large, 'GET', '/api/v1/chains/qa/health');
   assert.equal(mine.status, 200);
   assert.equal(seg(mine.body, 'lithium').active_suppliers, 0); // C1/C2's purchases are not the leader's
   assert.equal(seg(mine.body, 'cell').amount_fen, 10000000);
-  assert.equal((await api(srv.url, sme, 'GET', '/api/v1/chains/nev/health')).status, 403);
-  assert.equal((await api(srv.url, bank, 'GET', '/api/v1/chains/nev/health')).status, 403);
+  assert.equal((await api(srv.url, sme, 'GET', '/api/v1/chains/qa/health')).status, 403);
+  assert.equal((await api(srv.url, bank, 'GET', '/api/v1/chains/qa/health')).status, 403);
   assert.equal((await api(srv.url, op, 'GET', '/api/v1/chains/nope/health')).status, 404);
-  assert.equal((await api(srv.url, op, 'GET', '/api/v1/chains/nev/health?max_hhi=2')).status, 422);
+  assert.equal((await api(srv.url, op, 'GET', '/api/v1/chains/qa/health?max_hhi=2')).status, 422);
 });
 
 test('suppliers and local rate for the buyer\'s own organisation; others get 403', async () => {
@@ -115,13 +115,13 @@ test('disruption: losing L1 knocks out C1 and C2 (tier 1) and then the plant (ti
 });
 
 test('gap filling excludes current suppliers and ranks by level, proximity, size; critical finds the diamond\'s single source', async () => {
-  const r = await api(srv.url, large, 'GET', `/api/v1/chains/nev/segments/cell/fill?buyer=${E.B}`);
+  const r = await api(srv.url, large, 'GET', `/api/v1/chains/qa/segments/cell/fill?buyer=${E.B}`);
   assert.equal(r.status, 200, JSON.stringify(r.body));
   assert.deepEqual(r.body.candidates.map((c) => c.uscc), [E.X1, E.X2]);
   assert.equal(r.body.excluded_current_suppliers, 2);
   assert.ok(r.body.candidates[0].reasons.length >= 3);
-  assert.equal((await api(srv.url, sme, 'GET', `/api/v1/chains/nev/segments/cell/fill?buyer=${E.B}`)).status, 403);
-  assert.equal((await api(srv.url, sme, 'GET', '/api/v1/chains/nev/segments/cell/fill?region=320500')).status, 200);
+  assert.equal((await api(srv.url, sme, 'GET', `/api/v1/chains/qa/segments/cell/fill?buyer=${E.B}`)).status, 403);
+  assert.equal((await api(srv.url, sme, 'GET', '/api/v1/chains/qa/segments/cell/fill?region=320500')).status, 200);
   const c = await api(srv.url, large, 'GET', `/api/v1/analytics/critical?buyer=${E.B}`);
   assert.equal(c.status, 200);
   assert.deepEqual(seg(c.body, 'cell').critical.map((x) => [x.uscc, x.depth]), [[E.L1, 2]]);
@@ -130,7 +130,7 @@ test('gap filling excludes current suppliers and ranks by level, proximity, size
 
 test('the snapshot follows new relations and enterprise changes', async () => {
   importCsv('relations', 'buyer_uscc,supplier_uscc,chain,segment,annual_amount_fen\n' +
-    `${E.B},${E.X1},nev,motor,10000000\n`);
+    `${E.B},${E.X1},qa,motor,10000000\n`);
   const r = await api(srv.url, large, 'GET', `/api/v1/analytics/suppliers?buyer=${E.B}`);
   assert.equal(seg(r.body, 'motor').single_source, false);
   // X1 moves from Nanjing to Kunshan: the county rate rises accordingly.
