@@ -11,8 +11,11 @@
  *  - relations: visible to the buyer's organisation, the supplier's
  *    organisation and the operator; written by the buyer's organisation or
  *    the operator.
- * Every write is one transaction, audited, and bumps graph_version when it
- * touches relations (chainmap_bump_graph_version).
+ * Every write is one transaction, audited, and bumps graph_version once
+ * (chainmap_bump_graph_version): graph snapshots read segments, links and
+ * capabilities as well as relations, so any change to them moves it.
+ * Imports live in chainmap_csv.c, exports in chainmap_export.c, the rest in
+ * chainmap.c.
  */
 #ifndef QILIAN_CHAINMAP_H
 #define QILIAN_CHAINMAP_H
@@ -48,7 +51,11 @@ enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, con
 enum qerr chainmap_import_relations(struct db *db, const struct actor *a, const char *data, size_t len,
 				    chainmap_progress_fn progress, void *ctx, json_t **report, struct qerror *err);
 
-/* CSV exports in the import formats (what the actor may see), in a stable order. */
+/*
+ * CSV exports in the import formats (what the actor may see), in a stable
+ * order: segments in creation order (upstream ids in the same order),
+ * capabilities by enterprise then segment, relations in id (import) order.
+ */
 enum qerr chainmap_export_segments(struct db *db, const struct actor *a, FILE *out, long *rows, struct qerror *err);
 enum qerr chainmap_export_capabilities(struct db *db, const struct actor *a, FILE *out, long *rows,
 				       struct qerror *err);
@@ -57,7 +64,13 @@ enum qerr chainmap_export_relations(struct db *db, const struct actor *a, FILE *
 /* One chain with its segments and links: {id,name,name_en,segments:[{code,name,upstream:[code]}]}. */
 enum qerr chainmap_chain_get(struct db *db, const char *chain, json_t **out, struct qerror *err);
 
-/* Segment CRUD (operator). upstream is a JSON array of segment codes of the same chain (may be NULL). */
+/*
+ * Segment CRUD (operator). upstream is a JSON array of segment codes of the
+ * same chain that replaces the segment's links, or NULL to keep them. A
+ * cycle is QERR_INVALID ("segment_cycle") naming the path. *out is
+ * {chain, code, name, upstream, created}. Deleting a segment some relation
+ * uses is QERR_CONFLICT; its links and capabilities go with it otherwise.
+ */
 enum qerr chainmap_segment_put(struct db *db, const struct actor *a, const char *chain, const char *code,
 			       const char *name, const json_t *upstream, json_t **out, struct qerror *err);
 enum qerr chainmap_segment_delete(struct db *db, const struct actor *a, const char *chain, const char *code,
@@ -83,7 +96,12 @@ struct relation_filter {
 enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const struct relation_filter *f, json_t **out,
 				 struct qerror *err);
 enum qerr chainmap_relation_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
-/* Creates or updates (same buyer, supplier, chain, segment) a relation. */
+/*
+ * Creates or updates (same buyer, supplier, chain, segment) a relation; *out
+ * is the relation with "created". References in the arguments that do not
+ * resolve are QERR_INVALID naming the field; a buyer the actor's
+ * organisation does not own is QERR_FORBIDDEN.
+ */
 enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char *buyer, const char *supplier,
 				const char *chain, const char *segment, int64_t annual_amount_fen, json_t **out,
 				struct qerror *err);

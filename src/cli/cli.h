@@ -75,6 +75,12 @@ int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_import_segments(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_import_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_import_relations(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_export_segments(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_export_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_export_relations(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
 

@@ -62,6 +62,15 @@ static const struct http_qparam q_fill[] = {
 #define CHAIN_LEADERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE))
 #define BUYERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE) | WHO_ORG(ORG_SME))
 
+static const struct http_qparam q_relations[] = {
+	{"buyer", "string", "USCC of the buyer"},
+	{"supplier", "string", "USCC of the supplier"},
+	{"chain", "string", "chain id"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page"},
+	END_Q,
+};
+
 const struct http_route http_routes[] = {
 	{"GET", "/api/v1/health", WHO_ANY, api_health, "system", "Liveness and database check for load balancers",
 	 NULL, NULL, NULL, 0, NULL},
@@ -130,6 +139,46 @@ const struct http_route http_routes[] = {
 	 "Disruption cascade (断链推演) tier by tier", api_disrupt_fields, NULL, NULL, 0, NULL},
 	{"GET", "/api/v1/analytics/graph", WHO_ORG(ORG_OPERATOR), api_chain_graph, "chain analytics",
 	 "Supply graph snapshot size, memory and build time", NULL, NULL, NULL, 0, NULL},
+
+	{"GET", "/api/v1/chains/{chain}", WHO_USERS, api_chain_get, "chain map", "One chain with its segments and upstream links",
+	 NULL, NULL, NULL, 0, NULL},
+	{"PUT", "/api/v1/chains/{chain}", WHO_ORG(ORG_OPERATOR), api_chain_put, "chain map", "Create or rename a chain (operator)",
+	 api_chain_fields, NULL, NULL, 0, NULL},
+	{"PUT", "/api/v1/chains/{chain}/segments/{segment}", WHO_ORG(ORG_OPERATOR), api_segment_put, "chain map",
+	 "Create (201) or change a segment and its upstream links (operator); a cycle is refused", api_segment_fields, NULL,
+	 NULL, 0, NULL},
+	{"DELETE", "/api/v1/chains/{chain}/segments/{segment}", WHO_ORG(ORG_OPERATOR), api_segment_delete, "chain map",
+	 "Delete a segment no relation uses (operator)", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/enterprises/{uscc}/capabilities", WHO_USERS, api_capabilities_of, "chain map",
+	 "Segments an enterprise declares it can make", NULL, NULL, NULL, 0, NULL},
+	{"PUT", "/api/v1/enterprises/{uscc}/capabilities/{chain}/{segment}", WRITERS, api_capability_put, "chain map",
+	 "Declare a capability (owner or operator)", api_capability_fields, NULL, NULL, 0, NULL},
+	{"DELETE", "/api/v1/enterprises/{uscc}/capabilities/{chain}/{segment}", WRITERS, api_capability_delete, "chain map",
+	 "Withdraw a capability (owner or operator)", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/relations", WHO_USERS, api_relation_list, "chain map",
+	 "Supply relations the caller may see (its enterprises as buyer or supplier; the operator sees all)", NULL, NULL,
+	 q_relations, 0, NULL},
+	{"POST", "/api/v1/relations", WRITERS, api_relation_put, "chain map",
+	 "Create (201) or update a supply relation (the buyer's organisation or the operator)", api_relation_fields, NULL,
+	 NULL, 0, NULL},
+	{"GET", "/api/v1/relations/{id}", WHO_USERS, api_relation_get, "chain map",
+	 "One supply relation (404 unless the caller's organisation is buyer or supplier)", NULL, NULL, NULL, 0, NULL},
+	{"DELETE", "/api/v1/relations/{id}", WRITERS, api_relation_delete, "chain map",
+	 "Delete a supply relation (the buyer's organisation or the operator)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/chainmap/import/segments", WHO_ORG(ORG_OPERATOR), api_segments_import, "chain map",
+	 "Import segments from CSV (chain,chain_name,segment,segment_name,upstream): all rows or none", NULL, "text/csv",
+	 NULL, 0, NULL},
+	{"POST", "/api/v1/chainmap/import/capabilities", WRITERS, api_capabilities_import, "chain map",
+	 "Import capabilities from CSV (uscc,chain,segment,capacity): all rows or none", NULL, "text/csv", NULL, 0, NULL},
+	{"POST", "/api/v1/chainmap/import/relations", WRITERS, api_relations_import, "chain map",
+	 "Import supply relations from CSV (buyer_uscc,supplier_uscc,chain,segment,annual_amount_fen): all rows or none",
+	 NULL, "text/csv", NULL, 0, NULL},
+	{"GET", "/api/v1/chainmap/export/segments", WHO_USERS, api_segments_export, "chain map",
+	 "Export segments as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+	{"GET", "/api/v1/chainmap/export/capabilities", WHO_USERS, api_capabilities_export, "chain map",
+	 "Export capabilities as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+	{"GET", "/api/v1/chainmap/export/relations", WHO_USERS, api_relations_export, "chain map",
+	 "Export the supply relations the caller may see as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

@@ -27,16 +27,28 @@ const INVALID_BODIES = {
   'POST /api/v1/enterprises': { uscc: 'bad' },
   'PATCH /api/v1/enterprises/{uscc}': { level: 'not-a-level' },
   'POST /api/v1/enterprises/import': 'not,a,valid,header\n',
+  'PUT /api/v1/chains/{chain}': { name: '' },
+  'PUT /api/v1/chains/{chain}/segments/{segment}': { name: '' },
+  'PUT /api/v1/enterprises/{uscc}/capabilities/{chain}/{segment}': { capacity: -1 },
+  'POST /api/v1/relations': { buyer_uscc: 'bad' },
+  'POST /api/v1/chainmap/import/segments': 'not,a,valid,header\n',
+  'POST /api/v1/chainmap/import/capabilities': 'not,a,valid,header\n',
+  'POST /api/v1/chainmap/import/relations': 'not,a,valid,header\n',
 };
 
 // A valid USCC that no demo enterprise has: writes to it stop at 404 after authorisation.
 const NO_SUCH_USCC = '91320583MA1N2L8E6H';
 
 function pathFor(template, role, sampleUscc) {
+  // Relation ids are not organisation ids: use one that does not exist, so deletes stop at 404.
+  const id = template.startsWith('/api/v1/relations/') ? '999999999' : String(me[role]?.org?.id ?? 1);
   return template
-    .replace('{id}', String(me[role]?.org?.id ?? 1))
+    .replace('{id}', id)
     .replace('{uscc}', sampleUscc)
-    .replace('{code}', '320583');
+    .replace('{code}', '320583')
+    .replace('{chain}', 'nev')
+    .replace('{segment}', 'no-such-segment')
+    .replace('{kind}', 'segments');
 }
 
 test('every route answers every caller according to x-qilian-roles', async () => {
@@ -57,9 +69,9 @@ test('every route answers every caller according to x-qilian-roles', async () =>
         if (key === 'POST /api/v1/auth/logout' && token) token = await login(srv.url, USERS[caller]);
         let body = INVALID_BODIES[key];
         if (key === 'POST /api/v1/users') body = { org_id: me[caller]?.org?.id ?? 1, email: 'x', role: 'member', password: 'short' };
-        if (body === undefined && (M === 'POST' || M === 'PATCH')) body = {};
+        if (body === undefined && (M === 'POST' || M === 'PATCH' || M === 'PUT')) body = {};
         const p = pathFor(template, caller, M === 'DELETE' || M === 'PATCH' ? NO_SUCH_USCC : sampleUscc);
-        const headers = key === 'POST /api/v1/enterprises/import' ? { 'content-type': 'text/csv' } : {};
+        const headers = typeof body === 'string' ? { 'content-type': 'text/csv' } : {};
         const r = await api(srv.url, token, M, p, body, headers);
         const what = `${caller} ${M} ${p} -> ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`;
         if (allowed.has(caller)) {
