@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define STMT_CACHE 128
+#define STMT_CACHE 1024 /* distinct SQL texts in the program, with room; probing is by address */
 
 struct stmt_slot {
 	const char *sql;
