@@ -725,7 +725,7 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 
 #define REL_COLS                                                                                                       \
 	"r.id,b.uscc,b.name,p.uscc,p.name,g.chain_id,g.code,g.name,r.annual_amount_fen,r.updated_at,"                  \
-	"coalesce(b.org_id,0),coalesce(p.org_id,0)"
+	"coalesce(b.org_id,0),coalesce(p.org_id,0),b.region,p.region"
 #define REL_FROM                                                                                                       \
 	" FROM relations r JOIN enterprises b ON b.id=r.buyer_id JOIN enterprises p ON p.id=r.supplier_id"             \
 	" JOIN segments g ON g.sid=r.sid"
@@ -734,11 +734,14 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 
 static json_t *relation_row(sqlite3_stmt *st)
 {
-	return json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 			 "buyer_uscc", db_col_text(st, 1), "buyer_name", db_col_text(st, 2), "supplier_uscc",
 			 db_col_text(st, 3), "supplier_name", db_col_text(st, 4), "chain", db_col_text(st, 5),
 			 "segment", db_col_text(st, 6), "segment_name", db_col_text(st, 7), "annual_amount_fen",
 			 (json_int_t)sqlite3_column_int64(st, 8), "updated_at", db_col_text(st, 9));
+	json_object_set_new(o, "buyer_region", json_string(db_col_text(st, 12)));
+	json_object_set_new(o, "supplier_region", json_string(db_col_text(st, 13)));
+	return o;
 }
 
 static int64_t visibility_org(const struct actor *a)
@@ -773,6 +776,8 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 		goto filter_error;
 	if (f->chain && *f->chain && chainmap_check_code(f->chain, "chain", err))
 		return err->code;
+	if (f->segment && *f->segment && chainmap_check_code(f->segment, "segment", err))
+		return err->code;
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	/*
 	 * The driving index depends on the filter: the buyer's relations (unique
@@ -781,17 +786,18 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 	 */
 	static const char by_buyer[] =
 	    "SELECT " REL_COLS REL_FROM " WHERE r.buyer_id=?1 AND (?2=0 OR r.supplier_id=?2)"
-	    " AND (?3 IS NULL OR g.chain_id=?3) AND r.id>?4" REL_VISIBLE " ORDER BY r.id LIMIT ?6";
+	    " AND (?3 IS NULL OR g.chain_id=?3) AND (?7 IS NULL OR g.code=?7) AND r.id>?4" REL_VISIBLE " ORDER BY r.id LIMIT ?6";
 	static const char by_supplier[] =
 	    "SELECT " REL_COLS REL_FROM " WHERE r.supplier_id=?2"
-	    " AND (?3 IS NULL OR g.chain_id=?3) AND r.id>?4" REL_VISIBLE " ORDER BY r.id LIMIT ?6";
+	    " AND (?3 IS NULL OR g.chain_id=?3) AND (?7 IS NULL OR g.code=?7) AND r.id>?4" REL_VISIBLE " ORDER BY r.id LIMIT ?6";
 	static const char by_org[] =
 	    "SELECT " REL_COLS REL_FROM " WHERE r.id IN (SELECT r2.id FROM enterprises e JOIN relations r2 ON"
 	    " r2.buyer_id=e.id WHERE e.org_id=?5 UNION ALL SELECT r3.id FROM enterprises e JOIN relations r3 ON"
 	    " r3.supplier_id=e.id WHERE e.org_id=?5) AND (?3 IS NULL OR g.chain_id=?3)"
-	    " AND r.id>?4 ORDER BY r.id LIMIT ?6";
+	    " AND (?7 IS NULL OR g.code=?7) AND r.id>?4 ORDER BY r.id LIMIT ?6";
 	static const char all[] = "SELECT " REL_COLS REL_FROM " WHERE"
-				  " (?3 IS NULL OR g.chain_id=?3) AND r.id>?4" REL_VISIBLE " ORDER BY r.id LIMIT ?6";
+				  " (?3 IS NULL OR g.chain_id=?3) AND (?7 IS NULL OR g.code=?7) AND r.id>?4" REL_VISIBLE
+				  " ORDER BY r.id LIMIT ?6";
 	int64_t vis = visibility_org(a);
 	const char *sql = buyer_id ? by_buyer : supplier_id ? by_supplier : vis ? by_org : all;
 	sqlite3_stmt *st = db_stmt(db, sql, err);
@@ -804,6 +810,8 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 	sqlite3_bind_int64(st, 4, f->cursor);
 	sqlite3_bind_int64(st, 5, vis);
 	sqlite3_bind_int(st, 6, limit + 1);
+	if (f->segment && *f->segment)
+		sqlite3_bind_text(st, 7, f->segment, -1, SQLITE_TRANSIENT);
 	json_t *items = json_array();
 	int rc, n = 0;
 	int64_t last = 0;

@@ -90,6 +90,7 @@ struct relation_filter {
 	const char *buyer;    /* USCC */
 	const char *supplier; /* USCC */
 	const char *chain;
+	const char *segment; /* segment code (within chain, if given) */
 	int limit;
 	int64_t cursor;
 };

@@ -136,6 +136,7 @@ enum qerr api_relation_list(struct http_req *req, struct http_res *res)
 	f.buyer = http_query(req, "buyer");
 	f.supplier = http_query(req, "supplier");
 	f.chain = http_query(req, "chain");
+	f.segment = http_query(req, "segment");
 	json_t *out;
 	if (chainmap_relation_list(req->db, &req->actor, &f, &out, &req->err))
 		return req->err.code;

@@ -66,6 +66,7 @@ static const struct http_qparam q_relations[] = {
 	{"buyer", "string", "USCC of the buyer"},
 	{"supplier", "string", "USCC of the supplier"},
 	{"chain", "string", "chain id"},
+	{"segment", "string", "segment code"},
 	{"limit", "integer", "page size, 1-500"},
 	{"cursor", "string", "next_cursor of the previous page"},
 	END_Q,

@@ -252,3 +252,24 @@ test('the demo chain map is there: the chain leader sees its supply base, the de
   const bankView = await api(srv.url, bank, 'GET', '/api/v1/relations');
   assert.deepEqual(bankView.body.items, []);
 });
+
+test('relations can be filtered by segment and carry both regions', async () => {
+  const s = await startServer();
+  const call = api;
+  try {
+    const op = await login(s.url, USERS['operator:admin']);
+    const all = await call(s.url, op, 'GET', '/api/v1/relations?chain=nev&limit=500');
+    assert.equal(all.status, 200);
+    const seg = all.body.items[0].segment;
+    const some = await call(s.url, op, 'GET', `/api/v1/relations?chain=nev&segment=${seg}&limit=500`);
+    assert.equal(some.status, 200);
+    assert.ok(some.body.items.length > 0);
+    assert.ok(some.body.items.every((r) => r.segment === seg));
+    assert.equal(some.body.items.length, all.body.items.filter((r) => r.segment === seg).length);
+    assert.match(some.body.items[0].supplier_region, /^\d{6}$/);
+    assert.match(some.body.items[0].buyer_region, /^\d{6}$/);
+    assert.equal((await call(s.url, op, 'GET', '/api/v1/relations?segment=BAD!')).status, 422);
+  } finally {
+    await s.stop();
+  }
+});
