@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include "base/csv.h"
+#include "base/util.h"
 #include "store/migrate.h"
 
 #define OPT_END {NULL, NULL, NULL, NULL}
@@ -275,7 +278,7 @@ void cli_help(const struct cli_cmd *cmd)
 		printf("Results are JSON on stdout; errors go to stderr and the exit status is non-zero.\n");
 		return;
 	}
-	printf("Usage: qilian %s %s[OPTIONS]\n\n%s\n\nOptions:\n", cmd->name, cmd->usage[0] ? cmd->usage : "",
+	printf("Usage: qilian %s %s%s[OPTIONS]\n\n%s\n\nOptions:\n", cmd->name, cmd->usage, cmd->usage[0] ? " " : "",
 	       cmd->help);
 	printf("  %-24s %s\n", "--db PATH", "database file (default $QILIAN_DB, else ./qilian.db)");
 	for (const struct cli_opt *o = cmd->opts; o->name; o++) {
@@ -353,4 +356,146 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	return c->run(c, argc - 1 - words, argv + 1 + words);
+}
+
+int cli_args(const struct cli_cmd *cmd, int argc, char **argv, char **pos, int min, int max, int *status)
+{
+	int n = cli_parse(cmd, argc, argv, pos, max);
+	if (n < 0) {
+		*status = n == -2 ? 0 : 2;
+		return -1;
+	}
+	if (n < min) {
+		fprintf(stderr, "qilian %s: needs %s (see qilian %s --help)\n", cmd->name, cmd->usage, cmd->name);
+		*status = 2;
+		return -1;
+	}
+	return n;
+}
+
+bool cli_int(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t *out)
+{
+	const char *v = cli_value(cmd, name);
+	if (!v || util_parse_i64(v, min, max, out))
+		return true;
+	fprintf(stderr, "qilian %s: %s must be a whole number from %lld to %lld, got '%s'\n", cmd->name, name,
+		(long long)min, (long long)max, v);
+	return false;
+}
+
+bool cli_number(const struct cli_cmd *cmd, const char *name, double max, double *out)
+{
+	const char *v = cli_value(cmd, name);
+	if (!v)
+		return true;
+	char *end = NULL;
+	double d = strtod(v, &end);
+	if (end && !*end && d > 0 && d <= max) {
+		*out = d;
+		return true;
+	}
+	fprintf(stderr, "qilian %s: %s must be a number above 0 and at most %g, got '%s'\n", cmd->name, name, max, v);
+	return false;
+}
+
+bool cli_required(const struct cli_cmd *cmd, const char *name)
+{
+	if (cli_value(cmd, name))
+		return true;
+	fprintf(stderr, "qilian %s: %s is required (see qilian %s --help)\n", cmd->name, name, cmd->name);
+	return false;
+}
+
+int cli_finish(struct db *db, enum qerr rc, json_t *out, const struct qerror *e)
+{
+	db_close(db);
+	if (rc) {
+		json_decref(out);
+		return cli_fail(e);
+	}
+	cli_print(out);
+	return 0;
+}
+
+static void show_progress(long rows, void *ctx)
+{
+	(void)ctx;
+	fprintf(stderr, "\r已读取 %ld 行 (read %ld rows)...", rows, rows);
+}
+
+int cli_import_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_import_fn fn)
+{
+	char *pos[1];
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	struct actor a;
+	actor_cli(&a);
+	if (!cli_int(cmd, "--org", 1, INT64_MAX, &a.org_id))
+		return 2;
+	struct qerror e = {0};
+	size_t len;
+	const char *data = csv_map_file(pos[0], &len, &e);
+	if (!data)
+		return cli_fail(&e);
+	struct db *db = cli_open_db(cmd, true);
+	if (!db) {
+		csv_unmap(data, len);
+		return 1;
+	}
+	bool tty = isatty(2);
+	json_t *report = NULL;
+	int64_t t0 = util_mono_us();
+	enum qerr rc = fn(db, &a, data, len, tty ? show_progress : NULL, NULL, &report, &e);
+	if (tty)
+		fputs("\n", stderr);
+	csv_unmap(data, len);
+	db_close(db);
+	if (report)
+		json_object_set_new(report, "seconds", json_real((double)(util_mono_us() - t0) / 1e6));
+	if (rc) {
+		/* The whole report (every bad line) goes to stderr with the error. */
+		if (report) {
+			char *text = json_dumps(report, JSON_INDENT(2));
+			fprintf(stderr, "%s\n", text ? text : "");
+			free(text);
+			json_decref(report);
+		}
+		return cli_fail(&e);
+	}
+	cli_print(report);
+	return 0;
+}
+
+int cli_export_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_export_fn fn)
+{
+	char *pos[1];
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 0, 0, &status) < 0)
+		return status;
+	const char *path = cli_value(cmd, "--output");
+	struct db *db = cli_open_db(cmd, false);
+	if (!db)
+		return 1;
+	FILE *out = path ? fopen(path, "w") : stdout;
+	if (!out) {
+		perror(path);
+		db_close(db);
+		return 1;
+	}
+	struct actor a;
+	actor_cli(&a);
+	struct qerror e = {0};
+	long rows = 0;
+	enum qerr rc = fn(db, &a, out, &rows, &e);
+	db_close(db);
+	if (path && fclose(out) != 0 && !rc)
+		rc = qerr_set(&e, QERR_INTERNAL, "write_failed", "output", "cannot write %s", path);
+	if (!path && fflush(stdout) != 0 && !rc)
+		rc = qerr_set(&e, QERR_INTERNAL, "write_failed", "output", "cannot write to standard output");
+	if (rc)
+		return cli_fail(&e);
+	if (path)
+		cli_print(json_pack("{s:s,s:I}", "output", path, "rows", (json_int_t)rows));
+	return 0;
 }

@@ -7,6 +7,9 @@
 #define QILIAN_CLI_H
 #include <jansson.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include "registry/account.h"
 #include "base/qerr.h"
 #include "store/db.h"
 
@@ -48,6 +51,44 @@ void cli_print(json_t *v);
 
 /* Prints an error as JSON on stderr; returns 1 (the exit status). */
 int cli_fail(const struct qerror *e);
+
+/*
+ * Parses argv and checks the number of positional arguments is in
+ * [min,max] (usage message from cmd->usage otherwise). Returns how many
+ * there are, or -1 with *status set to the exit status (0 after --help).
+ */
+int cli_args(const struct cli_cmd *cmd, int argc, char **argv, char **pos, int min, int max, int *status);
+
+/* Option value as an integer in [min,max]; absent keeps *out. False (after a message) when malformed. */
+bool cli_int(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t *out);
+
+/* Option value as a number in (0, max]; absent keeps *out. False (after a message) when malformed. */
+bool cli_number(const struct cli_cmd *cmd, const char *name, double max, double *out);
+
+/* A required option: true when present, else false after a message. */
+bool cli_required(const struct cli_cmd *cmd, const char *name);
+
+/* Closes db and prints out (on success) or the error; returns the exit status. */
+int cli_finish(struct db *db, enum qerr rc, json_t *out, const struct qerror *e);
+
+/*
+ * Runs one domain call as the CLI's operator actor: opens the database
+ * (create: make it if missing), evaluates `call` - which may use `db`, `&a`,
+ * `&out` and `&e` - and prints the JSON or the error. Returns from the caller.
+ */
+#define CLI_DOMAIN(cmd, create, call)                                                                                  	do {                                                                                                           		struct db *db = cli_open_db(cmd, create);                                                             		if (!db)                                                                                               			return 1;                                                                                      		struct actor a;                                                                                        		actor_cli(&a);                                                                                         		struct qerror e = {0};                                                                                 		json_t *out = NULL;                                                                                    		enum qerr rc = (call);                                                                                 		return cli_finish(db, rc, out, &e);                                                                    	} while (0)
+
+/* A CSV import: (db, actor, data, len, progress, ctx, report, err), as enterprise_import and the chain map's. */
+typedef enum qerr (*cli_import_fn)(struct db *, const struct actor *, const char *, size_t, void (*)(long, void *),
+				   void *, json_t **, struct qerror *);
+/* A CSV export: (db, actor, out, rows, err). */
+typedef enum qerr (*cli_export_fn)(struct db *, const struct actor *, FILE *, long *, struct qerror *);
+
+/* `qilian import KIND FILE [--org ID]`: progress on a terminal, the report on stdout (stderr when rejected). */
+int cli_import_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_import_fn fn);
+
+/* `qilian export KIND [--output F]`: CSV to the file or stdout. */
+int cli_export_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_export_fn fn);
 
 /* Prints the help of one command or of all. */
 void cli_help(const struct cli_cmd *cmd);

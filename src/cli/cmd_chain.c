@@ -1,232 +1,119 @@
-/* cmd_chain.c - `qilian chain health|suppliers|local-rate|disrupt|fill|critical|graph`: chain analytics at the CLI. */
+/* cmd_chain.c - `qilian chain health|suppliers|local-rate|disrupt|fill|critical|graph` and `gen chain`. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "base/util.h"
 #include "chainmap/analytics.h"
 #include "chainmap/synth_chain.h"
 #include "cli/cli.h"
 
-/* Prints the analytics result or the error; closes the database. */
-static int finish(struct db *db, enum qerr rc, json_t *out, const struct qerror *e)
-{
-	db_close(db);
-	if (rc)
-		return cli_fail(e);
-	cli_print(out);
-	return 0;
-}
-
-static bool double_opt(const struct cli_cmd *cmd, const char *name, double *out)
-{
-	const char *v = cli_value(cmd, name);
-	if (!v)
-		return true;
-	char *end = NULL;
-	double d = strtod(v, &end);
-	if (!end || *end || !(d > 0) || d > 1e9) {
-		fprintf(stderr, "qilian %s: %s must be a positive number\n", cmd->name, name);
-		return false;
-	}
-	*out = d;
-	return true;
-}
-
-static bool int_opt(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t *out)
-{
-	const char *v = cli_value(cmd, name);
-	if (!v)
-		return true;
-	if (util_parse_i64(v, min, max, out))
-		return true;
-	fprintf(stderr, "qilian %s: %s must be a whole number from %lld to %lld\n", cmd->name, name, (long long)min,
-		(long long)max);
-	return false;
-}
-
-#define OPEN_OR_FAIL(db, cmd)                                                                                          \
-	struct db *db = cli_open_db(cmd, false);                                                                      \
-	if (!db)                                                                                                       \
-		return 1
-
 int cli_chain_health(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 1);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 1) {
-		fprintf(stderr, "qilian chain health: needs CHAIN\n");
-		return 2;
-	}
-	struct health_options o = {.region = cli_value(cmd, "--region")};
+	int status;
 	int64_t min_sup = 2;
-	if (!int_opt(cmd, "--min-suppliers", 0, 1000000, &min_sup) || !double_opt(cmd, "--max-hhi", &o.max_hhi))
+	struct health_options o = {0};
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	if (!cli_int(cmd, "--min-suppliers", 0, 1000000, &min_sup) || !cli_number(cmd, "--max-hhi", 1, &o.max_hhi))
 		return 2;
+	o.region = cli_value(cmd, "--region");
 	o.min_suppliers = (int)min_sup;
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_health(db, &a, pos[0], o, &out, &e);
-	return finish(db, rc, out, &e);
+	CLI_DOMAIN(cmd, false, analytics_health(db, &a, pos[0], o, &out, &e));
 }
 
 int cli_chain_suppliers(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 1);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 1) {
-		fprintf(stderr, "qilian chain suppliers: needs BUYER_USCC\n");
-		return 2;
-	}
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_suppliers(db, &a, pos[0], cli_value(cmd, "--chain"), &out, &e);
-	return finish(db, rc, out, &e);
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	CLI_DOMAIN(cmd, false, analytics_suppliers(db, &a, pos[0], cli_value(cmd, "--chain"), &out, &e));
 }
 
 int cli_chain_local_rate(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 1);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 1 || !cli_value(cmd, "--level")) {
-		fprintf(stderr, "qilian chain local-rate: needs BUYER_USCC and --level province|city|county\n");
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	if (!cli_required(cmd, "--level"))
 		return 2;
-	}
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_local_rate(db, &a, pos[0], cli_value(cmd, "--level"), &out, &e);
-	return finish(db, rc, out, &e);
+	CLI_DOMAIN(cmd, false, analytics_local_rate(db, &a, pos[0], cli_value(cmd, "--level"), &out, &e));
 }
 
 int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 1);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 1) {
-		fprintf(stderr, "qilian chain critical: needs BUYER_USCC\n");
-		return 2;
-	}
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_critical(db, &a, pos[0], &out, &e);
-	return finish(db, rc, out, &e);
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	CLI_DOMAIN(cmd, false, analytics_critical(db, &a, pos[0], &out, &e));
 }
+
+#define DISRUPT_MAX 256
 
 int cli_chain_disrupt(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	char *pos[64];
-	int n = cli_parse(cmd, argc, argv, pos, 63);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
 	/* `--enterprise A B C`: the first value is the option's, the rest arrive as positionals; commas work too. */
-	const char *list[256];
+	char *pos[DISRUPT_MAX];
+	int status;
+	int npos = cli_args(cmd, argc, argv, pos, 0, DISRUPT_MAX, &status);
+	if (npos < 0)
+		return status;
+	char copy[4096];
+	snprintf(copy, sizeof copy, "%s", cli_value(cmd, "--enterprise") ? cli_value(cmd, "--enterprise") : "");
+	const char *list[2 * DISRUPT_MAX + 1];
 	int count = 0;
-	char *copy = cli_value(cmd, "--enterprise") ? strdup(cli_value(cmd, "--enterprise")) : NULL;
-	for (char *save = NULL, *t = copy ? strtok_r(copy, ",", &save) : NULL; t && count < 200;
-	     t = strtok_r(NULL, ",", &save))
+	char *save = NULL;
+	for (char *t = strtok_r(copy, ",", &save); t && count < DISRUPT_MAX; t = strtok_r(NULL, ",", &save))
 		list[count++] = t;
-	for (int i = 0; i < n && count < 255; i++)
+	for (int i = 0; i < npos; i++)
 		list[count++] = pos[i];
 	list[count] = NULL;
 	if ((count == 0) == (cli_value(cmd, "--region") == NULL)) {
-		free(copy);
 		fprintf(stderr, "qilian chain disrupt: give --enterprise USCC... or --region CODE (one of them)\n");
 		return 2;
 	}
 	struct disrupt_options o = {.enterprises = count ? list : NULL, .region = cli_value(cmd, "--region"), .threshold = 0.5};
 	int64_t max_tier = 0;
-	if (!double_opt(cmd, "--threshold", &o.threshold) || o.threshold > 1 ||
-	    !int_opt(cmd, "--max-tier", 1, 1000, &max_tier)) {
-		free(copy);
-		if (o.threshold > 1)
-			fprintf(stderr, "qilian chain disrupt: --threshold must be in (0, 1]\n");
+	if (!cli_number(cmd, "--threshold", 1, &o.threshold) || !cli_int(cmd, "--max-tier", 1, 1000, &max_tier))
 		return 2;
-	}
 	o.max_tier = (int)max_tier;
-	struct db *db = cli_open_db(cmd, false);
-	if (!db) {
-		free(copy);
-		return 1;
-	}
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_disrupt(db, &a, &o, &out, &e);
-	free(copy);
-	return finish(db, rc, out, &e);
+	CLI_DOMAIN(cmd, false, analytics_disrupt(db, &a, &o, &out, &e));
 }
 
 int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[2];
-	int n = cli_parse(cmd, argc, argv, pos, 2);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 2) {
-		fprintf(stderr, "qilian chain fill: needs CHAIN SEGMENT\n");
-		return 2;
-	}
-	struct fill_options o = {.buyer = cli_value(cmd, "--buyer"), .region = cli_value(cmd, "--region"), .limit = 20};
+	int status;
 	int64_t limit = 20;
-	if (!int_opt(cmd, "--limit", 1, 1000, &limit))
+	if (cli_args(cmd, argc, argv, pos, 2, 2, &status) < 0)
+		return status;
+	if (!cli_int(cmd, "--limit", 1, 1000, &limit))
 		return 2;
-	o.limit = (int)limit;
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_fill(db, &a, pos[0], pos[1], &o, &out, &e);
-	return finish(db, rc, out, &e);
+	struct fill_options o = {.buyer = cli_value(cmd, "--buyer"), .region = cli_value(cmd, "--region"), .limit = (int)limit};
+	CLI_DOMAIN(cmd, false, analytics_fill(db, &a, pos[0], pos[1], &o, &out, &e));
 }
 
 int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 0);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	OPEN_OR_FAIL(db, cmd);
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	json_t *out = NULL;
-	enum qerr rc = analytics_graph_stats(db, &a, &out, &e);
-	return finish(db, rc, out, &e);
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 0, 0, &status) < 0)
+		return status;
+	CLI_DOMAIN(cmd, false, analytics_graph_stats(db, &a, &out, &e));
 }
 
 int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 0);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
+	int status;
 	int64_t ents = 0, rels = 0, seed = 1;
-	if (!cli_value(cmd, "--enterprises") || !cli_value(cmd, "--relations")) {
-		fprintf(stderr, "qilian gen chain: --enterprises N and --relations M are required\n");
-		return 2;
-	}
-	if (!int_opt(cmd, "--enterprises", 1, 100000000, &ents) || !int_opt(cmd, "--relations", 0, 1000000000, &rels) ||
-	    !int_opt(cmd, "--seed", 0, INT64_MAX, &seed))
+	if (cli_args(cmd, argc, argv, pos, 0, 0, &status) < 0)
+		return status;
+	if (!cli_required(cmd, "--enterprises") || !cli_required(cmd, "--relations") ||
+	    !cli_int(cmd, "--enterprises", 1, 100000000, &ents) || !cli_int(cmd, "--relations", 0, 1000000000, &rels) ||
+	    !cli_int(cmd, "--seed", 0, INT64_MAX, &seed))
 		return 2;
 	const char *dir = cli_value(cmd, "--output-dir") ? cli_value(cmd, "--output-dir") : ".";
 	struct qerror e = {0};

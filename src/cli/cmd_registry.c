@@ -78,91 +78,14 @@ int cli_region(const struct cli_cmd *cmd, int argc, char **argv)
 	return 0;
 }
 
-static void show_progress(long rows, void *ctx)
-{
-	(void)ctx;
-	fprintf(stderr, "\r已读取 %ld 行 (read %ld rows)...", rows, rows);
-}
-
 int cli_import_enterprises(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 1);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	if (n != 1) {
-		fprintf(stderr, "qilian import enterprises: needs FILE.csv\n");
-		return 2;
-	}
-	struct actor a;
-	actor_cli(&a);
-	if (cli_value(cmd, "--org") && !util_parse_i64(cli_value(cmd, "--org"), 1, INT64_MAX, &a.org_id)) {
-		fprintf(stderr, "qilian import enterprises: --org must be an organisation id\n");
-		return 2;
-	}
-	struct qerror e = {0};
-	size_t len;
-	const char *data = csv_map_file(pos[0], &len, &e);
-	if (!data)
-		return cli_fail(&e);
-	struct db *db = cli_open_db(cmd, true);
-	if (!db) {
-		csv_unmap(data, len);
-		return 1;
-	}
-	bool tty = isatty(2);
-	json_t *report = NULL;
-	int64_t t0 = util_mono_us();
-	enum qerr rc = enterprise_import(db, &a, data, len, tty ? show_progress : NULL, NULL, &report, &e);
-	if (tty)
-		fputs("\n", stderr);
-	csv_unmap(data, len);
-	db_close(db);
-	if (report)
-		json_object_set_new(report, "seconds", json_real((double)(util_mono_us() - t0) / 1e6));
-	if (rc) {
-		/* The whole report (every bad line) goes to stderr with the error. */
-		if (report) {
-			char *s = json_dumps(report, JSON_INDENT(2));
-			fprintf(stderr, "%s\n", s ? s : "");
-			free(s);
-			json_decref(report);
-		}
-		return cli_fail(&e);
-	}
-	cli_print(report);
-	return 0;
+	return cli_import_csv(cmd, argc, argv, enterprise_import);
 }
 
 int cli_export_enterprises(const struct cli_cmd *cmd, int argc, char **argv)
 {
-	char *pos[1];
-	int n = cli_parse(cmd, argc, argv, pos, 0);
-	if (n < 0)
-		return n == -2 ? 0 : 2;
-	const char *path = cli_value(cmd, "--output");
-	struct db *db = cli_open_db(cmd, false);
-	if (!db)
-		return 1;
-	FILE *out = path ? fopen(path, "w") : stdout;
-	if (!out) {
-		perror(path);
-		db_close(db);
-		return 1;
-	}
-	struct actor a;
-	actor_cli(&a);
-	struct qerror e = {0};
-	long rows;
-	enum qerr rc = enterprise_export(db, &a, out, &rows, &e);
-	db_close(db);
-	if (path && fclose(out) != 0 && !rc)
-		rc = qerr_set(&e, QERR_INTERNAL, "write_failed", "output", "cannot write %s", path);
-	if (rc)
-		return cli_fail(&e);
-	if (path)
-		cli_print(json_pack("{s:s,s:i}", "output", path, "rows", (int)rows));
-	return 0;
+	return cli_export_csv(cmd, argc, argv, enterprise_export);
 }
 
 int cli_gen_enterprises(const struct cli_cmd *cmd, int argc, char **argv)
