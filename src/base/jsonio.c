@@ -193,3 +193,9 @@ json_t *json_fields_schema(const struct jfield *fields)
 		json_decref(required);
 	return schema;
 }
+
+json_t *json_page(json_t *items, bool more, int64_t last_id)
+{
+	return json_pack("{s:o,s:o}", "items", items, "next_cursor",
+			 more ? json_sprintf("%lld", (long long)last_id) : json_null());
+}

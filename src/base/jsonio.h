@@ -39,6 +39,12 @@ enum qerr json_decode(const char *body, size_t len, const struct jfield *fields,
 const char *json_str(const json_t *obj, const char *key, const char *fallback);
 int64_t json_int(const json_t *obj, const char *key, int64_t fallback);
 
+/*
+ * A page of a list: {"items": items, "next_cursor": "<last_id>" or null}.
+ * Steals items. Lists fetch limit+1 rows; more says the extra one came.
+ */
+json_t *json_page(json_t *items, bool more, int64_t last_id);
+
 /* Serialises compactly (UTF-8 kept as is); caller frees the string with free(). */
 char *json_encode(const json_t *v);
 

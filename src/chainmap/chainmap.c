@@ -830,12 +830,7 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 		json_decref(items);
 		return err->code;
 	}
-	json_t *res = json_pack("{s:o}", "items", items);
-	if (more)
-		json_object_set_new(res, "next_cursor", json_sprintf("%lld", (long long)last));
-	else
-		json_object_set_new(res, "next_cursor", json_null());
-	*out = res;
+	*out = json_page(items, more, last);
 	return QERR_OK;
 filter_error:
 	/* A valid USCC that is not registered has no relations: an empty page, not an error. */

@@ -4,7 +4,19 @@
  */
 #ifndef QILIAN_API_H
 #define QILIAN_API_H
+#include <stdio.h>
 #include "http/http.h"
+
+/* A CSV import and export as enterprise_import and the chain map's (see cli.h for the same shapes). */
+typedef enum qerr (*api_import_fn)(struct db *, const struct actor *, const char *, size_t, void (*)(long, void *),
+				   void *, json_t **, struct qerror *);
+typedef enum qerr (*api_export_fn)(struct db *, const struct actor *, FILE *, long *, struct qerror *);
+
+/* Imports the request's CSV body; a rejected file answers with the error and {"report": …}. */
+enum qerr api_csv_import(struct http_req *req, struct http_res *res, api_import_fn fn);
+
+/* Answers with the CSV fn writes, as an attachment named by disposition. */
+enum qerr api_csv_export(struct http_req *req, struct http_res *res, api_export_fn fn, const char *disposition);
 
 /* Parses path parameter idx as a positive id (422 naming name otherwise). */
 enum qerr api_param_id(struct http_req *req, int idx, const char *name, int64_t *out);

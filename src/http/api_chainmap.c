@@ -179,71 +179,32 @@ enum qerr api_relation_delete(struct http_req *req, struct http_res *res)
 	return QERR_OK;
 }
 
-typedef enum qerr (*import_fn)(struct db *, const struct actor *, const char *, size_t, chainmap_progress_fn, void *,
-			       json_t **, struct qerror *);
-typedef enum qerr (*export_fn)(struct db *, const struct actor *, FILE *, long *, struct qerror *);
-
-static enum qerr run_import(struct http_req *req, struct http_res *res, import_fn fn)
-{
-	json_t *report = NULL;
-	enum qerr rc =
-	    fn(req->db, &req->actor, req->body ? req->body : "", req->body_len, NULL, NULL, &report, &req->err);
-	if (rc) {
-		/* The report (every bad line) rides along with the error. */
-		res->json = report ? json_pack("{s:o}", "report", report) : NULL;
-		return rc;
-	}
-	http_ok(res, 200, report);
-	return QERR_OK;
-}
-
-static enum qerr run_export(struct http_req *req, struct http_res *res, export_fn fn, const char *disposition)
-{
-	char *data = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&data, &len);
-	if (!f)
-		return qerr_set(&req->err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-	long rows;
-	enum qerr rc = fn(req->db, &req->actor, f, &rows, &req->err);
-	fclose(f);
-	if (rc) {
-		free(data);
-		return rc;
-	}
-	res->raw = data;
-	res->raw_len = len;
-	res->content_type = "text/csv; charset=utf-8";
-	res->disposition = disposition;
-	return QERR_OK;
-}
-
 enum qerr api_segments_import(struct http_req *req, struct http_res *res)
 {
-	return run_import(req, res, chainmap_import_segments);
+	return api_csv_import(req, res, chainmap_import_segments);
 }
 
 enum qerr api_capabilities_import(struct http_req *req, struct http_res *res)
 {
-	return run_import(req, res, chainmap_import_capabilities);
+	return api_csv_import(req, res, chainmap_import_capabilities);
 }
 
 enum qerr api_relations_import(struct http_req *req, struct http_res *res)
 {
-	return run_import(req, res, chainmap_import_relations);
+	return api_csv_import(req, res, chainmap_import_relations);
 }
 
 enum qerr api_segments_export(struct http_req *req, struct http_res *res)
 {
-	return run_export(req, res, chainmap_export_segments, "attachment; filename=\"segments.csv\"");
+	return api_csv_export(req, res, chainmap_export_segments, "attachment; filename=\"segments.csv\"");
 }
 
 enum qerr api_capabilities_export(struct http_req *req, struct http_res *res)
 {
-	return run_export(req, res, chainmap_export_capabilities, "attachment; filename=\"capabilities.csv\"");
+	return api_csv_export(req, res, chainmap_export_capabilities, "attachment; filename=\"capabilities.csv\"");
 }
 
 enum qerr api_relations_export(struct http_req *req, struct http_res *res)
 {
-	return run_export(req, res, chainmap_export_relations, "attachment; filename=\"relations.csv\"");
+	return api_csv_export(req, res, chainmap_export_relations, "attachment; filename=\"relations.csv\"");
 }

@@ -98,11 +98,10 @@ enum qerr api_enterprise_delete(struct http_req *req, struct http_res *res)
 	return QERR_OK;
 }
 
-enum qerr api_enterprise_import(struct http_req *req, struct http_res *res)
+enum qerr api_csv_import(struct http_req *req, struct http_res *res, api_import_fn fn)
 {
 	json_t *report = NULL;
-	enum qerr rc = enterprise_import(req->db, &req->actor, req->body ? req->body : "", req->body_len, NULL, NULL,
-					 &report, &req->err);
+	enum qerr rc = fn(req->db, &req->actor, req->body ? req->body : "", req->body_len, NULL, NULL, &report, &req->err);
 	if (rc) {
 		/* The report (every bad line) rides along with the error. */
 		res->json = report ? json_pack("{s:o}", "report", report) : NULL;
@@ -112,7 +111,7 @@ enum qerr api_enterprise_import(struct http_req *req, struct http_res *res)
 	return QERR_OK;
 }
 
-enum qerr api_enterprise_export(struct http_req *req, struct http_res *res)
+enum qerr api_csv_export(struct http_req *req, struct http_res *res, api_export_fn fn, const char *disposition)
 {
 	char *data = NULL;
 	size_t len = 0;
@@ -120,7 +119,7 @@ enum qerr api_enterprise_export(struct http_req *req, struct http_res *res)
 	if (!f)
 		return qerr_set(&req->err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	long rows;
-	enum qerr rc = enterprise_export(req->db, &req->actor, f, &rows, &req->err);
+	enum qerr rc = fn(req->db, &req->actor, f, &rows, &req->err);
 	fclose(f);
 	if (rc) {
 		free(data);
@@ -129,8 +128,18 @@ enum qerr api_enterprise_export(struct http_req *req, struct http_res *res)
 	res->raw = data;
 	res->raw_len = len;
 	res->content_type = "text/csv; charset=utf-8";
-	res->disposition = "attachment; filename=\"enterprises.csv\"";
+	res->disposition = disposition;
 	return QERR_OK;
+}
+
+enum qerr api_enterprise_import(struct http_req *req, struct http_res *res)
+{
+	return api_csv_import(req, res, enterprise_import);
+}
+
+enum qerr api_enterprise_export(struct http_req *req, struct http_res *res)
+{
+	return api_csv_export(req, res, enterprise_export, "attachment; filename=\"enterprises.csv\"");
 }
 
 enum qerr api_enterprise_stats(struct http_req *req, struct http_res *res)

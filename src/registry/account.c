@@ -610,14 +610,6 @@ enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t be
 		json_decref(items);
 		return err->code;
 	}
-	json_t *res = json_pack("{s:o}", "items", items);
-	if (more) {
-		char cur[24];
-		snprintf(cur, sizeof cur, "%lld", (long long)last);
-		json_object_set_new(res, "next_cursor", json_string(cur));
-	} else {
-		json_object_set_new(res, "next_cursor", json_null());
-	}
-	*out = res;
+	*out = json_page(items, more, last);
 	return QERR_OK;
 }
