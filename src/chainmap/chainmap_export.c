@@ -176,8 +176,9 @@ enum qerr chainmap_export_relations(struct db *db, const struct actor *a, FILE *
 {
 	*rows = 0;
 	if (a->org_type == ORG_OPERATOR) {
-		/* One read transaction, so the arrays and the rows agree. */
-		if (db_begin_read(db, err))
+		/* One read transaction (the caller's, if it has one), so the arrays and the rows agree. */
+		bool own = !db_in_transaction(db);
+		if (own && db_begin_read(db, err))
 			return err->code;
 		struct id_names t;
 		enum qerr rc = id_names_load(db, &t, err);
@@ -185,7 +186,8 @@ enum qerr chainmap_export_relations(struct db *db, const struct actor *a, FILE *
 			rc = export_all_relations(db, &t, out, rows, err);
 		bool done = t.uscc != NULL;
 		id_names_free(&t);
-		db_rollback(db);
+		if (own)
+			db_rollback(db);
 		if (rc || done)
 			return rc;
 	}

@@ -390,16 +390,19 @@ struct graph *graph_build(struct db *db, struct qerror *err)
 		oom(err);
 		return NULL;
 	}
-	/* One read transaction: enterprises, segments and relations from the same moment. */
-	if (db_begin_read(db, err))
+	/* One read transaction (the caller's, if it has one): everything from the same moment. */
+	bool own = !db_in_transaction(db);
+	if (own && db_begin_read(db, err))
 		goto fail;
 	if (db_counter(db, "enterprises", &g->version_enterprises, err) ||
 	    scalar(db, "SELECT version FROM graph_version WHERE id=1", &g->version_relations, err) ||
 	    load_enterprises(g, db, err) || load_segments(g, db, err) || load_relations(g, db, err)) {
-		db_rollback(db);
+		if (own)
+			db_rollback(db);
 		goto fail;
 	}
-	db_rollback(db);
+	if (own)
+		db_rollback(db);
 	g->build_ms = graph_now_ms() - t0;
 	atomic_init(&g->refs, 1);
 	return g;

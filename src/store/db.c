@@ -137,6 +137,11 @@ enum qerr db_begin_read(struct db *db, struct qerror *err)
 }
 enum qerr db_commit(struct db *db, struct qerror *err) { return db_exec(db, "COMMIT", err); }
 
+bool db_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(db->h);
+}
+
 void db_rollback(struct db *db)
 {
 	if (!sqlite3_get_autocommit(db->h))

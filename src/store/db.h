@@ -38,6 +38,8 @@ void db_release(struct db *db);
 enum qerr db_begin(struct db *db, struct qerror *err);
 enum qerr db_begin_read(struct db *db, struct qerror *err);
 enum qerr db_commit(struct db *db, struct qerror *err);
+/* True while a transaction is open on this connection. */
+bool db_in_transaction(struct db *db);
 void db_rollback(struct db *db);
 
 /* Runs SQL text with no parameters (DDL, pragmas). */
