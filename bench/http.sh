@@ -8,7 +8,8 @@
 # Usage: bench/http.sh path/to/qilian
 # Environment: ROWS (enterprises in the database, default 1000000), THREADS ("2 4 8":
 #   qilian --threads values to try), CONNS ("64 256"), DURATION (15s), WRK_THREADS (2),
-#   PORT (18480; nginx uses PORT+1), REPEAT (1: runs per cell, the median req/s is kept).
+#   PORT (18480; nginx uses PORT+1), REPEAT (1: qilian/nginx run pairs per cell in the final phase,
+#   alternating; the median req/s of each is reported).
 set -euo pipefail
 Q=$(realpath "${1:?usage: bench/http.sh path/to/qilian}")
 ROWS=${ROWS:-1000000}
@@ -30,6 +31,16 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 say() { echo "http.sh: $*" >&2; }
 load1() { cut -d' ' -f1 /proc/loadavg; }
+NCPU=$(nproc)
+# CPU ticks: busy and total of the machine (/proc/stat), and of a process tree (pid plus children).
+sys_ticks() { awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+tree_ticks() {
+  local t=0 p
+  for p in "$@" $(for q in "$@"; do pgrep -P "$q" || true; done); do
+    [ -r "/proc/$p/stat" ] && t=$((t + $(sed 's/.*) //' "/proc/$p/stat" | awk '{ print $12 + $13 }')))
+  done
+  echo "$t"
+}
 
 QPID="" NPID=""
 stop() {
@@ -96,92 +107,113 @@ ESIZE=$(stat -c %s "$DATA/www/enterprise.json")
 say "health answer $HSIZE B; enterprise answers average $mean B, twin $ESIZE B"
 
 # --- one wrk run: sets RPS P50 P90 P99 (ms) ---------------------------------------------
-wrk_once() { # url endpoint conns
-  local url=$1 ep=$2 c=$3 out=$DATA/wrk.txt
+# OTHERS: CPU (in cores) used during the run by processes other than wrk and the server under test.
+wrk_once() { # url endpoint conns server-pid
+  local url=$1 ep=$2 c=$3 spid=$4 out=$DATA/wrk.txt
+  local b0 t0 s0 b1 t1 s1 wt
+  read -r b0 t0 < <(sys_ticks); s0=$(tree_ticks "$spid")
   if [ "$ep" = health ]; then
-    wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-health.lua" "$url" >"$out"
+    /usr/bin/time -f "%U %S" -o "$DATA/wrk.time" \
+      wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-health.lua" "$url" >"$out"
   else
-    wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-enterprise.lua" "$url" \
+    /usr/bin/time -f "%U %S" -o "$DATA/wrk.time" \
+      wrk -t"$WRK_THREADS" -c"$c" -d"$DURATION" --latency -s "$HERE/wrk-enterprise.lua" "$url" \
       -- "$DATA/usccs.txt" "$TOKEN" >"$out"
   fi
+  read -r b1 t1 < <(sys_ticks); s1=$(tree_ticks "$spid")
+  wt=$(awk '{ printf "%.0f", ($1 + $2) * 100 }' "$DATA/wrk.time")
+  OTHERS=$(awk "BEGIN { o = (($b1 - $b0) - ($s1 - $s0) - $wt) / (($t1 - $t0) / $NCPU); printf \"%.2f\", o < 0 ? 0 : o }")
+  SCPU=$(( s1 - s0 ))
   local line; line=$(grep '^BENCH ' "$out") || { cat "$out" >&2; return 1; }
   val() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; }
   RPS=$(val rps) ERRS=$(( $(val errors_status) + $(val errors_other) ))
+  CPUREQ=$(awk "BEGIN { printf \"%.1f\", $SCPU * 10000 / $(val requests) }") # server CPU µs per request
   P50=$(awk "BEGIN { printf \"%.2f\", $(val p50_us) / 1000 }")
   P90=$(awk "BEGIN { printf \"%.2f\", $(val p90_us) / 1000 }")
   P99=$(awk "BEGIN { printf \"%.2f\", $(val p99_us) / 1000 }")
   [ "$ERRS" = 0 ] || say "warning: $ERRS errors in $url $ep -c$c"
 }
-# REPEAT runs, keeps the one with the median req/s; sets the same variables plus LOAD.
-measure() { # url endpoint conns
-  local runs=() r
-  for r in $(seq "$REPEAT"); do
-    local l; l=$(load1)
-    wrk_once "$@"
-    runs+=("$RPS $P50 $P90 $P99 $ERRS $l")
-  done
-  read -r RPS P50 P90 P99 ERRS LOAD < <(printf '%s\n' "${runs[@]}" | sort -n | sed -n "$(( (${#runs[@]} + 1) / 2 ))p")
+median() { # lines "rps ..." -> the line with the median rps
+  printf '%s\n' "$@" | sort -n | sed -n "$(( ($# + 1) / 2 ))p"
+}
+median_cpu() { # the same lines -> median of the last field (server CPU µs per request)
+  printf '%s\n' "$@" | awk '{ print $NF }' | sort -n | sed -n "$(( ($# + 1) / 2 ))p"
 }
 
-declare -A best_rps best_row
+warm() { # seconds
+  wrk -t"$WRK_THREADS" -c64 -d"$1" -s "$HERE/wrk-enterprise.lua" "$url_q" -- "$DATA/usccs.txt" "$TOKEN" >/dev/null
+}
+endpoint_path() { [ "$1" = health ] && echo "GET /api/v1/health" || echo "GET /api/v1/enterprises/{uscc}"; }
+
+# --- 1. sweep qilian --threads -------------------------------------------------------------
+declare -A best_rps best_n
 detail=()
 url_q="http://127.0.0.1:$PORT"
+url_n="http://127.0.0.1:$NPORT"
 for n in $THREADS; do
   start_qilian "$n"
   TOKEN=$(login)
-  # Warm the page cache and every worker's SQLite cache before measuring.
-  wrk -t"$WRK_THREADS" -c64 -d3s -s "$HERE/wrk-enterprise.lua" "$url_q" -- "$DATA/usccs.txt" "$TOKEN" >/dev/null
+  warm 3s # the page cache and every worker's SQLite cache
   for ep in health enterprise; do
     for c in $CONNS; do
-      say "qilian --threads $n: $ep -c$c (load $(load1))"
-      measure "$url_q" "$ep" "$c"
-      detail+=("| qilian --threads $n | $ep | $c | $RPS | $P50 | $P90 | $P99 | $ERRS | $LOAD |")
+      say "sweep: qilian --threads $n: $ep -c$c (load $(load1))"
+      LOAD=$(load1); wrk_once "$url_q" "$ep" "$c" "$QPID"
+      detail+=("| 1 sweep | qilian --threads $n | $ep | $c | $RPS | $P50 | $P90 | $P99 | $ERRS | $LOAD | $OTHERS | $CPUREQ |")
       k="$ep/$c"
       if [ -z "${best_rps[$k]:-}" ] || awk "BEGIN { exit !($RPS > ${best_rps[$k]}) }"; then
-        best_rps[$k]=$RPS
-        best_row[$k]="$n $RPS $P50 $P90 $P99 $ERRS $LOAD"
+        best_rps[$k]=$RPS best_n[$k]=$n
       fi
     done
   done
 done
-stop "$QPID"; QPID=""
 
+# --- 2. qilian with the best --threads and nginx, back to back, per cell --------------------
 sed -e "s|@PREFIX@|$DATA/nginx|g" -e "s|@PORT@|$NPORT|g" -e "s|@ROOT@|$DATA/www|g" \
   "$HERE/nginx.conf.in" >"$DATA/nginx/nginx.conf"
 "$NGINX" -p "$DATA/nginx" -c "$DATA/nginx/nginx.conf" -g 'daemon off;' 2>"$DATA/nginx/stderr.log" &
 NPID=$!
-wait_http "http://127.0.0.1:$NPORT/api/v1/health"
-[ "$(curl -sf "http://127.0.0.1:$NPORT/api/v1/enterprises/x" | wc -c)" = "$ESIZE" ] || { say "nginx twin has the wrong size"; exit 1; }
-declare -A nginx_row
-url_n="http://127.0.0.1:$NPORT"
+wait_http "$url_n/api/v1/health"
+[ "$(curl -sf "$url_n/api/v1/enterprises/x" | wc -c)" = "$ESIZE" ] || { say "nginx twin has the wrong size"; exit 1; }
+summary=()
+running=""
 for ep in health enterprise; do
   for c in $CONNS; do
-    say "nginx: $ep -c$c (load $(load1))"
-    measure "$url_n" "$ep" "$c"
-    detail+=("| nginx (static $([ "$ep" = health ] && echo "$HSIZE" || echo "$ESIZE") B) | $ep | $c | $RPS | $P50 | $P90 | $P99 | $ERRS | $LOAD |")
-    nginx_row[$ep/$c]="$RPS $P50 $P90 $P99 $ERRS $LOAD"
+    n=${best_n[$ep/$c]}
+    if [ "$running" != "$n" ]; then start_qilian "$n"; TOKEN=$(login); warm 3s; running=$n; fi
+    qruns=() nruns=()
+    for r in $(seq "$REPEAT"); do # alternate, so both servers see the same background load
+      say "final $r/$REPEAT: qilian --threads $n: $ep -c$c (load $(load1))"
+      l=$(load1); wrk_once "$url_q" "$ep" "$c" "$QPID"; qruns+=("$RPS $P50 $P90 $P99 $ERRS $l $OTHERS $CPUREQ")
+      say "final $r/$REPEAT: nginx: $ep -c$c (load $(load1))"
+      l=$(load1); wrk_once "$url_n" "$ep" "$c" "$NPID"; nruns+=("$RPS $P50 $P90 $P99 $ERRS $l $OTHERS $CPUREQ")
+    done
+    size=$([ "$ep" = health ] && echo "$HSIZE" || echo "$ESIZE")
+    for x in "${qruns[@]}"; do detail+=("| 2 final | qilian --threads $n | $ep | $c | ${x// / | } |"); done
+    for x in "${nruns[@]}"; do detail+=("| 2 final | nginx (static $size B) | $ep | $c | ${x// / | } |"); done
+    read -r -a q < <(median "${qruns[@]}")
+    read -r RPS P50 P90 P99 ERRS LOAD OTHERS CPUREQ < <(median "${nruns[@]}")
+    qcpu=$(median_cpu "${qruns[@]}") ncpu=$(median_cpu "${nruns[@]}")
+    ratio=$(awk "BEGIN { printf \"%.0f %%\", 100 * ${q[0]} / $RPS }")
+    cratio=$(awk "BEGIN { printf \"%.0f %%\", 100 * $ncpu / $qcpu }")
+    summary+=("| $(endpoint_path "$ep") | $c | $n | ${q[0]} | ${q[1]} / ${q[2]} / ${q[3]} | $RPS | $P50 / $P90 / $P99 | **$ratio** | $qcpu / $ncpu | $cratio | ${q[6]} / $OTHERS |")
   done
 done
+stop "$QPID"; QPID=""
 stop "$NPID"; NPID=""
 
-echo "### HTTP: wrk -t$WRK_THREADS -d$DURATION --latency, $ROWS-enterprise database, best qilian --threads per row"
+echo "### HTTP: wrk -t$WRK_THREADS -d$DURATION --latency, $ROWS-enterprise database, qilian --quiet"
 echo
-echo "| endpoint | conns | qilian threads | qilian req/s | p50 ms | p90 ms | p99 ms | nginx req/s | nginx p50 / p90 / p99 ms | qilian/nginx | load |"
+echo "| endpoint | conns | qilian --threads | qilian req/s | qilian p50 / p90 / p99 ms | nginx req/s | nginx p50 / p90 / p99 ms | qilian/nginx req/s | server CPU µs/req qilian / nginx | nginx/qilian CPU per req | others' CPU, cores (qilian / nginx run) |"
 echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-for ep in health enterprise; do
-  for c in $CONNS; do
-    read -r n rps p50 p90 p99 errs load <<<"${best_row[$ep/$c]}"
-    read -r nrps np50 np90 np99 nerrs nload <<<"${nginx_row[$ep/$c]}"
-    ratio=$(awk "BEGIN { printf \"%.0f %%\", 100 * $rps / $nrps }")
-    path=$([ "$ep" = health ] && echo "GET /api/v1/health" || echo "GET /api/v1/enterprises/{uscc}")
-    echo "| $path | $c | $n | $rps | $p50 | $p90 | $p99 | $nrps | $np50 / $np90 / $np99 | **$ratio** | $load / $nload |"
-  done
-done
+printf '%s\n' "${summary[@]}"
 echo
-echo "Answer sizes: health $HSIZE B; enterprise mean $mean B over 200 USCCs (nginx twin $ESIZE B)."
-echo "Goal: qilian ≥ 50 % of nginx. All runs:"
+echo "Goal: qilian ≥ 50 % of nginx. Answer sizes: health $HSIZE B; enterprise mean $mean B over 200 USCCs"
+echo "(nginx serves a real $ESIZE B answer for every USCC). qilian's --threads per row is the best of the sweep"
+echo "($THREADS); each row's qilian and nginx runs are back to back. \"others' CPU\" is what processes other"
+echo "than wrk and the server used during the run (out of $NCPU cores); \"server CPU µs/req\" is the server's own"
+echo "user+system CPU time (all threads/workers) per answered request, which depends little on background load. Final figures are the median of $REPEAT alternating qilian/nginx runs. All runs:"
 echo
-echo "| server | endpoint | conns | req/s | p50 ms | p90 ms | p99 ms | errors | load (1 min) |"
-echo "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+echo "| phase | server | endpoint | conns | req/s | p50 ms | p90 ms | p99 ms | errors | load (1 min, before) | others' CPU, cores | server CPU µs/req |"
+echo "| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
 printf '%s\n' "${detail[@]}"
-rm -f "$DATA/wrk.txt" "$DATA/one.json"
+rm -f "$DATA/wrk.txt" "$DATA/one.json" "$DATA/wrk.time"
