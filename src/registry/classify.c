@@ -305,8 +305,8 @@ static int64_t classify_value(enum classify_indicator ind, int64_t employees, in
 	return 0;
 }
 
-enum qerr classify_enterprise(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
-			      struct classify_result *out, struct qerror *err)
+static enum qerr classify_run(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
+			     struct classify_result *out, bool with_rule, struct qerror *err)
 {
 	char code[5];
 	enum qerr rc = industry_check(industry, "industry", code, err);
@@ -345,8 +345,27 @@ enum qerr classify_enterprise(const char *industry, int64_t employees, int64_t r
 	out->size = (enum size_class)level;
 	out->sector = s->id;
 	out->sector_zh = s->zh;
-	classify_write_rule(out, s, level, value);
+	if (with_rule)
+		classify_write_rule(out, s, level, value);
+	else
+		out->rule[0] = 0;
 	return QERR_OK;
+}
+
+enum qerr classify_enterprise(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
+			      struct classify_result *out, struct qerror *err)
+{
+	return classify_run(industry, employees, revenue_wan, assets_wan, out, true, err);
+}
+
+enum qerr classify_size(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
+			enum size_class *size, struct qerror *err)
+{
+	struct classify_result r;
+	enum qerr rc = classify_run(industry, employees, revenue_wan, assets_wan, &r, false, err);
+	if (!rc)
+		*size = r.size;
+	return rc;
 }
 
 const char *size_class_name(enum size_class s)

@@ -35,6 +35,10 @@ struct classify_result {
 enum qerr classify_enterprise(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
 			      struct classify_result *out, struct qerror *err);
 
+/* The same decision without the explanation (bulk imports classify every row and need only the class). */
+enum qerr classify_size(const char *industry, int64_t employees, int64_t revenue_wan, int64_t assets_wan,
+			enum size_class *size, struct qerror *err);
+
 /* "large", "medium", "small", "micro". */
 const char *size_class_name(enum size_class s);
 

@@ -74,10 +74,10 @@ static enum qerr finish(struct enterprise *e, struct qerror *err)
 		return err->code;
 	if (region_check(e->region, "region", err))
 		return err->code;
-	struct classify_result cr;
-	if (classify_enterprise(e->industry, e->employees, e->revenue_wan, e->assets_wan, &cr, err))
+	enum size_class size;
+	if (classify_size(e->industry, e->employees, e->revenue_wan, e->assets_wan, &size, err))
 		return err->code;
-	e->size = size_class_name(cr.size);
+	e->size = size_class_name(size);
 	return QERR_OK;
 }
 

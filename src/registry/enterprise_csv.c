@@ -230,6 +230,11 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 		goto rollback;
 	int64_t estimate = (int64_t)(len / IMPORT_EST_ROW_BYTES);
 	bulk = estimate >= IMPORT_BULK_MIN_ROWS && estimate * 4 >= existing;
+	/* Size the USCC map once instead of doubling and rehashing it all the way up. */
+	if (!map_reserve(&map, (size_t)len / 100 + (size_t)(bulk ? existing : 0))) {
+		rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		goto rollback;
+	}
 	if (bulk && ((rc = map_load_existing(db, &map, err)) ||
 		     (rc = db_exec(db, "DROP INDEX enterprises_uscc", err))))
 		goto rollback;

@@ -9,6 +9,7 @@
  */
 #include "registry/industry.h"
 
+#include <pthread.h>
 #include <string.h>
 
 /* Sections are followed by their divisions, in the standard's own order. */
@@ -160,14 +161,35 @@ const struct industry industry_table[] = {
 
 const size_t industry_table_len = sizeof industry_table / sizeof industry_table[0];
 
+/* Sections 'A'..'Z' and divisions 00..99 by position, built once: every imported row looks its code up. */
+static const struct industry *industry_by_key[26 + 100];
+static pthread_once_t industry_index_once = PTHREAD_ONCE_INIT;
+
+static int industry_key(const char *code)
+{
+	if (code[0] >= 'A' && code[0] <= 'Z' && code[1] == 0)
+		return code[0] - 'A';
+	if (code[0] >= '0' && code[0] <= '9' && code[1] >= '0' && code[1] <= '9' && code[2] == 0)
+		return 26 + (code[0] - '0') * 10 + (code[1] - '0');
+	return -1;
+}
+
+static void industry_build_index(void)
+{
+	for (size_t i = 0; i < industry_table_len; i++) {
+		int k = industry_key(industry_table[i].code);
+		if (k >= 0)
+			industry_by_key[k] = &industry_table[i];
+	}
+}
+
 const struct industry *industry_find(const char *code)
 {
 	if (!code)
 		return NULL;
-	for (size_t i = 0; i < industry_table_len; i++)
-		if (strcmp(industry_table[i].code, code) == 0)
-			return &industry_table[i];
-	return NULL;
+	pthread_once(&industry_index_once, industry_build_index);
+	int k = industry_key(code);
+	return k >= 0 ? industry_by_key[k] : NULL;
 }
 
 static int industry_is_digit(char c)

@@ -2,7 +2,7 @@
 CREATE TABLE orgs (
   id INTEGER PRIMARY KEY,
   name TEXT NOT NULL,
-  type TEXT NOT NULL CHECK (type IN ('operator','large','sme','bank','provider')),
+  type TEXT NOT NULL CHECK (type = 'operator' OR type = 'large' OR type = 'sme' OR type = 'bank' OR type = 'provider'),
   uscc TEXT UNIQUE,
   created_at TEXT NOT NULL
 );
@@ -12,7 +12,7 @@ CREATE TABLE users (
   org_id INTEGER NOT NULL REFERENCES orgs(id),
   email TEXT NOT NULL UNIQUE COLLATE NOCASE,
   name TEXT NOT NULL DEFAULT '',
-  role TEXT NOT NULL CHECK (role IN ('admin','member')),
+  role TEXT NOT NULL CHECK (role = 'admin' OR role = 'member'),
   password_hash TEXT NOT NULL,
   disabled INTEGER NOT NULL DEFAULT 0,
   created_at TEXT NOT NULL
@@ -44,8 +44,10 @@ CREATE TABLE enterprises (
   employees INTEGER NOT NULL CHECK (employees >= 0),
   revenue_wan INTEGER NOT NULL CHECK (revenue_wan >= 0),
   assets_wan INTEGER NOT NULL CHECK (assets_wan >= 0),
-  level TEXT NOT NULL CHECK (level IN ('none','innovative','provincial','little_giant')),
-  size TEXT NOT NULL CHECK (size IN ('large','medium','small','micro')),
+  -- OR chains, not IN lists: SQLite builds an ephemeral index for every execution of a
+  -- statement that checks IN (…3+ constants), which doubled the per-row cost of imports.
+  level TEXT NOT NULL CHECK (level = 'none' OR level = 'innovative' OR level = 'provincial' OR level = 'little_giant'),
+  size TEXT NOT NULL CHECK (size = 'large' OR size = 'medium' OR size = 'small' OR size = 'micro'),
   org_id INTEGER REFERENCES orgs(id),
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
