@@ -39,7 +39,7 @@ enum qerr api_login(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	char token[ACCOUNT_TOKEN_HEX + 1];
 	json_t *user = NULL;
-	enum qerr rc = account_login(req->db, json_str(body, "email", ""), json_str(body, "password", ""), req->client,
+	enum qerr rc = account_login(req->db, json_str(body, "email", ""), json_str(body, "password", ""), http_client(req),
 				     token, &user, &req->err);
 	json_decref(body);
 	if (rc)

@@ -42,7 +42,7 @@ struct http_req {
 	struct actor actor;                  /* valid when authenticated */
 	bool authenticated;
 	char token[ACCOUNT_TOKEN_HEX + 1];   /* the session token used, "" if none */
-	const char *client;                  /* client address as text */
+	char client[64];                     /* client address as text, filled by http_client() */
 	struct qerror err;                   /* filled by a failing handler */
 };
 
@@ -84,6 +84,9 @@ extern const size_t http_routes_len;
 
 /* Query-string value or NULL. */
 const char *http_query(struct http_req *req, const char *name);
+
+/* The client's address as text (computed on first use: only logins need it). */
+const char *http_client(struct http_req *req);
 
 /* Request header value or NULL. */
 const char *http_header(struct http_req *req, const char *name);

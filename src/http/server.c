@@ -60,6 +60,15 @@ const char *http_query(struct http_req *req, const char *name)
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
 }
 
+static void client_address(struct MHD_Connection *conn, char *buf, size_t cap);
+
+const char *http_client(struct http_req *req)
+{
+	if (!req->client[0])
+		client_address(req->conn, req->client, sizeof req->client);
+	return req->client;
+}
+
 const char *http_header(struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
@@ -275,7 +284,7 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	memset(&req, 0, sizeof req);
 	struct http_res res;
 	memset(&res, 0, sizeof res);
-	char scratch[1024], client[64];
+	char scratch[1024];
 	const struct http_route *route = NULL;
 	const char *params[HTTP_MAX_PARAMS] = {0};
 	int m = http_route_match(method, url, &route, scratch, sizeof scratch, params);
@@ -287,13 +296,11 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 		qerr_set(&req.err, QERR_METHOD, "method_not_allowed", NULL, "%s is not allowed on %.200s", method, url);
 		return queue_error(conn, ctx, &req.err, NULL);
 	}
-	client_address(conn, client, sizeof client);
 	req.method = method;
 	req.path = url;
 	req.conn = conn;
 	req.body = ctx->body.data;
 	req.body_len = ctx->body.len;
-	req.client = client;
 	memcpy(req.params, params, sizeof params);
 	req.db = thread_db(&req.err);
 	if (!req.db)
