@@ -361,8 +361,9 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 	sqlite3_bind_int64(st, 1, g->seg_sid[seg]);
 	size_t cap = 64, n = 0, excluded = 0, capable = 0;
 	struct candidate *c = malloc(cap * sizeof *c);
-	int rc;
-	while (c && (rc = db_step(db, st, err)) == SQLITE_ROW) {
+	bool oom = c == NULL;
+	int rc = SQLITE_DONE;
+	while (!oom && (rc = db_step(db, st, err)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		if (id > g->max_id || g->idx_of_id[id] < 0)
 			continue;
@@ -376,21 +377,23 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 			continue;
 		}
 		if (n == cap) {
-			struct candidate *nc = realloc(c, (cap *= 2) * sizeof *c);
+			struct candidate *nc = realloc(c, (cap * 2) * sizeof *c);
 			if (!nc) {
-				free(c);
-				c = NULL;
+				oom = true;
 				break;
 			}
 			c = nc;
+			cap *= 2;
 		}
 		c[n++] = (struct candidate){idx, g->ent_level[idx], ref >= 0 ? graph_region_proximity(g->ent_region[idx], ref) : 0,
 					    size_rank(g->ent_size[idx]),
 					    sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 1)};
 	}
 	sqlite3_reset(st);
-	if (!c)
-		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	if (oom || rc < 0) {
+		free(c);
+		return oom ? qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory") : err->code;
+	}
 	qsort_r(c, n, sizeof *c, cmp_candidate, g);
 	json_t *list = json_array();
 	static const char *const size_names[] = {"large", "medium", "small", "micro"};
@@ -410,5 +413,5 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 			 (int)excluded, "candidates", list, "ranking",
 			 "专精特新等级 > 区位邻近(区县>市>省>其他) > 企业规模(中>小>微>大) > 产能 (level, proximity, size, capacity)");
 	json_object_set_new(*out, "buyer", b >= 0 ? graph_enterprise_json(g, b) : json_null());
-	return rc < 0 ? err->code : QERR_OK;
+	return QERR_OK;
 }

@@ -224,9 +224,8 @@ enum qerr graph_disrupt(struct graph *g, struct db *db, const struct disrupt_opt
 	}
 	free(lost_of);
 	json_t *segs = json_array();
-	const char *key;
-	json_t *v;
-	json_object_foreach(per_seg, key, v) json_array_append(segs, v);
+	for (void *it = json_object_iter(per_seg); it; it = json_object_iter_next(per_seg, it))
+		json_array_append(segs, json_object_iter_value(it));
 	json_decref(per_seg);
 	*out = json_pack("{s:f,s:o,s:i,s:i,s:o,s:o,s:o,s:o,s:f}", "threshold", threshold, "max_tier",
 			 o->max_tier > 0 ? json_integer(o->max_tier) : json_null(), "knocked_out", c.nknocked,
