@@ -523,7 +523,7 @@ enum qerr graph_find_chain(const struct graph *g, const char *chain, int32_t *ci
 enum qerr graph_find_segment(const struct graph *g, const char *chain, const char *code, int32_t *seg,
 			     struct qerror *err)
 {
-	int32_t ci;
+	int32_t ci = -1;
 	if (graph_find_chain(g, chain, &ci, err))
 		return err->code;
 	for (int32_t s = 0; code && s < g->nseg; s++) {
