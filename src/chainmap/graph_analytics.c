@@ -99,7 +99,7 @@ enum qerr graph_health(struct graph *g, struct db *db, const char *chain, const 
 {
 	*out = NULL;
 	double t0 = graph_now_ms();
-	int32_t ci;
+	int32_t ci = -1;
 	if (graph_find_chain(g, chain, &ci, err))
 		return err->code;
 	int32_t lo = 0, hi = 0;
