@@ -321,6 +321,13 @@ static enum qerr load_relations(struct graph *g, struct db *db, struct qerror *e
 		if (g->grp_off[b + 1] < g->grp_off[b])
 			g->grp_off[b + 1] = g->grp_off[b];
 	}
+	/* The raw rows are no longer needed: freeing them now lowers the build's peak memory. */
+	free(rb);
+	free(rs);
+	free(rg);
+	free(ra);
+	rb = rs = rg = NULL;
+	ra = NULL;
 	/* By supplier, ordered by segment: two stable passes over the by-buyer order. */
 	int32_t *bs = malloc((size_t)(m ? m : 1) * sizeof *bs), *bg = malloc((size_t)(m ? m : 1) * sizeof *bg);
 	if (!bs || !bg) {

@@ -71,24 +71,31 @@ static enum qerr region_range(const char *prefix, int32_t *lo, int32_t *hi, stru
 	return QERR_OK;
 }
 
+/*
+ * Capable enterprises per segment of the chain, in the region [lo, hi) if lo.
+ * Regions come from the snapshot rather than a join with enterprises: the
+ * join cost a lookup in the enterprise table per capability (90 % of a full
+ * health scan at 1 M enterprises).
+ */
 static enum qerr capable_counts(struct graph *g, struct db *db, const char *chain, int32_t lo, int32_t hi,
 				int64_t *capable, struct qerror *err)
 {
 	sqlite3_stmt *st = db_stmt(db,
-				   "SELECT c.sid,count(*) FROM capabilities c JOIN enterprises e ON e.id=c.enterprise_id"
-				   " WHERE c.sid IN (SELECT sid FROM segments WHERE chain_id=?1)"
-				   " AND (?2=0 OR (CAST(e.region AS INTEGER)>=?2 AND CAST(e.region AS INTEGER)<?3)) GROUP BY c.sid",
+				   "SELECT c.sid,c.enterprise_id FROM capabilities c"
+				   " WHERE c.sid IN (SELECT sid FROM segments WHERE chain_id=?1)",
 				   err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, chain);
-	sqlite3_bind_int(st, 2, lo);
-	sqlite3_bind_int(st, 3, hi);
 	int rc;
 	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		int64_t sid = sqlite3_column_int64(st, 0);
-		if (sid <= g->max_sid && g->seg_of_sid[sid] >= 0)
-			capable[g->seg_of_sid[sid]] = sqlite3_column_int64(st, 1);
+		int64_t sid = sqlite3_column_int64(st, 0), id = sqlite3_column_int64(st, 1);
+		if (sid > g->max_sid || g->seg_of_sid[sid] < 0 || id > g->max_id || g->idx_of_id[id] < 0)
+			continue; /* written after the snapshot: the next snapshot counts it */
+		int32_t region = g->ent_region[g->idx_of_id[id]];
+		if (lo && (region < lo || region >= hi))
+			continue;
+		capable[g->seg_of_sid[sid]]++;
 	}
 	sqlite3_reset(st);
 	return rc < 0 ? err->code : QERR_OK;

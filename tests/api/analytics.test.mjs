@@ -66,6 +66,10 @@ test('health: single-source motor is a weak link; the chain leader sees its own 
   assert.equal(cell.capable, 4);
   assert.ok(Math.abs(cell.hhi - (0.36 + 0.16)) < 1e-9);
   assert.ok(Math.abs(cell.zjtx_share - 0.6) < 1e-9);
+  const suzhou = await api(srv.url, op, 'GET', '/api/v1/chains/qa/health?region=3205');
+  assert.equal(seg(suzhou.body, 'cell').capable, 2); // C1 (昆山) and C2 (虎丘), not X1 (南京) or X2 (杭州)
+  assert.equal(seg(suzhou.body, 'cell').active_suppliers, 2);
+  assert.equal(seg(suzhou.body, 'motor').active_suppliers, 0); // M1 is in Shenzhen
   const mine = await api(srv.url, large, 'GET', '/api/v1/chains/qa/health');
   assert.equal(mine.status, 200);
   assert.equal(seg(mine.body, 'lithium').active_suppliers, 0); // C1/C2's purchases are not the leader's
