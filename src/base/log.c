@@ -12,6 +12,8 @@ static int log_quiet;
 void log_set_fd(int fd) { log_fd = fd; }
 void log_set_quiet(int quiet) { log_quiet = quiet; }
 
+static void emit(const char *level, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
+
 static void emit(const char *level, const char *fmt, va_list ap)
 {
 	if (log_quiet)

@@ -217,11 +217,16 @@ static void client_address(struct MHD_Connection *conn, char *buf, size_t cap)
 	buf[0] = 0;
 	if (!ci || !ci->client_addr)
 		return;
-	const struct sockaddr *sa = ci->client_addr;
-	if (sa->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, buf, (socklen_t)cap);
-	else if (sa->sa_family == AF_INET6)
-		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, buf, (socklen_t)cap);
+	/* Copy out of the generic sockaddr rather than casting it (alignment). */
+	if (ci->client_addr->sa_family == AF_INET) {
+		struct sockaddr_in in4;
+		memcpy(&in4, ci->client_addr, sizeof in4);
+		inet_ntop(AF_INET, &in4.sin_addr, buf, (socklen_t)cap);
+	} else if (ci->client_addr->sa_family == AF_INET6) {
+		struct sockaddr_in6 in6;
+		memcpy(&in6, ci->client_addr, sizeof in6);
+		inet_ntop(AF_INET6, &in6.sin6_addr, buf, (socklen_t)cap);
+	}
 }
 
 /* Finds the session token: Bearer header first (API clients), then the cookie (web UI). */

@@ -65,6 +65,11 @@ static void check_success(const json_t *obj, const struct jfield *fields, int pa
 			if (!json_is_array(v))
 				abort();
 			break;
+		case JF_NUMBER:
+			if (!json_is_number(v) || ((f->min || f->max) && (json_number_value(v) < (double)f->min ||
+									  json_number_value(v) > (double)f->max)))
+				abort();
+			break;
 		}
 	}
 	if (!partial)
