@@ -313,29 +313,44 @@ fail:
 	return err->code ? err->code : QERR_INTERNAL;
 }
 
+/*
+ * Starts a write transaction and positions *st on the record with this USCC
+ * after checking the actor may change it (verb names the change in the 403).
+ * On failure the transaction is rolled back and err says why.
+ */
+static enum qerr begin_owned_write(struct db *db, const struct actor *a, const char *uscc, const char *verb,
+				   char canon[USCC_LEN + 1], int64_t *owner, sqlite3_stmt **st, struct qerror *err)
+{
+	if (uscc_check(uscc, canon, err))
+		return err->code;
+	if (db_begin(db, err))
+		return err->code;
+	int rc = load(db, canon, st, err);
+	if (rc >= 0 && rc != SQLITE_ROW)
+		not_found(canon, err);
+	if (rc == SQLITE_ROW) {
+		*owner = sqlite3_column_type(*st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(*st, 10);
+		if (enterprise_may_write(a, *owner))
+			return QERR_OK;
+		sqlite3_reset(*st);
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有企业所属组织或运营方可以%s (only the owning organisation or the operator may %s this record)",
+			 verb[0] == 'c' ? "修改" : "删除", verb);
+	}
+	db_rollback(db);
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
 enum qerr enterprise_update(struct db *db, const struct actor *a, const char *uscc, const json_t *body,
 			    json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	char canon[USCC_LEN + 1];
-	if (uscc_check(uscc, canon, err))
-		return err->code;
-	if (db_begin(db, err))
-		return err->code;
+	int64_t owner;
 	sqlite3_stmt *st;
-	int rc = load(db, canon, &st, err);
-	if (rc < 0)
-		goto fail;
-	if (rc != SQLITE_ROW) {
-		not_found(canon, err);
-		goto fail;
-	}
-	int64_t owner = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 10);
-	if (!enterprise_may_write(a, owner)) {
-		sqlite3_reset(st);
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有企业所属组织或运营方可以修改 (only the owning organisation or the operator may change this record)");
-		goto fail;
-	}
+	if (begin_owned_write(db, a, uscc, "change", canon, &owner, &st, err))
+		return err->code;
+	int rc;
 	struct enterprise e;
 	memset(&e, 0, sizeof e);
 	memcpy(e.uscc, canon, sizeof canon);
@@ -380,26 +395,13 @@ fail:
 enum qerr enterprise_delete(struct db *db, const struct actor *a, const char *uscc, struct qerror *err)
 {
 	char canon[USCC_LEN + 1];
-	if (uscc_check(uscc, canon, err))
-		return err->code;
-	if (db_begin(db, err))
-		return err->code;
+	int64_t owner;
 	sqlite3_stmt *st;
-	int rc = load(db, canon, &st, err);
-	if (rc < 0)
-		goto fail;
-	if (rc != SQLITE_ROW) {
-		not_found(canon, err);
-		goto fail;
-	}
-	int64_t owner = sqlite3_column_type(st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(st, 10);
+	if (begin_owned_write(db, a, uscc, "delete", canon, &owner, &st, err))
+		return err->code;
 	json_t *detail = json_pack("{s:s}", "name", db_col_text(st, 2));
 	sqlite3_reset(st);
-	if (!enterprise_may_write(a, owner)) {
-		json_decref(detail);
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "only the owning organisation or the operator may delete this record");
-		goto fail;
-	}
+	int rc;
 	st = db_stmt(db, "DELETE FROM enterprises WHERE uscc=?", err);
 	if (!st) {
 		json_decref(detail);
