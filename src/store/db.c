@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "market/fts.h"
+
 #define STMT_CACHE 1024 /* distinct SQL texts in the program, with room; probing is by address */
 
 struct stmt_slot {
@@ -37,6 +39,15 @@ struct db *db_open(const char *path, bool create, struct qerror *err)
 	db->path = strdup(path);
 	sqlite3_busy_timeout(db->h, 10000);
 	sqlite3_extended_result_codes(db->h, 1);
+	/*
+	 * The market's listing tables have FTS5 indexes kept by triggers, so every
+	 * connection that may write a listing needs the word tokenizer. Registering
+	 * is cheap (the dictionary loads on first use), so every connection gets it.
+	 */
+	if (market_fts_register(db->h, err)) {
+		db_close(db);
+		return NULL;
+	}
 	if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
 			"PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
 		    err)) {
