@@ -1,0 +1,1227 @@
+/*
+ * match_index.c - the listing index behind market matching: building it
+ * from the database, catching up by seq, and MaxScore top-k search over
+ * block-max posting lists (see match_index.h for the shape and why).
+ */
+#include "market/match_index.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "market/tokenizer.h"
+
+#define MI_BLOCK 64
+#define BM25_K1 1.2
+#define BM25_B 0.75
+
+struct mi_list {
+	uint32_t *docs;
+	uint8_t *freq;      /* NULL for segment lists (constant weight) */
+	uint32_t *blast;    /* last doc of each block */
+	uint8_t *bfreq;     /* highest frequency in each block */
+	uint16_t *blen;     /* shortest document in each block */
+	uint32_t n, cap;
+	uint8_t max_freq;
+	uint16_t min_len;
+};
+
+struct mi_term {
+	uint32_t off;       /* into pool */
+	uint8_t len;
+	struct mi_list list;
+};
+
+struct mi_doc {
+	int64_t id;
+	int64_t enterprise_id;
+	int64_t deadline;
+	uint32_t sid;
+	uint32_t region_off, cert_off;
+	uint16_t region_n, cert_n;
+	uint16_t len;
+	uint8_t alive, is_public;
+	float static_score;
+};
+
+struct mi_index {
+	pthread_rwlock_t lock;
+	enum mi_kind kind;
+	bool built;
+	char *path;
+	int64_t version;
+	/* terms */
+	struct mi_term *terms;
+	uint32_t nterms, terms_cap;
+	uint32_t *slots; /* term id + 1, open addressing */
+	uint32_t nslots;
+	char *pool;
+	size_t pool_len, pool_cap;
+	/* segments: list per sid */
+	struct mi_list *segs;
+	uint32_t nsegs;
+	/* certification tags interned */
+	char (*certs)[64];
+	uint32_t ncerts, certs_cap;
+	/* documents */
+	struct mi_doc *docs;
+	uint32_t ndocs, docs_cap, alive;
+	uint64_t total_len;
+	uint32_t *regions; /* region codes as numbers: 32, 3205, 320505 */
+	size_t nregions, regions_cap;
+	uint16_t *doc_certs;
+	size_t ndoc_certs, doc_certs_cap;
+	uint32_t *doc_of; /* listing id -> doc + 1 */
+	size_t doc_of_cap;
+	int64_t postings;
+	double build_ms;
+	/* per-enterprise static score, loaded at build */
+	int64_t *static_ent;
+	float *static_val;
+	size_t nstatic;
+};
+
+static struct mi_index indexes[2] = {
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_SUPPLIES},
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_DEMANDS},
+};
+
+static double now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* Grows *p (of elem-sized items, *cap of them) to hold need; false when out of memory. */
+static bool grow(void *p, size_t elem, size_t *cap, size_t need)
+{
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap : 16;
+	while (c < need)
+		c *= 2;
+	void *n = realloc(*(void **)p, c * elem);
+	if (!n)
+		return false;
+	*(void **)p = n;
+	*cap = c;
+	return true;
+}
+
+static bool grow32(void *p, size_t elem, uint32_t *cap, size_t need)
+{
+	size_t c = *cap;
+	bool ok = grow(p, elem, &c, need);
+	*cap = (uint32_t)c;
+	return ok;
+}
+
+static void list_free(struct mi_list *l)
+{
+	free(l->docs);
+	free(l->freq);
+	free(l->blast);
+	free(l->bfreq);
+	free(l->blen);
+	memset(l, 0, sizeof *l);
+}
+
+static bool list_add(struct mi_list *l, uint32_t doc, int freq, uint16_t len, bool with_freq)
+{
+	if (l->n == l->cap) {
+		uint32_t c = l->cap ? l->cap * 2 : 4;
+		uint32_t *d = realloc(l->docs, c * sizeof *d);
+		if (!d)
+			return false;
+		l->docs = d;
+		if (with_freq) {
+			uint8_t *f = realloc(l->freq, c);
+			if (!f)
+				return false;
+			l->freq = f;
+		}
+		uint32_t nb = (c + MI_BLOCK - 1) / MI_BLOCK;
+		uint32_t *bl = realloc(l->blast, nb * sizeof *bl);
+		if (!bl)
+			return false;
+		l->blast = bl;
+		uint8_t *bf = realloc(l->bfreq, nb);
+		if (!bf)
+			return false;
+		l->bfreq = bf;
+		uint16_t *bn = realloc(l->blen, nb * sizeof *bn);
+		if (!bn)
+			return false;
+		l->blen = bn;
+		l->cap = c;
+	}
+	uint8_t f = (uint8_t)(freq > 255 ? 255 : freq);
+	uint32_t b = l->n / MI_BLOCK;
+	if (l->n % MI_BLOCK == 0) {
+		l->bfreq[b] = f;
+		l->blen[b] = len;
+	} else {
+		if (f > l->bfreq[b])
+			l->bfreq[b] = f;
+		if (len < l->blen[b])
+			l->blen[b] = len;
+	}
+	l->blast[b] = doc;
+	if (l->n == 0 || f > l->max_freq)
+		l->max_freq = f;
+	if (l->n == 0 || len < l->min_len)
+		l->min_len = len;
+	l->docs[l->n] = doc;
+	if (with_freq)
+		l->freq[l->n] = f;
+	l->n++;
+	return true;
+}
+
+static size_t list_bytes(const struct mi_list *l, bool with_freq)
+{
+	size_t nb = (l->cap + MI_BLOCK - 1) / MI_BLOCK;
+	return l->cap * (4 + (with_freq ? 1 : 0)) + nb * (4 + 1 + 2);
+}
+
+static uint32_t hash_term(const char *s, size_t n)
+{
+	uint32_t h = 2166136261u;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ (uint8_t)s[i]) * 16777619u;
+	return h;
+}
+
+static void index_clear(struct mi_index *ix)
+{
+	for (uint32_t i = 0; i < ix->nterms; i++)
+		list_free(&ix->terms[i].list);
+	for (uint32_t i = 0; i < ix->nsegs; i++)
+		list_free(&ix->segs[i]);
+	free(ix->terms);
+	free(ix->slots);
+	free(ix->pool);
+	free(ix->segs);
+	free(ix->certs);
+	free(ix->docs);
+	free(ix->regions);
+	free(ix->doc_certs);
+	free(ix->doc_of);
+	free(ix->static_ent);
+	free(ix->static_val);
+	free(ix->path);
+	pthread_rwlock_t lock = ix->lock;
+	enum mi_kind kind = ix->kind;
+	memset(ix, 0, sizeof *ix);
+	ix->lock = lock;
+	ix->kind = kind;
+}
+
+void mi_reset(void)
+{
+	for (int k = 0; k < 2; k++) {
+		pthread_rwlock_wrlock(&indexes[k].lock);
+		index_clear(&indexes[k]);
+		pthread_rwlock_unlock(&indexes[k].lock);
+	}
+}
+
+/* Term id of s, or UINT32_MAX when absent (and !add) or out of memory. */
+static uint32_t term_id(struct mi_index *ix, const char *s, size_t n, bool add)
+{
+	if (ix->nslots == 0) {
+		if (!add)
+			return UINT32_MAX;
+		ix->nslots = 1u << 16;
+		ix->slots = calloc(ix->nslots, sizeof *ix->slots);
+		if (!ix->slots)
+			return UINT32_MAX;
+	}
+	uint32_t mask = ix->nslots - 1;
+	for (uint32_t h = hash_term(s, n) & mask;; h = (h + 1) & mask) {
+		uint32_t t = ix->slots[h];
+		if (!t)
+			break;
+		struct mi_term *tm = &ix->terms[t - 1];
+		if (tm->len == n && memcmp(ix->pool + tm->off, s, n) == 0)
+			return t - 1;
+	}
+	if (!add)
+		return UINT32_MAX;
+	if ((ix->nterms + 1) * 2 > ix->nslots) {
+		uint32_t ns = ix->nslots * 2;
+		uint32_t *slots = calloc(ns, sizeof *slots);
+		if (!slots)
+			return UINT32_MAX;
+		for (uint32_t i = 0; i < ix->nterms; i++) {
+			struct mi_term *tm = &ix->terms[i];
+			uint32_t h = hash_term(ix->pool + tm->off, tm->len) & (ns - 1);
+			while (slots[h])
+				h = (h + 1) & (ns - 1);
+			slots[h] = i + 1;
+		}
+		free(ix->slots);
+		ix->slots = slots;
+		ix->nslots = ns;
+		mask = ns - 1;
+	}
+	if (!grow32(&ix->terms, sizeof *ix->terms, &ix->terms_cap, ix->nterms + 1) ||
+	    !grow(&ix->pool, 1, &ix->pool_cap, ix->pool_len + n))
+		return UINT32_MAX;
+	struct mi_term *tm = &ix->terms[ix->nterms];
+	memset(tm, 0, sizeof *tm);
+	tm->off = (uint32_t)ix->pool_len;
+	tm->len = (uint8_t)n;
+	memcpy(ix->pool + ix->pool_len, s, n);
+	ix->pool_len += n;
+	uint32_t h = hash_term(s, n) & mask;
+	while (ix->slots[h])
+		h = (h + 1) & mask;
+	ix->slots[h] = ++ix->nterms;
+	return ix->nterms - 1;
+}
+
+/* Interned certification id of tag, or UINT16_MAX when absent (and !add). */
+static uint16_t cert_id(struct mi_index *ix, const char *s, size_t n, bool add)
+{
+	if (n == 0 || n >= 64)
+		return UINT16_MAX;
+	for (uint32_t i = 0; i < ix->ncerts; i++)
+		if (strlen(ix->certs[i]) == n && memcmp(ix->certs[i], s, n) == 0)
+			return (uint16_t)i;
+	if (!add || ix->ncerts >= UINT16_MAX - 1 ||
+	    !grow32(&ix->certs, sizeof *ix->certs, &ix->certs_cap, ix->ncerts + 1))
+		return UINT16_MAX;
+	memcpy(ix->certs[ix->ncerts], s, n);
+	ix->certs[ix->ncerts][n] = '\0';
+	return (uint16_t)ix->ncerts++;
+}
+
+static int cmp_u16(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+/* Calls fn on every ';'- or ','-separated trimmed part of s. */
+static void each_part(const char *s, void (*fn)(void *, const char *, size_t), void *ctx)
+{
+	while (s && *s) {
+		const char *e = s;
+		while (*e && *e != ';' && *e != ',')
+			e++;
+		const char *a = s, *b = e;
+		while (a < b && (*a == ' ' || *a == '\t'))
+			a++;
+		while (b > a && (b[-1] == ' ' || b[-1] == '\t'))
+			b--;
+		if (b > a)
+			fn(ctx, a, (size_t)(b - a));
+		s = *e ? e + 1 : e;
+	}
+}
+
+static uint32_t region_code(const char *s, size_t n)
+{
+	if (n != 2 && n != 4 && n != 6)
+		return 0;
+	uint32_t v = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (uint32_t)(s[i] - '0');
+	}
+	return v;
+}
+
+static int code_digits(uint32_t c)
+{
+	return c >= 10000 ? 6 : c >= 100 ? 4 : 2;
+}
+
+/* The code's prefix of 2*level digits (level 1..3), or 0 when it is shorter. */
+static uint32_t code_prefix(uint32_t c, int level)
+{
+	int d = code_digits(c);
+	if (2 * level > d)
+		return 0;
+	while (d > 2 * level) {
+		c /= 100;
+		d -= 2;
+	}
+	return c;
+}
+
+static int code_level(uint32_t a, uint32_t b)
+{
+	for (int l = 3; l >= 1; l--) {
+		uint32_t pa = code_prefix(a, l), pb = code_prefix(b, l);
+		if (pa && pa == pb)
+			return l;
+	}
+	return 0;
+}
+
+int mi_region_level(const char *a, size_t alen, const char *b, size_t blen)
+{
+	uint32_t ca = region_code(a, alen), cb = region_code(b, blen);
+	return ca && cb ? code_level(ca, cb) : 0;
+}
+
+static const double region_weight[4] = {0, MI_W_REGION_PROVINCE, MI_W_REGION_CITY, MI_W_REGION_COUNTY};
+
+/* ---- building ---- */
+
+struct doc_build {
+	struct mi_index *ix;
+	uint32_t *tids;
+	uint8_t *wts;
+	size_t n, cap, wts_cap;
+	uint32_t len;
+	uint8_t weight;
+	bool oom;
+};
+
+static int collect_term(void *ctx, const struct market_token *tok)
+{
+	struct doc_build *b = ctx;
+	uint32_t t = term_id(b->ix, tok->term, tok->len, true);
+	if (t == UINT32_MAX || !grow(&b->tids, sizeof *b->tids, &b->cap, b->n + 1)) {
+		b->oom = true;
+		return 1;
+	}
+	if (!grow(&b->wts, 1, &b->wts_cap, b->n + 1)) {
+		b->oom = true;
+		return 1;
+	}
+	b->tids[b->n] = t;
+	b->wts[b->n] = b->weight;
+	b->n++;
+	if (!(tok->flags & MARKET_TOKEN_SUBWORD))
+		b->len++;
+	return 0;
+}
+
+struct doc_row {
+	int64_t id, enterprise_id, deadline;
+	uint32_t sid;
+	const char *title, *description, *regions, *ent_region, *certs;
+	bool is_public;
+	float static_score;
+};
+
+static void add_region(void *ctx, const char *s, size_t n)
+{
+	struct mi_index *ix = ctx;
+	uint32_t c = region_code(s, n);
+	if (c && grow(&ix->regions, sizeof *ix->regions, &ix->regions_cap, ix->nregions + 1))
+		ix->regions[ix->nregions++] = c;
+}
+
+static void add_cert(void *ctx, const char *s, size_t n)
+{
+	struct mi_index *ix = ctx;
+	uint16_t c = cert_id(ix, s, n, true);
+	if (c != UINT16_MAX && grow(&ix->doc_certs, sizeof *ix->doc_certs, &ix->doc_certs_cap, ix->ndoc_certs + 1))
+		ix->doc_certs[ix->ndoc_certs++] = c;
+}
+
+static int cmp_u64_wrapper(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+static void kill_listing(struct mi_index *ix, int64_t id)
+{
+	if (id <= 0 || (size_t)id >= ix->doc_of_cap || !ix->doc_of[id])
+		return;
+	struct mi_doc *d = &ix->docs[ix->doc_of[id] - 1];
+	if (d->alive) {
+		d->alive = 0;
+		ix->alive--;
+		ix->total_len -= d->len;
+	}
+	ix->doc_of[id] = 0;
+}
+
+static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct doc_build *b, struct qerror *err)
+{
+	kill_listing(ix, r->id);
+	size_t old_cap = ix->doc_of_cap;
+	if (!grow32(&ix->docs, sizeof *ix->docs, &ix->docs_cap, ix->ndocs + 1) ||
+	    !grow(&ix->doc_of, sizeof *ix->doc_of, &ix->doc_of_cap, (size_t)r->id + 1))
+		goto oom;
+	if (ix->doc_of_cap > old_cap)
+		memset(ix->doc_of + old_cap, 0, (ix->doc_of_cap - old_cap) * sizeof *ix->doc_of);
+	uint32_t docno = ix->ndocs;
+	struct mi_doc *d = &ix->docs[docno];
+	memset(d, 0, sizeof *d);
+	d->id = r->id;
+	d->enterprise_id = r->enterprise_id;
+	d->deadline = r->deadline;
+	d->sid = r->sid;
+	d->is_public = r->is_public;
+	d->static_score = r->static_score;
+	d->region_off = (uint32_t)ix->nregions;
+	if (r->ent_region)
+		add_region(ix, r->ent_region, strlen(r->ent_region));
+	each_part(r->regions, add_region, ix);
+	d->region_n = (uint16_t)(ix->nregions - d->region_off);
+	d->cert_off = (uint32_t)ix->ndoc_certs;
+	each_part(r->certs, add_cert, ix);
+	d->cert_n = (uint16_t)(ix->ndoc_certs - d->cert_off);
+	qsort(ix->doc_certs + d->cert_off, d->cert_n, sizeof *ix->doc_certs, cmp_u16);
+
+	b->n = 0;
+	b->len = 0;
+	b->weight = MI_TITLE_WEIGHT;
+	int rc = market_tokenize(r->title, strlen(r->title), collect_term, b);
+	if (rc == 0) {
+		b->weight = 1;
+		rc = market_tokenize(r->description, strlen(r->description), collect_term, b);
+	}
+	if (b->oom || rc == MARKET_TOKENIZE_NOMEM)
+		goto oom;
+	if (rc)
+		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
+				"the Chinese word segmenter could not be loaded (see /etc/friso/friso.ini)");
+	d->len = (uint16_t)(b->len > UINT16_MAX ? UINT16_MAX : b->len);
+	/* Sum weights per term: sort (term, weight) pairs by term. */
+	uint64_t *pairs = malloc((b->n ? b->n : 1) * sizeof *pairs);
+	if (!pairs)
+		goto oom;
+	for (size_t i = 0; i < b->n; i++)
+		pairs[i] = ((uint64_t)b->tids[i] << 8) | b->wts[i];
+	qsort(pairs, b->n, sizeof *pairs, cmp_u64_wrapper);
+	for (size_t i = 0; i < b->n;) {
+		uint32_t t = (uint32_t)(pairs[i] >> 8);
+		int f = 0;
+		while (i < b->n && (uint32_t)(pairs[i] >> 8) == t)
+			f += (int)(pairs[i++] & 0xff);
+		if (!list_add(&ix->terms[t].list, docno, f, d->len, true)) {
+			free(pairs);
+			goto oom;
+		}
+		ix->postings++;
+	}
+	free(pairs);
+	if (r->sid) {
+		if (r->sid >= ix->nsegs) {
+			uint32_t ns = r->sid + 16;
+			struct mi_list *segs = realloc(ix->segs, ns * sizeof *segs);
+			if (!segs)
+				goto oom;
+			memset(segs + ix->nsegs, 0, (ns - ix->nsegs) * sizeof *segs);
+			ix->segs = segs;
+			ix->nsegs = ns;
+		}
+		if (!list_add(&ix->segs[r->sid], docno, 1, d->len, false))
+			goto oom;
+	}
+	d->alive = 1;
+	ix->ndocs++;
+	ix->alive++;
+	ix->total_len += d->len;
+	ix->doc_of[r->id] = docno + 1;
+	return QERR_OK;
+oom:
+	return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory building the match index");
+}
+
+/* "YYYY-MM-DDTHH:MM:SSZ" (or a date alone) as epoch seconds; 0 when absent or unreadable. */
+static int64_t parse_time(const char *s)
+{
+	struct tm tm = {0};
+	if (!s || !*s)
+		return 0;
+	const char *e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
+	if (!e) {
+		memset(&tm, 0, sizeof tm);
+		e = strptime(s, "%Y-%m-%d", &tm);
+	}
+	return e ? (int64_t)timegm(&tm) : 0;
+}
+
+static float level_weight(const char *level)
+{
+	if (strcmp(level, "little_giant") == 0)
+		return (float)MI_W_LEVEL_MAX;
+	if (strcmp(level, "provincial") == 0)
+		return 1.0f;
+	if (strcmp(level, "innovative") == 0)
+		return 0.5f;
+	return 0.0f;
+}
+
+/*
+ * A supplier's scorecard bonus: the mean of its on-time and acceptance
+ * rates, scaled by MI_W_SCORECARD and by how much evidence there is (full
+ * weight from five orders on). No orders, no bonus.
+ */
+double mi_scorecard_bonus(int64_t orders, int64_t delivered, int64_t on_time, int64_t accepted, int64_t rejected)
+{
+	if (orders <= 0)
+		return 0;
+	double on_time_rate = delivered > 0 ? (double)on_time / (double)delivered : 0.5;
+	double accept_rate = accepted + rejected > 0 ? (double)accepted / (double)(accepted + rejected) : 0.5;
+	double confidence = orders >= 5 ? 1.0 : (double)orders / 5.0;
+	return MI_W_SCORECARD * confidence * (on_time_rate + accept_rate) / 2.0;
+}
+
+static enum qerr load_static(struct db *db, struct mi_index *ix, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT supplier_id, count(*), count(delivered_at),"
+				   " sum(delivered_at IS NOT NULL AND delivered_at <= due_at),"
+				   " sum(status = 'accepted'), sum(status = 'rejected')"
+				   " FROM orders GROUP BY supplier_id ORDER BY supplier_id",
+				   err);
+	if (!st)
+		return err->code;
+	size_t cap = 0;
+	int rc;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		if (!grow(&ix->static_ent, sizeof *ix->static_ent, &cap, ix->nstatic + 1))
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		size_t c2 = ix->nstatic;
+		if (!grow(&ix->static_val, sizeof *ix->static_val, &c2, cap))
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		ix->static_ent[ix->nstatic] = sqlite3_column_int64(st, 0);
+		ix->static_val[ix->nstatic] = (float)mi_scorecard_bonus(
+			sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
+			sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+		ix->nstatic++;
+	}
+	sqlite3_reset(st);
+	return rc < 0 ? err->code : QERR_OK;
+}
+
+static float scorecard_of(const struct mi_index *ix, int64_t enterprise_id)
+{
+	size_t lo = 0, hi = ix->nstatic;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (ix->static_ent[mid] < enterprise_id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ix->nstatic && ix->static_ent[lo] == enterprise_id ? ix->static_val[lo] : 0.0f;
+}
+
+/* Reads the listings written after seq `after` (all active ones when full) into the index. */
+static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bool full, struct qerror *err)
+{
+	sqlite3_stmt *st;
+	if (ix->kind == MI_SUPPLIES)
+		st = db_stmt(db,
+			     "SELECT s.id, s.enterprise_id, s.title, s.description, coalesce(s.sid,0), s.regions,"
+			     " s.certifications, e.region, e.level, s.status = 'active', 0, 1"
+			     " FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id"
+			     " WHERE s.seq > ?1 AND (?2 = 0 OR s.status = 'active') ORDER BY s.seq, s.id",
+			     err);
+	else
+		st = db_stmt(db,
+			     "SELECT d.id, d.enterprise_id, d.title, d.description, coalesce(d.sid,0),"
+			     " coalesce(d.region,''), d.certifications, NULL, 'none', d.status = 'open',"
+			     " coalesce(d.deadline,''), d.visibility = 'public'"
+			     " FROM demands d WHERE d.seq > ?1 AND (?2 = 0 OR d.status = 'open') ORDER BY d.seq, d.id",
+			     err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, after);
+	sqlite3_bind_int(st, 2, full);
+	struct doc_build b = {.ix = ix};
+	enum qerr rc = QERR_OK;
+	int step;
+	while ((step = db_step(db, st, err)) == SQLITE_ROW) {
+		struct doc_row r = {
+			.id = sqlite3_column_int64(st, 0),
+			.enterprise_id = sqlite3_column_int64(st, 1),
+			.title = db_col_text(st, 2),
+			.description = db_col_text(st, 3),
+			.sid = (uint32_t)sqlite3_column_int64(st, 4),
+			.regions = db_col_text(st, 5),
+			.certs = db_col_text(st, 6),
+			.ent_region = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : db_col_text(st, 7),
+			.is_public = sqlite3_column_int(st, 11) != 0,
+		};
+		r.static_score = level_weight(db_col_text(st, 8));
+		if (ix->kind == MI_SUPPLIES)
+			r.static_score += scorecard_of(ix, r.enterprise_id);
+		else
+			r.deadline = parse_time(db_col_text(st, 10));
+		if (!sqlite3_column_int(st, 9)) {
+			kill_listing(ix, r.id);
+			continue;
+		}
+		rc = add_doc(ix, &r, &b, err);
+		if (rc)
+			break;
+	}
+	sqlite3_reset(st);
+	free(b.tids);
+	free(b.wts);
+	if (rc)
+		return rc;
+	return step < 0 ? err->code : QERR_OK;
+}
+
+static const char *counter_name(enum mi_kind kind)
+{
+	return kind == MI_SUPPLIES ? "supplies" : "demands";
+}
+
+/* With the write lock held: makes ix reflect db at counter version. */
+static enum qerr refresh_locked(struct db *db, struct mi_index *ix, int64_t version, struct qerror *err)
+{
+	const char *path = db_path(db);
+	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0;
+	bool too_dead = ix->ndocs > 1024 && ix->alive < ix->ndocs / 3 * 2;
+	if (same_db && !too_dead) {
+		/* Another thread with a newer snapshot may have been here first: never go back. */
+		if (version <= ix->version)
+			return QERR_OK;
+		enum qerr rc = load_rows(db, ix, ix->version, false, err);
+		if (!rc)
+			ix->version = version;
+		else
+			index_clear(ix); /* half-applied: rebuild next time */
+		return rc;
+	}
+	double t0 = now_ms();
+	index_clear(ix);
+	ix->path = strdup(path);
+	if (!ix->path)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	enum qerr rc = ix->kind == MI_SUPPLIES ? load_static(db, ix, err) : QERR_OK;
+	if (!rc)
+		rc = load_rows(db, ix, -1, true, err);
+	if (rc) {
+		index_clear(ix);
+		return rc;
+	}
+	ix->version = version;
+	ix->built = true;
+	ix->build_ms = now_ms() - t0;
+	return QERR_OK;
+}
+
+/* Returns with ix read-locked and up to date, or an error with no lock held. */
+static enum qerr acquire(struct db *db, struct mi_index *ix, struct qerror *err)
+{
+	int64_t version;
+	enum qerr rc = db_counter(db, counter_name(ix->kind), &version, err);
+	if (rc)
+		return rc;
+	pthread_rwlock_rdlock(&ix->lock);
+	if (ix->built && ix->version >= version && ix->path && strcmp(ix->path, db_path(db)) == 0)
+		return QERR_OK;
+	pthread_rwlock_unlock(&ix->lock);
+	pthread_rwlock_wrlock(&ix->lock);
+	rc = refresh_locked(db, ix, version, err);
+	pthread_rwlock_unlock(&ix->lock);
+	if (rc)
+		return rc;
+	pthread_rwlock_rdlock(&ix->lock);
+	return QERR_OK;
+}
+
+/* ---- searching ---- */
+
+struct cursor {
+	const struct mi_list *list;
+	uint32_t pos;
+	double idf;    /* 0 for a constant-weight list */
+	double weight; /* the constant */
+	double ub;     /* the most one posting can add */
+	int bit;       /* query term index, -1 for the segment list */
+};
+
+struct search {
+	const struct mi_index *ix;
+	const struct mi_query *q;
+	struct cursor cur[MI_MAX_TERMS + 1];
+	int m;
+	double avgdl;
+	uint32_t qregions[32];
+	int nqregions;
+	uint16_t qcerts[MI_MAX_CERTS];
+	int nqcerts;
+	bool impossible; /* a required certification nobody holds */
+	double extra;    /* largest region + static bonus */
+	struct mi_hit *heap;
+	int nheap, k;
+};
+
+static double bm25(const struct search *s, double idf, int freq, uint16_t len)
+{
+	double f = freq;
+	return idf * (f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1.0 - BM25_B + BM25_B * (double)len / s->avgdl));
+}
+
+static uint32_t cur_doc(const struct cursor *c)
+{
+	return c->pos < c->list->n ? c->list->docs[c->pos] : UINT32_MAX;
+}
+
+/* Moves c to its first posting >= d, skipping whole blocks by their last document (galloping). */
+static void cur_seek(struct cursor *c, uint32_t d)
+{
+	const struct mi_list *l = c->list;
+	if (c->pos >= l->n || l->docs[c->pos] >= d)
+		return;
+	uint32_t nb = (l->n + MI_BLOCK - 1) / MI_BLOCK;
+	uint32_t b = c->pos / MI_BLOCK;
+	if (l->blast[b] < d) {
+		uint32_t step = 1, lo = b, hi;
+		for (;;) {
+			hi = lo + step;
+			if (hi >= nb) {
+				hi = nb;
+				break;
+			}
+			if (l->blast[hi] >= d)
+				break;
+			lo = hi;
+			step *= 2;
+		}
+		/* blast[lo] < d, and blast[hi] >= d or hi == nb */
+		while (lo + 1 < hi) {
+			uint32_t mid = lo + (hi - lo) / 2;
+			if (l->blast[mid] < d)
+				lo = mid;
+			else
+				hi = mid;
+		}
+		if (hi >= nb) {
+			c->pos = l->n;
+			return;
+		}
+		b = hi;
+		c->pos = b * MI_BLOCK;
+	}
+	while (c->pos < l->n && l->docs[c->pos] < d)
+		c->pos++;
+}
+
+static double cur_score(const struct search *s, const struct cursor *c)
+{
+	if (c->idf == 0)
+		return c->weight;
+	const struct mi_doc *doc = &s->ix->docs[c->list->docs[c->pos]];
+	return bm25(s, c->idf, c->list->freq[c->pos], doc->len);
+}
+
+static bool doc_eligible(const struct search *s, const struct mi_doc *d)
+{
+	if (!d->alive || (s->q->exclude_enterprise && d->enterprise_id == s->q->exclude_enterprise))
+		return false;
+	if (s->ix->kind == MI_DEMANDS && d->deadline && s->q->now && d->deadline < s->q->now)
+		return false;
+	const uint16_t *dc = s->ix->doc_certs + d->cert_off;
+	if (!s->q->certs_held) {
+		/* every required certification held by the doc (both sorted) */
+		int j = 0;
+		for (int i = 0; i < s->nqcerts; i++) {
+			while (j < d->cert_n && dc[j] < s->qcerts[i])
+				j++;
+			if (j == d->cert_n || dc[j] != s->qcerts[i])
+				return false;
+		}
+	} else {
+		int j = 0;
+		for (int i = 0; i < d->cert_n; i++) {
+			while (j < s->nqcerts && s->qcerts[j] < dc[i])
+				j++;
+			if (j == s->nqcerts || s->qcerts[j] != dc[i])
+				return false;
+		}
+	}
+	return true;
+}
+
+static int doc_region_level(const struct search *s, const struct mi_doc *d)
+{
+	int best = 0;
+	const uint32_t *r = s->ix->regions + d->region_off;
+	for (int i = 0; i < s->nqregions && best < 3; i++)
+		for (int j = 0; j < d->region_n && best < 3; j++) {
+			int l = code_level(s->qregions[i], r[j]);
+			if (l > best)
+				best = l;
+		}
+	return best;
+}
+
+/* True when hit a ranks below hit b (lower score, or equal score and higher listing id). */
+static bool worse(const struct mi_hit *a, const struct mi_hit *b)
+{
+	return a->score < b->score || (a->score == b->score && a->id > b->id);
+}
+
+static void heap_sift_down(struct mi_hit *h, int n, int i)
+{
+	for (;;) {
+		int l = 2 * i + 1, r = l + 1, w = i;
+		if (l < n && worse(&h[l], &h[w]))
+			w = l;
+		if (r < n && worse(&h[r], &h[w]))
+			w = r;
+		if (w == i)
+			return;
+		struct mi_hit t = h[i];
+		h[i] = h[w];
+		h[w] = t;
+		i = w;
+	}
+}
+
+static void heap_offer(struct search *s, const struct mi_hit *hit)
+{
+	if (s->nheap < s->k) {
+		int i = s->nheap++;
+		s->heap[i] = *hit;
+		while (i > 0) {
+			int p = (i - 1) / 2;
+			if (!worse(&s->heap[i], &s->heap[p]))
+				break;
+			struct mi_hit t = s->heap[i];
+			s->heap[i] = s->heap[p];
+			s->heap[p] = t;
+			i = p;
+		}
+	} else if (worse(&s->heap[0], hit)) {
+		s->heap[0] = *hit;
+		heap_sift_down(s->heap, s->nheap, 0);
+	}
+}
+
+/* The score a new document must beat: -inf until k are held. */
+static double threshold(const struct search *s)
+{
+	return s->nheap < s->k ? -HUGE_VAL : s->heap[0].score;
+}
+
+struct qterm {
+	uint32_t tid;
+	double idf;
+};
+
+struct qcollect {
+	const struct mi_index *ix;
+	struct qterm t[256];
+	int n;
+};
+
+static int collect_query_term(void *ctx, const struct market_token *tok)
+{
+	struct qcollect *c = ctx;
+	uint32_t tid = term_id((struct mi_index *)c->ix, tok->term, tok->len, false);
+	if (tid == UINT32_MAX)
+		return 0;
+	for (int i = 0; i < c->n; i++)
+		if (c->t[i].tid == tid)
+			return 0;
+	if (c->n == (int)(sizeof c->t / sizeof c->t[0]))
+		return 1;
+	c->t[c->n++].tid = tid;
+	return 0;
+}
+
+static int cmp_idf_desc(const void *a, const void *b)
+{
+	double x = ((const struct qterm *)a)->idf, y = ((const struct qterm *)b)->idf;
+	return x > y ? -1 : x < y;
+}
+
+static int cmp_ub(const void *a, const void *b)
+{
+	double x = ((const struct cursor *)a)->ub, y = ((const struct cursor *)b)->ub;
+	return x < y ? -1 : x > y;
+}
+
+static void add_qregion(void *ctx, const char *p, size_t n)
+{
+	struct search *s = ctx;
+	uint32_t c = region_code(p, n);
+	if (c && s->nqregions < (int)(sizeof s->qregions / sizeof s->qregions[0]))
+		s->qregions[s->nqregions++] = c;
+}
+
+static void add_qcert(void *ctx, const char *p, size_t n)
+{
+	struct search *s = ctx;
+	char tag[64];
+	if (n >= sizeof tag)
+		return;
+	for (size_t i = 0; i < n; i++)
+		tag[i] = (p[i] >= 'a' && p[i] <= 'z') ? (char)(p[i] - 32) : p[i];
+	uint16_t id = cert_id((struct mi_index *)s->ix, tag, n, false);
+	if (id == UINT16_MAX) {
+		if (!s->q->certs_held)
+			s->impossible = true;
+		return;
+	}
+	for (int i = 0; i < s->nqcerts; i++)
+		if (s->qcerts[i] == id)
+			return;
+	if (s->nqcerts < MI_MAX_CERTS)
+		s->qcerts[s->nqcerts++] = id;
+}
+
+static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror *err)
+{
+	const struct mi_index *ix = s->ix;
+	const struct mi_query *q = s->q;
+	s->avgdl = ix->alive ? (double)ix->total_len / ix->alive : 1.0;
+	if (s->avgdl <= 0)
+		s->avgdl = 1.0;
+	struct qcollect *qc = calloc(1, sizeof *qc);
+	if (!qc)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	qc->ix = ix;
+	int rc = q->text ? market_tokenize(q->text, q->text_len, collect_query_term, qc) : 0;
+	if (rc < 0) {
+		free(qc);
+		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
+				"the Chinese word segmenter could not be loaded (see /etc/friso/friso.ini)");
+	}
+	double N = ix->alive;
+	for (int i = 0; i < qc->n; i++) {
+		double nhit = ix->terms[qc->t[i].tid].list.n;
+		if (nhit > N)
+			nhit = N;
+		double idf = log((N - nhit + 0.5) / (nhit + 0.5));
+		qc->t[i].idf = idf > 0 ? idf : 1e-6;
+	}
+	/* Too many words: keep the rarest, they carry the meaning. */
+	if (qc->n > MI_MAX_TERMS) {
+		qsort(qc->t, (size_t)qc->n, sizeof qc->t[0], cmp_idf_desc);
+		qc->n = MI_MAX_TERMS;
+	}
+	if (terms)
+		terms->n = qc->n;
+	for (int i = 0; i < qc->n; i++) {
+		const struct mi_term *tm = &ix->terms[qc->t[i].tid];
+		if (terms) {
+			memcpy(terms->term[i], ix->pool + tm->off, tm->len);
+			terms->term[i][tm->len] = '\0';
+			terms->idf[i] = qc->t[i].idf;
+		}
+		if (tm->list.n == 0)
+			continue;
+		struct cursor *c = &s->cur[s->m++];
+		c->list = &tm->list;
+		c->idf = qc->t[i].idf;
+		c->bit = i;
+		c->ub = bm25(s, c->idf, tm->list.max_freq, tm->list.min_len) + 1e-9;
+	}
+	free(qc);
+	if (q->sid && q->sid < ix->nsegs && ix->segs[q->sid].n) {
+		struct cursor *c = &s->cur[s->m++];
+		c->list = &ix->segs[q->sid];
+		c->weight = MI_W_SEGMENT;
+		c->ub = MI_W_SEGMENT + 1e-9;
+		c->bit = -1;
+	}
+	each_part(q->region, add_qregion, s);
+	each_part(q->certs, add_qcert, s);
+	qsort(s->qcerts, (size_t)s->nqcerts, sizeof s->qcerts[0], cmp_u16);
+	s->extra = (s->nqregions ? MI_W_REGION_COUNTY : 0) +
+		   (ix->kind == MI_SUPPLIES ? MI_W_LEVEL_MAX + MI_W_SCORECARD : 0) + 1e-9;
+	qsort(s->cur, (size_t)s->m, sizeof s->cur[0], cmp_ub);
+	return QERR_OK;
+}
+
+/* Scores document d given the lists positioned on it; fills hit. */
+static void finish_hit(const struct search *s, uint32_t d, double listed, double segment, uint64_t matched,
+		       struct mi_hit *hit)
+{
+	const struct mi_doc *doc = &s->ix->docs[d];
+	int level = s->nqregions ? doc_region_level(s, doc) : 0;
+	hit->id = doc->id;
+	hit->enterprise_id = doc->enterprise_id;
+	hit->text = listed - segment;
+	hit->segment = segment;
+	hit->region_level = level;
+	hit->region = region_weight[level];
+	hit->static_score = doc->static_score;
+	hit->matched = matched;
+	hit->is_public = doc->is_public;
+	/*
+	 * Sums in a different order differ in the last bits; rounding to 1e-9
+	 * makes equal scores equal, so ties rank by listing id whichever path
+	 * (pruned or exhaustive) found them.
+	 */
+	hit->score = round((listed + hit->region + hit->static_score) * 1e9) / 1e9;
+}
+
+static void run_maxscore(struct search *s)
+{
+	int m = s->m;
+	double cum[MI_MAX_TERMS + 1];
+	for (int i = 0; i < m; i++)
+		cum[i] = s->cur[i].ub + (i ? cum[i - 1] : 0);
+	int first = 0; /* lists [first, m) are essential */
+	for (;;) {
+		double theta = threshold(s);
+		while (first < m && cum[first] + s->extra < theta)
+			first++;
+		if (first == m)
+			break;
+		uint32_t d = UINT32_MAX;
+		for (int i = first; i < m; i++) {
+			uint32_t cd = cur_doc(&s->cur[i]);
+			if (cd < d)
+				d = cd;
+		}
+		if (d == UINT32_MAX)
+			break;
+		const struct mi_doc *doc = &s->ix->docs[d];
+		bool ok = doc_eligible(s, doc);
+		double score = 0, segment = 0;
+		uint64_t matched = 0;
+		for (int i = first; i < m; i++) {
+			struct cursor *c = &s->cur[i];
+			if (cur_doc(c) != d)
+				continue;
+			if (ok) {
+				double v = cur_score(s, c);
+				score += v;
+				if (c->bit < 0)
+					segment = v;
+				else
+					matched |= 1ull << c->bit;
+			}
+			c->pos++;
+		}
+		if (!ok)
+			continue;
+		double bonus = (s->nqregions ? region_weight[doc_region_level(s, doc)] : 0) + doc->static_score;
+		for (int i = first - 1; i >= 0; i--) {
+			if (score + cum[i] + bonus < theta)
+				break;
+			struct cursor *c = &s->cur[i];
+			cur_seek(c, d);
+			if (cur_doc(c) == d) {
+				double v = cur_score(s, c);
+				score += v;
+				if (c->bit < 0)
+					segment = v;
+				else
+					matched |= 1ull << c->bit;
+			}
+		}
+		if (score + bonus < theta)
+			continue;
+		struct mi_hit hit;
+		finish_hit(s, d, score, segment, matched, &hit);
+		heap_offer(s, &hit);
+	}
+}
+
+/* Scores every document that shares a list with the query (the reference the pruned search must equal). */
+static void run_exhaustive(struct search *s)
+{
+	for (uint32_t d = 0; d < s->ix->ndocs; d++) {
+		double score = 0, segment = 0;
+		uint64_t matched = 0;
+		bool any = false;
+		for (int i = 0; i < s->m; i++) {
+			struct cursor *c = &s->cur[i];
+			cur_seek(c, d);
+			if (cur_doc(c) != d)
+				continue;
+			any = true;
+			double v = cur_score(s, c);
+			score += v;
+			if (c->bit < 0)
+				segment = v;
+			else
+				matched |= 1ull << c->bit;
+		}
+		if (!any || !doc_eligible(s, &s->ix->docs[d]))
+			continue;
+		struct mi_hit hit;
+		finish_hit(s, d, score, segment, matched, &hit);
+		heap_offer(s, &hit);
+	}
+}
+
+static int cmp_hit(const void *a, const void *b)
+{
+	const struct mi_hit *x = a, *y = b;
+	return worse(x, y) ? 1 : worse(y, x) ? -1 : 0;
+}
+
+static enum qerr search(struct db *db, enum mi_kind kind, const struct mi_query *q, struct mi_hit *hits, int *n,
+			struct mi_terms *terms, bool exhaustive, struct qerror *err)
+{
+	*n = 0;
+	if (terms)
+		terms->n = 0;
+	if (q->k <= 0)
+		return QERR_OK;
+	struct mi_index *ix = &indexes[kind];
+	enum qerr rc = acquire(db, ix, err);
+	if (rc)
+		return rc;
+	struct search *s = calloc(1, sizeof *s);
+	if (!s) {
+		pthread_rwlock_unlock(&ix->lock);
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	}
+	s->ix = ix;
+	s->q = q;
+	s->heap = hits;
+	s->k = q->k;
+	rc = prepare(s, terms, err);
+	if (!rc && !s->impossible) {
+		if (exhaustive)
+			run_exhaustive(s);
+		else
+			run_maxscore(s);
+	}
+	pthread_rwlock_unlock(&ix->lock);
+	*n = s->nheap;
+	free(s);
+	qsort(hits, (size_t)*n, sizeof *hits, cmp_hit);
+	return rc;
+}
+
+enum qerr mi_search(struct db *db, enum mi_kind kind, const struct mi_query *q, struct mi_hit *hits, int *n,
+		    struct mi_terms *terms, struct qerror *err)
+{
+	return search(db, kind, q, hits, n, terms, false, err);
+}
+
+enum qerr mi_search_exhaustive(struct db *db, enum mi_kind kind, const struct mi_query *q, struct mi_hit *hits,
+			       int *n, struct mi_terms *terms, struct qerror *err)
+{
+	return search(db, kind, q, hits, n, terms, true, err);
+}
+
+enum qerr mi_stats(struct db *db, enum mi_kind kind, json_t **out, struct qerror *err)
+{
+	struct mi_index *ix = &indexes[kind];
+	enum qerr rc = acquire(db, ix, err);
+	if (rc)
+		return rc;
+	size_t bytes = (size_t)ix->terms_cap * sizeof *ix->terms + (size_t)ix->nslots * sizeof *ix->slots +
+		       ix->pool_cap + (size_t)ix->docs_cap * sizeof *ix->docs + ix->regions_cap * sizeof *ix->regions +
+		       ix->doc_certs_cap * sizeof *ix->doc_certs + ix->doc_of_cap * sizeof *ix->doc_of +
+		       (size_t)ix->certs_cap * sizeof *ix->certs;
+	for (uint32_t i = 0; i < ix->nterms; i++)
+		bytes += list_bytes(&ix->terms[i].list, true);
+	for (uint32_t i = 0; i < ix->nsegs; i++)
+		bytes += list_bytes(&ix->segs[i], false);
+	*out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f,s:I}", "docs", (json_int_t)ix->ndocs, "alive", (json_int_t)ix->alive,
+			 "terms", (json_int_t)ix->nterms, "postings", (json_int_t)ix->postings, "bytes",
+			 (json_int_t)bytes, "build_ms", ix->build_ms, "version", (json_int_t)ix->version);
+	pthread_rwlock_unlock(&ix->lock);
+	return *out ? QERR_OK : qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+}

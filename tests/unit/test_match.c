@@ -1,0 +1,378 @@
+/*
+ * test_match.c - the listing index and its ranking against a real database:
+ * words not characters (电机 finds 永磁同步电机, never 电视机; 轴承 inside
+ * 深沟球轴承), the certification hard filter, region levels, catching up
+ * with inserts, edits and withdrawals by seq, and two oracles: the pruned
+ * MaxScore search returns exactly what scoring every document returns, and
+ * its text scores are SQLite FTS5's own bm25() on the same rows.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "market/match_index.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct db *db;
+	int64_t seq;
+};
+
+static void exec(struct fixture *f, const char *sql)
+{
+	struct qerror e = {0};
+	if (db_exec(f->db, sql, &e))
+		fail_msg("%s: %s", sql, e.message);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-match-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	struct qerror e = {0};
+	f->db = db_open(f->path, true, &e);
+	assert_non_null(f->db);
+	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
+	mi_reset();
+	exec(f, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车','2026-01-01T00:00:00Z');"
+		"INSERT INTO segments(sid,chain_id,code,name) VALUES(1,'nev','motor','驱动电机'),(2,'nev','pack','电池包');");
+	/* Enterprises 1..40 in three provinces, levels by id. */
+	static const char *const regions[] = {"320505", "320583", "330106", "440305"};
+	static const char *const levels[] = {"none", "innovative", "provincial", "little_giant"};
+	for (int i = 1; i <= 40; i++) {
+		sqlite3_stmt *st = db_stmt(f->db,
+					   "INSERT INTO enterprises(id,uscc,name,region,industry,employees,revenue_wan,"
+					   "assets_wan,level,size,created_at,updated_at) VALUES(?,?,?,?,'C',10,100,100,?,"
+					   "'small','x','x')",
+					   &e);
+		char uscc[32], name[32];
+		snprintf(uscc, sizeof uscc, "U%02d", i);
+		snprintf(name, sizeof name, "企业%02d", i);
+		sqlite3_bind_int(st, 1, i);
+		db_bind_text(st, 2, uscc);
+		db_bind_text(st, 3, name);
+		db_bind_text(st, 4, regions[i % 4]);
+		db_bind_text(st, 5, levels[i % 4]);
+		assert_int_equal(db_step(f->db, st, &e), SQLITE_DONE);
+	}
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	mi_reset();
+	db_close(f->db);
+	char p[128];
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Adds (or with id > 0 rewrites) a supply the way the listing code does: bump the counter, stamp seq. */
+static int64_t put_supply(struct fixture *f, int64_t id, int64_t enterprise, const char *title, const char *desc,
+			  int sid, const char *regions, const char *certs, const char *status)
+{
+	struct qerror e = {0};
+	assert_int_equal(db_begin(f->db, &e), QERR_OK);
+	assert_int_equal(db_touch(f->db, "supplies", &e), QERR_OK);
+	int64_t seq;
+	assert_int_equal(db_counter(f->db, "supplies", &seq, &e), QERR_OK);
+	sqlite3_stmt *st = db_stmt(f->db,
+				   "INSERT INTO supplies(id,enterprise_id,title,description,sid,regions,certifications,"
+				   "status,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,'x','x')"
+				   " ON CONFLICT(id) DO UPDATE SET title=?3,description=?4,sid=?5,regions=?6,"
+				   "certifications=?7,status=?8,seq=?9",
+				   &e);
+	if (id > 0)
+		sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, enterprise);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, desc);
+	if (sid)
+		sqlite3_bind_int(st, 5, sid);
+	db_bind_text(st, 6, regions);
+	db_bind_text(st, 7, certs);
+	db_bind_text(st, 8, status);
+	sqlite3_bind_int64(st, 9, seq);
+	assert_int_equal(db_step(f->db, st, &e), SQLITE_DONE);
+	int64_t rowid = id > 0 ? id : db_last_id(f->db);
+	assert_int_equal(db_commit(f->db, &e), QERR_OK);
+	return rowid;
+}
+
+static int search_ids(struct fixture *f, const struct mi_query *q, int64_t *ids)
+{
+	struct mi_hit hits[64];
+	int n = 0;
+	struct qerror e = {0};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, q, hits, &n, NULL, &e), QERR_OK);
+	for (int i = 0; i < n; i++)
+		ids[i] = hits[i].id;
+	return n;
+}
+
+static bool contains(const int64_t *ids, int n, int64_t id)
+{
+	for (int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
+}
+
+static void words_not_characters(void **state)
+{
+	struct fixture *f = *state;
+	int64_t motor = put_supply(f, 0, 1, "永磁同步电机", "新能源汽车驱动电机，批量供应", 1, "32", "", "active");
+	int64_t tv = put_supply(f, 0, 2, "液晶电视机外壳", "注塑加工", 0, "", "", "active");
+	int64_t bearing = put_supply(f, 0, 3, "深沟球轴承6204", "轴承钢，精密", 0, "", "", "active");
+	int64_t bolt = put_supply(f, 0, 5, "M8不锈钢螺栓", "304材质，通过IATF16949认证", 0, "", "IATF16949", "active");
+	struct mi_query q = {.text = "电机", .text_len = strlen("电机"), .k = 10};
+	int64_t ids[64];
+	int n = search_ids(f, &q, ids);
+	assert_true(contains(ids, n, motor));
+	assert_false(contains(ids, n, tv));
+	q.text = "轴承";
+	q.text_len = strlen(q.text);
+	n = search_ids(f, &q, ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], bearing);
+	q.text = "IATF16949 m8 螺栓";
+	q.text_len = strlen(q.text);
+	n = search_ids(f, &q, ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], bolt);
+	q.text = "电视机";
+	q.text_len = strlen(q.text);
+	n = search_ids(f, &q, ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], tv);
+}
+
+static void certifications_are_a_hard_filter(void **state)
+{
+	struct fixture *f = *state;
+	int64_t with = put_supply(f, 0, 1, "冲压模具", "汽车冲压模具", 0, "", "IATF16949;ISO9001", "active");
+	int64_t without = put_supply(f, 0, 2, "冲压模具 冲压模具", "冲压模具冲压模具", 0, "", "ISO9001", "active");
+	int64_t ids[64];
+	struct mi_query q = {.text = "冲压模具", .text_len = strlen("冲压模具"), .k = 10};
+	assert_int_equal(search_ids(f, &q, ids), 2);
+	q.certs = "iatf16949";
+	int n = search_ids(f, &q, ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], with);
+	q.certs = "IATF16949;CE"; /* nobody holds CE */
+	assert_int_equal(search_ids(f, &q, ids), 0);
+	q.certs = "ISO9001";
+	n = search_ids(f, &q, ids);
+	assert_int_equal(n, 2);
+	assert_true(contains(ids, n, without));
+}
+
+static void region_levels_rank_county_over_city_over_province(void **state)
+{
+	struct fixture *f = *state;
+	assert_int_equal(mi_region_level("320505", 6, "320505", 6), 3);
+	assert_int_equal(mi_region_level("320505", 6, "320583", 6), 2);
+	assert_int_equal(mi_region_level("320505", 6, "3205", 4), 2);
+	assert_int_equal(mi_region_level("32", 2, "320505", 6), 1);
+	assert_int_equal(mi_region_level("330106", 6, "320505", 6), 0);
+	assert_int_equal(mi_region_level("3x", 2, "32", 2), 0);
+	/* Same text; enterprises 4 (320505 county), 5 (320583 same city), 6 (330106) but serving 32. All level-free. */
+	exec(f, "UPDATE enterprises SET level='none' WHERE id IN (4,5,6,7)");
+	int64_t county = put_supply(f, 0, 4, "铝合金压铸件", "", 0, "", "", "active");
+	int64_t city = put_supply(f, 0, 5, "铝合金压铸件", "", 0, "", "", "active");
+	int64_t province = put_supply(f, 0, 6, "铝合金压铸件", "", 0, "32", "", "active");
+	int64_t far = put_supply(f, 0, 7, "铝合金压铸件", "", 0, "", "", "active");
+	struct mi_query q = {.text = "铝合金压铸件", .text_len = strlen("铝合金压铸件"), .region = "320505", .k = 10};
+	struct mi_hit hits[10];
+	int n;
+	struct qerror e = {0};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, NULL, &e), QERR_OK);
+	assert_int_equal(n, 4);
+	assert_int_equal(hits[0].id, county);
+	assert_int_equal(hits[0].region_level, 3);
+	assert_int_equal(hits[1].id, city);
+	assert_int_equal(hits[1].region_level, 2);
+	assert_int_equal(hits[2].id, province);
+	assert_int_equal(hits[2].region_level, 1);
+	assert_int_equal(hits[3].id, far);
+	assert_true(fabs(hits[0].score - hits[3].score - MI_W_REGION_COUNTY) < 1e-9);
+}
+
+static void the_index_follows_inserts_edits_and_withdrawals(void **state)
+{
+	struct fixture *f = *state;
+	int64_t ids[64];
+	struct mi_query q = {.text = "减速器", .text_len = strlen("减速器"), .k = 10};
+	assert_int_equal(search_ids(f, &q, ids), 0);
+	int64_t a = put_supply(f, 0, 1, "电驱减速器", "", 0, "", "", "active");
+	assert_int_equal(search_ids(f, &q, ids), 1);
+	put_supply(f, a, 1, "电池包壳体", "", 0, "", "", "active"); /* edited: the old words go */
+	assert_int_equal(search_ids(f, &q, ids), 0);
+	q.text = "壳体";
+	q.text_len = strlen(q.text);
+	assert_int_equal(search_ids(f, &q, ids), 1);
+	put_supply(f, a, 1, "电池包壳体", "", 0, "", "", "withdrawn");
+	assert_int_equal(search_ids(f, &q, ids), 0);
+	json_t *st = NULL;
+	struct qerror e = {0};
+	assert_int_equal(mi_stats(f->db, MI_SUPPLIES, &st, &e), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(st, "alive")), 0);
+	assert_int_equal(json_integer_value(json_object_get(st, "docs")), 2);
+	json_decref(st);
+}
+
+/* A small deterministic generator of listing text from a shared vocabulary. */
+static const char *const vocab[] = {
+	"永磁同步电机", "电机", "控制器", "减速器", "深沟球轴承", "轴承", "注塑模具", "冲压模具", "铝合金", "压铸件",
+	"不锈钢", "螺栓", "M8",	  "精密",	"加工",	  "批量",  "供应",    "定制",    "线束",   "连接器",
+	"电芯",	   "正极材料", "隔膜",	 "电解液",   "热管理", "IATF16949", "304",    "数控",    "主轴",   "导轨",
+};
+#define NV (sizeof vocab / sizeof vocab[0])
+
+static uint32_t rnd(uint32_t *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xffffff;
+}
+
+static void text_of(uint32_t *seed, char *buf, size_t cap, int words)
+{
+	size_t len = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < words; i++) {
+		const char *w = vocab[rnd(seed) % NV];
+		int k = snprintf(buf + len, cap - len, "%s%s", i ? "，" : "", w);
+		if (k < 0 || (size_t)k >= cap - len)
+			break;
+		len += (size_t)k;
+	}
+}
+
+static void fill_random(struct fixture *f, int count, uint32_t seed)
+{
+	static const char *const regs[] = {"", "32", "3205;33", "440305", "320505;330106"};
+	static const char *const certs[] = {"", "ISO9001", "IATF16949;ISO9001", "CE"};
+	char title[256], desc[1024];
+	for (int i = 0; i < count; i++) {
+		text_of(&seed, title, sizeof title, 1 + (int)(rnd(&seed) % 3));
+		text_of(&seed, desc, sizeof desc, (int)(rnd(&seed) % 12));
+		put_supply(f, 0, 1 + (int64_t)(rnd(&seed) % 40), title, desc, (int)(rnd(&seed) % 3),
+			   regs[rnd(&seed) % 5], certs[rnd(&seed) % 4], "active");
+	}
+}
+
+static void pruned_search_equals_scoring_everything(void **state)
+{
+	struct fixture *f = *state;
+	fill_random(f, 600, 7);
+	/* Orders give some suppliers a scorecard bonus. */
+	exec(f, "INSERT INTO demands(id,enterprise_id,title,created_at,updated_at) VALUES(1,1,'x','x','x');"
+		"INSERT INTO quotes(id,demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,"
+		"created_at,updated_at) VALUES(1,1,3,100,1,1,'x','x','x'),(2,1,9,100,1,1,'x','x','x');"
+		"INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+		"placed_at,due_at,delivered_at,updated_at) VALUES(1,1,1,3,1,100,100,'accepted','a','b','a','x'),"
+		"(2,1,1,9,1,100,100,'rejected','a','b','c','x');");
+	mi_reset();
+	uint32_t seed = 99;
+	static const char *const qregions[] = {NULL, "320505", "33", "440305"};
+	static const char *const qcerts[] = {NULL, "ISO9001", NULL, "IATF16949"};
+	for (int round = 0; round < 200; round++) {
+		char text[512];
+		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 6));
+		struct mi_query q = {
+			.text = text,
+			.text_len = strlen(text),
+			.sid = rnd(&seed) % 3,
+			.region = qregions[rnd(&seed) % 4],
+			.certs = qcerts[rnd(&seed) % 4],
+			.exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
+			.k = 1 + (int)(rnd(&seed) % 20),
+		};
+		struct mi_hit a[32], b[32];
+		int na, nb;
+		struct qerror e = {0};
+		assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
+		assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
+		assert_int_equal(na, nb);
+		for (int i = 0; i < na; i++) {
+			if (fabs(a[i].score - b[i].score) > 1e-9)
+				fail_msg("round %d rank %d: pruned %.12f (id %lld), exhaustive %.12f (id %lld)", round, i,
+					 a[i].score, (long long)a[i].id, b[i].score, (long long)b[i].id);
+			assert_int_equal(a[i].id, b[i].id);
+		}
+	}
+}
+
+static void text_scores_are_fts5_bm25(void **state)
+{
+	struct fixture *f = *state;
+	fill_random(f, 300, 3);
+	exec(f, "UPDATE enterprises SET level='none'");
+	mi_reset();
+	uint32_t seed = 5;
+	for (int round = 0; round < 50; round++) {
+		char text[256];
+		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 4));
+		struct mi_query q = {.text = text, .text_len = strlen(text), .k = 20};
+		struct mi_hit hits[20];
+		struct mi_terms terms;
+		int n;
+		struct qerror e = {0};
+		assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, &terms, &e), QERR_OK);
+		/* The same words ORed as FTS5 phrases, ranked by FTS5's bm25 with the same column weights. */
+		char match[2048];
+		size_t len = 0;
+		match[0] = '\0';
+		for (int i = 0; i < terms.n; i++)
+			len += (size_t)snprintf(match + len, sizeof match - len, "%s\"%s\"", i ? " OR " : "", terms.term[i]);
+		sqlite3_stmt *st = db_stmt(f->db,
+					   "SELECT rowid, -bm25(supplies_fts, 2.0, 1.0) FROM supplies_fts WHERE supplies_fts"
+					   " MATCH ? ORDER BY bm25(supplies_fts, 2.0, 1.0), rowid LIMIT 20",
+					   &e);
+		db_bind_text(st, 1, match);
+		int i = 0;
+		while (db_step(f->db, st, &e) == SQLITE_ROW) {
+			assert_true(i < n);
+			double fts = sqlite3_column_double(st, 1);
+			if (fabs(fts - hits[i].score) > 1e-6 * fmax(1.0, fabs(fts)))
+				fail_msg("query %s rank %d: fts5 %.9f (rowid %lld), index %.9f (id %lld)", text, i, fts,
+					 (long long)sqlite3_column_int64(st, 0), hits[i].score, (long long)hits[i].id);
+			i++;
+		}
+		sqlite3_reset(st);
+		assert_int_equal(i, n);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(words_not_characters, setup, teardown),
+		cmocka_unit_test_setup_teardown(certifications_are_a_hard_filter, setup, teardown),
+		cmocka_unit_test_setup_teardown(region_levels_rank_county_over_city_over_province, setup, teardown),
+		cmocka_unit_test_setup_teardown(the_index_follows_inserts_edits_and_withdrawals, setup, teardown),
+		cmocka_unit_test_setup_teardown(pruned_search_equals_scoring_everything, setup, teardown),
+		cmocka_unit_test_setup_teardown(text_scores_are_fts5_bm25, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
