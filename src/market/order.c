@@ -1,0 +1,389 @@
+/*
+ * order.c - orders placed by awards (rfq.c), their state machine, their
+ * tracking events, and the supplier scorecard computed from them.
+ *
+ *     placed --ship--> shipped --deliver--> delivered --accept--> accepted
+ *                                                     \--reject--> rejected (with a reason)
+ *
+ * ship and deliver are the supplier's steps, accept and reject the
+ * buyer's; the operator may take either side's step. Each step is recorded
+ * in order_events and tells the other side through its inbox: an order has
+ * one 'order' notification per enterprise (UNIQUE in the schema), which
+ * every later step makes unread again with the newest title.
+ */
+#include "market/rfq.h"
+
+#include <string.h>
+#include "base/util.h"
+#include "market/rfq_int.h"
+#include "registry/enterprise.h"
+#include "registry/uscc.h"
+
+const char *const market_order_action_names[] = {"ship", "deliver", "accept", "reject", NULL};
+
+static const struct {
+	unsigned party;
+	const char *from, *to;
+	const char *zh;
+} transitions[ORDER_ACTION_COUNT] = {
+	[ORDER_SHIP] = {PARTY_SUPPLIER, "placed", "shipped", "发货"},
+	[ORDER_DELIVER] = {PARTY_SUPPLIER, "shipped", "delivered", "送达"},
+	[ORDER_ACCEPT] = {PARTY_BUYER, "delivered", "accepted", "验收"},
+	[ORDER_REJECT] = {PARTY_BUYER, "delivered", "rejected", "拒收"},
+};
+
+enum qerr market_order_check(const char *from, enum market_order_action action, unsigned party, const char **to,
+			     struct qerror *err)
+{
+	*to = NULL;
+	if ((unsigned)action >= ORDER_ACTION_COUNT)
+		return qerr_set(err, QERR_INVALID, "invalid_action", "action", "unknown order action");
+	if (!(party & transitions[action].party))
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有%s组织可以%s (only the %s's organisation may %s an order)",
+				transitions[action].party == PARTY_SUPPLIER ? "供应方" : "采购方", transitions[action].zh,
+				transitions[action].party == PARTY_SUPPLIER ? "supplier" : "buyer",
+				market_order_action_names[action]);
+	if (!from || strcmp(from, transitions[action].from) != 0)
+		return qerr_set(err, QERR_CONFLICT, "illegal_transition", "status",
+				"订单状态为 %s,不能%s (illegal transition: %s -> %s; %s needs an order that is %s)",
+				from ? from : "?", transitions[action].zh, from ? from : "?", transitions[action].to,
+				market_order_action_names[action], transitions[action].from);
+	*to = transitions[action].to;
+	return QERR_OK;
+}
+
+#define ORDER_COLS                                                                                                     \
+	"o.id,o.quote_id,o.demand_id,d.title,o.quantity,o.unit_price_fen,o.amount_fen,o.status,o.reject_reason,"       \
+	"o.placed_at,o.due_at,o.shipped_at,o.delivered_at,o.closed_at,o.updated_at,"                                   \
+	"b.uscc,b.name,b.region,b.level,s.uscc,s.name,s.region,s.level,b.org_id,s.org_id,o.buyer_id,o.supplier_id"
+#define ORDER_FROM                                                                                                     \
+	" FROM orders o JOIN demands d ON d.id=o.demand_id JOIN enterprises b ON b.id=o.buyer_id"                      \
+	" JOIN enterprises s ON s.id=o.supplier_id"
+
+static json_t *text_or_null(sqlite3_stmt *st, int col)
+{
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_string(db_col_text(st, col));
+}
+
+static json_t *order_row(sqlite3_stmt *st)
+{
+	json_t *o = json_pack("{s:I,s:I,s:{s:I,s:s},s:o,s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
+			      (json_int_t)sqlite3_column_int64(st, 0), "quote_id", (json_int_t)sqlite3_column_int64(st, 1),
+			      "demand", "id", (json_int_t)sqlite3_column_int64(st, 2), "title", db_col_text(st, 3), "buyer",
+			      rfq_enterprise_json(st, 15), "supplier", rfq_enterprise_json(st, 19), "quantity",
+			      (json_int_t)sqlite3_column_int64(st, 4), "unit_price_fen",
+			      (json_int_t)sqlite3_column_int64(st, 5), "amount_fen", (json_int_t)sqlite3_column_int64(st, 6),
+			      "status", db_col_text(st, 7), "placed_at", db_col_text(st, 9), "due_at", db_col_text(st, 10),
+			      "updated_at", db_col_text(st, 14));
+	json_object_set_new(o, "reject_reason", text_or_null(st, 8));
+	json_object_set_new(o, "shipped_at", text_or_null(st, 11));
+	json_object_set_new(o, "delivered_at", text_or_null(st, 12));
+	json_object_set_new(o, "closed_at", text_or_null(st, 13));
+	json_object_set_new(o, "on_time", sqlite3_column_type(st, 12) == SQLITE_NULL
+					      ? json_null()
+					      : json_boolean(strcmp(db_col_text(st, 12), db_col_text(st, 10)) <= 0));
+	return o;
+}
+
+/* The actor's side(s) of an order whose buyer and supplier belong to these organisations. */
+static unsigned order_party(const struct actor *a, int64_t buyer_org, int64_t supplier_org)
+{
+	if (a->org_type == ORG_OPERATOR)
+		return PARTY_BOTH;
+	return (enterprise_may_write(a, buyer_org) ? PARTY_BUYER : 0u) |
+	       (enterprise_may_write(a, supplier_org) ? PARTY_SUPPLIER : 0u);
+}
+
+static const char *const order_statuses[] = {"placed", "shipped", "delivered", "accepted", "rejected", NULL};
+
+enum qerr market_order_list(struct db *db, const struct actor *a, const struct market_order_filter *f,
+			    json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	int role = 0;
+	if (f->role && *f->role) {
+		if (strcmp(f->role, "buyer") == 0)
+			role = 1;
+		else if (strcmp(f->role, "supplier") == 0)
+			role = 2;
+		else
+			return qerr_set(err, QERR_INVALID, "invalid_choice", "role", "role must be buyer or supplier");
+	}
+	const char *status = NULL;
+	if (f->status && *f->status) {
+		for (int i = 0; order_statuses[i]; i++)
+			if (strcmp(f->status, order_statuses[i]) == 0)
+				status = order_statuses[i];
+		if (!status)
+			return qerr_set(err, QERR_INVALID, "invalid_choice", "status",
+					"status must be placed, shipped, delivered, accepted or rejected");
+	}
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT " ORDER_COLS ORDER_FROM " WHERE (?1=0 OR o.id<?1) AND (?2 IS NULL OR o.status=?2)"
+				   " AND (?3 OR (?4<>2 AND b.org_id=?5) OR (?4<>1 AND s.org_id=?5))"
+				   " ORDER BY o.id DESC LIMIT ?6",
+				   err);
+	if (!st)
+		return err->code;
+	bool acts = a->org_type == ORG_LARGE || a->org_type == ORG_SME;
+	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
+	sqlite3_bind_int64(st, 1, f->cursor);
+	db_bind_text(st, 2, status);
+	sqlite3_bind_int(st, 3, a->org_type == ORG_OPERATOR);
+	sqlite3_bind_int(st, 4, role);
+	sqlite3_bind_int64(st, 5, acts ? a->org_id : -1);
+	sqlite3_bind_int(st, 6, limit + 1);
+	json_t *items = json_array();
+	int rc, n = 0;
+	int64_t last = 0;
+	bool more = false;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = sqlite3_column_int64(st, 0);
+		json_array_append_new(items, order_row(st));
+		n++;
+	}
+	sqlite3_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	*out = json_page(items, more, last);
+	return QERR_OK;
+}
+
+/* Positions *st on the order row; SQLITE_ROW, SQLITE_DONE or -1. */
+static int load_order(struct db *db, int64_t id, sqlite3_stmt **st, struct qerror *err)
+{
+	*st = db_stmt(db, "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id=?", err);
+	if (!*st)
+		return -1;
+	sqlite3_bind_int64(*st, 1, id);
+	return db_step(db, *st, err);
+}
+
+static enum qerr order_not_found(int64_t id, struct qerror *err)
+{
+	return qerr_set(err, QERR_NOT_FOUND, "order_not_found", "id", "订单不存在 (no order %lld)", (long long)id);
+}
+
+enum qerr market_order_get(struct db *db, const struct actor *a, int64_t order_id, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	sqlite3_stmt *st;
+	int rc = load_order(db, order_id, &st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc != SQLITE_ROW || !order_party(a, sqlite3_column_int64(st, 23), sqlite3_column_int64(st, 24))) {
+		if (rc == SQLITE_ROW)
+			sqlite3_reset(st);
+		return order_not_found(order_id, err);
+	}
+	json_t *o = order_row(st);
+	sqlite3_reset(st);
+	st = db_stmt(db, "SELECT at,from_status,to_status,org_id,note FROM order_events WHERE order_id=? ORDER BY id", err);
+	if (!st) {
+		json_decref(o);
+		return err->code;
+	}
+	sqlite3_bind_int64(st, 1, order_id);
+	json_t *events = json_array();
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		json_t *e = json_pack("{s:s,s:o,s:s,s:s}", "at", db_col_text(st, 0), "from", text_or_null(st, 1), "to",
+				      db_col_text(st, 2), "note", db_col_text(st, 4));
+		json_object_set_new(e, "org_id", sqlite3_column_type(st, 3) == SQLITE_NULL
+						     ? json_null()
+						     : json_integer(sqlite3_column_int64(st, 3)));
+		json_array_append_new(events, e);
+	}
+	sqlite3_reset(st);
+	json_object_set_new(o, "events", events);
+	if (rc < 0) {
+		json_decref(o);
+		return err->code;
+	}
+	*out = o;
+	return QERR_OK;
+}
+
+enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_id, enum market_order_action action,
+			   const char *reason, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	if ((unsigned)action >= ORDER_ACTION_COUNT)
+		return qerr_set(err, QERR_INVALID, "invalid_action", "action", "unknown order action");
+	if (action == ORDER_REJECT) {
+		if (!reason || !*reason)
+			return qerr_set(err, QERR_INVALID, "reason_required", "reason", "拒收须说明原因 (a rejection needs a reason)");
+		if (util_utf8_len(reason) > 1000)
+			return qerr_set(err, QERR_INVALID, "too_long", "reason", "reason must have at most 1000 characters");
+	} else {
+		reason = NULL;
+	}
+	char now[RFQ_TIME_LEN];
+	util_now_iso(now, sizeof now);
+	if (db_begin(db, err))
+		return err->code;
+	sqlite3_stmt *st;
+	int rc = load_order(db, order_id, &st, err);
+	if (rc < 0)
+		goto fail;
+	unsigned party = rc == SQLITE_ROW ? order_party(a, sqlite3_column_int64(st, 23), sqlite3_column_int64(st, 24)) : 0;
+	if (!party) {
+		if (rc == SQLITE_ROW)
+			sqlite3_reset(st);
+		order_not_found(order_id, err);
+		goto fail;
+	}
+	char from[16], title[400];
+	snprintf(from, sizeof from, "%s", db_col_text(st, 7));
+	int64_t buyer = sqlite3_column_int64(st, 25), supplier = sqlite3_column_int64(st, 26);
+	const char *to;
+	if (market_order_check(from, action, party, &to, err)) {
+		sqlite3_reset(st);
+		goto fail;
+	}
+	snprintf(title, sizeof title, "订单 %lld 已%s:%s", (long long)order_id, transitions[action].zh, db_col_text(st, 3));
+	sqlite3_reset(st);
+	st = db_stmt(db,
+		     "UPDATE orders SET status=?2, updated_at=?3,"
+		     " shipped_at=CASE WHEN ?2='shipped' THEN ?3 ELSE shipped_at END,"
+		     " delivered_at=CASE WHEN ?2='delivered' THEN ?3 ELSE delivered_at END,"
+		     " closed_at=CASE WHEN ?2='accepted' OR ?2='rejected' THEN ?3 ELSE closed_at END,"
+		     " reject_reason=COALESCE(?4,reject_reason) WHERE id=?1 AND status=?5",
+		     err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, now);
+	db_bind_text(st, 4, reason);
+	db_bind_text(st, 5, from);
+	if (db_step(db, st, err) < 0)
+		goto fail;
+	st = db_stmt(db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,?,?,?,?)", err);
+	if (!st)
+		goto fail;
+	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_text(st, 2, now);
+	db_bind_text(st, 3, from);
+	db_bind_text(st, 4, to);
+	if (a->org_id)
+		sqlite3_bind_int64(st, 5, a->org_id);
+	db_bind_text(st, 6, reason ? reason : "");
+	if (db_step(db, st, err) < 0)
+		goto fail;
+	json_t *detail = json_pack("{s:s,s:s}", "from", from, "to", to);
+	if (reason)
+		json_object_set_new(detail, "reason", json_string(reason));
+	char action_name[32];
+	snprintf(action_name, sizeof action_name, "order.%s", market_order_action_names[action]);
+	/* The other side hears of it: the buyer of the supplier's steps, the supplier of the buyer's. */
+	int64_t other = transitions[action].party == PARTY_SUPPLIER ? buyer : supplier;
+	enum qerr r = rfq_audit(db, a, action_name, "order", order_id, detail, err);
+	if (!r)
+		r = rfq_notify(db, other, "order", order_id, title, detail, true, err);
+	json_decref(detail);
+	if (r || db_commit(db, err))
+		goto fail;
+	return market_order_get(db, a, order_id, out, err);
+fail:
+	db_rollback(db);
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
+/* ---- scorecard ---- */
+
+enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_scorecard *out, struct qerror *err)
+{
+	memset(out, 0, sizeof *out);
+	out->on_time_rate = out->acceptance_rate = -1;
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT count(*), coalesce(sum(status='placed' OR status='shipped'),0),"
+				   " coalesce(sum(delivered_at IS NOT NULL),0),"
+				   " coalesce(sum(delivered_at IS NOT NULL AND delivered_at<=due_at),0),"
+				   " coalesce(sum(status='accepted'),0), coalesce(sum(status='rejected'),0),"
+				   " coalesce(sum(amount_fen),0) FROM orders WHERE supplier_id=?",
+				   err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	if (db_step(db, st, err) != SQLITE_ROW)
+		return err->code ? err->code : QERR_INTERNAL;
+	out->orders = sqlite3_column_int64(st, 0);
+	out->open = sqlite3_column_int64(st, 1);
+	out->delivered = sqlite3_column_int64(st, 2);
+	out->on_time = sqlite3_column_int64(st, 3);
+	out->accepted = sqlite3_column_int64(st, 4);
+	out->rejected = sqlite3_column_int64(st, 5);
+	out->value_fen = sqlite3_column_int64(st, 6);
+	sqlite3_reset(st);
+	st = db_stmt(db,
+		     "SELECT coalesce(sum(status<>'withdrawn'),0), coalesce(sum(status='awarded'),0) FROM quotes"
+		     " WHERE supplier_id=?",
+		     err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	if (db_step(db, st, err) != SQLITE_ROW)
+		return err->code ? err->code : QERR_INTERNAL;
+	out->quotes = sqlite3_column_int64(st, 0);
+	out->awarded = sqlite3_column_int64(st, 1);
+	sqlite3_reset(st);
+	if (out->delivered > 0)
+		out->on_time_rate = (double)out->on_time / (double)out->delivered;
+	if (out->accepted + out->rejected > 0)
+		out->acceptance_rate = (double)out->accepted / (double)(out->accepted + out->rejected);
+	return QERR_OK;
+}
+
+static json_t *rate(double r)
+{
+	return r < 0 ? json_null() : json_real(r);
+}
+
+json_t *market_scorecard_json(const struct market_scorecard *s)
+{
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "quotes", (json_int_t)s->quotes, "awarded",
+			      (json_int_t)s->awarded, "orders", (json_int_t)s->orders, "open", (json_int_t)s->open,
+			      "delivered", (json_int_t)s->delivered, "on_time", (json_int_t)s->on_time, "accepted",
+			      (json_int_t)s->accepted, "rejected", (json_int_t)s->rejected, "value_fen",
+			      (json_int_t)s->value_fen);
+	json_object_set_new(o, "on_time_rate", rate(s->on_time_rate));
+	json_object_set_new(o, "acceptance_rate", rate(s->acceptance_rate));
+	return o;
+}
+
+enum qerr market_scorecard_get(struct db *db, const struct actor *a, const char *uscc, json_t **out,
+			       struct qerror *err)
+{
+	(void)a;
+	*out = NULL;
+	char canon[USCC_LEN + 1];
+	if (uscc_check(uscc, canon, err))
+		return err->code;
+	sqlite3_stmt *st = db_stmt(db, "SELECT id,uscc,name,region,level FROM enterprises WHERE uscc=?", err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, canon);
+	int rc = db_step(db, st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc != SQLITE_ROW)
+		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "uscc", "企业不存在 (no enterprise with USCC %s)",
+				canon);
+	int64_t id = sqlite3_column_int64(st, 0);
+	json_t *ent = rfq_enterprise_json(st, 1);
+	sqlite3_reset(st);
+	struct market_scorecard sc;
+	if (market_scorecard(db, id, &sc, err)) {
+		json_decref(ent);
+		return err->code;
+	}
+	*out = market_scorecard_json(&sc);
+	json_object_set_new(*out, "enterprise", ent);
+	return QERR_OK;
+}

@@ -1,0 +1,249 @@
+/*
+ * rfq_common.c - what the RFQ, order and statistics files share: loading a
+ * demand with its owner, who counts as buyer or reader, the sealing rule,
+ * time stamps, status changes that keep the match index's seq, and inbox
+ * notifications.
+ */
+#include "market/rfq_int.h"
+
+#include <string.h>
+#include <time.h>
+#include "base/util.h"
+#include "market/inbox.h"
+#include "registry/enterprise.h"
+
+/* Copies src into dst[cap] without cutting a UTF-8 sequence. */
+static void copy_utf8(char *dst, size_t cap, const char *src)
+{
+	size_t n = strlen(src);
+	if (n >= cap) {
+		n = cap - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+	}
+	memcpy(dst, src, n);
+	dst[n] = 0;
+}
+
+enum qerr rfq_demand_load(struct db *db, int64_t id, struct rfq_demand *d, struct qerror *err)
+{
+	memset(d, 0, sizeof *d);
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT d.id,d.enterprise_id,e.org_id,d.title,d.status,d.visibility,d.deadline,d.closed_at"
+				   " FROM demands d JOIN enterprises e ON e.id=d.enterprise_id WHERE d.id=?",
+				   err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, id);
+	int rc = db_step(db, st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc != SQLITE_ROW)
+		return qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "需求不存在 (no demand %lld)", (long long)id);
+	d->id = sqlite3_column_int64(st, 0);
+	d->enterprise_id = sqlite3_column_int64(st, 1);
+	d->owner_org = sqlite3_column_int64(st, 2);
+	copy_utf8(d->title, sizeof d->title, db_col_text(st, 3));
+	snprintf(d->status, sizeof d->status, "%s", db_col_text(st, 4));
+	snprintf(d->visibility, sizeof d->visibility, "%s", db_col_text(st, 5));
+	snprintf(d->deadline, sizeof d->deadline, "%s", db_col_text(st, 6));
+	snprintf(d->closed_at, sizeof d->closed_at, "%s", db_col_text(st, 7));
+	sqlite3_reset(st);
+	return QERR_OK;
+}
+
+bool rfq_is_buyer(const struct actor *a, const struct rfq_demand *d)
+{
+	return enterprise_may_write(a, d->owner_org);
+}
+
+static enum qerr org_has(struct db *db, sqlite3_stmt *st, const struct actor *a, int64_t demand_id, bool *yes,
+			 struct qerror *err)
+{
+	*yes = false;
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, demand_id);
+	sqlite3_bind_int64(st, 2, a->org_id);
+	int rc = db_step(db, st, err);
+	if (rc < 0)
+		return err->code;
+	*yes = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	return QERR_OK;
+}
+
+enum qerr rfq_org_invited(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err)
+{
+	return org_has(db,
+		       db_stmt(db,
+			       "SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
+			       " WHERE i.demand_id=?1 AND e.org_id=?2 LIMIT 1",
+			       err),
+		       a, demand_id, yes, err);
+}
+
+enum qerr rfq_org_quoted(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err)
+{
+	return org_has(db,
+		       db_stmt(db,
+			       "SELECT 1 FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
+			       " WHERE q.demand_id=?1 AND e.org_id=?2 LIMIT 1",
+			       err),
+		       a, demand_id, yes, err);
+}
+
+enum qerr rfq_may_read(struct db *db, const struct actor *a, const struct rfq_demand *d, bool *yes,
+		       struct qerror *err)
+{
+	*yes = a->org_type == ORG_OPERATOR || (d->owner_org && d->owner_org == a->org_id) ||
+	       strcmp(d->visibility, "public") == 0;
+	if (*yes)
+		return QERR_OK;
+	if (rfq_org_invited(db, a, d->id, yes, err))
+		return err->code;
+	if (*yes)
+		return QERR_OK;
+	return rfq_org_quoted(db, a, d->id, yes, err);
+}
+
+bool rfq_unsealed(const struct rfq_demand *d, const char *now)
+{
+	if (d->closed_at[0] || strcmp(d->status, "awarded") == 0)
+		return true;
+	return d->deadline[0] && strcmp(now, d->deadline) >= 0;
+}
+
+bool rfq_quoting_open(const struct rfq_demand *d, const char *now)
+{
+	if (strcmp(d->status, "open") != 0 || d->closed_at[0])
+		return false;
+	return !d->deadline[0] || strcmp(now, d->deadline) < 0;
+}
+
+enum qerr rfq_demand_set_status(struct db *db, int64_t demand_id, const char *status, const char *closed_at,
+				const char *now, struct qerror *err)
+{
+	if (db_touch(db, "demands", err))
+		return err->code;
+	sqlite3_stmt *st = db_stmt(db,
+				   "UPDATE demands SET status=?2, closed_at=COALESCE(closed_at,?3), updated_at=?4,"
+				   " seq=(SELECT version FROM change_counters WHERE name='demands') WHERE id=?1",
+				   err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, demand_id);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, closed_at);
+	db_bind_text(st, 4, now);
+	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+}
+
+static bool digits(const char *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return false;
+	return true;
+}
+
+static int num(const char *s, int n)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
+enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN], struct qerror *err)
+{
+	size_t n = s ? strlen(s) : 0;
+	struct tm tm = {0};
+	bool ok = (n == 10 || n == 19 || (n == 20 && s[19] == 'Z')) && digits(s, 4) && s[4] == '-' &&
+		  digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2);
+	if (ok && n > 10)
+		ok = s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) && s[16] == ':' &&
+		     digits(s + 17, 2);
+	if (ok) {
+		tm.tm_year = num(s, 4) - 1900;
+		tm.tm_mon = num(s + 5, 2) - 1;
+		tm.tm_mday = num(s + 8, 2);
+		if (n == 10) {
+			tm.tm_hour = 23;
+			tm.tm_min = 59;
+			tm.tm_sec = 59;
+		} else {
+			tm.tm_hour = num(s + 11, 2);
+			tm.tm_min = num(s + 14, 2);
+			tm.tm_sec = num(s + 17, 2);
+		}
+		/* A real date and time: timegm normalises 02-30 to 03-02, so compare the round trip. */
+		struct tm check = tm;
+		time_t t = timegm(&check);
+		struct tm back;
+		ok = t != (time_t)-1 && gmtime_r(&t, &back) && back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon &&
+		     back.tm_mday == tm.tm_mday && back.tm_hour == tm.tm_hour && back.tm_min == tm.tm_min &&
+		     back.tm_sec == tm.tm_sec && tm.tm_year >= 70 && tm.tm_year < 8000;
+		if (ok)
+			strftime(out, RFQ_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	}
+	if (!ok)
+		return qerr_set(err, QERR_INVALID, "invalid_time", field,
+				"%s应为UTC时间 YYYY-MM-DDTHH:MM:SSZ 或日期 YYYY-MM-DD (%s must be a UTC ISO-8601 time or date)",
+				field, field);
+	return QERR_OK;
+}
+
+void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN])
+{
+	time_t t = (time_t)unix_time;
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, RFQ_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+json_t *rfq_enterprise_json(sqlite3_stmt *st, int col)
+{
+	return json_pack("{s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, col), "name", db_col_text(st, col + 1), "region",
+			 db_col_text(st, col + 2), "level", db_col_text(st, col + 3));
+}
+
+enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
+		     const json_t *detail, bool refresh, struct qerror *err)
+{
+#if __has_include("market/inbox.c") /* until the inbox lands, notifications are left out */
+	if (market_notify(db, enterprise_id, kind, object_id, title, detail, err))
+		return err->code;
+#endif
+	if (!refresh)
+		return QERR_OK;
+	/* The row exists now (new or old); make it unread and current. */
+	char now[RFQ_TIME_LEN];
+	util_now_iso(now, sizeof now);
+	char *text = detail ? json_encode(detail) : NULL;
+	sqlite3_stmt *st = db_stmt(db,
+				   "UPDATE notifications SET title=?4, detail=COALESCE(?5,detail), created_at=?6, read_at=NULL"
+				   " WHERE enterprise_id=?1 AND kind=?2 AND object_id=?3",
+				   err);
+	if (!st) {
+		free(text);
+		return err->code;
+	}
+	sqlite3_bind_int64(st, 1, enterprise_id);
+	db_bind_text(st, 2, kind);
+	sqlite3_bind_int64(st, 3, object_id);
+	db_bind_text(st, 4, title);
+	if (text)
+		sqlite3_bind_text(st, 5, text, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 6, now);
+	free(text);
+	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+}
+
+enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,
+		    const json_t *detail, struct qerror *err)
+{
+	char text[24];
+	snprintf(text, sizeof text, "%lld", (long long)id);
+	return audit_record(db, a, action, type, text, detail, err);
+}

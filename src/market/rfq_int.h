@@ -1,0 +1,84 @@
+/*
+ * rfq_int.h - helpers shared by rfq.c, order.c and stats.c (not a public
+ * API): the demand record as RFQ sees it, time stamps, the party checks,
+ * and inbox notifications.
+ */
+#ifndef QILIAN_MARKET_RFQ_INT_H
+#define QILIAN_MARKET_RFQ_INT_H
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include "base/qerr.h"
+#include "registry/account.h"
+#include "store/db.h"
+
+#define RFQ_TIME_LEN 21 /* "YYYY-MM-DDTHH:MM:SSZ" + NUL */
+
+/* What RFQ needs of a demand row. */
+struct rfq_demand {
+	int64_t id;
+	int64_t enterprise_id;
+	int64_t owner_org; /* the demand enterprise's org_id, 0 when it has none */
+	char title[256];   /* cut at a character boundary */
+	char status[16];
+	char visibility[16];
+	char deadline[40]; /* "" when none */
+	char closed_at[40];
+};
+
+/* Loads demand id; QERR_NOT_FOUND ("demand_not_found") when there is none. */
+enum qerr rfq_demand_load(struct db *db, int64_t id, struct rfq_demand *d, struct qerror *err);
+
+/* True when the actor acts for the owner organisation (or is the operator). */
+bool rfq_is_buyer(const struct actor *a, const struct rfq_demand *d);
+
+/* True when an enterprise of the actor's organisation was invited to / quoted on the demand. */
+enum qerr rfq_org_invited(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err);
+enum qerr rfq_org_quoted(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err);
+
+/* docs/market.md's read rule: operator, owner, public, or an invited/quoting organisation. */
+enum qerr rfq_may_read(struct db *db, const struct actor *a, const struct rfq_demand *d, bool *yes,
+		       struct qerror *err);
+
+/* Quotes are visible to the buyer once the deadline passed or the demand was closed early. */
+bool rfq_unsealed(const struct rfq_demand *d, const char *now);
+
+/* Quoting is open: status 'open' and now before the deadline (a demand without deadline stays open). */
+bool rfq_quoting_open(const struct rfq_demand *d, const char *now);
+
+/*
+ * Inside a write transaction: the demand's status (and closed_at when
+ * closed_at is non-NULL and the row has none) changes, the "demands"
+ * counter is bumped and the row's seq set to it.
+ */
+enum qerr rfq_demand_set_status(struct db *db, int64_t demand_id, const char *status, const char *closed_at,
+				const char *now, struct qerror *err);
+
+/*
+ * Parses an ISO-8601 UTC time ("YYYY-MM-DDTHH:MM:SSZ", without Z, or a
+ * date "YYYY-MM-DD", which means the end of that day) into the canonical
+ * form. QERR_INVALID naming field otherwise.
+ */
+enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN], struct qerror *err);
+
+/* Canonical UTC time of a Unix time. */
+void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN]);
+
+/* {"uscc","name","region","level"} from four consecutive columns starting at col. */
+json_t *rfq_enterprise_json(sqlite3_stmt *st, int col);
+
+/*
+ * Inbox notification inside the caller's transaction: one row per
+ * (enterprise, kind, object). When refresh is true and the row exists, it
+ * becomes unread again with the new title, detail and time (an order's
+ * later steps, a demand's further quotes); otherwise an existing row is
+ * left alone. detail may be NULL.
+ */
+enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
+		     const json_t *detail, bool refresh, struct qerror *err);
+
+/* Audit with the object id as text. */
+enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,
+		    const json_t *detail, struct qerror *err);
+
+#endif
