@@ -10,6 +10,7 @@ import {
   session, loadSession, logout, isOrgAdmin, canSeeAudit, canSeeSupplyBase, canRunDisruption,
 } from './lib/session.js';
 import { orgTypeLabel, roleLabel, resetCache, SEVEN_CHAINS } from './lib/ref.js';
+import { startInboxPolling, refreshInboxBadge, resetMarketCache } from './lib/market.js';
 
 /* Route table: path pattern → page module, names of the captured parts, whether login is needed. */
 const ROUTES = [
@@ -19,6 +20,19 @@ const ROUTES = [
   { re: /^\/enterprises\/new$/, page: 'enterprise-form', nav: 'enterprises' },
   { re: /^\/enterprises\/([0-9A-Za-z]{1,32})\/edit$/, page: 'enterprise-form', params: ['uscc'], nav: 'enterprises' },
   { re: /^\/enterprises\/([0-9A-Za-z]{1,32})$/, page: 'enterprise-detail', params: ['uscc'], nav: 'enterprises' },
+  // 供应链: the supply and demand market (供需对接).
+  { re: /^\/chains\/supply$/, page: 'market-home', nav: 'chain-supply' },
+  { re: /^\/market$/, page: 'market-home', nav: 'chain-supply' },
+  { re: /^\/market\/(demands|supplies)$/, page: 'market-list', params: ['kind'], nav: (p) => `market-${p.kind}` },
+  { re: /^\/market\/(demands|supplies)\/new$/, page: 'market-form', params: ['kind'], nav: (p) => `market-${p.kind}` },
+  { re: /^\/market\/(demands|supplies)\/(\d{1,12})\/edit$/, page: 'market-form', params: ['kind', 'id'], nav: (p) => `market-${p.kind}` },
+  { re: /^\/market\/(demands|supplies)\/(\d{1,12})$/, page: 'market-detail', params: ['kind', 'id'], nav: (p) => `market-${p.kind}` },
+  { re: /^\/market\/demands\/(\d{1,12})\/rfq$/, page: 'market-rfq', params: ['id'], nav: 'market-demands' },
+  { re: /^\/market\/orders$/, page: 'market-orders', nav: 'market-orders' },
+  { re: /^\/market\/orders\/(\d{1,12})$/, page: 'market-orders', params: ['id'], nav: 'market-orders' },
+  { re: /^\/market\/inbox$/, page: 'market-inbox', nav: 'market-inbox' },
+  { re: /^\/market\/subscriptions$/, page: 'market-subscriptions', nav: 'market-subscriptions' },
+  { re: /^\/market\/scorecard\/([0-9A-Za-z]{1,32})$/, page: 'market-scorecard', params: ['uscc'], nav: 'market-supplies' },
   { re: new RegExp(`^/chains/(${SEVEN_CHAINS.join('|')})$`), page: 'chain', params: ['id'], nav: (p) => `chain-${p.id}` },
   // An industry chain's map; /chain-map/{id} also reaches one whose id is a name of the seven chains.
   { re: /^\/(?:chains|chain-map)\/([a-z0-9_-]{1,32})$/, page: 'chain-map', params: ['id'], nav: 'chain-industry' },
@@ -33,6 +47,7 @@ const main = () => document.getElementById('main');
 let cleanup = null;
 let renderSeq = 0;
 let flash = null;
+let shellSignedIn = false;
 
 /* Parses location.hash into {path, query}. */
 function currentRoute() {
@@ -129,6 +144,10 @@ function renderShell(match) {
   for (const b of document.querySelectorAll('.lang-switch button')) {
     b.setAttribute('aria-pressed', String(b.dataset.lang === getLang()));
   }
+  if (Boolean(s) !== shellSignedIn) {
+    shellSignedIn = Boolean(s);
+    startInboxPolling();
+  }
   if (s) {
     clear(who).append(
       h('span', { class: 'whoami-name' }, s.user.name || s.user.email),
@@ -153,6 +172,13 @@ function renderShell(match) {
     h('div', { class: 'nav-group' },
       h('div', { class: 'nav-title' }, t('nav.chains')),
       SEVEN_CHAINS.map((id) => link(`chain-${id}`, `#/chains/${id}`, t(`chain.${id}.name`), `chain-${id}`))),
+    h('div', { class: 'nav-group', id: 'nav-market' },
+      h('div', { class: 'nav-title' }, t('nav.market')),
+      link('market-demands', '#/market/demands', t('nav.marketDemands'), 'list'),
+      link('market-supplies', '#/market/supplies', t('nav.marketSupplies'), 'list'),
+      link('market-orders', '#/market/orders', t('nav.marketOrders'), 'list'),
+      link('market-inbox', '#/market/inbox', t('nav.marketInbox'), 'list'),
+      link('market-subscriptions', '#/market/subscriptions', t('nav.marketSubscriptions'), 'list')),
     canSeeSupplyBase() || canRunDisruption() ? h('div', { class: 'nav-group' },
       h('div', { class: 'nav-title' }, t('nav.chainTools')),
       canSeeSupplyBase() ? link('supply-base', '#/supply-base', t('nav.supplyBase'), 'supply-base') : null,
@@ -177,6 +203,7 @@ async function start() {
   document.getElementById('logout').addEventListener('click', async () => {
     try { await logout(); } catch { /* the session is gone either way */ }
     resetCache();
+    resetMarketCache();
     navigate('/login', { kind: 'info', text: t('login.loggedOut') });
   });
   document.getElementById('nav-toggle').addEventListener('click', () => {
@@ -190,11 +217,13 @@ async function start() {
     loadSession().then((s) => {
       if (s) return;
       resetCache();
+      resetMarketCache();
       const { path } = currentRoute();
       navigate(`/login?next=${encodeURIComponent(path)}`, { kind: 'info', text: errorText(ev.detail) });
     }).catch(() => {});
   });
   window.addEventListener('hashchange', route);
+  window.addEventListener('qilian:inbox', () => refreshInboxBadge());
   try {
     await loadSession();
   } catch (e) {
