@@ -81,4 +81,23 @@ enum qerr api_segments_export(struct http_req *req, struct http_res *res);
 enum qerr api_capabilities_export(struct http_req *req, struct http_res *res);
 enum qerr api_relations_export(struct http_req *req, struct http_res *res);
 
+/* Market: RFQ, quotes, orders, scorecards and statistics (api_market_rfq.c). */
+extern const struct jfield api_market_award_fields[];
+enum qerr api_market_invitations(struct http_req *req, struct http_res *res);
+enum qerr api_market_invite(struct http_req *req, struct http_res *res);
+enum qerr api_market_quotes(struct http_req *req, struct http_res *res);
+enum qerr api_market_quote_create(struct http_req *req, struct http_res *res);
+enum qerr api_market_quote_update(struct http_req *req, struct http_res *res);
+enum qerr api_market_quote_withdraw(struct http_req *req, struct http_res *res);
+enum qerr api_market_close(struct http_req *req, struct http_res *res);
+enum qerr api_market_award(struct http_req *req, struct http_res *res);
+enum qerr api_market_orders(struct http_req *req, struct http_res *res);
+enum qerr api_market_order(struct http_req *req, struct http_res *res);
+enum qerr api_market_order_ship(struct http_req *req, struct http_res *res);
+enum qerr api_market_order_deliver(struct http_req *req, struct http_res *res);
+enum qerr api_market_order_accept(struct http_req *req, struct http_res *res);
+enum qerr api_market_order_reject(struct http_req *req, struct http_res *res);
+enum qerr api_market_scorecard(struct http_req *req, struct http_res *res);
+enum qerr api_market_stats(struct http_req *req, struct http_res *res);
+
 #endif

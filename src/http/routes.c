@@ -5,6 +5,7 @@
  */
 #include "http/api.h"
 #include "registry/enterprise.h"
+#include "market/rfq.h"
 
 #define WRITERS (WHO_ORG(ORG_OPERATOR) | WHO_ORG(ORG_LARGE) | WHO_ORG(ORG_SME))
 #define END_Q {NULL, NULL, NULL}
@@ -69,6 +70,19 @@ static const struct http_qparam q_relations[] = {
 	{"segment", "string", "segment code"},
 	{"limit", "integer", "page size, 1-500"},
 	{"cursor", "string", "next_cursor of the previous page"},
+	END_Q,
+};
+
+static const struct http_qparam q_orders[] = {
+	{"role", "string", "buyer|supplier (default both)"},
+	{"status", "string", "placed|shipped|delivered|accepted|rejected"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page"},
+	END_Q,
+};
+static const struct http_qparam q_market_stats[] = {
+	{"from", "string", "first day, YYYY-MM-DD (UTC)"},
+	{"to", "string", "last day, YYYY-MM-DD (UTC)"},
 	END_Q,
 };
 
@@ -180,6 +194,47 @@ const struct http_route http_routes[] = {
 	 "Export capabilities as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
 	{"GET", "/api/v1/chainmap/export/relations", WHO_USERS, api_relations_export, "chain map",
 	 "Export the supply relations the caller may see as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+
+	/* Market: RFQ, sealed quotes, orders, scorecards, statistics (api_market_rfq.c). */
+	{"GET", "/api/v1/demands/{id}/invitations", WHO_USERS, api_market_invitations, "market",
+	 "Suppliers invited to quote (the owner sees all, an invited organisation its own)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/demands/{id}/invitations", WRITERS, api_market_invite, "market",
+	 "Invite suppliers by USCC (the demand owner's organisation or the operator); each gets an inbox notification",
+	 market_invite_fields, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/demands/{id}/quotes", WHO_USERS, api_market_quotes, "market",
+	 "Sealed quotes: a supplier sees its own; the buyer only their count until the deadline or an early close, then all",
+	 NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/demands/{id}/quotes", WRITERS, api_market_quote_create, "market",
+	 "Quote for an enterprise of the caller's organisation (invited, or any for a public demand)", market_quote_fields,
+	 NULL, NULL, 201, NULL},
+	{"POST", "/api/v1/demands/{id}/close", WRITERS, api_market_close, "market",
+	 "Close quoting early (owner or operator): unseals the quotes", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/demands/{id}/award", WRITERS, api_market_award, "market",
+	 "Award quotes (owner or operator, after unsealing): the others are declined, each award becomes an order",
+	 api_market_award_fields, NULL, NULL, 201, NULL},
+	{"PATCH", "/api/v1/quotes/{id}", WRITERS, api_market_quote_update, "market",
+	 "Change a quote (its organisation) until the deadline; 409 quote_deadline_passed after", market_quote_patch_fields,
+	 NULL, NULL, 0, NULL},
+	{"DELETE", "/api/v1/quotes/{id}", WRITERS, api_market_quote_withdraw, "market",
+	 "Withdraw a quote (its organisation) until the deadline", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/orders", WHO_USERS, api_market_orders, "market",
+	 "Orders of the caller's enterprises as buyer or supplier, newest first (the operator sees all)", NULL, NULL,
+	 q_orders, 0, NULL},
+	{"GET", "/api/v1/orders/{id}", WHO_USERS, api_market_order, "market", "One order with its tracking events", NULL,
+	 NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/orders/{id}/ship", WRITERS, api_market_order_ship, "market",
+	 "placed -> shipped (the supplier's organisation)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/orders/{id}/deliver", WRITERS, api_market_order_deliver, "market",
+	 "shipped -> delivered (the supplier's organisation)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/orders/{id}/accept", WRITERS, api_market_order_accept, "market",
+	 "delivered -> accepted (the buyer's organisation)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/orders/{id}/reject", WRITERS, api_market_order_reject, "market",
+	 "delivered -> rejected with a reason (the buyer's organisation)", market_reject_fields, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/enterprises/{uscc}/scorecard", WHO_USERS, api_market_scorecard, "market",
+	 "Supplier scorecard from real orders: on-time and acceptance rates, orders, value", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/market/stats", WHO_ORG(ORG_OPERATOR), api_market_stats, "market",
+	 "Market statistics by province and chain: postings, matches shown, quotes, awards, orders, value", NULL, NULL,
+	 q_market_stats, 0, NULL},
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];
