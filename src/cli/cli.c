@@ -84,6 +84,14 @@ static struct cli_opt gen_chain_opts[] = {
 	{"--output-dir", "DIR", "where to write enterprises.csv, segments.csv, capabilities.csv, relations.csv (default .)", NULL},
 	OPT_END,
 };
+static struct cli_opt gen_listings_opts[] = {
+	{"--demands", "M", "demands to generate (default 1000)", NULL},
+	{"--labelled", "L", "the first L demands get every relevant supply in labels.csv (default 200)", NULL},
+	{"--enterprises", "E", "enterprises to generate (default N/8 + M/2 + 50)", NULL},
+	{"--seed", "N", "random seed (default 1): the same seed gives the same files", NULL},
+	{"--output-dir", "DIR", "where to write enterprises, segments, supplies, demands, labels and truth CSVs (default .)", NULL},
+	OPT_END,
+};
 static struct cli_opt audit_opts[] = {{"--limit", "N", "entries (default 50)", NULL}, OPT_END};
 
 const struct cli_cmd cli_commands[] = {
@@ -120,6 +128,9 @@ const struct cli_cmd cli_commands[] = {
 	 cli_gen_enterprises, gen_opts},
 	{"gen chain", "", "Write a synthetic chain map (enterprises, segments, capabilities, relations CSVs) of realistic shape.",
 	 cli_gen_chain, gen_chain_opts},
+	{"gen listings", "N",
+	 "Write N synthetic supplies, demands and their relevance labels (plus enterprises and segments) as CSV.",
+	 cli_gen_listings, gen_listings_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
 	{"chain health", "CHAIN", "Per segment: capable and active suppliers, supply and province HHI, 专精特新 share, weak links.",
 	 cli_chain_health, health_opts},

@@ -115,6 +115,7 @@ int cli_chain_disrupt(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_gen_listings(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_import_segments(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_import_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
