@@ -32,4 +32,21 @@
 enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
 			const json_t *detail, struct qerror *err);
 
+/*
+ * The actor's organisation's inbox, newest first: {"items": [{id, enterprise:
+ * {uscc, name}, kind, object_id, title, detail, created_at, read_at, read}],
+ * "next_cursor"}; unread_only keeps the unread ones. limit 1-500 (else 50).
+ */
+enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_only, int limit, int64_t cursor,
+			    json_t **out, struct qerror *err);
+
+/* Number of unread notifications of the actor's organisation. */
+enum qerr market_inbox_count(struct db *db, const struct actor *a, int64_t *unread, struct qerror *err);
+
+/* Marks one notification read (again is a no-op); QERR_NOT_FOUND when it is not the organisation's. */
+enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, struct qerror *err);
+
+/* Marks every unread notification of the organisation read; *marked says how many. */
+enum qerr market_inbox_read_all(struct db *db, const struct actor *a, int64_t *marked, struct qerror *err);
+
 #endif

@@ -1,0 +1,349 @@
+/*
+ * listing_util.c - validation and normalisation shared by the listing CRUD,
+ * the CSV imports and subscriptions: texts, region codes, certification
+ * tags, deadlines, enterprise and segment references, and the small hash
+ * map the imports cache their lookups in.
+ *
+ * Lists are stored the way 0003_market.sql describes (sorted, unique,
+ * ';'-joined) so that a listing reads the same whichever way it came in,
+ * and an export imports back to the same bytes.
+ */
+#include "market/listing_int.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include "registry/region.h"
+#include "registry/uscc.h"
+
+enum qerr listing_check_text(const char *text, const char *field, size_t min, size_t max, bool multiline,
+			     struct qerror *err)
+{
+	size_t n = text ? util_utf8_len(text) : 0;
+	if (n < min || n > max)
+		return qerr_set(err, QERR_INVALID, min ? "invalid_length" : "too_long", field,
+				"%s应为%zu至%zu个字符 (%s needs %zu to %zu characters)", field, min, max, field, min,
+				max);
+	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++)
+		if ((*p < 0x20 && !(multiline && (*p == '\n' || *p == '\t' || *p == '\r'))) || *p == 0x7f)
+			return qerr_set(err, QERR_INVALID, "control_characters", field,
+					"%s含有控制字符 (%s contains control characters)", field, field);
+	return QERR_OK;
+}
+
+enum qerr listing_region_norm(const char *code, size_t len, const char *field, char out[7], struct qerror *err)
+{
+	bool digits = len == 2 || len == 4 || len == 6;
+	for (size_t i = 0; digits && i < len; i++)
+		digits = code[i] >= '0' && code[i] <= '9';
+	char padded[7] = "000000";
+	if (digits)
+		memcpy(padded, code, len);
+	if (!digits || !region_find(padded))
+		return qerr_set(err, QERR_INVALID, "invalid_region", field,
+				"地区代码应为已知的2、4或6位GB/T 2260代码 (%s must hold known GB/T 2260 codes of 2, 4 "
+				"or 6 digits)",
+				field);
+	size_t n = region_prefix_len(padded);
+	memcpy(out, padded, n);
+	out[n] = 0;
+	return QERR_OK;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp((const char *)a, (const char *)b);
+}
+
+static void trim(struct listing_str *s)
+{
+	while (s->n && (s->s[0] == ' ' || s->s[0] == '\t')) {
+		s->s++;
+		s->n--;
+	}
+	while (s->n && (s->s[s->n - 1] == ' ' || s->s[s->n - 1] == '\t'))
+		s->n--;
+}
+
+/* Sorts the n entries of width w, drops repeats and appends them ';'-joined to out. */
+static enum qerr join_sorted(char *items, size_t n, size_t w, struct buf *out, struct qerror *err)
+{
+	qsort(items, n, w, cmp_str);
+	for (size_t i = 0; i < n; i++) {
+		if (i && strcmp(items + i * w, items + (i - 1) * w) == 0)
+			continue;
+		if ((out->len && !buf_puts(out, ";")) || !buf_puts(out, items + i * w))
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	}
+	if (!out->data && !buf_append(out, "", 0)) /* an empty list is "", never NULL */
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	return QERR_OK;
+}
+
+enum qerr listing_norm_regions(const struct listing_str *items, size_t n, bool skip_empty, const char *field,
+			       struct buf *out, struct qerror *err)
+{
+	char codes[LISTING_MAX_REGIONS][7];
+	size_t k = 0;
+	if (n > LISTING_MAX_REGIONS)
+		return qerr_set(err, QERR_INVALID, "too_many", field, "%s: at most %d regions", field,
+				LISTING_MAX_REGIONS);
+	for (size_t i = 0; i < n; i++) {
+		struct listing_str s = items[i];
+		trim(&s);
+		if (!s.n && skip_empty)
+			continue;
+		if (listing_region_norm(s.s, s.n, field, codes[k], err))
+			return err->code;
+		k++;
+	}
+	return join_sorted(&codes[0][0], k, sizeof codes[0], out, err);
+}
+
+enum qerr listing_norm_tags(const struct listing_str *items, size_t n, bool skip_empty, const char *field,
+			    struct buf *out, struct qerror *err)
+{
+	static _Thread_local char local[LISTING_MAX_TAGS][LISTING_TAG_MAX + 1];
+	size_t k = 0;
+	if (n > LISTING_MAX_TAGS)
+		return qerr_set(err, QERR_INVALID, "too_many", field, "%s: at most %d certifications", field,
+				LISTING_MAX_TAGS);
+	for (size_t i = 0; i < n; i++) {
+		struct listing_str s = items[i];
+		trim(&s);
+		if (!s.n && skip_empty)
+			continue;
+		if (!s.n || s.n > LISTING_TAG_MAX)
+			return qerr_set(err, QERR_INVALID, "invalid_certification", field,
+					"资质标签应为1至%d字节 (each of %s needs 1 to %d bytes)", LISTING_TAG_MAX, field,
+					LISTING_TAG_MAX);
+		for (size_t j = 0; j < s.n; j++) {
+			unsigned char c = (unsigned char)s.s[j];
+			if (c < 0x20 || c == 0x7f || c == ';' || c == ',')
+				return qerr_set(err, QERR_INVALID, "invalid_certification", field,
+						"资质标签不能含有分号、逗号或控制字符 (%s must not contain ';', ',' or "
+						"control characters)",
+						field);
+			local[k][j] = (char)(c >= 'a' && c <= 'z' ? c - 32 : c);
+		}
+		local[k][s.n] = 0;
+		k++;
+	}
+	return join_sorted(&local[0][0], k, sizeof local[0], out, err);
+}
+
+bool listing_split(const char *text, struct listing_str *items, size_t max, size_t *n)
+{
+	*n = 0;
+	if (!text || !*text)
+		return true;
+	const char *p = text;
+	for (;;) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (*n == max)
+			return false;
+		items[(*n)++] = (struct listing_str){p, len};
+		if (!end)
+			return true;
+		p = end + 1;
+	}
+}
+
+bool listing_json_items(const json_t *arr, struct listing_str *items, size_t max, size_t *n)
+{
+	*n = 0;
+	size_t i;
+	json_t *v;
+	json_array_foreach(arr, i, v)
+	{
+		if (*n == max)
+			return false;
+		items[(*n)++] = (struct listing_str){json_string_value(v), json_string_length(v)};
+	}
+	return true;
+}
+
+json_t *listing_list_json(const char *joined)
+{
+	json_t *arr = json_array();
+	const char *p = joined;
+	while (p && *p) {
+		const char *end = strchr(p, ';');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		json_array_append_new(arr, json_stringn(p, len));
+		p = end ? end + 1 : p + len;
+	}
+	return arr;
+}
+
+static bool two_digits(const char *s, int *v)
+{
+	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
+		return false;
+	*v = (s[0] - '0') * 10 + (s[1] - '0');
+	return true;
+}
+
+enum qerr listing_check_deadline(const char *text, const char *field, bool future, struct qerror *err)
+{
+	int c1, c2, mo, d, h, mi, s;
+	bool ok = text && strlen(text) == 20 && two_digits(text, &c1) && two_digits(text + 2, &c2) &&
+		  text[4] == '-' && two_digits(text + 5, &mo) && text[7] == '-' && two_digits(text + 8, &d) &&
+		  text[10] == 'T' && two_digits(text + 11, &h) && text[13] == ':' && two_digits(text + 14, &mi) &&
+		  text[16] == ':' && two_digits(text + 17, &s) && text[19] == 'Z';
+	time_t t = 0;
+	if (ok) {
+		struct tm tm = {.tm_year = c1 * 100 + c2 - 1900, .tm_mon = mo - 1, .tm_mday = d,
+				.tm_hour = h, .tm_min = mi, .tm_sec = s};
+		t = timegm(&tm);
+		struct tm back;
+		ok = gmtime_r(&t, &back) && back.tm_year == c1 * 100 + c2 - 1900 && back.tm_mon == mo - 1 &&
+		     back.tm_mday == d && back.tm_hour == h && back.tm_min == mi && back.tm_sec == s;
+	}
+	if (!ok)
+		return qerr_set(err, QERR_INVALID, "invalid_deadline", field,
+				"截止时间应为UTC时间 YYYY-MM-DDTHH:MM:SSZ (%s must be a UTC time like "
+				"2026-12-31T00:00:00Z)",
+				field);
+	if (future && (int64_t)t <= util_now_unix())
+		return qerr_set(err, QERR_INVALID, "deadline_passed", field,
+				"截止时间应晚于现在 (%s must be in the future)", field);
+	return QERR_OK;
+}
+
+bool listing_code_ok(const char *code)
+{
+	size_t n = code ? strlen(code) : 0;
+	if (n == 0 || n > LISTING_CODE_MAX)
+		return false;
+	for (const char *p = code; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
+			return false;
+	return true;
+}
+
+enum qerr listing_enterprise(struct db *db, const char *uscc, const char *field, enum qerr missing, int64_t *id,
+			     int64_t *org_id, struct qerror *err)
+{
+	*id = *org_id = 0;
+	char canon[USCC_LEN + 1];
+	if (uscc_check(uscc ? uscc : "", canon, err)) {
+		snprintf(err->field, sizeof err->field, "%s", field);
+		return err->code;
+	}
+	sqlite3_stmt *st = db_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
+	int rc = db_step(db, st, err);
+	if (rc < 0)
+		return err->code;
+	if (rc == SQLITE_ROW) {
+		*id = sqlite3_column_int64(st, 0);
+		*org_id = sqlite3_column_int64(st, 1);
+	}
+	sqlite3_reset(st);
+	if (!*id)
+		return qerr_set(err, missing, "enterprise_not_found", field,
+				"企业未登记 (no enterprise with USCC %s is registered)", canon);
+	return QERR_OK;
+}
+
+enum qerr listing_segment(struct db *db, const char *chain, const char *segment, int64_t *sid, struct qerror *err)
+{
+	*sid = 0;
+	bool has_chain = chain && *chain, has_segment = segment && *segment;
+	if (!has_chain && !has_segment)
+		return QERR_OK;
+	if (!has_chain || !has_segment)
+		return qerr_set(err, QERR_INVALID, "chain_segment_pair", has_chain ? "segment" : "chain",
+				"产业链和环节须同时给出或同时省略 (chain and segment go together)");
+	if (!listing_code_ok(chain) || !listing_code_ok(segment))
+		return qerr_set(err, QERR_INVALID, listing_code_ok(chain) ? "invalid_segment_code" : "invalid_chain_id",
+				listing_code_ok(chain) ? "segment" : "chain",
+				"代码应为1至32位小写字母、数字、_或- (codes are 1-32 of a-z, 0-9, _ and -)");
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT (SELECT sid FROM segments WHERE chain_id=?1 AND code=?2),"
+				   " EXISTS(SELECT 1 FROM chains WHERE id=?1)",
+				   err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
+	sqlite3_bind_text(st, 2, segment, -1, SQLITE_TRANSIENT);
+	if (db_step(db, st, err) != SQLITE_ROW)
+		return err->code ? err->code : QERR_INTERNAL;
+	*sid = sqlite3_column_int64(st, 0);
+	bool chain_exists = sqlite3_column_int(st, 1) != 0;
+	sqlite3_reset(st);
+	if (!chain_exists)
+		return qerr_set(err, QERR_INVALID, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
+	if (!*sid)
+		return qerr_set(err, QERR_INVALID, "segment_not_found", "segment",
+				"环节不存在 (chain '%s' has no segment '%s')", chain, segment);
+	return QERR_OK;
+}
+
+enum qerr listing_next_seq(struct db *db, const char *name, int64_t *seq, struct qerror *err)
+{
+	if (db_touch(db, name, err) || db_counter(db, name, seq, err))
+		return err->code ? err->code : QERR_INTERNAL;
+	return QERR_OK;
+}
+
+static uint64_t hash_str(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211ull;
+	return h;
+}
+
+static struct listing_map_slot *probe(struct listing_map_slot *slots, size_t cap, const char *key)
+{
+	size_t j = hash_str(key) & (cap - 1);
+	while (slots[j].key && strcmp(slots[j].key, key) != 0)
+		j = (j + 1) & (cap - 1);
+	return &slots[j];
+}
+
+struct listing_map_slot *listing_map_find(const struct listing_map *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	struct listing_map_slot *s = probe(m->slots, m->cap, key);
+	return s->key ? s : NULL;
+}
+
+struct listing_map_slot *listing_map_put(struct listing_map *m, const char *key)
+{
+	if ((m->len + 1) * 2 > m->cap) {
+		size_t cap = m->cap ? m->cap * 2 : 256;
+		struct listing_map_slot *slots = calloc(cap, sizeof *slots);
+		if (!slots)
+			return NULL;
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->slots[i].key)
+				*probe(slots, cap, m->slots[i].key) = m->slots[i];
+		free(m->slots);
+		m->slots = slots;
+		m->cap = cap;
+	}
+	struct listing_map_slot *s = probe(m->slots, m->cap, key);
+	if (!s->key) {
+		s->key = strdup(key);
+		if (!s->key)
+			return NULL;
+		s->a = s->b = 0;
+		m->len++;
+	}
+	return s;
+}
+
+void listing_map_free(struct listing_map *m)
+{
+	for (size_t i = 0; i < m->cap; i++)
+		free(m->slots[i].key);
+	free(m->slots);
+	memset(m, 0, sizeof *m);
+}
