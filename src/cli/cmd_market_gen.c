@@ -29,9 +29,9 @@ int cli_gen_listings(const struct cli_cmd *cmd, int argc, char **argv)
 	if (synth_listings(dir, &o, &r, &e))
 		return cli_fail(&e);
 	cli_print(json_pack("{s:s,s:I,s:I,s:I,s:I,s:I,s:i,s:[s,s,s,s,s,s]}", "output_dir", dir, "enterprises",
-			    (json_int_t)r.enterprises, "supplies", (json_int_t)r.supplies, "demands", (json_int_t)r.demands,
-			    "labelled_demands", (json_int_t)r.labelled_demands, "label_rows", (json_int_t)r.label_rows,
-			    "concepts", (int)r.concepts, "files", "enterprises.csv", "segments.csv", "supplies.csv",
-			    "demands.csv", "labels.csv", "truth.csv"));
+			    (json_int_t)r.enterprises, "supplies", (json_int_t)r.supplies, "demands",
+			    (json_int_t)r.demands, "labelled_demands", (json_int_t)r.labelled_demands, "label_rows",
+			    (json_int_t)r.label_rows, "concepts", (int)r.concepts, "files", "enterprises.csv",
+			    "segments.csv", "supplies.csv", "demands.csv", "labels.csv", "truth.csv"));
 	return 0;
 }

@@ -41,9 +41,9 @@
 #include "base/qerr.h"
 
 struct synth_listing_opts {
-	long supplies;    /* rows of supplies.csv */
-	long demands;     /* rows of demands.csv */
-	long labelled;    /* demands (the first ones) whose relevant supplies go to labels.csv */
+	long supplies;	  /* rows of supplies.csv */
+	long demands;	  /* rows of demands.csv */
+	long labelled;	  /* demands (the first ones) whose relevant supplies go to labels.csv */
 	long enterprises; /* 0: supplies / 8 + demands / 2 + 50 */
 	uint64_t seed;
 };

@@ -59,8 +59,8 @@ static char *slurp(const char *dir, const char *name, size_t *len)
 	return buf;
 }
 
-static const char *const files[] = {"enterprises.csv", "segments.csv", "supplies.csv", "demands.csv", "labels.csv",
-				    "truth.csv"};
+static const char *const files[] = {"enterprises.csv", "segments.csv", "supplies.csv",
+				    "demands.csv",     "labels.csv",   "truth.csv"};
 
 static void test_same_seed_same_bytes_other_seed_other_bytes(void **state)
 {
@@ -275,14 +275,16 @@ static void test_every_row_is_valid_and_labels_follow_the_truth(void **state)
 {
 	struct world *w = calloc(1, sizeof *w);
 	assert_non_null(w);
-	assert_true(each_row(dir_a, "enterprises.csv", "uscc,name,region,industry,employees,revenue_wan,assets_wan,level", 8,
-			     add_enterprise, w) > 0);
+	assert_true(each_row(dir_a, "enterprises.csv",
+			     "uscc,name,region,industry,employees,revenue_wan,assets_wan,level", 8, add_enterprise,
+			     w) > 0);
 	qsort(w->usccs, (size_t)w->nusccs, sizeof *w->usccs, cmp_uscc);
-	assert_true(each_row(dir_a, "segments.csv", "chain,chain_name,segment,segment_name,upstream", 5, add_segment, w) >
-		    6);
-	assert_int_equal(each_row(dir_a, "truth.csv", "kind,line,concept,family", 4, read_truth, w), SUPPLIES + DEMANDS);
-	assert_int_equal(each_row(dir_a, "supplies.csv", "uscc,title,description,chain,segment,regions,certifications", 7,
-				  check_supply, w),
+	assert_true(
+	    each_row(dir_a, "segments.csv", "chain,chain_name,segment,segment_name,upstream", 5, add_segment, w) > 6);
+	assert_int_equal(each_row(dir_a, "truth.csv", "kind,line,concept,family", 4, read_truth, w),
+			 SUPPLIES + DEMANDS);
+	assert_int_equal(each_row(dir_a, "supplies.csv", "uscc,title,description,chain,segment,regions,certifications",
+				  7, check_supply, w),
 			 SUPPLIES);
 	assert_int_equal(each_row(dir_a, "demands.csv",
 				  "uscc,title,description,chain,segment,quantity,unit,budget_fen,deadline,region,"
@@ -320,12 +322,14 @@ static void test_distractors_are_other_concepts(void **state)
 	struct world *w = calloc(1, sizeof *w);
 	assert_non_null(w);
 	assert_true(each_row(dir_a, "truth.csv", "kind,line,concept,family", 4, read_truth, w) > 0);
-	assert_true(each_row(dir_a, "enterprises.csv", "uscc,name,region,industry,employees,revenue_wan,assets_wan,level", 8,
-			     add_enterprise, w) > 0);
+	assert_true(each_row(dir_a, "enterprises.csv",
+			     "uscc,name,region,industry,employees,revenue_wan,assets_wan,level", 8, add_enterprise,
+			     w) > 0);
 	qsort(w->usccs, (size_t)w->nusccs, sizeof *w->usccs, cmp_uscc);
-	assert_true(each_row(dir_a, "segments.csv", "chain,chain_name,segment,segment_name,upstream", 5, add_segment, w) >
-		    0);
-	each_row(dir_a, "supplies.csv", "uscc,title,description,chain,segment,regions,certifications", 7, check_supply, w);
+	assert_true(
+	    each_row(dir_a, "segments.csv", "chain,chain_name,segment,segment_name,upstream", 5, add_segment, w) > 0);
+	each_row(dir_a, "supplies.csv", "uscc,title,description,chain,segment,regions,certifications", 7, check_supply,
+		 w);
 	long tv = 0, motor = 0;
 	for (long s = 2; s < SUPPLIES + 2; s++) {
 		if (strstr(w->supply_title[s], "电视机")) {
