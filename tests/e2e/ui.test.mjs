@@ -111,7 +111,7 @@ test('SME admin: login, dashboard, directory search, create an enterprise with l
   await shot(page, 'dashboard');
 
   await page.click('#sidenav a[href="#/chains/supply"]');
-  await waitText(page.locator('.page-header'), /建设中/);
+  await waitText(page.locator('.page-header'), /供需对接/); // the supply chain is the market's entry
   await page.click('#sidenav a[href="#/chains/industry"]');
   await waitText(page.locator('#mapped-chains'), /新能源汽车产业链/);
   assert.equal(await page.locator('#mapped-chains a[href="#/chains/nev"]').count(), 1, 'a mapped chain links to its map');
