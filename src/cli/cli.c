@@ -55,6 +55,15 @@ static struct cli_opt gen_opts[] = {
 	{"--output", "FILE", "write here instead of stdout", NULL},
 	OPT_END,
 };
+static struct cli_opt match_opts[] = {{"--limit", "K", "results, 1-100 (default 10)", NULL}, OPT_END};
+static struct cli_opt match_text_opts[] = {
+	{"--region", "CODE", "delivery region (GB/T 2260): county > city > province proximity", NULL},
+	{"--chain", "CHAIN", "with --segment: the segment asked for", NULL},
+	{"--segment", "CODE", "segment code in --chain", NULL},
+	{"--certifications", "TAGS", "required certifications, ';' or ','-separated (hard filter)", NULL},
+	{"--limit", "K", "results, 1-100 (default 10)", NULL},
+	OPT_END,
+};
 static struct cli_opt chain_add_opts[] = {{"--name-en", "NAME", "English name", NULL}, OPT_END};
 static struct cli_opt health_opts[] = {
 	{"--region", "PREFIX", "only suppliers in this region (2, 4 or 6 digit GB/T 2260 prefix)", NULL},
@@ -131,6 +140,12 @@ const struct cli_cmd cli_commands[] = {
 	{"gen listings", "N",
 	 "Write N synthetic supplies, demands and their relevance labels (plus enterprises and segments) as CSV.",
 	 cli_gen_listings, gen_listings_opts},
+	{"match demand", "ID", "Ranked supplies and enterprises for a demand, with why each matched.", cli_match_demand,
+	 match_opts},
+	{"match supply", "ID", "Ranked open demands for a supply, with why each matched.", cli_match_supply, match_opts},
+	{"match text", "TEXT", "Ranked supplies for free text (words, not characters: 电机 never finds 电视机).",
+	 cli_match_text, match_text_opts},
+	{"match index", "", "Size and build time of the in-memory match indexes.", cli_match_index, none_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
 	{"chain health", "CHAIN", "Per segment: capable and active suppliers, supply and province HHI, 专精特新 share, weak links.",
 	 cli_chain_health, health_opts},

@@ -125,5 +125,9 @@ int cli_export_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_export_relations(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_match_demand(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_match_supply(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_match_text(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_match_index(const struct cli_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -100,4 +100,10 @@ enum qerr api_market_order_reject(struct http_req *req, struct http_res *res);
 enum qerr api_market_scorecard(struct http_req *req, struct http_res *res);
 enum qerr api_market_stats(struct http_req *req, struct http_res *res);
 
+/* Market matching (api_market_match.c). */
+enum qerr api_match_demand(struct http_req *req, struct http_res *res);
+enum qerr api_match_supply(struct http_req *req, struct http_res *res);
+enum qerr api_match_text(struct http_req *req, struct http_res *res);
+enum qerr api_match_index(struct http_req *req, struct http_res *res);
+
 #endif

@@ -86,6 +86,17 @@ static const struct http_qparam q_market_stats[] = {
 	END_Q,
 };
 
+static const struct http_qparam q_match_limit[] = {{"limit", "integer", "results, 1-100 (default 10)"}, END_Q};
+static const struct http_qparam q_match_text[] = {
+	{"q", "string", "words to match (required)"},
+	{"region", "string", "delivery region: GB/T 2260 code (county > city > province proximity)"},
+	{"chain", "string", "with segment: the segment asked for"},
+	{"segment", "string", "segment code in chain"},
+	{"certifications", "string", "required certifications, ';' or ','-separated (a hard filter)"},
+	{"limit", "integer", "results, 1-100 (default 10)"},
+	END_Q,
+};
+
 const struct http_route http_routes[] = {
 	{"GET", "/api/v1/health", WHO_ANY, api_health, "system", "Liveness and database check for load balancers",
 	 NULL, NULL, NULL, 0, NULL},
@@ -235,6 +246,17 @@ const struct http_route http_routes[] = {
 	{"GET", "/api/v1/market/stats", WHO_ORG(ORG_OPERATOR), api_market_stats, "market",
 	 "Market statistics by province and chain: postings, matches shown, quotes, awards, orders, value", NULL, NULL,
 	 q_market_stats, 0, NULL},
+
+	/* Market matching (api_market_match.c). */
+	{"GET", "/api/v1/demands/{id}/matches", WHO_USERS, api_match_demand, "market",
+	 "Ranked supplies and enterprises for a demand, each with why it matched", NULL, NULL, q_match_limit, 0, NULL},
+	{"GET", "/api/v1/supplies/{id}/matches", WHO_USERS, api_match_supply, "market",
+	 "Ranked open demands the caller may read for a supply, each with why it matched", NULL, NULL, q_match_limit, 0,
+	 NULL},
+	{"GET", "/api/v1/match", WHO_USERS, api_match_text, "market", "Ranked supplies for free text (供需搜索)", NULL, NULL,
+	 q_match_text, 0, NULL},
+	{"GET", "/api/v1/market/index", WHO_ORG(ORG_OPERATOR), api_match_index, "market",
+	 "Match index size, postings and build time", NULL, NULL, NULL, 0, NULL},
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

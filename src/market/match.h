@@ -65,6 +65,13 @@ enum qerr market_match_text(struct db *db, const struct market_match_query *q, j
 enum qerr market_match_top(struct db *db, const struct market_match_query *q, int64_t *ids, double *scores, int *n,
 			   struct qerror *err);
 
+/*
+ * Counts matches shown (platform statistics): one request and its number of
+ * results, by day, the province of region and chain. Runs its own write
+ * transaction, so the caller must not be inside one.
+ */
+enum qerr market_match_count(struct db *db, const char *region, const char *chain, int results, struct qerror *err);
+
 /* Index statistics: {"supplies": {"docs", "terms", "postings", "bytes", "build_ms"}, "demands": {...}}. */
 enum qerr market_match_index_stats(struct db *db, json_t **out, struct qerror *err);
 
