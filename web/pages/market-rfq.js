@@ -12,7 +12,7 @@ import { get, post, patch, del } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import {
   ownsEnterprise, myEnterprises, enterpriseSelect, statusBadge, entLink, fen, qty, yuanToFen, fenToYuan,
-  isoToDate, dateToIso, formatDate,
+  isoToDate, dateToIso, formatDate, pct,
 } from '../lib/market.js';
 
 export async function render(root, ctx) {
@@ -132,6 +132,8 @@ export async function render(root, ctx) {
           h('td', { class: 'num' }, fen(amount)),
           h('td', { class: `num${q.lead_time_days === fastest ? ' best' : ''}` }, t('market.days', { n: q.lead_time_days })),
           h('td', { class: 'nowrap' }, formatDate(q.valid_until)),
+          h('td', { class: 'small' }, q.scorecard && q.scorecard.orders
+            ? t('market.scorecardNote', { orders: q.scorecard.orders, rate: pct(q.scorecard.on_time_rate) }) : t('market.scorecardNone')),
           h('td', null, q.notes || ''),
           h('td', null, statusBadge('quote', q.status)));
       });
@@ -149,7 +151,7 @@ export async function render(root, ctx) {
       quoteCard.replaceChildren(head,
         h('p', { class: 'muted small', id: 'quote-summary' }, t('market.rfq.opened', { n: quotes.length })),
         quotes.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'quote-table' },
-          h('thead', null, h('tr', null, ['', 'market.supplier', 'market.unitPrice', 'market.quantity', 'market.amount', 'market.leadTime', 'market.validUntil', 'market.notes', 'market.statusLabel']
+          h('thead', null, h('tr', null, ['', 'market.supplier', 'market.unitPrice', 'market.quantity', 'market.amount', 'market.leadTime', 'market.validUntil', 'market.scorecardTitle', 'market.notes', 'market.statusLabel']
             .map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
           h('tbody', null, rows))) : h('p', { class: 'muted' }, t('market.rfq.noQuotes')),
         awardBtn ? h('div', { class: 'form-actions' }, awardBtn) : null);
