@@ -1,0 +1,696 @@
+/*
+ * test_rfq.c - RFQ and orders against a real database file: the order state
+ * machine over every (status, action, party), sealed quotes as each side
+ * sees them, deadlines and early closes, invite-only demands, the amount
+ * overflow, award -> orders with the demand's seq, the order path with its
+ * events, scorecard arithmetic on hand-made orders, and the statistics.
+ * Demands are inserted with SQL (their CRUD belongs to listing.c).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "base/util.h"
+#include "market/rfq.h"
+#include "market/rfq_int.h"
+#include "registry/account.h"
+#include "registry/enterprise.h"
+#include "registry/uscc.h"
+#include "store/db.h"
+#include "store/migrate.h"
+
+enum { E_BUYER, E_A, E_A2, E_B, E_C, E_COUNT };
+
+struct fixture {
+	char dir[64];
+	char path[96];
+	struct db *db;
+	struct actor cli, op, buyer, sme_a, sme_b, sme_c, bank;
+	char uscc[E_COUNT][USCC_LEN + 1];
+	int64_t eid[E_COUNT];
+};
+
+static int64_t make_org(struct fixture *f, const char *name, const char *type)
+{
+	json_t *o = NULL;
+	struct qerror e = {0};
+	assert_int_equal(org_create(f->db, &f->cli, name, type, NULL, &o, &e), QERR_OK);
+	int64_t id = json_integer_value(json_object_get(o, "id"));
+	json_decref(o);
+	return id;
+}
+
+static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type t)
+{
+	memset(a, 0, sizeof *a);
+	a->user_id = user;
+	a->org_id = org;
+	a->org_type = t;
+	a->role = ROLE_ADMIN;
+	snprintf(a->email, sizeof a->email, "user%lld@qilian.test", (long long)user);
+}
+
+static long long count(struct fixture *f, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
+}
+
+static void exec(struct fixture *f, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", sql, msg);
+}
+
+static void register_enterprise(struct fixture *f, const struct actor *a, int i, const char *name, const char *region)
+{
+	char csv[512];
+	uscc_generate(region, 8100 + (uint64_t)i, f->uscc[i]);
+	snprintf(csv, sizeof csv, ENTERPRISE_CSV_HEADER "\n%s,%s,%s,36,300,20000,15000,provincial\n", f->uscc[i], name,
+		 region);
+	json_t *report = NULL;
+	struct qerror e = {0};
+	if (enterprise_import(f->db, a, csv, strlen(csv), NULL, NULL, &report, &e))
+		fail_msg("enterprise import: %s", e.message);
+	json_decref(report);
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE uscc='%s'", f->uscc[i]);
+	f->eid[i] = count(f, sql);
+}
+
+static int setup(void **state)
+{
+	struct fixture *f = calloc(1, sizeof *f);
+	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-rfq-XXXXXX");
+	assert_non_null(mkdtemp(f->dir));
+	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
+	struct qerror e = {0};
+	f->db = db_open(f->path, true, &e);
+	assert_non_null(f->db);
+	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
+	actor_cli(&f->cli);
+	make_actor(&f->op, 100, make_org(f, "苏州市中小企业服务中心", "operator"), ORG_OPERATOR);
+	make_actor(&f->buyer, 101, make_org(f, "苏州汇川新能源汽车科技有限公司", "large"), ORG_LARGE);
+	make_actor(&f->sme_a, 102, make_org(f, "昆山精锐电驱科技有限公司", "sme"), ORG_SME);
+	make_actor(&f->sme_b, 103, make_org(f, "太仓宏达精密机械有限公司", "sme"), ORG_SME);
+	make_actor(&f->sme_c, 104, make_org(f, "常州无关零部件有限公司", "sme"), ORG_SME);
+	make_actor(&f->bank, 105, make_org(f, "江苏银行苏州分行", "bank"), ORG_BANK);
+	register_enterprise(f, &f->buyer, E_BUYER, "整车厂", "320506");
+	register_enterprise(f, &f->sme_a, E_A, "电机厂", "320583");
+	register_enterprise(f, &f->sme_a, E_A2, "电控厂", "320583");
+	register_enterprise(f, &f->sme_b, E_B, "轴承厂", "330102");
+	register_enterprise(f, &f->sme_c, E_C, "无关厂", "320412");
+	exec(f, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车产业链','2026-01-01T00:00:00Z')");
+	exec(f, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
+	*state = f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+	db_close(f->db);
+	char p[128];
+	static const char *const suffix[] = {"", "-wal", "-shm"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
+		unlink(p);
+	}
+	rmdir(f->dir);
+	free(f);
+	return 0;
+}
+
+/* Inserts a demand of the buyer; deadline NULL for none. Returns its id. */
+static int64_t demand(struct fixture *f, const char *visibility, const char *deadline)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
+					    "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,deadline,region,"
+					    "visibility,status,created_at,updated_at) VALUES(?,'采购永磁同步电机','',"
+					    "(SELECT sid FROM segments WHERE code='motor'),2000,'台',?,'320505',?,'open',"
+					    "'2026-03-01T00:00:00Z','2026-03-01T00:00:00Z')",
+					    -1, &st, NULL),
+			 SQLITE_OK);
+	sqlite3_bind_int64(st, 1, f->eid[E_BUYER]);
+	if (deadline)
+		sqlite3_bind_text(st, 2, deadline, -1, SQLITE_STATIC);
+	sqlite3_bind_text(st, 3, visibility, -1, SQLITE_STATIC);
+	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
+	sqlite3_finalize(st);
+	return sqlite3_last_insert_rowid(db_handle(f->db));
+}
+
+static const char FUTURE[] = "2099-01-01T00:00:00Z";
+static const char PAST[] = "2020-01-01T00:00:00Z";
+
+static json_t *quote_body(struct fixture *f, int e, int64_t price, int64_t qty)
+{
+	return json_pack("{s:s,s:I,s:I,s:I,s:s,s:s}", "enterprise", f->uscc[e], "unit_price_fen", (json_int_t)price,
+			 "quantity", (json_int_t)qty, "lead_time_days", (json_int_t)30, "valid_until", "2099-12-31", "notes",
+			 "含税价");
+}
+
+/* Submits and returns the new quote id; expect is the wanted result (slug checked when not OK). */
+static int64_t submit(struct fixture *f, const struct actor *a, int64_t d, int e, int64_t price, enum qerr expect,
+		      const char *slug)
+{
+	json_t *body = quote_body(f, e, price, 1000), *out = NULL;
+	struct qerror err = {0};
+	enum qerr rc = market_quote_submit(f->db, a, d, body, &out, &err);
+	json_decref(body);
+	if (rc != expect)
+		fail_msg("quote submit: got %d %s (%s), want %d", rc, err.slug, err.message, expect);
+	if (slug)
+		assert_string_equal(err.slug, slug);
+	int64_t id = out ? json_integer_value(json_object_get(out, "id")) : 0;
+	json_decref(out);
+	return id;
+}
+
+/* market_quotes as a; NULL when it failed with expect. */
+static json_t *quotes_as(struct fixture *f, const struct actor *a, int64_t d, enum qerr expect)
+{
+	json_t *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_quotes(f->db, a, d, &out, &err), expect);
+	return out;
+}
+
+/* ---------- the state machine ---------- */
+
+static void test_order_state_machine_every_combination(void **state)
+{
+	(void)state;
+	static const char *const statuses[] = {"placed", "shipped", "delivered", "accepted", "rejected", "bogus"};
+	/* The one legal (from, action) per action, its target, and its party. */
+	static const struct {
+		const char *from, *to;
+		unsigned party;
+	} legal[ORDER_ACTION_COUNT] = {
+		[ORDER_SHIP] = {"placed", "shipped", PARTY_SUPPLIER},
+		[ORDER_DELIVER] = {"shipped", "delivered", PARTY_SUPPLIER},
+		[ORDER_ACCEPT] = {"delivered", "accepted", PARTY_BUYER},
+		[ORDER_REJECT] = {"delivered", "rejected", PARTY_BUYER},
+	};
+	static const unsigned parties[] = {PARTY_NONE, PARTY_BUYER, PARTY_SUPPLIER, PARTY_BOTH};
+	int ok = 0, forbidden = 0, illegal = 0;
+	for (size_t s = 0; s < sizeof statuses / sizeof *statuses; s++)
+		for (int act = 0; act < ORDER_ACTION_COUNT; act++)
+			for (size_t p = 0; p < 4; p++) {
+				struct qerror err = {0};
+				const char *to = "unset";
+				enum qerr rc = market_order_check(statuses[s], (enum market_order_action)act, parties[p], &to,
+								  &err);
+				if (!(parties[p] & legal[act].party)) {
+					assert_int_equal(rc, QERR_FORBIDDEN);
+					assert_string_equal(err.slug, "forbidden");
+					assert_null(to);
+					forbidden++;
+				} else if (strcmp(statuses[s], legal[act].from) != 0) {
+					assert_int_equal(rc, QERR_CONFLICT);
+					assert_string_equal(err.slug, "illegal_transition");
+					/* The message names where the order is and where the action would take it. */
+					assert_non_null(strstr(err.message, statuses[s]));
+					assert_non_null(strstr(err.message, legal[act].to));
+					assert_null(to);
+					illegal++;
+				} else {
+					assert_int_equal(rc, QERR_OK);
+					assert_string_equal(to, legal[act].to);
+					ok++;
+				}
+			}
+	/* 6 statuses x 4 actions x 4 parties: 2 parties fit each action, and of those 1 status in 6 is legal. */
+	assert_int_equal(ok, 4 * 2);
+	assert_int_equal(forbidden, 6 * 4 * 2);
+	assert_int_equal(illegal, 4 * 2 * 5);
+	struct qerror err = {0};
+	const char *to;
+	assert_int_equal(market_order_check("placed", ORDER_ACTION_COUNT, PARTY_BOTH, &to, &err), QERR_INVALID);
+}
+
+static void test_amount_overflow(void **state)
+{
+	struct fixture *f = *state;
+	int64_t amount;
+	assert_true(market_amount(2000, 1850000, &amount));
+	assert_int_equal(amount, 3700000000LL);
+	assert_true(market_amount(3037000499LL, 3037000499LL, &amount));
+	assert_int_equal(amount, 9223372030926249001LL);
+	assert_false(market_amount(3037000500LL, 3037000500LL, &amount));
+	assert_false(market_amount(INT64_MAX, 2, &amount));
+	assert_true(market_amount(INT64_MAX, 1, &amount));
+	assert_false(market_amount(0, 5, &amount));
+	assert_false(market_amount(5, -1, &amount));
+	/* Through the API: a quote whose amount does not fit is refused, nothing is written. */
+	int64_t d = demand(f, "public", FUTURE);
+	json_t *body = quote_body(f, E_A, INT64_MAX / 2, 3), *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "amount_overflow");
+	assert_string_equal(err.field, "quantity");
+	json_decref(body);
+	assert_int_equal(count(f, "SELECT count(*) FROM quotes"), 0);
+}
+
+/* ---------- sealed quotes ---------- */
+
+static void test_sealed_quotes_from_every_side(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "public", FUTURE);
+	int64_t qa = submit(f, &f->sme_a, d, E_A, 90000, QERR_OK, NULL);
+	int64_t qb = submit(f, &f->sme_b, d, E_B, 85000, QERR_OK, NULL);
+	assert_true(qa > 0 && qb > 0 && qa != qb);
+
+	/* Each supplier sees only its own quote; sealed still says what the buyer sees. */
+	json_t *o = quotes_as(f, &f->sme_a, d, QERR_OK);
+	assert_true(json_is_true(json_object_get(o, "sealed")));
+	assert_int_equal(json_integer_value(json_object_get(o, "count")), 1);
+	json_t *q = json_array_get(json_object_get(o, "quotes"), 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "id")), qa);
+	assert_int_equal(json_integer_value(json_object_get(q, "amount_fen")), 90000LL * 1000);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(q, "supplier"), "uscc")), f->uscc[E_A]);
+	assert_null(json_object_get(q, "scorecard"));
+	json_decref(o);
+	o = quotes_as(f, &f->sme_b, d, QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(o, "quotes")), 1);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(o, "quotes"), 0), "id")), qb);
+	json_decref(o);
+
+	/* The buyer and the operator: the count only. */
+	const struct actor *sealed_viewers[] = {&f->buyer, &f->op};
+	for (int i = 0; i < 2; i++) {
+		o = quotes_as(f, sealed_viewers[i], d, QERR_OK);
+		assert_true(json_is_true(json_object_get(o, "sealed")));
+		assert_int_equal(json_integer_value(json_object_get(o, "count")), 2);
+		assert_int_equal(json_array_size(json_object_get(o, "quotes")), 0);
+		json_decref(o);
+	}
+	/* Anyone else: the quotes do not exist. */
+	assert_null(quotes_as(f, &f->sme_c, d, QERR_NOT_FOUND));
+	assert_null(quotes_as(f, &f->bank, d, QERR_NOT_FOUND));
+
+	/* Award before unsealing is refused; the buyer closes early. */
+	json_t *ids = json_pack("[I]", (json_int_t)qb), *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "quotes_sealed");
+	assert_int_equal(market_demand_close(f->db, &f->sme_a, d, &out, &err), QERR_FORBIDDEN);
+	int64_t seq_before = count(f, "SELECT coalesce(max(version),0) FROM change_counters WHERE name='demands'");
+	assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "closed");
+	assert_true(json_is_false(json_object_get(out, "sealed")));
+	json_decref(out);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT seq FROM demands WHERE id=%lld", (long long)d);
+	assert_int_equal(count(f, sql), seq_before + 1);
+	assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "demand_not_open");
+
+	/* Unsealed: the buyer sees both, cheapest first, each with a scorecard; suppliers still only their own. */
+	o = quotes_as(f, &f->buyer, d, QERR_OK);
+	assert_true(json_is_false(json_object_get(o, "sealed")));
+	json_t *list = json_object_get(o, "quotes");
+	assert_int_equal(json_array_size(list), 2);
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(list, 0), "id")), qb);
+	assert_non_null(json_object_get(json_array_get(list, 0), "scorecard"));
+	json_decref(o);
+	o = quotes_as(f, &f->sme_a, d, QERR_OK);
+	assert_true(json_is_false(json_object_get(o, "sealed")));
+	assert_int_equal(json_array_size(json_object_get(o, "quotes")), 1);
+	json_decref(o);
+
+	/* Closed: quotes can no longer change. */
+	json_t *patch = json_pack("{s:I}", "unit_price_fen", (json_int_t)80000);
+	assert_int_equal(market_quote_update(f->db, &f->sme_a, qa, patch, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "quote_deadline_passed");
+	json_decref(patch);
+	json_decref(ids);
+}
+
+static void test_deadline_unseals_and_freezes_quotes(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "public", FUTURE);
+	int64_t qa = submit(f, &f->sme_a, d, E_A, 100, QERR_OK, NULL);
+	/* A second POST for the same supplier is a conflict; PATCH edits; another org cannot touch it. */
+	submit(f, &f->sme_a, d, E_A, 120, QERR_CONFLICT, "quote_exists");
+	json_t *patch = json_pack("{s:I,s:s}", "unit_price_fen", (json_int_t)95, "notes", "降价"), *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_quote_update(f->db, &f->sme_b, qa, patch, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_quote_update(f->db, &f->buyer, qa, patch, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_quote_update(f->db, &f->sme_a, qa, patch, &out, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "unit_price_fen")), 95);
+	assert_int_equal(json_integer_value(json_object_get(out, "amount_fen")), 95000);
+	json_decref(out);
+	/* Withdraw, then submit again in place (same id). */
+	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qa, &out, &err), QERR_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "withdrawn");
+	json_decref(out);
+	assert_int_equal(market_quote_update(f->db, &f->sme_a, qa, patch, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "quote_not_submitted");
+	assert_int_equal(submit(f, &f->sme_a, d, E_A, 99, QERR_OK, NULL), qa);
+
+	/* The deadline passes: editing, withdrawing and new quotes are 409, and the buyer sees all. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE demands SET deadline='%s' WHERE id=%lld", PAST, (long long)d);
+	exec(f, sql);
+	assert_int_equal(market_quote_update(f->db, &f->sme_a, qa, patch, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "quote_deadline_passed");
+	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qa, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "quote_deadline_passed");
+	submit(f, &f->sme_b, d, E_B, 50, QERR_CONFLICT, "quote_deadline_passed");
+	json_decref(patch);
+	json_t *o = quotes_as(f, &f->buyer, d, QERR_OK);
+	assert_true(json_is_false(json_object_get(o, "sealed")));
+	assert_int_equal(json_array_size(json_object_get(o, "quotes")), 1);
+	json_decref(o);
+	/* After the deadline the buyer knows the quote: changing it is 403, not 404. */
+	patch = json_pack("{s:I}", "unit_price_fen", (json_int_t)1);
+	assert_int_equal(market_quote_update(f->db, &f->buyer, qa, patch, &out, &err), QERR_FORBIDDEN);
+	json_decref(patch);
+}
+
+static void test_quote_rules(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "public", FUTURE);
+	/* Not an enterprise of the caller's organisation. */
+	submit(f, &f->sme_a, d, E_B, 100, QERR_FORBIDDEN, "forbidden");
+	/* The demand's own organisation may not quote. */
+	submit(f, &f->buyer, d, E_BUYER, 100, QERR_INVALID, "own_demand");
+	/* The operator acts for any enterprise. */
+	assert_true(submit(f, &f->op, d, E_C, 100, QERR_OK, NULL) > 0);
+	/* Bad times are 422 naming the field; a past validity too. */
+	json_t *body = quote_body(f, E_A, 100, 10), *out = NULL;
+	struct qerror err = {0};
+	json_object_set_new(body, "valid_until", json_string("2026-02-30"));
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_string_equal(err.field, "valid_until");
+	json_object_set_new(body, "valid_until", json_string("2021-01-01T00:00:00Z"));
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	json_decref(body);
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, 999999, body = quote_body(f, E_A, 1, 1), &out, &err),
+			 QERR_NOT_FOUND);
+	json_decref(body);
+}
+
+static void test_invite_only_demand(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "invited", FUTURE);
+	json_t *out = NULL, *list = json_pack("[s]", f->uscc[E_A]);
+	struct qerror err = {0};
+	/* Before any invitation nobody but the owner and the operator can see the demand. */
+	submit(f, &f->sme_a, d, E_A, 100, QERR_NOT_FOUND, "demand_not_found");
+	assert_int_equal(market_invite(f->db, &f->sme_a, d, list, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_invite(f->db, &f->buyer, d, list, &out, &err), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	/* Inviting again changes nothing; inviting oneself is refused. */
+	assert_int_equal(market_invite(f->db, &f->op, d, list, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(count(f, "SELECT count(*) FROM demand_invitations"), 1);
+	json_decref(list);
+	list = json_pack("[s]", f->uscc[E_BUYER]);
+	assert_int_equal(market_invite(f->db, &f->buyer, d, list, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "own_demand");
+	json_decref(list);
+	/* SME A's other enterprise was not invited: 403; SME B cannot see the demand: 404. */
+	submit(f, &f->sme_a, d, E_A2, 100, QERR_FORBIDDEN, "not_invited");
+	submit(f, &f->sme_b, d, E_B, 100, QERR_NOT_FOUND, "demand_not_found");
+	assert_true(submit(f, &f->sme_a, d, E_A, 100, QERR_OK, NULL) > 0);
+	/* The invited organisation sees its invitation, with quoted=true; SME B gets 404. */
+	assert_int_equal(market_invitations(f->db, &f->sme_a, d, &out, &err), QERR_OK);
+	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(out, "items"), 0), "quoted")));
+	json_decref(out);
+	assert_int_equal(market_invitations(f->db, &f->sme_b, d, &out, &err), QERR_NOT_FOUND);
+#if __has_include("market/inbox.c")
+	char sql[200];
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM notifications WHERE kind='invited' AND object_id=%lld AND enterprise_id=%lld",
+		 (long long)d, (long long)f->eid[E_A]);
+	assert_int_equal(count(f, sql), 1);
+#endif
+}
+
+/* ---------- award and orders ---------- */
+
+static json_t *act(struct fixture *f, const struct actor *a, int64_t order, enum market_order_action action,
+		   const char *reason, enum qerr expect, const char *slug)
+{
+	json_t *out = NULL;
+	struct qerror err = {0};
+	enum qerr rc = market_order_act(f->db, a, order, action, reason, &out, &err);
+	if (rc != expect)
+		fail_msg("%s order %lld: got %d %s (%s), want %d", market_order_action_names[action], (long long)order, rc,
+			 err.slug, err.message, expect);
+	if (slug)
+		assert_string_equal(err.slug, slug);
+	return out;
+}
+
+static void test_award_places_orders_and_the_order_path(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "public", FUTURE);
+	int64_t qa = submit(f, &f->sme_a, d, E_A, 90000, QERR_OK, NULL);
+	int64_t qb = submit(f, &f->sme_b, d, E_B, 85000, QERR_OK, NULL);
+	int64_t qc = submit(f, &f->sme_c, d, E_C, 99000, QERR_OK, NULL);
+	json_t *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_OK);
+	json_decref(out);
+	/* Ids of another demand, duplicates and non-integers are refused. */
+	json_t *ids = json_pack("[I,I]", (json_int_t)qa, (json_int_t)qa);
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_INVALID);
+	json_decref(ids);
+	ids = json_pack("[s]", "1");
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_INVALID);
+	json_decref(ids);
+	ids = json_pack("[I]", (json_int_t)999999);
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "quote_not_found");
+	json_decref(ids);
+	ids = json_pack("[I,I]", (json_int_t)qb, (json_int_t)qa);
+	assert_int_equal(market_award(f->db, &f->sme_a, d, ids, &out, &err), QERR_FORBIDDEN);
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_OK);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(out, "demand"), "status")), "awarded");
+	json_t *orders = json_object_get(out, "orders");
+	assert_int_equal(json_array_size(orders), 2);
+	json_t *ob = json_array_get(orders, 0);
+	int64_t order_b = json_integer_value(json_object_get(ob, "id"));
+	int64_t order_a = json_integer_value(json_object_get(json_array_get(orders, 1), "id"));
+	assert_int_equal(json_integer_value(json_object_get(ob, "amount_fen")), 85000LL * 1000);
+	assert_string_equal(json_string_value(json_object_get(ob, "status")), "placed");
+	/* due_at = placed_at + 30 days. */
+	char due[RFQ_TIME_LEN];
+	rfq_format_time(util_now_unix() + 30 * 86400, due);
+	assert_memory_equal(json_string_value(json_object_get(ob, "due_at")), due, 10);
+	json_decref(out);
+	char sql[200];
+	snprintf(sql, sizeof sql, "SELECT status='declined' FROM quotes WHERE id=%lld", (long long)qc);
+	assert_int_equal(count(f, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT seq=(SELECT version FROM change_counters WHERE name='demands') FROM demands WHERE id=%lld",
+		 (long long)d);
+	assert_int_equal(count(f, sql), 1);
+	/* Awarding twice is a conflict. */
+	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_CONFLICT);
+	assert_string_equal(err.slug, "demand_not_open");
+	json_decref(ids);
+
+	/* Who sees which order. */
+	assert_int_equal(market_order_get(f->db, &f->sme_a, order_b, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_order_get(f->db, &f->sme_c, order_b, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_order_get(f->db, &f->bank, order_b, &out, &err), QERR_NOT_FOUND);
+	assert_int_equal(market_order_get(f->db, &f->op, order_b, &out, &err), QERR_OK);
+	json_decref(out);
+	struct market_order_filter filter = {.role = "supplier"};
+	assert_int_equal(market_order_list(f->db, &f->sme_b, &filter, &out, &err), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	filter.role = "buyer";
+	assert_int_equal(market_order_list(f->db, &f->sme_b, &filter, &out, &err), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 0);
+	json_decref(out);
+	assert_int_equal(market_order_list(f->db, &f->buyer, &filter, &out, &err), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 2);
+	json_decref(out);
+	filter.role = "seller";
+	assert_int_equal(market_order_list(f->db, &f->buyer, &filter, &out, &err), QERR_INVALID);
+
+	/* The path: wrong party 403, wrong status 409, not a party 404. */
+	act(f, &f->buyer, order_b, ORDER_SHIP, NULL, QERR_FORBIDDEN, "forbidden");
+	act(f, &f->sme_a, order_b, ORDER_SHIP, NULL, QERR_NOT_FOUND, "order_not_found");
+	act(f, &f->sme_b, order_b, ORDER_DELIVER, NULL, QERR_CONFLICT, "illegal_transition");
+	act(f, &f->buyer, order_b, ORDER_ACCEPT, NULL, QERR_CONFLICT, "illegal_transition");
+	json_decref(act(f, &f->sme_b, order_b, ORDER_SHIP, NULL, QERR_OK, NULL));
+	act(f, &f->sme_b, order_b, ORDER_SHIP, NULL, QERR_CONFLICT, "illegal_transition");
+	json_decref(act(f, &f->sme_b, order_b, ORDER_DELIVER, NULL, QERR_OK, NULL));
+	act(f, &f->sme_b, order_b, ORDER_ACCEPT, NULL, QERR_FORBIDDEN, "forbidden");
+	act(f, &f->buyer, order_b, ORDER_REJECT, "", QERR_INVALID, "reason_required");
+	out = act(f, &f->buyer, order_b, ORDER_ACCEPT, NULL, QERR_OK, NULL);
+	assert_string_equal(json_string_value(json_object_get(out, "status")), "accepted");
+	assert_true(json_is_true(json_object_get(out, "on_time")));
+	json_t *events = json_object_get(out, "events");
+	assert_int_equal(json_array_size(events), 4);
+	assert_true(json_is_null(json_object_get(json_array_get(events, 0), "from")));
+	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 3), "from")), "delivered");
+	assert_string_equal(json_string_value(json_object_get(json_array_get(events, 3), "to")), "accepted");
+	json_decref(out);
+	act(f, &f->buyer, order_b, ORDER_REJECT, "晚了", QERR_CONFLICT, "illegal_transition");
+
+	/* The other order is rejected with a reason; the operator may take either side's step. */
+	json_decref(act(f, &f->op, order_a, ORDER_SHIP, NULL, QERR_OK, NULL));
+	json_decref(act(f, &f->sme_a, order_a, ORDER_DELIVER, NULL, QERR_OK, NULL));
+	out = act(f, &f->buyer, order_a, ORDER_REJECT, "尺寸不符", QERR_OK, NULL);
+	assert_string_equal(json_string_value(json_object_get(out, "reject_reason")), "尺寸不符");
+	assert_non_null(json_string_value(json_object_get(out, "closed_at")));
+	json_decref(out);
+
+	/* Scorecards from the real orders. */
+	struct market_scorecard sc;
+	assert_int_equal(market_scorecard(f->db, f->eid[E_B], &sc, &err), QERR_OK);
+	assert_int_equal(sc.orders, 1);
+	assert_int_equal(sc.accepted, 1);
+	assert_true(sc.on_time_rate == 1.0 && sc.acceptance_rate == 1.0);
+	assert_int_equal(market_scorecard(f->db, f->eid[E_A], &sc, &err), QERR_OK);
+	assert_true(sc.acceptance_rate == 0.0);
+	assert_int_equal(market_scorecard(f->db, f->eid[E_C], &sc, &err), QERR_OK);
+	assert_int_equal(sc.quotes, 1);
+	assert_int_equal(sc.orders, 0);
+	assert_true(sc.on_time_rate < 0 && sc.acceptance_rate < 0);
+#if __has_include("market/inbox.c")
+	/* One 'order' notification per order and side, unread again after each step, with the newest title. */
+	snprintf(sql, sizeof sql,
+		 "SELECT count(*) FROM notifications WHERE kind='order' AND object_id=%lld AND enterprise_id=%lld"
+		 " AND read_at IS NULL AND title LIKE '%%送达%%'",
+		 (long long)order_b, (long long)f->eid[E_BUYER]);
+	assert_int_equal(count(f, sql), 1);
+	snprintf(sql, sizeof sql, "SELECT count(*) FROM notifications WHERE kind='awarded' AND enterprise_id=%lld",
+		 (long long)f->eid[E_B]);
+	assert_int_equal(count(f, sql), 1);
+#endif
+	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action LIKE 'order.%'"), 6);
+}
+
+/* ---------- scorecard arithmetic ---------- */
+
+static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
+{
+	struct fixture *f = *state;
+	int64_t d = demand(f, "public", FUTURE);
+	char sql[1024];
+	/* Quotes for E_B (one per order: orders.quote_id is unique), on five demands. */
+	static const struct {
+		const char *status, *due, *delivered;
+		long long amount;
+	} rows[] = {
+		{"accepted", "2026-05-10T00:00:00Z", "2026-05-09T00:00:00Z", 1000},   /* on time */
+		{"rejected", "2026-05-10T00:00:00Z", "2026-05-11T00:00:00Z", 2000},   /* late */
+		{"delivered", "2026-05-10T00:00:00Z", "2026-05-10T00:00:00Z", 3000},  /* on time, to the second */
+		{"placed", "2026-05-10T00:00:00Z", NULL, 4000},
+		{"accepted", "2026-05-10T00:00:00Z", "2026-06-01T00:00:00Z", 5000},   /* late */
+	};
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		int64_t di = i == 0 ? d : demand(f, "public", FUTURE);
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
+			 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x')",
+			 (long long)di, (long long)f->eid[E_B], rows[i].amount);
+		exec(f, sql);
+		snprintf(sql, sizeof sql,
+			 "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+			 "placed_at,due_at,delivered_at,updated_at) VALUES(last_insert_rowid(),%lld,%lld,%lld,1,%lld,%lld,'%s',"
+			 "'2026-05-01T00:00:00Z','%s',%s%s%s,'x')",
+			 (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount, rows[i].amount,
+			 rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
+			 rows[i].delivered ? rows[i].delivered : "NULL", rows[i].delivered ? "'" : "");
+		exec(f, sql);
+	}
+	struct market_scorecard sc;
+	struct qerror err = {0};
+	assert_int_equal(market_scorecard(f->db, f->eid[E_B], &sc, &err), QERR_OK);
+	assert_int_equal(sc.orders, 5);
+	assert_int_equal(sc.open, 1);
+	assert_int_equal(sc.delivered, 4);
+	assert_int_equal(sc.on_time, 2);
+	assert_int_equal(sc.accepted, 2);
+	assert_int_equal(sc.rejected, 1);
+	assert_int_equal(sc.value_fen, 15000);
+	assert_int_equal(sc.quotes, 5);
+	assert_int_equal(sc.awarded, 5);
+	assert_true(sc.on_time_rate == 0.5);
+	assert_true(sc.acceptance_rate > 0.6666 && sc.acceptance_rate < 0.6667);
+	json_t *j = market_scorecard_json(&sc);
+	assert_true(json_real_value(json_object_get(j, "on_time_rate")) == 0.5);
+	json_decref(j);
+	/* No orders: null rates. */
+	assert_int_equal(market_scorecard(f->db, f->eid[E_A], &sc, &err), QERR_OK);
+	j = market_scorecard_json(&sc);
+	assert_true(json_is_null(json_object_get(j, "on_time_rate")));
+	assert_true(json_is_null(json_object_get(j, "acceptance_rate")));
+	assert_int_equal(json_integer_value(json_object_get(j, "orders")), 0);
+	json_decref(j);
+	/* By USCC, for everyone; an unknown one is 404. */
+	assert_int_equal(market_scorecard_get(f->db, &f->bank, f->uscc[E_B], &j, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(j, "delivered")), 4);
+	json_decref(j);
+	char other[USCC_LEN + 1];
+	uscc_generate("320583", 99999, other);
+	assert_int_equal(market_scorecard_get(f->db, &f->bank, other, &j, &err), QERR_NOT_FOUND);
+
+	/* Statistics: operator only, by the demand's delivery province and chain. */
+	assert_int_equal(market_stats(f->db, &f->buyer, NULL, NULL, &j, &err), QERR_FORBIDDEN);
+	exec(f, "INSERT INTO match_impressions VALUES('2026-05-02','32','nev',3,25)");
+	exec(f, "INSERT INTO match_impressions VALUES('2025-01-01','32','nev',1,10)");
+	assert_int_equal(market_stats(f->db, &f->op, NULL, NULL, &j, &err), QERR_OK);
+	json_t *t = json_object_get(j, "totals");
+	assert_int_equal(json_integer_value(json_object_get(t, "demands")), 5);
+	assert_int_equal(json_integer_value(json_object_get(t, "quotes")), 5);
+	assert_int_equal(json_integer_value(json_object_get(t, "orders")), 5);
+	assert_int_equal(json_integer_value(json_object_get(t, "order_value_fen")), 15000);
+	assert_int_equal(json_integer_value(json_object_get(t, "matches_shown")), 35);
+	assert_int_equal(json_integer_value(json_object_get(t, "match_requests")), 4);
+	json_t *p = json_array_get(json_object_get(j, "by_province"), 0);
+	assert_string_equal(json_string_value(json_object_get(p, "province")), "32");
+	assert_string_equal(json_string_value(json_object_get(p, "name")), "江苏省");
+	json_t *c = json_array_get(json_object_get(j, "by_chain"), 0);
+	assert_string_equal(json_string_value(json_object_get(c, "chain")), "nev");
+	assert_string_equal(json_string_value(json_object_get(c, "name")), "新能源汽车产业链");
+	assert_int_equal(json_integer_value(json_object_get(c, "order_value_fen")), 15000);
+	json_decref(j);
+	assert_int_equal(market_stats(f->db, &f->op, "2026-01-01", "2026-12-31", &j, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "totals"), "matches_shown")), 25);
+	json_decref(j);
+	assert_int_equal(market_stats(f->db, &f->op, "2026-13-01", NULL, &j, &err), QERR_INVALID);
+	assert_string_equal(err.field, "from");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_order_state_machine_every_combination),
+		cmocka_unit_test_setup_teardown(test_amount_overflow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_sealed_quotes_from_every_side, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_deadline_unseals_and_freezes_quotes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_quote_rules, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_invite_only_demand, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_award_places_orders_and_the_order_path, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scorecard_arithmetic_on_hand_made_orders, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
