@@ -211,10 +211,8 @@ json_t *rfq_enterprise_json(sqlite3_stmt *st, int col)
 enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
 		     const json_t *detail, bool refresh, struct qerror *err)
 {
-#if __has_include("market/inbox.c") /* until the inbox lands, notifications are left out */
 	if (market_notify(db, enterprise_id, kind, object_id, title, detail, err))
 		return err->code;
-#endif
 	if (!refresh)
 		return QERR_OK;
 	/* The row exists now (new or old); make it unread and current. */

@@ -438,13 +438,11 @@ static void test_invite_only_demand(void **state)
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(out, "items"), 0), "quoted")));
 	json_decref(out);
 	assert_int_equal(market_invitations(f->db, &f->sme_b, d, &out, &err), QERR_NOT_FOUND);
-#if __has_include("market/inbox.c")
 	char sql[200];
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM notifications WHERE kind='invited' AND object_id=%lld AND enterprise_id=%lld",
 		 (long long)d, (long long)f->eid[E_A]);
 	assert_int_equal(count(f, sql), 1);
-#endif
 }
 
 /* ---------- award and orders ---------- */
@@ -573,7 +571,6 @@ static void test_award_places_orders_and_the_order_path(void **state)
 	assert_int_equal(sc.quotes, 1);
 	assert_int_equal(sc.orders, 0);
 	assert_true(sc.on_time_rate < 0 && sc.acceptance_rate < 0);
-#if __has_include("market/inbox.c")
 	/* One 'order' notification per order and side, unread again after each step, with the newest title. */
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM notifications WHERE kind='order' AND object_id=%lld AND enterprise_id=%lld"
@@ -583,7 +580,6 @@ static void test_award_places_orders_and_the_order_path(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM notifications WHERE kind='awarded' AND enterprise_id=%lld",
 		 (long long)f->eid[E_B]);
 	assert_int_equal(count(f, sql), 1);
-#endif
 	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action LIKE 'order.%'"), 6);
 }
 
