@@ -106,4 +106,27 @@ enum qerr api_match_supply(struct http_req *req, struct http_res *res);
 enum qerr api_match_text(struct http_req *req, struct http_res *res);
 enum qerr api_match_index(struct http_req *req, struct http_res *res);
 
+/* Market listings (api_market_listing.c), subscriptions and inbox (api_market_inbox.c). */
+enum qerr api_supply_list(struct http_req *req, struct http_res *res);
+enum qerr api_supply_create(struct http_req *req, struct http_res *res);
+enum qerr api_supply_get(struct http_req *req, struct http_res *res);
+enum qerr api_supply_update(struct http_req *req, struct http_res *res);
+enum qerr api_supply_withdraw(struct http_req *req, struct http_res *res);
+enum qerr api_supplies_import(struct http_req *req, struct http_res *res);
+enum qerr api_supplies_export(struct http_req *req, struct http_res *res);
+enum qerr api_demand_list(struct http_req *req, struct http_res *res);
+enum qerr api_demand_create(struct http_req *req, struct http_res *res);
+enum qerr api_demand_get(struct http_req *req, struct http_res *res);
+enum qerr api_demand_update(struct http_req *req, struct http_res *res);
+enum qerr api_demand_cancel(struct http_req *req, struct http_res *res);
+enum qerr api_demands_import(struct http_req *req, struct http_res *res);
+enum qerr api_demands_export(struct http_req *req, struct http_res *res);
+enum qerr api_subscription_list(struct http_req *req, struct http_res *res);
+enum qerr api_subscription_create(struct http_req *req, struct http_res *res);
+enum qerr api_subscription_delete(struct http_req *req, struct http_res *res);
+enum qerr api_inbox_list(struct http_req *req, struct http_res *res);
+enum qerr api_inbox_count(struct http_req *req, struct http_res *res);
+enum qerr api_inbox_read(struct http_req *req, struct http_res *res);
+enum qerr api_inbox_read_all(struct http_req *req, struct http_res *res);
+
 #endif

@@ -4,6 +4,8 @@
  * literal segment and a {parameter} could both match (literal first).
  */
 #include "http/api.h"
+#include "market/listing.h"
+#include "market/subscription.h"
 #include "registry/enterprise.h"
 #include "market/rfq.h"
 
@@ -94,6 +96,37 @@ static const struct http_qparam q_match_text[] = {
 	{"segment", "string", "segment code in chain"},
 	{"certifications", "string", "required certifications, ';' or ','-separated (a hard filter)"},
 	{"limit", "integer", "results, 1-100 (default 10)"},
+	END_Q,
+};
+
+static const struct http_qparam q_supplies[] = {
+	{"enterprise", "string", "USCC of the offering enterprise"},
+	{"chain", "string", "chain id"},
+	{"segment", "string", "segment code"},
+	{"region", "string", "GB/T 2260 code or 2/4-digit prefix: served regions or the enterprise's region"},
+	{"q", "string", "words (all must occur), matched by the word index"},
+	{"status", "string", "active|withdrawn"},
+	{"mine", "integer", "1: only the caller's organisation's"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page (newest first)"},
+	END_Q,
+};
+static const struct http_qparam q_demands[] = {
+	{"enterprise", "string", "USCC of the buying enterprise"},
+	{"chain", "string", "chain id"},
+	{"segment", "string", "segment code"},
+	{"region", "string", "GB/T 2260 code or 2/4-digit prefix of the delivery region"},
+	{"q", "string", "words (all must occur), matched by the word index"},
+	{"status", "string", "open|closed|awarded|cancelled"},
+	{"mine", "integer", "1: only the caller's organisation's"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page (newest first)"},
+	END_Q,
+};
+static const struct http_qparam q_inbox[] = {
+	{"unread", "integer", "1: only unread notifications"},
+	{"limit", "integer", "page size, 1-500"},
+	{"cursor", "string", "next_cursor of the previous page (newest first)"},
 	END_Q,
 };
 
@@ -257,6 +290,50 @@ const struct http_route http_routes[] = {
 	 q_match_text, 0, NULL},
 	{"GET", "/api/v1/market/index", WHO_ORG(ORG_OPERATOR), api_match_index, "market",
 	 "Match index size, postings and build time", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/supplies", WHO_USERS, api_supply_list, "market", "Supply listings (供给), newest first, with filters",
+	 NULL, NULL, q_supplies, 0, NULL},
+	{"POST", "/api/v1/supplies", WRITERS, api_supply_create, "market",
+	 "Publish a supply for an enterprise of the caller's organisation", market_supply_fields, NULL, NULL, 201, NULL},
+	{"POST", "/api/v1/supplies/import", WRITERS, api_supplies_import, "market",
+	 "Import supplies from CSV (" SUPPLIES_CSV_HEADER "): all rows or none", NULL, "text/csv", NULL, 0, NULL},
+	{"GET", "/api/v1/supplies/export", WHO_USERS, api_supplies_export, "market",
+	 "Export active supplies as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+	{"GET", "/api/v1/supplies/{id}", WHO_USERS, api_supply_get, "market", "One supply", NULL, NULL, NULL, 0, NULL},
+	{"PATCH", "/api/v1/supplies/{id}", WRITERS, api_supply_update, "market",
+	 "Change a supply (its enterprise's organisation or the operator)", market_supply_update_fields, NULL, NULL, 0,
+	 NULL},
+	{"DELETE", "/api/v1/supplies/{id}", WRITERS, api_supply_withdraw, "market",
+	 "Withdraw a supply (its enterprise's organisation or the operator)", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/demands", WHO_USERS, api_demand_list, "market",
+	 "Demand listings (需求) the caller may read, newest first, with filters", NULL, NULL, q_demands, 0, NULL},
+	{"POST", "/api/v1/demands", WRITERS, api_demand_create, "market",
+	 "Publish a demand; matching subscribers are notified", market_demand_fields, NULL, NULL, 201, NULL},
+	{"POST", "/api/v1/demands/import", WRITERS, api_demands_import, "market",
+	 "Import public demands from CSV (" DEMANDS_CSV_HEADER "): all rows or none", NULL, "text/csv", NULL, 0, NULL},
+	{"GET", "/api/v1/demands/export", WHO_USERS, api_demands_export, "market",
+	 "Export open public demands as CSV (import format)", NULL, NULL, NULL, 0, "text/csv"},
+	{"GET", "/api/v1/demands/{id}", WHO_USERS, api_demand_get, "market",
+	 "One demand (an invited-only demand: 404 unless owner, invited supplier or operator)", NULL, NULL, NULL, 0, NULL},
+	{"PATCH", "/api/v1/demands/{id}", WRITERS, api_demand_update, "market",
+	 "Change an open demand (its enterprise's organisation or the operator)", market_demand_update_fields, NULL, NULL,
+	 0, NULL},
+	{"DELETE", "/api/v1/demands/{id}", WRITERS, api_demand_cancel, "market",
+	 "Cancel an open demand (its enterprise's organisation or the operator)", NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/subscriptions", WHO_USERS, api_subscription_list, "market",
+	 "Demand subscriptions of the caller's organisation (the operator: all)", NULL, NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/subscriptions", WRITERS, api_subscription_create, "market",
+	 "Subscribe an enterprise to new demands by segments, keywords and regions", market_subscription_fields, NULL,
+	 NULL, 201, NULL},
+	{"DELETE", "/api/v1/subscriptions/{id}", WRITERS, api_subscription_delete, "market", "Delete a subscription",
+	 NULL, NULL, NULL, 0, NULL},
+	{"GET", "/api/v1/inbox", WHO_USERS, api_inbox_list, "market",
+	 "Notifications of the caller's organisation's enterprises, newest first", NULL, NULL, q_inbox, 0, NULL},
+	{"GET", "/api/v1/inbox/count", WHO_USERS, api_inbox_count, "market", "Unread notifications: {\"unread\": N}", NULL,
+	 NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/inbox/read-all", WHO_USERS, api_inbox_read_all, "market", "Mark every notification read", NULL,
+	 NULL, NULL, 0, NULL},
+	{"POST", "/api/v1/inbox/{id}/read", WHO_USERS, api_inbox_read, "market", "Mark one notification read", NULL, NULL,
+	 NULL, 0, NULL},
 };
 
 const size_t http_routes_len = sizeof http_routes / sizeof http_routes[0];

@@ -77,6 +77,7 @@ static enum qerr join_sorted(char *items, size_t n, size_t w, struct buf *out, s
 	}
 	if (!out->data && !buf_append(out, "", 0)) /* an empty list is "", never NULL */
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	out->data[out->len] = 0; /* a reused buffer (len reset to 0) still held the previous list */
 	return QERR_OK;
 }
 

@@ -1,0 +1,453 @@
+/*
+ * listing_csv.c - all-or-nothing CSV import of supplies and demands, and
+ * their export in the same formats (listing.h has the headers).
+ *
+ * An import validates and writes in one pass inside one transaction and
+ * rolls back if any row was bad; every bad row is reported with its line,
+ * in the report shape of the other imports. It is built for a million
+ * supplies: one transaction, cached prepared statements, one seq for the
+ * whole file (one counter bump), and the enterprise (by USCC) and segment
+ * (by chain/segment) of each row looked up once per distinct value and
+ * remembered in memory. The full-text index is kept by the table's
+ * triggers, which FTS5 buffers until the commit.
+ */
+#include "market/listing.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include "base/csv.h"
+#include "base/util.h"
+#include "market/listing_int.h"
+#include "market/subscription.h"
+#include "registry/enterprise.h"
+#include "registry/uscc.h"
+
+#define IMPORT_MAX_REPORTED 1000
+#define IMPORT_PROGRESS_EVERY 50000
+
+static const char *const supply_columns[] = {"uscc", "title", "description", "chain", "segment", "regions",
+					     "certifications"};
+static const char *const demand_columns[] = {"uscc",	   "title", "description", "chain",  "segment",	      "quantity",
+					     "unit",	   "budget_fen", "deadline",	   "region", "certifications"};
+
+struct import {
+	struct csv_reader r;
+	json_t *errors;
+	long nerrors, rows, inserted;
+	struct listing_map enterprises; /* canonical USCC -> a: id (0 = not registered), b: owning organisation */
+	struct listing_map segments;	/* "chain/segment" -> a: sid */
+	struct buf regions, certifications;
+	int64_t seq; /* 0 until the first row is written */
+	char ts[32];
+};
+
+static void import_free(struct import *im)
+{
+	json_decref(im->errors);
+	csv_free(&im->r);
+	listing_map_free(&im->enterprises);
+	listing_map_free(&im->segments);
+	buf_free(&im->regions);
+	buf_free(&im->certifications);
+}
+
+static void add_error(struct import *im, long line, const struct qerror *e)
+{
+	im->nerrors++;
+	if (json_array_size(im->errors) >= IMPORT_MAX_REPORTED)
+		return;
+	json_array_append_new(im->errors,
+			      json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)line, "field", e->field, "code",
+					e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message));
+}
+
+static enum qerr check_header(struct import *im, const char *const *columns, size_t n, const char *header,
+			      struct qerror *err)
+{
+	int rc = csv_next(&im->r, err);
+	if (rc < 0)
+		return err->code;
+	if (rc == 0) {
+		qerr_set(err, QERR_INVALID, "csv_empty", "file",
+			 "CSV文件为空，表头应为 %s (CSV is empty; expected header %s)", header, header);
+		err->line = 1;
+		return QERR_INVALID;
+	}
+	bool ok = im->r.nfields == n;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = strcmp(im->r.field[i], columns[i]) == 0;
+	if (!ok) {
+		qerr_set(err, QERR_INVALID, "csv_bad_header", "file", "第1行表头应为 %s (line 1: header must be %s)",
+			 header, header);
+		err->line = im->r.record_line;
+		return QERR_INVALID;
+	}
+	return QERR_OK;
+}
+
+/* Reads the next data row: 1 with fields, 0 at the end or after a broken record (reported; reading stops). */
+static int next_row(struct import *im, size_t nfields, void (*progress)(long, void *), void *ctx)
+{
+	for (;;) {
+		struct qerror e;
+		qerr_clear(&e);
+		int got = csv_next(&im->r, &e);
+		if (got == 0)
+			return 0;
+		im->rows++;
+		if (progress && im->rows % IMPORT_PROGRESS_EVERY == 0)
+			progress(im->rows, ctx);
+		if (got < 0) {
+			add_error(im, e.line ? e.line : im->r.record_line, &e);
+			return 0; /* the reader cannot resynchronise after a broken quote */
+		}
+		if (im->r.nfields == nfields)
+			return 1;
+		qerr_set(&e, QERR_INVALID, "csv_field_count", "",
+			 "第%ld行应有%zu列，实际%zu列 (expected %zu fields, got %zu)", im->r.record_line, nfields,
+			 im->r.nfields, nfields, im->r.nfields);
+		add_error(im, im->r.record_line, &e);
+	}
+}
+
+/* A header problem: nothing was started; the report carries the one error. */
+static enum qerr header_report(struct import *im, json_t **report, struct qerror *err)
+{
+	add_error(im, err->line ? err->line : 1, err);
+	*report = json_pack("{s:i,s:i,s:i,s:I,s:O}", "rows", 0, "inserted", 0, "updated", 0, "error_count",
+			    (json_int_t)im->nerrors, "errors", im->errors);
+	return err->code;
+}
+
+/* Ends an import: rolls back when a row was bad, else audits and commits. Fills *report either way. */
+static enum qerr finish_import(struct db *db, const struct actor *a, struct import *im, const char *action,
+			       const char *object_type, json_t **report, struct qerror *err)
+{
+	enum qerr rc = QERR_OK;
+	if (im->nerrors) {
+		db_rollback(db);
+		im->inserted = 0;
+		rc = qerr_set(err, QERR_INVALID, "import_rejected", "file",
+			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", im->nerrors,
+			      im->nerrors);
+	} else {
+		json_t *detail = json_pack("{s:I,s:I,s:I}", "rows", (json_int_t)im->rows, "inserted",
+					   (json_int_t)im->inserted, "seq", (json_int_t)im->seq);
+		rc = audit_record(db, a, action, object_type, "*", detail, err);
+		json_decref(detail);
+		if (!rc)
+			rc = db_commit(db, err);
+		if (rc) {
+			db_rollback(db);
+			return rc;
+		}
+	}
+	*report = json_pack("{s:I,s:I,s:i,s:I,s:O}", "rows", (json_int_t)im->rows, "inserted",
+			    (json_int_t)im->inserted, "updated", 0, "error_count", (json_int_t)im->nerrors, "errors",
+			    im->errors);
+	return rc;
+}
+
+/* The row's enterprise, from the cache or one query; false with rowerr when unknown or not the actor's. */
+static bool row_enterprise(struct db *db, struct import *im, const struct actor *a, const char *text, int64_t *id,
+			   struct qerror *rowerr, struct qerror *err)
+{
+	char canon[USCC_LEN + 1];
+	if (uscc_check(text, canon, rowerr)) {
+		snprintf(rowerr->field, sizeof rowerr->field, "uscc");
+		return false;
+	}
+	struct listing_map_slot *s = listing_map_find(&im->enterprises, canon);
+	if (!s) {
+		int64_t eid = 0, org = 0;
+		if (listing_enterprise(db, canon, "uscc", QERR_NOT_FOUND, &eid, &org, err) && err->code != QERR_NOT_FOUND)
+			return false;
+		qerr_clear(err);
+		if (!(s = listing_map_put(&im->enterprises, canon))) {
+			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+			return false;
+		}
+		s->a = eid;
+		s->b = org;
+	}
+	if (!s->a) {
+		qerr_set(rowerr, QERR_INVALID, "enterprise_not_found", "uscc", "企业未登记 (no enterprise with USCC %s)",
+			 canon);
+		return false;
+	}
+	if (!enterprise_may_write(a, s->b)) {
+		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
+			 "该企业属于其他组织 (this enterprise belongs to another organisation)");
+		return false;
+	}
+	*id = s->a;
+	return true;
+}
+
+/* The row's segment (0 when both columns are empty), cached once found. */
+static bool row_segment(struct db *db, struct import *im, const char *chain, const char *segment, int64_t *sid,
+			struct qerror *rowerr, struct qerror *err)
+{
+	*sid = 0;
+	if (!*chain && !*segment)
+		return true;
+	char key[2 * LISTING_CODE_MAX + 2];
+	if (listing_code_ok(chain) && listing_code_ok(segment)) {
+		snprintf(key, sizeof key, "%s/%s", chain, segment);
+		struct listing_map_slot *s = listing_map_find(&im->segments, key);
+		if (s) {
+			*sid = s->a;
+			return true;
+		}
+	}
+	if (listing_segment(db, chain, segment, sid, rowerr))
+		return false;
+	struct listing_map_slot *s = listing_map_put(&im->segments, key);
+	if (!s) {
+		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		return false;
+	}
+	s->a = *sid;
+	return true;
+}
+
+/* The columns both kinds share: title, description, lists. */
+static bool row_text(struct import *im, const char *title, const char *description, const char *regions,
+		     const char *certifications, struct qerror *rowerr)
+{
+	if (listing_check_text(title, "title", 1, LISTING_TITLE_MAX, false, rowerr) ||
+	    listing_check_text(description, "description", 0, LISTING_DESC_MAX, true, rowerr))
+		return false;
+	struct listing_str items[LISTING_MAX_REGIONS + 1];
+	size_t n;
+	if (regions) {
+		if (!listing_split(regions, items, LISTING_MAX_REGIONS + 1, &n))
+			n = LISTING_MAX_REGIONS + 1;
+		im->regions.len = 0;
+		if (listing_norm_regions(items, n, true, "regions", &im->regions, rowerr))
+			return false;
+	}
+	if (!listing_split(certifications, items, LISTING_MAX_TAGS + 1, &n))
+		n = LISTING_MAX_TAGS + 1;
+	im->certifications.len = 0;
+	return listing_norm_tags(items, n, true, "certifications", &im->certifications, rowerr) == QERR_OK;
+}
+
+/* Starts an import: header, then the transaction. */
+static enum qerr import_begin(struct db *db, const struct actor *a, struct import *im, const char *data, size_t len,
+			      const char *const *columns, size_t n, const char *header, json_t **report,
+			      struct qerror *err)
+{
+	*report = NULL;
+	qerr_clear(err);
+	im->errors = json_array();
+	csv_init(&im->r, data, len);
+	util_now_iso(im->ts, sizeof im->ts);
+	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not publish listings");
+	if (check_header(im, columns, n, header, err))
+		return header_report(im, report, err);
+	return db_begin(db, err);
+}
+
+/* The one seq of this import, taken when the first row is written. */
+static bool import_seq(struct db *db, struct import *im, const char *counter, struct qerror *err)
+{
+	return im->seq || listing_next_seq(db, counter, &im->seq, err) == QERR_OK;
+}
+
+enum qerr market_import_supplies(struct db *db, const struct actor *a, const char *data, size_t len,
+				 void (*progress)(long, void *), void *ctx, json_t **report, struct qerror *err)
+{
+	struct import im;
+	memset(&im, 0, sizeof im);
+	enum qerr rc = import_begin(db, a, &im, data, len, supply_columns, 7, SUPPLIES_CSV_HEADER, report, err);
+	if (rc)
+		goto out;
+	while (next_row(&im, 7, progress, ctx) == 1) {
+		const char *const *f = im.r.field;
+		struct qerror rowerr;
+		qerr_clear(&rowerr);
+		int64_t eid, sid;
+		if (!row_enterprise(db, &im, a, f[0], &eid, &rowerr, err) ||
+		    !row_segment(db, &im, f[3], f[4], &sid, &rowerr, err) || !row_text(&im, f[1], f[2], f[5], f[6], &rowerr)) {
+			if (err->code)
+				goto fail;
+			add_error(&im, im.r.record_line, &rowerr);
+			continue;
+		}
+		if (im.nerrors)
+			continue; /* keep validating, but stop writing: it will be rolled back */
+		if (!import_seq(db, &im, "supplies", err))
+			goto fail;
+		sqlite3_stmt *st = db_stmt(db,
+					   "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
+					   "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+					   err);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, eid);
+		sqlite3_bind_text(st, 2, f[1], (int)im.r.flen[1], SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f[2], (int)im.r.flen[2], SQLITE_STATIC);
+		if (sid)
+			sqlite3_bind_int64(st, 4, sid);
+		sqlite3_bind_text(st, 5, im.regions.data, (int)im.regions.len, SQLITE_STATIC);
+		sqlite3_bind_text(st, 6, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 7, im.seq);
+		sqlite3_bind_text(st, 8, im.ts, -1, SQLITE_STATIC);
+		if (db_step(db, st, err) < 0)
+			goto fail;
+		im.inserted++;
+	}
+	rc = finish_import(db, a, &im, "supplies.import", "supply", report, err);
+	goto out;
+fail:
+	rc = err->code ? err->code : QERR_INTERNAL;
+	db_rollback(db);
+out:
+	import_free(&im);
+	return rc;
+}
+
+/* An optional whole number column: empty -> -1 (NULL). */
+static bool opt_int(const char *text, const char *field, int64_t min, int64_t *out, struct qerror *rowerr)
+{
+	*out = -1;
+	if (!*text || util_parse_i64(text, min, INT64_MAX, out))
+		return true;
+	qerr_set(rowerr, QERR_INVALID, "invalid_number", field,
+		 "%s应为不小于%lld的整数或留空 (%s must be a whole number of at least %lld, or empty)", field,
+		 (long long)min, field, (long long)min);
+	return false;
+}
+
+enum qerr market_import_demands(struct db *db, const struct actor *a, const char *data, size_t len,
+				void (*progress)(long, void *), void *ctx, json_t **report, struct qerror *err)
+{
+	struct import im;
+	memset(&im, 0, sizeof im);
+	enum qerr rc = import_begin(db, a, &im, data, len, demand_columns, 11, DEMANDS_CSV_HEADER, report, err);
+	if (rc)
+		goto out;
+	while (next_row(&im, 11, progress, ctx) == 1) {
+		const char *const *f = im.r.field;
+		struct qerror rowerr;
+		qerr_clear(&rowerr);
+		int64_t eid, sid, quantity, budget;
+		char region[7] = "";
+		if (!row_enterprise(db, &im, a, f[0], &eid, &rowerr, err) ||
+		    !row_segment(db, &im, f[3], f[4], &sid, &rowerr, err) ||
+		    !row_text(&im, f[1], f[2], NULL, f[10], &rowerr) || !opt_int(f[5], "quantity", 1, &quantity, &rowerr) ||
+		    listing_check_text(f[6], "unit", 0, LISTING_UNIT_MAX, false, &rowerr) ||
+		    !opt_int(f[7], "budget_fen", 0, &budget, &rowerr) ||
+		    (*f[8] && listing_check_deadline(f[8], "deadline", true, &rowerr)) ||
+		    (*f[9] && listing_region_norm(f[9], im.r.flen[9], "region", region, &rowerr))) {
+			if (err->code)
+				goto fail;
+			add_error(&im, im.r.record_line, &rowerr);
+			continue;
+		}
+		if (im.nerrors)
+			continue;
+		if (!import_seq(db, &im, "demands", err))
+			goto fail;
+		sqlite3_stmt *st = db_stmt(db,
+					   "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
+					   "deadline,region,certifications,visibility,seq,created_at,updated_at)"
+					   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12)",
+					   err);
+		if (!st)
+			goto fail;
+		sqlite3_bind_int64(st, 1, eid);
+		sqlite3_bind_text(st, 2, f[1], (int)im.r.flen[1], SQLITE_STATIC);
+		sqlite3_bind_text(st, 3, f[2], (int)im.r.flen[2], SQLITE_STATIC);
+		if (sid)
+			sqlite3_bind_int64(st, 4, sid);
+		if (quantity >= 0)
+			sqlite3_bind_int64(st, 5, quantity);
+		sqlite3_bind_text(st, 6, f[6], (int)im.r.flen[6], SQLITE_STATIC);
+		if (budget >= 0)
+			sqlite3_bind_int64(st, 7, budget);
+		if (*f[8])
+			sqlite3_bind_text(st, 8, f[8], (int)im.r.flen[8], SQLITE_STATIC);
+		if (region[0])
+			sqlite3_bind_text(st, 9, region, -1, SQLITE_TRANSIENT);
+		sqlite3_bind_text(st, 10, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
+		sqlite3_bind_int64(st, 11, im.seq);
+		sqlite3_bind_text(st, 12, im.ts, -1, SQLITE_STATIC);
+		if (db_step(db, st, err) < 0)
+			goto fail;
+		im.inserted++;
+		if (market_subscriptions_notify(db, db_last_id(db), err))
+			goto fail;
+	}
+	rc = finish_import(db, a, &im, "demands.import", "demand", report, err);
+	goto out;
+fail:
+	rc = err->code ? err->code : QERR_INTERNAL;
+	db_rollback(db);
+out:
+	import_free(&im);
+	return rc;
+}
+
+/* ---------- export ---------- */
+
+static void write_int(FILE *out, sqlite3_stmt *st, int col)
+{
+	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+		fputc(',', out);
+	else
+		fprintf(out, ",%lld", (long long)sqlite3_column_int64(st, col));
+}
+
+enum qerr market_export_supplies(struct db *db, const struct actor *a, FILE *out, long *rows, struct qerror *err)
+{
+	(void)a; /* supplies are public offers */
+	*rows = 0;
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT e.uscc,s.title,s.description,g.chain_id,g.code,s.regions,s.certifications"
+				   " FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON"
+				   " g.sid=s.sid WHERE s.status='active' ORDER BY s.id",
+				   err);
+	if (!st)
+		return err->code;
+	fputs(SUPPLIES_CSV_HEADER "\n", out);
+	int rc;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		for (int k = 0; k < 7; k++)
+			csv_write_field(out, db_col_text(st, k), k == 0);
+		fputc('\n', out);
+		(*rows)++;
+	}
+	return rc < 0 ? err->code : QERR_OK;
+}
+
+enum qerr market_export_demands(struct db *db, const struct actor *a, FILE *out, long *rows, struct qerror *err)
+{
+	(void)a; /* only public demands: every signed-in user reads them */
+	*rows = 0;
+	sqlite3_stmt *st = db_stmt(db,
+				   "SELECT e.uscc,d.title,d.description,g.chain_id,g.code,d.quantity,d.unit,d.budget_fen,"
+				   "d.deadline,d.region,d.certifications FROM demands d JOIN enterprises e ON"
+				   " e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"
+				   " WHERE d.status='open' AND d.visibility='public' ORDER BY d.id",
+				   err);
+	if (!st)
+		return err->code;
+	fputs(DEMANDS_CSV_HEADER "\n", out);
+	int rc;
+	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+		for (int k = 0; k < 5; k++)
+			csv_write_field(out, db_col_text(st, k), k == 0);
+		write_int(out, st, 5);
+		csv_write_field(out, db_col_text(st, 6), 0);
+		write_int(out, st, 7);
+		for (int k = 8; k < 11; k++)
+			csv_write_field(out, db_col_text(st, k), 0);
+		fputc('\n', out);
+		(*rows)++;
+	}
+	return rc < 0 ? err->code : QERR_OK;
+}
