@@ -25,6 +25,27 @@
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_PROGRESS_EVERY 50000
+#define BULK_MIN_BYTES (256 * 1024) /* from about 2,000 rows the word index is filled in one statement */
+
+/*
+ * The full-text index in bulk. SQLite 3.40's FTS5 writes its pending terms
+ * to disk at every statement savepoint, and an INSERT whose trigger writes
+ * the FTS table opens one per row: a million rows made a million tiny index
+ * segments to merge (170 us a row). A big import drops the insert trigger
+ * inside its transaction, appends the rows, fills the index from them in one
+ * INSERT ... SELECT (one savepoint, FTS5 buffers and writes large segments),
+ * and creates the trigger again before the commit, so no other connection
+ * ever sees the table without it. The trigger text must stay that of
+ * 0003_market.sql.
+ */
+#define SUPPLIES_FTS_TRIGGER                                                                                           \
+	"CREATE TRIGGER supplies_fts_insert AFTER INSERT ON supplies BEGIN\n"                                          \
+	"  INSERT INTO supplies_fts(rowid, title, description) VALUES (new.id, new.title, new.description);\n"        \
+	"END"
+#define DEMANDS_FTS_TRIGGER                                                                                            \
+	"CREATE TRIGGER demands_fts_insert AFTER INSERT ON demands BEGIN\n"                                            \
+	"  INSERT INTO demands_fts(rowid, title, description) VALUES (new.id, new.title, new.description);\n"         \
+	"END"
 
 static const char *const supply_columns[] = {"uscc", "title", "description", "chain", "segment", "regions",
 					     "certifications"};
@@ -40,7 +61,54 @@ struct import {
 	struct buf regions, certifications;
 	int64_t seq; /* 0 until the first row is written */
 	char ts[32];
+	bool bulk;	  /* the FTS insert trigger is dropped until bulk_finish */
+	int64_t first_id; /* bulk: rows above this id are the file's */
 };
+
+static int64_t max_id(struct db *db, bool demand, struct qerror *err)
+{
+	sqlite3_stmt *st = db_stmt(db, demand ? "SELECT coalesce(max(id),0) FROM demands" : "SELECT coalesce(max(id),0) FROM supplies", err);
+	if (!st || db_step(db, st, err) != SQLITE_ROW)
+		return -1;
+	int64_t v = sqlite3_column_int64(st, 0);
+	sqlite3_reset(st);
+	return v;
+}
+
+/* Inside the import's transaction: big files index their words in one statement at the end. */
+static enum qerr bulk_start(struct db *db, struct import *im, bool demand, size_t len, struct qerror *err)
+{
+	if (len < BULK_MIN_BYTES)
+		return QERR_OK;
+	if ((im->first_id = max_id(db, demand, err)) < 0)
+		return err->code ? err->code : QERR_INTERNAL;
+	if (db_exec(db, demand ? "DROP TRIGGER demands_fts_insert" : "DROP TRIGGER supplies_fts_insert", err))
+		return err->code;
+	im->bulk = true;
+	return QERR_OK;
+}
+
+static enum qerr bulk_finish(struct db *db, struct import *im, bool demand, struct qerror *err)
+{
+	if (!im->bulk)
+		return QERR_OK;
+	sqlite3_stmt *st =
+	    demand ? db_stmt(db,
+			     "INSERT INTO demands_fts(rowid,title,description) SELECT id,title,description FROM demands"
+			     " WHERE id>? ORDER BY id",
+			     err)
+		   : db_stmt(db,
+			     "INSERT INTO supplies_fts(rowid,title,description) SELECT id,title,description FROM supplies"
+			     " WHERE id>? ORDER BY id",
+			     err);
+	if (!st)
+		return err->code;
+	sqlite3_bind_int64(st, 1, im->first_id);
+	if (db_step(db, st, err) < 0)
+		return err->code;
+	im->bulk = false;
+	return db_exec(db, demand ? DEMANDS_FTS_TRIGGER : SUPPLIES_FTS_TRIGGER, err);
+}
 
 static void import_free(struct import *im)
 {
@@ -265,6 +333,8 @@ enum qerr market_import_supplies(struct db *db, const struct actor *a, const cha
 	enum qerr rc = import_begin(db, a, &im, data, len, supply_columns, 7, SUPPLIES_CSV_HEADER, report, err);
 	if (rc)
 		goto out;
+	if (bulk_start(db, &im, false, len, err))
+		goto fail;
 	while (next_row(&im, 7, progress, ctx) == 1) {
 		const char *const *f = im.r.field;
 		struct qerror rowerr;
@@ -300,6 +370,8 @@ enum qerr market_import_supplies(struct db *db, const struct actor *a, const cha
 			goto fail;
 		im.inserted++;
 	}
+	if (!im.nerrors && bulk_finish(db, &im, false, err))
+		goto fail;
 	rc = finish_import(db, a, &im, "supplies.import", "supply", report, err);
 	goto out;
 fail:
@@ -330,6 +402,8 @@ enum qerr market_import_demands(struct db *db, const struct actor *a, const char
 	enum qerr rc = import_begin(db, a, &im, data, len, demand_columns, 11, DEMANDS_CSV_HEADER, report, err);
 	if (rc)
 		goto out;
+	if (bulk_start(db, &im, true, len, err))
+		goto fail;
 	while (next_row(&im, 11, progress, ctx) == 1) {
 		const char *const *f = im.r.field;
 		struct qerror rowerr;
@@ -382,6 +456,8 @@ enum qerr market_import_demands(struct db *db, const struct actor *a, const char
 		if (market_subscriptions_notify(db, db_last_id(db), err))
 			goto fail;
 	}
+	if (!im.nerrors && bulk_finish(db, &im, true, err))
+		goto fail;
 	rc = finish_import(db, a, &im, "demands.import", "demand", report, err);
 	goto out;
 fail:
