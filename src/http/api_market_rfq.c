@@ -17,11 +17,12 @@ const struct jfield api_market_award_fields[] = {
 	END_FIELDS,
 };
 
-static enum qerr reply(struct http_req *req, struct http_res *res, enum qerr rc, int status, json_t *out)
+/* Answers with *out, read after the domain call filled it (C leaves the order of arguments unspecified). */
+static enum qerr reply(struct http_req *req, struct http_res *res, enum qerr rc, int status, json_t **out)
 {
 	if (rc)
 		return rc;
-	http_ok(res, status, out);
+	http_ok(res, status, *out);
 	return QERR_OK;
 }
 
@@ -31,7 +32,7 @@ enum qerr api_market_invitations(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_invitations(req->db, &req->actor, id, &out, &req->err), 200, out);
+	return reply(req, res, market_invitations(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_invite(struct http_req *req, struct http_res *res)
@@ -42,7 +43,7 @@ enum qerr api_market_invite(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	enum qerr rc = market_invite(req->db, &req->actor, id, json_object_get(body, "suppliers"), &out, &req->err);
 	json_decref(body);
-	return reply(req, res, rc, 200, out);
+	return reply(req, res, rc, 200, &out);
 }
 
 enum qerr api_market_quotes(struct http_req *req, struct http_res *res)
@@ -51,7 +52,7 @@ enum qerr api_market_quotes(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_quotes(req->db, &req->actor, id, &out, &req->err), 200, out);
+	return reply(req, res, market_quotes(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_quote_create(struct http_req *req, struct http_res *res)
@@ -62,7 +63,7 @@ enum qerr api_market_quote_create(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	enum qerr rc = market_quote_submit(req->db, &req->actor, id, body, &out, &req->err);
 	json_decref(body);
-	return reply(req, res, rc, 201, out);
+	return reply(req, res, rc, 201, &out);
 }
 
 enum qerr api_market_quote_update(struct http_req *req, struct http_res *res)
@@ -73,7 +74,7 @@ enum qerr api_market_quote_update(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	enum qerr rc = market_quote_update(req->db, &req->actor, id, body, &out, &req->err);
 	json_decref(body);
-	return reply(req, res, rc, 200, out);
+	return reply(req, res, rc, 200, &out);
 }
 
 enum qerr api_market_quote_withdraw(struct http_req *req, struct http_res *res)
@@ -82,7 +83,7 @@ enum qerr api_market_quote_withdraw(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_quote_withdraw(req->db, &req->actor, id, &out, &req->err), 200, out);
+	return reply(req, res, market_quote_withdraw(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_close(struct http_req *req, struct http_res *res)
@@ -91,7 +92,7 @@ enum qerr api_market_close(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_demand_close(req->db, &req->actor, id, &out, &req->err), 200, out);
+	return reply(req, res, market_demand_close(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_award(struct http_req *req, struct http_res *res)
@@ -119,7 +120,7 @@ enum qerr api_market_award(struct http_req *req, struct http_res *res)
 	if (!rc)
 		rc = market_award(req->db, &req->actor, id, quotes, &out, &req->err);
 	json_decref(body);
-	return reply(req, res, rc, 201, out);
+	return reply(req, res, rc, 201, &out);
 }
 
 enum qerr api_market_orders(struct http_req *req, struct http_res *res)
@@ -134,7 +135,7 @@ enum qerr api_market_orders(struct http_req *req, struct http_res *res)
 		.cursor = cursor,
 	};
 	json_t *out = NULL;
-	return reply(req, res, market_order_list(req->db, &req->actor, &f, &out, &req->err), 200, out);
+	return reply(req, res, market_order_list(req->db, &req->actor, &f, &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_order(struct http_req *req, struct http_res *res)
@@ -143,7 +144,7 @@ enum qerr api_market_order(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_order_get(req->db, &req->actor, id, &out, &req->err), 200, out);
+	return reply(req, res, market_order_get(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
 static enum qerr order_step(struct http_req *req, struct http_res *res, enum market_order_action action)
@@ -157,7 +158,7 @@ static enum qerr order_step(struct http_req *req, struct http_res *res, enum mar
 	enum qerr rc =
 	    market_order_act(req->db, &req->actor, id, action, body ? json_str(body, "reason", NULL) : NULL, &out, &req->err);
 	json_decref(body);
-	return reply(req, res, rc, 200, out);
+	return reply(req, res, rc, 200, &out);
 }
 
 enum qerr api_market_order_ship(struct http_req *req, struct http_res *res)
@@ -183,7 +184,7 @@ enum qerr api_market_order_reject(struct http_req *req, struct http_res *res)
 enum qerr api_market_scorecard(struct http_req *req, struct http_res *res)
 {
 	json_t *out = NULL;
-	return reply(req, res, market_scorecard_get(req->db, &req->actor, req->params[0], &out, &req->err), 200, out);
+	return reply(req, res, market_scorecard_get(req->db, &req->actor, req->params[0], &out, &req->err), 200, &out);
 }
 
 enum qerr api_market_stats(struct http_req *req, struct http_res *res)
@@ -191,5 +192,5 @@ enum qerr api_market_stats(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	return reply(req, res,
 		     market_stats(req->db, &req->actor, http_query(req, "from"), http_query(req, "to"), &out, &req->err),
-		     200, out);
+		     200, &out);
 }
