@@ -42,7 +42,8 @@ enum qerr api_supply_list(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (listing_query(req, &f))
 		return req->err.code;
-	return reply(req, res, market_supply_list(req->db, &req->actor, &f, &out, &req->err), 200, out);
+	enum qerr rc = market_supply_list(req->db, &req->actor, &f, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_demand_list(struct http_req *req, struct http_res *res)
@@ -51,7 +52,8 @@ enum qerr api_demand_list(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (listing_query(req, &f))
 		return req->err.code;
-	return reply(req, res, market_demand_list(req->db, &req->actor, &f, &out, &req->err), 200, out);
+	enum qerr rc = market_demand_list(req->db, &req->actor, &f, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_supply_create(struct http_req *req, struct http_res *res)
@@ -80,7 +82,8 @@ enum qerr api_supply_get(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_supply_get(req->db, &req->actor, id, &out, &req->err), 200, out);
+	enum qerr rc = market_supply_get(req->db, &req->actor, id, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_demand_get(struct http_req *req, struct http_res *res)
@@ -89,7 +92,8 @@ enum qerr api_demand_get(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_demand_get(req->db, &req->actor, id, &out, &req->err), 200, out);
+	enum qerr rc = market_demand_get(req->db, &req->actor, id, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_supply_update(struct http_req *req, struct http_res *res)
@@ -120,7 +124,8 @@ enum qerr api_supply_withdraw(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_supply_withdraw(req->db, &req->actor, id, &out, &req->err), 200, out);
+	enum qerr rc = market_supply_withdraw(req->db, &req->actor, id, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_demand_cancel(struct http_req *req, struct http_res *res)
@@ -129,7 +134,8 @@ enum qerr api_demand_cancel(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	return reply(req, res, market_demand_cancel(req->db, &req->actor, id, &out, &req->err), 200, out);
+	enum qerr rc = market_demand_cancel(req->db, &req->actor, id, &out, &req->err);
+	return reply(req, res, rc, 200, out);
 }
 
 enum qerr api_supplies_import(struct http_req *req, struct http_res *res)
