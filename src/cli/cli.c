@@ -101,6 +101,12 @@ static struct cli_opt gen_listings_opts[] = {
 	{"--output-dir", "DIR", "where to write enterprises, segments, supplies, demands, labels and truth CSVs (default .)", NULL},
 	OPT_END,
 };
+static struct cli_opt orders_opts[] = {
+	{"--status", "STATUS", "placed|shipped|delivered|accepted|rejected", NULL},
+	{"--limit", "N", "orders, 1-500 (default 50)", NULL},
+	{"--cursor", "ID", "next_cursor of the previous page", NULL},
+	OPT_END,
+};
 static struct cli_opt audit_opts[] = {{"--limit", "N", "entries (default 50)", NULL}, OPT_END};
 
 const struct cli_cmd cli_commands[] = {
@@ -154,6 +160,9 @@ const struct cli_cmd cli_commands[] = {
 	{"match text", "TEXT", "Ranked supplies for free text (words, not characters: 电机 never finds 电视机).",
 	 cli_match_text, match_text_opts},
 	{"match index", "", "Size and build time of the in-memory match indexes.", cli_match_index, none_opts},
+	{"orders", "", "Market orders, newest first, with their status and amounts.", cli_orders, orders_opts},
+	{"scorecard", "USCC", "A supplier's record from its real orders (on-time and acceptance rates).", cli_scorecard,
+	 none_opts},
 	{"chain add", "ID NAME", "Define (or rename) an industry chain.", cli_chain_add, chain_add_opts},
 	{"chain health", "CHAIN", "Per segment: capable and active suppliers, supply and province HHI, 专精特新 share, weak links.",
 	 cli_chain_health, health_opts},

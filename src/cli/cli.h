@@ -132,6 +132,8 @@ int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_match_demand(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_match_supply(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_match_text(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_orders(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_scorecard(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_match_index(const struct cli_cmd *cmd, int argc, char **argv);
 
 #endif
