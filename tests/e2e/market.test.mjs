@@ -93,8 +93,11 @@ async function loginAs(page, email) {
   await page.locator('.stat-value').first().waitFor();
 }
 
+// Opens a page by its hash; the same address again reloads it (a fragment-only goto would not).
 async function go(page, hash) {
-  await page.goto(`${srv.url}/#${hash}`);
+  const url = `${srv.url}/#${hash}`;
+  if (page.url() === url) await page.reload();
+  else await page.goto(url);
 }
 
 const badgeCount = async (page) => Number(await page.locator('#inbox-badge').getAttribute('data-count') || 0);
