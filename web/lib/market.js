@@ -350,3 +350,14 @@ export function resetMarketCache() {
   mine = null;
   mineOrg = null;
 }
+
+/* Replaces el's children like replaceChildren, skipping null/false and flattening arrays (as h() does). */
+export function fill(el, ...kids) {
+  el.replaceChildren(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+  return el;
+}
+/* Appends like append, skipping null/false and flattening arrays. */
+export function add(el, ...kids) {
+  el.append(...kids.flat(Infinity).filter((k) => k !== null && k !== undefined && k !== false));
+  return el;
+}

@@ -12,6 +12,7 @@ import { get, post, del } from '../lib/api.js';
 import { session } from '../lib/session.js';
 import {
   ownsEnterprise, statusBadge, entLink, entName, fen, formatDate, qty, tagChips, regionLabel, explainView, scorecardView,
+  fill, add,
 } from '../lib/market.js';
 import { levelLabel } from '../lib/ref.js';
 
@@ -52,7 +53,7 @@ export async function render(root, ctx) {
         ctx.navigate(`/market/${kind}/${item.id}`, { kind: 'success', text: t(isDemand ? 'market.cancelled' : 'market.withdrawn') });
       } catch (e) {
         ev.target.disabled = false;
-        message.replaceChildren(alertBox('error', errorText(e)));
+        fill(message, alertBox('error', errorText(e)));
       }
     } }, t(isDemand ? 'market.cancelDemand' : 'market.withdrawSupply')));
   }
@@ -77,7 +78,7 @@ export async function render(root, ctx) {
     ['market.regionsServed', (item.regions || []).length ? h('span', { class: 'tags' }, item.regions.map((r) => h('span', { class: 'badge' }, regionLabel(r)))) : '—'],
     ['market.certsHeld', tagChips(item.certifications)],
   ];
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: `#/market/${kind}` }, t(isDemand ? 'nav.marketDemands' : 'nav.marketSupplies')),
       h('span', { 'aria-hidden': 'true' }, ' / '), h('span', null, item.title)),
@@ -146,7 +147,7 @@ export async function render(root, ctx) {
           ev.target.textContent = t('market.invited');
         } catch (e) {
           ev.target.disabled = false;
-          message.replaceChildren(alertBox('error', errorText(e)));
+          fill(message, alertBox('error', errorText(e)));
         }
       } }, t(done ? 'market.invited' : 'market.invite'));
     }

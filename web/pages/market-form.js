@@ -12,6 +12,7 @@ import { get, post, patch } from '../lib/api.js';
 import {
   myEnterprises, enterpriseSelect, segmentPicker, regionPicker, regionList, tagInput,
   yuanToFen, fenToYuan, isoToDate, dateToIso,
+  fill, add,
 } from '../lib/market.js';
 
 export async function render(root, ctx) {
@@ -34,7 +35,7 @@ export async function render(root, ctx) {
   wait.remove();
   if (!ctx.isCurrent()) return undefined;
   if (!mine.length) {
-    root.append(pageHeader(title), h('div', { class: 'card' }, alertBox('error', t('market.noEnterprise')),
+    add(root, pageHeader(title), h('div', { class: 'card' }, alertBox('error', t('market.noEnterprise')),
       h('a', { href: '#/enterprises/new' }, t('enterprise.create'))));
     return undefined;
   }
@@ -114,7 +115,7 @@ export async function render(root, ctx) {
       field('certifications', t(isDemand ? 'market.form.certsRequired' : 'market.form.certsHeld'), certs.input, { extra: certs.el })),
     h('div', { class: 'form-actions' }, submitBtn, h('a', { class: 'btn btn-ghost', href: back }, t('common.cancel'))));
 
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: `#/market/${kind}` }, t(isDemand ? 'nav.marketDemands' : 'nav.marketSupplies')),
       h('span', { 'aria-hidden': 'true' }, ' / '), h('span', null, title)),
@@ -131,7 +132,7 @@ export async function render(root, ctx) {
 
   async function onSubmit(ev) {
     ev.preventDefault();
-    formMessage.replaceChildren();
+    fill(formMessage, );
     for (const k of Object.keys(errors)) setError(k, '');
     let ok = true;
     const body = {

@@ -6,14 +6,14 @@
 import { t, tList } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText } from '../lib/dom.js';
 import { get } from '../lib/api.js';
-import { entName, fen, formatDate, qty } from '../lib/market.js';
+import { entName, fen, formatDate, qty, fill, add } from '../lib/market.js';
 
 export async function render(root, ctx) {
   const name = t('chain.supply.name');
   ctx.setTitle(name);
   const tile = (href, title, note, id) => h('a', { class: 'tool-tile', href, id }, h('strong', null, title), h('span', { class: 'muted small' }, note));
   const latest = h('div', { id: 'market-latest' }, h('p', { class: 'muted' }, t('common.loading')));
-  root.append(
+  add(root, 
     pageHeader(name, t('chain.supply.short'),
       h('a', { class: 'btn btn-primary', href: '#/market/demands/new', id: 'publish-demand' }, t('market.publishDemand')),
       h('a', { class: 'btn btn-outline', href: '#/market/supplies/new', id: 'publish-supply' }, t('market.publishSupply'))),
@@ -30,12 +30,12 @@ export async function render(root, ctx) {
   try {
     const page = await get('/demands', { status: 'open', limit: 8 });
     if (!ctx.isCurrent()) return;
-    if (!page.items.length) { latest.replaceChildren(h('p', { class: 'muted' }, t('market.noneYet'))); return; }
-    latest.replaceChildren(h('ul', { class: 'listing-list' }, page.items.map((d) => h('li', null,
+    if (!page.items.length) { fill(latest, h('p', { class: 'muted' }, t('market.noneYet'))); return; }
+    fill(latest, h('ul', { class: 'listing-list' }, page.items.map((d) => h('li', null,
       h('a', { href: `#/market/demands/${d.id}`, class: 'listing-title' }, d.title),
       h('span', { class: 'muted small' }, [entName(d.enterprise), qty(d.quantity, d.unit), fen(d.budget_fen),
         `${t('market.deadline')} ${formatDate(d.deadline)}`].join(' · '))))));
   } catch (e) {
-    latest.replaceChildren(alertBox(e.status === 404 ? 'info' : 'error', e.status === 404 ? t('market.apiMissing') : errorText(e)));
+    fill(latest, alertBox(e.status === 404 ? 'info' : 'error', e.status === 404 ? t('market.apiMissing') : errorText(e)));
   }
 }

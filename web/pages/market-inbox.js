@@ -7,7 +7,7 @@
 import { t, formatTime } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
-import { refreshInboxBadge, entName } from '../lib/market.js';
+import { refreshInboxBadge, entName, fill, add } from '../lib/market.js';
 
 const PAGE_SIZE = 30;
 
@@ -32,11 +32,11 @@ export async function render(root, ctx) {
       await post('/inbox/read-all');
       refreshInboxBadge();
       ctx.navigate(`/market/inbox${unreadOnly ? '?unread=1' : ''}`);
-    } catch (e) { message.replaceChildren(alertBox('error', errorText(e))); }
+    } catch (e) { fill(message, alertBox('error', errorText(e))); }
   } }, t('inbox.readAll'));
   const filter = h('a', { class: 'btn btn-ghost', id: 'unread-filter', href: unreadOnly ? '#/market/inbox' : '#/market/inbox?unread=1' },
     t(unreadOnly ? 'inbox.showAll' : 'inbox.showUnread'));
-  root.append(pageHeader(t('inbox.title'), t('inbox.subtitle'), filter, readAll,
+  add(root, pageHeader(t('inbox.title'), t('inbox.subtitle'), filter, readAll,
     h('a', { class: 'btn btn-ghost', href: '#/market/subscriptions' }, t('nav.marketSubscriptions'))), message,
   h('section', { class: 'card card-flush' }, list));
 
@@ -48,7 +48,7 @@ export async function render(root, ctx) {
     try {
       page = await get('/inbox', { unread: unreadOnly ? 1 : '', limit: PAGE_SIZE, cursor });
     } catch (e) {
-      list.replaceChildren(alertBox('error', errorText(e)));
+      fill(list, alertBox('error', errorText(e)));
       return;
     }
     if (!ctx.isCurrent()) return;
@@ -56,8 +56,8 @@ export async function render(root, ctx) {
     for (const n of items) ul.appendChild(item(n));
     cursor = page.next_cursor;
     more.hidden = !cursor;
-    if (!ul.children.length) list.replaceChildren(h('p', { class: 'empty-note muted', id: 'inbox-empty' }, t('inbox.empty')));
-    else if (!list.contains(ul)) list.replaceChildren(ul, h('div', { class: 'table-foot' }, more));
+    if (!ul.children.length) fill(list, h('p', { class: 'empty-note muted', id: 'inbox-empty' }, t('inbox.empty')));
+    else if (!list.contains(ul)) fill(list, ul, h('div', { class: 'table-foot' }, more));
   }
 
   function item(n) {
@@ -85,7 +85,7 @@ export async function render(root, ctx) {
     li.querySelector('.mark-read')?.remove();
     try {
       await post(`/inbox/${n.id}/read`);
-    } catch (e) { message.replaceChildren(alertBox('error', errorText(e))); }
+    } catch (e) { fill(message, alertBox('error', errorText(e))); }
     refreshInboxBadge();
   }
 

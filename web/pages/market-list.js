@@ -9,7 +9,7 @@ import { h, pageHeader, alertBox, errorText } from '../lib/dom.js';
 import { get } from '../lib/api.js';
 import { regions } from '../lib/ref.js';
 import { session } from '../lib/session.js';
-import { segmentPicker, statusBadge, entLink, fen, formatDate, qty, tagChips, regionLabel } from '../lib/market.js';
+import { segmentPicker, statusBadge, entLink, fen, formatDate, qty, tagChips, regionLabel, fill, add } from '../lib/market.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = { demands: ['open', 'closed', 'awarded', 'cancelled'], supplies: ['active', 'withdrawn'] };
@@ -56,7 +56,7 @@ export async function render(root, ctx) {
     h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))), tbody));
   const message = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-outline', id: 'load-more', hidden: true, onclick: () => load(false) }, t('directory.loadMore'));
-  root.append(form, message, h('section', { class: 'card card-flush' }, summary, table, h('div', { class: 'table-foot' }, more)));
+  add(root, form, message, h('section', { class: 'card card-flush' }, summary, table, h('div', { class: 'table-foot' }, more)));
 
   regions().then((provinces) => {
     if (!ctx.isCurrent()) return;
@@ -100,8 +100,8 @@ export async function render(root, ctx) {
     try {
       const page = await get(`/${kind}`, query, { signal: controller.signal });
       if (!ctx.isCurrent()) return;
-      message.replaceChildren();
-      if (fresh) tbody.replaceChildren();
+      fill(message, );
+      if (fresh) fill(tbody, );
       for (const item of page.items) tbody.appendChild(isDemand ? demandRow(item) : supplyRow(item));
       shown += page.items.length;
       cursor = page.next_cursor;
@@ -115,7 +115,7 @@ export async function render(root, ctx) {
       }
     } catch (e) {
       if (e.name === 'AbortError') return;
-      message.replaceChildren(alertBox('error', e.status === 404 ? t('market.apiMissing') : errorText(e)));
+      fill(message, alertBox('error', e.status === 404 ? t('market.apiMissing') : errorText(e)));
       summary.textContent = '';
       more.disabled = false;
     }

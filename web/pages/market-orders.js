@@ -8,7 +8,7 @@ import { t, formatTime } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../lib/dom.js';
 import { get, post } from '../lib/api.js';
 import { session } from '../lib/session.js';
-import { myEnterprises, statusBadge, entLink, fen, qty, formatDate } from '../lib/market.js';
+import { myEnterprises, statusBadge, entLink, fen, qty, formatDate, fill, add } from '../lib/market.js';
 
 const STATES = ['placed', 'shipped', 'delivered', 'accepted', 'rejected'];
 
@@ -27,20 +27,20 @@ async function renderList(root, ctx) {
   const statusSel = h('select', { id: 'f-order-status', onchange: (ev) => go(role, ev.target.value) },
     h('option', { value: '' }, t('common.all')), STATES.map((s) => h('option', { value: s, selected: s === status }, t(`market.status.order.${s}`))));
   const body = h('div', null, loading());
-  root.append(pageHeader(t('nav.marketOrders'), t('market.order.subtitle')),
+  add(root, pageHeader(t('nav.marketOrders'), t('market.order.subtitle')),
     h('div', { class: 'card filters order-filters' }, roleSwitch, h('label', { class: 'inline-label' }, t('market.statusLabel'), statusSel)),
     h('section', { class: 'card card-flush' }, body));
   let page;
   try {
     page = await get('/orders', { role, status, limit: 100 });
   } catch (e) {
-    body.replaceChildren(alertBox('error', errorText(e)));
+    fill(body, alertBox('error', errorText(e)));
     return;
   }
   if (!ctx.isCurrent()) return;
   const items = page.items || page.orders || [];
-  if (!items.length) { body.replaceChildren(h('p', { class: 'empty-note muted' }, t('market.order.none'))); return; }
-  body.replaceChildren(h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'order-table' },
+  if (!items.length) { fill(body, h('p', { class: 'empty-note muted' }, t('market.order.none'))); return; }
+  fill(body, h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'order-table' },
     h('thead', null, h('tr', null, ['market.order.no', 'market.title', role === 'buyer' ? 'market.supplier' : 'market.buyer', 'market.quantity', 'market.amount', 'market.order.due', 'market.statusLabel']
       .map((k) => h('th', { scope: 'col' }, t(k))))),
     h('tbody', null, items.map((o) => h('tr', { dataset: { id: o.id } },
@@ -87,7 +87,7 @@ async function renderOne(root, ctx) {
       await post(`/orders/${o.id}/${action}`, body);
       ctx.navigate(`/market/orders/${o.id}`, { kind: 'success', text: t(`market.order.done.${action}`) });
     } catch (e) {
-      message.replaceChildren(alertBox('error', errorText(e)));
+      fill(message, alertBox('error', errorText(e)));
     }
   }
   const btn = (action, cls) => h('button', { type: 'button', class: `btn ${cls}`, id: `order-${action}`, onclick: (ev) => { ev.target.disabled = true; act(action).finally(() => { ev.target.disabled = false; }); } }, t(`market.order.action.${action}`));
@@ -100,7 +100,7 @@ async function renderOne(root, ctx) {
     const reason = h('input', { type: 'text', id: 'reject-reason', maxlength: 500, placeholder: t('market.order.reasonPlaceholder') });
     rejectBox = h('form', { class: 'reject-form input-group', id: 'reject-form', onsubmit: (ev) => {
       ev.preventDefault();
-      if (!reason.value.trim()) { message.replaceChildren(alertBox('error', t('market.order.reasonRequired'))); reason.focus(); return; }
+      if (!reason.value.trim()) { fill(message, alertBox('error', t('market.order.reasonRequired'))); reason.focus(); return; }
       act('reject', { reason: reason.value.trim() });
     } }, reason, h('button', { type: 'submit', class: 'btn btn-danger', id: 'order-reject' }, t('market.order.action.reject')));
   }
@@ -123,7 +123,7 @@ async function renderOne(root, ctx) {
       e.note ? h('p', { class: 'timeline-note' }, e.note) : null);
   }));
   const dl = (rows) => h('dl', { class: 'dl' }, rows.filter(Boolean).map(([k, v]) => [h('dt', null, t(k)), h('dd', null, v)]));
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: '#/market/orders' }, t('nav.marketOrders')), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', null, `#${o.id}`)),
     pageHeader(`${t('market.order.title')} #${o.id}`, null, ...actions),

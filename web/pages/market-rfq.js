@@ -13,6 +13,7 @@ import { session } from '../lib/session.js';
 import {
   ownsEnterprise, myEnterprises, enterpriseSelect, statusBadge, entLink, fen, qty, yuanToFen, fenToYuan,
   isoToDate, dateToIso, formatDate, pct,
+  fill, add,
 } from '../lib/market.js';
 
 export async function render(root, ctx) {
@@ -34,7 +35,7 @@ export async function render(root, ctx) {
   ctx.setTitle(`${t('market.rfq.title')} · ${demand.title}`);
   const past = demand.deadline && new Date(demand.deadline).getTime() <= Date.now();
   const message = h('div', { id: 'rfq-message', 'aria-live': 'polite' });
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: '#/market/demands' }, t('nav.marketDemands')), h('span', { 'aria-hidden': 'true' }, ' / '),
       h('a', { href: `#/market/demands/${id}` }, demand.title), h('span', { 'aria-hidden': 'true' }, ' / '),
@@ -45,7 +46,7 @@ export async function render(root, ctx) {
       h('span', { class: 'badge' }, `${t('market.quantity')} ${qty(demand.quantity, demand.unit)}`),
       h('span', { class: 'badge' }, `${t('market.budget')} ${fen(demand.budget_fen)}`)),
     message);
-  const flash = (kind, text) => message.replaceChildren(alertBox(kind, text));
+  const flash = (kind, text) => fill(message, alertBox(kind, text));
 
   if (buyer) await renderBuyer();
   else await renderSupplier();
@@ -54,7 +55,7 @@ export async function render(root, ctx) {
   async function renderBuyer() {
     const invCard = h('section', { class: 'card', id: 'invitations' }, h('h2', null, t('market.rfq.invitations')), loading());
     const quoteCard = h('section', { class: 'card', id: 'quotes' }, h('h2', null, t('market.rfq.quotes')), loading());
-    root.append(quoteCard, invCard);
+    add(root, quoteCard, invCard);
     await Promise.all([drawInvitations(), drawQuotes()]);
 
     async function drawInvitations() {
@@ -76,7 +77,7 @@ export async function render(root, ctx) {
           drawInvitations();
         } catch (e) { flash('error', errorText(e)); }
       } }, usccIn, h('button', { type: 'submit', class: 'btn btn-primary', id: 'invite-btn' }, t('market.invite')));
-      invCard.replaceChildren(h('h2', null, t('market.rfq.invitations')),
+      fill(invCard, h('h2', null, t('market.rfq.invitations')),
         err ? alertBox('error', errorText(err)) : null,
         h('p', { class: 'muted small' }, t('market.rfq.inviteHint'), ' ', h('a', { href: `#/market/demands/${id}` }, t('market.rfq.fromMatches'))),
         demand.status === 'open' ? addForm : null,
@@ -92,7 +93,7 @@ export async function render(root, ctx) {
       try {
         r = await get(`/demands/${id}/quotes`);
       } catch (e) {
-        quoteCard.replaceChildren(h('h2', null, t('market.rfq.quotes')), alertBox('error', errorText(e)));
+        fill(quoteCard, h('h2', null, t('market.rfq.quotes')), alertBox('error', errorText(e)));
         return;
       }
       if (!ctx.isCurrent()) return;
@@ -106,7 +107,7 @@ export async function render(root, ctx) {
             ctx.navigate(`/market/demands/${id}/rfq`, { kind: 'success', text: t('market.rfq.closed') });
           } catch (e) { ev.target.disabled = false; flash('error', errorText(e)); }
         } }, t('market.rfq.closeEarly')) : null;
-        quoteCard.replaceChildren(head, h('div', { class: 'sealed-box', id: 'sealed-box' },
+        fill(quoteCard, head, h('div', { class: 'sealed-box', id: 'sealed-box' },
           h('span', { class: 'sealed-icon', 'aria-hidden': 'true' }),
           h('div', null, h('strong', { class: 'sealed-count', id: 'sealed-count', dataset: { count: r.count } }, t('market.rfq.sealed', { n: r.count })),
             h('p', { class: 'muted small' }, t('market.rfq.sealedNote', { deadline: formatTime(demand.deadline) }))),
@@ -148,7 +149,7 @@ export async function render(root, ctx) {
           ctx.navigate(orders.length === 1 ? `/market/orders/${orders[0].id}` : '/market/orders', { kind: 'success', text: t('market.rfq.awarded', { n: orders.length || ids.length }) });
         } catch (e) { ev.target.disabled = false; flash('error', errorText(e)); }
       } }, t('market.rfq.award')) : null;
-      quoteCard.replaceChildren(head,
+      fill(quoteCard, head,
         h('p', { class: 'muted small', id: 'quote-summary' }, t('market.rfq.opened', { n: quotes.length })),
         quotes.length ? h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'quote-table' },
           h('thead', null, h('tr', null, ['', 'market.supplier', 'market.unitPrice', 'market.quantity', 'market.amount', 'market.leadTime', 'market.validUntil', 'market.scorecardTitle', 'market.notes', 'market.statusLabel']
@@ -167,7 +168,7 @@ export async function render(root, ctx) {
     try {
       [mine, quotes] = await Promise.all([myEnterprises(), get(`/demands/${id}/quotes`).then((r) => r.quotes || [])]);
     } catch (e) {
-      card.replaceChildren(h('h2', null, t('market.rfq.myQuote')), alertBox('error', errorText(e)));
+      fill(card, h('h2', null, t('market.rfq.myQuote')), alertBox('error', errorText(e)));
       return;
     }
     if (!ctx.isCurrent()) return;
@@ -175,7 +176,7 @@ export async function render(root, ctx) {
     const own = quotes.find((q) => mineSet.has((q.supplier || q.enterprise)?.uscc)) || quotes[0] || null;
     const open = demand.status === 'open' && !past && !demand.closed_at;
     if (!mine.length) {
-      card.replaceChildren(h('h2', null, t('market.rfq.myQuote')), alertBox('info', t('market.noEnterprise')));
+      fill(card, h('h2', null, t('market.rfq.myQuote')), alertBox('info', t('market.noEnterprise')));
       return;
     }
     const entSel = enterpriseSelect(mine, own ? (own.supplier || own.enterprise)?.uscc : mine[0].uscc, 'q-enterprise');
@@ -221,7 +222,7 @@ export async function render(root, ctx) {
     h('div', { class: 'form-grid form-grid-3' }, f(t('market.quantity'), quantity), f(t('market.leadTimeDays'), lead), f(t('market.validUntil'), valid)),
     f(t('market.notes'), notes),
     open ? h('div', { class: 'form-actions' }, submit, withdraw) : null);
-    card.replaceChildren(h('h2', null, t('market.rfq.myQuote')),
+    fill(card, h('h2', null, t('market.rfq.myQuote')),
       h('p', { class: 'muted small' }, t('market.rfq.sealedForSupplier')),
       own ? h('div', { class: 'badges' }, statusBadge('quote', own.status), h('span', { class: 'badge' }, `${t('market.updatedAt')} ${formatTime(own.updated_at)}`)) : null,
       !open ? alertBox('info', t('market.rfq.quotingClosed')) : null,

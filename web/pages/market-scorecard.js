@@ -7,7 +7,7 @@ import { t } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../lib/dom.js';
 import { get } from '../lib/api.js';
 import { levelLabel } from '../lib/ref.js';
-import { scorecardView, statusBadge, qty } from '../lib/market.js';
+import { scorecardView, statusBadge, qty, fill, add } from '../lib/market.js';
 
 export async function render(root, ctx) {
   const uscc = ctx.params.uscc.toUpperCase();
@@ -24,16 +24,16 @@ export async function render(root, ctx) {
   ctx.setTitle(`${t('market.scorecard')} · ${ent.name}`);
   const box = h('div', null, loading());
   const supplies = h('div', null, loading());
-  root.append(pageHeader(t('market.scorecard'), ent.name, h('a', { class: 'btn btn-ghost', href: `#/enterprises/${uscc}` }, t('market.enterprisePage'))),
+  add(root, pageHeader(t('market.scorecard'), ent.name, h('a', { class: 'btn btn-ghost', href: `#/enterprises/${uscc}` }, t('market.enterprisePage'))),
     h('div', { class: 'badges' }, h('span', { class: 'badge mono' }, uscc), ent.level && ent.level !== 'none' ? h('span', { class: `badge badge-level-${ent.level}` }, levelLabel(ent.level)) : null),
     h('section', { class: 'card', id: 'scorecard-card' }, h('h2', null, t('market.scorecardTitle')), box, h('p', { class: 'muted small' }, t('market.scorecardExplain'))),
     h('section', { class: 'card' }, h('h2', null, t('market.supplierSupplies')), supplies));
   get(`/enterprises/${encodeURIComponent(uscc)}/scorecard`)
-    .then((sc) => box.replaceChildren(scorecardView(sc)))
-    .catch((e) => box.replaceChildren(alertBox(e.status === 404 ? 'info' : 'error', e.status === 404 ? t('market.scorecardNone') : errorText(e))));
+    .then((sc) => fill(box, scorecardView(sc)))
+    .catch((e) => fill(box, alertBox(e.status === 404 ? 'info' : 'error', e.status === 404 ? t('market.scorecardNone') : errorText(e))));
   get('/supplies', { enterprise: uscc, limit: 50 })
-    .then((page) => supplies.replaceChildren(page.items.length ? h('ul', { class: 'listing-list' }, page.items.map((s) => h('li', null,
+    .then((page) => fill(supplies, page.items.length ? h('ul', { class: 'listing-list' }, page.items.map((s) => h('li', null,
       h('a', { class: 'listing-title', href: `#/market/supplies/${s.id}` }, s.title), ' ', statusBadge('supply', s.status),
       h('span', { class: 'muted small' }, [s.segment_name, qty(s.capacity, s.unit)].filter(Boolean).join(' · '))))) : h('p', { class: 'muted' }, t('market.noneYet'))))
-    .catch((e) => supplies.replaceChildren(alertBox('error', errorText(e))));
+    .catch((e) => fill(supplies, alertBox('error', errorText(e))));
 }

@@ -6,20 +6,20 @@
 import { t, formatTime } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../lib/dom.js';
 import { get, post, del } from '../lib/api.js';
-import { myEnterprises, enterpriseSelect, segmentPicker, regionList, tagInput, regionLabel, entName, chainDetail } from '../lib/market.js';
+import { myEnterprises, enterpriseSelect, segmentPicker, regionList, tagInput, regionLabel, entName, chainDetail, fill, add } from '../lib/market.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('nav.marketSubscriptions'));
   const message = h('div', { id: 'sub-message', 'aria-live': 'polite' });
   const listBox = h('div', null, loading());
   const formBox = h('section', { class: 'card', id: 'sub-form-card' }, h('h2', null, t('sub.new')), loading());
-  root.append(pageHeader(t('nav.marketSubscriptions'), t('sub.subtitle')), message,
+  add(root, pageHeader(t('nav.marketSubscriptions'), t('sub.subtitle')), message,
     h('div', { class: 'grid-side' }, h('section', { class: 'card card-flush' }, h('div', { class: 'card-head' }, h('h2', null, t('sub.list'))), listBox), formBox));
 
   let mine = [];
-  try { mine = await myEnterprises(); } catch (e) { message.replaceChildren(alertBox('error', errorText(e))); }
+  try { mine = await myEnterprises(); } catch (e) { fill(message, alertBox('error', errorText(e))); }
   if (!ctx.isCurrent()) return;
-  if (!mine.length) formBox.replaceChildren(h('h2', null, t('sub.new')), alertBox('info', t('market.noEnterprise')));
+  if (!mine.length) fill(formBox, h('h2', null, t('sub.new')), alertBox('info', t('market.noEnterprise')));
   else buildForm();
   loadList();
 
@@ -28,18 +28,18 @@ export async function render(root, ctx) {
     try {
       page = await get('/subscriptions');
     } catch (e) {
-      listBox.replaceChildren(alertBox('error', errorText(e)));
+      fill(listBox, alertBox('error', errorText(e)));
       return;
     }
     if (!ctx.isCurrent()) return;
     const items = page.items || page.subscriptions || [];
-    if (!items.length) { listBox.replaceChildren(h('p', { class: 'empty-note muted' }, t('sub.none'))); return; }
-    listBox.replaceChildren(h('ul', { class: 'sub-list', id: 'sub-list' }, items.map((s) => h('li', { dataset: { id: s.id } },
+    if (!items.length) { fill(listBox, h('p', { class: 'empty-note muted' }, t('sub.none'))); return; }
+    fill(listBox, h('ul', { class: 'sub-list', id: 'sub-list' }, items.map((s) => h('li', { dataset: { id: s.id } },
       h('div', { class: 'sub-head' }, h('strong', null, s.name || t('sub.unnamed')),
         h('span', { class: 'muted small' }, ` ${entName(s.enterprise)} · ${formatTime(s.created_at)}`),
         h('button', { type: 'button', class: 'btn btn-sm btn-ghost sub-delete', onclick: async () => {
           if (!window.confirm(t('sub.confirmDelete'))) return;
-          try { await del(`/subscriptions/${s.id}`); message.replaceChildren(alertBox('success', t('sub.deleted'))); loadList(); } catch (e) { message.replaceChildren(alertBox('error', errorText(e))); }
+          try { await del(`/subscriptions/${s.id}`); fill(message, alertBox('success', t('sub.deleted'))); loadList(); } catch (e) { fill(message, alertBox('error', errorText(e))); }
         } }, t('common.delete'))),
       h('dl', { class: 'dl dl-compact' },
         h('dt', null, t('sub.segments')), h('dd', null, chipsOr((s.segments || []).map(segLabel))),
@@ -53,7 +53,7 @@ export async function render(root, ctx) {
     const seg = segmentPicker({ idPrefix: 's' });
     const segs = [];
     const segList = h('ul', { class: 'chip-list', id: 's-segments-list' });
-    const drawSegs = () => segList.replaceChildren(...segs.map((v, i) => h('li', { class: 'chip', dataset: { value: v } }, segLabel(v),
+    const drawSegs = () => fill(segList, ...segs.map((v, i) => h('li', { class: 'chip', dataset: { value: v } }, segLabel(v),
       h('button', { type: 'button', class: 'chip-remove', 'aria-label': t('market.remove'), onclick: () => { segs.splice(i, 1); drawSegs(); } }, '×'))));
     const addSeg = h('button', { type: 'button', class: 'btn btn-outline btn-sm', id: 's-segment-add', onclick: () => {
       const v = seg.value();
@@ -70,7 +70,7 @@ export async function render(root, ctx) {
       try {
         await post('/subscriptions', body);
         ctx.navigate('/market/subscriptions', { kind: 'success', text: t('sub.saved') });
-      } catch (e) { submit.disabled = false; message.replaceChildren(alertBox('error', errorText(e))); }
+      } catch (e) { submit.disabled = false; fill(message, alertBox('error', errorText(e))); }
     } },
     f(t('market.supplier'), entSel), f(t('sub.name'), name),
     f(t('sub.segments'), h('div', null, h('div', { class: 'region-add' }, seg.el, addSeg), segList)),
@@ -78,7 +78,7 @@ export async function render(root, ctx) {
     f(t('sub.regions'), regs.el),
     h('p', { class: 'muted small' }, t('sub.rule')),
     h('div', { class: 'form-actions' }, submit));
-    formBox.replaceChildren(h('h2', null, t('sub.new')), form);
+    fill(formBox, h('h2', null, t('sub.new')), form);
   }
 }
 
