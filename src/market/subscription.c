@@ -599,6 +599,8 @@ static bool entry_matches(const struct sub_entry *e, const struct demand_text *d
 	return any;
 }
 
+#define DETAIL_MAX_SUBSCRIPTIONS 20 /* matching subscriptions named in one notification */
+
 /* One subscriber to notify: its enterprise and the detail JSON. */
 struct hit {
 	int64_t enterprise_id;
@@ -615,6 +617,10 @@ static enum qerr collect_hits(const struct demand_text *d, struct term_set *term
 	for (size_t i = 0; i < cache.n; i++) {
 		const struct sub_entry *e = &cache.subs[i];
 		if (e->enterprise_id == d->enterprise_id)
+			continue;
+		/* An enterprise already notified with DETAIL_MAX_SUBSCRIPTIONS reasons needs no more. */
+		if (*nhits && (*hits)[*nhits - 1].enterprise_id == e->enterprise_id &&
+		    json_array_size(json_object_get((*hits)[*nhits - 1].detail, "subscriptions")) >= DETAIL_MAX_SUBSCRIPTIONS)
 			continue;
 		json_t *kws = json_array();
 		if (!entry_matches(e, d, terms, kws)) {
