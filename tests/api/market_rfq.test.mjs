@@ -336,7 +336,7 @@ test('market statistics for the operator', async () => {
   const r = await api(srv.url, op, 'GET', '/api/v1/market/stats');
   assert.equal(r.status, 200, JSON.stringify(r.body));
   const t = r.body.totals;
-  assert.ok(t.demands >= 6, JSON.stringify(t));
+  assert.ok(t.demands >= 5, JSON.stringify(t)); // this file's five, plus the demo's if it has listings
   assert.ok(t.quotes >= 6);
   assert.equal(t.orders, 2);
   assert.equal(t.order_value_fen, 85000 * 1000 + 30000);
