@@ -6,6 +6,7 @@
 #include "market/match_index.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,14 @@ struct mi_doc {
 	float static_score;
 };
 
+/* What scoring reads for every candidate, packed apart from mi_doc so candidates stay in cache. */
+struct mi_hot {
+	uint16_t len;
+	uint8_t alive;
+	uint8_t has_certs;
+	float static_score;
+};
+
 struct mi_index {
 	pthread_rwlock_t lock;
 	enum mi_kind kind;
@@ -62,12 +71,16 @@ struct mi_index {
 	/* segments: list per sid */
 	struct mi_list *segs;
 	uint32_t nsegs;
-	/* certification tags interned */
+	/* certification tags interned, and the documents holding each */
+	struct mi_list *cert_lists;
+	uint32_t ncert_lists;
 	char (*certs)[64];
 	uint32_t ncerts, certs_cap;
 	/* documents */
 	struct mi_doc *docs;
-	uint32_t ndocs, docs_cap, alive;
+	struct mi_hot *hot;
+	uint32_t ndocs, docs_cap, hot_cap, alive;
+	float max_static;
 	uint64_t total_len;
 	uint32_t *regions; /* region codes as numbers: 32, 3205, 320505 */
 	size_t nregions, regions_cap;
@@ -201,12 +214,16 @@ static void index_clear(struct mi_index *ix)
 		list_free(&ix->terms[i].list);
 	for (uint32_t i = 0; i < ix->nsegs; i++)
 		list_free(&ix->segs[i]);
+	for (uint32_t i = 0; i < ix->ncert_lists; i++)
+		list_free(&ix->cert_lists[i]);
+	free(ix->cert_lists);
 	free(ix->terms);
 	free(ix->slots);
 	free(ix->pool);
 	free(ix->segs);
 	free(ix->certs);
 	free(ix->docs);
+	free(ix->hot);
 	free(ix->regions);
 	free(ix->doc_certs);
 	free(ix->doc_of);
@@ -379,6 +396,8 @@ struct doc_build {
 	uint32_t *tids;
 	uint8_t *wts;
 	size_t n, cap, wts_cap;
+	uint64_t *pairs;
+	size_t pairs_cap;
 	uint32_t len;
 	uint8_t weight;
 	bool oom;
@@ -441,6 +460,7 @@ static void kill_listing(struct mi_index *ix, int64_t id)
 	struct mi_doc *d = &ix->docs[ix->doc_of[id] - 1];
 	if (d->alive) {
 		d->alive = 0;
+		ix->hot[ix->doc_of[id] - 1].alive = 0;
 		ix->alive--;
 		ix->total_len -= d->len;
 	}
@@ -452,6 +472,7 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 	kill_listing(ix, r->id);
 	size_t old_cap = ix->doc_of_cap;
 	if (!grow32(&ix->docs, sizeof *ix->docs, &ix->docs_cap, ix->ndocs + 1) ||
+	    !grow32(&ix->hot, sizeof *ix->hot, &ix->hot_cap, ix->ndocs + 1) ||
 	    !grow(&ix->doc_of, sizeof *ix->doc_of, &ix->doc_of_cap, (size_t)r->id + 1))
 		goto oom;
 	if (ix->doc_of_cap > old_cap)
@@ -474,6 +495,20 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 	each_part(r->certs, add_cert, ix);
 	d->cert_n = (uint16_t)(ix->ndoc_certs - d->cert_off);
 	qsort(ix->doc_certs + d->cert_off, d->cert_n, sizeof *ix->doc_certs, cmp_u16);
+	for (uint16_t i = 0; i < d->cert_n; i++) {
+		uint16_t c = ix->doc_certs[d->cert_off + i];
+		if (c >= ix->ncert_lists) {
+			uint32_t nc = (uint32_t)c + 16;
+			struct mi_list *cl = realloc(ix->cert_lists, nc * sizeof *cl);
+			if (!cl)
+				goto oom;
+			memset(cl + ix->ncert_lists, 0, (nc - ix->ncert_lists) * sizeof *cl);
+			ix->cert_lists = cl;
+			ix->ncert_lists = nc;
+		}
+		if ((i == 0 || ix->doc_certs[d->cert_off + i - 1] != c) && !list_add(&ix->cert_lists[c], docno, 1, 0, false))
+			goto oom;
+	}
 
 	b->n = 0;
 	b->len = 0;
@@ -490,9 +525,9 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 				"the Chinese word segmenter could not be loaded (see /etc/friso/friso.ini)");
 	d->len = (uint16_t)(b->len > UINT16_MAX ? UINT16_MAX : b->len);
 	/* Sum weights per term: sort (term, weight) pairs by term. */
-	uint64_t *pairs = malloc((b->n ? b->n : 1) * sizeof *pairs);
-	if (!pairs)
+	if (!grow(&b->pairs, sizeof *b->pairs, &b->pairs_cap, b->n ? b->n : 1))
 		goto oom;
+	uint64_t *pairs = b->pairs;
 	for (size_t i = 0; i < b->n; i++)
 		pairs[i] = ((uint64_t)b->tids[i] << 8) | b->wts[i];
 	qsort(pairs, b->n, sizeof *pairs, cmp_u64_wrapper);
@@ -501,13 +536,10 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 		int f = 0;
 		while (i < b->n && (uint32_t)(pairs[i] >> 8) == t)
 			f += (int)(pairs[i++] & 0xff);
-		if (!list_add(&ix->terms[t].list, docno, f, d->len, true)) {
-			free(pairs);
+		if (!list_add(&ix->terms[t].list, docno, f, d->len, true))
 			goto oom;
-		}
 		ix->postings++;
 	}
-	free(pairs);
 	if (r->sid) {
 		if (r->sid >= ix->nsegs) {
 			uint32_t ns = r->sid + 16;
@@ -522,6 +554,10 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 			goto oom;
 	}
 	d->alive = 1;
+	ix->hot[docno] = (struct mi_hot){.len = d->len, .alive = 1, .has_certs = d->cert_n > 0,
+					  .static_score = d->static_score};
+	if (d->static_score > ix->max_static)
+		ix->max_static = d->static_score;
 	ix->ndocs++;
 	ix->alive++;
 	ix->total_len += d->len;
@@ -615,21 +651,31 @@ static float scorecard_of(const struct mi_index *ix, int64_t enterprise_id)
 /* Reads the listings written after seq `after` (all active ones when full) into the index. */
 static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bool full, struct qerror *err)
 {
+	/*
+	 * A full build numbers documents by segment and then title, so that
+	 * listings of one product sit next to each other: a query's candidates
+	 * then come in runs, which keeps posting blocks and the per-document
+	 * arrays in cache. Catching up appends in seq order.
+	 */
+#define SUPPLY_COLUMNS                                                                                                 \
+	"SELECT s.id, s.enterprise_id, s.title, s.description, coalesce(s.sid,0), s.regions,"                         \
+	" s.certifications, e.region, e.level, s.status = 'active', 0, 1"                                            \
+	" FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id"
+#define DEMAND_COLUMNS                                                                                                 \
+	"SELECT d.id, d.enterprise_id, d.title, d.description, coalesce(d.sid,0),"                                    \
+	" coalesce(d.region,''), d.certifications, NULL, 'none', d.status = 'open',"                                   \
+	" coalesce(d.deadline,''), d.visibility = 'public' FROM demands d"
 	sqlite3_stmt *st;
 	if (ix->kind == MI_SUPPLIES)
-		st = db_stmt(db,
-			     "SELECT s.id, s.enterprise_id, s.title, s.description, coalesce(s.sid,0), s.regions,"
-			     " s.certifications, e.region, e.level, s.status = 'active', 0, 1"
-			     " FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id"
-			     " WHERE s.seq > ?1 AND (?2 = 0 OR s.status = 'active') ORDER BY s.seq, s.id",
-			     err);
+		st = full ? db_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 AND s.status = 'active'"
+						       " ORDER BY coalesce(s.sid, 1 << 40), s.title, s.id",
+				    err)
+			  : db_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND NOT ?2 ORDER BY s.seq, s.id", err);
 	else
-		st = db_stmt(db,
-			     "SELECT d.id, d.enterprise_id, d.title, d.description, coalesce(d.sid,0),"
-			     " coalesce(d.region,''), d.certifications, NULL, 'none', d.status = 'open',"
-			     " coalesce(d.deadline,''), d.visibility = 'public'"
-			     " FROM demands d WHERE d.seq > ?1 AND (?2 = 0 OR d.status = 'open') ORDER BY d.seq, d.id",
-			     err);
+		st = full ? db_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 AND d.status = 'open'"
+						       " ORDER BY coalesce(d.sid, 1 << 40), d.title, d.id",
+				    err)
+			  : db_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND NOT ?2 ORDER BY d.seq, d.id", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, after);
@@ -665,6 +711,7 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 	sqlite3_reset(st);
 	free(b.tids);
 	free(b.wts);
+	free(b.pairs);
 	if (rc)
 		return rc;
 	return step < 0 ? err->code : QERR_OK;
@@ -753,8 +800,11 @@ struct search {
 	int nqcerts;
 	bool impossible; /* a required certification nobody holds */
 	double extra;    /* largest region + static bonus */
+	double region_max;
 	struct mi_hit *heap;
 	int nheap, k;
+	double floor; /* a proven lower bound of the final k-th score (prime_threshold) */
+	struct cursor filter; /* documents holding the rarest required certification (list NULL: none) */
 };
 
 static double bm25(const struct search *s, double idf, int freq, uint16_t len)
@@ -812,13 +862,20 @@ static double cur_score(const struct search *s, const struct cursor *c)
 {
 	if (c->idf == 0)
 		return c->weight;
-	const struct mi_doc *doc = &s->ix->docs[c->list->docs[c->pos]];
-	return bm25(s, c->idf, c->list->freq[c->pos], doc->len);
+	return bm25(s, c->idf, c->list->freq[c->pos], s->ix->hot[c->list->docs[c->pos]].len);
 }
 
-static bool doc_eligible(const struct search *s, const struct mi_doc *d)
+static bool doc_eligible(const struct search *s, uint32_t docno)
 {
-	if (!d->alive || (s->q->exclude_enterprise && d->enterprise_id == s->q->exclude_enterprise))
+	const struct mi_hot *h = &s->ix->hot[docno];
+	if (!h->alive)
+		return false;
+	/* the common case decided without touching mi_doc */
+	if (!s->q->exclude_enterprise && s->ix->kind == MI_SUPPLIES &&
+	    (s->q->certs_held ? !h->has_certs : s->nqcerts == 0))
+		return true;
+	const struct mi_doc *d = &s->ix->docs[docno];
+	if ( (s->q->exclude_enterprise && d->enterprise_id == s->q->exclude_enterprise))
 		return false;
 	if (s->ix->kind == MI_DEMANDS && d->deadline && s->q->now && d->deadline < s->q->now)
 		return false;
@@ -900,10 +957,11 @@ static void heap_offer(struct search *s, const struct mi_hit *hit)
 	}
 }
 
-/* The score a new document must beat: -inf until k are held. */
+/* The score a new document must reach: the k-th best held, or the primed floor while fewer are held. */
 static double threshold(const struct search *s)
 {
-	return s->nheap < s->k ? -HUGE_VAL : s->heap[0].score;
+	double held = s->nheap < s->k ? -HUGE_VAL : s->heap[0].score;
+	return held > s->floor ? held : s->floor;
 }
 
 struct qterm {
@@ -1031,8 +1089,16 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 	each_part(q->region, add_qregion, s);
 	each_part(q->certs, add_qcert, s);
 	qsort(s->qcerts, (size_t)s->nqcerts, sizeof s->qcerts[0], cmp_u16);
-	s->extra = (s->nqregions ? MI_W_REGION_COUNTY : 0) +
-		   (ix->kind == MI_SUPPLIES ? MI_W_LEVEL_MAX + MI_W_SCORECARD : 0) + 1e-9;
+	if (!q->certs_held)
+		for (int i = 0; i < s->nqcerts; i++) {
+			const struct mi_list *l = s->qcerts[i] < ix->ncert_lists ? &ix->cert_lists[s->qcerts[i]] : NULL;
+			if (!l || l->n == 0)
+				s->impossible = true;
+			else if (!s->filter.list || l->n < s->filter.list->n)
+				s->filter.list = l;
+		}
+	s->region_max = s->nqregions ? MI_W_REGION_COUNTY : 0;
+	s->extra = s->region_max + ix->max_static + 1e-9;
 	qsort(s->cur, (size_t)s->m, sizeof s->cur[0], cmp_ub);
 	return QERR_OK;
 }
@@ -1060,8 +1126,74 @@ static void finish_hit(const struct search *s, uint32_t d, double listed, double
 	hit->score = round((listed + hit->region + hit->static_score) * 1e9) / 1e9;
 }
 
+/* Position of the first posting >= d in l (binary search; cursors do not move). */
+static uint32_t list_find(const struct mi_list *l, uint32_t d)
+{
+	uint32_t lo = 0, hi = l->n;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->docs[mid] < d)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int cmp_double_desc(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return x > y ? -1 : x < y;
+}
+
+/*
+ * Scores the first postings of the rarest list in full and returns the k-th
+ * best score found (minus a rounding margin), or -inf with fewer than k.
+ * Whatever those documents are, the final k-th score is at least that, so
+ * the search may discard anything below it from the start: without this,
+ * documents ahead of the query's own cluster (a full build numbers
+ * listings of one product together) would be scored against a threshold
+ * that has not risen yet.
+ */
+static double prime_threshold(struct search *s)
+{
+	if (s->m == 0)
+		return -HUGE_VAL;
+	const struct mi_list *rare = s->cur[s->m - 1].list;
+	/* Enough to stand for the list; with a rare certification asked for, look further for eligible ones. */
+	uint32_t want = (uint32_t)s->k * 4 + 32, budget = 50000;
+	double *scores = malloc(want * sizeof *scores);
+	if (!scores)
+		return -HUGE_VAL;
+	uint32_t n = 0;
+	for (uint32_t j = 0; j < rare->n && j < budget && n < want; j++) {
+		uint32_t d = rare->docs[j];
+		if (!doc_eligible(s, d))
+			continue;
+		double score = 0;
+		for (int i = 0; i < s->m; i++) {
+			struct cursor c = s->cur[i];
+			c.pos = list_find(c.list, d);
+			if (cur_doc(&c) == d)
+				score += cur_score(s, &c);
+		}
+		if (s->nqregions)
+			score += region_weight[doc_region_level(s, &s->ix->docs[d])];
+		scores[n++] = score + s->ix->hot[d].static_score;
+	}
+	double floor = -HUGE_VAL;
+	if (n >= (uint32_t)s->k) {
+		qsort(scores, n, sizeof *scores, cmp_double_desc);
+		floor = scores[s->k - 1] - 1e-6;
+	}
+	free(scores);
+	return floor;
+}
+
+static long trace_candidates, trace_probes;
 static void run_maxscore(struct search *s)
 {
+	s->floor = prime_threshold(s);
 	int m = s->m;
 	double cum[MI_MAX_TERMS + 1];
 	for (int i = 0; i < m; i++)
@@ -1081,8 +1213,20 @@ static void run_maxscore(struct search *s)
 		}
 		if (d == UINT32_MAX)
 			break;
-		const struct mi_doc *doc = &s->ix->docs[d];
-		bool ok = doc_eligible(s, doc);
+		if (s->filter.list) {
+			/* leapfrog: no candidate before the next document holding the rarest required certification */
+			cur_seek(&s->filter, d);
+			uint32_t fd = cur_doc(&s->filter);
+			if (fd == UINT32_MAX)
+				break;
+			if (fd != d) {
+				for (int i = first; i < m; i++)
+					cur_seek(&s->cur[i], fd);
+				continue;
+			}
+		}
+		bool ok = doc_eligible(s, d);
+		trace_candidates++;
 		double score = 0, segment = 0;
 		uint64_t matched = 0;
 		for (int i = first; i < m; i++) {
@@ -1101,11 +1245,13 @@ static void run_maxscore(struct search *s)
 		}
 		if (!ok)
 			continue;
-		double bonus = (s->nqregions ? region_weight[doc_region_level(s, doc)] : 0) + doc->static_score;
+		/* the region bonus is costly to compute: bound it until the document might make it */
+		double bonus = s->region_max + s->ix->hot[d].static_score + 1e-9;
 		for (int i = first - 1; i >= 0; i--) {
 			if (score + cum[i] + bonus < theta)
 				break;
 			struct cursor *c = &s->cur[i];
+			trace_probes++;
 			cur_seek(c, d);
 			if (cur_doc(c) == d) {
 				double v = cur_score(s, c);
@@ -1117,6 +1263,9 @@ static void run_maxscore(struct search *s)
 			}
 		}
 		if (score + bonus < theta)
+			continue;
+		if (s->nqregions &&
+		    score + region_weight[doc_region_level(s, &s->ix->docs[d])] + s->ix->hot[d].static_score < theta)
 			continue;
 		struct mi_hit hit;
 		finish_hit(s, d, score, segment, matched, &hit);
@@ -1144,7 +1293,7 @@ static void run_exhaustive(struct search *s)
 			else
 				matched |= 1ull << c->bit;
 		}
-		if (!any || !doc_eligible(s, &s->ix->docs[d]))
+		if (!any || !doc_eligible(s, d))
 			continue;
 		struct mi_hit hit;
 		finish_hit(s, d, score, segment, matched, &hit);
@@ -1179,12 +1328,21 @@ static enum qerr search(struct db *db, enum mi_kind kind, const struct mi_query 
 	s->q = q;
 	s->heap = hits;
 	s->k = q->k;
+	s->floor = -HUGE_VAL;
 	rc = prepare(s, terms, err);
 	if (!rc && !s->impossible) {
 		if (exhaustive)
 			run_exhaustive(s);
 		else
 			run_maxscore(s);
+		if (getenv("QILIAN_MI_TRACE")) {
+			fprintf(stderr, "m=%d extra=%.2f theta=%.3f cand=%ld probes=%ld\n", s->m, s->extra, threshold(s),
+				trace_candidates, trace_probes);
+			for (int i = 0; i < s->m; i++)
+				fprintf(stderr, "  n=%u ub=%.3f idf=%.3f bit=%d\n", s->cur[i].list->n, s->cur[i].ub, s->cur[i].idf,
+					s->cur[i].bit);
+			trace_candidates = trace_probes = 0;
+		}
 	}
 	pthread_rwlock_unlock(&ix->lock);
 	*n = s->nheap;
@@ -1219,6 +1377,8 @@ enum qerr mi_stats(struct db *db, enum mi_kind kind, json_t **out, struct qerror
 		bytes += list_bytes(&ix->terms[i].list, true);
 	for (uint32_t i = 0; i < ix->nsegs; i++)
 		bytes += list_bytes(&ix->segs[i], false);
+	for (uint32_t i = 0; i < ix->ncert_lists; i++)
+		bytes += list_bytes(&ix->cert_lists[i], false);
 	*out = json_pack("{s:I,s:I,s:I,s:I,s:I,s:f,s:I}", "docs", (json_int_t)ix->ndocs, "alive", (json_int_t)ix->alive,
 			 "terms", (json_int_t)ix->nterms, "postings", (json_int_t)ix->postings, "bytes",
 			 (json_int_t)bytes, "build_ms", ix->build_ms, "version", (json_int_t)ix->version);
