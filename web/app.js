@@ -165,7 +165,8 @@ function renderShell(match) {
   const link = (id, href, label, icon) => h('a', {
     href, class: `nav-link${active === id ? ' active' : ''}`, 'aria-current': active === id ? 'page' : null,
   }, icon ? h('span', { class: `nav-icon nav-icon-${icon}`, 'aria-hidden': 'true' }) : null, h('span', null, label));
-  nav.append(
+  // Optional groups are null for some users: leave them out (append would write "null").
+  nav.append(...[
     h('div', { class: 'nav-group' },
       link('home', '#/', t('nav.home'), 'home'),
       link('enterprises', '#/enterprises', t('nav.enterprises'), 'list')),
@@ -187,7 +188,8 @@ function renderShell(match) {
       h('div', { class: 'nav-title' }, t('nav.manage')),
       isOrgAdmin() ? link('users', '#/users', t('nav.users'), 'users') : null,
       canSeeAudit() ? link('audit', '#/audit', t('nav.audit'), 'audit') : null,
-      link('account', '#/account', t('nav.account'), 'account')));
+      link('account', '#/account', t('nav.account'), 'account')),
+  ].filter(Boolean));
 }
 
 function closeNav() {

@@ -119,6 +119,7 @@ test('the SME subscribes to 电机 demands in the UI', async () => {
   const subs = (await api(srv.url, smeToken, 'GET', '/api/v1/subscriptions')).body;
   assert.ok((subs.items || []).some((s) => (s.keywords || []).includes('电机')), JSON.stringify(subs));
   await sme.locator('#inbox-link').waitFor({ state: 'visible' });
+  assert.doesNotMatch(await sme.locator('#sidenav').innerText(), /null/, 'groups an SME does not get leave no trace');
   state.badgeBefore = await badgeCount(sme);
   await shot(sme, 'market-subscriptions');
 });

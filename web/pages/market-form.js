@@ -10,7 +10,7 @@ import { t } from '../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../lib/dom.js';
 import { get, post, patch } from '../lib/api.js';
 import {
-  myEnterprises, enterpriseSelect, segmentPicker, regionPicker, regionList, tagInput,
+  myEnterprises, ownsEnterprise, isOperator, enterpriseSelect, segmentPicker, regionPicker, regionList, tagInput,
   yuanToFen, fenToYuan, isoToDate, dateToIso,
   fill, add,
 } from '../lib/market.js';
@@ -34,6 +34,11 @@ export async function render(root, ctx) {
   }
   wait.remove();
   if (!ctx.isCurrent()) return undefined;
+  if (editing && !isOperator() && !(await ownsEnterprise(item.enterprise))) {
+    root.append(pageHeader(title, item.title), h('div', { class: 'card' }, alertBox('error', t('market.form.notOwner')),
+      h('a', { href: `#/market/${kind}/${item.id}` }, t('market.form.back'))));
+    return undefined;
+  }
   if (!mine.length) {
     add(root, pageHeader(title), h('div', { class: 'card' }, alertBox('error', t('market.noEnterprise')),
       h('a', { href: '#/enterprises/new' }, t('enterprise.create'))));

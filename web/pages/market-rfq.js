@@ -166,7 +166,9 @@ export async function render(root, ctx) {
     let mine = [];
     let quotes = [];
     try {
-      [mine, quotes] = await Promise.all([myEnterprises(), get(`/demands/${id}/quotes`).then((r) => r.quotes || [])]);
+      [mine, quotes] = await Promise.all([myEnterprises(), get(`/demands/${id}/quotes`).then((r) => r.quotes || [])
+        // A supplier not yet invited to a public demand and without a quote gets 404 from the API.
+        .catch((e) => { if (e.status === 404) return []; throw e; })]);
     } catch (e) {
       fill(card, h('h2', null, t('market.rfq.myQuote')), alertBox('error', errorText(e)));
       return;

@@ -664,4 +664,6 @@ export default {
   'sub.saved': 'Subscription saved.',
   'sub.deleted': 'Subscription deleted.',
   'sub.confirmDelete': 'Delete this subscription?',
+  'market.form.notOwner': 'Only the organisation that published this listing may change it.',
+  'market.form.back': 'Back to the listing',
 };

@@ -664,4 +664,6 @@ export default {
   'sub.saved': '订阅已保存。',
   'sub.deleted': '订阅已删除。',
   'sub.confirmDelete': '确定删除该订阅？',
+  'market.form.notOwner': '只有发布该信息的单位才能修改。',
+  'market.form.back': '返回详情',
 };
