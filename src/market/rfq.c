@@ -766,7 +766,7 @@ enum qerr market_award(struct db *db, const struct actor *a, int64_t demand_id, 
 	}
 	json_t *orders = json_array();
 	for (size_t i = 0; i < n; i++) {
-		int64_t order_id;
+		int64_t order_id = 0;
 		if (place_order(db, a, &d, json_integer_value(json_array_get(quote_ids, i)), now, &order_id, err))
 			goto out;
 		json_array_append_new(orders, json_integer(order_id));

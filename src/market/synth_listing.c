@@ -1276,7 +1276,7 @@ static struct demand_truth gen_demand(FILE *f, uint64_t *s, const struct firm *f
 	}
 	snprintf(qty, sizeof qty, "%ld", quantity);
 	snprintf(budget_s, sizeof budget_s, "%lld", budget);
-	snprintf(deadline, sizeof deadline, "2027-%02ld-%02ldT00:00:00Z", 1 + rnd_below(s, 6), 1 + rnd_below(s, 28));
+	snprintf(deadline, sizeof deadline, "2027-%02d-%02dT00:00:00Z", 1 + (int)rnd_below(s, 6), 1 + (int)rnd_below(s, 28));
 	const char *fields[11] = {e->uscc, title.buf, desc.buf, chain,	      seg,     qty,
 				  c->unit, budget_s,  deadline, site->region, cert.buf};
 	write_fields(f, fields, 11);
