@@ -6,7 +6,6 @@
 #include "market/match_index.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -973,7 +972,16 @@ struct qcollect {
 	const struct mi_index *ix;
 	struct qterm t[256];
 	int n;
+	struct qterm singles[16];
+	int nsingles;
 };
+
+/* One Chinese character alone (台, 万, 至): a particle or a measure word far more often than the point of a query. */
+static bool single_cjk(const struct market_token *tok)
+{
+	unsigned char b = (unsigned char)tok->term[0];
+	return b >= 0xe0 && tok->len == 3;
+}
 
 static int collect_query_term(void *ctx, const struct market_token *tok)
 {
@@ -981,6 +989,15 @@ static int collect_query_term(void *ctx, const struct market_token *tok)
 	uint32_t tid = term_id((struct mi_index *)c->ix, tok->term, tok->len, false);
 	if (tid == UINT32_MAX)
 		return 0;
+	if (single_cjk(tok)) {
+		/* kept aside: used only when the query has nothing else */
+		for (int i = 0; i < c->nsingles; i++)
+			if (c->singles[i].tid == tid)
+				return 0;
+		if (c->nsingles < (int)(sizeof c->singles / sizeof c->singles[0]))
+			c->singles[c->nsingles++].tid = tid;
+		return 0;
+	}
 	for (int i = 0; i < c->n; i++)
 		if (c->t[i].tid == tid)
 			return 0;
@@ -1047,6 +1064,10 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 		free(qc);
 		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
 				"the Chinese word segmenter could not be loaded (see /etc/friso/friso.ini)");
+	}
+	if (qc->n == 0) {
+		memcpy(qc->t, qc->singles, (size_t)qc->nsingles * sizeof qc->t[0]);
+		qc->n = qc->nsingles;
 	}
 	double N = ix->alive;
 	for (int i = 0; i < qc->n; i++) {
@@ -1190,14 +1211,14 @@ static double prime_threshold(struct search *s)
 	return floor;
 }
 
-static long trace_candidates, trace_probes;
-static void run_maxscore(struct search *s)
+/* MaxScore over the documents [lo, hi): every cursor starts again at lo. */
+static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t hi)
 {
-	s->floor = prime_threshold(s);
 	int m = s->m;
-	double cum[MI_MAX_TERMS + 1];
 	for (int i = 0; i < m; i++)
-		cum[i] = s->cur[i].ub + (i ? cum[i - 1] : 0);
+		s->cur[i].pos = list_find(s->cur[i].list, lo);
+	if (s->filter.list)
+		s->filter.pos = list_find(s->filter.list, lo);
 	int first = 0; /* lists [first, m) are essential */
 	for (;;) {
 		double theta = threshold(s);
@@ -1211,7 +1232,7 @@ static void run_maxscore(struct search *s)
 			if (cd < d)
 				d = cd;
 		}
-		if (d == UINT32_MAX)
+		if (d >= hi)
 			break;
 		if (s->filter.list) {
 			/* leapfrog: no candidate before the next document holding the rarest required certification */
@@ -1226,7 +1247,6 @@ static void run_maxscore(struct search *s)
 			}
 		}
 		bool ok = doc_eligible(s, d);
-		trace_candidates++;
 		double score = 0, segment = 0;
 		uint64_t matched = 0;
 		for (int i = first; i < m; i++) {
@@ -1251,7 +1271,6 @@ static void run_maxscore(struct search *s)
 			if (score + cum[i] + bonus < theta)
 				break;
 			struct cursor *c = &s->cur[i];
-			trace_probes++;
 			cur_seek(c, d);
 			if (cur_doc(c) == d) {
 				double v = cur_score(s, c);
@@ -1271,6 +1290,78 @@ static void run_maxscore(struct search *s)
 		finish_hit(s, d, score, segment, matched, &hit);
 		heap_offer(s, &hit);
 	}
+}
+
+/*
+ * Where the query's best documents probably are: a full build numbers
+ * listings by segment and title, so one segment (the asked one, or the one
+ * most of the rarest word's documents are in) is one run of numbers.
+ */
+static void focus_range(const struct search *s, uint32_t *lo, uint32_t *hi)
+{
+	const struct mi_index *ix = s->ix;
+	uint32_t sid = s->q->sid;
+	*lo = 0;
+	*hi = ix->ndocs;
+	if (s->m == 0)
+		return;
+	const struct mi_list *rare = s->cur[s->m - 1].list;
+	if (!sid || sid >= ix->nsegs || ix->segs[sid].n == 0) {
+		/* the segment most of a sample of the rarest list's documents are in (0: no segment) */
+		uint32_t seen[64], count[64], nseen = 0, step = rare->n / 64 + 1, best = 0;
+		uint32_t span_lo = UINT32_MAX, span_hi = 0;
+		for (uint32_t j = 0; j < rare->n; j += step) {
+			uint32_t d = rare->docs[j], g = ix->docs[d].sid, k = 0;
+			while (k < nseen && seen[k] != g)
+				k++;
+			if (k == nseen) {
+				seen[nseen] = g;
+				count[nseen++] = 0;
+			}
+			count[k]++;
+			if (count[k] > count[best])
+				best = k;
+		}
+		if (nseen == 0)
+			return;
+		sid = seen[best];
+		if (sid == 0 || sid >= ix->nsegs || ix->segs[sid].n == 0) {
+			/* listings without a segment: the span of the sampled ones, title order keeps a product together */
+			for (uint32_t j = 0; j < rare->n; j += step) {
+				uint32_t d = rare->docs[j];
+				if (ix->docs[d].sid == 0) {
+					if (d < span_lo)
+						span_lo = d;
+					if (d > span_hi)
+						span_hi = d;
+				}
+			}
+			if (span_lo <= span_hi) {
+				*lo = span_lo;
+				*hi = span_hi + 1;
+			}
+			return;
+		}
+	}
+	const struct mi_list *seg = &ix->segs[sid];
+	*lo = seg->docs[0];
+	*hi = seg->docs[seg->n - 1] + 1;
+}
+
+/* The focus range first, so theta is high before the rest is scanned; every document is seen once. */
+static void run_maxscore(struct search *s)
+{
+	s->floor = prime_threshold(s);
+	double cum[MI_MAX_TERMS + 1] = {0};
+	for (int i = 0; i < s->m; i++)
+		cum[i] = s->cur[i].ub + (i ? cum[i - 1] : 0);
+	uint32_t lo, hi;
+	focus_range(s, &lo, &hi);
+	run_range(s, cum, lo, hi);
+	if (lo > 0)
+		run_range(s, cum, 0, lo);
+	if (hi < s->ix->ndocs)
+		run_range(s, cum, hi, s->ix->ndocs);
 }
 
 /* Scores every document that shares a list with the query (the reference the pruned search must equal). */
@@ -1335,14 +1426,6 @@ static enum qerr search(struct db *db, enum mi_kind kind, const struct mi_query 
 			run_exhaustive(s);
 		else
 			run_maxscore(s);
-		if (getenv("QILIAN_MI_TRACE")) {
-			fprintf(stderr, "m=%d extra=%.2f theta=%.3f cand=%ld probes=%ld\n", s->m, s->extra, threshold(s),
-				trace_candidates, trace_probes);
-			for (int i = 0; i < s->m; i++)
-				fprintf(stderr, "  n=%u ub=%.3f idf=%.3f bit=%d\n", s->cur[i].list->n, s->cur[i].ub, s->cur[i].idf,
-					s->cur[i].bit);
-			trace_candidates = trace_probes = 0;
-		}
 	}
 	pthread_rwlock_unlock(&ix->lock);
 	*n = s->nheap;

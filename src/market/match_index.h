@@ -47,6 +47,12 @@ enum mi_kind { MI_SUPPLIES, MI_DEMANDS };
 #define MI_W_LEVEL_MAX 1.5 /* little giant; provincial 1.0, innovative 0.5 */
 #define MI_W_SCORECARD 1.0
 
+/*
+ * The query's terms are the text's words and sub-words (index mode) that
+ * the index knows, without single Chinese characters (台, 万, 至: measure
+ * words and particles) unless the text has nothing else; at most
+ * MI_MAX_TERMS, the rarest kept.
+ */
 struct mi_query {
 	const char *text;         /* tokenized in index mode: words and sub-words */
 	size_t text_len;
