@@ -5,6 +5,7 @@
 #include "base/util.h"
 #include "cli/cli.h"
 #include "http/http.h"
+#include "market/match.h"
 #include "store/migrate.h"
 
 static bool size_opt(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
@@ -56,7 +57,11 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 		.quiet = cli_value(cmd, "--quiet") != NULL,
 	};
 	struct qerror e = {0};
-	if (http_serve(&cfg, &e))
+	json_object_seed(0); /* before any thread makes JSON (http_serve seeds again, harmlessly) */
+	market_match_warm_start(cfg.db_path);
+	int rc = http_serve(&cfg, &e);
+	market_match_warm_stop();
+	if (rc)
 		return cli_fail(&e);
 	return 0;
 }

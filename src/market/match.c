@@ -12,9 +12,11 @@
 #include "market/match.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/log.h"
 #include "base/util.h"
 #include "market/listing.h"
 #include "market/match_index.h"
@@ -631,4 +633,53 @@ enum qerr market_match_count(struct db *db, const char *region, const char *chai
 		return err->code;
 	}
 	return db_commit(db, err);
+}
+
+/* ---- warming the indexes when a server starts ---- */
+
+static pthread_t warm_thread;
+static bool warm_running;
+
+static void *warm(void *arg)
+{
+	char *path = arg;
+	struct qerror e = {0};
+	struct db *db = db_open(path, false, &e);
+	if (db) {
+		int64_t t0 = util_mono_us();
+		json_t *stats = NULL;
+		if (market_match_index_stats(db, &stats, &e) == QERR_OK)
+			log_info("match indexes ready in %.1f s: %lld supplies, %lld demands",
+				 (double)(util_mono_us() - t0) / 1e6,
+				 (long long)json_integer_value(json_object_get(json_object_get(stats, "supplies"), "alive")),
+				 (long long)json_integer_value(json_object_get(json_object_get(stats, "demands"), "alive")));
+		else if (strcmp(e.slug, "shutting_down") != 0)
+			log_error("match indexes not built at start: %s", e.message);
+		json_decref(stats);
+		db_close(db);
+	} else {
+		log_error("match indexes not built at start: %s", e.message);
+	}
+	free(path);
+	return NULL;
+}
+
+void market_match_warm_start(const char *db_path)
+{
+	char *path = strdup(db_path);
+	mi_cancel_builds(false);
+	if (path && pthread_create(&warm_thread, NULL, warm, path) == 0)
+		warm_running = true;
+	else
+		free(path);
+}
+
+void market_match_warm_stop(void)
+{
+	if (!warm_running)
+		return;
+	mi_cancel_builds(true);
+	pthread_join(warm_thread, NULL);
+	warm_running = false;
+	mi_cancel_builds(false);
 }

@@ -75,4 +75,14 @@ enum qerr market_match_count(struct db *db, const char *region, const char *chai
 /* Index statistics: {"supplies": {"docs", "terms", "postings", "bytes", "build_ms"}, "demands": {...}}. */
 enum qerr market_match_index_stats(struct db *db, json_t **out, struct qerror *err);
 
+/*
+ * Builds both indexes in a background thread (its own connection to
+ * db_path), so the first match after a server starts does not wait for
+ * them; a match arriving earlier waits on the index lock instead.
+ * market_match_warm_stop() cancels a build still running and joins the
+ * thread; call it before the process exits.
+ */
+void market_match_warm_start(const char *db_path);
+void market_match_warm_stop(void);
+
 #endif

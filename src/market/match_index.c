@@ -7,6 +7,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -94,6 +95,13 @@ struct mi_index {
 	float *static_val;
 	size_t nstatic;
 };
+
+static atomic_bool cancel_builds;
+
+void mi_cancel_builds(bool on)
+{
+	atomic_store(&cancel_builds, on);
+}
 
 static struct mi_index indexes[2] = {
 	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_SUPPLIES},
@@ -699,6 +707,10 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 			r.static_score += scorecard_of(ix, r.enterprise_id);
 		else
 			r.deadline = parse_time(db_col_text(st, 10));
+		if ((r.id & 1023) == 0 && atomic_load(&cancel_builds)) {
+			rc = qerr_set(err, QERR_UNAVAILABLE, "shutting_down", NULL, "the match index build was cancelled");
+			break;
+		}
 		if (!sqlite3_column_int(st, 9)) {
 			kill_listing(ix, r.id);
 			continue;

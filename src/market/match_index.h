@@ -110,6 +110,9 @@ enum qerr mi_stats(struct db *db, enum mi_kind kind, json_t **out, struct qerror
  */
 double mi_scorecard_bonus(int64_t orders, int64_t delivered, int64_t on_time, int64_t accepted, int64_t rejected);
 
+/* While on, index builds stop early with an error (a server shutting down does not wait for one). */
+void mi_cancel_builds(bool on);
+
 /* Drops both indexes (tests that reopen another database; never while a search runs). */
 void mi_reset(void);
 
