@@ -5,6 +5,7 @@
  * only how many quotes came, and a supplier never sees another's quote.
  */
 #include "market/rfq.h"
+#include "market/listing.h"
 
 #include <string.h>
 #include "base/util.h"
@@ -254,6 +255,9 @@ enum qerr market_quotes(struct db *db, const struct actor *a, int64_t demand_id,
 	if (!related && (rfq_org_invited(db, a, demand_id, &related, err) ||
 			 (!related && rfq_org_quoted(db, a, demand_id, &related, err))))
 		return err->code;
+	/* Anyone who may read the demand (any supplier, for a public one) sees its own quotes: none yet. */
+	if (!related)
+		related = market_demand_readable(db, a, demand_id);
 	if (!related)
 		return qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "需求不存在 (no demand %lld)",
 				(long long)demand_id);

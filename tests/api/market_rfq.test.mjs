@@ -1,7 +1,7 @@
 // RFQ and orders over the API against a real `qilian serve`: sealed quotes
 // as every side sees them (a supplier never sees another's quote, the buyer
 // only their count until the deadline or an early close, then all; the
-// operator like the buyer; an unrelated organisation 404), a quote edit
+// operator like the buyer; an unrelated organisation only its own, none), a quote edit
 // after the deadline (409), an invite-only demand that refuses an uninvited
 // supplier, award -> orders, the whole order path with every illegal
 // transition and wrong party, scorecards from those real orders, the inbox
@@ -110,7 +110,13 @@ test('sealed quotes: each supplier sees its own, the buyer and the operator only
     assert.deepEqual([r.body.sealed, r.body.count, r.body.quotes], [true, 2, []]);
     assert.ok(!JSON.stringify(r.body).includes('85000'), 'no price leaks before the deadline');
   }
-  for (const t of [other, bank]) assert.equal((await api(srv.url, t, 'GET', `/api/v1/demands/${d}/quotes`)).status, 404);
+  // Anyone else who may read the public demand sees only its own quotes: none, and nothing of A's or B's.
+  for (const t of [other, bank]) {
+    const r = await api(srv.url, t, 'GET', `/api/v1/demands/${d}/quotes`);
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.deepEqual([r.body.count, r.body.quotes], [0, []]);
+    assert.ok(!JSON.stringify(r.body).includes(U.a) && !JSON.stringify(r.body).includes(U.b));
+  }
 
   // The buyer is told quotes came, without their content.
   const inbox = await api(srv.url, buyer, 'GET', '/api/v1/inbox?limit=100');
