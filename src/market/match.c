@@ -13,6 +13,7 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -668,10 +669,15 @@ void market_match_warm_start(const char *db_path)
 {
 	char *path = strdup(db_path);
 	mi_cancel_builds(false);
+	/* The thread starts with every signal blocked: SIGINT/SIGTERM are the server's main thread's to take. */
+	sigset_t all, old;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if (path && pthread_create(&warm_thread, NULL, warm, path) == 0)
 		warm_running = true;
 	else
 		free(path);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 void market_match_warm_stop(void)
