@@ -15,6 +15,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
+#include "store/page.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -812,26 +813,7 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 	sqlite3_bind_int(st, 6, limit + 1);
 	if (f->segment && *f->segment)
 		sqlite3_bind_text(st, 7, f->segment, -1, SQLITE_TRANSIENT);
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, relation_row(st));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
+	return db_page(db, st, limit, relation_row, out, err);
 filter_error:
 	/* A valid USCC that is not registered has no relations: an empty page, not an error. */
 	if (err->code == QERR_NOT_FOUND) {

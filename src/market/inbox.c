@@ -12,6 +12,7 @@
 #include <string.h>
 #include "base/jsonio.h"
 #include "base/util.h"
+#include "store/page.h"
 
 enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
 			const json_t *detail, struct qerror *err)
@@ -68,26 +69,7 @@ enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_on
 	sqlite3_bind_int(st, 2, unread_only);
 	sqlite3_bind_int64(st, 3, cursor > 0 ? cursor : 0);
 	sqlite3_bind_int(st, 4, limit + 1);
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, notification_row(st));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
+	return db_page(db, st, limit, notification_row, out, err);
 }
 
 enum qerr market_inbox_count(struct db *db, const struct actor *a, int64_t *unread, struct qerror *err)

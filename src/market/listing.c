@@ -15,6 +15,7 @@
 #include "market/listing_int.h"
 #include "market/tokenizer.h"
 #include "registry/enterprise.h"
+#include "store/page.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
 static const char *const visibilities[] = {"public", "invited", NULL};
@@ -712,32 +713,6 @@ static void bind_opt_text(sqlite3_stmt *st, int idx, const char *s)
 		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
 }
 
-/* Runs a bound list statement into a page. */
-static enum qerr run_page(struct db *db, sqlite3_stmt *st, int limit, json_t *(*row)(sqlite3_stmt *), json_t **out,
-			  struct qerror *err)
-{
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, row(st));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
-}
-
 /*
  * ?1 cursor, ?2 enterprise, ?3 chain, ?4 segment, ?5 region prefix, ?6 status, ?7 MATCH text, ?8 own
  * organisation (mine), ?9 limit+1, ?10 visibility organisation (demands). The driving rows come from the
@@ -811,7 +786,7 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 	if (demand)
 		sqlite3_bind_int64(st, 10, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
 	buf_free(&match);
-	return run_page(db, st, limit, demand ? demand_row : supply_row, out, err);
+	return db_page(db, st, limit, demand ? demand_row : supply_row, out, err);
 }
 
 enum qerr market_supply_list(struct db *db, const struct actor *a, const struct listing_filter *f, json_t **out,

@@ -18,6 +18,7 @@
 #include "market/rfq_int.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
+#include "store/page.h"
 
 const char *const market_order_action_names[] = {"ship", "deliver", "accept", "reject", NULL};
 
@@ -133,26 +134,7 @@ enum qerr market_order_list(struct db *db, const struct actor *a, const struct m
 	sqlite3_bind_int(st, 4, role);
 	sqlite3_bind_int64(st, 5, acts ? a->org_id : -1);
 	sqlite3_bind_int(st, 6, limit + 1);
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, order_row(st));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
+	return db_page(db, st, limit, order_row, out, err);
 }
 
 /* Positions *st on the order row; SQLITE_ROW, SQLITE_DONE or -1. */

@@ -8,6 +8,7 @@
 #include "registry/classify.h"
 #include "registry/industry.h"
 #include "registry/region.h"
+#include "store/page.h"
 
 const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
 
@@ -516,24 +517,5 @@ enum qerr enterprise_list(struct db *db, const struct actor *a, const struct ent
 	sqlite3_bind_int64(st, 10, f->org_id);
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	sqlite3_bind_int(st, 11, limit + 1);
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		last = sqlite3_column_int64(st, 0);
-		json_array_append_new(items, enterprise_row(st));
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
+	return db_page(db, st, limit, enterprise_row, out, err);
 }

@@ -18,13 +18,13 @@
 
 #include "registry/account.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 #define PASSWORD "qilian-test-2026"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct testdb t;
 	struct db *db;
 	struct actor cli;
 	int64_t org_op, org_a, org_b;
@@ -71,14 +71,9 @@ static void actor_for(struct actor *a, int64_t user, int64_t org, enum org_type 
 static int group_setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-acct-XXXXXX");
-	if (!mkdtemp(f->dir))
+	if (!testdb_open(&f->t, "acct"))
 		return -1;
-	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
-	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	if (!f->db || migrate_apply(f->db, NULL, &e))
-		return -1;
+	f->db = f->t.db;
 	actor_cli(&f->cli);
 	f->org_op = make_org(f, "苏州市中小企业服务中心", "operator", NULL);
 	f->org_a = make_org(f, "昆山精锐模具科技有限公司", "sme", "91320583MA1N2L8E6H");
@@ -96,14 +91,7 @@ static int group_setup(void **state)
 static int group_teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

@@ -24,14 +24,14 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 /* Enterprises of the fixture: index -> owner. */
 enum { E_LARGE, E_LARGE2, E_A, E_A2, E_B, E_FREE, E_FREE2, E_COUNT };
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct testdb t;
 	struct db *db;
 	struct actor cli;   /* the operator at the CLI */
 	struct actor large; /* admin of the chain leader */
@@ -77,13 +77,9 @@ static void register_enterprise(struct fixture *f, const struct actor *a, int i,
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-cm-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
-	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	assert_non_null(f->db);
-	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
+	if (!testdb_open(&f->t, "cm"))
+		return -1;
+	f->db = f->t.db;
 	actor_cli(&f->cli);
 	make_org(f, "苏州市中小企业服务中心", "operator");
 	make_actor(&f->large, 101, make_org(f, "苏州汇川新能源汽车科技有限公司", "large"), ORG_LARGE, ROLE_ADMIN);
@@ -104,14 +100,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

@@ -22,11 +22,11 @@
 #include "registry/synth.h"
 #include "registry/uscc.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct testdb t;
 	struct db *db;
 	struct actor cli;     /* the operator at the CLI */
 	struct actor sme_a;   /* admin of SME A */
@@ -59,13 +59,9 @@ static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-ent-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
-	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	assert_non_null(f->db);
-	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
+	if (!testdb_open(&f->t, "ent"))
+		return -1;
+	f->db = f->t.db;
 	actor_cli(&f->cli);
 	make_org(f, "苏州市中小企业服务中心", "operator");
 	f->org_a = make_org(f, "昆山精锐模具科技有限公司", "sme");
@@ -81,14 +77,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

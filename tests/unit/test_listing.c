@@ -26,12 +26,13 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 enum { E_BUYER, E_SUPPLIER, E_OTHER, E_COUNT };
 
 struct fixture {
-	char dir[64], path[96];
+	struct testdb t;
 	struct db *db;
 	struct actor cli, buyer, supplier, other;
 	char uscc[E_COUNT][USCC_LEN + 1];
@@ -78,13 +79,10 @@ static void exec(struct fixture *f, const char *sql)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-ls-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
+	if (!testdb_open(&f->t, "ls"))
+		return -1;
+	f->db = f->t.db;
 	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	assert_non_null(f->db);
-	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
 	actor_cli(&f->cli);
 	make_org(f, "运营方", "operator");
 	make_actor(&f->buyer, 101, make_org(f, "整车厂", "large"), ORG_LARGE);
@@ -116,14 +114,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

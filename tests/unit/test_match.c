@@ -19,11 +19,11 @@
 
 #include "market/match_index.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct testdb t;
 	struct db *db;
 	int64_t seq;
 };
@@ -38,13 +38,10 @@ static void exec(struct fixture *f, const char *sql)
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-match-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/t.db", f->dir);
+	if (!testdb_open(&f->t, "match"))
+		return -1;
+	f->db = f->t.db;
 	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	assert_non_null(f->db);
-	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
 	mi_reset();
 	exec(f, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车','2026-01-01T00:00:00Z');"
 		"INSERT INTO segments(sid,chain_id,code,name) VALUES(1,'nev','motor','驱动电机'),(2,'nev','pack','电池包');");
@@ -75,14 +72,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	mi_reset();
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }

@@ -23,13 +23,13 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
+#include "testdb.h"
 #include "store/migrate.h"
 
 enum { E_BUYER, E_A, E_A2, E_B, E_C, E_COUNT };
 
 struct fixture {
-	char dir[64];
-	char path[96];
+	struct testdb t;
 	struct db *db;
 	struct actor cli, op, buyer, sme_a, sme_b, sme_c, bank;
 	char uscc[E_COUNT][USCC_LEN + 1];
@@ -92,13 +92,9 @@ static void register_enterprise(struct fixture *f, const struct actor *a, int i,
 static int setup(void **state)
 {
 	struct fixture *f = calloc(1, sizeof *f);
-	snprintf(f->dir, sizeof f->dir, "/tmp/qilian-test-rfq-XXXXXX");
-	assert_non_null(mkdtemp(f->dir));
-	snprintf(f->path, sizeof f->path, "%s/qilian.db", f->dir);
-	struct qerror e = {0};
-	f->db = db_open(f->path, true, &e);
-	assert_non_null(f->db);
-	assert_int_equal(migrate_apply(f->db, NULL, &e), QERR_OK);
+	if (!testdb_open(&f->t, "rfq"))
+		return -1;
+	f->db = f->t.db;
 	actor_cli(&f->cli);
 	make_actor(&f->op, 100, make_org(f, "苏州市中小企业服务中心", "operator"), ORG_OPERATOR);
 	make_actor(&f->buyer, 101, make_org(f, "苏州汇川新能源汽车科技有限公司", "large"), ORG_LARGE);
@@ -120,14 +116,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *f = *state;
-	db_close(f->db);
-	char p[128];
-	static const char *const suffix[] = {"", "-wal", "-shm"};
-	for (int i = 0; i < 3; i++) {
-		snprintf(p, sizeof p, "%s%s", f->path, suffix[i]);
-		unlink(p);
-	}
-	rmdir(f->dir);
+	testdb_close(&f->t);
 	free(f);
 	return 0;
 }
@@ -300,8 +289,18 @@ static void test_sealed_quotes_from_every_side(void **state)
 		json_decref(o);
 	}
 	/* Anyone else: the quotes do not exist. */
-	assert_null(quotes_as(f, &f->sme_c, d, QERR_NOT_FOUND));
-	assert_null(quotes_as(f, &f->bank, d, QERR_NOT_FOUND));
+	/* Anyone else who may read the public demand sees only its own quotes: none. */
+	const struct actor *others[] = {&f->sme_c, &f->bank};
+	for (int i = 0; i < 2; i++) {
+		json_t *none = quotes_as(f, others[i], d, QERR_OK);
+		assert_int_equal(json_integer_value(json_object_get(none, "count")), 0);
+		assert_int_equal(json_array_size(json_object_get(none, "quotes")), 0);
+		json_decref(none);
+	}
+	/* An invited demand stays unknown to them. */
+	int64_t secret = demand(f, "invited", FUTURE);
+	assert_null(quotes_as(f, &f->sme_c, secret, QERR_NOT_FOUND));
+	assert_null(quotes_as(f, &f->bank, secret, QERR_NOT_FOUND));
 
 	/* Award before unsealing is refused; the buyer closes early. */
 	json_t *ids = json_pack("[I]", (json_int_t)qb), *out = NULL;
