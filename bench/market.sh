@@ -93,7 +93,8 @@ if [ ! -f "$DATA/load.done" ] || [ ! -f "$DB" ]; then
   mv "$DATA/stages.tmp" "$DATA/stages.tsv"
   timed "$DATA" migrate "$Q" --db "$DB" migrate
   for t in enterprises segments supplies demands; do
-    if "$Q" help 2>&1 | grep -q "import $t"; then
+    # (not `| grep -q`: with pipefail, grep quitting early makes the pipeline fail at random)
+    if [[ "$("$Q" help 2>&1)" == *"import $t"* ]]; then
       timed "$DATA" "import-$t" "$Q" --db "$DB" import "$t" "$DATA/$t.csv"
     else # the CLI command is not wired yet: the same domain function through the driver
       say "qilian has no 'import $t': importing with market_driver (market_import_$t)"
