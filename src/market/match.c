@@ -326,6 +326,7 @@ static void listing_row_free(struct listing_row *r)
 	free(r->text);
 	free(r->region);
 	free(r->certs);
+	r->text = r->region = r->certs = NULL;
 }
 
 static char *joined(const char *a, const char *b)
@@ -374,29 +375,43 @@ static bool load_listing(struct db *db, bool demand, int64_t id, struct listing_
 	return found;
 }
 
+/*
+ * What matching a listing starts with: the listing as the actor may see it
+ * (*listing; QERR_NOT_FOUND when it may not), what the index query needs of
+ * it (*r), an empty pool and an empty results list. The caller frees all
+ * four, also on failure.
+ */
+static enum qerr begin_match(struct db *db, const struct actor *a, bool demand, int64_t id, json_t **listing,
+			     struct listing_row *r, struct pool **p, json_t **results, struct qerror *err)
+{
+	enum qerr rc = demand ? market_demand_get(db, a, id, listing, err) : market_supply_get(db, a, id, listing, err);
+	if (rc)
+		return rc;
+	if (!load_listing(db, demand, id, r, err))
+		return err->code ? err->code
+				 : qerr_set(err, QERR_NOT_FOUND, demand ? "demand_not_found" : "supply_not_found", "id",
+					    "%s %lld not found", demand ? "demand" : "supply", (long long)id);
+	*p = calloc(1, sizeof **p);
+	*results = json_array();
+	if (!*p || !*results)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	return QERR_OK;
+}
+
 enum qerr market_match_demand(struct db *db, const struct actor *a, int64_t demand_id, int limit, json_t **out,
 			      struct qerror *err)
 {
 	int64_t t0 = util_mono_us();
 	*out = NULL;
 	limit = clamp_limit(limit);
-	json_t *demand = NULL;
-	enum qerr rc = market_demand_get(db, a, demand_id, &demand, err);
-	if (rc)
-		return rc;
+	json_t *demand = NULL, *results = NULL, *enterprises = json_array();
 	struct listing_row r = {0};
-	if (!load_listing(db, true, demand_id, &r, err)) {
-		json_decref(demand);
-		return err->code ? err->code
-				 : qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "demand %lld not found",
-					    (long long)demand_id);
-	}
-	struct pool *p = calloc(1, sizeof *p);
-	json_t *results = json_array(), *enterprises = json_array();
-	if (!p || !results || !enterprises) {
+	struct pool *p = NULL;
+	enum qerr rc = begin_match(db, a, true, demand_id, &demand, &r, &p, &results, err);
+	if (!rc && !enterprises)
 		rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	if (rc)
 		goto out;
-	}
 	struct mi_query q = {
 		.text = r.text,
 		.text_len = strlen(r.text),
@@ -434,23 +449,12 @@ enum qerr market_match_supply(struct db *db, const struct actor *a, int64_t supp
 	int64_t t0 = util_mono_us();
 	*out = NULL;
 	limit = clamp_limit(limit);
-	json_t *supply = NULL;
-	enum qerr rc = market_supply_get(db, a, supply_id, &supply, err);
-	if (rc)
-		return rc;
+	json_t *supply = NULL, *results = NULL;
 	struct listing_row r = {0};
-	if (!load_listing(db, false, supply_id, &r, err)) {
-		json_decref(supply);
-		return err->code ? err->code
-				 : qerr_set(err, QERR_NOT_FOUND, "supply_not_found", "id", "supply %lld not found",
-					    (long long)supply_id);
-	}
-	struct pool *p = calloc(1, sizeof *p);
-	json_t *results = json_array();
-	if (!p || !results) {
-		rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	struct pool *p = NULL;
+	enum qerr rc = begin_match(db, a, false, supply_id, &supply, &r, &p, &results, err);
+	if (rc)
 		goto out;
-	}
 	/* Invited demands the caller may not read are dropped after the search: ask for more. */
 	struct mi_query q = {
 		.text = r.text,
