@@ -1268,7 +1268,7 @@ static struct demand_truth gen_demand(FILE *f, uint64_t *s, const struct firm *f
 	sb_add(&desc, chance(s, 50) ? "长期合作优先。" : "欢迎报价。");
 	sb_reset(&cert);
 	sb_certs(&cert, required, ";");
-	char chain[40] = "", seg[40] = "", qty[24], budget_s[32], deadline[32];
+	char chain[40] = "", seg[40] = "", qty[24], budget_s[32], deadline[48];
 	if (c->seg && chance(s, 70)) {
 		const char *slash = strchr(c->seg, '/');
 		snprintf(chain, sizeof chain, "%.*s", (int)(slash - c->seg), c->seg);
