@@ -501,7 +501,8 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 	d->cert_off = (uint32_t)ix->ndoc_certs;
 	each_part(r->certs, add_cert, ix);
 	d->cert_n = (uint16_t)(ix->ndoc_certs - d->cert_off);
-	qsort(ix->doc_certs + d->cert_off, d->cert_n, sizeof *ix->doc_certs, cmp_u16);
+	if (d->cert_n > 1)
+		qsort(ix->doc_certs + d->cert_off, d->cert_n, sizeof *ix->doc_certs, cmp_u16);
 	for (uint16_t i = 0; i < d->cert_n; i++) {
 		uint16_t c = ix->doc_certs[d->cert_off + i];
 		if (c >= ix->ncert_lists) {
