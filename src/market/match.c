@@ -47,17 +47,6 @@ static int clamp_limit(int limit)
 	return limit > MARKET_MATCH_MAX_LIMIT ? MARKET_MATCH_MAX_LIMIT : limit;
 }
 
-static double level_score(const char *level)
-{
-	if (strcmp(level, "little_giant") == 0)
-		return MI_W_LEVEL_MAX;
-	if (strcmp(level, "provincial") == 0)
-		return 1.0;
-	if (strcmp(level, "innovative") == 0)
-		return 0.5;
-	return 0.0;
-}
-
 /* Today's level and scorecard of a supplier; false when the enterprise is gone. */
 static bool fresh_static(struct db *db, int64_t enterprise_id, const char **level_name, double *level,
 			 struct scorecard *card, struct qerror *err)
@@ -76,7 +65,7 @@ static bool fresh_static(struct db *db, int64_t enterprise_id, const char **leve
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(lv, names[i]) == 0)
 			*level_name = names[i];
-	*level = level_score(*level_name);
+	*level = mi_level_weight(*level_name);
 	sqlite3_reset(st);
 	st = db_stmt(db,
 		     "SELECT count(*), count(delivered_at), coalesce(sum(delivered_at IS NOT NULL AND delivered_at <= due_at),0),"
@@ -268,8 +257,8 @@ static enum qerr enterprise_results(struct db *db, const struct pool *p, uint32_
 				continue;
 			const char *r = db_col_text(st, 1);
 			int lv = region && *region ? mi_region_level(region, strlen(region), r, strlen(r)) : 0;
-			static const double rw[] = {0, MI_W_REGION_PROVINCE, MI_W_REGION_CITY, MI_W_REGION_COUNTY};
-			double score = round((MI_W_SEGMENT + rw[lv] + level_score(db_col_text(st, 2))) * 1e9) / 1e9;
+			double score =
+				round((MI_W_SEGMENT + mi_region_weight(lv) + mi_level_weight(db_col_text(st, 2))) * 1e9) / 1e9;
 			size_t j = 0;
 			while (j < from_supplies && e[j].id != id)
 				j++;

@@ -396,6 +396,11 @@ int mi_region_level(const char *a, size_t alen, const char *b, size_t blen)
 
 static const double region_weight[4] = {0, MI_W_REGION_PROVINCE, MI_W_REGION_CITY, MI_W_REGION_COUNTY};
 
+double mi_region_weight(int level)
+{
+	return level >= 0 && level <= 3 ? region_weight[level] : 0;
+}
+
 /* ---- building ---- */
 
 struct doc_build {
@@ -589,15 +594,15 @@ static int64_t parse_time(const char *s)
 	return e ? (int64_t)timegm(&tm) : 0;
 }
 
-static float level_weight(const char *level)
+double mi_level_weight(const char *level)
 {
 	if (strcmp(level, "little_giant") == 0)
-		return (float)MI_W_LEVEL_MAX;
+		return MI_W_LEVEL_MAX;
 	if (strcmp(level, "provincial") == 0)
-		return 1.0f;
+		return MI_W_LEVEL_PROVINCIAL;
 	if (strcmp(level, "innovative") == 0)
-		return 0.5f;
-	return 0.0f;
+		return MI_W_LEVEL_INNOVATIVE;
+	return 0.0;
 }
 
 /*
@@ -703,7 +708,7 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 			.ent_region = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : db_col_text(st, 7),
 			.is_public = sqlite3_column_int(st, 11) != 0,
 		};
-		r.static_score = level_weight(db_col_text(st, 8));
+		r.static_score = (float)mi_level_weight(db_col_text(st, 8));
 		if (ix->kind == MI_SUPPLIES)
 			r.static_score += scorecard_of(ix, r.enterprise_id);
 		else
@@ -985,16 +990,7 @@ struct qcollect {
 	const struct mi_index *ix;
 	struct qterm t[256];
 	int n;
-	struct qterm singles[16];
-	int nsingles;
 };
-
-/* One Chinese character alone (台, 万, 至): a particle or a measure word far more often than the point of a query. */
-static bool single_cjk(const struct market_token *tok)
-{
-	unsigned char b = (unsigned char)tok->term[0];
-	return b >= 0xe0 && tok->len == 3;
-}
 
 static int collect_query_term(void *ctx, const struct market_token *tok)
 {
@@ -1002,15 +998,6 @@ static int collect_query_term(void *ctx, const struct market_token *tok)
 	uint32_t tid = term_id((struct mi_index *)c->ix, tok->term, tok->len, false);
 	if (tid == UINT32_MAX)
 		return 0;
-	if (single_cjk(tok)) {
-		/* kept aside: used only when the query has nothing else */
-		for (int i = 0; i < c->nsingles; i++)
-			if (c->singles[i].tid == tid)
-				return 0;
-		if (c->nsingles < (int)(sizeof c->singles / sizeof c->singles[0]))
-			c->singles[c->nsingles++].tid = tid;
-		return 0;
-	}
 	for (int i = 0; i < c->n; i++)
 		if (c->t[i].tid == tid)
 			return 0;
@@ -1077,10 +1064,6 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 		free(qc);
 		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
 				"the Chinese word segmenter could not be loaded (see /etc/friso/friso.ini)");
-	}
-	if (qc->n == 0) {
-		memcpy(qc->t, qc->singles, (size_t)qc->nsingles * sizeof qc->t[0]);
-		qc->n = qc->nsingles;
 	}
 	double N = ix->alive;
 	for (int i = 0; i < qc->n; i++) {

@@ -40,18 +40,28 @@ enum mi_kind { MI_SUPPLIES, MI_DEMANDS };
 #define MI_MAX_CERTS 32
 
 /* Ranking weights, documented in docs/market.md. */
+/*
+ * Ranking weights, documented in docs/market.md. Text relevance leads: the
+ * bonuses reorder suppliers of about equally relevant listings (a local
+ * 小巨人 first) but are too small to lift a listing of another product
+ * over the asked one (with region 1/2/3 a local bolt maker outranked nut
+ * makers for a nut demand; bench/RESULTS.md).
+ */
 #define MI_W_SEGMENT 3.0
-#define MI_W_REGION_PROVINCE 1.0
-#define MI_W_REGION_CITY 2.0
-#define MI_W_REGION_COUNTY 3.0
-#define MI_W_LEVEL_MAX 1.5 /* little giant; provincial 1.0, innovative 0.5 */
-#define MI_W_SCORECARD 1.0
+#define MI_W_REGION_PROVINCE 0.5
+#define MI_W_REGION_CITY 1.0
+#define MI_W_REGION_COUNTY 1.5
+#define MI_W_LEVEL_INNOVATIVE 0.25
+#define MI_W_LEVEL_PROVINCIAL 0.5
+#define MI_W_LEVEL_MAX 0.75 /* 国家级专精特新"小巨人" */
+#define MI_W_SCORECARD 0.5
 
 /*
  * The query's terms are the text's words and sub-words (index mode) that
- * the index knows, without single Chinese characters (台, 万, 至: measure
- * words and particles) unless the text has nothing else; at most
- * MI_MAX_TERMS, the rarest kept.
+ * the index knows, at most MI_MAX_TERMS (the rarest kept). Single Chinese
+ * characters count too: trade terms the dictionary lacks (级进模, 斜齿,
+ * 壳体) segment into them, and dropping them lost the spec family that
+ * tells 级进模 from 拉伸模 (nDCG@10 0.993 without them, bench/RESULTS.md).
  */
 struct mi_query {
 	const char *text;         /* tokenized in index mode: words and sub-words */
@@ -112,6 +122,12 @@ double mi_scorecard_bonus(int64_t orders, int64_t delivered, int64_t on_time, in
 
 /* While on, index builds stop early with an error (a server shutting down does not wait for one). */
 void mi_cancel_builds(bool on);
+
+/* The weight of a 专精特新 level ("none", "innovative", "provincial", "little_giant"; unknown: 0). */
+double mi_level_weight(const char *level);
+
+/* The weight of a region proximity level (0 none .. 3 county). */
+double mi_region_weight(int level);
 
 /* Drops both indexes (tests that reopen another database; never while a search runs). */
 void mi_reset(void);
