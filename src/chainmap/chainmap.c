@@ -169,9 +169,8 @@ static enum qerr find_enterprise(struct db *db, const char *text, const char *fi
 	return QERR_OK;
 }
 
-/* The sid of (chain, code); missing is the error code when the chain or the segment does not exist. */
-static enum qerr find_segment(struct db *db, const char *chain, const char *code, enum qerr missing, int64_t *sid,
-			      struct qerror *err)
+enum qerr chainmap_find_segment(struct db *db, const char *chain, const char *code, enum qerr missing, int64_t *sid,
+				struct qerror *err)
 {
 	*sid = 0;
 	if (chainmap_check_code(chain, "chain", err) || chainmap_check_code(code, "segment", err))
@@ -569,7 +568,7 @@ enum qerr chainmap_segment_delete(struct db *db, const struct actor *a, const ch
 	if (db_begin(db, err))
 		return err->code;
 	int64_t sid;
-	if (find_segment(db, chain, code, QERR_NOT_FOUND, &sid, err))
+	if (chainmap_find_segment(db, chain, code, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
 	/* Relations are other organisations' records: refuse rather than cascade into them. */
 	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM relations WHERE sid=?", err);
@@ -665,7 +664,7 @@ enum qerr chainmap_capability_put(struct db *db, const struct actor *a, const ch
 	char canon[USCC_LEN + 1];
 	int64_t id, sid;
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
-	    find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
+	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
 	sqlite3_stmt *st = db_stmt(db,
 				   "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?,?,?)"
@@ -700,7 +699,7 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 	char canon[USCC_LEN + 1];
 	int64_t id, sid;
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
-	    find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
+	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
 	sqlite3_stmt *st = db_stmt(db, "DELETE FROM capabilities WHERE enterprise_id=? AND sid=?", err);
 	if (!st)
@@ -885,7 +884,7 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 		return fail_tx(db, err);
 	}
 	if (find_enterprise(db, s, "supplier_uscc", QERR_INVALID, s, &supplier_id, &supplier_org, err) ||
-	    find_segment(db, chain, segment, QERR_INVALID, &sid, err))
+	    chainmap_find_segment(db, chain, segment, QERR_INVALID, &sid, err))
 		return fail_tx(db, err);
 	char ts[32];
 	util_now_iso(ts, sizeof ts);

@@ -117,4 +117,16 @@ enum qerr chainmap_graph_version(struct db *db, int64_t *version, struct qerror 
 /* True when the actor's organisation owns the enterprise with this database id (or the actor is the operator). */
 bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterprise_id);
 
+/* True for a chain id or segment code: 1-32 of a-z, 0-9, '_' and '-'. */
+bool chainmap_code_ok(const char *code);
+
+/*
+ * The sid of segment code in chain, for modules that refer to segments
+ * (the market's listings). Fills err with `missing` as the code
+ * (chain_not_found / segment_not_found, naming the field) when either does
+ * not exist, or QERR_INVALID when a code is malformed.
+ */
+enum qerr chainmap_find_segment(struct db *db, const char *chain, const char *code, enum qerr missing, int64_t *sid,
+				struct qerror *err);
+
 #endif

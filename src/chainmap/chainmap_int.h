@@ -16,7 +16,6 @@
 #define CHAINMAP_NAME_MAX 100 /* chain and segment names, in characters */
 
 /* True for a valid chain id or segment code. */
-bool chainmap_code_ok(const char *code);
 
 /* QERR_INVALID naming field unless code is a valid chain id / segment code. */
 enum qerr chainmap_check_code(const char *code, const char *field, struct qerror *err);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "market/listing_int.h"
+#include "chainmap/chainmap.h"
 #include "market/tokenizer.h"
 #include "registry/enterprise.h"
 #include "store/page.h"
@@ -682,9 +683,9 @@ static enum qerr list_filters(struct db *db, const struct listing_filter *f, con
 	*ent = 0;
 	if (f->region && *f->region && listing_region_norm(f->region, strlen(f->region), "region", p, err))
 		return err->code;
-	if (f->chain && *f->chain && !listing_code_ok(f->chain))
+	if (f->chain && *f->chain && !chainmap_code_ok(f->chain))
 		return qerr_set(err, QERR_INVALID, "invalid_chain_id", "chain", "chain is 1-32 of a-z, 0-9, _ and -");
-	if (f->segment && *f->segment && !listing_code_ok(f->segment))
+	if (f->segment && *f->segment && !chainmap_code_ok(f->segment))
 		return qerr_set(err, QERR_INVALID, "invalid_segment_code", "segment",
 				"segment is 1-32 of a-z, 0-9, _ and -");
 	if (f->status && *f->status) {

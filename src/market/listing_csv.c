@@ -19,6 +19,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "market/listing_int.h"
+#include "chainmap/chainmap.h"
 #include "market/subscription.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
@@ -261,7 +262,7 @@ static bool row_segment(struct db *db, struct import *im, const char *chain, con
 	if (!*chain && !*segment)
 		return true;
 	char key[2 * LISTING_CODE_MAX + 2];
-	if (listing_code_ok(chain) && listing_code_ok(segment)) {
+	if (chainmap_code_ok(chain) && chainmap_code_ok(segment)) {
 		snprintf(key, sizeof key, "%s/%s", chain, segment);
 		struct listing_map_slot *s = listing_map_find(&im->segments, key);
 		if (s) {

@@ -67,8 +67,6 @@ json_t *listing_list_json(const char *joined);
  */
 enum qerr listing_check_deadline(const char *text, const char *field, bool future, struct qerror *err);
 
-/* True for a chain id or segment code: 1-32 of a-z, 0-9, _ and -. */
-bool listing_code_ok(const char *code);
 
 /*
  * The enterprise with this USCC: *id and *org_id (0 = no owner). missing is

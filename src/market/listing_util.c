@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "chainmap/chainmap.h"
 #include "registry/region.h"
 #include "registry/uscc.h"
 
@@ -213,17 +214,6 @@ enum qerr listing_check_deadline(const char *text, const char *field, bool futur
 	return QERR_OK;
 }
 
-bool listing_code_ok(const char *code)
-{
-	size_t n = code ? strlen(code) : 0;
-	if (n == 0 || n > LISTING_CODE_MAX)
-		return false;
-	for (const char *p = code; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-'))
-			return false;
-	return true;
-}
-
 enum qerr listing_enterprise(struct db *db, const char *uscc, const char *field, enum qerr missing, int64_t *id,
 			     int64_t *org_id, struct qerror *err)
 {
@@ -260,29 +250,7 @@ enum qerr listing_segment(struct db *db, const char *chain, const char *segment,
 	if (!has_chain || !has_segment)
 		return qerr_set(err, QERR_INVALID, "chain_segment_pair", has_chain ? "segment" : "chain",
 				"产业链和环节须同时给出或同时省略 (chain and segment go together)");
-	if (!listing_code_ok(chain) || !listing_code_ok(segment))
-		return qerr_set(err, QERR_INVALID, listing_code_ok(chain) ? "invalid_segment_code" : "invalid_chain_id",
-				listing_code_ok(chain) ? "segment" : "chain",
-				"代码应为1至32位小写字母、数字、_或- (codes are 1-32 of a-z, 0-9, _ and -)");
-	sqlite3_stmt *st = db_stmt(db,
-				   "SELECT (SELECT sid FROM segments WHERE chain_id=?1 AND code=?2),"
-				   " EXISTS(SELECT 1 FROM chains WHERE id=?1)",
-				   err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, segment, -1, SQLITE_TRANSIENT);
-	if (db_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	*sid = sqlite3_column_int64(st, 0);
-	bool chain_exists = sqlite3_column_int(st, 1) != 0;
-	sqlite3_reset(st);
-	if (!chain_exists)
-		return qerr_set(err, QERR_INVALID, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
-	if (!*sid)
-		return qerr_set(err, QERR_INVALID, "segment_not_found", "segment",
-				"环节不存在 (chain '%s' has no segment '%s')", chain, segment);
-	return QERR_OK;
+	return chainmap_find_segment(db, chain, segment, QERR_INVALID, sid, err);
 }
 
 enum qerr listing_next_seq(struct db *db, const char *name, int64_t *seq, struct qerror *err)
