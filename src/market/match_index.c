@@ -90,10 +90,11 @@ struct mi_index {
 	size_t doc_of_cap;
 	int64_t postings;
 	double build_ms;
-	/* per-enterprise static score, loaded at build */
+	/* per-enterprise scorecard bonus, and the counters the static scores were computed at */
 	int64_t *static_ent;
 	float *static_val;
 	size_t nstatic;
+	int64_t static_enterprises, static_orders;
 };
 
 static atomic_bool cancel_builds;
@@ -622,6 +623,11 @@ double mi_scorecard_bonus(int64_t orders, int64_t delivered, int64_t on_time, in
 
 static enum qerr load_static(struct db *db, struct mi_index *ix, struct qerror *err)
 {
+	free(ix->static_ent);
+	free(ix->static_val);
+	ix->static_ent = NULL;
+	ix->static_val = NULL;
+	ix->nstatic = 0;
 	sqlite3_stmt *st = db_stmt(db,
 				   "SELECT supplier_id, count(*), count(delivered_at),"
 				   " sum(delivered_at IS NOT NULL AND delivered_at <= due_at),"
@@ -734,59 +740,148 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 	return step < 0 ? err->code : QERR_OK;
 }
 
+/*
+ * Recomputes every supply's static score (专精特新 level + scorecard) after
+ * enterprises or orders changed, so that pruning and ranking use today's
+ * values: the scorecards from the orders, the levels of the enterprises
+ * that are not 'none', then one pass over the documents.
+ */
+static enum qerr refresh_static(struct db *db, struct mi_index *ix, struct qerror *err)
+{
+	enum qerr rc = load_static(db, ix, err);
+	if (rc)
+		return rc;
+	sqlite3_stmt *st = db_stmt(db, "SELECT id, level FROM enterprises WHERE level <> 'none' ORDER BY id", err);
+	if (!st)
+		return err->code;
+	int64_t *ids = NULL;
+	float *lv = NULL;
+	size_t n = 0, cap = 0, lcap = 0;
+	int step;
+	while ((step = db_step(db, st, err)) == SQLITE_ROW) {
+		if (!grow(&ids, sizeof *ids, &cap, n + 1) || !grow(&lv, sizeof *lv, &lcap, n + 1)) {
+			sqlite3_reset(st);
+			free(ids);
+			free(lv);
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		}
+		ids[n] = sqlite3_column_int64(st, 0);
+		lv[n++] = (float)mi_level_weight(db_col_text(st, 1));
+	}
+	sqlite3_reset(st);
+	if (step < 0) {
+		free(ids);
+		free(lv);
+		return err->code;
+	}
+	float max_static = 0;
+	for (uint32_t d = 0; d < ix->ndocs; d++) {
+		int64_t e = ix->docs[d].enterprise_id;
+		size_t lo = 0, hi = n;
+		while (lo < hi) {
+			size_t mid = (lo + hi) / 2;
+			if (ids[mid] < e)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		float v = (lo < n && ids[lo] == e ? lv[lo] : 0.0f) + scorecard_of(ix, e);
+		ix->docs[d].static_score = v;
+		ix->hot[d].static_score = v;
+		if (ix->docs[d].alive && v > max_static)
+			max_static = v;
+	}
+	ix->max_static = max_static;
+	free(ids);
+	free(lv);
+	return QERR_OK;
+}
+
 static const char *counter_name(enum mi_kind kind)
 {
 	return kind == MI_SUPPLIES ? "supplies" : "demands";
 }
 
-/* With the write lock held: makes ix reflect db at counter version. */
-static enum qerr refresh_locked(struct db *db, struct mi_index *ix, int64_t version, struct qerror *err)
+/* The change counters an index depends on, read in the caller's snapshot. */
+struct mi_counters {
+	int64_t listings, enterprises, orders;
+};
+
+static enum qerr read_counters(struct db *db, enum mi_kind kind, struct mi_counters *c, struct qerror *err)
+{
+	memset(c, 0, sizeof *c);
+	if (db_counter(db, counter_name(kind), &c->listings, err))
+		return err->code;
+	if (kind == MI_SUPPLIES &&
+	    (db_counter(db, "enterprises", &c->enterprises, err) || db_counter(db, "orders", &c->orders, err)))
+		return err->code;
+	return QERR_OK;
+}
+
+static bool up_to_date(const struct mi_index *ix, const struct mi_counters *c, const char *path)
+{
+	return ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->version >= c->listings &&
+	       (ix->kind != MI_SUPPLIES || (ix->static_enterprises >= c->enterprises && ix->static_orders >= c->orders));
+}
+
+/* With the write lock held: makes ix reflect db at the counters c (never going back). */
+static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct mi_counters *c, struct qerror *err)
 {
 	const char *path = db_path(db);
 	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0;
 	bool too_dead = ix->ndocs > 1024 && ix->alive < ix->ndocs / 3 * 2;
+	enum qerr rc = QERR_OK;
 	if (same_db && !too_dead) {
-		/* Another thread with a newer snapshot may have been here first: never go back. */
-		if (version <= ix->version)
-			return QERR_OK;
-		enum qerr rc = load_rows(db, ix, ix->version, false, err);
-		if (!rc)
-			ix->version = version;
-		else
-			index_clear(ix); /* half-applied: rebuild next time */
-		return rc;
+		/* Another thread with a newer snapshot may have been here first: only move forward. */
+		if (c->listings > ix->version) {
+			rc = load_rows(db, ix, ix->version, false, err);
+			if (rc)
+				goto fail; /* half-applied: rebuild next time */
+			ix->version = c->listings;
+		}
+		if (ix->kind == MI_SUPPLIES && (c->enterprises > ix->static_enterprises || c->orders > ix->static_orders)) {
+			rc = refresh_static(db, ix, err);
+			if (rc)
+				goto fail;
+			ix->static_enterprises = c->enterprises;
+			ix->static_orders = c->orders;
+		}
+		return QERR_OK;
 	}
 	double t0 = now_ms();
 	index_clear(ix);
 	ix->path = strdup(path);
 	if (!ix->path)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-	enum qerr rc = ix->kind == MI_SUPPLIES ? load_static(db, ix, err) : QERR_OK;
+	rc = ix->kind == MI_SUPPLIES ? load_static(db, ix, err) : QERR_OK;
 	if (!rc)
 		rc = load_rows(db, ix, -1, true, err);
-	if (rc) {
-		index_clear(ix);
-		return rc;
-	}
-	ix->version = version;
+	if (rc)
+		goto fail;
+	ix->version = c->listings;
+	ix->static_enterprises = c->enterprises;
+	ix->static_orders = c->orders;
 	ix->built = true;
 	ix->build_ms = now_ms() - t0;
 	return QERR_OK;
+fail:
+	index_clear(ix);
+	return rc;
 }
 
 /* Returns with ix read-locked and up to date, or an error with no lock held. */
 static enum qerr acquire(struct db *db, struct mi_index *ix, struct qerror *err)
 {
-	int64_t version;
-	enum qerr rc = db_counter(db, counter_name(ix->kind), &version, err);
+	struct mi_counters c;
+	enum qerr rc = read_counters(db, ix->kind, &c, err);
 	if (rc)
 		return rc;
 	pthread_rwlock_rdlock(&ix->lock);
-	if (ix->built && ix->version >= version && ix->path && strcmp(ix->path, db_path(db)) == 0)
+	if (up_to_date(ix, &c, db_path(db)))
 		return QERR_OK;
 	pthread_rwlock_unlock(&ix->lock);
 	pthread_rwlock_wrlock(&ix->lock);
-	rc = refresh_locked(db, ix, version, err);
+	rc = refresh_locked(db, ix, &c, err);
 	pthread_rwlock_unlock(&ix->lock);
 	if (rc)
 		return rc;

@@ -256,7 +256,8 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 	if (a->org_id)
 		sqlite3_bind_int64(st, 5, a->org_id);
 	db_bind_text(st, 6, reason ? reason : "");
-	if (db_step(db, st, err) < 0)
+	/* "orders" moves the suppliers' scorecards, which the match index ranks by */
+	if (db_step(db, st, err) < 0 || db_touch(db, "orders", err))
 		goto fail;
 	json_t *detail = json_pack("{s:s,s:s}", "from", from, "to", to);
 	if (reason)

@@ -725,7 +725,7 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 	db_bind_text(st, 2, now);
 	if (a->org_id)
 		sqlite3_bind_int64(st, 3, a->org_id);
-	if (db_step(db, st, err) < 0)
+	if (db_step(db, st, err) < 0 || db_touch(db, "orders", err))
 		return err->code;
 	char title[400];
 	snprintf(title, sizeof title, "中标:%s(订单 %lld)", d->title, (long long)*order_id);

@@ -231,6 +231,51 @@ static void the_index_follows_inserts_edits_and_withdrawals(void **state)
 	json_decref(st);
 }
 
+/* Runs sql in a transaction that bumps change counter name, as the domain writes do. */
+static void touch_exec(struct fixture *f, const char *name, const char *sql)
+{
+	struct qerror e = {0};
+	assert_int_equal(db_begin(f->db, &e), QERR_OK);
+	exec(f, sql);
+	assert_int_equal(db_touch(f->db, name, &e), QERR_OK);
+	assert_int_equal(db_commit(f->db, &e), QERR_OK);
+}
+
+static void level_and_scorecard_changes_reach_the_index(void **state)
+{
+	struct fixture *f = *state;
+	exec(f, "UPDATE enterprises SET level='none' WHERE id=8");
+	int64_t id = put_supply(f, 0, 8, "谐波减速器", "", 0, "", "", "active");
+	struct mi_query q = {.text = "谐波减速器", .text_len = strlen("谐波减速器"), .k = 5};
+	struct mi_hit hits[5];
+	int n;
+	struct qerror e = {0};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, NULL, &e), QERR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(hits[0].id, id);
+	assert_true(hits[0].static_score == 0);
+	double text = hits[0].score;
+
+	/* The enterprise becomes a 小巨人: the next search ranks it so. */
+	touch_exec(f, "enterprises", "UPDATE enterprises SET level='little_giant' WHERE id=8");
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, NULL, &e), QERR_OK);
+	assert_true(fabs(hits[0].static_score - MI_W_LEVEL_MAX) < 1e-6);
+	assert_true(fabs(hits[0].score - text - MI_W_LEVEL_MAX) < 1e-6);
+
+	/* Five accepted, on-time orders: the full scorecard bonus on top. */
+	touch_exec(f, "orders",
+		   "INSERT INTO demands(id,enterprise_id,title,created_at,updated_at) VALUES(91,1,'x','x','x'),"
+		   "(92,1,'x','x','x'),(93,1,'x','x','x'),(94,1,'x','x','x'),(95,1,'x','x','x');"
+		   "INSERT INTO quotes(id,demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,"
+		   "created_at,updated_at) SELECT id,id,8,1,1,1,'x','x','x' FROM demands WHERE id BETWEEN 91 AND 95;"
+		   "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+		   "placed_at,due_at,delivered_at,updated_at) SELECT id,id,1,8,1,1,1,'accepted','a','b','a','x'"
+		   " FROM quotes WHERE id BETWEEN 91 AND 95");
+	assert_true(fabs(mi_scorecard_bonus(5, 5, 5, 5, 0) - MI_W_SCORECARD) < 1e-9);
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, NULL, &e), QERR_OK);
+	assert_true(fabs(hits[0].static_score - MI_W_LEVEL_MAX - MI_W_SCORECARD) < 1e-6);
+}
+
 /* A small deterministic generator of listing text from a shared vocabulary. */
 static const char *const vocab[] = {
 	"永磁同步电机", "电机", "控制器", "减速器", "深沟球轴承", "轴承", "注塑模具", "冲压模具", "铝合金", "压铸件",
@@ -361,6 +406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(certifications_are_a_hard_filter, setup, teardown),
 		cmocka_unit_test_setup_teardown(region_levels_rank_county_over_city_over_province, setup, teardown),
 		cmocka_unit_test_setup_teardown(the_index_follows_inserts_edits_and_withdrawals, setup, teardown),
+		cmocka_unit_test_setup_teardown(level_and_scorecard_changes_reach_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(pruned_search_equals_scoring_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_scores_are_fts5_bm25, setup, teardown),
 	};
