@@ -225,3 +225,27 @@ void csv_unmap(const char *data, size_t len)
 	if (len)
 		munmap((void *)data, len);
 }
+
+enum qerr csv_expect_header(struct csv_reader *r, const char *const *columns, size_t n, const char *header,
+			    struct qerror *err)
+{
+	int rc = csv_next(r, err);
+	if (rc < 0)
+		return err->code;
+	if (rc == 0) {
+		qerr_set(err, QERR_INVALID, "csv_empty", "file",
+			 "CSV文件为空，表头应为 %s (CSV is empty; expected header %s)", header, header);
+		err->line = 1;
+		return QERR_INVALID;
+	}
+	bool ok = r->nfields == n;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = strcmp(r->field[i], columns[i]) == 0;
+	if (!ok) {
+		qerr_set(err, QERR_INVALID, "csv_bad_header", "file", "第1行表头应为 %s (line 1: header must be %s)",
+			 header, header);
+		err->line = r->record_line;
+		return QERR_INVALID;
+	}
+	return QERR_OK;
+}

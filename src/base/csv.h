@@ -38,6 +38,16 @@ int csv_next(struct csv_reader *r, struct qerror *err);
 
 void csv_free(struct csv_reader *r);
 
+/*
+ * Reads the header record and checks it is exactly columns[0..n) (header is
+ * the same list as one comma-joined string, for the message). Returns
+ * QERR_OK, the reader's error, or QERR_INVALID with slug "csv_empty" (line
+ * 1) or "csv_bad_header" (the header's line) and the expected header in
+ * the message.
+ */
+enum qerr csv_expect_header(struct csv_reader *r, const char *const *columns, size_t n, const char *header,
+			    struct qerror *err);
+
 /* Writes one field, quoting when needed; first=0 writes a comma before it. */
 void csv_write_field(FILE *f, const char *s, int first);
 

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/csv.h"
+#include "base/strmap.h"
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
 
@@ -50,68 +51,6 @@ static uint64_t hash_bytes(const char *s, size_t n)
 	for (size_t i = 0; i < n; i++)
 		h = (h ^ (unsigned char)s[i]) * 1099511628211ull;
 	return h;
-}
-
-/* ---------- string map: "chain" or "chain/code" -> value and first line ---------- */
-
-struct str_slot {
-	char *key; /* owned; NULL = empty */
-	int64_t value;
-	long line;
-};
-
-struct strmap {
-	struct str_slot *slots;
-	size_t cap, len;
-};
-
-static struct str_slot *strmap_probe(struct str_slot *slots, size_t cap, const char *key)
-{
-	size_t j = hash_bytes(key, strlen(key)) & (cap - 1);
-	while (slots[j].key && strcmp(slots[j].key, key) != 0)
-		j = (j + 1) & (cap - 1);
-	return &slots[j];
-}
-
-static struct str_slot *strmap_find(const struct strmap *m, const char *key)
-{
-	if (!m->cap)
-		return NULL;
-	struct str_slot *s = strmap_probe(m->slots, m->cap, key);
-	return s->key ? s : NULL;
-}
-
-/* The slot for key, created (value 0, line 0) if absent; NULL when out of memory. */
-static struct str_slot *strmap_put(struct strmap *m, const char *key)
-{
-	if ((m->len + 1) * 2 > m->cap) {
-		size_t cap = m->cap ? m->cap * 2 : 64;
-		struct str_slot *slots = calloc(cap, sizeof *slots);
-		if (!slots)
-			return NULL;
-		for (size_t i = 0; i < m->cap; i++)
-			if (m->slots[i].key)
-				*strmap_probe(slots, cap, m->slots[i].key) = m->slots[i];
-		free(m->slots);
-		m->slots = slots;
-		m->cap = cap;
-	}
-	struct str_slot *s = strmap_probe(m->slots, m->cap, key);
-	if (!s->key) {
-		s->key = strdup(key);
-		if (!s->key)
-			return NULL;
-		m->len++;
-	}
-	return s;
-}
-
-static void strmap_free(struct strmap *m)
-{
-	for (size_t i = 0; i < m->cap; i++)
-		free(m->slots[i].key);
-	free(m->slots);
-	memset(m, 0, sizeof *m);
 }
 
 static void segment_key(char *buf, size_t cap, const char *chain, const char *code)
@@ -292,30 +231,6 @@ static void row_error(struct import *im, long line, enum qerr code, const char *
 	add_error(im, line, &e);
 }
 
-static enum qerr check_header(struct import *im, const char *const *columns, size_t n, const char *header,
-			      struct qerror *err)
-{
-	int rc = csv_next(&im->r, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == 0) {
-		qerr_set(err, QERR_INVALID, "csv_empty", "file",
-			 "CSV文件为空，表头应为 %s (CSV is empty; expected header %s)", header, header);
-		err->line = 1;
-		return QERR_INVALID;
-	}
-	bool ok = im->r.nfields == n;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = strcmp(im->r.field[i], columns[i]) == 0;
-	if (!ok) {
-		qerr_set(err, QERR_INVALID, "csv_bad_header", "file", "第1行表头应为 %s (line 1: header must be %s)",
-			 header, header);
-		err->line = im->r.record_line;
-		return QERR_INVALID;
-	}
-	return QERR_OK;
-}
-
 /* Reads the next data row: 1 with fields, 0 at the end, -1 after reporting a broken record (stop reading). */
 static int next_row(struct import *im, size_t nfields, chainmap_progress_fn progress, void *ctx)
 {
@@ -411,7 +326,7 @@ static enum qerr load_segments(struct db *db, struct strmap *chains, struct strm
 	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
 		char key[2 * CHAINMAP_CODE_MAX + 2];
 		segment_key(key, sizeof key, db_col_text(st, 1), db_col_text(st, 2));
-		struct str_slot *s = strmap_put(segs, key);
+		struct strmap_slot *s = strmap_put(segs, key);
 		if (!s) {
 			sqlite3_reset(st);
 			return oom(err);
@@ -428,7 +343,7 @@ static int64_t lookup_segment(const struct strmap *chains, const struct strmap *
 	char key[2 * CHAINMAP_CODE_MAX + 2];
 	if (chainmap_code_ok(chain) && chainmap_code_ok(code)) {
 		segment_key(key, sizeof key, chain, code);
-		const struct str_slot *s = strmap_find(segs, key);
+		const struct strmap_slot *s = strmap_find(segs, key);
 		if (s)
 			return s->value;
 	}
@@ -552,19 +467,19 @@ static bool seg_read_row(struct seg_import *s, struct csv_reader *r, struct qerr
 		return false;
 	char key[2 * CHAINMAP_CODE_MAX + 2];
 	segment_key(key, sizeof key, chain, code);
-	struct str_slot *seen = strmap_put(&s->seen, key);
+	struct strmap_slot *seen = strmap_put(&s->seen, key);
 	if (!seen)
 		return oom(rowerr), false;
-	if (seen->line) {
+	if (seen->aux) {
 		qerr_set(rowerr, QERR_INVALID, "duplicate_segment", "segment",
-			 "环节与第%ld行重复 (segment repeats line %ld)", seen->line, seen->line);
+			 "环节与第%ld行重复 (segment repeats line %ld)", (long)seen->aux, (long)seen->aux);
 		return false;
 	}
-	seen->line = line;
-	struct str_slot *ci = strmap_put(&s->chain_index, chain);
+	seen->aux = line;
+	struct strmap_slot *ci = strmap_put(&s->chain_index, chain);
 	if (!ci)
 		return oom(rowerr), false;
-	if (!ci->line) {
+	if (!ci->aux) {
 		if (s->nchains == s->chains_cap) {
 			size_t cap = s->chains_cap ? s->chains_cap * 2 : 8;
 			struct seg_chain *c = realloc(s->chains, cap * sizeof *c);
@@ -578,7 +493,7 @@ static bool seg_read_row(struct seg_import *s, struct csv_reader *r, struct qerr
 		snprintf(c->id, sizeof c->id, "%s", chain);
 		c->first_line = line;
 		ci->value = (int64_t)s->nchains++;
-		ci->line = line;
+		ci->aux = line;
 	}
 	struct seg_chain *c = &s->chains[ci->value];
 	if (*chain_name) {
@@ -836,7 +751,7 @@ enum qerr chainmap_import_segments(struct db *db, const struct actor *a, const c
 	struct import im = {.errors = json_array()};
 	struct seg_import s = {0};
 	csv_init(&im.r, data, len);
-	enum qerr rc = check_header(&im, segment_columns, 5, SEGMENTS_CSV_HEADER, err);
+	enum qerr rc = csv_expect_header(&im.r, segment_columns, 5, SEGMENTS_CSV_HEADER, err);
 	if (rc) {
 		rc = header_report(&im, report, err);
 		goto out;
@@ -1003,7 +918,7 @@ enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, con
 				"this organisation may not import capabilities");
 	struct ref_import x = {.im.errors = json_array(), .temp_store = -1};
 	csv_init(&x.im.r, data, len);
-	enum qerr rc = check_header(&x.im, capability_columns, 4, CAPABILITIES_CSV_HEADER, err);
+	enum qerr rc = csv_expect_header(&x.im.r, capability_columns, 4, CAPABILITIES_CSV_HEADER, err);
 	if (rc) {
 		rc = header_report(&x.im, report, err);
 		goto out;
@@ -1222,7 +1137,7 @@ enum qerr chainmap_import_relations(struct db *db, const struct actor *a, const 
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not import relations");
 	struct ref_import x = {.im.errors = json_array(), .temp_store = -1};
 	csv_init(&x.im.r, data, len);
-	enum qerr rc = check_header(&x.im, relation_columns, 5, RELATIONS_CSV_HEADER, err);
+	enum qerr rc = csv_expect_header(&x.im.r, relation_columns, 5, RELATIONS_CSV_HEADER, err);
 	if (rc) {
 		rc = header_report(&x.im, report, err);
 		goto out;

@@ -19,6 +19,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "market/listing_int.h"
+#include "base/strmap.h"
 #include "chainmap/chainmap.h"
 #include "market/subscription.h"
 #include "registry/enterprise.h"
@@ -57,8 +58,8 @@ struct import {
 	struct csv_reader r;
 	json_t *errors;
 	long nerrors, rows, inserted;
-	struct listing_map enterprises; /* canonical USCC -> a: id (0 = not registered), b: owning organisation */
-	struct listing_map segments;	/* "chain/segment" -> a: sid */
+	struct strmap enterprises; /* canonical USCC -> value: id (0 = not registered), aux: owning organisation */
+	struct strmap segments;	/* "chain/segment" -> value: sid */
 	struct buf regions, certifications;
 	int64_t seq; /* 0 until the first row is written */
 	char ts[32];
@@ -115,8 +116,8 @@ static void import_free(struct import *im)
 {
 	json_decref(im->errors);
 	csv_free(&im->r);
-	listing_map_free(&im->enterprises);
-	listing_map_free(&im->segments);
+	strmap_free(&im->enterprises);
+	strmap_free(&im->segments);
 	buf_free(&im->regions);
 	buf_free(&im->certifications);
 }
@@ -129,30 +130,6 @@ static void add_error(struct import *im, long line, const struct qerror *e)
 	json_array_append_new(im->errors,
 			      json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)line, "field", e->field, "code",
 					e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message));
-}
-
-static enum qerr check_header(struct import *im, const char *const *columns, size_t n, const char *header,
-			      struct qerror *err)
-{
-	int rc = csv_next(&im->r, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == 0) {
-		qerr_set(err, QERR_INVALID, "csv_empty", "file",
-			 "CSV文件为空，表头应为 %s (CSV is empty; expected header %s)", header, header);
-		err->line = 1;
-		return QERR_INVALID;
-	}
-	bool ok = im->r.nfields == n;
-	for (size_t i = 0; ok && i < n; i++)
-		ok = strcmp(im->r.field[i], columns[i]) == 0;
-	if (!ok) {
-		qerr_set(err, QERR_INVALID, "csv_bad_header", "file", "第1行表头应为 %s (line 1: header must be %s)",
-			 header, header);
-		err->line = im->r.record_line;
-		return QERR_INVALID;
-	}
-	return QERR_OK;
 }
 
 /* Reads the next data row: 1 with fields, 0 at the end or after a broken record (reported; reading stops). */
@@ -227,30 +204,30 @@ static bool row_enterprise(struct db *db, struct import *im, const struct actor 
 		snprintf(rowerr->field, sizeof rowerr->field, "uscc");
 		return false;
 	}
-	struct listing_map_slot *s = listing_map_find(&im->enterprises, canon);
+	struct strmap_slot *s = strmap_find(&im->enterprises, canon);
 	if (!s) {
 		int64_t eid = 0, org = 0;
 		if (listing_enterprise(db, canon, "uscc", QERR_NOT_FOUND, &eid, &org, err) && err->code != QERR_NOT_FOUND)
 			return false;
 		qerr_clear(err);
-		if (!(s = listing_map_put(&im->enterprises, canon))) {
+		if (!(s = strmap_put(&im->enterprises, canon))) {
 			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 			return false;
 		}
-		s->a = eid;
-		s->b = org;
+		s->value = eid;
+		s->aux = org;
 	}
-	if (!s->a) {
+	if (!s->value) {
 		qerr_set(rowerr, QERR_INVALID, "enterprise_not_found", "uscc", "企业未登记 (no enterprise with USCC %s)",
 			 canon);
 		return false;
 	}
-	if (!enterprise_may_write(a, s->b)) {
+	if (!enterprise_may_write(a, s->aux)) {
 		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
 			 "该企业属于其他组织 (this enterprise belongs to another organisation)");
 		return false;
 	}
-	*id = s->a;
+	*id = s->value;
 	return true;
 }
 
@@ -264,20 +241,20 @@ static bool row_segment(struct db *db, struct import *im, const char *chain, con
 	char key[2 * LISTING_CODE_MAX + 2];
 	if (chainmap_code_ok(chain) && chainmap_code_ok(segment)) {
 		snprintf(key, sizeof key, "%s/%s", chain, segment);
-		struct listing_map_slot *s = listing_map_find(&im->segments, key);
+		struct strmap_slot *s = strmap_find(&im->segments, key);
 		if (s) {
-			*sid = s->a;
+			*sid = s->value;
 			return true;
 		}
 	}
 	if (listing_segment(db, chain, segment, sid, rowerr))
 		return false;
-	struct listing_map_slot *s = listing_map_put(&im->segments, key);
+	struct strmap_slot *s = strmap_put(&im->segments, key);
 	if (!s) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		return false;
 	}
-	s->a = *sid;
+	s->value = *sid;
 	return true;
 }
 
@@ -315,7 +292,7 @@ static enum qerr import_begin(struct db *db, const struct actor *a, struct impor
 	util_now_iso(im->ts, sizeof im->ts);
 	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not publish listings");
-	if (check_header(im, columns, n, header, err))
+	if (csv_expect_header(&im->r, columns, n, header, err))
 		return header_report(im, report, err);
 	return db_begin(db, err);
 }

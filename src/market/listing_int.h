@@ -85,23 +85,6 @@ enum qerr listing_segment(struct db *db, const char *chain, const char *segment,
 /* Inside a write transaction: bumps counter name and returns its new value (the seq for the rows written). */
 enum qerr listing_next_seq(struct db *db, const char *name, int64_t *seq, struct qerror *err);
 
-/*
- * A tiny string-keyed hash map (open addressing) for the import caches:
- * USCC -> enterprise, "chain/segment" -> sid. Keys are copied.
- */
-struct listing_map_slot {
-	char *key;
-	int64_t a, b;
-};
-struct listing_map {
-	struct listing_map_slot *slots;
-	size_t cap, len;
-};
-/* The slot for key or NULL when absent. */
-struct listing_map_slot *listing_map_find(const struct listing_map *m, const char *key);
-/* The slot for key, added with a = b = 0 when absent; NULL when out of memory. */
-struct listing_map_slot *listing_map_put(struct listing_map *m, const char *key);
-void listing_map_free(struct listing_map *m);
 
 /* Matches a new or changed public demand against every subscription (subscription.c). */
 enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct qerror *err);

@@ -121,25 +121,6 @@ static void add_error(json_t *errors, long *count, long line, const struct qerro
 						e->slug, "message", e->message));
 }
 
-static enum qerr check_header(struct csv_reader *r, struct qerror *err)
-{
-	int rc = csv_next(r, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == 0)
-		return qerr_set(err, QERR_INVALID, "csv_empty", "file", "CSV is empty; expected header " ENTERPRISE_CSV_HEADER);
-	bool ok = r->nfields == 8;
-	for (size_t i = 0; ok && i < 8; i++)
-		ok = strcmp(r->field[i], import_columns[i]) == 0;
-	if (!ok) {
-		qerr_set(err, QERR_INVALID, "csv_bad_header", "file",
-			 "第1行表头应为 %s (line 1: header must be %s)", ENTERPRISE_CSV_HEADER, ENTERPRISE_CSV_HEADER);
-		err->line = r->record_line;
-		return QERR_INVALID;
-	}
-	return QERR_OK;
-}
-
 static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
 {
 	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
@@ -217,7 +198,7 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 	long nerrors = 0, rows = 0, inserted = 0, updated = 0;
 	struct uscc_map map = {0};
 	bool bulk = false;
-	enum qerr rc = check_header(&r, err);
+	enum qerr rc = csv_expect_header(&r, import_columns, 8, ENTERPRISE_CSV_HEADER, err);
 	if (rc) {
 		add_error(errors, &nerrors, err->line ? err->line : 1, err);
 		goto report;
