@@ -105,16 +105,6 @@ static int teardown(void **state)
 	return 0;
 }
 
-static long long count(struct fixture *f, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static int64_t version(struct fixture *f)
 {
 	int64_t v;
@@ -235,8 +225,8 @@ static void test_segments_import_creates_the_chain_with_its_links(void **state)
 	assert_string_equal(json_string_value(json_array_get(up, 0)), "pack");
 	assert_string_equal(json_string_value(json_array_get(up, 2)), "ecu");
 	json_decref(chain);
-	assert_int_equal(count(f, "SELECT count(*) FROM segment_links"), 7);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='segments.import'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segment_links"), 7);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='segments.import'"), 1);
 	assert_int_equal(chainmap_chain_get(f->db, "nope", &chain, &e), QERR_NOT_FOUND);
 }
 
@@ -254,8 +244,8 @@ static void test_a_cycle_is_rejected_naming_its_segments(void **state)
 	const char *msg = expect_row_error(r.report, 0, 3, "upstream", "segment_cycle");
 	assert_non_null(strstr(msg, "a → b → c → a"));
 	json_decref(r.report);
-	assert_int_equal(count(f, "SELECT count(*) FROM segments"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM chains WHERE id='robot'"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM chains WHERE id='robot'"), 0);
 	assert_int_equal(version(f), v0);
 	/* A self-loop is the shortest cycle. */
 	r = import(f, chainmap_import_segments, &f->cli, SEGMENTS_CSV_HEADER "\nrobot,工业机器人产业链,a,环节A,a\n");
@@ -279,9 +269,10 @@ static void test_a_cycle_through_stored_links_is_rejected(void **state)
 	expect_imported(import(f, chainmap_import_segments, &f->cli,
 			       SEGMENTS_CSV_HEADER "\nnev,,lithium,锂矿,cathode\nnev,,cathode,正极材料,\n"),
 			2, 0, 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM segment_links l JOIN segments u ON u.sid=l.upstream"
-				  " JOIN segments d ON d.sid=l.downstream WHERE u.code='cathode' AND d.code='lithium'"),
-			 1);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT count(*) FROM segment_links l JOIN segments u ON u.sid=l.upstream"
+				 " JOIN segments d ON d.sid=l.downstream WHERE u.code='cathode' AND d.code='lithium'"),
+	    1);
 }
 
 static void test_unknown_upstream_and_bad_rows_are_reported_by_line(void **state)
@@ -309,8 +300,9 @@ static void test_unknown_upstream_and_bad_rows_are_reported_by_line(void **state
 	expect_row_error(r.report, 5, 2, "upstream", "upstream_not_found");
 	expect_row_error(r.report, 6, 8, "chain_name", "chain_not_found");
 	json_decref(r.report);
-	assert_int_equal(count(f, "SELECT count(*) FROM segments"), 8);
-	assert_int_equal(count(f, "SELECT count(*) FROM chains WHERE id='nev' AND name='新能源汽车产业链'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments"), 8);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM chains WHERE id='nev' AND name='新能源汽车产业链'"),
+			 1);
 	/* The upstream may name a segment stored earlier or one further down the file. */
 	expect_imported(import(f, chainmap_import_segments, &f->cli,
 			       SEGMENTS_CSV_HEADER "\nnev,,bms2,电池管理系统,later;cell\nnev,,later,后面的环节,\n"),
@@ -334,14 +326,16 @@ static void test_segment_reimport_renames_and_replaces_links(void **state)
 			       SEGMENTS_CSV_HEADER "\nnev,新能源汽车,cell,动力电芯,cathode\nnev,,anode,负极材料,\n"),
 			2, 1, 1);
 	assert_int_equal(version(f), v0 + 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM chains WHERE name='新能源汽车'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM segments WHERE code='cell' AND name='动力电芯'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM chains WHERE name='新能源汽车'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments WHERE code='cell' AND name='动力电芯'"),
+			 1);
 	/* cell now has exactly one upstream link; the stored links of other segments stay. */
 	assert_int_equal(
-	    count(f,
-		  "SELECT count(*) FROM segment_links WHERE downstream=(SELECT sid FROM segments WHERE code='cell')"),
+	    testdb_scalar(
+		f->db,
+		"SELECT count(*) FROM segment_links WHERE downstream=(SELECT sid FROM segments WHERE code='cell')"),
 	    1);
-	assert_int_equal(count(f, "SELECT count(*) FROM segment_links"), 6);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segment_links"), 6);
 }
 
 static void test_segment_put_and_delete(void **state)
@@ -394,11 +388,11 @@ static void test_segment_put_and_delete(void **state)
 	json_decref(out);
 	assert_int_equal(chainmap_segment_delete(f->db, &f->sme_a, "nev", "electrolyte", &e), QERR_FORBIDDEN);
 	assert_int_equal(chainmap_segment_delete(f->db, &f->cli, "nev", "electrolyte", &e), QERR_OK);
-	assert_int_equal(count(f, "SELECT count(*) FROM capabilities"), 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM segment_links"), 7);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM capabilities"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segment_links"), 7);
 	assert_int_equal(chainmap_segment_delete(f->db, &f->cli, "nev", "electrolyte", &e), QERR_NOT_FOUND);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action IN ('segment.put','segment.delete')"),
-			 3);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action IN ('segment.put','segment.delete')"), 3);
 }
 
 static void test_find_cycle_on_its_own(void **state)
@@ -451,19 +445,20 @@ static void test_capabilities_import_checks_every_row(void **state)
 	expect_row_error(r.report, 5, 9, "segment", "duplicate_capability");
 	expect_row_error(r.report, 6, 10, "uscc", "not_owner");
 	json_decref(r.report);
-	assert_int_equal(count(f, "SELECT count(*) FROM capabilities"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM capabilities"), 0);
 	/* The good rows alone go in; the operator may declare for anyone; a re-import updates. */
 	snprintf(csv, sizeof csv, CAPABILITIES_CSV_HEADER "\n%s,nev,motor,5000\n%s,nev,ecu,\n", f->uscc[E_A],
 		 f->uscc[E_A]);
 	int64_t v0 = version(f);
 	expect_imported(import(f, chainmap_import_capabilities, &f->sme_a, csv), 2, 2, 0);
 	assert_int_equal(version(f), v0 + 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM capabilities WHERE capacity IS NULL"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM capabilities WHERE capacity IS NULL"), 1);
 	snprintf(csv, sizeof csv, CAPABILITIES_CSV_HEADER "\n%s,nev,motor,6000\n%s,nev,separator,\n", f->uscc[E_A],
 		 f->uscc[E_B]);
 	expect_imported(import(f, chainmap_import_capabilities, &f->cli, csv), 2, 1, 1);
-	assert_int_equal(count(f, "SELECT capacity FROM capabilities JOIN segments USING(sid) WHERE code='motor'"),
-			 6000);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT capacity FROM capabilities JOIN segments USING(sid) WHERE code='motor'"),
+	    6000);
 	r = import(f, chainmap_import_capabilities, &f->bank, csv);
 	assert_int_equal(r.rc, QERR_FORBIDDEN);
 }
@@ -507,7 +502,7 @@ static void test_capability_crud_checks_the_owner(void **state)
 	assert_int_equal(chainmap_capability_delete(f->db, &f->sme_a, f->uscc[E_A], "nev", "motor", &e),
 			 QERR_NOT_FOUND);
 	assert_string_equal(e.slug, "capability_not_found");
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE object_type='capability'"), 3);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE object_type='capability'"), 3);
 }
 
 /* ---------- relations ---------- */
@@ -548,9 +543,9 @@ static void test_relations_import_reports_every_bad_row(void **state)
 	expect_row_error(r.report, 7, 10, "buyer_uscc", "not_owner");
 	expect_row_error(r.report, 8, 11, "", "csv_field_count");
 	json_decref(r.report);
-	assert_int_equal(count(f, "SELECT count(*) FROM relations"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 0);
 	assert_int_equal(version(f), v0);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='relations.import'"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='relations.import'"), 0);
 }
 
 static void test_relations_import_and_reimport_bump_the_version_once(void **state)
@@ -570,8 +565,8 @@ static void test_relations_import_and_reimport_bump_the_version_once(void **stat
 			*p = (char)(*p - 'A' + 'a');
 	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 0, 3);
 	assert_int_equal(version(f), v0 + 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM relations"), 3);
-	assert_int_equal(count(f, "SELECT sum(annual_amount_fen) FROM relations"), 2100000000);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 3);
+	assert_int_equal(testdb_scalar(f->db, "SELECT sum(annual_amount_fen) FROM relations"), 2100000000);
 	/* A file with only a header changes nothing and leaves the version alone. */
 	expect_imported(import(f, chainmap_import_relations, &f->large, RELATIONS_CSV_HEADER "\n"), 0, 0, 0);
 	assert_int_equal(version(f), v0 + 2);
@@ -617,16 +612,19 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	struct result r = import(f, chainmap_import_relations, &f->cli, csv);
 	expect_imported(r, (long)rows, (long)rows, 0);
 	assert_int_equal(
-	    count(f,
-		  "SELECT count(*) FROM audit_log WHERE action='relations.import' AND detail LIKE '%\"bulk\":true%'"),
+	    testdb_scalar(
+		f->db,
+		"SELECT count(*) FROM audit_log WHERE action='relations.import' AND detail LIKE '%\"bulk\":true%'"),
 	    1);
 	assert_int_equal(
-	    count(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('relations_key','relations_supplier')"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM relations"), (long long)rows);
+	    testdb_scalar(f->db,
+			  "SELECT count(*) FROM sqlite_master WHERE name IN ('relations_key','relations_supplier')"),
+	    2);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), (long long)rows);
 	/* The same file again takes the bulk path and updates every row in place. */
 	expect_imported(import(f, chainmap_import_relations, &f->cli, csv), (long)rows, 0, (long)rows);
-	assert_int_equal(count(f, "SELECT count(*) FROM relations"), (long long)rows);
-	assert_int_equal(count(f, "SELECT max(id) FROM relations"), (long long)rows);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), (long long)rows);
+	assert_int_equal(testdb_scalar(f->db, "SELECT max(id) FROM relations"), (long long)rows);
 	/* The export reproduces the file byte for byte. */
 	long n;
 	char *out = export_text(f, chainmap_export_relations, &f->cli, &n);
@@ -660,10 +658,12 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	json_decref(r.report);
 	buf_free(&b);
 	assert_int_equal(
-	    count(f, "SELECT count(*) FROM sqlite_master WHERE name IN ('relations_key','relations_supplier')"), 2);
-	assert_int_equal(count(f, "SELECT count(*) FROM relations"), (long long)n);
-	assert_int_equal(count(f, "PRAGMA foreign_keys"), 1); /* back on after the import */
-	assert_int_equal(count(f, "PRAGMA temp_store"), 2);   /* and temporary files back in memory */
+	    testdb_scalar(f->db,
+			  "SELECT count(*) FROM sqlite_master WHERE name IN ('relations_key','relations_supplier')"),
+	    2);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), (long long)n);
+	assert_int_equal(testdb_scalar(f->db, "PRAGMA foreign_keys"), 1); /* back on after the import */
+	assert_int_equal(testdb_scalar(f->db, "PRAGMA temp_store"), 2);	  /* and temporary files back in memory */
 }
 
 static void test_exports_round_trip_byte_for_byte(void **state)
@@ -842,7 +842,7 @@ static void test_relation_put_validates_and_pages(void **state)
 		json_decref(out);
 	}
 	assert_int_equal(seen, 6);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='relation.put'"), 7);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='relation.put'"), 7);
 }
 
 int main(void)

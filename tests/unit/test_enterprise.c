@@ -82,19 +82,9 @@ static int teardown(void **state)
 	return 0;
 }
 
-static long long count(struct fixture *f, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static long long count_enterprises(struct fixture *f)
 {
-	return count(f, "SELECT count(*) FROM enterprises");
+	return testdb_scalar(f->db, "SELECT count(*) FROM enterprises");
 }
 
 /* A text of synthetic rows (with header) from the project's own generator. */
@@ -171,9 +161,9 @@ static void test_import_of_a_good_file_inserts_every_row(void **state)
 	expect_imported(import_as(f, &f->cli, csv, len), 300, 300, 0);
 	assert_int_equal(count_enterprises(f), 300);
 	/* Sizes were derived and stored for every row. */
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE size IN ('large','medium','small','micro')"), 300);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE size IN ('large','medium','small','micro')"), 300);
 	/* The operator's own import leaves new records unowned (org 0 = none). */
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE org_id IS NULL"), 300);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE org_id IS NULL"), 300);
 	free(csv);
 }
 
@@ -185,18 +175,18 @@ static void test_reimport_updates_and_never_duplicates(void **state)
 	expect_imported(import_as(f, &f->cli, csv, len), 120, 120, 0);
 	expect_imported(import_as(f, &f->cli, csv, len), 120, 0, 120);
 	assert_int_equal(count_enterprises(f), 120);
-	assert_int_equal(count(f, "SELECT count(DISTINCT uscc) FROM enterprises"), 120);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(DISTINCT uscc) FROM enterprises"), 120);
 
 	/* Changed values replace the old ones, and the size class follows them. */
 	char text[512];
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 7, "昆山一号机械有限公司", 10, 100, "none");
 	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械有限公司' AND size='micro'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械有限公司' AND size='micro'"), 1);
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 7, "昆山一号机械股份有限公司", 500, 5000, "provincial");
 	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 0, 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械股份有限公司' AND size='medium'"
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械股份有限公司' AND size='medium'"
 				  " AND level='provincial' AND employees=500"),
 			 1);
 	assert_int_equal(count_enterprises(f), 121);
@@ -221,7 +211,7 @@ static void test_bad_rows_are_all_reported_and_nothing_is_written(void **state)
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 1, "原有企业", 10, 100, "none");
 	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
-	long long audit_before = count(f, "SELECT count(*) FROM audit_log");
+	long long audit_before = testdb_scalar(f->db, "SELECT count(*) FROM audit_log");
 
 	char bad_check[USCC_LEN + 1], dup[USCC_LEN + 1];
 	uscc_generate("320583", 900, bad_check);
@@ -277,8 +267,8 @@ static void test_bad_rows_are_all_reported_and_nothing_is_written(void **state)
 
 	/* Nothing changed: no new rows, the existing one keeps its name, no audit entry. */
 	assert_int_equal(count_enterprises(f), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE name='原有企业'"), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), audit_before);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='原有企业'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), audit_before);
 }
 
 static void test_broken_quote_stops_the_import_with_its_line(void **state)
@@ -361,7 +351,7 @@ static void test_sme_cannot_overwrite_another_orgs_records(void **state)
 	expect_imported(import_as(f, &f->sme_b, csv, len), 5, 5, 0);
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE org_id=%lld", (long long)f->org_b);
-	assert_int_equal(count(f, sql), 5);
+	assert_int_equal(testdb_scalar(f->db, sql), 5);
 	/* B may re-import its own. */
 	expect_imported(import_as(f, &f->sme_b, csv, len), 5, 0, 5);
 
@@ -372,7 +362,7 @@ static void test_sme_cannot_overwrite_another_orgs_records(void **state)
 	for (size_t i = 0; i < 5; i++)
 		expect_row_error(r.report, i, (long)i + 2, "uscc", "not_owner");
 	json_decref(r.report);
-	assert_int_equal(count(f, sql), 5);
+	assert_int_equal(testdb_scalar(f->db, sql), 5);
 
 	/* A file mixing A's new rows with one of B's: all rejected, A's rows not inserted. */
 	char text[1024];
@@ -398,7 +388,7 @@ static void test_sme_cannot_overwrite_another_orgs_records(void **state)
 
 	/* The operator may overwrite B's records, and B keeps ownership. */
 	expect_imported(import_as(f, &f->cli, csv, len), 5, 0, 5);
-	assert_int_equal(count(f, sql), 5);
+	assert_int_equal(testdb_scalar(f->db, sql), 5);
 	free(csv);
 }
 
@@ -440,7 +430,7 @@ static void test_export_after_import_reproduces_the_file_byte_for_byte(void **st
 
 static bool has_unique_uscc_index(struct fixture *f)
 {
-	return count(f, "SELECT count(*) FROM pragma_index_list('enterprises') AS il, pragma_index_info(il.name) AS ii"
+	return testdb_scalar(f->db, "SELECT count(*) FROM pragma_index_list('enterprises') AS il, pragma_index_info(il.name) AS ii"
 			" WHERE il.\"unique\"=1 AND ii.name='uscc'") >= 1;
 }
 
@@ -453,7 +443,7 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 	expect_imported(import_as(f, &f->sme_b, csv, len), 25000, 25000, 0);
 	assert_int_equal(count_enterprises(f), 25000);
 	assert_true(has_unique_uscc_index(f));
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='enterprise.import'"
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='enterprise.import'"
 				  " AND json_extract(detail,'$.bulk')=1"),
 			 1);
 	/* Re-import: all updates, no duplicates. */
@@ -500,7 +490,7 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 	/* And the clean large file goes in. */
 	expect_imported(import_as(f, &f->cli, big, len), 30000, 30000, 0);
 	assert_int_equal(count_enterprises(f), 55000);
-	assert_int_equal(count(f, "SELECT count(DISTINCT uscc) FROM enterprises"), 55000);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(DISTINCT uscc) FROM enterprises"), 55000);
 	assert_true(has_unique_uscc_index(f));
 	free(text);
 	free(big);
@@ -586,13 +576,13 @@ static void test_list_filters_and_pages_cover_every_row_once(void **state)
 	/* Region prefixes. */
 	struct enterprise_filter flt = {0};
 	flt.region = "32";
-	long long want = count(f, "SELECT count(*) FROM enterprises WHERE region LIKE '32%'");
+	long long want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE region LIKE '32%'");
 	assert_true(want > 0 && want < 600);
 	assert_int_equal(list_all(f, flt, 50, region_starts, "32"), want);
 	flt.region = "320000"; /* a province code means the whole province */
 	assert_int_equal(list_all(f, flt, 50, region_starts, "32"), want);
 	flt.region = "3205";
-	want = count(f, "SELECT count(*) FROM enterprises WHERE region LIKE '3205%'");
+	want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE region LIKE '3205%'");
 	assert_int_equal(list_all(f, flt, 50, region_starts, "3205"), want);
 	flt.region = "320500";
 	assert_int_equal(list_all(f, flt, 50, region_starts, "3205"), want);
@@ -607,14 +597,14 @@ static void test_list_filters_and_pages_cover_every_row_once(void **state)
 		snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE size='%s'", sizes[i]);
 		const char *kv[2] = {"size", sizes[i]};
 		long got = list_all(f, s, 100, field_is, kv);
-		assert_int_equal(got, count(f, sql));
+		assert_int_equal(got, testdb_scalar(f->db, sql));
 		sum += got;
 	}
 	assert_int_equal(sum, 600);
 	struct enterprise_filter l = {0};
 	l.level = "innovative";
 	const char *kv[2] = {"level", "innovative"};
-	want = count(f, "SELECT count(*) FROM enterprises WHERE level='innovative'");
+	want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE level='innovative'");
 	assert_true(want > 0);
 	assert_int_equal(list_all(f, l, 100, field_is, kv), want);
 
@@ -622,17 +612,17 @@ static void test_list_filters_and_pages_cover_every_row_once(void **state)
 	struct enterprise_filter c = {0};
 	c.region = "32";
 	c.size = "micro";
-	want = count(f, "SELECT count(*) FROM enterprises WHERE region LIKE '32%' AND size='micro'");
+	want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE region LIKE '32%' AND size='micro'");
 	assert_int_equal(list_all(f, c, 10, region_starts, "32"), want);
 
 	/* Chinese substring of the name. */
 	struct enterprise_filter q = {0};
 	q.q = "科技";
-	want = count(f, "SELECT count(*) FROM enterprises WHERE instr(name,'科技')>0");
+	want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE instr(name,'科技')>0");
 	assert_true(want > 0 && want < 600);
 	assert_int_equal(list_all(f, q, 25, name_has, "科技"), want);
 	q.q = "苏州";
-	want = count(f, "SELECT count(*) FROM enterprises WHERE instr(name,'苏州')>0");
+	want = testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE instr(name,'苏州')>0");
 	assert_int_equal(list_all(f, q, 25, name_has, "苏州"), want);
 	q.q = "不存在的名字";
 	assert_int_equal(list_all(f, q, 25, NULL, NULL), 0);
@@ -739,7 +729,7 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 		json_decref(out);
 		json_decref(patch);
 	}
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE name='改名后的公司' AND size='small'"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='改名后的公司' AND size='small'"), 1);
 
 	/* Another SME may not change it; nor may a bank; the operator may. */
 	json_t *patch = decode("{\"employees\":5}", enterprise_update_fields, true);
@@ -761,7 +751,7 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 	assert_int_equal(enterprise_update(f->db, &f->sme_a, uscc, patch, &out, &e), QERR_INVALID);
 	assert_string_equal(e.field, "industry");
 	json_decref(patch);
-	assert_int_equal(count(f, "SELECT count(*) FROM enterprises WHERE industry='52' AND employees=5"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE industry='52' AND employees=5"), 1);
 
 	/* Unknown and malformed USCCs. */
 	patch = decode("{}", enterprise_update_fields, true);
@@ -791,7 +781,7 @@ static void test_name_limit_is_200_characters_stored_whole(void **state)
 	assert_int_equal(enterprise_upsert(f->db, &e, true, &id, &err), QERR_OK);
 	assert_true(id > 0);
 	assert_int_equal(db_commit(f->db, &err), QERR_OK);
-	assert_int_equal(count(f, "SELECT length(name) FROM enterprises"), 200);
+	assert_int_equal(testdb_scalar(f->db, "SELECT length(name) FROM enterprises"), 200);
 	/* 201 characters are too many. */
 	memcpy(name + 600, "链", 4);
 	assert_int_equal(enterprise_from_text(uscc, name, "320583", "35", "1", "1", "1", "none", &e, &err), QERR_INVALID);
@@ -801,14 +791,14 @@ static void test_name_limit_is_200_characters_stored_whole(void **state)
 static void test_writes_append_to_the_audit_log_which_cannot_change(void **state)
 {
 	struct fixture *f = *state;
-	long long before = count(f, "SELECT count(*) FROM audit_log");
+	long long before = testdb_scalar(f->db, "SELECT count(*) FROM audit_log");
 	assert_true(before >= 4); /* the orgs created in setup */
 	size_t len;
 	char *csv = synth_csv(10, 17, &len);
 	expect_imported(import_as(f, &f->cli, csv, len), 10, 10, 0);
 	free(csv);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), before + 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='enterprise.import' AND object_id='*'"
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='enterprise.import' AND object_id='*'"
 				  " AND json_extract(detail,'$.inserted')=10"),
 			 1);
 
@@ -835,9 +825,9 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 		 "SELECT count(*) FROM audit_log WHERE object_id='%s' AND user_id=101 AND org_id=%lld AND actor='a@qilian.test'"
 		 " AND action IN ('enterprise.create','enterprise.update','enterprise.delete')",
 		 uscc, (long long)f->org_a);
-	assert_int_equal(count(f, sql), 3);
+	assert_int_equal(testdb_scalar(f->db, sql), 3);
 	/* A rejected write leaves no trace. */
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), before + 4);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 4);
 
 	/* The log is append-only, even for someone with direct database access. */
 	sqlite3 *h = db_handle(f->db);
@@ -850,8 +840,8 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 	assert_non_null(strstr(msg, "append-only"));
 	sqlite3_free(msg);
 	assert_int_not_equal(sqlite3_exec(h, "DELETE FROM audit_log WHERE id=1", NULL, NULL, NULL), SQLITE_OK);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log"), before + 4);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action='x'"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 4);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='x'"), 0);
 }
 
 int main(void)

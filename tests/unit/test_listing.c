@@ -58,17 +58,6 @@ static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type
 	a->role = ROLE_ADMIN;
 }
 
-static int64_t scalar(struct fixture *f, const char *sql)
-{
-	struct qerror e = {0};
-	sqlite3_stmt *st = db_stmt(f->db, sql, &e);
-	assert_non_null(st);
-	assert_int_equal(db_step(f->db, st, &e), SQLITE_ROW);
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return v;
-}
-
 static void exec(struct fixture *f, const char *sql)
 {
 	struct qerror e = {0};
@@ -151,7 +140,7 @@ static int64_t create(struct fixture *f, const struct actor *a, bool demand, con
 static void refused(struct fixture *f, const struct actor *a, bool demand, const char *text, enum qerr code,
 		    const char *field)
 {
-	int64_t before = scalar(f, demand ? "SELECT count(*) FROM demands" : "SELECT count(*) FROM supplies");
+	int64_t before = testdb_scalar(f->db, demand ? "SELECT count(*) FROM demands" : "SELECT count(*) FROM supplies");
 	json_t *b = NULL, *out = NULL;
 	struct qerror e = {0};
 	enum qerr rc = json_decode(text, strlen(text), demand ? market_demand_fields : market_supply_fields, false, &b, &e);
@@ -161,7 +150,7 @@ static void refused(struct fixture *f, const struct actor *a, bool demand, const
 	json_decref(out);
 	if (rc != code || strcmp(e.field, field) != 0)
 		fail_msg("%s: got %d field '%s' (%s), want %d field '%s'", text, rc, e.field, e.message, code, field);
-	assert_int_equal(scalar(f, demand ? "SELECT count(*) FROM demands" : "SELECT count(*) FROM supplies"), before);
+	assert_int_equal(testdb_scalar(f->db, demand ? "SELECT count(*) FROM demands" : "SELECT count(*) FROM supplies"), before);
 }
 
 static void test_supply_validation_and_normalisation(void **state)
@@ -305,8 +294,8 @@ static void test_every_write_stamps_seq(void **state)
 	json_t *report = NULL;
 	assert_int_equal(market_import_supplies(f->db, &f->supplier, csv, strlen(csv), NULL, NULL, &report, &e), QERR_OK);
 	json_decref(report);
-	assert_int_equal(scalar(f, "SELECT count(DISTINCT seq) FROM supplies WHERE title IN ('甲','乙')"), 1);
-	assert_true(scalar(f, "SELECT min(seq) FROM supplies WHERE title='甲'") > s3);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(DISTINCT seq) FROM supplies WHERE title IN ('甲','乙')"), 1);
+	assert_true(testdb_scalar(f->db, "SELECT min(seq) FROM supplies WHERE title='甲'") > s3);
 }
 
 static void test_import_errors_by_line(void **state)
@@ -335,8 +324,8 @@ static void test_import_errors_by_line(void **state)
 		assert_string_equal(json_string_value(json_object_get(x, "field")), want[i].field);
 	}
 	json_decref(report);
-	assert_int_equal(scalar(f, "SELECT count(*) FROM supplies"), 0);
-	assert_int_equal(scalar(f, "SELECT count(*) FROM audit_log WHERE action='supplies.import'"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM supplies"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='supplies.import'"), 0);
 	/* Demands: a past deadline and a bad quantity, by line. */
 	snprintf(csv, sizeof csv,
 		 DEMANDS_CSV_HEADER "\n%s,采购,,,,10,台,100,2031-01-01T00:00:00Z,320583,\n%s,采购,,,,0,台,,,,\n"
@@ -348,7 +337,7 @@ static void test_import_errors_by_line(void **state)
 	assert_string_equal(json_string_value(json_object_get(json_array_get(errors, 0), "field")), "quantity");
 	assert_int_equal(json_integer_value(json_object_get(json_array_get(errors, 1), "line")), 4);
 	json_decref(report);
-	assert_int_equal(scalar(f, "SELECT count(*) FROM demands"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM demands"), 0);
 }
 
 static void subscribe(struct fixture *f, const struct actor *a, int who, const char *lists)

@@ -56,16 +56,6 @@ static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type
 	snprintf(a->email, sizeof a->email, "user%lld@qilian.test", (long long)user);
 }
 
-static long long count(struct fixture *f, const char *sql)
-{
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
-}
-
 static void exec(struct fixture *f, const char *sql)
 {
 	char *msg = NULL;
@@ -86,7 +76,7 @@ static void register_enterprise(struct fixture *f, const struct actor *a, int i,
 	json_decref(report);
 	char sql[160];
 	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE uscc='%s'", f->uscc[i]);
-	f->eid[i] = count(f, sql);
+	f->eid[i] = testdb_scalar(f->db, sql);
 }
 
 static int setup(void **state)
@@ -251,7 +241,7 @@ static void test_amount_overflow(void **state)
 	assert_string_equal(err.slug, "amount_overflow");
 	assert_string_equal(err.field, "quantity");
 	json_decref(body);
-	assert_int_equal(count(f, "SELECT count(*) FROM quotes"), 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM quotes"), 0);
 }
 
 /* ---------- sealed quotes ---------- */
@@ -308,14 +298,14 @@ static void test_sealed_quotes_from_every_side(void **state)
 	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_CONFLICT);
 	assert_string_equal(err.slug, "quotes_sealed");
 	assert_int_equal(market_demand_close(f->db, &f->sme_a, d, &out, &err), QERR_FORBIDDEN);
-	int64_t seq_before = count(f, "SELECT coalesce(max(version),0) FROM change_counters WHERE name='demands'");
+	int64_t seq_before = testdb_scalar(f->db, "SELECT coalesce(max(version),0) FROM change_counters WHERE name='demands'");
 	assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_OK);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "closed");
 	assert_true(json_is_false(json_object_get(out, "sealed")));
 	json_decref(out);
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT seq FROM demands WHERE id=%lld", (long long)d);
-	assert_int_equal(count(f, sql), seq_before + 1);
+	assert_int_equal(testdb_scalar(f->db, sql), seq_before + 1);
 	assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_CONFLICT);
 	assert_string_equal(err.slug, "demand_not_open");
 
@@ -422,7 +412,7 @@ static void test_invite_only_demand(void **state)
 	/* Inviting again changes nothing; inviting oneself is refused. */
 	assert_int_equal(market_invite(f->db, &f->op, d, list, &out, &err), QERR_OK);
 	json_decref(out);
-	assert_int_equal(count(f, "SELECT count(*) FROM demand_invitations"), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM demand_invitations"), 1);
 	json_decref(list);
 	list = json_pack("[s]", f->uscc[E_BUYER]);
 	assert_int_equal(market_invite(f->db, &f->buyer, d, list, &out, &err), QERR_INVALID);
@@ -441,7 +431,7 @@ static void test_invite_only_demand(void **state)
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM notifications WHERE kind='invited' AND object_id=%lld AND enterprise_id=%lld",
 		 (long long)d, (long long)f->eid[E_A]);
-	assert_int_equal(count(f, sql), 1);
+	assert_int_equal(testdb_scalar(f->db, sql), 1);
 }
 
 /* ---------- award and orders ---------- */
@@ -500,10 +490,10 @@ static void test_award_places_orders_and_the_order_path(void **state)
 	json_decref(out);
 	char sql[200];
 	snprintf(sql, sizeof sql, "SELECT status='declined' FROM quotes WHERE id=%lld", (long long)qc);
-	assert_int_equal(count(f, sql), 1);
+	assert_int_equal(testdb_scalar(f->db, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT seq=(SELECT version FROM change_counters WHERE name='demands') FROM demands WHERE id=%lld",
 		 (long long)d);
-	assert_int_equal(count(f, sql), 1);
+	assert_int_equal(testdb_scalar(f->db, sql), 1);
 	/* Awarding twice is a conflict. */
 	assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_CONFLICT);
 	assert_string_equal(err.slug, "demand_not_open");
@@ -575,11 +565,11 @@ static void test_award_places_orders_and_the_order_path(void **state)
 		 "SELECT count(*) FROM notifications WHERE kind='order' AND object_id=%lld AND enterprise_id=%lld"
 		 " AND read_at IS NULL AND title LIKE '%%送达%%'",
 		 (long long)order_b, (long long)f->eid[E_BUYER]);
-	assert_int_equal(count(f, sql), 1);
+	assert_int_equal(testdb_scalar(f->db, sql), 1);
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM notifications WHERE kind='awarded' AND enterprise_id=%lld",
 		 (long long)f->eid[E_B]);
-	assert_int_equal(count(f, sql), 1);
-	assert_int_equal(count(f, "SELECT count(*) FROM audit_log WHERE action LIKE 'order.%'"), 6);
+	assert_int_equal(testdb_scalar(f->db, sql), 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action LIKE 'order.%'"), 6);
 }
 
 /* ---------- scorecard arithmetic ---------- */

@@ -1,6 +1,7 @@
 /*
  * testdb.h - a fresh, fully migrated database in a temporary directory of
  * its own, for the unit tests that work against a real database file.
+ * Include it after <cmocka.h>: testdb_scalar fails the running test.
  */
 #ifndef QILIAN_TESTDB_H
 #define QILIAN_TESTDB_H
@@ -46,6 +47,17 @@ static inline void testdb_close(struct testdb *t)
 		unlink(p);
 	}
 	rmdir(t->dir);
+}
+
+/* The first column of the first row of sql (a count, a max); fails the test when sql does not give a row. */
+static inline long long testdb_scalar(struct db *db, const char *sql)
+{
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	long long n = sqlite3_column_int64(st, 0);
+	sqlite3_finalize(st);
+	return n;
 }
 
 #endif
