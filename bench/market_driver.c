@@ -38,7 +38,8 @@
 #include "base/csv.h"
 #include "market/listing.h"
 #include "market/match.h"
-#include "market/tokenizer.h"
+#include "text/fts.h"
+#include "text/tokenizer.h"
 #include "store/db.h"
 
 static double now_ms(void)
@@ -120,11 +121,11 @@ struct words {
 	struct text seen; /* " w1 w2 " for the unique check */
 };
 
-static int add_word(void *ctx, const struct market_token *tok)
+static int add_word(void *ctx, const struct text_token *tok)
 {
 	struct words *w = ctx;
 	if (w->unique) {
-		char probe[MARKET_TOKEN_MAX + 3];
+		char probe[TEXT_TOKEN_MAX + 3];
 		snprintf(probe, sizeof probe, " %s ", tok->term);
 		if (w->seen.p && strstr(w->seen.p, probe))
 			return 0;
@@ -142,7 +143,7 @@ static int add_word(void *ctx, const struct market_token *tok)
 static int words_of(struct text *t, const char *s, int query)
 {
 	struct words w = {t, 0, query, {0}};
-	int rc = query ? market_tokenize_query(s, strlen(s), add_word, &w) : market_tokenize(s, strlen(s), add_word, &w);
+	int rc = query ? text_tokenize_query(s, strlen(s), add_word, &w) : text_tokenize(s, strlen(s), add_word, &w);
 	free(w.seen.p);
 	return rc;
 }
@@ -247,11 +248,11 @@ static int check_ids(struct db *db, const char *demands_csv)
 	int bad = 0;
 	if (csv_next(&r, &e) == 1)
 		for (long id = 1; id <= 20 && csv_next(&r, &e) == 1; id++) {
-			sqlite3_stmt *st = db_stmt(db, "SELECT title FROM supplies WHERE id=?", &e);
+			sqlite3_stmt *st = dbl_stmt(db, "SELECT title FROM supplies WHERE id=?", &e);
 			if (!st)
 				return die("check", &e);
 			sqlite3_bind_int64(st, 1, id);
-			if (db_step(db, st, &e) != SQLITE_ROW || strcmp(db_col_text(st, 0), r.field[1]) != 0) {
+			if (dbl_step(db, st, &e) != SQLITE_ROW || strcmp(dbl_col_text(st, 0), r.field[1]) != 0) {
 				fprintf(stderr, "market_driver: supply id %ld is not line %ld of %s\n", id, id + 1, path);
 				bad = 1;
 			}
@@ -395,6 +396,7 @@ static int run_import(const char *dbpath, const char *kind, const char *csv)
 
 int main(int argc, char **argv)
 {
+	text_fts_install();
 	if (argc == 5 && strcmp(argv[1], "import") == 0)
 		return run_import(argv[2], argv[3], argv[4]);
 	if (argc >= 6 && strcmp(argv[1], "match") == 0)

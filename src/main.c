@@ -1,8 +1,8 @@
 /* main.c - the qilian binary: everything happens in a subcommand (src/cli). */
 #include <sodium.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include "cli/cli.h"
+#include "text/fts.h"
 
 int main(int argc, char **argv)
 {
@@ -10,7 +10,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qilian: libsodium failed to initialise\n");
 		return 1;
 	}
-	/* Memory statistics cost a global mutex on every SQLite allocation; we never read them. */
-	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+	/* Every database connection gets the word tokenizer its full-text indexes use. */
+	text_fts_install();
 	return cli_main(argc, argv);
 }

@@ -15,7 +15,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
-#include "store/page.h"
+#include "store/db_legacy.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -134,11 +134,11 @@ out:
 enum qerr chainmap_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id, int64_t *org_id, struct qerror *err)
 {
 	*id = *org_id = 0;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, uscc, -1, SQLITE_TRANSIENT);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc == SQLITE_ROW) {
@@ -175,7 +175,7 @@ enum qerr chainmap_find_segment(struct db *db, const char *chain, const char *co
 	*sid = 0;
 	if (chainmap_check_code(chain, "chain", err) || chainmap_check_code(code, "segment", err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT (SELECT sid FROM segments WHERE chain_id=?1 AND code=?2),"
 				   " EXISTS(SELECT 1 FROM chains WHERE id=?1)",
 				   err);
@@ -183,7 +183,7 @@ enum qerr chainmap_find_segment(struct db *db, const char *chain, const char *co
 		return err->code;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	*sid = sqlite3_column_int64(st, 0);
 	bool chain_exists = sqlite3_column_int(st, 1) != 0;
@@ -204,19 +204,19 @@ static enum qerr fail_tx(struct db *db, struct qerror *err)
 
 enum qerr chainmap_bump_graph_version(struct db *db, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "UPDATE graph_version SET version=version+1 WHERE id=1", err);
+	sqlite3_stmt *st = dbl_stmt(db, "UPDATE graph_version SET version=version+1 WHERE id=1", err);
 	if (!st)
 		return err->code;
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 enum qerr chainmap_graph_version(struct db *db, int64_t *version, struct qerror *err)
 {
 	*version = 0;
-	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM graph_version WHERE id=1", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT version FROM graph_version WHERE id=1", err);
 	if (!st)
 		return err->code;
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc == SQLITE_ROW)
@@ -230,11 +230,11 @@ bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterpris
 	if (a->org_type == ORG_OPERATOR)
 		return true;
 	struct qerror e = {0};
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(org_id,0) FROM enterprises WHERE id=?", &e);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT coalesce(org_id,0) FROM enterprises WHERE id=?", &e);
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, enterprise_id);
-	bool owns = db_step(db, st, &e) == SQLITE_ROW && a->org_id && sqlite3_column_int64(st, 0) == a->org_id;
+	bool owns = dbl_step(db, st, &e) == SQLITE_ROW && a->org_id && sqlite3_column_int64(st, 0) == a->org_id;
 	sqlite3_reset(st);
 	return owns;
 }
@@ -242,7 +242,7 @@ bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterpris
 /* Appends the codes of the segments feeding sid (in sid order) to arr. */
 enum qerr chainmap_upstream_of(struct db *db, int64_t sid, json_t *arr, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT u.code FROM segment_links l JOIN segments u ON u.sid=l.upstream"
 				   " WHERE l.downstream=? ORDER BY u.sid",
 				   err);
@@ -250,8 +250,8 @@ enum qerr chainmap_upstream_of(struct db *db, int64_t sid, json_t *arr, struct q
 		return err->code;
 	sqlite3_bind_int64(st, 1, sid);
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
-		json_array_append_new(arr, json_string(db_col_text(st, 0)));
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
+		json_array_append_new(arr, json_string(dbl_col_text(st, 0)));
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -262,27 +262,27 @@ enum qerr chainmap_chain_get(struct db *db, const char *chain, json_t **out, str
 	*out = NULL;
 	if (chainmap_check_code(chain, "chain", err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,name,name_en FROM chains WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,name_en FROM chains WHERE id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW)
 		return qerr_set(err, QERR_NOT_FOUND, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
 	json_t *segs = json_array();
-	json_t *res = json_pack("{s:s,s:s,s:s,s:o}", "id", db_col_text(st, 0), "name", db_col_text(st, 1), "name_en",
-				db_col_text(st, 2), "segments", segs);
+	json_t *res = json_pack("{s:s,s:s,s:s,s:o}", "id", dbl_col_text(st, 0), "name", dbl_col_text(st, 1), "name_en",
+				dbl_col_text(st, 2), "segments", segs);
 	sqlite3_reset(st);
-	st = db_stmt(db, "SELECT sid,code,name FROM segments WHERE chain_id=? ORDER BY sid", err);
+	st = dbl_stmt(db, "SELECT sid,code,name FROM segments WHERE chain_id=? ORDER BY sid", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		json_t *up = json_array();
-		json_array_append_new(segs, json_pack("{s:s,s:s,s:o}", "code", db_col_text(st, 1), "name",
-						      db_col_text(st, 2), "upstream", up));
+		json_array_append_new(segs, json_pack("{s:s,s:s,s:o}", "code", dbl_col_text(st, 1), "name",
+						      dbl_col_text(st, 2), "upstream", up));
 		if (chainmap_upstream_of(db, sqlite3_column_int64(st, 0), up, err))
 			goto fail;
 	}
@@ -328,7 +328,7 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 {
 	memset(g, 0, sizeof *g);
 	size_t cap = 16;
-	sqlite3_stmt *st = db_stmt(db, "SELECT sid,code FROM segments WHERE chain_id=? ORDER BY sid", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT sid,code FROM segments WHERE chain_id=? ORDER BY sid", err);
 	if (!st)
 		return err->code ? err->code : QERR_INTERNAL;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
@@ -337,7 +337,7 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 	if (!g->sid || !g->code)
 		goto oom;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		if (g->n == cap) {
 			int64_t *s = realloc(g->sid, (cap * 2 + extra) * sizeof *g->sid);
 			if (s)
@@ -352,12 +352,12 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 			cap *= 2;
 		}
 		g->sid[g->n] = sqlite3_column_int64(st, 0);
-		snprintf(g->code[g->n], sizeof g->code[0], "%s", db_col_text(st, 1));
+		snprintf(g->code[g->n], sizeof g->code[0], "%s", dbl_col_text(st, 1));
 		g->n++;
 	}
 	if (rc < 0)
 		return err->code ? err->code : QERR_INTERNAL;
-	st = db_stmt(db,
+	st = dbl_stmt(db,
 		     "SELECT l.upstream,l.downstream FROM segment_links l JOIN segments d ON d.sid=l.downstream"
 		     " WHERE d.chain_id=?",
 		     err);
@@ -365,7 +365,7 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 		return err->code ? err->code : QERR_INTERNAL;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
 	size_t ecap = 0;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		long u = graph_index_of_sid(g, sqlite3_column_int64(st, 0));
 		long d = graph_index_of_sid(g, sqlite3_column_int64(st, 1));
 		if (u < 0 || d < 0)
@@ -430,15 +430,15 @@ enum qerr chainmap_segment_put(struct db *db, const struct actor *a, const char 
 		if (chainmap_check_code(json_string_value(item), "upstream", err))
 			return err->code;
 	}
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	struct chain_graph g;
 	uint32_t *cycle = NULL;
-	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM chains WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM chains WHERE id=?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	sqlite3_reset(st);
 	if (rc < 0)
 		goto fail;
@@ -496,40 +496,40 @@ enum qerr chainmap_segment_put(struct db *db, const struct actor *a, const char 
 	}
 	int64_t sid = g.sid[self];
 	if (created) {
-		st = db_stmt(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?)", err);
+		st = dbl_stmt(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?)", err);
 		if (!st)
 			goto fail_graph;
 		sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail_graph;
 		sid = db_last_id(db);
 	} else {
-		st = db_stmt(db, "UPDATE segments SET name=? WHERE sid=?", err);
+		st = dbl_stmt(db, "UPDATE segments SET name=? WHERE sid=?", err);
 		if (!st)
 			goto fail_graph;
 		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
 		sqlite3_bind_int64(st, 2, sid);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail_graph;
 	}
 	if (upstream) {
-		st = db_stmt(db, "DELETE FROM segment_links WHERE downstream=?", err);
+		st = dbl_stmt(db, "DELETE FROM segment_links WHERE downstream=?", err);
 		if (!st)
 			goto fail_graph;
 		sqlite3_bind_int64(st, 1, sid);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail_graph;
 		json_array_foreach(upstream, i, item)
 		{
 			long u = chainmap_graph_find(&g, json_string_value(item));
-			st = db_stmt(db, "INSERT OR IGNORE INTO segment_links(upstream,downstream) VALUES(?,?)", err);
+			st = dbl_stmt(db, "INSERT OR IGNORE INTO segment_links(upstream,downstream) VALUES(?,?)", err);
 			if (!st)
 				goto fail_graph;
 			sqlite3_bind_int64(st, 1, g.sid[u]);
 			sqlite3_bind_int64(st, 2, sid);
-			if (db_step(db, st, err) < 0)
+			if (dbl_step(db, st, err) < 0)
 				goto fail_graph;
 		}
 	}
@@ -565,17 +565,17 @@ enum qerr chainmap_segment_delete(struct db *db, const struct actor *a, const ch
 	if (a->org_type != ORG_OPERATOR)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 				"只有运营方可以删除产业链环节 (only the operator deletes segments)");
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	int64_t sid;
 	if (chainmap_find_segment(db, chain, code, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
 	/* Relations are other organisations' records: refuse rather than cascade into them. */
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM relations WHERE sid=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM relations WHERE sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
 	sqlite3_bind_int64(st, 1, sid);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return fail_tx(db, err);
 	int64_t used = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -585,11 +585,11 @@ enum qerr chainmap_segment_delete(struct db *db, const struct actor *a, const ch
 			 (long long)used, (long long)used);
 		return fail_tx(db, err);
 	}
-	st = db_stmt(db, "DELETE FROM segments WHERE sid=?", err);
+	st = dbl_stmt(db, "DELETE FROM segments WHERE sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
 	sqlite3_bind_int64(st, 1, sid);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return fail_tx(db, err);
 	char object[80];
 	snprintf(object, sizeof object, "%s/%s", chain, code);
@@ -610,7 +610,7 @@ enum qerr chainmap_capabilities_of(struct db *db, const struct actor *a, const c
 	int64_t id, owner;
 	if (find_enterprise(db, uscc, "uscc", QERR_NOT_FOUND, canon, &id, &owner, err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT s.chain_id,c.name,s.code,s.name,k.capacity FROM capabilities k"
 				   " JOIN segments s ON s.sid=k.sid JOIN chains c ON c.id=s.chain_id"
 				   " WHERE k.enterprise_id=? ORDER BY s.chain_id,s.sid",
@@ -620,10 +620,10 @@ enum qerr chainmap_capabilities_of(struct db *db, const struct actor *a, const c
 	sqlite3_bind_int64(st, 1, id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		json_t *o =
-		    json_pack("{s:s,s:s,s:s,s:s}", "chain", db_col_text(st, 0), "chain_name", db_col_text(st, 1),
-			      "segment", db_col_text(st, 2), "segment_name", db_col_text(st, 3));
+		    json_pack("{s:s,s:s,s:s,s:s}", "chain", dbl_col_text(st, 0), "chain_name", dbl_col_text(st, 1),
+			      "segment", dbl_col_text(st, 2), "segment_name", dbl_col_text(st, 3));
 		json_object_set_new(o, "capacity",
 				    sqlite3_column_type(st, 4) == SQLITE_NULL
 					? json_null()
@@ -659,14 +659,14 @@ enum qerr chainmap_capability_put(struct db *db, const struct actor *a, const ch
 	if (capacity < -1)
 		return qerr_set(err, QERR_INVALID, "invalid_capacity", "capacity",
 				"产能应为非负整数 (capacity must be 0 or more)");
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	char canon[USCC_LEN + 1];
 	int64_t id, sid;
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
 	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?,?,?)"
 				   " ON CONFLICT(enterprise_id,sid) DO UPDATE SET capacity=excluded.capacity",
 				   err);
@@ -676,7 +676,7 @@ enum qerr chainmap_capability_put(struct db *db, const struct actor *a, const ch
 	sqlite3_bind_int64(st, 2, sid);
 	if (capacity >= 0)
 		sqlite3_bind_int64(st, 3, capacity);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return fail_tx(db, err);
 	char object[96];
 	snprintf(object, sizeof object, "%s/%s/%s", canon, chain, segment);
@@ -694,19 +694,19 @@ enum qerr chainmap_capability_put(struct db *db, const struct actor *a, const ch
 enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const char *uscc, const char *chain,
 				     const char *segment, struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	char canon[USCC_LEN + 1];
 	int64_t id, sid;
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
 	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM capabilities WHERE enterprise_id=? AND sid=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM capabilities WHERE enterprise_id=? AND sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, sid);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return fail_tx(db, err);
 	if (db_changes(db) == 0) {
 		qerr_set(err, QERR_NOT_FOUND, "capability_not_found", "segment",
@@ -735,12 +735,12 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 static json_t *relation_row(sqlite3_stmt *st)
 {
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			 "buyer_uscc", db_col_text(st, 1), "buyer_name", db_col_text(st, 2), "supplier_uscc",
-			 db_col_text(st, 3), "supplier_name", db_col_text(st, 4), "chain", db_col_text(st, 5),
-			 "segment", db_col_text(st, 6), "segment_name", db_col_text(st, 7), "annual_amount_fen",
-			 (json_int_t)sqlite3_column_int64(st, 8), "updated_at", db_col_text(st, 9));
-	json_object_set_new(o, "buyer_region", json_string(db_col_text(st, 12)));
-	json_object_set_new(o, "supplier_region", json_string(db_col_text(st, 13)));
+			 "buyer_uscc", dbl_col_text(st, 1), "buyer_name", dbl_col_text(st, 2), "supplier_uscc",
+			 dbl_col_text(st, 3), "supplier_name", dbl_col_text(st, 4), "chain", dbl_col_text(st, 5),
+			 "segment", dbl_col_text(st, 6), "segment_name", dbl_col_text(st, 7), "annual_amount_fen",
+			 (json_int_t)sqlite3_column_int64(st, 8), "updated_at", dbl_col_text(st, 9));
+	json_object_set_new(o, "buyer_region", json_string(dbl_col_text(st, 12)));
+	json_object_set_new(o, "supplier_region", json_string(dbl_col_text(st, 13)));
 	return o;
 }
 
@@ -800,7 +800,7 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 				  " ORDER BY r.id LIMIT ?6";
 	int64_t vis = visibility_org(a);
 	const char *sql = buyer_id ? by_buyer : supplier_id ? by_supplier : vis ? by_org : all;
-	sqlite3_stmt *st = db_stmt(db, sql, err);
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, buyer_id);
@@ -812,7 +812,7 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 	sqlite3_bind_int(st, 6, limit + 1);
 	if (f->segment && *f->segment)
 		sqlite3_bind_text(st, 7, f->segment, -1, SQLITE_TRANSIENT);
-	return db_page(db, st, limit, relation_row, out, err);
+	return dbl_page(db, st, limit, relation_row, out, err);
 filter_error:
 	/* A valid USCC that is not registered has no relations: an empty page, not an error. */
 	if (err->code == QERR_NOT_FOUND) {
@@ -826,12 +826,12 @@ filter_error:
 /* Loads relation id; SQLITE_ROW with st on it, SQLITE_DONE, or -1. */
 static int relation_load(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " REL_COLS REL_FROM " WHERE r.id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT " REL_COLS REL_FROM " WHERE r.id=?", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	*out = st;
-	return db_step(db, st, err);
+	return dbl_step(db, st, err);
 }
 
 enum qerr chainmap_relation_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
@@ -872,7 +872,7 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 				"年采购额应为非负整数（分）(annual_amount_fen must be 0 or more fen)");
 	if (chainmap_check_code(chain, "chain", err) || chainmap_check_code(segment, "segment", err))
 		return err->code;
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	int64_t buyer_id, buyer_org, supplier_id, supplier_org, sid;
 	if (find_enterprise(db, b, "buyer_uscc", QERR_INVALID, b, &buyer_id, &buyer_org, err))
@@ -889,7 +889,7 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
 	sqlite3_stmt *st =
-	    db_stmt(db,
+	    dbl_stmt(db,
 		    "INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at)"
 		    " VALUES(?,?,?,?,?) ON CONFLICT(buyer_id,supplier_id,sid) DO UPDATE SET"
 		    " annual_amount_fen=excluded.annual_amount_fen,updated_at=excluded.updated_at RETURNING id",
@@ -902,7 +902,7 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 	sqlite3_bind_int64(st, 4, annual_amount_fen);
 	sqlite3_bind_text(st, 5, ts, -1, SQLITE_TRANSIENT);
 	db_clear_last_id(db);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return fail_tx(db, err);
 	int64_t id = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -931,7 +931,7 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 
 enum qerr chainmap_relation_delete(struct db *db, const struct actor *a, int64_t id, struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	sqlite3_stmt *st;
 	int rc = relation_load(db, id, &st, err);
@@ -952,7 +952,7 @@ enum qerr chainmap_relation_delete(struct db *db, const struct actor *a, int64_t
 			 "deletes a relation)");
 		return fail_tx(db, err);
 	}
-	st = db_stmt(db, "DELETE FROM relations WHERE id=?", err);
+	st = dbl_stmt(db, "DELETE FROM relations WHERE id=?", err);
 	if (!st) {
 		json_decref(detail);
 		return fail_tx(db, err);
@@ -960,7 +960,7 @@ enum qerr chainmap_relation_delete(struct db *db, const struct actor *a, int64_t
 	sqlite3_bind_int64(st, 1, id);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
-	rc = db_step(db, st, err) < 0 || audit_record(db, a, "relation.delete", "relation", object, detail, err) ||
+	rc = dbl_step(db, st, err) < 0 || audit_record(db, a, "relation.delete", "relation", object, detail, err) ||
 	     chainmap_bump_graph_version(db, err) || db_commit(db, err);
 	json_decref(detail);
 	return rc ? fail_tx(db, err) : QERR_OK;

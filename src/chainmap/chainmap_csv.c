@@ -88,12 +88,12 @@ static enum qerr uscc_map_load(struct db *db, struct uscc_map *m, int64_t expect
 	if (!m->slots)
 		return oom(err);
 	m->cap = cap;
-	sqlite3_stmt *st = db_stmt(db, "SELECT uscc,id,coalesce(org_id,0) FROM enterprises", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT uscc,id,coalesce(org_id,0) FROM enterprises", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		const char *u = db_col_text(st, 0);
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+		const char *u = dbl_col_text(st, 0);
 		if (strlen(u) != USCC_LEN)
 			continue;
 		if ((m->len + 1) * 2 > m->cap) {
@@ -298,8 +298,8 @@ static enum qerr header_report(struct import *im, json_t **report, struct qerror
 
 static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, sql, err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
 		return -1;
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -309,23 +309,23 @@ static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
 /* Loads every chain (key "chain") and segment (key "chain/code", value sid). */
 static enum qerr load_segments(struct db *db, struct strmap *chains, struct strmap *segs, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM chains", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM chains", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
-		if (!strmap_put(chains, db_col_text(st, 0))) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
+		if (!strmap_put(chains, dbl_col_text(st, 0))) {
 			sqlite3_reset(st);
 			return oom(err);
 		}
 	if (rc < 0)
 		return err->code;
-	st = db_stmt(db, "SELECT sid,chain_id,code FROM segments", err);
+	st = dbl_stmt(db, "SELECT sid,chain_id,code FROM segments", err);
 	if (!st)
 		return err->code;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		char key[2 * CHAINMAP_CODE_MAX + 2];
-		segment_key(key, sizeof key, db_col_text(st, 1), db_col_text(st, 2));
+		segment_key(key, sizeof key, dbl_col_text(st, 1), dbl_col_text(st, 2));
 		struct strmap_slot *s = strmap_put(segs, key);
 		if (!s) {
 			sqlite3_reset(st);
@@ -542,7 +542,7 @@ static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci,
 	util_now_iso(ts, sizeof ts);
 	sqlite3_stmt *st;
 	if (c->name) {
-		st = db_stmt(db,
+		st = dbl_stmt(db,
 			     "INSERT INTO chains(id,name,name_en,created_at) VALUES(?,?,'',?)"
 			     " ON CONFLICT(id) DO UPDATE SET name=excluded.name",
 			     err);
@@ -551,7 +551,7 @@ static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci,
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 2, c->name, -1, SQLITE_STATIC);
 		sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			return err->code;
 	}
 	/* Every segment first, so links can name segments further down the file. */
@@ -560,22 +560,22 @@ static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci,
 		if (row->chain != ci)
 			continue;
 		if (g->sid[row->node]) {
-			st = db_stmt(db, "UPDATE segments SET name=? WHERE sid=?", err);
+			st = dbl_stmt(db, "UPDATE segments SET name=? WHERE sid=?", err);
 			if (!st)
 				return err->code;
 			sqlite3_bind_text(st, 1, row->name, -1, SQLITE_STATIC);
 			sqlite3_bind_int64(st, 2, g->sid[row->node]);
-			if (db_step(db, st, err) < 0)
+			if (dbl_step(db, st, err) < 0)
 				return err->code;
 			im->updated++;
 		} else {
-			st = db_stmt(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?)", err);
+			st = dbl_stmt(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?)", err);
 			if (!st)
 				return err->code;
 			sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 2, row->code, -1, SQLITE_STATIC);
 			sqlite3_bind_text(st, 3, row->name, -1, SQLITE_STATIC);
-			if (db_step(db, st, err) < 0)
+			if (dbl_step(db, st, err) < 0)
 				return err->code;
 			g->sid[row->node] = db_last_id(db);
 			im->inserted++;
@@ -585,20 +585,20 @@ static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci,
 		struct seg_row *row = &s->rows[i];
 		if (row->chain != ci)
 			continue;
-		st = db_stmt(db, "DELETE FROM segment_links WHERE downstream=?", err);
+		st = dbl_stmt(db, "DELETE FROM segment_links WHERE downstream=?", err);
 		if (!st)
 			return err->code;
 		sqlite3_bind_int64(st, 1, g->sid[row->node]);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			return err->code;
 		for (size_t k = 0; k < row->nup; k++) {
 			long u = chainmap_graph_find(g, row->up[k]);
-			st = db_stmt(db, "INSERT OR IGNORE INTO segment_links(upstream,downstream) VALUES(?,?)", err);
+			st = dbl_stmt(db, "INSERT OR IGNORE INTO segment_links(upstream,downstream) VALUES(?,?)", err);
 			if (!st)
 				return err->code;
 			sqlite3_bind_int64(st, 1, g->sid[u]);
 			sqlite3_bind_int64(st, 2, g->sid[row->node]);
-			if (db_step(db, st, err) < 0)
+			if (dbl_step(db, st, err) < 0)
 				return err->code;
 		}
 	}
@@ -627,13 +627,13 @@ static enum qerr seg_check_chain(struct db *db, struct seg_import *s, size_t ci,
 	if (rc)
 		goto out;
 	if (!c->name && g.n == 0) {
-		sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM chains WHERE id=?", err);
+		sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM chains WHERE id=?", err);
 		if (!st) {
 			rc = err->code;
 			goto out;
 		}
 		sqlite3_bind_text(st, 1, c->id, -1, SQLITE_STATIC);
-		int got = db_step(db, st, err);
+		int got = dbl_step(db, st, err);
 		sqlite3_reset(st);
 		if (got < 0) {
 			rc = err->code;
@@ -767,7 +767,7 @@ enum qerr chainmap_import_segments(struct db *db, const struct actor *a, const c
 			add_error(&im, im.r.record_line, &rowerr);
 		}
 	}
-	if ((rc = db_begin(db, err)))
+	if ((rc = db_begin_write(db, err)))
 		goto out;
 	for (size_t ci = 0; ci < s.nchains; ci++)
 		if ((rc = seg_check_chain(db, &s, ci, &im, err))) {
@@ -839,7 +839,7 @@ static enum qerr ref_import_begin(struct db *db, struct ref_import *x, size_t le
 		if (x->temp_store < 0 || db_exec(db, "PRAGMA temp_store=FILE", err))
 			return err->code ? err->code : QERR_INTERNAL;
 	}
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	if (load_segments(db, &x->chains, &x->segs, err))
 		return err->code;
@@ -941,27 +941,27 @@ enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, con
 		if (x.im.nerrors)
 			continue; /* keep validating, but stop writing: it will be rolled back */
 		sqlite3_stmt *st =
-		    db_stmt(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
+		    dbl_stmt(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
 		if (!st)
 			goto rollback_err;
 		sqlite3_bind_int64(st, 1, eid);
 		sqlite3_bind_int64(st, 2, sid);
 		if (capacity >= 0)
 			sqlite3_bind_int64(st, 3, capacity);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto rollback_err;
 		if (db_changes(db)) {
 			x.im.updated++;
 			continue;
 		}
-		st = db_stmt(db, "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?1,?2,?3)", err);
+		st = dbl_stmt(db, "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?1,?2,?3)", err);
 		if (!st)
 			goto rollback_err;
 		sqlite3_bind_int64(st, 1, eid);
 		sqlite3_bind_int64(st, 2, sid);
 		if (capacity >= 0)
 			sqlite3_bind_int64(st, 3, capacity);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto rollback_err;
 		x.im.inserted++;
 	}
@@ -1044,11 +1044,11 @@ static enum qerr rel_bulk_start(struct db *db, struct ref_import *x, int64_t exi
 {
 	if (!key_reserve(&x->keys, (size_t)(existing + estimate)))
 		return oom(err);
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,buyer_id,supplier_id,sid FROM relations", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,buyer_id,supplier_id,sid FROM relations", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		struct key_slot *s =
 		    key_get(&x->keys, (uint32_t)sqlite3_column_int64(st, 1), (uint32_t)sqlite3_column_int64(st, 2),
 			    (uint32_t)sqlite3_column_int64(st, 3));
@@ -1086,24 +1086,24 @@ static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel
 {
 	sqlite3_stmt *st;
 	if (x->bulk && row->slot->id) {
-		st = db_stmt(db, "UPDATE relations SET annual_amount_fen=?1,updated_at=?2 WHERE id=?3", err);
+		st = dbl_stmt(db, "UPDATE relations SET annual_amount_fen=?1,updated_at=?2 WHERE id=?3", err);
 		if (!st)
 			return err->code;
 		sqlite3_bind_int64(st, 1, row->amount);
 		sqlite3_bind_text(st, 2, ts, -1, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 3, row->slot->id);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			return err->code;
 		x->im.updated++;
 		return QERR_OK;
 	}
 	if (x->bulk) {
-		st = db_stmt(db,
+		st = dbl_stmt(db,
 			     "INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at) "
 			     "VALUES(?1,?2,?3,?4,?5)",
 			     err);
 	} else {
-		st = db_stmt(
+		st = dbl_stmt(
 		    db,
 		    "INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at) "
 		    "VALUES(?1,?2,?3,?4,?5)"
@@ -1119,7 +1119,7 @@ static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel
 	sqlite3_bind_int64(st, 3, row->sid);
 	sqlite3_bind_int64(st, 4, row->amount);
 	sqlite3_bind_text(st, 5, ts, -1, SQLITE_STATIC);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	if (x->bulk || db_last_id(db) > 0)
 		x->im.inserted++;

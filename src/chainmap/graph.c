@@ -95,8 +95,8 @@ void graph_free(struct graph *g)
 
 static enum qerr scalar(struct db *db, const char *sql, int64_t *out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, sql, err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	*out = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -128,18 +128,18 @@ static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror 
 	    !g->name_off || !g->idx_of_id || !g->name_pool)
 		return oom(err);
 	memset(g->idx_of_id, 0xff, ((size_t)g->max_id + 1) * sizeof *g->idx_of_id);
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,uscc,name,region,level,size,coalesce(org_id,0) FROM enterprises ORDER BY id",
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,uscc,name,region,level,size,coalesce(org_id,0) FROM enterprises ORDER BY id",
 				   err);
 	if (!st)
 		return err->code;
 	int rc;
 	int32_t n = 0;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW && n < count) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && n < count) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		g->ent_id[n] = id;
 		g->idx_of_id[id] = n;
-		snprintf(g->ent_uscc[n], sizeof g->ent_uscc[n], "%s", db_col_text(st, 1));
-		const char *name = db_col_text(st, 2);
+		snprintf(g->ent_uscc[n], sizeof g->ent_uscc[n], "%s", dbl_col_text(st, 1));
+		const char *name = dbl_col_text(st, 2);
 		size_t len = strlen(name) + 1;
 		if (pool_len + len > pool_cap) {
 			while (pool_len + len > pool_cap)
@@ -152,10 +152,10 @@ static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror 
 		memcpy(g->name_pool + pool_len, name, len);
 		g->name_off[n] = (uint32_t)pool_len;
 		pool_len += len;
-		g->ent_region[n] = (int32_t)strtol(db_col_text(st, 3), NULL, 10);
-		g->ent_level[n] = level_rank(db_col_text(st, 4));
+		g->ent_region[n] = (int32_t)strtol(dbl_col_text(st, 3), NULL, 10);
+		g->ent_level[n] = level_rank(dbl_col_text(st, 4));
 		enum size_class sc = SIZE_MICRO;
-		size_class_parse(db_col_text(st, 5), &sc);
+		size_class_parse(dbl_col_text(st, 5), &sc);
 		g->ent_size[n] = (uint8_t)sc;
 		g->ent_org[n] = sqlite3_column_int64(st, 6);
 		n++;
@@ -184,21 +184,21 @@ static enum qerr load_segments(struct graph *g, struct db *db, struct qerror *er
 	if (!g->chain_id || !g->seg_sid || !g->seg_chain || !g->seg_code || !g->seg_name || !g->seg_of_sid)
 		return oom(err);
 	memset(g->seg_of_sid, 0xff, ((size_t)g->max_sid + 1) * sizeof *g->seg_of_sid);
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM chains ORDER BY id", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM chains ORDER BY id", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW && g->nchains < nchains)
-		g->chain_id[g->nchains++] = strdup(db_col_text(st, 0));
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && g->nchains < nchains)
+		g->chain_id[g->nchains++] = strdup(dbl_col_text(st, 0));
 	sqlite3_reset(st);
 	if (rc < 0)
 		return err->code;
-	st = db_stmt(db, "SELECT sid,chain_id,code,name FROM segments ORDER BY chain_id,sid", err);
+	st = dbl_stmt(db, "SELECT sid,chain_id,code,name FROM segments ORDER BY chain_id,sid", err);
 	if (!st)
 		return err->code;
 	int32_t ci = 0;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW && g->nseg < nseg) {
-		const char *chain = db_col_text(st, 1);
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && g->nseg < nseg) {
+		const char *chain = dbl_col_text(st, 1);
 		while (ci < g->nchains && strcmp(g->chain_id[ci], chain) != 0)
 			ci++;
 		if (ci >= g->nchains)
@@ -207,8 +207,8 @@ static enum qerr load_segments(struct graph *g, struct db *db, struct qerror *er
 		g->seg_sid[s] = sqlite3_column_int64(st, 0);
 		g->seg_of_sid[g->seg_sid[s]] = s;
 		g->seg_chain[s] = ci;
-		g->seg_code[s] = strdup(db_col_text(st, 2));
-		g->seg_name[s] = strdup(db_col_text(st, 3));
+		g->seg_code[s] = strdup(dbl_col_text(st, 2));
+		g->seg_name[s] = strdup(dbl_col_text(st, 3));
 	}
 	sqlite3_reset(st);
 	return rc < 0 ? err->code : QERR_OK;
@@ -245,14 +245,14 @@ static enum qerr load_relations(struct graph *g, struct db *db, struct qerror *e
 		rc = oom(err);
 		goto out;
 	}
-	sqlite3_stmt *st = db_stmt(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations", err);
 	if (!st) {
 		rc = err->code;
 		goto out;
 	}
 	int64_t e = 0;
 	int step;
-	while ((step = db_step(db, st, err)) == SQLITE_ROW && e < m) {
+	while ((step = dbl_step(db, st, err)) == SQLITE_ROW && e < m) {
 		int64_t b = sqlite3_column_int64(st, 0), s = sqlite3_column_int64(st, 1), sid = sqlite3_column_int64(st, 2);
 		if (b > g->max_id || s > g->max_id || sid > g->max_sid || g->idx_of_id[b] < 0 || g->idx_of_id[s] < 0 ||
 		    g->seg_of_sid[sid] < 0)
@@ -500,11 +500,11 @@ enum qerr graph_find(const struct graph *g, struct db *db, const char *uscc, con
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = db_stmt(db, "SELECT id FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(db, st, err);
+	dbl_bind_text(st, 1, canon);
+	int rc = dbl_step(db, st, err);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc < 0)
@@ -557,11 +557,11 @@ enum qerr graph_check_buyer_access(struct db *db, const struct actor *a, const c
 	char canon[USCC_LEN + 1];
 	if (uscc_check(buyer_uscc, canon, err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db, "SELECT org_id FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT org_id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(db, st, err);
+	dbl_bind_text(st, 1, canon);
+	int rc = dbl_step(db, st, err);
 	int64_t org = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
 	sqlite3_reset(st);
 	if (rc < 0)

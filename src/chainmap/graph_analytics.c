@@ -80,15 +80,15 @@ static enum qerr region_range(const char *prefix, int32_t *lo, int32_t *hi, stru
 static enum qerr capable_counts(struct graph *g, struct db *db, const char *chain, int32_t lo, int32_t hi,
 				int64_t *capable, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT c.sid,c.enterprise_id FROM capabilities c"
 				   " WHERE c.sid IN (SELECT sid FROM segments WHERE chain_id=?1)",
 				   err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, chain);
+	dbl_bind_text(st, 1, chain);
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		int64_t sid = sqlite3_column_int64(st, 0), id = sqlite3_column_int64(st, 1);
 		if (sid > g->max_sid || g->seg_of_sid[sid] < 0 || id > g->max_id || g->idx_of_id[id] < 0)
 			continue; /* written after the snapshot: the next snapshot counts it */
@@ -362,7 +362,7 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 	for (int64_t k = b >= 0 ? g->grp_off[b] : 0; b >= 0 && k < g->grp_off[b + 1]; k++)
 		if (g->grp_seg[k] == seg)
 			grp = k;
-	sqlite3_stmt *st = db_stmt(db, "SELECT enterprise_id,capacity FROM capabilities WHERE sid=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT enterprise_id,capacity FROM capabilities WHERE sid=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, g->seg_sid[seg]);
@@ -370,7 +370,7 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 	struct candidate *c = malloc(cap * sizeof *c);
 	bool oom = c == NULL;
 	int rc = SQLITE_DONE;
-	while (!oom && (rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while (!oom && (rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 		if (id > g->max_id || g->idx_of_id[id] < 0)
 			continue;

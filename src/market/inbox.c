@@ -12,13 +12,13 @@
 #include <string.h>
 #include "base/jsonio.h"
 #include "base/util.h"
-#include "store/page.h"
+#include "store/db_legacy.h"
 
 enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
 			const json_t *detail, struct qerror *err)
 {
 	/* The EXISTS guard: a subscriber deleted since it was cached is skipped, not a foreign key failure. */
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "INSERT OR IGNORE INTO notifications(enterprise_id,kind,object_id,title,detail,created_at)"
 				   " SELECT ?1,?2,?3,?4,?5,?6 WHERE EXISTS(SELECT 1 FROM enterprises WHERE id=?1)",
 				   err);
@@ -34,19 +34,19 @@ enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, 
 	sqlite3_bind_text(st, 5, text ? text : "{}", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, ts, -1, SQLITE_TRANSIENT);
 	free(text);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 static json_t *notification_row(sqlite3_stmt *st)
 {
-	json_t *detail = json_loads(db_col_text(st, 6), 0, NULL);
+	json_t *detail = json_loads(dbl_col_text(st, 6), 0, NULL);
 	json_t *o = json_pack("{s:I,s:{s:s,s:s},s:s,s:I,s:s,s:o,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "enterprise", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2), "kind",
-			      db_col_text(st, 3), "object_id", (json_int_t)sqlite3_column_int64(st, 4), "title",
-			      db_col_text(st, 5), "detail", detail ? detail : json_object(), "created_at",
-			      db_col_text(st, 7));
+			      "enterprise", "uscc", dbl_col_text(st, 1), "name", dbl_col_text(st, 2), "kind",
+			      dbl_col_text(st, 3), "object_id", (json_int_t)sqlite3_column_int64(st, 4), "title",
+			      dbl_col_text(st, 5), "detail", detail ? detail : json_object(), "created_at",
+			      dbl_col_text(st, 7));
 	bool unread = sqlite3_column_type(st, 8) == SQLITE_NULL;
-	json_object_set_new(o, "read_at", unread ? json_null() : json_string(db_col_text(st, 8)));
+	json_object_set_new(o, "read_at", unread ? json_null() : json_string(dbl_col_text(st, 8)));
 	json_object_set_new(o, "read", json_boolean(!unread));
 	return o;
 }
@@ -57,7 +57,7 @@ enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_on
 	*out = NULL;
 	if (limit <= 0 || limit > 500)
 		limit = 50;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT n.id,e.uscc,e.name,n.kind,n.object_id,n.title,n.detail,n.created_at,n.read_at"
 				   " FROM enterprises e JOIN notifications n ON n.enterprise_id=e.id"
 				   " WHERE e.org_id=?1 AND (?2=0 OR n.read_at IS NULL) AND (?3=0 OR n.id<?3)"
@@ -69,20 +69,20 @@ enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_on
 	sqlite3_bind_int(st, 2, unread_only);
 	sqlite3_bind_int64(st, 3, cursor > 0 ? cursor : 0);
 	sqlite3_bind_int(st, 4, limit + 1);
-	return db_page(db, st, limit, notification_row, out, err);
+	return dbl_page(db, st, limit, notification_row, out, err);
 }
 
 enum qerr market_inbox_count(struct db *db, const struct actor *a, int64_t *unread, struct qerror *err)
 {
 	*unread = 0;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT count(*) FROM enterprises e JOIN notifications n ON n.enterprise_id=e.id"
 				   " AND n.read_at IS NULL WHERE e.org_id=?",
 				   err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, a->org_id ? a->org_id : -1);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	*unread = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -94,7 +94,7 @@ enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, st
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
 	/* Marking twice keeps the first time; the SELECT tells "not yours" (404) from "already read". */
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT n.read_at IS NULL FROM notifications n JOIN enterprises e ON e.id=n.enterprise_id"
 				   " WHERE n.id=?1 AND e.org_id=?2",
 				   err);
@@ -102,7 +102,7 @@ enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, st
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, a->org_id ? a->org_id : -1);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	bool unread = rc == SQLITE_ROW && sqlite3_column_int(st, 0);
 	sqlite3_reset(st);
 	if (rc < 0)
@@ -112,12 +112,12 @@ enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, st
 				(long long)id);
 	if (!unread)
 		return QERR_OK;
-	st = db_stmt(db, "UPDATE notifications SET read_at=?2 WHERE id=?1 AND read_at IS NULL", err);
+	st = dbl_stmt(db, "UPDATE notifications SET read_at=?2 WHERE id=?1 AND read_at IS NULL", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_text(st, 2, ts, -1, SQLITE_TRANSIENT);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 enum qerr market_inbox_read_all(struct db *db, const struct actor *a, int64_t *marked, struct qerror *err)
@@ -125,7 +125,7 @@ enum qerr market_inbox_read_all(struct db *db, const struct actor *a, int64_t *m
 	*marked = 0;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "UPDATE notifications SET read_at=?2 WHERE read_at IS NULL AND enterprise_id IN"
 				   " (SELECT id FROM enterprises WHERE org_id=?1)",
 				   err);
@@ -133,7 +133,7 @@ enum qerr market_inbox_read_all(struct db *db, const struct actor *a, int64_t *m
 		return err->code;
 	sqlite3_bind_int64(st, 1, a->org_id ? a->org_id : -1);
 	sqlite3_bind_text(st, 2, ts, -1, SQLITE_TRANSIENT);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	*marked = db_changes(db);
 	return QERR_OK;

@@ -14,9 +14,9 @@
 #include <string.h>
 #include "market/listing_int.h"
 #include "chainmap/chainmap.h"
-#include "market/tokenizer.h"
+#include "text/tokenizer.h"
 #include "registry/enterprise.h"
-#include "store/page.h"
+#include "store/db_legacy.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
 static const char *const visibilities[] = {"public", "invited", NULL};
@@ -81,16 +81,16 @@ static json_t *int_or_null(sqlite3_stmt *st, int col)
 
 static json_t *text_or_null(sqlite3_stmt *st, int col)
 {
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_string(db_col_text(st, col));
+	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_string(dbl_col_text(st, col));
 }
 
 /* The common head of both shapes: id, enterprise, title, description, chain, segment, segment_name. */
 static json_t *listing_head(sqlite3_stmt *st)
 {
 	json_t *o = json_pack("{s:I,s:{s:s,s:s,s:s,s:s},s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "enterprise", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2), "region",
-			      db_col_text(st, 3), "level", db_col_text(st, 4), "title", db_col_text(st, 5),
-			      "description", db_col_text(st, 6));
+			      "enterprise", "uscc", dbl_col_text(st, 1), "name", dbl_col_text(st, 2), "region",
+			      dbl_col_text(st, 3), "level", dbl_col_text(st, 4), "title", dbl_col_text(st, 5),
+			      "description", dbl_col_text(st, 6));
 	json_object_set_new(o, "chain", text_or_null(st, 7));
 	json_object_set_new(o, "segment", text_or_null(st, 8));
 	json_object_set_new(o, "segment_name", text_or_null(st, 9));
@@ -101,13 +101,13 @@ static json_t *supply_row(sqlite3_stmt *st)
 {
 	json_t *o = listing_head(st);
 	json_object_set_new(o, "capacity", int_or_null(st, 10));
-	json_object_set_new(o, "unit", json_string(db_col_text(st, 11)));
+	json_object_set_new(o, "unit", json_string(dbl_col_text(st, 11)));
 	json_object_set_new(o, "min_order", int_or_null(st, 12));
-	json_object_set_new(o, "regions", listing_list_json(db_col_text(st, 13)));
-	json_object_set_new(o, "certifications", listing_list_json(db_col_text(st, 14)));
-	json_object_set_new(o, "status", json_string(db_col_text(st, 15)));
-	json_object_set_new(o, "created_at", json_string(db_col_text(st, 16)));
-	json_object_set_new(o, "updated_at", json_string(db_col_text(st, 17)));
+	json_object_set_new(o, "regions", listing_list_json(dbl_col_text(st, 13)));
+	json_object_set_new(o, "certifications", listing_list_json(dbl_col_text(st, 14)));
+	json_object_set_new(o, "status", json_string(dbl_col_text(st, 15)));
+	json_object_set_new(o, "created_at", json_string(dbl_col_text(st, 16)));
+	json_object_set_new(o, "updated_at", json_string(dbl_col_text(st, 17)));
 	return o;
 }
 
@@ -115,16 +115,16 @@ static json_t *demand_row(sqlite3_stmt *st)
 {
 	json_t *o = listing_head(st);
 	json_object_set_new(o, "quantity", int_or_null(st, 10));
-	json_object_set_new(o, "unit", json_string(db_col_text(st, 11)));
+	json_object_set_new(o, "unit", json_string(dbl_col_text(st, 11)));
 	json_object_set_new(o, "budget_fen", int_or_null(st, 12));
 	json_object_set_new(o, "deadline", text_or_null(st, 13));
 	json_object_set_new(o, "region", text_or_null(st, 14));
-	json_object_set_new(o, "certifications", listing_list_json(db_col_text(st, 15)));
-	json_object_set_new(o, "visibility", json_string(db_col_text(st, 16)));
-	json_object_set_new(o, "status", json_string(db_col_text(st, 17)));
+	json_object_set_new(o, "certifications", listing_list_json(dbl_col_text(st, 15)));
+	json_object_set_new(o, "visibility", json_string(dbl_col_text(st, 16)));
+	json_object_set_new(o, "status", json_string(dbl_col_text(st, 17)));
 	json_object_set_new(o, "closed_at", text_or_null(st, 18));
-	json_object_set_new(o, "created_at", json_string(db_col_text(st, 19)));
-	json_object_set_new(o, "updated_at", json_string(db_col_text(st, 20)));
+	json_object_set_new(o, "created_at", json_string(dbl_col_text(st, 19)));
+	json_object_set_new(o, "updated_at", json_string(dbl_col_text(st, 20)));
 	return o;
 }
 
@@ -278,11 +278,11 @@ static enum qerr write_supply(struct db *db, int64_t id, const struct listing_re
 			      int64_t *new_id, struct qerror *err)
 {
 	sqlite3_stmt *st =
-	    id ? db_stmt(db,
+	    id ? dbl_stmt(db,
 			 "UPDATE supplies SET title=?2,description=?3,sid=?4,capacity=?5,unit=?6,min_order=?7,regions=?8,"
 			 "certifications=?9,seq=?10,updated_at=?11 WHERE id=?1",
 			 err)
-	       : db_stmt(db,
+	       : dbl_stmt(db,
 			 "INSERT INTO supplies(enterprise_id,title,description,sid,capacity,unit,min_order,regions,"
 			 "certifications,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)",
 			 err);
@@ -300,7 +300,7 @@ static enum qerr write_supply(struct db *db, int64_t id, const struct listing_re
 	sqlite3_bind_text(st, 9, r->certifications.data ? r->certifications.data : "", -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 10, seq);
 	sqlite3_bind_text(st, 11, ts, -1, SQLITE_STATIC);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	*new_id = id ? id : db_last_id(db);
 	return QERR_OK;
@@ -310,11 +310,11 @@ static enum qerr write_demand(struct db *db, int64_t id, const struct listing_re
 			      int64_t *new_id, struct qerror *err)
 {
 	sqlite3_stmt *st =
-	    id ? db_stmt(db,
+	    id ? dbl_stmt(db,
 			 "UPDATE demands SET title=?2,description=?3,sid=?4,quantity=?5,unit=?6,budget_fen=?7,deadline=?8,"
 			 "region=?9,certifications=?10,visibility=?11,seq=?12,updated_at=?13 WHERE id=?1",
 			 err)
-	       : db_stmt(db,
+	       : dbl_stmt(db,
 			 "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,deadline,region,"
 			 "certifications,visibility,seq,created_at,updated_at)"
 			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
@@ -329,13 +329,13 @@ static enum qerr write_demand(struct db *db, int64_t id, const struct listing_re
 	bind_opt_int(st, 5, r->quantity);
 	sqlite3_bind_text(st, 6, r->unit ? r->unit : "", -1, SQLITE_STATIC);
 	bind_opt_int(st, 7, r->budget_fen);
-	db_bind_text(st, 8, r->deadline);
-	db_bind_text(st, 9, r->region[0] ? r->region : NULL);
+	dbl_bind_text(st, 8, r->deadline);
+	dbl_bind_text(st, 9, r->region[0] ? r->region : NULL);
 	sqlite3_bind_text(st, 10, r->certifications.data ? r->certifications.data : "", -1, SQLITE_STATIC);
 	sqlite3_bind_text(st, 11, r->visibility, -1, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 12, seq);
 	sqlite3_bind_text(st, 13, ts, -1, SQLITE_STATIC);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	*new_id = id ? id : db_last_id(db);
 	return QERR_OK;
@@ -346,22 +346,22 @@ static enum qerr write_demand(struct db *db, int64_t id, const struct listing_re
 /* Positions *out on listing id: SQLITE_ROW, SQLITE_DONE or -1. */
 static int load_supply(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE s.id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE s.id=?", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	*out = st;
-	return db_step(db, st, err);
+	return dbl_step(db, st, err);
 }
 
 static int load_demand(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.id=?", err);
 	if (!st)
 		return -1;
 	sqlite3_bind_int64(st, 1, id);
 	*out = st;
-	return db_step(db, st, err);
+	return dbl_step(db, st, err);
 }
 
 /* The invited-demand rule for one row: public, operator, owner's organisation or an invited supplier's. */
@@ -374,7 +374,7 @@ static bool demand_visible(struct db *db, const struct actor *a, int64_t id, con
 	if (owner_org == a->org_id)
 		return true;
 	struct qerror e = {0};
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
 				   " WHERE i.demand_id=? AND e.org_id=? LIMIT 1",
 				   &e);
@@ -382,7 +382,7 @@ static bool demand_visible(struct db *db, const struct actor *a, int64_t id, con
 		return false;
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, a->org_id);
-	bool ok = db_step(db, st, &e) == SQLITE_ROW;
+	bool ok = dbl_step(db, st, &e) == SQLITE_ROW;
 	sqlite3_reset(st);
 	return ok;
 }
@@ -390,19 +390,19 @@ static bool demand_visible(struct db *db, const struct actor *a, int64_t id, con
 bool market_demand_readable(struct db *db, const struct actor *a, int64_t id)
 {
 	struct qerror e = {0};
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT d.visibility,coalesce(e.org_id,0) FROM demands d JOIN enterprises e ON"
 				   " e.id=d.enterprise_id WHERE d.id=?",
 				   &e);
 	if (!st)
 		return false;
 	sqlite3_bind_int64(st, 1, id);
-	if (db_step(db, st, &e) != SQLITE_ROW) {
+	if (dbl_step(db, st, &e) != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return false;
 	}
 	char vis[16];
-	snprintf(vis, sizeof vis, "%s", db_col_text(st, 0));
+	snprintf(vis, sizeof vis, "%s", dbl_col_text(st, 0));
 	int64_t owner = sqlite3_column_int64(st, 1);
 	sqlite3_reset(st);
 	return demand_visible(db, a, id, vis, owner);
@@ -462,7 +462,7 @@ static enum qerr listing_create(struct db *db, const struct actor *a, const json
 	*out = NULL;
 	struct listing_rec r;
 	rec_init(&r);
-	if (db_begin(db, err)) {
+	if (db_begin_write(db, err)) {
 		rec_free(&r);
 		return err->code;
 	}
@@ -511,7 +511,7 @@ enum qerr market_demand_create(struct db *db, const struct actor *a, const json_
 static enum qerr begin_owned(struct db *db, const struct actor *a, bool demand, int64_t id, struct listing_rec *r,
 			     struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	sqlite3_stmt *st;
 	int rc = demand ? load_demand(db, id, &st, err) : load_supply(db, id, &st, err);
@@ -523,28 +523,28 @@ static enum qerr begin_owned(struct db *db, const struct actor *a, bool demand, 
 	}
 	int64_t owner = sqlite3_column_int64(st, demand ? 21 : 18);
 	char status[16], vis[16];
-	snprintf(status, sizeof status, "%s", db_col_text(st, demand ? 17 : 15));
-	snprintf(vis, sizeof vis, "%s", demand ? db_col_text(st, 16) : "public");
+	snprintf(status, sizeof status, "%s", dbl_col_text(st, demand ? 17 : 15));
+	snprintf(vis, sizeof vis, "%s", demand ? dbl_col_text(st, 16) : "public");
 	bool ok = true;
 	if (r) {
 		rec_init(r);
 		r->enterprise_id = sqlite3_column_int64(st, demand ? 22 : 19);
 		r->sid = sqlite3_column_int64(st, demand ? 23 : 20);
-		ok = set_str(&r->title, db_col_text(st, 5)) && set_str(&r->description, db_col_text(st, 6)) &&
-		     set_str(&r->unit, db_col_text(st, 11));
+		ok = set_str(&r->title, dbl_col_text(st, 5)) && set_str(&r->description, dbl_col_text(st, 6)) &&
+		     set_str(&r->unit, dbl_col_text(st, 11));
 		if (demand) {
 			r->quantity = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
 			r->budget_fen = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 12);
 			if (sqlite3_column_type(st, 13) != SQLITE_NULL)
-				ok = ok && (r->deadline = strdup(db_col_text(st, 13))) != NULL;
-			snprintf(r->region, sizeof r->region, "%s", db_col_text(st, 14));
-			ok = ok && set_buf(&r->certifications, db_col_text(st, 15));
+				ok = ok && (r->deadline = strdup(dbl_col_text(st, 13))) != NULL;
+			snprintf(r->region, sizeof r->region, "%s", dbl_col_text(st, 14));
+			ok = ok && set_buf(&r->certifications, dbl_col_text(st, 15));
 			snprintf(r->visibility, sizeof r->visibility, "%s", vis);
 		} else {
 			r->capacity = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
 			r->min_order = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 12);
-			ok = ok && set_buf(&r->regions, db_col_text(st, 13)) &&
-			     set_buf(&r->certifications, db_col_text(st, 14));
+			ok = ok && set_buf(&r->regions, dbl_col_text(st, 13)) &&
+			     set_buf(&r->certifications, dbl_col_text(st, 14));
 		}
 	}
 	sqlite3_reset(st);
@@ -615,14 +615,14 @@ static enum qerr listing_end(struct db *db, const struct actor *a, bool demand, 
 	if (listing_next_seq(db, demand ? "demands" : "supplies", &seq, err))
 		return fail_tx(db, err);
 	sqlite3_stmt *st =
-	    demand ? db_stmt(db, "UPDATE demands SET status='cancelled',seq=?2,updated_at=?3 WHERE id=?1", err)
-		   : db_stmt(db, "UPDATE supplies SET status='withdrawn',seq=?2,updated_at=?3 WHERE id=?1", err);
+	    demand ? dbl_stmt(db, "UPDATE demands SET status='cancelled',seq=?2,updated_at=?3 WHERE id=?1", err)
+		   : dbl_stmt(db, "UPDATE supplies SET status='withdrawn',seq=?2,updated_at=?3 WHERE id=?1", err);
 	if (!st)
 		return fail_tx(db, err);
 	sqlite3_bind_int64(st, 1, id);
 	sqlite3_bind_int64(st, 2, seq);
 	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return fail_tx(db, err);
 	return finish_write(db, a, demand, demand ? "demand.cancel" : "supply.withdraw", id, NULL, out, err);
 }
@@ -644,7 +644,7 @@ struct match_expr {
 	bool oom;
 };
 
-static int add_term(void *ctx, const struct market_token *tok)
+static int add_term(void *ctx, const struct text_token *tok)
 {
 	struct match_expr *m = ctx;
 	/* Each word becomes one quoted FTS5 string; a '"' inside would be doubled (the tokenizer never yields one). */
@@ -663,10 +663,10 @@ static enum qerr build_match(const char *q, struct buf *out, struct qerror *err)
 	if (util_utf8_len(q) > 200)
 		return qerr_set(err, QERR_INVALID, "too_long", "q", "q must have at most 200 characters");
 	struct match_expr m = {{0}, false};
-	int rc = market_tokenize_query(q, strlen(q), add_term, &m);
+	int rc = text_tokenize_query(q, strlen(q), add_term, &m);
 	if (rc != 0 || m.oom) {
 		buf_free(&m.b);
-		if (rc == MARKET_TOKENIZE_UNAVAILABLE)
+		if (rc == TEXT_TOKENIZE_UNAVAILABLE)
 			return qerr_set(err, QERR_UNAVAILABLE, "tokenizer_unavailable", "q",
 					"the word segmenter is not available");
 		return oom(err);
@@ -768,7 +768,7 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 	const char *sql = match.len ? (demand ? demand_by_words : supply_by_words)
 			  : ent	    ? (demand ? demand_by_enterprise : supply_by_enterprise)
 				    : (demand ? demand_all : supply_all);
-	sqlite3_stmt *st = db_stmt(db, sql, err);
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
 	if (!st) {
 		buf_free(&match);
 		return err->code;
@@ -787,7 +787,7 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 	if (demand)
 		sqlite3_bind_int64(st, 10, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
 	buf_free(&match);
-	return db_page(db, st, limit, demand ? demand_row : supply_row, out, err);
+	return dbl_page(db, st, limit, demand ? demand_row : supply_row, out, err);
 }
 
 enum qerr market_supply_list(struct db *db, const struct actor *a, const struct listing_filter *f, json_t **out,

@@ -69,8 +69,8 @@ struct import {
 
 static int64_t max_id(struct db *db, bool demand, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, demand ? "SELECT coalesce(max(id),0) FROM demands" : "SELECT coalesce(max(id),0) FROM supplies", err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
+	sqlite3_stmt *st = dbl_stmt(db, demand ? "SELECT coalesce(max(id),0) FROM demands" : "SELECT coalesce(max(id),0) FROM supplies", err);
+	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
 		return -1;
 	int64_t v = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -95,18 +95,18 @@ static enum qerr bulk_finish(struct db *db, struct import *im, bool demand, stru
 	if (!im->bulk)
 		return QERR_OK;
 	sqlite3_stmt *st =
-	    demand ? db_stmt(db,
+	    demand ? dbl_stmt(db,
 			     "INSERT INTO demands_fts(rowid,title,description) SELECT id,title,description FROM demands"
 			     " WHERE id>? ORDER BY id",
 			     err)
-		   : db_stmt(db,
+		   : dbl_stmt(db,
 			     "INSERT INTO supplies_fts(rowid,title,description) SELECT id,title,description FROM supplies"
 			     " WHERE id>? ORDER BY id",
 			     err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, im->first_id);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	im->bulk = false;
 	return db_exec(db, demand ? DEMANDS_FTS_TRIGGER : SUPPLIES_FTS_TRIGGER, err);
@@ -294,7 +294,7 @@ static enum qerr import_begin(struct db *db, const struct actor *a, struct impor
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not publish listings");
 	if (csv_expect_header(&im->r, columns, n, header, err))
 		return header_report(im, report, err);
-	return db_begin(db, err);
+	return db_begin_write(db, err);
 }
 
 /* The one seq of this import, taken when the first row is written. */
@@ -329,7 +329,7 @@ enum qerr market_import_supplies(struct db *db, const struct actor *a, const cha
 			continue; /* keep validating, but stop writing: it will be rolled back */
 		if (!import_seq(db, &im, "supplies", err))
 			goto fail;
-		sqlite3_stmt *st = db_stmt(db,
+		sqlite3_stmt *st = dbl_stmt(db,
 					   "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
 					   "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
 					   err);
@@ -344,7 +344,7 @@ enum qerr market_import_supplies(struct db *db, const struct actor *a, const cha
 		sqlite3_bind_text(st, 6, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 7, im.seq);
 		sqlite3_bind_text(st, 8, im.ts, -1, SQLITE_STATIC);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail;
 		im.inserted++;
 	}
@@ -404,7 +404,7 @@ enum qerr market_import_demands(struct db *db, const struct actor *a, const char
 			continue;
 		if (!import_seq(db, &im, "demands", err))
 			goto fail;
-		sqlite3_stmt *st = db_stmt(db,
+		sqlite3_stmt *st = dbl_stmt(db,
 					   "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
 					   "deadline,region,certifications,visibility,seq,created_at,updated_at)"
 					   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12)",
@@ -428,7 +428,7 @@ enum qerr market_import_demands(struct db *db, const struct actor *a, const char
 		sqlite3_bind_text(st, 10, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
 		sqlite3_bind_int64(st, 11, im.seq);
 		sqlite3_bind_text(st, 12, im.ts, -1, SQLITE_STATIC);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail;
 		im.inserted++;
 		if (market_subscriptions_notify(db, db_last_id(db), err))
@@ -460,7 +460,7 @@ enum qerr market_export_supplies(struct db *db, const struct actor *a, FILE *out
 {
 	(void)a; /* supplies are public offers */
 	*rows = 0;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT e.uscc,s.title,s.description,g.chain_id,g.code,s.regions,s.certifications"
 				   " FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON"
 				   " g.sid=s.sid WHERE s.status='active' ORDER BY s.id",
@@ -469,9 +469,9 @@ enum qerr market_export_supplies(struct db *db, const struct actor *a, FILE *out
 		return err->code;
 	fputs(SUPPLIES_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		for (int k = 0; k < 7; k++)
-			csv_write_field(out, db_col_text(st, k), k == 0);
+			csv_write_field(out, dbl_col_text(st, k), k == 0);
 		fputc('\n', out);
 		(*rows)++;
 	}
@@ -482,7 +482,7 @@ enum qerr market_export_demands(struct db *db, const struct actor *a, FILE *out,
 {
 	(void)a; /* only public demands: every signed-in user reads them */
 	*rows = 0;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT e.uscc,d.title,d.description,g.chain_id,g.code,d.quantity,d.unit,d.budget_fen,"
 				   "d.deadline,d.region,d.certifications FROM demands d JOIN enterprises e ON"
 				   " e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"
@@ -492,14 +492,14 @@ enum qerr market_export_demands(struct db *db, const struct actor *a, FILE *out,
 		return err->code;
 	fputs(DEMANDS_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		for (int k = 0; k < 5; k++)
-			csv_write_field(out, db_col_text(st, k), k == 0);
+			csv_write_field(out, dbl_col_text(st, k), k == 0);
 		write_int(out, st, 5);
-		csv_write_field(out, db_col_text(st, 6), 0);
+		csv_write_field(out, dbl_col_text(st, 6), 0);
 		write_int(out, st, 7);
 		for (int k = 8; k < 11; k++)
-			csv_write_field(out, db_col_text(st, k), 0);
+			csv_write_field(out, dbl_col_text(st, k), 0);
 		fputc('\n', out);
 		(*rows)++;
 	}

@@ -223,11 +223,11 @@ enum qerr listing_enterprise(struct db *db, const char *uscc, const char *field,
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc == SQLITE_ROW) {

@@ -12,7 +12,7 @@
 #include <string.h>
 #include <time.h>
 
-#include "market/tokenizer.h"
+#include "text/tokenizer.h"
 
 #define MI_BLOCK 64
 #define BM25_K1 1.2
@@ -416,7 +416,7 @@ struct doc_build {
 	bool oom;
 };
 
-static int collect_term(void *ctx, const struct market_token *tok)
+static int collect_term(void *ctx, const struct text_token *tok)
 {
 	struct doc_build *b = ctx;
 	uint32_t t = term_id(b->ix, tok->term, tok->len, true);
@@ -431,7 +431,7 @@ static int collect_term(void *ctx, const struct market_token *tok)
 	b->tids[b->n] = t;
 	b->wts[b->n] = b->weight;
 	b->n++;
-	if (!(tok->flags & MARKET_TOKEN_SUBWORD))
+	if (!(tok->flags & TEXT_TOKEN_SUBWORD))
 		b->len++;
 	return 0;
 }
@@ -527,12 +527,12 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 	b->n = 0;
 	b->len = 0;
 	b->weight = MI_TITLE_WEIGHT;
-	int rc = market_tokenize(r->title, strlen(r->title), collect_term, b);
+	int rc = text_tokenize(r->title, strlen(r->title), collect_term, b);
 	if (rc == 0) {
 		b->weight = 1;
-		rc = market_tokenize(r->description, strlen(r->description), collect_term, b);
+		rc = text_tokenize(r->description, strlen(r->description), collect_term, b);
 	}
-	if (b->oom || rc == MARKET_TOKENIZE_NOMEM)
+	if (b->oom || rc == TEXT_TOKENIZE_NOMEM)
 		goto oom;
 	if (rc)
 		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
@@ -628,7 +628,7 @@ static enum qerr load_static(struct db *db, struct mi_index *ix, struct qerror *
 	ix->static_ent = NULL;
 	ix->static_val = NULL;
 	ix->nstatic = 0;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT supplier_id, count(*), count(delivered_at),"
 				   " sum(delivered_at IS NOT NULL AND delivered_at <= due_at),"
 				   " sum(status = 'accepted'), sum(status = 'rejected')"
@@ -638,7 +638,7 @@ static enum qerr load_static(struct db *db, struct mi_index *ix, struct qerror *
 		return err->code;
 	size_t cap = 0;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		if (!grow(&ix->static_ent, sizeof *ix->static_ent, &cap, ix->nstatic + 1))
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		size_t c2 = ix->nstatic;
@@ -686,15 +686,15 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 	" coalesce(d.deadline,''), d.visibility = 'public' FROM demands d"
 	sqlite3_stmt *st;
 	if (ix->kind == MI_SUPPLIES)
-		st = full ? db_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 AND s.status = 'active'"
+		st = full ? dbl_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 AND s.status = 'active'"
 						       " ORDER BY coalesce(s.sid, 1 << 40), s.title, s.id",
 				    err)
-			  : db_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND NOT ?2 ORDER BY s.seq, s.id", err);
+			  : dbl_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND NOT ?2 ORDER BY s.seq, s.id", err);
 	else
-		st = full ? db_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 AND d.status = 'open'"
+		st = full ? dbl_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 AND d.status = 'open'"
 						       " ORDER BY coalesce(d.sid, 1 << 40), d.title, d.id",
 				    err)
-			  : db_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND NOT ?2 ORDER BY d.seq, d.id", err);
+			  : dbl_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND NOT ?2 ORDER BY d.seq, d.id", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, after);
@@ -702,23 +702,23 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 	struct doc_build b = {.ix = ix};
 	enum qerr rc = QERR_OK;
 	int step;
-	while ((step = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((step = dbl_step(db, st, err)) == SQLITE_ROW) {
 		struct doc_row r = {
 			.id = sqlite3_column_int64(st, 0),
 			.enterprise_id = sqlite3_column_int64(st, 1),
-			.title = db_col_text(st, 2),
-			.description = db_col_text(st, 3),
+			.title = dbl_col_text(st, 2),
+			.description = dbl_col_text(st, 3),
 			.sid = (uint32_t)sqlite3_column_int64(st, 4),
-			.regions = db_col_text(st, 5),
-			.certs = db_col_text(st, 6),
-			.ent_region = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : db_col_text(st, 7),
+			.regions = dbl_col_text(st, 5),
+			.certs = dbl_col_text(st, 6),
+			.ent_region = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : dbl_col_text(st, 7),
 			.is_public = sqlite3_column_int(st, 11) != 0,
 		};
-		r.static_score = (float)mi_level_weight(db_col_text(st, 8));
+		r.static_score = (float)mi_level_weight(dbl_col_text(st, 8));
 		if (ix->kind == MI_SUPPLIES)
 			r.static_score += scorecard_of(ix, r.enterprise_id);
 		else
-			r.deadline = parse_time(db_col_text(st, 10));
+			r.deadline = parse_time(dbl_col_text(st, 10));
 		if ((r.id & 1023) == 0 && atomic_load(&cancel_builds)) {
 			rc = qerr_set(err, QERR_UNAVAILABLE, "shutting_down", NULL, "the match index build was cancelled");
 			break;
@@ -751,14 +751,14 @@ static enum qerr refresh_static(struct db *db, struct mi_index *ix, struct qerro
 	enum qerr rc = load_static(db, ix, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id, level FROM enterprises WHERE level <> 'none' ORDER BY id", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id, level FROM enterprises WHERE level <> 'none' ORDER BY id", err);
 	if (!st)
 		return err->code;
 	int64_t *ids = NULL;
 	float *lv = NULL;
 	size_t n = 0, cap = 0, lcap = 0;
 	int step;
-	while ((step = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((step = dbl_step(db, st, err)) == SQLITE_ROW) {
 		if (!grow(&ids, sizeof *ids, &cap, n + 1) || !grow(&lv, sizeof *lv, &lcap, n + 1)) {
 			sqlite3_reset(st);
 			free(ids);
@@ -766,7 +766,7 @@ static enum qerr refresh_static(struct db *db, struct mi_index *ix, struct qerro
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		}
 		ids[n] = sqlite3_column_int64(st, 0);
-		lv[n++] = (float)mi_level_weight(db_col_text(st, 1));
+		lv[n++] = (float)mi_level_weight(dbl_col_text(st, 1));
 	}
 	sqlite3_reset(st);
 	if (step < 0) {
@@ -1087,7 +1087,7 @@ struct qcollect {
 	int n;
 };
 
-static int collect_query_term(void *ctx, const struct market_token *tok)
+static int collect_query_term(void *ctx, const struct text_token *tok)
 {
 	struct qcollect *c = ctx;
 	uint32_t tid = term_id((struct mi_index *)c->ix, tok->term, tok->len, false);
@@ -1154,7 +1154,7 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 	if (!qc)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	qc->ix = ix;
-	int rc = q->text ? market_tokenize(q->text, q->text_len, collect_query_term, qc) : 0;
+	int rc = q->text ? text_tokenize(q->text, q->text_len, collect_query_term, qc) : 0;
 	if (rc < 0) {
 		free(qc);
 		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,

@@ -76,7 +76,7 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
 	if (!readable)
 		return qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "需求不存在 (no demand %lld)",
 				(long long)demand_id);
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT e.uscc,e.name,e.region,e.level,i.invited_at,"
 				   " EXISTS(SELECT 1 FROM quotes q WHERE q.demand_id=i.demand_id AND q.supplier_id=i.enterprise_id"
 				   "        AND q.status<>'withdrawn')"
@@ -90,9 +90,9 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
 	sqlite3_bind_int64(st, 3, a->org_id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
 		json_array_append_new(items, json_pack("{s:o,s:s,s:b}", "enterprise", rfq_enterprise_json(st, 0),
-						       "invited_at", db_col_text(st, 4), "quoted",
+						       "invited_at", dbl_col_text(st, 4), "quoted",
 						       sqlite3_column_int(st, 5)));
 	sqlite3_reset(st);
 	if (rc < 0) {
@@ -112,11 +112,11 @@ static enum qerr find_enterprise(struct db *db, const char *uscc, const char *fi
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(db, st, err);
+	dbl_bind_text(st, 1, canon);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW)
@@ -135,7 +135,7 @@ enum qerr market_invite(struct db *db, const struct actor *a, int64_t demand_id,
 	if (n == 0 || n > RFQ_MAX_INVITES)
 		return qerr_set(err, QERR_INVALID, "invalid_suppliers", "suppliers",
 				"请列出1至%d家供应商 (suppliers needs 1 to %d USCCs)", RFQ_MAX_INVITES, RFQ_MAX_INVITES);
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	struct rfq_demand d;
 	bool readable;
@@ -173,14 +173,14 @@ enum qerr market_invite(struct db *db, const struct actor *a, int64_t demand_id,
 				 json_string_value(item));
 			goto out;
 		}
-		sqlite3_stmt *st = db_stmt(
+		sqlite3_stmt *st = dbl_stmt(
 		    db, "INSERT OR IGNORE INTO demand_invitations(demand_id,enterprise_id,invited_at) VALUES(?,?,?)", err);
 		if (!st)
 			goto out;
 		sqlite3_bind_int64(st, 1, demand_id);
 		sqlite3_bind_int64(st, 2, eid);
-		db_bind_text(st, 3, now);
-		if (db_step(db, st, err) < 0)
+		dbl_bind_text(st, 3, now);
+		if (dbl_step(db, st, err) < 0)
 			goto out;
 		if (db_changes(db) == 0)
 			continue;
@@ -217,9 +217,9 @@ static json_t *quote_row(sqlite3_stmt *st)
 	json_t *o = json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
 			      "demand_id", (json_int_t)sqlite3_column_int64(st, 1), "supplier", rfq_enterprise_json(st, 10),
 			      "unit_price_fen", (json_int_t)price, "quantity", (json_int_t)qty, "lead_time_days",
-			      (json_int_t)sqlite3_column_int64(st, 4), "valid_until", db_col_text(st, 5), "notes",
-			      db_col_text(st, 6), "status", db_col_text(st, 7), "created_at", db_col_text(st, 8),
-			      "updated_at", db_col_text(st, 9));
+			      (json_int_t)sqlite3_column_int64(st, 4), "valid_until", dbl_col_text(st, 5), "notes",
+			      dbl_col_text(st, 6), "status", dbl_col_text(st, 7), "created_at", dbl_col_text(st, 8),
+			      "updated_at", dbl_col_text(st, 9));
 	/* Rows were checked on write; a row that overflows anyway (edited by hand) shows null. */
 	json_object_set_new(o, "amount_fen", market_amount(qty, price, &amount) ? json_integer(amount) : json_null());
 	return o;
@@ -228,12 +228,12 @@ static json_t *quote_row(sqlite3_stmt *st)
 /* One quote as its supplier sees it. */
 static enum qerr quote_json(struct db *db, int64_t id, json_t **out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
 				   err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW)
@@ -265,18 +265,18 @@ enum qerr market_quotes(struct db *db, const struct actor *a, int64_t demand_id,
 	int64_t count = 0;
 	int rc;
 	if (buyer) {
-		sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status<>'withdrawn'", err);
+		sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status<>'withdrawn'", err);
 		if (!st)
 			goto fail;
 		sqlite3_bind_int64(st, 1, demand_id);
-		if (db_step(db, st, err) != SQLITE_ROW)
+		if (dbl_step(db, st, err) != SQLITE_ROW)
 			goto fail;
 		count = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
 	if (!buyer || !sealed) {
 		/* The buyer's comparison table is cheapest first; a supplier sees its own in order of submission. */
-		sqlite3_stmt *st = db_stmt(db,
+		sqlite3_stmt *st = dbl_stmt(db,
 					   "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
 					   " WHERE q.demand_id=?1 AND (?2 AND q.status<>'withdrawn' OR NOT ?2 AND e.org_id=?3)"
 					   " ORDER BY CASE WHEN ?2 THEN q.unit_price_fen ELSE 0 END, q.id",
@@ -286,7 +286,7 @@ enum qerr market_quotes(struct db *db, const struct actor *a, int64_t demand_id,
 		sqlite3_bind_int64(st, 1, demand_id);
 		sqlite3_bind_int(st, 2, buyer);
 		sqlite3_bind_int64(st, 3, a->org_id);
-		while ((rc = db_step(db, st, err)) == SQLITE_ROW)
+		while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
 			json_array_append_new(quotes, quote_row(st));
 		sqlite3_reset(st);
 		if (rc < 0)
@@ -362,11 +362,11 @@ static enum qerr check_values(const json_t *body, struct quote_values *v, const 
 /* Tells the buyer a quote came (or changed); the one 'quote' row per demand becomes unread again. */
 static enum qerr notify_buyer(struct db *db, const struct rfq_demand *d, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status='submitted'", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status='submitted'", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, d->id);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	int64_t n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -387,7 +387,7 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 	struct quote_values v = {0};
 	if (check_values(body, &v, now, err))
 		return err->code;
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	struct rfq_demand d;
 	bool readable;
@@ -411,12 +411,12 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		return fail(db, err);
 	}
 	if (strcmp(d.visibility, "invited") == 0) {
-		sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM demand_invitations WHERE demand_id=? AND enterprise_id=?", err);
+		sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM demand_invitations WHERE demand_id=? AND enterprise_id=?", err);
 		if (!st)
 			return fail(db, err);
 		sqlite3_bind_int64(st, 1, demand_id);
 		sqlite3_bind_int64(st, 2, eid);
-		int rc = db_step(db, st, err);
+		int rc = dbl_step(db, st, err);
 		sqlite3_reset(st);
 		if (rc < 0)
 			return fail(db, err);
@@ -430,16 +430,16 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		deadline_passed(&d, err);
 		return fail(db, err);
 	}
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,status FROM quotes WHERE demand_id=? AND supplier_id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,status FROM quotes WHERE demand_id=? AND supplier_id=?", err);
 	if (!st)
 		return fail(db, err);
 	sqlite3_bind_int64(st, 1, demand_id);
 	sqlite3_bind_int64(st, 2, eid);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return fail(db, err);
 	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	bool withdrawn = rc == SQLITE_ROW && strcmp(db_col_text(st, 1), "withdrawn") == 0;
+	bool withdrawn = rc == SQLITE_ROW && strcmp(dbl_col_text(st, 1), "withdrawn") == 0;
 	sqlite3_reset(st);
 	if (id && !withdrawn) {
 		qerr_set(err, QERR_CONFLICT, "quote_exists", "enterprise",
@@ -448,12 +448,12 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		return fail(db, err);
 	}
 	if (id)
-		st = db_stmt(db,
+		st = dbl_stmt(db,
 			     "UPDATE quotes SET unit_price_fen=?3,quantity=?4,lead_time_days=?5,valid_until=?6,notes=?7,"
 			     "status='submitted',updated_at=?8 WHERE id=?9 AND demand_id=?1 AND supplier_id=?2",
 			     err);
 	else
-		st = db_stmt(db,
+		st = dbl_stmt(db,
 			     "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,notes,"
 			     "status,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'submitted',?8,?8)",
 			     err);
@@ -464,12 +464,12 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 	sqlite3_bind_int64(st, 3, v.price);
 	sqlite3_bind_int64(st, 4, v.qty);
 	sqlite3_bind_int64(st, 5, v.lead);
-	db_bind_text(st, 6, v.valid_until);
-	db_bind_text(st, 7, v.notes ? v.notes : "");
-	db_bind_text(st, 8, now);
+	dbl_bind_text(st, 6, v.valid_until);
+	dbl_bind_text(st, 7, v.notes ? v.notes : "");
+	dbl_bind_text(st, 8, now);
 	if (id)
 		sqlite3_bind_int64(st, 9, id);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return fail(db, err);
 	if (!id)
 		id = db_last_id(db);
@@ -490,16 +490,16 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 static enum qerr begin_quote_write(struct db *db, const struct actor *a, int64_t quote_id, struct quote_values *v,
 				   struct rfq_demand *d, char **notes, const char *now, struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT q.demand_id,e.org_id,q.status,q.unit_price_fen,q.quantity,q.lead_time_days,"
 				   "q.valid_until,q.notes FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
 				   err);
 	if (!st)
 		return fail(db, err);
 	sqlite3_bind_int64(st, 1, quote_id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return fail(db, err);
 	if (rc != SQLITE_ROW) {
@@ -508,12 +508,12 @@ static enum qerr begin_quote_write(struct db *db, const struct actor *a, int64_t
 	}
 	int64_t demand_id = sqlite3_column_int64(st, 0), org = sqlite3_column_int64(st, 1);
 	char status[16];
-	snprintf(status, sizeof status, "%s", db_col_text(st, 2));
+	snprintf(status, sizeof status, "%s", dbl_col_text(st, 2));
 	v->price = sqlite3_column_int64(st, 3);
 	v->qty = sqlite3_column_int64(st, 4);
 	v->lead = sqlite3_column_int64(st, 5);
-	snprintf(v->valid_until, sizeof v->valid_until, "%s", db_col_text(st, 6));
-	*notes = strdup(db_col_text(st, 7));
+	snprintf(v->valid_until, sizeof v->valid_until, "%s", dbl_col_text(st, 6));
+	*notes = strdup(dbl_col_text(st, 7));
 	v->notes = *notes;
 	sqlite3_reset(st);
 	if (rfq_demand_load(db, demand_id, d, err))
@@ -557,7 +557,7 @@ static enum qerr quote_write(struct db *db, const struct actor *a, int64_t quote
 	if (body) {
 		if (check_values(body, &v, now, err))
 			goto out;
-		st = db_stmt(db,
+		st = dbl_stmt(db,
 			     "UPDATE quotes SET unit_price_fen=?2,quantity=?3,lead_time_days=?4,valid_until=?5,notes=?6,"
 			     "updated_at=?7 WHERE id=?1",
 			     err);
@@ -566,17 +566,17 @@ static enum qerr quote_write(struct db *db, const struct actor *a, int64_t quote
 		sqlite3_bind_int64(st, 2, v.price);
 		sqlite3_bind_int64(st, 3, v.qty);
 		sqlite3_bind_int64(st, 4, v.lead);
-		db_bind_text(st, 5, v.valid_until);
-		db_bind_text(st, 6, v.notes);
-		db_bind_text(st, 7, now);
+		dbl_bind_text(st, 5, v.valid_until);
+		dbl_bind_text(st, 6, v.notes);
+		dbl_bind_text(st, 7, now);
 	} else {
-		st = db_stmt(db, "UPDATE quotes SET status='withdrawn',updated_at=?7 WHERE id=?1", err);
+		st = dbl_stmt(db, "UPDATE quotes SET status='withdrawn',updated_at=?7 WHERE id=?1", err);
 		if (!st)
 			goto out;
-		db_bind_text(st, 7, now);
+		dbl_bind_text(st, 7, now);
 	}
 	sqlite3_bind_int64(st, 1, quote_id);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		goto out;
 	if (rfq_audit(db, a, body ? "quote.update" : "quote.withdraw", "quote", quote_id, body, err) ||
 	    notify_buyer(db, &d, err) || db_commit(db, err))
@@ -617,7 +617,7 @@ static json_t *demand_brief(const struct rfq_demand *d, const char *now)
 static enum qerr begin_buyer_write(struct db *db, const struct actor *a, int64_t demand_id, const char *what,
 				   struct rfq_demand *d, struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	bool readable;
 	if (rfq_demand_load(db, demand_id, d, err) || rfq_may_read(db, a, d, &readable, err))
@@ -660,7 +660,7 @@ enum qerr market_demand_close(struct db *db, const struct actor *a, int64_t dema
 static enum qerr place_order(struct db *db, const struct actor *a, const struct rfq_demand *d, int64_t quote_id,
 			     const char *now, int64_t *order_id, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT supplier_id,quantity,unit_price_fen,lead_time_days,status,valid_until FROM quotes"
 				   " WHERE id=? AND demand_id=?",
 				   err);
@@ -668,7 +668,7 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 		return err->code;
 	sqlite3_bind_int64(st, 1, quote_id);
 	sqlite3_bind_int64(st, 2, d->id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW)
@@ -677,10 +677,10 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 				(long long)quote_id);
 	int64_t supplier = sqlite3_column_int64(st, 0), qty = sqlite3_column_int64(st, 1),
 		price = sqlite3_column_int64(st, 2), lead = sqlite3_column_int64(st, 3), amount;
-	bool submitted = strcmp(db_col_text(st, 4), "submitted") == 0;
-	bool expired = strcmp(db_col_text(st, 5), now) < 0;
+	bool submitted = strcmp(dbl_col_text(st, 4), "submitted") == 0;
+	bool expired = strcmp(dbl_col_text(st, 5), now) < 0;
 	char status[16];
-	snprintf(status, sizeof status, "%s", db_col_text(st, 4));
+	snprintf(status, sizeof status, "%s", dbl_col_text(st, 4));
 	sqlite3_reset(st);
 	if (!submitted)
 		return qerr_set(err, QERR_CONFLICT, "quote_not_submitted", "quotes", "报价 %lld 已%s (quote %lld is %s)",
@@ -692,14 +692,14 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 		return qerr_set(err, QERR_INVALID, "amount_overflow", "quotes", "quote %lld overflows", (long long)quote_id);
 	char due[RFQ_TIME_LEN];
 	rfq_format_time(util_now_unix() + lead * 86400, due);
-	st = db_stmt(db, "UPDATE quotes SET status='awarded',updated_at=? WHERE id=?", err);
+	st = dbl_stmt(db, "UPDATE quotes SET status='awarded',updated_at=? WHERE id=?", err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, now);
+	dbl_bind_text(st, 1, now);
 	sqlite3_bind_int64(st, 2, quote_id);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
-	st = db_stmt(db,
+	st = dbl_stmt(db,
 		     "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
 		     "placed_at,due_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'placed',?8,?9,?8)",
 		     err);
@@ -712,20 +712,20 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 	sqlite3_bind_int64(st, 5, qty);
 	sqlite3_bind_int64(st, 6, price);
 	sqlite3_bind_int64(st, 7, amount);
-	db_bind_text(st, 8, now);
-	db_bind_text(st, 9, due);
-	if (db_step(db, st, err) < 0)
+	dbl_bind_text(st, 8, now);
+	dbl_bind_text(st, 9, due);
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	*order_id = db_last_id(db);
-	st = db_stmt(db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,NULL,'placed',?,'')",
+	st = dbl_stmt(db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,NULL,'placed',?,'')",
 		     err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, *order_id);
-	db_bind_text(st, 2, now);
+	dbl_bind_text(st, 2, now);
 	if (a->org_id)
 		sqlite3_bind_int64(st, 3, a->org_id);
-	if (db_step(db, st, err) < 0 || db_touch(db, "orders", err))
+	if (dbl_step(db, st, err) < 0 || db_touch(db, "orders", err))
 		return err->code;
 	char title[400];
 	snprintf(title, sizeof title, "中标:%s(订单 %lld)", d->title, (long long)*order_id);
@@ -775,13 +775,13 @@ enum qerr market_award(struct db *db, const struct actor *a, int64_t demand_id, 
 			goto out;
 		json_array_append_new(orders, json_integer(order_id));
 	}
-	sqlite3_stmt *st = db_stmt(db, "UPDATE quotes SET status='declined',updated_at=? WHERE demand_id=? AND status='submitted'",
+	sqlite3_stmt *st = dbl_stmt(db, "UPDATE quotes SET status='declined',updated_at=? WHERE demand_id=? AND status='submitted'",
 				   err);
 	if (!st)
 		goto out;
-	db_bind_text(st, 1, now);
+	dbl_bind_text(st, 1, now);
 	sqlite3_bind_int64(st, 2, demand_id);
-	if (db_step(db, st, err) < 0 || rfq_demand_set_status(db, demand_id, "awarded", NULL, now, err))
+	if (dbl_step(db, st, err) < 0 || rfq_demand_set_status(db, demand_id, "awarded", NULL, now, err))
 		goto out;
 	json_t *detail = json_pack("{s:O,s:O}", "quotes", quote_ids, "orders", orders);
 	enum qerr rc = rfq_audit(db, a, "demand.award", "demand", demand_id, detail, err);

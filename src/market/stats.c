@@ -47,18 +47,18 @@ static enum qerr breakdown(struct db *db, const char *sql, const char *key, cons
 			   int64_t totals[MEASURES], json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db, sql, err);
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, from);
-	db_bind_text(st, 2, to);
+	dbl_bind_text(st, 1, from);
+	dbl_bind_text(st, 2, to);
 	json_t *rows = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		const char *k = db_col_text(st, 0);
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+		const char *k = dbl_col_text(st, 0);
 		json_t *row = json_pack("{s:s}", key, k);
 		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			json_object_set_new(row, "name", json_string(db_col_text(st, 1)));
+			json_object_set_new(row, "name", json_string(dbl_col_text(st, 1)));
 		} else if (strcmp(key, "province") == 0 && strlen(k) == 2) {
 			char code[7];
 			snprintf(code, sizeof code, "%s0000", k);

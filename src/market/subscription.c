@@ -18,7 +18,7 @@
 #include "base/util.h"
 #include "market/inbox.h"
 #include "market/listing_int.h"
-#include "market/tokenizer.h"
+#include "text/tokenizer.h"
 #include "registry/enterprise.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
@@ -45,13 +45,13 @@ static enum qerr oom(struct qerror *err)
 static json_t *segments_json(struct db *db, const char *sids, struct qerror *err)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = db_stmt(db, "SELECT chain_id||'/'||code FROM segments WHERE sid=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT chain_id||'/'||code FROM segments WHERE sid=?", err);
 	const char *p = sids;
 	while (st && p && *p) {
 		int64_t sid = strtoll(p, NULL, 10);
 		sqlite3_bind_int64(st, 1, sid);
-		if (db_step(db, st, err) == SQLITE_ROW)
-			json_array_append_new(arr, json_string(db_col_text(st, 0)));
+		if (dbl_step(db, st, err) == SQLITE_ROW)
+			json_array_append_new(arr, json_string(dbl_col_text(st, 0)));
 		sqlite3_reset(st);
 		const char *semi = strchr(p, ';');
 		p = semi ? semi + 1 : NULL;
@@ -62,14 +62,14 @@ static json_t *segments_json(struct db *db, const char *sids, struct qerror *err
 static json_t *subscription_row(struct db *db, sqlite3_stmt *st, struct qerror *err)
 {
 	json_t *o = json_pack("{s:I,s:{s:s,s:s},s:s,s:o,s:o,s:o,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "enterprise", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2), "name",
-			      db_col_text(st, 3), "segments", segments_json(db, db_col_text(st, 4), err), "keywords",
-			      listing_list_json(db_col_text(st, 5)), "regions", listing_list_json(db_col_text(st, 6)),
-			      "created_at", db_col_text(st, 7));
+			      "enterprise", "uscc", dbl_col_text(st, 1), "name", dbl_col_text(st, 2), "name",
+			      dbl_col_text(st, 3), "segments", segments_json(db, dbl_col_text(st, 4), err), "keywords",
+			      listing_list_json(dbl_col_text(st, 5)), "regions", listing_list_json(dbl_col_text(st, 6)),
+			      "created_at", dbl_col_text(st, 7));
 	return o;
 }
 
-static int count_terms(void *ctx, const struct market_token *tok)
+static int count_terms(void *ctx, const struct text_token *tok)
 {
 	(void)tok;
 	(*(size_t *)ctx)++;
@@ -102,7 +102,7 @@ static enum qerr keywords_norm(const json_t *arr, struct buf *out, struct qerror
 		if (strchr(kw, ';'))
 			return qerr_set(err, QERR_INVALID, "invalid_keyword", "keywords", "a keyword must not contain ';'");
 		size_t terms = 0;
-		if (market_tokenize_query(kw, len, count_terms, &terms) != 0)
+		if (text_tokenize_query(kw, len, count_terms, &terms) != 0)
 			return qerr_set(err, QERR_UNAVAILABLE, "tokenizer_unavailable", "keywords",
 					"the word segmenter is not available");
 		if (!terms)
@@ -169,7 +169,7 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	const char *name = json_str(body, "name", "");
 	if (listing_check_text(name, "name", 0, 100, false, err))
 		return err->code;
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	int64_t eid, owner;
 	if (listing_enterprise(db, json_str(body, "enterprise", ""), "enterprise", QERR_INVALID, &eid, &owner, err))
@@ -194,7 +194,7 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	}
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "INSERT INTO subscriptions(enterprise_id,name,segments,keywords,regions,created_at)"
 				   " VALUES(?,?,?,?,?,?)",
 				   err);
@@ -206,7 +206,7 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	sqlite3_bind_text(st, 4, kws.data ? kws.data : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 5, regions.data ? regions.data : "", -1, SQLITE_TRANSIENT);
 	sqlite3_bind_text(st, 6, ts, -1, SQLITE_TRANSIENT);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		goto fail;
 	int64_t id = db_last_id(db);
 	char object[24];
@@ -214,12 +214,12 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	if (db_touch(db, "subscriptions", err) ||
 	    audit_record(db, a, "subscription.create", "subscription", object, body, err))
 		goto fail;
-	st = db_stmt(db, "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id WHERE s.id=?",
+	st = dbl_stmt(db, "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id WHERE s.id=?",
 		     err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		goto fail;
 	json_t *res = subscription_row(db, st, err);
 	sqlite3_reset(st);
@@ -243,7 +243,7 @@ fail:
 enum qerr market_subscription_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id"
 				   " WHERE ?1=0 OR e.org_id=?1 ORDER BY s.id LIMIT 1000",
 				   err);
@@ -252,7 +252,7 @@ enum qerr market_subscription_list(struct db *db, const struct actor *a, json_t 
 	sqlite3_bind_int64(st, 1, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
 		json_array_append_new(items, subscription_row(db, st, err));
 	sqlite3_reset(st);
 	if (rc < 0) {
@@ -265,16 +265,16 @@ enum qerr market_subscription_list(struct db *db, const struct actor *a, json_t 
 
 enum qerr market_subscription_delete(struct db *db, const struct actor *a, int64_t id, struct qerror *err)
 {
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT coalesce(e.org_id,0) FROM subscriptions s JOIN enterprises e ON"
 				   " e.id=s.enterprise_id WHERE s.id=?",
 				   err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 	sqlite3_reset(st);
 	if (rc < 0)
@@ -284,13 +284,13 @@ enum qerr market_subscription_delete(struct db *db, const struct actor *a, int64
 			 (long long)id);
 		goto fail;
 	}
-	st = db_stmt(db, "DELETE FROM subscriptions WHERE id=?", err);
+	st = dbl_stmt(db, "DELETE FROM subscriptions WHERE id=?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, id);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
-	if (db_step(db, st, err) < 0 || db_touch(db, "subscriptions", err) ||
+	if (dbl_step(db, st, err) < 0 || db_touch(db, "subscriptions", err) ||
 	    audit_record(db, a, "subscription.delete", "subscription", object, NULL, err) || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
@@ -373,7 +373,7 @@ struct term_list {
 	bool oom;
 };
 
-static int collect_term(void *ctx, const struct market_token *tok)
+static int collect_term(void *ctx, const struct text_token *tok)
 {
 	struct term_list *l = ctx;
 	if (l->n == l->cap) {
@@ -400,9 +400,9 @@ static bool entry_load(struct sub_entry *e, sqlite3_stmt *st)
 	memset(e, 0, sizeof *e);
 	e->id = sqlite3_column_int64(st, 0);
 	e->enterprise_id = sqlite3_column_int64(st, 1);
-	if (!(e->name = strdup(db_col_text(st, 2))))
+	if (!(e->name = strdup(dbl_col_text(st, 2))))
 		return false;
-	const char *segs = db_col_text(st, 3), *kws = db_col_text(st, 4), *regs = db_col_text(st, 5);
+	const char *segs = dbl_col_text(st, 3), *kws = dbl_col_text(st, 4), *regs = dbl_col_text(st, 5);
 	size_t ns = count_parts(segs), nk = count_parts(kws), nr = count_parts(regs);
 	e->sids = calloc(ns + 1, sizeof *e->sids);
 	e->keywords = calloc(nk + 1, sizeof *e->keywords);
@@ -428,7 +428,7 @@ static bool entry_load(struct sub_entry *e, sqlite3_stmt *st)
 		size_t len = semi ? (size_t)(semi - p) : strlen(p);
 		struct sub_keyword *k = &e->keywords[e->nkeywords++];
 		struct term_list l = {0};
-		if (!(k->text = strndup(p, len)) || market_tokenize_query(p, len, collect_term, &l) != 0 || l.oom) {
+		if (!(k->text = strndup(p, len)) || text_tokenize_query(p, len, collect_term, &l) != 0 || l.oom) {
 			for (size_t t = 0; t < l.n; t++)
 				free(l.terms[t]);
 			free(l.terms);
@@ -456,22 +456,22 @@ static enum qerr cache_refresh(struct db *db, struct qerror *err)
 		atexit(cache_atexit);
 	}
 	cache_clear();
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM subscriptions", err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM subscriptions", err);
+	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	size_t total = (size_t)sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
 	cache.subs = calloc(total + 1, sizeof *cache.subs);
 	if (!cache.subs)
 		return oom(err);
-	st = db_stmt(db,
+	st = dbl_stmt(db,
 		     "SELECT id,enterprise_id,name,segments,keywords,regions FROM subscriptions"
 		     " ORDER BY enterprise_id,id",
 		     err);
 	if (!st)
 		return err->code;
 	int rc;
-	while (cache.n < total && (rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while (cache.n < total && (rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		bool ok = entry_load(&cache.subs[cache.n], st);
 		cache.n++; /* even a half-loaded entry, so cache_clear frees it */
 		if (!ok) {
@@ -525,7 +525,7 @@ static size_t *set_probe(struct term_set *s, const char *t, size_t n)
 	return &s->slots[j];
 }
 
-static int add_to_set(void *ctx, const struct market_token *tok)
+static int add_to_set(void *ctx, const struct text_token *tok)
 {
 	struct term_set *s = ctx;
 	if ((s->n + 1) * 2 > s->cap) {
@@ -670,14 +670,14 @@ static void detail_keywords(json_t *detail)
 
 enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT enterprise_id,coalesce(sid,0),coalesce(region,''),title,description,"
 				   "visibility='public' AND status='open' FROM demands WHERE id=?",
 				   err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, demand_id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc != SQLITE_ROW) {
 		sqlite3_reset(st);
 		return rc < 0 ? err->code : QERR_OK;
@@ -685,15 +685,15 @@ enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct q
 	struct demand_text d = {.id = demand_id,
 				.enterprise_id = sqlite3_column_int64(st, 0),
 				.sid = sqlite3_column_int64(st, 1)};
-	snprintf(d.region, sizeof d.region, "%s", db_col_text(st, 2));
+	snprintf(d.region, sizeof d.region, "%s", dbl_col_text(st, 2));
 	bool eligible = sqlite3_column_int(st, 5) != 0;
 	struct term_set terms = {0};
-	d.title = strdup(db_col_text(st, 3));
+	d.title = strdup(dbl_col_text(st, 3));
 	if (eligible && d.title) {
 		/* Title and description separately: a word never spans the two. */
-		const char *desc = db_col_text(st, 4);
-		if (market_tokenize(d.title, strlen(d.title), add_to_set, &terms) < 0 ||
-		    market_tokenize(desc, strlen(desc), add_to_set, &terms) < 0)
+		const char *desc = dbl_col_text(st, 4);
+		if (text_tokenize(d.title, strlen(d.title), add_to_set, &terms) < 0 ||
+		    text_tokenize(desc, strlen(desc), add_to_set, &terms) < 0)
 			terms.oom = true;
 	}
 	sqlite3_reset(st);

@@ -58,7 +58,7 @@ bool actor_is_platform_admin(const struct actor *a)
 enum qerr audit_record(struct db *db, const struct actor *a, const char *action, const char *object_type,
 		       const char *object_id, const json_t *detail, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "INSERT INTO audit_log(at,user_id,org_id,actor,action,object_type,object_id,detail)"
 				   " VALUES(?,?,?,?,?,?,?,?)",
 				   err);
@@ -66,18 +66,18 @@ enum qerr audit_record(struct db *db, const struct actor *a, const char *action,
 		return err->code;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	db_bind_text(st, 1, ts);
+	dbl_bind_text(st, 1, ts);
 	if (a->user_id)
 		sqlite3_bind_int64(st, 2, a->user_id);
 	if (a->org_id)
 		sqlite3_bind_int64(st, 3, a->org_id);
-	db_bind_text(st, 4, a->email);
-	db_bind_text(st, 5, action);
-	db_bind_text(st, 6, object_type);
-	db_bind_text(st, 7, object_id);
+	dbl_bind_text(st, 4, a->email);
+	dbl_bind_text(st, 5, action);
+	dbl_bind_text(st, 6, object_type);
+	dbl_bind_text(st, 7, object_id);
 	char *d = detail ? json_encode(detail) : NULL;
-	db_bind_text(st, 8, d ? d : "{}");
-	int rc = db_step(db, st, err);
+	dbl_bind_text(st, 8, d ? d : "{}");
+	int rc = dbl_step(db, st, err);
 	free(d);
 	return rc < 0 ? err->code : QERR_OK;
 }
@@ -85,9 +85,9 @@ enum qerr audit_record(struct db *db, const struct actor *a, const char *action,
 static json_t *org_row(sqlite3_stmt *st)
 {
 	json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-			      db_col_text(st, 1), "type", db_col_text(st, 2), "created_at", db_col_text(st, 4));
+			      dbl_col_text(st, 1), "type", dbl_col_text(st, 2), "created_at", dbl_col_text(st, 4));
 	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		json_object_set_new(o, "uscc", json_string(db_col_text(st, 3)));
+		json_object_set_new(o, "uscc", json_string(dbl_col_text(st, 3)));
 	else
 		json_object_set_new(o, "uscc", json_null());
 	return o;
@@ -98,11 +98,11 @@ enum qerr org_get(struct db *db, const struct actor *a, int64_t id, json_t **out
 	*out = NULL;
 	if (!actor_is_platform_admin(a) && a->org_id != id)
 		return qerr_set(err, QERR_NOT_FOUND, "org_not_found", "id", "organisation %lld not found", (long long)id);
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW)
@@ -126,19 +126,19 @@ enum qerr org_create(struct db *db, const struct actor *a, const char *name, con
 	char canon[USCC_LEN + 1];
 	if (uscc && *uscc && uscc_check(uscc, canon, err))
 		return err->code;
-	enum qerr rc = db_begin(db, err);
+	enum qerr rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO orgs(name,type,uscc,created_at) VALUES(?,?,?,?)", err);
+	sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO orgs(name,type,uscc,created_at) VALUES(?,?,?,?)", err);
 	if (!st)
 		goto fail;
-	db_bind_text(st, 1, name);
-	db_bind_text(st, 2, org_type_names[t]);
-	db_bind_text(st, 3, uscc && *uscc ? canon : NULL);
-	db_bind_text(st, 4, ts);
-	if (db_step(db, st, err) < 0) {
+	dbl_bind_text(st, 1, name);
+	dbl_bind_text(st, 2, org_type_names[t]);
+	dbl_bind_text(st, 3, uscc && *uscc ? canon : NULL);
+	dbl_bind_text(st, 4, ts);
+	if (dbl_step(db, st, err) < 0) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "duplicate_uscc", "uscc", "an organisation with this USCC exists");
 		goto fail;
@@ -160,14 +160,14 @@ fail:
 enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE ?1 OR id=?2 ORDER BY id", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE ?1 OR id=?2 ORDER BY id", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int(st, 1, actor_is_platform_admin(a));
 	sqlite3_bind_int64(st, 2, a->org_id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
 		json_array_append_new(items, org_row(st));
 	if (rc < 0) {
 		json_decref(items);
@@ -180,8 +180,8 @@ enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qe
 static json_t *user_row(sqlite3_stmt *st)
 {
 	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0), "org_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "email", db_col_text(st, 2), "name", db_col_text(st, 3),
-			 "role", db_col_text(st, 4), "created_at", db_col_text(st, 5), "disabled",
+			 (json_int_t)sqlite3_column_int64(st, 1), "email", dbl_col_text(st, 2), "name", dbl_col_text(st, 3),
+			 "role", dbl_col_text(st, 4), "created_at", dbl_col_text(st, 5), "disabled",
 			 sqlite3_column_int(st, 6));
 }
 
@@ -223,14 +223,14 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
 			      crypto_pwhash_MEMLIMIT_INTERACTIVE) != 0)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "password hashing failed");
-	enum qerr rc = db_begin(db, err);
+	enum qerr rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = db_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, org_id);
-	int found = db_step(db, st, err);
+	int found = dbl_step(db, st, err);
 	if (found < 0)
 		goto fail;
 	if (found != SQLITE_ROW) {
@@ -239,16 +239,16 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 	}
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	st = db_stmt(db, "INSERT INTO users(org_id,email,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)", err);
+	st = dbl_stmt(db, "INSERT INTO users(org_id,email,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, org_id);
-	db_bind_text(st, 2, email);
-	db_bind_text(st, 3, name ? name : "");
-	db_bind_text(st, 4, user_role_names[r]);
-	db_bind_text(st, 5, hash);
-	db_bind_text(st, 6, ts);
-	if (db_step(db, st, err) < 0) {
+	dbl_bind_text(st, 2, email);
+	dbl_bind_text(st, 3, name ? name : "");
+	dbl_bind_text(st, 4, user_role_names[r]);
+	dbl_bind_text(st, 5, hash);
+	dbl_bind_text(st, 6, ts);
+	if (dbl_step(db, st, err) < 0) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "duplicate_email", "email", "该邮箱已注册 (this e-mail is already registered)");
 		goto fail;
@@ -261,11 +261,11 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 	json_decref(detail);
 	if (rc || db_commit(db, err))
 		goto fail;
-	st = db_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
+	st = dbl_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, id);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	*out = user_row(st);
 	return QERR_OK;
@@ -278,7 +278,7 @@ enum qerr user_list(struct db *db, const struct actor *a, int64_t org_id, json_t
 {
 	*out = NULL;
 	int64_t only = actor_is_platform_admin(a) ? org_id : a->org_id;
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT id,org_id,email,name,role,created_at,disabled FROM users"
 				   " WHERE ?1=0 OR org_id=?1 ORDER BY id",
 				   err);
@@ -287,7 +287,7 @@ enum qerr user_list(struct db *db, const struct actor *a, int64_t org_id, json_t
 	sqlite3_bind_int64(st, 1, only);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
 		json_array_append_new(items, user_row(st));
 	if (rc < 0) {
 		json_decref(items);
@@ -314,12 +314,12 @@ static void token_hash(const char *hex, unsigned char out[32])
 
 static enum qerr count_failures(struct db *db, const char *key, int64_t since, int *count, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM login_failures WHERE key=? AND at>=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM login_failures WHERE key=? AND at>=?", err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, key);
+	dbl_bind_text(st, 1, key);
 	sqlite3_bind_int64(st, 2, since);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code;
 	*count = sqlite3_column_int(st, 0);
 	return QERR_OK;
@@ -327,26 +327,26 @@ static enum qerr count_failures(struct db *db, const char *key, int64_t since, i
 
 static enum qerr record_failure(struct db *db, const char *email_key, const char *ip_key, struct qerror *err)
 {
-	enum qerr rc = db_begin(db, err);
+	enum qerr rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
 	int64_t now = util_now_unix();
 	const char *keys[2] = {email_key, ip_key};
 	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = db_stmt(db, "INSERT INTO login_failures(key,at) VALUES(?,?)", err);
+		sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO login_failures(key,at) VALUES(?,?)", err);
 		if (!st)
 			goto fail;
-		db_bind_text(st, 1, keys[i]);
+		dbl_bind_text(st, 1, keys[i]);
 		sqlite3_bind_int64(st, 2, now);
-		if (db_step(db, st, err) < 0)
+		if (dbl_step(db, st, err) < 0)
 			goto fail;
 	}
 	/* Old failures no longer matter. */
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM login_failures WHERE at<?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM login_failures WHERE at<?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now - ACCOUNT_FAILURE_WINDOW);
-	if (db_step(db, st, err) < 0 || db_commit(db, err))
+	if (dbl_step(db, st, err) < 0 || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
 fail:
@@ -382,21 +382,21 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 	if (n_email >= ACCOUNT_MAX_FAILURES || n_ip >= ACCOUNT_MAX_FAILURES * 4)
 		return qerr_set(err, QERR_TOO_MANY, "too_many_attempts", NULL,
 				"登录失败次数过多，请15分钟后再试 (too many failed logins; try again in 15 minutes)");
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT u.id,u.org_id,u.email,u.name,u.role,u.created_at,u.disabled,u.password_hash"
 				   " FROM users u WHERE u.email=?",
 				   err);
 	if (!st)
 		return err->code;
-	db_bind_text(st, 1, email ? email : "");
-	int rc = db_step(db, st, err);
+	dbl_bind_text(st, 1, email ? email : "");
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	bool ok = false;
 	int64_t uid = 0;
 	if (rc == SQLITE_ROW && !sqlite3_column_int(st, 6) && password) {
 		char hash[crypto_pwhash_STRBYTES];
-		snprintf(hash, sizeof hash, "%s", db_col_text(st, 7));
+		snprintf(hash, sizeof hash, "%s", dbl_col_text(st, 7));
 		uid = sqlite3_column_int64(st, 0);
 		*user = user_row(st);
 		sqlite3_reset(st);
@@ -418,9 +418,9 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(token, ACCOUNT_TOKEN_HEX + 1, raw, sizeof raw);
 	token_hash(token, h);
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		goto fail_nolock;
-	st = db_stmt(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at) VALUES(?,?,?,?)", err);
+	st = dbl_stmt(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at) VALUES(?,?,?,?)", err);
 	if (!st)
 		goto fail;
 	int64_t now = util_now_unix();
@@ -428,19 +428,19 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 	sqlite3_bind_int64(st, 2, uid);
 	sqlite3_bind_int64(st, 3, now);
 	sqlite3_bind_int64(st, 4, now + ACCOUNT_SESSION_SECONDS);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		goto fail;
-	st = db_stmt(db, "DELETE FROM login_failures WHERE key=?", err);
+	st = dbl_stmt(db, "DELETE FROM login_failures WHERE key=?", err);
 	if (!st)
 		goto fail;
-	db_bind_text(st, 1, email_key);
-	if (db_step(db, st, err) < 0)
+	dbl_bind_text(st, 1, email_key);
+	if (dbl_step(db, st, err) < 0)
 		goto fail;
-	st = db_stmt(db, "DELETE FROM sessions WHERE expires_at<?", err);
+	st = dbl_stmt(db, "DELETE FROM sessions WHERE expires_at<?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, now);
-	if (db_step(db, st, err) < 0 || db_commit(db, err))
+	if (dbl_step(db, st, err) < 0 || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
 fail:
@@ -459,7 +459,7 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 		return qerr_set(err, QERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录 (login required)");
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT u.id,u.org_id,o.type,u.role,u.email FROM sessions s JOIN users u ON u.id=s.user_id"
 				   " JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0",
 				   err);
@@ -467,7 +467,7 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 		return err->code;
 	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, util_now_unix());
-	int rc = db_step(db, st, err);
+	int rc = dbl_step(db, st, err);
 	if (rc < 0)
 		return err->code;
 	if (rc != SQLITE_ROW) {
@@ -477,9 +477,9 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 	}
 	a->user_id = sqlite3_column_int64(st, 0);
 	a->org_id = sqlite3_column_int64(st, 1);
-	org_type_parse(db_col_text(st, 2), &a->org_type);
-	user_role_parse(db_col_text(st, 3), &a->role);
-	snprintf(a->email, sizeof a->email, "%s", db_col_text(st, 4));
+	org_type_parse(dbl_col_text(st, 2), &a->org_type);
+	user_role_parse(dbl_col_text(st, 3), &a->role);
+	snprintf(a->email, sizeof a->email, "%s", dbl_col_text(st, 4));
 	sqlite3_reset(st);
 	return QERR_OK;
 }
@@ -490,12 +490,12 @@ enum qerr account_logout(struct db *db, const struct actor *a, const char *token
 		return QERR_OK;
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = db_stmt(db, "DELETE FROM sessions WHERE token_hash=? AND user_id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM sessions WHERE token_hash=? AND user_id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
 	sqlite3_bind_int64(st, 2, a->user_id);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 enum qerr account_change_password(struct db *db, const struct actor *a, const char *old_password,
@@ -505,14 +505,14 @@ enum qerr account_change_password(struct db *db, const struct actor *a, const ch
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "no user account");
 	if (check_password_strength(new_password, "new_password", err))
 		return err->code;
-	sqlite3_stmt *st = db_stmt(db, "SELECT password_hash FROM users WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT password_hash FROM users WHERE id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, a->user_id);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	char hash[crypto_pwhash_STRBYTES];
-	snprintf(hash, sizeof hash, "%s", db_col_text(st, 0));
+	snprintf(hash, sizeof hash, "%s", dbl_col_text(st, 0));
 	sqlite3_reset(st);
 	if (!old_password || crypto_pwhash_str_verify(hash, old_password, strlen(old_password)) != 0)
 		return qerr_set(err, QERR_INVALID, "wrong_password", "old_password", "原密码错误 (the current password is wrong)");
@@ -522,21 +522,21 @@ enum qerr account_change_password(struct db *db, const struct actor *a, const ch
 	unsigned char keep[32] = {0};
 	if (keep_token)
 		token_hash(keep_token, keep);
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
-	st = db_stmt(db, "UPDATE users SET password_hash=? WHERE id=?", err);
+	st = dbl_stmt(db, "UPDATE users SET password_hash=? WHERE id=?", err);
 	if (!st)
 		goto fail;
-	db_bind_text(st, 1, hash);
+	dbl_bind_text(st, 1, hash);
 	sqlite3_bind_int64(st, 2, a->user_id);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		goto fail;
-	st = db_stmt(db, "DELETE FROM sessions WHERE user_id=? AND token_hash<>?", err);
+	st = dbl_stmt(db, "DELETE FROM sessions WHERE user_id=? AND token_hash<>?", err);
 	if (!st)
 		goto fail;
 	sqlite3_bind_int64(st, 1, a->user_id);
 	sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_STATIC);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		goto fail;
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)a->user_id);
@@ -551,11 +551,11 @@ fail:
 enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = db_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, a->user_id);
-	if (db_step(db, st, err) != SQLITE_ROW)
+	if (dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : qerr_set(err, QERR_NOT_FOUND, NULL, NULL, "user not found");
 	json_t *user = user_row(st);
 	json_t *org = NULL;
@@ -573,7 +573,7 @@ enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t be
 	*out = NULL;
 	if (!actor_is_platform_admin(a) && a->org_type != ORG_OPERATOR)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "only the platform operator reads the audit log");
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT id,at,user_id,org_id,actor,action,object_type,object_id,detail FROM audit_log"
 				   " WHERE ?1=0 OR id<?1 ORDER BY id DESC LIMIT ?2",
 				   err);
@@ -585,16 +585,16 @@ enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t be
 	int rc, n = 0;
 	int64_t last = 0;
 	bool more = false;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		if (n == limit) {
 			more = true;
 			break;
 		}
-		json_t *detail = json_loads(db_col_text(st, 8), 0, NULL);
+		json_t *detail = json_loads(dbl_col_text(st, 8), 0, NULL);
 		last = sqlite3_column_int64(st, 0);
 		json_t *row = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)last, "at",
-					db_col_text(st, 1), "actor", db_col_text(st, 4), "action", db_col_text(st, 5),
-					"object_type", db_col_text(st, 6), "object_id", db_col_text(st, 7), "detail",
+					dbl_col_text(st, 1), "actor", dbl_col_text(st, 4), "action", dbl_col_text(st, 5),
+					"object_type", dbl_col_text(st, 6), "object_id", dbl_col_text(st, 7), "detail",
 					detail ? detail : json_object());
 		json_object_set_new(row, "user_id", sqlite3_column_type(st, 2) == SQLITE_NULL
 							    ? json_null()

@@ -8,7 +8,7 @@
 #include "registry/classify.h"
 #include "registry/industry.h"
 #include "registry/region.h"
-#include "store/page.h"
+#include "store/db_legacy.h"
 
 const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
 
@@ -121,7 +121,7 @@ enum qerr enterprise_from_text(const char *uscc, const char *name, const char *r
 static json_t *enterprise_row(sqlite3_stmt *st)
 {
 	char rname[160];
-	const char *region = db_col_text(st, 3), *industry = db_col_text(st, 4);
+	const char *region = dbl_col_text(st, 3), *industry = dbl_col_text(st, 4);
 	char div[3] = {0};
 	const struct industry *ind = NULL;
 	if (industry[0] >= '0' && industry[0] <= '9') {
@@ -130,13 +130,13 @@ static json_t *enterprise_row(sqlite3_stmt *st)
 	} else {
 		ind = industry_find(industry);
 	}
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, 1),
-			      "name", db_col_text(st, 2), "region", region, "region_name",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "uscc", dbl_col_text(st, 1),
+			      "name", dbl_col_text(st, 2), "region", region, "region_name",
 			      region_full_name(region, rname, sizeof rname), "industry", industry, "industry_name",
 			      ind ? ind->name : "", "employees", (json_int_t)sqlite3_column_int64(st, 5), "revenue_wan",
 			      (json_int_t)sqlite3_column_int64(st, 6), "assets_wan",
-			      (json_int_t)sqlite3_column_int64(st, 7), "level", db_col_text(st, 8), "size",
-			      db_col_text(st, 9), "created_at", db_col_text(st, 11), "updated_at", db_col_text(st, 12));
+			      (json_int_t)sqlite3_column_int64(st, 7), "level", dbl_col_text(st, 8), "size",
+			      dbl_col_text(st, 9), "created_at", dbl_col_text(st, 11), "updated_at", dbl_col_text(st, 12));
 	json_object_set_new(o, "org_id",
 			    sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
 								       : json_integer(sqlite3_column_int64(st, 10)));
@@ -146,12 +146,12 @@ static json_t *enterprise_row(sqlite3_stmt *st)
 /* Loads the row for uscc; returns SQLITE_ROW with st positioned on it, SQLITE_DONE, or -1. */
 static int load(struct db *db, const char *uscc, sqlite3_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT " ENT_COLS " FROM enterprises WHERE uscc=?", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT " ENT_COLS " FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return -1;
-	db_bind_text(st, 1, uscc);
+	dbl_bind_text(st, 1, uscc);
 	*out = st;
-	return db_step(db, st, err);
+	return dbl_step(db, st, err);
 }
 
 static enum qerr not_found(const char *uscc, struct qerror *err)
@@ -207,14 +207,14 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
 		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
 		" WHERE ?12 OR enterprises.org_id IS excluded.org_id";
-	sqlite3_stmt *st = db_stmt(db, sql, err);
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
 	if (!st)
 		return err->code;
 	bind_enterprise(st, e);
 	sqlite3_bind_int(st, 12, any_owner);
 	/* An insert moves last_insert_rowid; an update (DO UPDATE) changes one row without moving it. */
 	db_clear_last_id(db);
-	if (db_step(db, st, err) < 0)
+	if (dbl_step(db, st, err) < 0)
 		return err->code;
 	if (db_changes(db) == 0)
 		*id = 0;
@@ -227,16 +227,16 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 
 enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)", err);
+	sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)", err);
 	if (!st)
 		return err->code;
 	bind_enterprise(st, e);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterprise *e, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "UPDATE enterprises SET name=?2,region=?3,industry=?4,employees=?5,revenue_wan=?6,"
 				   "assets_wan=?7,level=?8,size=?9,updated_at=?11 WHERE id=?12 AND uscc=?1",
 				   err);
@@ -244,7 +244,7 @@ enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterpris
 		return err->code;
 	bind_enterprise(st, e);
 	sqlite3_bind_int64(st, 12, id);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
 /* Audits a write and bumps the "enterprises" change counter (graph snapshots hold regions and levels). */
@@ -274,7 +274,7 @@ enum qerr enterprise_create(struct db *db, const struct actor *a, const json_t *
 	e.org_id = owner ? owner : a->org_id;
 	if (!enterprise_may_write(a, e.org_id))
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not register enterprises");
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	sqlite3_stmt *st;
 	int rc = load(db, e.uscc, &st, err);
@@ -287,11 +287,11 @@ enum qerr enterprise_create(struct db *db, const struct actor *a, const json_t *
 		goto fail;
 	}
 	if (owner) {
-		st = db_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
+		st = dbl_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
 		if (!st)
 			goto fail;
 		sqlite3_bind_int64(st, 1, owner);
-		rc = db_step(db, st, err);
+		rc = dbl_step(db, st, err);
 		sqlite3_reset(st);
 		if (rc != SQLITE_ROW) {
 			if (rc >= 0)
@@ -324,7 +324,7 @@ static enum qerr begin_owned_write(struct db *db, const struct actor *a, const c
 {
 	if (uscc_check(uscc, canon, err))
 		return err->code;
-	if (db_begin(db, err))
+	if (db_begin_write(db, err))
 		return err->code;
 	int rc = load(db, canon, st, err);
 	if (rc >= 0 && rc != SQLITE_ROW)
@@ -355,14 +355,14 @@ enum qerr enterprise_update(struct db *db, const struct actor *a, const char *us
 	struct enterprise e;
 	memset(&e, 0, sizeof e);
 	memcpy(e.uscc, canon, sizeof canon);
-	snprintf(e.name, sizeof e.name, "%s", json_str(body, "name", db_col_text(st, 2)));
-	snprintf(e.region, sizeof e.region, "%s", json_str(body, "region", db_col_text(st, 3)));
-	const char *ind = json_str(body, "industry", db_col_text(st, 4));
+	snprintf(e.name, sizeof e.name, "%s", json_str(body, "name", dbl_col_text(st, 2)));
+	snprintf(e.region, sizeof e.region, "%s", json_str(body, "region", dbl_col_text(st, 3)));
+	const char *ind = json_str(body, "industry", dbl_col_text(st, 4));
 	e.employees = json_int(body, "employees", sqlite3_column_int64(st, 5));
 	e.revenue_wan = json_int(body, "revenue_wan", sqlite3_column_int64(st, 6));
 	e.assets_wan = json_int(body, "assets_wan", sqlite3_column_int64(st, 7));
 	char level[16];
-	snprintf(level, sizeof level, "%s", json_str(body, "level", db_col_text(st, 8)));
+	snprintf(level, sizeof level, "%s", json_str(body, "level", dbl_col_text(st, 8)));
 	e.org_id = owner;
 	char indbuf[8];
 	snprintf(indbuf, sizeof indbuf, "%s", ind);
@@ -400,16 +400,16 @@ enum qerr enterprise_delete(struct db *db, const struct actor *a, const char *us
 	sqlite3_stmt *st;
 	if (begin_owned_write(db, a, uscc, "delete", canon, &owner, &st, err))
 		return err->code;
-	json_t *detail = json_pack("{s:s}", "name", db_col_text(st, 2));
+	json_t *detail = json_pack("{s:s}", "name", dbl_col_text(st, 2));
 	sqlite3_reset(st);
 	int rc;
-	st = db_stmt(db, "DELETE FROM enterprises WHERE uscc=?", err);
+	st = dbl_stmt(db, "DELETE FROM enterprises WHERE uscc=?", err);
 	if (!st) {
 		json_decref(detail);
 		goto fail;
 	}
-	db_bind_text(st, 1, canon);
-	rc = db_step(db, st, err);
+	dbl_bind_text(st, 1, canon);
+	rc = dbl_step(db, st, err);
 	if (rc >= 0)
 		rc = audit_enterprise(db, a, "enterprise.delete", canon, detail, err) ? -1 : 0;
 	json_decref(detail);
@@ -482,7 +482,7 @@ enum qerr enterprise_list(struct db *db, const struct actor *a, const struct ent
 		" AND (?9 IS NULL OR instr(name,?9)>0 OR uscc=upper(?9))"
 		" AND (?10=0 OR org_id=?10)"
 		" ORDER BY id LIMIT ?11";
-	sqlite3_stmt *st = db_stmt(db, sql, err);
+	sqlite3_stmt *st = dbl_stmt(db, sql, err);
 	if (!st)
 		return err->code;
 	sqlite3_bind_int64(st, 1, f->cursor);
@@ -509,13 +509,13 @@ enum qerr enterprise_list(struct db *db, const struct actor *a, const struct ent
 		}
 	}
 	if (f->size && *f->size)
-		db_bind_text(st, 7, f->size);
+		dbl_bind_text(st, 7, f->size);
 	if (lvl)
-		db_bind_text(st, 8, lvl);
+		dbl_bind_text(st, 8, lvl);
 	if (f->q && *f->q)
-		db_bind_text(st, 9, f->q);
+		dbl_bind_text(st, 9, f->q);
 	sqlite3_bind_int64(st, 10, f->org_id);
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	sqlite3_bind_int(st, 11, limit + 1);
-	return db_page(db, st, limit, enterprise_row, out, err);
+	return dbl_page(db, st, limit, enterprise_row, out, err);
 }

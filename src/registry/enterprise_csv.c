@@ -94,12 +94,12 @@ static struct uscc_slot *map_get(struct uscc_map *m, const char *uscc)
 /* Loads every existing USCC with its id and owner (bulk path). */
 static enum qerr map_load_existing(struct db *db, struct uscc_map *m, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT uscc,id,org_id FROM enterprises", err);
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT uscc,id,org_id FROM enterprises", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
-		const char *u = db_col_text(st, 0);
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+		const char *u = dbl_col_text(st, 0);
 		if (strlen(u) != USCC_LEN)
 			continue;
 		struct uscc_slot *s = map_get(m, u);
@@ -123,8 +123,8 @@ static void add_error(json_t *errors, long *count, long line, const struct qerro
 
 static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
+	sqlite3_stmt *st = dbl_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
+	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
 	*n = sqlite3_column_int64(st, 0);
 	sqlite3_reset(st);
@@ -169,11 +169,11 @@ static enum qerr import_check_owner(struct db *db, const struct actor *a, bool b
 		return QERR_OK;
 	int64_t id = slot->id, owner = slot->org_id;
 	if (!bulk) {
-		sqlite3_stmt *st = db_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
+		sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
 		if (!st)
 			return err->code;
 		sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-		int rc = db_step(db, st, err);
+		int rc = dbl_step(db, st, err);
 		if (rc < 0)
 			return err->code;
 		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
@@ -203,7 +203,7 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 		add_error(errors, &nerrors, err->line ? err->line : 1, err);
 		goto report;
 	}
-	rc = db_begin(db, err);
+	rc = db_begin_write(db, err);
 	if (rc)
 		goto out;
 	int64_t existing;
@@ -312,7 +312,7 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 {
 	*rows = 0;
 	(void)a; /* the directory is readable by every signed-in organisation */
-	sqlite3_stmt *st = db_stmt(db,
+	sqlite3_stmt *st = dbl_stmt(db,
 				   "SELECT uscc,name,region,industry,employees,revenue_wan,assets_wan,level FROM enterprises"
 				   " ORDER BY id",
 				   err);
@@ -320,9 +320,9 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 		return err->code;
 	fputs(ENTERPRISE_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = db_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
 		for (int i = 0; i < 8; i++)
-			csv_write_field(out, db_col_text(st, i), i == 0);
+			csv_write_field(out, dbl_col_text(st, i), i == 0);
 		fputc('\n', out);
 		(*rows)++;
 	}

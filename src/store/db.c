@@ -1,24 +1,30 @@
-/* db.c - SQLite connection, WAL settings, statement cache, error mapping. */
-#include "store/db.h"
+/*
+ * db.c - the backend-independent half of the store seam: connections and
+ * their open hooks, the statement cache, binds and columns dispatched to
+ * the driver, the helpers built on stepping, transactions and change
+ * counters. See db.h for the contracts.
+ */
+#include "store/db_private.h"
 
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "market/fts.h"
+#include "base/jsonio.h"
 
-#define STMT_CACHE 1024 /* distinct SQL texts in the program, with room; probing is by address */
+#define DB_MAX_HOOKS 16
 
-struct stmt_slot {
-	const char *sql;
-	sqlite3_stmt *st;
-};
+static db_open_hook open_hooks[DB_MAX_HOOKS];
+static int open_hook_count;
 
-struct db {
-	sqlite3 *h;
-	char *path;
-	struct stmt_slot cache[STMT_CACHE];
-};
+void db_add_open_hook(db_open_hook fn)
+{
+	for (int i = 0; i < open_hook_count; i++)
+		if (open_hooks[i] == fn)
+			return;
+	if (open_hook_count < DB_MAX_HOOKS)
+		open_hooks[open_hook_count++] = fn;
+}
 
 struct db *db_open(const char *path, bool create, struct qerror *err)
 {
@@ -27,33 +33,20 @@ struct db *db_open(const char *path, bool create, struct qerror *err)
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		return NULL;
 	}
-	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
-	int rc = sqlite3_open_v2(path, &db->h, flags, NULL);
-	if (rc != SQLITE_OK) {
-		qerr_set(err, QERR_INVALID, "database_unavailable", "db", "cannot open database %s: %s", path,
-			 db->h ? sqlite3_errmsg(db->h) : sqlite3_errstr(rc));
-		sqlite3_close(db->h);
+	db->drv = &db_driver_sqlite;
+	db->path = strdup(path ? path : "");
+	if (!db->path || db->drv->open(db, path, create, err)) {
+		if (!db->path)
+			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		free(db->path);
 		free(db);
 		return NULL;
 	}
-	db->path = strdup(path);
-	sqlite3_busy_timeout(db->h, 10000);
-	sqlite3_extended_result_codes(db->h, 1);
-	/*
-	 * The market's listing tables have FTS5 indexes kept by triggers, so every
-	 * connection that may write a listing needs the word tokenizer. Registering
-	 * is cheap (the dictionary loads on first use), so every connection gets it.
-	 */
-	if (market_fts_register(db->h, err)) {
-		db_close(db);
-		return NULL;
-	}
-	if (db_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-			"PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
-		    err)) {
-		db_close(db);
-		return NULL;
-	}
+	for (int i = 0; i < open_hook_count; i++)
+		if (open_hooks[i](db, err)) {
+			db_close(db);
+			return NULL;
+		}
 	return db;
 }
 
@@ -61,174 +54,278 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
-	for (int i = 0; i < STMT_CACHE; i++)
-		sqlite3_finalize(db->cache[i].st);
-	sqlite3_close_v2(db->h);
+	for (int i = 0; i < DB_STMT_CACHE; i++)
+		if (db->cache[i].impl)
+			db->drv->finalize(db->cache[i].impl);
+	db->drv->close(db);
 	free(db->path);
 	free(db);
 }
 
-sqlite3 *db_handle(struct db *db) { return db->h; }
 const char *db_path(const struct db *db) { return db->path; }
+const char *db_backend(const struct db *db) { return db->drv->name; }
 
-enum qerr db_error(struct db *db, struct qerror *err)
+enum qerr db_register_tokenizer(struct db *db, const struct db_tokenizer *t, struct qerror *err)
 {
-	int rc = sqlite3_extended_errcode(db->h);
-	int primary = rc & 0xff;
-	if (primary == SQLITE_CONSTRAINT)
-		return qerr_set(err, QERR_CONFLICT, "conflict", NULL, "conflict: %s", sqlite3_errmsg(db->h));
-	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
-		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again");
-	return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: %s", sqlite3_errmsg(db->h));
+	return db->drv->register_tokenizer(db, t, err);
 }
 
-sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct qerror *err)
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err)
 {
-	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % STMT_CACHE);
-	for (int probe = 0; probe < STMT_CACHE; probe++) {
-		struct stmt_slot *s = &db->cache[(h + (unsigned)probe) % STMT_CACHE];
+	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % DB_STMT_CACHE);
+	for (int probe = 0; probe < DB_STMT_CACHE; probe++) {
+		struct db_stmt *s = &db->cache[(h + (unsigned)probe) % DB_STMT_CACHE];
 		if (s->sql == sql) {
-			sqlite3_reset(s->st);
-			sqlite3_clear_bindings(s->st);
-			return s->st;
+			db->drv->reset(s->impl);
+			db->drv->clear_bindings(s->impl);
+			return s;
 		}
 		if (!s->sql) {
-			if (sqlite3_prepare_v3(db->h, sql, -1, SQLITE_PREPARE_PERSISTENT, &s->st, NULL) != SQLITE_OK) {
-				db_error(db, err);
-				s->st = NULL;
+			if (db->drv->prepare(db, sql, true, &s->impl, err)) {
+				s->impl = NULL;
 				return NULL;
 			}
+			s->db = db;
 			s->sql = sql;
-			return s->st;
+			return s;
 		}
 	}
-	/* Cache full: should not happen with a fixed set of statements. */
+	/* Cache full: cannot happen with the program's fixed set of statements. */
 	qerr_set(err, QERR_INTERNAL, "statement_cache_full", NULL, "statement cache full");
 	return NULL;
 }
 
-static void reset_busy(struct db *db)
+struct db_stmt *db_prepare_dynamic(struct db *db, const char *sql, struct qerror *err)
 {
-	for (sqlite3_stmt *st = sqlite3_next_stmt(db->h, NULL); st; st = sqlite3_next_stmt(db->h, st))
-		if (sqlite3_stmt_busy(st))
-			sqlite3_reset(st);
-}
-
-void db_release(struct db *db)
-{
-	reset_busy(db);
-	db_rollback(db);
-}
-
-enum qerr db_exec(struct db *db, const char *sql, struct qerror *err)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		enum qerr rc = db_error(db, err);
-		sqlite3_free(msg);
-		return rc;
+	struct db_stmt *s = calloc(1, sizeof *s);
+	if (!s) {
+		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		return NULL;
 	}
+	if (db->drv->prepare(db, sql, false, &s->impl, err)) {
+		free(s);
+		return NULL;
+	}
+	s->db = db;
+	return s;
+}
+
+void db_finalize(struct db_stmt *st)
+{
+	if (!st)
+		return;
+	st->db->drv->finalize(st->impl);
+	free(st);
+}
+
+void db_reset(struct db_stmt *st) { st->db->drv->reset(st->impl); }
+
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v) { st->db->drv->bind_int64(st->impl, idx, v); }
+void db_bind_int(struct db_stmt *st, int idx, int v) { st->db->drv->bind_int64(st->impl, idx, v); }
+void db_bind_bool(struct db_stmt *st, int idx, bool v) { st->db->drv->bind_int64(st->impl, idx, v ? 1 : 0); }
+void db_bind_double(struct db_stmt *st, int idx, double v) { st->db->drv->bind_double(st->impl, idx, v); }
+void db_bind_null(struct db_stmt *st, int idx) { st->db->drv->bind_null(st->impl, idx); }
+
+void db_bind_text(struct db_stmt *st, int idx, const char *s)
+{
+	if (s)
+		st->db->drv->bind_text(st->impl, idx, s, strlen(s), true);
+	else
+		st->db->drv->bind_null(st->impl, idx);
+}
+
+void db_bind_text_n(struct db_stmt *st, int idx, const char *s, size_t len)
+{
+	if (s)
+		st->db->drv->bind_text(st->impl, idx, s, len, true);
+	else
+		st->db->drv->bind_null(st->impl, idx);
+}
+
+void db_bind_text_ref(struct db_stmt *st, int idx, const char *s, size_t len)
+{
+	if (s)
+		st->db->drv->bind_text(st->impl, idx, s, len, false);
+	else
+		st->db->drv->bind_null(st->impl, idx);
+}
+
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len)
+{
+	st->db->drv->bind_blob(st->impl, idx, p, len, true);
+}
+
+void db_bind_opt_int64(struct db_stmt *st, int idx, bool present, int64_t v)
+{
+	if (present)
+		st->db->drv->bind_int64(st->impl, idx, v);
+	else
+		st->db->drv->bind_null(st->impl, idx);
+}
+
+void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
+{
+	db_bind_text(st, idx, s && *s ? s : NULL);
+}
+
+int db_step(struct db_stmt *st, struct qerror *err) { return st->db->drv->step(st->db, st->impl, err); }
+
+enum qerr db_run(struct db_stmt *st, struct qerror *err)
+{
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		;
+	if (rc < 0)
+		return err->code;
+	db_reset(st);
 	return QERR_OK;
 }
 
-/*
- * A transaction starts from a clean connection: a statement left on a row
- * from an earlier read would pin an old snapshot and block DDL.
- */
-/* Transaction control through cached statements: parsing BEGIN and ROLLBACK on every request showed in profiles. */
-static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
+enum qerr db_one(struct db_stmt *st, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db, sql, err);
-	if (!st)
+	int rc = db_step(st, err);
+	if (rc == DB_ROW)
+		return QERR_OK;
+	if (rc < 0)
 		return err->code;
-	int rc = db_step(db, st, err);
-	sqlite3_reset(st);
-	return rc < 0 ? err->code : QERR_OK;
+	db_reset(st);
+	return qerr_set(err, QERR_NOT_FOUND, "not_found", NULL, "not found");
 }
 
-enum qerr db_begin(struct db *db, struct qerror *err)
+enum qerr db_scalar_int64(struct db_stmt *st, int64_t *out, struct qerror *err)
 {
-	reset_busy(db);
-	return run_cached(db, "BEGIN IMMEDIATE", err);
+	enum qerr rc = db_one(st, err);
+	if (rc)
+		return rc;
+	*out = db_col_int64(st, 0);
+	db_reset(st);
+	return QERR_OK;
+}
+
+int64_t db_col_int64(struct db_stmt *st, int col) { return st->db->drv->col_int64(st->impl, col); }
+int db_col_int(struct db_stmt *st, int col) { return (int)st->db->drv->col_int64(st->impl, col); }
+bool db_col_bool(struct db_stmt *st, int col) { return st->db->drv->col_int64(st->impl, col) != 0; }
+double db_col_double(struct db_stmt *st, int col) { return st->db->drv->col_double(st->impl, col); }
+bool db_col_is_null(struct db_stmt *st, int col) { return st->db->drv->col_is_null(st->impl, col); }
+
+const char *db_col_text(struct db_stmt *st, int col)
+{
+	const char *t = st->db->drv->col_text(st->impl, col);
+	return t ? t : "";
+}
+
+const char *db_col_text_or_null(struct db_stmt *st, int col) { return st->db->drv->col_text(st->impl, col); }
+const void *db_col_blob(struct db_stmt *st, int col) { return st->db->drv->col_blob(st->impl, col); }
+size_t db_col_bytes(struct db_stmt *st, int col) { return st->db->drv->col_bytes(st->impl, col); }
+
+json_t *db_col_json_text(struct db_stmt *st, int col)
+{
+	const char *t = st->db->drv->col_text(st->impl, col);
+	return t ? json_string(t) : json_null();
+}
+
+json_t *db_col_json_int(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? json_null() : json_integer(db_col_int64(st, col));
+}
+
+json_t *db_col_json_bool(struct db_stmt *st, int col)
+{
+	return db_col_is_null(st, col) ? json_null() : json_boolean(db_col_int64(st, col) != 0);
+}
+
+enum qerr db_page(struct db_stmt *st, int limit, json_t *(*row)(struct db_stmt *), json_t **out,
+		  struct qerror *err)
+{
+	*out = NULL;
+	json_t *items = json_array();
+	int rc, n = 0;
+	int64_t last = 0;
+	bool more = false;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (n == limit) {
+			more = true;
+			break;
+		}
+		last = db_col_int64(st, 0);
+		json_array_append_new(items, row(st));
+		n++;
+	}
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	db_reset(st);
+	*out = json_page(items, more, last);
+	return QERR_OK;
+}
+
+int64_t db_changes(struct db *db) { return db->drv->changes(db); }
+
+/* Transaction control runs as cached statements: parsing BEGIN and ROLLBACK on every request showed in profiles. */
+static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db, sql, err);
+	return st ? db_run(st, err) : err->code;
+}
+
+/* A transaction starts from a clean connection: a statement left on a row would pin an old snapshot. */
+enum qerr db_begin_write(struct db *db, struct qerror *err)
+{
+	db->drv->reset_busy(db);
+	return run_cached(db, db->drv->begin_write_sql, err);
 }
 
 enum qerr db_begin_read(struct db *db, struct qerror *err)
 {
-	reset_busy(db);
-	return run_cached(db, "BEGIN", err);
+	db->drv->reset_busy(db);
+	return run_cached(db, db->drv->begin_read_sql, err);
 }
 
-enum qerr db_commit(struct db *db, struct qerror *err)
-{
-	return run_cached(db, "COMMIT", err);
-}
+enum qerr db_commit(struct db *db, struct qerror *err) { return run_cached(db, db->drv->commit_sql, err); }
 
-bool db_in_transaction(struct db *db)
-{
-	return !sqlite3_get_autocommit(db->h);
-}
+bool db_in_transaction(struct db *db) { return db->drv->in_transaction(db); }
 
 void db_rollback(struct db *db)
 {
-	if (sqlite3_get_autocommit(db->h))
+	if (!db->drv->in_transaction(db))
 		return;
 	struct qerror ignored = {0};
-	if (run_cached(db, "ROLLBACK", &ignored))
-		sqlite3_exec(db->h, "ROLLBACK", NULL, NULL, NULL);
+	if (run_cached(db, db->drv->rollback_sql, &ignored))
+		db->drv->exec(db, db->drv->rollback_sql, &ignored);
 }
 
-int db_step(struct db *db, sqlite3_stmt *st, struct qerror *err)
+void db_release(struct db *db)
 {
-	int rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW || rc == SQLITE_DONE)
-		return rc;
-	db_error(db, err);
-	sqlite3_reset(st);
-	return -1;
+	db->drv->reset_busy(db);
+	db_rollback(db);
 }
 
-void db_bind_text(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
-	else
-		sqlite3_bind_null(st, idx);
-}
-
-const char *db_col_text(sqlite3_stmt *st, int col)
-{
-	const unsigned char *t = sqlite3_column_text(st, col);
-	return t ? (const char *)t : "";
-}
-
-long long db_last_id(struct db *db) { return sqlite3_last_insert_rowid(db->h); }
-void db_clear_last_id(struct db *db) { sqlite3_set_last_insert_rowid(db->h, 0); }
-int db_changes(struct db *db) { return sqlite3_changes(db->h); }
+enum qerr db_exec(struct db *db, const char *sql, struct qerror *err) { return db->drv->exec(db, sql, err); }
 
 enum qerr db_touch(struct db *db, const char *name, struct qerror *err)
 {
-	sqlite3_stmt *st = db_stmt(db,
-				   "INSERT INTO change_counters(name,version) VALUES(?,1)"
-				   " ON CONFLICT(name) DO UPDATE SET version=version+1",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO change_counters(name,version) VALUES(?,1)"
+					" ON CONFLICT(name) DO UPDATE SET version=change_counters.version+1",
+					err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, name);
-	return db_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return db_run(st, err);
 }
 
 enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err)
 {
 	*version = 0;
-	sqlite3_stmt *st = db_stmt(db, "SELECT version FROM change_counters WHERE name=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT version FROM change_counters WHERE name=?", err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, name);
-	int rc = db_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return QERR_OK;
+	enum qerr rc = db_scalar_int64(st, version, err);
+	if (rc == QERR_NOT_FOUND) {
+		qerr_clear(err);
+		return QERR_OK;
+	}
+	return rc;
 }

@@ -1,72 +1,200 @@
 /*
- * db.h - the database connection: SQLite in WAL mode with a cache of
- * prepared statements, transactions, and the error mapping to qerr.
+ * db.h - the store seam: the only way any part of Qilian reaches its
+ * database. Modelled on Dovecot's lib-sql: this public API, a private
+ * driver table (db_private.h) and one file per backend (driver_sqlite.c;
+ * a PostgreSQL driver sits beside it without any domain changing).
  *
- * One struct db per thread (SQLite connections are not shared across
- * threads here). SQL is always prepared with bound parameters; statements
- * are cached by the address of their (static) SQL text, so callers write
- *     sqlite3_stmt *st = db_stmt(db, "SELECT ...", err);
- * and never finalize: db_stmt resets and clears the bindings for them.
- * This is the backend seam: only src/store and *_store.c files see SQLite.
+ * One struct db is one connection, used by one thread at a time. Domains
+ * write SQL text in the portable subset docs/architecture.md names, with
+ * `?` (or `?N`) placeholders, bind typed values, step rows and read typed
+ * columns:
+ *
+ *     struct db_stmt *st = db_prepare(db, "SELECT name FROM orgs WHERE id=?", err);
+ *     if (!st)
+ *         return err->code;
+ *     db_bind_int64(st, 1, id);
+ *     if ((rc = db_one(st, err)))        // QERR_NOT_FOUND when no row
+ *         return rc;
+ *     name = strdup(db_col_text(st, 0));
+ *     db_reset(st);
+ *
+ * Statements from db_prepare are cached per connection by the address of
+ * their SQL text (which must therefore be a string literal or otherwise
+ * live as long as the program) and are never finalized by the caller:
+ * db_prepare resets them and clears their bindings. SQL built at run time
+ * goes through db_prepare_dynamic and db_finalize.
+ *
+ * Errors are mapped to one set of codes whatever the backend: a constraint
+ * violation is QERR_CONFLICT ("conflict"), a busy database or a
+ * serialisation failure QERR_UNAVAILABLE ("database_busy"), anything else
+ * QERR_INTERNAL ("database_error").
  */
 #ifndef QILIAN_DB_H
 #define QILIAN_DB_H
-#include <sqlite3.h>
+#include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 #include "base/qerr.h"
 
 struct db;
+struct db_stmt;
 
-/* Opens (creating if create=true) the database at path. Returns NULL and fills err on failure. */
-struct db *db_open(const char *path, bool create, struct qerror *err);
-void db_close(struct db *db);
-sqlite3 *db_handle(struct db *db);
-const char *db_path(const struct db *db);
+/* What db_step returns besides -1 (error, err filled, statement reset). */
+enum { DB_DONE = 0, DB_ROW = 1 };
 
-/* A ready-to-bind cached statement for sql (which must be a string literal). NULL on error. */
-sqlite3_stmt *db_stmt(struct db *db, const char *sql, struct qerror *err);
+/* ---- connections ---- */
 
 /*
- * Resets every statement still mid-result on this connection. A statement
- * left on a row keeps its read snapshot open, and that connection would not
- * see later commits; the server calls this after each request.
+ * Opens (creating it if create=true) the database at path: a file name for
+ * SQLite. Runs every open hook (db_add_open_hook) on the new connection.
+ * Returns NULL and fills err on failure.
+ */
+struct db *db_open(const char *path, bool create, struct qerror *err);
+void db_close(struct db *db);
+/* The path or address the connection was opened with. */
+const char *db_path(const struct db *db);
+/* The backend's name: "sqlite". */
+const char *db_backend(const struct db *db);
+
+/*
+ * Per-connection hooks: fn runs on every connection db_open makes, after
+ * the backend's own settings, in the order the hooks were added. A module
+ * that needs something on each connection (the word tokenizer of the
+ * full-text indexes) adds its hook once at start-up, before any db_open
+ * and before threads start. Adding the same fn again does nothing.
+ */
+typedef enum qerr (*db_open_hook)(struct db *db, struct qerror *err);
+void db_add_open_hook(db_open_hook fn);
+
+/*
+ * A word tokenizer for the backend's full-text indexes (SQLite FTS5
+ * `tokenize='NAME'`). tokenize() calls fn for each term of text[0..len):
+ * query=true for search text, false for documents, whose extra index terms
+ * (sub-words) come with colocated=true at the position of the term before.
+ * It returns 0, what fn returned when fn stopped it (non-zero), or
+ * DB_TOKENIZE_NOMEM / DB_TOKENIZE_ERROR. init() runs before first use and
+ * may run more than once.
+ */
+struct db_token {
+	const char *term;
+	size_t len;
+	size_t start, end; /* byte range of the text the term was read from */
+	bool colocated;
+};
+typedef int (*db_token_fn)(void *ctx, const struct db_token *t);
+enum { DB_TOKENIZE_NOMEM = -1, DB_TOKENIZE_ERROR = -2 };
+struct db_tokenizer {
+	const char *name;
+	enum qerr (*init)(struct qerror *err);
+	int (*tokenize)(const char *text, size_t len, bool query, db_token_fn fn, void *ctx);
+};
+/* Registers t on this connection (t must outlive it). QERR_INTERNAL when the backend has no full-text search. */
+enum qerr db_register_tokenizer(struct db *db, const struct db_tokenizer *t, struct qerror *err);
+
+/* ---- statements ---- */
+
+/* A ready-to-bind cached statement for sql (static text, see above). NULL with err filled on error. */
+struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err);
+/* A statement for SQL text built at run time; not cached: free it with db_finalize. */
+struct db_stmt *db_prepare_dynamic(struct db *db, const char *sql, struct qerror *err);
+void db_finalize(struct db_stmt *st);
+/* Ends the current result (the statement can run again with the same bindings). */
+void db_reset(struct db_stmt *st);
+
+/* Binds, 1-based. Text and blobs are copied unless the _ref form is used. */
+void db_bind_int64(struct db_stmt *st, int idx, int64_t v);
+void db_bind_int(struct db_stmt *st, int idx, int v);
+void db_bind_bool(struct db_stmt *st, int idx, bool v);
+void db_bind_double(struct db_stmt *st, int idx, double v);
+void db_bind_null(struct db_stmt *st, int idx);
+/* NULL binds SQL NULL. */
+void db_bind_text(struct db_stmt *st, int idx, const char *s);
+void db_bind_text_n(struct db_stmt *st, int idx, const char *s, size_t len);
+/* Not copied: s must stay valid until the statement is reset or rebound (bulk imports). NULL binds NULL. */
+void db_bind_text_ref(struct db_stmt *st, int idx, const char *s, size_t len);
+void db_bind_blob(struct db_stmt *st, int idx, const void *p, size_t len);
+/* Nullable binds: SQL NULL when the value is absent. */
+void db_bind_opt_int64(struct db_stmt *st, int idx, bool present, int64_t v);
+/* Empty or NULL text binds SQL NULL. */
+void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s);
+
+/* Steps st: DB_ROW, DB_DONE, or -1 with err filled (st is then reset). */
+int db_step(struct db_stmt *st, struct qerror *err);
+
+/* Runs a statement that returns no rows we need (INSERT/UPDATE/DELETE) to the end and resets it. */
+enum qerr db_run(struct db_stmt *st, struct qerror *err);
+
+/*
+ * "One row or not found": steps st once. QERR_OK leaves st on the row (read
+ * its columns, then db_reset); no row gives QERR_NOT_FOUND with err filled
+ * (slug "not_found"; callers usually set their own message) and st reset.
+ */
+enum qerr db_one(struct db_stmt *st, struct qerror *err);
+
+/* Column 0 of the one row st gives (a count, an id from RETURNING id); resets st. QERR_NOT_FOUND without a row. */
+enum qerr db_scalar_int64(struct db_stmt *st, int64_t *out, struct qerror *err);
+
+/* Columns of the current row, 0-based. */
+int64_t db_col_int64(struct db_stmt *st, int col);
+int db_col_int(struct db_stmt *st, int col);
+bool db_col_bool(struct db_stmt *st, int col);
+double db_col_double(struct db_stmt *st, int col);
+bool db_col_is_null(struct db_stmt *st, int col);
+/* Text ("" for NULL), valid until the next step or reset. */
+const char *db_col_text(struct db_stmt *st, int col);
+/* Text, or NULL for SQL NULL. */
+const char *db_col_text_or_null(struct db_stmt *st, int col);
+const void *db_col_blob(struct db_stmt *st, int col);
+size_t db_col_bytes(struct db_stmt *st, int col);
+/* New JSON values: a string or an integer, JSON null for SQL NULL. */
+json_t *db_col_json_text(struct db_stmt *st, int col);
+json_t *db_col_json_int(struct db_stmt *st, int col);
+json_t *db_col_json_bool(struct db_stmt *st, int col);
+
+/*
+ * One page of a list as {"items": [...], "next_cursor"}. st returns rows in
+ * cursor order with the row's id (the cursor) in column 0 and is bound to
+ * fetch limit + 1 rows, so the extra row only says that there is more.
+ * Turns up to limit rows into JSON with row(st) and sets *out (caller
+ * decrefs); resets st.
+ */
+enum qerr db_page(struct db_stmt *st, int limit, json_t *(*row)(struct db_stmt *), json_t **out,
+		  struct qerror *err);
+
+/* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
+int64_t db_changes(struct db *db);
+
+/* ---- transactions ---- */
+
+/* A write transaction takes the write lock up front (SQLite BEGIN IMMEDIATE), so it never fails half way on a lock. */
+enum qerr db_begin_write(struct db *db, struct qerror *err);
+/* A read transaction: one consistent snapshot for several statements. */
+enum qerr db_begin_read(struct db *db, struct qerror *err);
+enum qerr db_commit(struct db *db, struct qerror *err);
+/* Rolls back the open transaction, if any. */
+void db_rollback(struct db *db);
+bool db_in_transaction(struct db *db);
+
+/*
+ * Ends every statement still mid-result and rolls back an open
+ * transaction: a statement left on a row keeps its read snapshot, and the
+ * connection would not see later commits. The server calls it after each
+ * request.
  */
 void db_release(struct db *db);
 
-/* Transactions. db_begin takes the write lock up front (BEGIN IMMEDIATE). */
-enum qerr db_begin(struct db *db, struct qerror *err);
-enum qerr db_begin_read(struct db *db, struct qerror *err);
-enum qerr db_commit(struct db *db, struct qerror *err);
-/* True while a transaction is open on this connection. */
-bool db_in_transaction(struct db *db);
-void db_rollback(struct db *db);
-
-/* Runs SQL text with no parameters (DDL, pragmas). */
+/* Runs SQL text without parameters (DDL, several statements). */
 enum qerr db_exec(struct db *db, const char *sql, struct qerror *err);
 
-/* Steps st; maps SQLite errors (constraint -> 409, busy -> 503, ...) into err. Returns SQLITE_ROW/DONE or -1. */
-int db_step(struct db *db, sqlite3_stmt *st, struct qerror *err);
+/* ---- change counters ---- */
 
-/* Binds text (NULL binds SQL NULL). */
-void db_bind_text(sqlite3_stmt *st, int idx, const char *s);
-
-/* Column text as a C string ("" for NULL). */
-const char *db_col_text(sqlite3_stmt *st, int col);
-
-/* Fills err from the connection's last error. */
-enum qerr db_error(struct db *db, struct qerror *err);
-
-/* Inside a write transaction: bumps change counter name (see change_counters). */
+/* Inside a write transaction: bumps change counter name. In-memory indexes catch up by these. */
 enum qerr db_touch(struct db *db, const char *name, struct qerror *err);
-
 /* Current value of change counter name (0 if never bumped). */
 enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err);
 
-/* Id of the last inserted row; number of rows changed by the last statement. */
-long long db_last_id(struct db *db);
-/* Sets last_insert_rowid to 0, so a following upsert shows whether it inserted. */
-void db_clear_last_id(struct db *db);
-int db_changes(struct db *db);
+/* TRANSITION: removed when every domain is on the seam (see db_legacy.h). */
+#include "store/db_legacy.h"
 
 #endif

@@ -19,20 +19,16 @@ static enum qerr ensure_table(struct db *db, struct qerror *err)
 enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
 {
 	*version = 0;
-	sqlite3_stmt *st = db_stmt(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", err);
-	if (!st)
-		return err->code;
-	if (db_step(db, st, err) != SQLITE_ROW)
-		return err->code;
-	int have = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
-	if (!have)
-		return QERR_OK;
-	st = db_stmt(db, "SELECT coalesce(max(version),0) FROM schema_migrations", err);
-	if (!st || db_step(db, st, err) != SQLITE_ROW)
-		return err->code;
-	*version = sqlite3_column_int(st, 0);
-	sqlite3_reset(st);
+	/* Per backend: SQLite's catalogue (a PostgreSQL driver asks information_schema). */
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", err);
+	int64_t have = 0, v = 0;
+	enum qerr rc = st ? db_scalar_int64(st, &have, err) : err->code;
+	if (rc || !have)
+		return rc;
+	st = db_prepare(db, "SELECT coalesce(max(version),0) FROM schema_migrations", err);
+	if (!st || (rc = db_scalar_int64(st, &v, err)))
+		return st ? rc : err->code;
+	*version = (int)v;
 	return QERR_OK;
 }
 
@@ -53,22 +49,22 @@ enum qerr migrate_apply(struct db *db, json_t *applied, struct qerror *err)
 		const struct migration *m = &store_migrations[i];
 		if (m->version <= current)
 			continue;
-		rc = db_begin(db, err);
+		rc = db_begin_write(db, err);
 		if (rc)
 			return rc;
 		rc = db_exec(db, m->sql, err);
 		if (!rc) {
 			char ts[32];
 			util_now_iso(ts, sizeof ts);
-			sqlite3_stmt *st = db_stmt(db, "INSERT INTO schema_migrations(version,name,applied_at) VALUES(?,?,?)", err);
+			struct db_stmt *st =
+			    db_prepare(db, "INSERT INTO schema_migrations(version,name,applied_at) VALUES(?,?,?)", err);
 			if (!st) {
 				rc = err->code;
 			} else {
-				sqlite3_bind_int(st, 1, m->version);
+				db_bind_int(st, 1, m->version);
 				db_bind_text(st, 2, m->name);
 				db_bind_text(st, 3, ts);
-				if (db_step(db, st, err) < 0)
-					rc = err->code;
+				rc = db_run(st, err);
 			}
 		}
 		if (!rc)

@@ -777,7 +777,7 @@ static void test_name_limit_is_200_characters_stored_whole(void **state)
 	assert_int_equal(rc, QERR_OK);
 	assert_string_equal(e.name, name);
 	int64_t id = 0;
-	assert_int_equal(db_begin(f->db, &err), QERR_OK);
+	assert_int_equal(db_begin_write(f->db, &err), QERR_OK);
 	assert_int_equal(enterprise_upsert(f->db, &e, true, &id, &err), QERR_OK);
 	assert_true(id > 0);
 	assert_int_equal(db_commit(f->db, &err), QERR_OK);

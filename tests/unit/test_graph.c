@@ -77,6 +77,7 @@ static int setup(void **state)
 	snprintf(f.path, sizeof f.path, "/tmp/qilian-graph-%d.db", (int)getpid());
 	unlink(f.path);
 	struct qerror e = {0};
+	text_fts_install();
 	f.db = db_open(f.path, true, &e);
 	assert_non_null(f.db);
 	assert_int_equal(migrate_apply(f.db, NULL, &e), QERR_OK);

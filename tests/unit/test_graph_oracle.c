@@ -50,6 +50,7 @@ static struct db *make_world(const char *path, struct world *w, uint64_t seed)
 {
 	unlink(path);
 	struct qerror e = {0};
+	text_fts_install();
 	struct db *db = db_open(path, true, &e);
 	assert_non_null(db);
 	assert_int_equal(migrate_apply(db, NULL, &e), QERR_OK);

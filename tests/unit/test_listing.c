@@ -90,9 +90,9 @@ static int setup(void **state)
 	exec(f, "INSERT INTO chains(id,name,name_en,created_at) VALUES('nev','新能源汽车','NEV','2026-01-01T00:00:00Z')");
 	exec(f, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
 	for (int i = 0; i < E_COUNT; i++) {
-		sqlite3_stmt *st = db_stmt(f->db, "SELECT id FROM enterprises WHERE uscc=?", &e);
+		sqlite3_stmt *st = dbl_stmt(f->db, "SELECT id FROM enterprises WHERE uscc=?", &e);
 		sqlite3_bind_text(st, 1, f->uscc[i], -1, SQLITE_TRANSIENT);
-		assert_int_equal(db_step(f->db, st, &e), SQLITE_ROW);
+		assert_int_equal(dbl_step(f->db, st, &e), SQLITE_ROW);
 		f->eid[i] = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
 	}
@@ -161,11 +161,11 @@ static void test_supply_validation_and_normalisation(void **state)
 			    "\"certifications\":[\" iso9001 \",\"IATF16949\",\"iatf16949\"],\"chain\":\"nev\",\"segment\":\"motor\"}",
 			    f->uscc[E_SUPPLIER]);
 	struct qerror e = {0};
-	sqlite3_stmt *st = db_stmt(f->db, "SELECT regions,certifications FROM supplies WHERE id=?", &e);
+	sqlite3_stmt *st = dbl_stmt(f->db, "SELECT regions,certifications FROM supplies WHERE id=?", &e);
 	sqlite3_bind_int64(st, 1, id);
-	assert_int_equal(db_step(f->db, st, &e), SQLITE_ROW);
-	assert_string_equal(db_col_text(st, 0), "32;3205;320583");
-	assert_string_equal(db_col_text(st, 1), "IATF16949;ISO9001");
+	assert_int_equal(dbl_step(f->db, st, &e), SQLITE_ROW);
+	assert_string_equal(dbl_col_text(st, 0), "32;3205;320583");
+	assert_string_equal(dbl_col_text(st, 1), "IATF16949;ISO9001");
 	sqlite3_reset(st);
 
 	char t[512];
@@ -431,7 +431,7 @@ static void test_many_subscriptions(void **state)
 		" CASE WHEN i%3=0 THEN '32' ELSE '' END, '2026-01-01T00:00:00Z' FROM n");
 	exec(f, "COMMIT");
 	struct qerror e = {0};
-	assert_int_equal(db_begin(f->db, &e), QERR_OK);
+	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
 	assert_int_equal(db_touch(f->db, "subscriptions", &e), QERR_OK);
 	assert_int_equal(db_commit(f->db, &e), QERR_OK);
 	int64_t t0 = util_mono_us();

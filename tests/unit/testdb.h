@@ -12,6 +12,7 @@
 
 #include "store/db.h"
 #include "store/migrate.h"
+#include "text/fts.h"
 
 struct testdb {
 	char dir[64];
@@ -27,6 +28,7 @@ static inline bool testdb_open(struct testdb *t, const char *name)
 	if (!mkdtemp(t->dir))
 		return false;
 	snprintf(t->path, sizeof t->path, "%s/qilian.db", t->dir);
+	text_fts_install();
 	t->db = db_open(t->path, true, &e);
 	if (!t->db || migrate_apply(t->db, NULL, &e)) {
 		fprintf(stderr, "test database %s: %s\n", t->path, e.message);
@@ -52,11 +54,12 @@ static inline void testdb_close(struct testdb *t)
 /* The first column of the first row of sql (a count, a max); fails the test when sql does not give a row. */
 static inline long long testdb_scalar(struct db *db, const char *sql)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	long long n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare_dynamic(db, sql, &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	long long n = db_col_int64(st, 0);
+	db_finalize(st);
 	return n;
 }
 

@@ -31,7 +31,7 @@
  * Sub-words come from the same per-position trie walks: the dictionary
  * words starting inside a word and ending before its end.
  */
-#include "market/tokenizer.h"
+#include "text/tokenizer.h"
 
 #include <errno.h>
 #include <friso.h>
@@ -342,7 +342,7 @@ out:
 
 static void shutdown_at_exit(void)
 {
-	market_tokenizer_shutdown();
+	text_tokenizer_shutdown();
 }
 
 static enum qerr segmenter_get(const char *ini, struct segmenter **out, struct qerror *err)
@@ -372,7 +372,7 @@ static enum qerr segmenter_get(const char *ini, struct segmenter **out, struct q
 	return rc;
 }
 
-enum qerr market_tokenizer_init(const char *ini_path, struct qerror *err)
+enum qerr text_tokenizer_init(const char *ini_path, struct qerror *err)
 {
 	struct segmenter *s;
 	return segmenter_get(ini_path, &s, err);
@@ -408,7 +408,7 @@ static struct tok_thread *thread_state_get(bool *temp)
 	return fresh;
 }
 
-void market_tokenizer_shutdown(void)
+void text_tokenizer_shutdown(void)
 {
 	pthread_mutex_lock(&seg_lock);
 	struct segmenter *s = atomic_exchange_explicit(&seg_loaded, NULL, memory_order_acq_rel);
@@ -564,24 +564,24 @@ struct scan {
 	const char *text;
 	size_t len;
 	bool index;
-	market_token_fn fn;
+	text_token_fn fn;
 	void *ctx;
 };
 
 static int emit(struct scan *sc, const char *term, size_t len, size_t start, size_t end, unsigned flags)
 {
-	struct market_token tok = {.term = term, .len = len, .start = start, .end = end, .flags = flags};
+	struct text_token tok = {.term = term, .len = len, .start = start, .end = end, .flags = flags};
 	return sc->fn(sc->ctx, &tok);
 }
 
 /* One piece of a letter/digit run: folded bytes plus, per character, where it sits in both strings. */
 struct latin_piece {
-	char term[MARKET_TOKEN_MAX + 1];
+	char term[TEXT_TOKEN_MAX + 1];
 	size_t term_len;
 	size_t nchars;
-	size_t term_at[MARKET_TOKEN_MAX + 1]; /* byte offset of each character in term, plus the end */
-	size_t src_at[MARKET_TOKEN_MAX + 1];  /* byte offset of each character in the text, plus the end */
-	bool digit[MARKET_TOKEN_MAX];
+	size_t term_at[TEXT_TOKEN_MAX + 1]; /* byte offset of each character in term, plus the end */
+	size_t src_at[TEXT_TOKEN_MAX + 1];  /* byte offset of each character in the text, plus the end */
+	bool digit[TEXT_TOKEN_MAX];
 };
 
 static int latin_piece_flush(struct scan *sc, struct latin_piece *p)
@@ -603,11 +603,11 @@ static int latin_piece_flush(struct scan *sc, struct latin_piece *p)
 		while (j < p->nchars && p->digit[j] == p->digit[i])
 			j++;
 		if (j - i >= 2) {
-			char part[MARKET_TOKEN_MAX + 1];
+			char part[TEXT_TOKEN_MAX + 1];
 			size_t plen = p->term_at[j] - p->term_at[i];
 			memcpy(part, p->term + p->term_at[i], plen);
 			part[plen] = '\0';
-			rc = emit(sc, part, plen, p->src_at[i], p->src_at[j], MARKET_TOKEN_SUBWORD);
+			rc = emit(sc, part, plen, p->src_at[i], p->src_at[j], TEXT_TOKEN_SUBWORD);
 		}
 		i = j;
 	}
@@ -644,7 +644,7 @@ static int latin_run(struct scan *sc, size_t *pos)
 			break;
 		char bytes[4];
 		size_t blen = utf8_encode(folded, bytes);
-		if (p.term_len + blen > MARKET_TOKEN_MAX && (rc = latin_piece_flush(sc, &p)))
+		if (p.term_len + blen > TEXT_TOKEN_MAX && (rc = latin_piece_flush(sc, &p)))
 			break;
 		p.term_at[p.nchars] = p.term_len;
 		p.src_at[p.nchars] = i;
@@ -803,7 +803,7 @@ static int cjk_piece(struct scan *sc, size_t from, size_t to)
 	for (size_t p = 0; p < th->n;) {
 		size_t len = single_word(th, p) ? mmseg_word(th, p) : 1;
 		size_t start = th->off[p], end = th->off[p + len];
-		char term[MARKET_TOKEN_MAX + 1];
+		char term[TEXT_TOKEN_MAX + 1];
 		memcpy(term, sc->text + from + start, end - start);
 		term[end - start] = '\0';
 		int rc = emit(sc, term, end - start, from + start, from + end, 0);
@@ -816,7 +816,7 @@ static int cjk_piece(struct scan *sc, size_t from, size_t to)
 				size_t ss = th->off[q], se = th->off[q + sub];
 				memcpy(term, sc->text + from + ss, se - ss);
 				term[se - ss] = '\0';
-				rc = emit(sc, term, se - ss, from + ss, from + se, MARKET_TOKEN_SUBWORD);
+				rc = emit(sc, term, se - ss, from + ss, from + se, TEXT_TOKEN_SUBWORD);
 			}
 		}
 		if (rc)
@@ -850,7 +850,7 @@ static int cjk_run(struct scan *sc, size_t *pos)
 	return rc;
 }
 
-static int tokenize(const char *text, size_t len, bool index, market_token_fn fn, void *ctx)
+static int tokenize(const char *text, size_t len, bool index, text_token_fn fn, void *ctx)
 {
 	if (len == 0)
 		return 0;
@@ -863,12 +863,12 @@ static int tokenize(const char *text, size_t len, bool index, market_token_fn fn
 			segmenter_get(NULL, &seg, &e);
 			log_error("market tokenizer: %s", e.message);
 		}
-		return MARKET_TOKENIZE_UNAVAILABLE;
+		return TEXT_TOKENIZE_UNAVAILABLE;
 	}
 	bool temp;
 	struct tok_thread *th = thread_state_get(&temp);
 	if (!th)
-		return MARKET_TOKENIZE_NOMEM;
+		return TEXT_TOKENIZE_NOMEM;
 	th->busy = true;
 	struct scan sc = {.seg = seg, .th = th, .text = text, .len = len, .index = index, .fn = fn, .ctx = ctx};
 	const unsigned char *s = (const unsigned char *)text;
@@ -898,12 +898,12 @@ static int tokenize(const char *text, size_t len, bool index, market_token_fn fn
 	return rc;
 }
 
-int market_tokenize(const char *text, size_t len, market_token_fn fn, void *ctx)
+int text_tokenize(const char *text, size_t len, text_token_fn fn, void *ctx)
 {
 	return tokenize(text, len, true, fn, ctx);
 }
 
-int market_tokenize_query(const char *text, size_t len, market_token_fn fn, void *ctx)
+int text_tokenize_query(const char *text, size_t len, text_token_fn fn, void *ctx)
 {
 	return tokenize(text, len, false, fn, ctx);
 }

@@ -1,5 +1,5 @@
 /*
- * tokenizer.h - the Chinese word tokenizer the market matches listings with.
+ * tokenizer.h - the Chinese word tokenizer: listings, queries, full-text indexes.
  *
  * Supply and demand text must match by words: 电机 finds 永磁同步电机 and
  * does not find 电视机, and two-character words (电机, 模具, 轴承) must
@@ -14,7 +14,7 @@
  *    so phrase positions are the same for documents and queries);
  *  - index mode only: the dictionary words of 2+ characters inside each
  *    longer word (深沟 + 球轴承 → 深沟, 球轴承, 轴承; 注塑模具 → 注塑, 模具),
- *    flagged MARKET_TOKEN_SUBWORD. They never cross the boundary of the word
+ *    flagged TEXT_TOKEN_SUBWORD. They never cross the boundary of the word
  *    they come from, so a sub-word is always a real substring of one word:
  *    电视机 yields 电视 but never 电机;
  *  - runs of ASCII or full-width letters and digits (and Latin-1, Greek,
@@ -26,12 +26,12 @@
  *  - nothing for punctuation, symbols, whitespace or invalid UTF-8, which
  *    all separate tokens.
  * Every term carries the byte range of the input it was read from, for
- * highlighting. Terms are at most MARKET_TOKEN_MAX bytes: a longer Latin
+ * highlighting. Terms are at most TEXT_TOKEN_MAX bytes: a longer Latin
  * run is cut into pieces at character boundaries. A Chinese run of more
  * than 8 KB without any separator is segmented in 8 KB pieces (a word
  * straddling a cut is split there).
  *
- * Query side (a choice, see market_tokenize_query): queries get the words
+ * Query side (a choice, see text_tokenize_query): queries get the words
  * only, no sub-words. A document containing 深沟球轴承 is indexed with
  * 轴承 as a sub-word, so the query 轴承 finds it; the query 深沟球轴承
  * becomes the phrase 深沟 球轴承 and finds only documents that contain
@@ -54,36 +54,35 @@
  * synonyms would index words that are not in the text, and dropping stop
  * words would shift phrase positions.
  *
- * SQLite FTS5 uses this tokenizer under the name "qilian_zh" once a
- * connection has called market_fts_register() (fts.h): db_open() should
- * call it right after opening each connection.
+ * The database's full-text indexes use this tokenizer under the name
+ * "qilian_zh" (text/fts.h registers it on every connection).
  */
-#ifndef QILIAN_MARKET_TOKENIZER_H
-#define QILIAN_MARKET_TOKENIZER_H
+#ifndef QILIAN_TEXT_TOKENIZER_H
+#define QILIAN_TEXT_TOKENIZER_H
 #include <stddef.h>
 #include "base/qerr.h"
 
 /* Longest term in bytes (friso's word limit), not counting the NUL. */
-#define MARKET_TOKEN_MAX 63
+#define TEXT_TOKEN_MAX 63
 
 /* The term is a dictionary word (or a letter/digit part) inside the previous non-sub-word term: same position. */
-#define MARKET_TOKEN_SUBWORD 1u
+#define TEXT_TOKEN_SUBWORD 1u
 
-struct market_token {
+struct text_token {
 	const char *term; /* NUL-terminated, folded; valid only during the callback */
-	size_t len;	  /* bytes in term, 1..MARKET_TOKEN_MAX */
+	size_t len;	  /* bytes in term, 1..TEXT_TOKEN_MAX */
 	size_t start;	  /* byte range [start, end) of the input the term was read from */
 	size_t end;
-	unsigned flags; /* MARKET_TOKEN_SUBWORD or 0 */
+	unsigned flags; /* TEXT_TOKEN_SUBWORD or 0 */
 };
 
 /* Called once per term, in text order (a word's sub-words right after it). Return 0 to go on, or a positive value to
  * stop. */
-typedef int (*market_token_fn)(void *ctx, const struct market_token *tok);
+typedef int (*text_token_fn)(void *ctx, const struct text_token *tok);
 
-/* market_tokenize* return values besides 0 and a callback's own code. */
-#define MARKET_TOKENIZE_UNAVAILABLE (-1) /* the dictionary could not be loaded: market_tokenizer_init says why */
-#define MARKET_TOKENIZE_NOMEM (-2)
+/* text_tokenize* return values besides 0 and a callback's own code. */
+#define TEXT_TOKENIZE_UNAVAILABLE (-1) /* the dictionary could not be loaded: text_tokenizer_init says why */
+#define TEXT_TOKENIZE_NOMEM (-2)
 
 /*
  * Loads the segmenter from the friso configuration at ini_path (NULL: the
@@ -94,19 +93,19 @@ typedef int (*market_token_fn)(void *ctx, const struct market_token *tok);
  * is empty. Calling it is optional (tokenizing loads on first use) but lets
  * a program fail early with that message.
  */
-enum qerr market_tokenizer_init(const char *ini_path, struct qerror *err);
+enum qerr text_tokenizer_init(const char *ini_path, struct qerror *err);
 
 /*
  * Tokenizes text[0..len) for indexing: words, then the sub-words of each.
  * text need not be NUL-terminated and may be any bytes (invalid UTF-8 and
  * NULs separate tokens). Returns 0 when every term was delivered, the
- * callback's value if it stopped early, MARKET_TOKENIZE_UNAVAILABLE or
- * MARKET_TOKENIZE_NOMEM. The callback may itself call market_tokenize.
+ * callback's value if it stopped early, TEXT_TOKENIZE_UNAVAILABLE or
+ * TEXT_TOKENIZE_NOMEM. The callback may itself call text_tokenize.
  */
-int market_tokenize(const char *text, size_t len, market_token_fn fn, void *ctx);
+int text_tokenize(const char *text, size_t len, text_token_fn fn, void *ctx);
 
-/* The same for a query: the words only, never MARKET_TOKEN_SUBWORD terms. */
-int market_tokenize_query(const char *text, size_t len, market_token_fn fn, void *ctx);
+/* The same for a query: the words only, never TEXT_TOKEN_SUBWORD terms. */
+int text_tokenize_query(const char *text, size_t len, text_token_fn fn, void *ctx);
 
 /*
  * Frees the segmenter and the calling thread's task (other threads free
@@ -114,6 +113,6 @@ int market_tokenize_query(const char *text, size_t len, market_token_fn fn, void
  * LeakSanitizer sees nothing; call it earlier only when no other thread is
  * tokenizing. A later tokenize call loads the segmenter again.
  */
-void market_tokenizer_shutdown(void);
+void text_tokenizer_shutdown(void);
 
 #endif

@@ -1,0 +1,68 @@
+/*
+ * db_private.h - what a backend driver provides to the store seam, and the
+ * connection and statement structs the generic layer (db.c) shares with
+ * the drivers. Only files in src/store include it.
+ *
+ * A driver works on its own handles (db->impl, st->impl); db.c keeps the
+ * statement cache, the open hooks, transactions by cached statements, the
+ * helpers built on stepping (db_one, db_page, ...) and change counters.
+ */
+#ifndef QILIAN_DB_PRIVATE_H
+#define QILIAN_DB_PRIVATE_H
+#include "store/db.h"
+
+struct db_driver {
+	const char *name;
+	/* SQL of the transaction statements, run as cached statements. */
+	const char *begin_write_sql, *begin_read_sql, *commit_sql, *rollback_sql;
+
+	enum qerr (*open)(struct db *db, const char *path, bool create, struct qerror *err);
+	void (*close)(struct db *db);
+	/* persistent: the statement will be cached and reused for the program's life. */
+	enum qerr (*prepare)(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err);
+	void (*finalize)(void *impl);
+	void (*reset)(void *impl);
+	void (*clear_bindings)(void *impl);
+
+	void (*bind_int64)(void *impl, int idx, int64_t v);
+	void (*bind_double)(void *impl, int idx, double v);
+	void (*bind_null)(void *impl, int idx);
+	void (*bind_text)(void *impl, int idx, const char *s, size_t len, bool copy);
+	void (*bind_blob)(void *impl, int idx, const void *p, size_t len, bool copy);
+
+	/* DB_ROW, DB_DONE, or -1 with err filled (mapped) and the statement reset. */
+	int (*step)(struct db *db, void *impl, struct qerror *err);
+
+	int64_t (*col_int64)(void *impl, int col);
+	double (*col_double)(void *impl, int col);
+	bool (*col_is_null)(void *impl, int col);
+	const char *(*col_text)(void *impl, int col); /* NULL for SQL NULL */
+	const void *(*col_blob)(void *impl, int col);
+	size_t (*col_bytes)(void *impl, int col);
+
+	enum qerr (*exec)(struct db *db, const char *sql, struct qerror *err);
+	bool (*in_transaction)(struct db *db);
+	int64_t (*changes)(struct db *db);
+	/* Resets every statement of the connection that is mid-result. */
+	void (*reset_busy)(struct db *db);
+	enum qerr (*register_tokenizer)(struct db *db, const struct db_tokenizer *t, struct qerror *err);
+};
+
+extern const struct db_driver db_driver_sqlite;
+
+#define DB_STMT_CACHE 1024 /* distinct SQL texts in the program, with room; probing is by address */
+
+struct db_stmt {
+	struct db *db;
+	void *impl;
+	const char *sql;
+};
+
+struct db {
+	const struct db_driver *drv;
+	void *impl;
+	char *path;
+	struct db_stmt cache[DB_STMT_CACHE];
+};
+
+#endif

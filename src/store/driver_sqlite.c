@@ -1,0 +1,242 @@
+/*
+ * driver_sqlite.c - the SQLite backend of the store seam: one file in WAL
+ * mode, prepared statements, error mapping, and the FTS5 word tokenizer
+ * bridge (v1 tokenizer API, as SQLite 3.40.1 has it).
+ */
+#include "store/db_private.h"
+
+#include <pthread.h>
+#include <sqlite3.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
+
+static void sqlite_global_init(void)
+{
+	/* Memory statistics cost a global mutex on every SQLite allocation; we never read them. */
+	sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+}
+
+static sqlite3 *H(struct db *db) { return db->impl; }
+
+static enum qerr map_error(struct db *db, struct qerror *err)
+{
+	int rc = sqlite3_extended_errcode(H(db));
+	int primary = rc & 0xff;
+	if (primary == SQLITE_CONSTRAINT)
+		return qerr_set(err, QERR_CONFLICT, "conflict", NULL, "conflict: %s", sqlite3_errmsg(H(db)));
+	if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again");
+	return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: %s", sqlite3_errmsg(H(db)));
+}
+
+static enum qerr sq_exec(struct db *db, const char *sql, struct qerror *err)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(H(db), sql, NULL, NULL, &msg) != SQLITE_OK) {
+		enum qerr rc = map_error(db, err);
+		sqlite3_free(msg);
+		return rc;
+	}
+	return QERR_OK;
+}
+
+static enum qerr sq_open(struct db *db, const char *path, bool create, struct qerror *err)
+{
+	pthread_once(&sqlite_once, sqlite_global_init);
+	sqlite3 *h = NULL;
+	int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX | (create ? SQLITE_OPEN_CREATE : 0);
+	int rc = sqlite3_open_v2(path, &h, flags, NULL);
+	if (rc != SQLITE_OK) {
+		qerr_set(err, QERR_INVALID, "database_unavailable", "db", "cannot open database %s: %s", path,
+			 h ? sqlite3_errmsg(h) : sqlite3_errstr(rc));
+		sqlite3_close(h);
+		return err->code;
+	}
+	db->impl = h;
+	sqlite3_busy_timeout(h, 10000);
+	sqlite3_extended_result_codes(h, 1);
+	if (sq_exec(db,
+		    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+		    "PRAGMA temp_store=MEMORY; PRAGMA cache_size=-65536;",
+		    err)) {
+		sqlite3_close(h);
+		db->impl = NULL;
+		return err->code;
+	}
+	return QERR_OK;
+}
+
+static void sq_close(struct db *db) { sqlite3_close_v2(H(db)); }
+
+static enum qerr sq_prepare(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err)
+{
+	sqlite3_stmt *st = NULL;
+	if (sqlite3_prepare_v3(H(db), sql, -1, persistent ? SQLITE_PREPARE_PERSISTENT : 0, &st, NULL) != SQLITE_OK) {
+		*impl = NULL;
+		return map_error(db, err);
+	}
+	*impl = st;
+	return QERR_OK;
+}
+
+static void sq_finalize(void *impl) { sqlite3_finalize(impl); }
+static void sq_reset(void *impl) { sqlite3_reset(impl); }
+static void sq_clear_bindings(void *impl) { sqlite3_clear_bindings(impl); }
+static void sq_bind_int64(void *impl, int idx, int64_t v) { sqlite3_bind_int64(impl, idx, v); }
+static void sq_bind_double(void *impl, int idx, double v) { sqlite3_bind_double(impl, idx, v); }
+static void sq_bind_null(void *impl, int idx) { sqlite3_bind_null(impl, idx); }
+
+static void sq_bind_text(void *impl, int idx, const char *s, size_t len, bool copy)
+{
+	sqlite3_bind_text64(impl, idx, s, len, copy ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8);
+}
+
+static void sq_bind_blob(void *impl, int idx, const void *p, size_t len, bool copy)
+{
+	sqlite3_bind_blob64(impl, idx, p, len, copy ? SQLITE_TRANSIENT : SQLITE_STATIC);
+}
+
+static int sq_step(struct db *db, void *impl, struct qerror *err)
+{
+	int rc = sqlite3_step(impl);
+	if (rc == SQLITE_ROW)
+		return DB_ROW;
+	if (rc == SQLITE_DONE)
+		return DB_DONE;
+	map_error(db, err);
+	sqlite3_reset(impl);
+	return -1;
+}
+
+static int64_t sq_col_int64(void *impl, int col) { return sqlite3_column_int64(impl, col); }
+static double sq_col_double(void *impl, int col) { return sqlite3_column_double(impl, col); }
+static bool sq_col_is_null(void *impl, int col) { return sqlite3_column_type(impl, col) == SQLITE_NULL; }
+static const char *sq_col_text(void *impl, int col) { return (const char *)sqlite3_column_text(impl, col); }
+static const void *sq_col_blob(void *impl, int col) { return sqlite3_column_blob(impl, col); }
+static size_t sq_col_bytes(void *impl, int col) { return (size_t)sqlite3_column_bytes(impl, col); }
+
+static bool sq_in_transaction(struct db *db) { return !sqlite3_get_autocommit(H(db)); }
+static int64_t sq_changes(struct db *db) { return sqlite3_changes64(H(db)); }
+
+static void sq_reset_busy(struct db *db)
+{
+	for (sqlite3_stmt *st = sqlite3_next_stmt(H(db), NULL); st; st = sqlite3_next_stmt(H(db), st))
+		if (sqlite3_stmt_busy(st))
+			sqlite3_reset(st);
+}
+
+/*
+ * The FTS5 bridge. The tokenizer holds no per-table state, so xCreate hands
+ * the registered struct db_tokenizer back as the Fts5Tokenizer instance.
+ */
+static int fts_create(void *user, const char **args, int nargs, Fts5Tokenizer **out)
+{
+	const struct db_tokenizer *t = user;
+	*out = NULL;
+	if (nargs != 0) {
+		log_error("fts5 tokenizer %s takes no options (%d given)", t->name, nargs);
+		return SQLITE_ERROR;
+	}
+	struct qerror err;
+	qerr_clear(&err);
+	if (t->init && t->init(&err) != QERR_OK) {
+		log_error("fts5 tokenizer %s: %s", t->name, err.message);
+		return SQLITE_ERROR;
+	}
+	*out = (Fts5Tokenizer *)(void *)t;
+	return SQLITE_OK;
+}
+
+static void fts_delete(Fts5Tokenizer *tok) {}
+
+struct fts_bridge {
+	void *ctx;
+	int (*token)(void *ctx, int tflags, const char *token, int ntoken, int start, int end);
+};
+
+static int fts_token(void *p, const struct db_token *t)
+{
+	struct fts_bridge *b = p;
+	/* Lengths and offsets fit: FTS5 gave us the text as an int-sized buffer. */
+	return b->token(b->ctx, t->colocated ? FTS5_TOKEN_COLOCATED : 0, t->term, (int)t->len, (int)t->start,
+			(int)t->end);
+}
+
+static int fts_tokenize(Fts5Tokenizer *tok, void *ctx, int flags, const char *text, int len,
+			int (*token)(void *ctx, int tflags, const char *token, int ntoken, int start, int end))
+{
+	const struct db_tokenizer *t = (const void *)tok;
+	if (!text || len <= 0)
+		return SQLITE_OK;
+	struct fts_bridge b = {.ctx = ctx, .token = token};
+	/* Documents and auxiliary functions get sub-words (colocated); MATCH text gets words only. */
+	int rc = t->tokenize(text, (size_t)len, (flags & FTS5_TOKENIZE_QUERY) != 0, fts_token, &b);
+	if (rc == DB_TOKENIZE_NOMEM)
+		return SQLITE_NOMEM;
+	if (rc < 0)
+		return SQLITE_ERROR;
+	return rc; /* SQLITE_OK, or what FTS5's callback returned to stop us */
+}
+
+static fts5_tokenizer fts_methods = {
+    .xCreate = fts_create,
+    .xDelete = fts_delete,
+    .xTokenize = fts_tokenize,
+};
+
+static enum qerr sq_register_tokenizer(struct db *db, const struct db_tokenizer *t, struct qerror *err)
+{
+	fts5_api *api = NULL;
+	sqlite3_stmt *st = NULL;
+	int rc = sqlite3_prepare_v2(H(db), "SELECT fts5(?1)", -1, &st, NULL);
+	if (rc == SQLITE_OK) {
+		sqlite3_bind_pointer(st, 1, (void *)&api, "fts5_api_ptr", NULL);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			rc = SQLITE_OK;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_OK || !api || api->iVersion < 2)
+		return qerr_set(err, QERR_INTERNAL, "fts5_unavailable", NULL, "SQLite FTS5 is not available (%s)",
+				rc ? sqlite3_errmsg(H(db)) : "no fts5_api");
+	rc = api->xCreateTokenizer(api, t->name, (void *)t, &fts_methods, NULL);
+	if (rc != SQLITE_OK)
+		return qerr_set(err, QERR_INTERNAL, "fts5_unavailable", NULL, "cannot register the %s tokenizer: %s",
+				t->name, sqlite3_errstr(rc));
+	return QERR_OK;
+}
+
+const struct db_driver db_driver_sqlite = {
+    .name = "sqlite",
+    .begin_write_sql = "BEGIN IMMEDIATE",
+    .begin_read_sql = "BEGIN",
+    .commit_sql = "COMMIT",
+    .rollback_sql = "ROLLBACK",
+    .open = sq_open,
+    .close = sq_close,
+    .prepare = sq_prepare,
+    .finalize = sq_finalize,
+    .reset = sq_reset,
+    .clear_bindings = sq_clear_bindings,
+    .bind_int64 = sq_bind_int64,
+    .bind_double = sq_bind_double,
+    .bind_null = sq_bind_null,
+    .bind_text = sq_bind_text,
+    .bind_blob = sq_bind_blob,
+    .step = sq_step,
+    .col_int64 = sq_col_int64,
+    .col_double = sq_col_double,
+    .col_is_null = sq_col_is_null,
+    .col_text = sq_col_text,
+    .col_blob = sq_col_blob,
+    .col_bytes = sq_col_bytes,
+    .exec = sq_exec,
+    .in_transaction = sq_in_transaction,
+    .changes = sq_changes,
+    .reset_busy = sq_reset_busy,
+    .register_tokenizer = sq_register_tokenizer,
+};
