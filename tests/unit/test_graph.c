@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "chainmap/graph.h"
+#include "text/fts.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/migrate.h"

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 #include "chainmap/graph.h"
+#include "text/fts.h"
 #include "registry/enterprise.h"
 #include "store/migrate.h"
 
