@@ -8,7 +8,7 @@ LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run demo test unit api e2e asan fuzz fuzz-short bench format lint clean
+.PHONY: all deps build run demo test layers unit api e2e asan fuzz fuzz-short bench format lint clean
 
 all: build
 
@@ -25,8 +25,10 @@ demo: build
 run: demo
 	$(BUILD)/qilian serve --db $(DEMO_DB) --listen $(LISTEN) --web web
 
-# Everything: unit tests, API tests, browser tests, then unit + API under ASan/UBSan, then short fuzzing.
+# Everything: the layering check, unit tests, API tests, browser tests, then unit + API under ASan/UBSan,
+# then short fuzzing.
 test: deps
+	$(MAKE) layers
 	$(MAKE) build CMAKE_FLAGS="-DQILIAN_WERROR=ON"
 	$(MAKE) unit api e2e
 	$(MAKE) asan
@@ -67,7 +69,13 @@ bench: build
 format:
 	clang-format -i $$(git ls-files 'src/*.c' 'src/*.h' 'tests/*.c')
 
-lint: build
+# The layering of docs/architecture.md (base <- store <- platform/text <- registry <- chains <- http <- cli),
+# and the checker's own tests (it must fail on a wrong include).
+layers:
+	node scripts/check-layers.mjs
+	node --test tests/lint/
+
+lint: build layers
 	cppcheck --quiet --enable=warning,performance,portability --error-exitcode=1 -I src src
 
 clean:
