@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/qtime.h"
 
 bool util_parse_i64_n(const char *s, size_t len, int64_t min, int64_t max, int64_t *out)
 {
@@ -38,16 +39,8 @@ bool util_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out)
 
 void util_now_iso(char *buf, size_t cap)
 {
-	/* Formatting is cached per thread for the current second: bulk writes stamp every row. */
-	static __thread time_t last = -1;
-	static __thread char text[32];
-	time_t t = time(NULL);
-	if (t != last) {
-		struct tm tm;
-		gmtime_r(&t, &tm);
-		strftime(text, sizeof text, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		last = t;
-	}
+	char text[QTIME_ISO_LEN];
+	qtime_now_iso(text);
 	snprintf(buf, cap, "%s", text);
 }
 
@@ -60,7 +53,7 @@ int64_t util_mono_us(void)
 
 int64_t util_now_unix(void)
 {
-	return (int64_t)time(NULL);
+	return qtime_now();
 }
 
 bool buf_append(struct buf *b, const void *p, size_t n)

@@ -14,13 +14,16 @@ bool util_parse_i64(const char *s, int64_t min, int64_t max, int64_t *out);
 /* Same for a byte range that is not NUL-terminated. */
 bool util_parse_i64_n(const char *s, size_t len, int64_t min, int64_t max, int64_t *out);
 
-/* Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes). */
+/*
+ * Current UTC time as "YYYY-MM-DDTHH:MM:SSZ" into buf (at least 21 bytes;
+ * shorter is truncated). Kept for its many callers: it is qtime_now_iso.
+ */
 void util_now_iso(char *buf, size_t cap);
 
 /* Monotonic clock in microseconds. */
 int64_t util_mono_us(void);
 
-/* Wall clock in seconds since the epoch. */
+/* Wall clock in seconds since the epoch (qtime_now, kept for its callers). */
 int64_t util_now_unix(void);
 
 /* A growable buffer. Zero-initialise, append, free with buf_free. */

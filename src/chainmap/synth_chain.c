@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "base/csv.h"
+#include "base/rng.h"
 #include "registry/synth.h"
 #include "registry/uscc.h"
 
@@ -60,14 +61,6 @@ static const struct seg_def seg_defs[] = {
 };
 #define NSEG ((int)(sizeof seg_defs / sizeof seg_defs[0]))
 
-static uint64_t rnd(uint64_t *s)
-{
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
-}
-
 static int seg_index(const char *chain, const char *code)
 {
 	for (int i = 0; i < NSEG; i++)
@@ -93,21 +86,6 @@ static FILE *open_in(const char *dir, const char *name, struct qerror *err)
 	return f;
 }
 
-/* Picks an index by weight from a cumulative array (binary search). */
-static long pick(const double *cum, long n, double u)
-{
-	long lo = 0, hi = n - 1;
-	double x = u * cum[n - 1];
-	while (lo < hi) {
-		long mid = (lo + hi) / 2;
-		if (cum[mid] < x)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
 enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qerror *err)
 {
 	mkdir(dir, 0755);
@@ -127,17 +105,18 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 	long count = 0;
 	struct csv_reader r;
 	csv_init(&r, data, len);
-	uint64_t s = seed * 0x9E3779B97F4A7C15ull + 7;
+	struct rng s;
+	rng_seed(&s, seed, 7);
 	if (csv_next(&r, err) < 0) /* header */
 		count = -1;
 	while (firms && count >= 0 && count < n && csv_next(&r, err) == 1) {
 		struct firm *f = &firms[count++];
 		snprintf(f->uscc, sizeof f->uscc, "%s", r.field[0]);
 		f->province = (int)strtol(r.field[2], NULL, 10) / 10000;
-		f->seg = (int)(rnd(&s) % NSEG);
+		f->seg = (int)rng_below(&s, NSEG);
 		long employees = strtol(r.field[4], NULL, 10);
 		/* Supply bases are heavy-tailed: big firms buy from many suppliers. */
-		f->weight = employees >= 300 ? 400.0 + (double)(rnd(&s) % 4000) : 1.0 + (double)(rnd(&s) % 8);
+		f->weight = employees >= 300 ? 400.0 + (double)rng_below(&s, 4000) : 1.0 + (double)rng_below(&s, 8);
 	}
 	csv_free(&r);
 	csv_unmap(data, len);
@@ -169,7 +148,8 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 	for (long i = 0; i < n; i++) {
 		makers[firms[i].seg][fill[firms[i].seg]++] = i;
 		const struct seg_def *d = &seg_defs[firms[i].seg];
-		fprintf(cf, "%s,%s,%s,%llu\n", firms[i].uscc, d->chain, d->code, (unsigned long long)(100 + rnd(&s) % 100000));
+		fprintf(cf, "%s,%s,%s,%llu\n", firms[i].uscc, d->chain, d->code,
+			(unsigned long long)(100 + rng_below(&s, 100000)));
 	}
 	/* Buyers are firms whose segment has upstream segments, weighted by size. */
 	double *cum = malloc((size_t)n * sizeof *cum);
@@ -191,7 +171,7 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 	}
 	while (written < m && attempts < m * 20) {
 		attempts++;
-		long b = pick(cum, n, (double)(rnd(&s) >> 11) / 9007199254740992.0);
+		long b = (long)rng_pick_cumulative_double(&s, cum, (size_t)n);
 		const struct seg_def *d = &seg_defs[firms[b].seg];
 		/* One of the upstream segments of what the buyer makes. */
 		char up[128];
@@ -199,7 +179,7 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 		int nup = 1;
 		for (char *p = up; *p; p++)
 			nup += *p == ';';
-		int k = (int)(rnd(&s) % (uint64_t)nup);
+		int k = (int)rng_below(&s, (uint64_t)nup);
 		char *tok = up;
 		for (int i = 0; i < k; i++)
 			tok = strchr(tok, ';') + 1;
@@ -210,10 +190,10 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 		if (ug < 0 || maker_count[ug] == 0)
 			continue;
 		/* Half of the time a supplier from the buyer's province, if one is found quickly. */
-		long sup = makers[ug][rnd(&s) % (uint64_t)maker_count[ug]];
-		if (rnd(&s) % 2)
+		long sup = makers[ug][rng_below(&s, (uint64_t)maker_count[ug])];
+		if (rng_below(&s, 2))
 			for (int t = 0; t < 8 && firms[sup].province != firms[b].province; t++)
-				sup = makers[ug][rnd(&s) % (uint64_t)maker_count[ug]];
+				sup = makers[ug][rng_below(&s, (uint64_t)maker_count[ug])];
 		if (sup == b)
 			continue;
 		uint64_t key = ((uint64_t)b * 2654435761u) ^ ((uint64_t)sup << 20) ^ ((uint64_t)ug << 58);
@@ -231,7 +211,7 @@ enum qerr synth_chain(const char *dir, long n, long m, uint64_t seed, struct qer
 			continue;
 		seen[h] = key;
 		/* Amounts: log-uniform from 10,000 yuan to 100 million yuan, in fen. */
-		double e = (double)(rnd(&s) % 10000) / 10000.0 * 4.0;
+		double e = (double)rng_below(&s, 10000) / 10000.0 * 4.0;
 		long long fen = (long long)(1000000.0 * pow(10.0, e));
 		fprintf(rf, "%s,%s,%s,%s,%lld\n", firms[b].uscc, firms[sup].uscc, d->chain, seg_defs[ug].code, fen);
 		written++;

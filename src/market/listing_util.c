@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "base/qtime.h"
 #include "chainmap/chainmap.h"
 #include "registry/region.h"
 #include "registry/uscc.h"
@@ -179,36 +180,16 @@ json_t *listing_list_json(const char *joined)
 	return arr;
 }
 
-static bool two_digits(const char *s, int *v)
-{
-	if (s[0] < '0' || s[0] > '9' || s[1] < '0' || s[1] > '9')
-		return false;
-	*v = (s[0] - '0') * 10 + (s[1] - '0');
-	return true;
-}
-
 enum qerr listing_check_deadline(const char *text, const char *field, bool future, struct qerror *err)
 {
-	int c1, c2, mo, d, h, mi, s;
-	bool ok = text && strlen(text) == 20 && two_digits(text, &c1) && two_digits(text + 2, &c2) &&
-		  text[4] == '-' && two_digits(text + 5, &mo) && text[7] == '-' && two_digits(text + 8, &d) &&
-		  text[10] == 'T' && two_digits(text + 11, &h) && text[13] == ':' && two_digits(text + 14, &mi) &&
-		  text[16] == ':' && two_digits(text + 17, &s) && text[19] == 'Z';
-	time_t t = 0;
-	if (ok) {
-		struct tm tm = {.tm_year = c1 * 100 + c2 - 1900, .tm_mon = mo - 1, .tm_mday = d,
-				.tm_hour = h, .tm_min = mi, .tm_sec = s};
-		t = timegm(&tm);
-		struct tm back;
-		ok = gmtime_r(&t, &back) && back.tm_year == c1 * 100 + c2 - 1900 && back.tm_mon == mo - 1 &&
-		     back.tm_mday == d && back.tm_hour == h && back.tm_min == mi && back.tm_sec == s;
-	}
+	int64_t t = 0;
+	bool ok = qtime_parse(text, QTIME_STRICT, &t, NULL);
 	if (!ok)
 		return qerr_set(err, QERR_INVALID, "invalid_deadline", field,
 				"截止时间应为UTC时间 YYYY-MM-DDTHH:MM:SSZ (%s must be a UTC time like "
 				"2026-12-31T00:00:00Z)",
 				field);
-	if (future && (int64_t)t <= util_now_unix())
+	if (future && t <= util_now_unix())
 		return qerr_set(err, QERR_INVALID, "deadline_passed", field,
 				"截止时间应晚于现在 (%s must be in the future)", field);
 	return QERR_OK;

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "base/qtime.h"
 #include "text/tokenizer.h"
 
 #define MI_BLOCK 64
@@ -584,15 +585,8 @@ oom:
 /* "YYYY-MM-DDTHH:MM:SSZ" (or a date alone) as epoch seconds; 0 when absent or unreadable. */
 static int64_t parse_time(const char *s)
 {
-	struct tm tm = {0};
-	if (!s || !*s)
-		return 0;
-	const char *e = strptime(s, "%Y-%m-%dT%H:%M:%S", &tm);
-	if (!e) {
-		memset(&tm, 0, sizeof tm);
-		e = strptime(s, "%Y-%m-%d", &tm);
-	}
-	return e ? (int64_t)timegm(&tm) : 0;
+	int64_t t;
+	return qtime_parse(s, QTIME_OFFSET | QTIME_NO_ZONE | QTIME_DATE, &t, NULL) ? t : 0;
 }
 
 double mi_level_weight(const char *level)

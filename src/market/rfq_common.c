@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <time.h>
+#include "base/qtime.h"
 #include "base/util.h"
 #include "market/inbox.h"
 #include "registry/enterprise.h"
@@ -139,54 +140,15 @@ enum qerr rfq_demand_set_status(struct db *db, int64_t demand_id, const char *st
 	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
 }
 
-static bool digits(const char *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return false;
-	return true;
-}
-
-static int num(const char *s, int n)
-{
-	int v = 0;
-	for (int i = 0; i < n; i++)
-		v = v * 10 + (s[i] - '0');
-	return v;
-}
-
 enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN], struct qerror *err)
 {
-	size_t n = s ? strlen(s) : 0;
-	struct tm tm = {0};
-	bool ok = (n == 10 || n == 19 || (n == 20 && s[19] == 'Z')) && digits(s, 4) && s[4] == '-' &&
-		  digits(s + 5, 2) && s[7] == '-' && digits(s + 8, 2);
-	if (ok && n > 10)
-		ok = s[10] == 'T' && digits(s + 11, 2) && s[13] == ':' && digits(s + 14, 2) && s[16] == ':' &&
-		     digits(s + 17, 2);
-	if (ok) {
-		tm.tm_year = num(s, 4) - 1900;
-		tm.tm_mon = num(s + 5, 2) - 1;
-		tm.tm_mday = num(s + 8, 2);
-		if (n == 10) {
-			tm.tm_hour = 23;
-			tm.tm_min = 59;
-			tm.tm_sec = 59;
-		} else {
-			tm.tm_hour = num(s + 11, 2);
-			tm.tm_min = num(s + 14, 2);
-			tm.tm_sec = num(s + 17, 2);
-		}
-		/* A real date and time: timegm normalises 02-30 to 03-02, so compare the round trip. */
-		struct tm check = tm;
-		time_t t = timegm(&check);
-		struct tm back;
-		ok = t != (time_t)-1 && gmtime_r(&t, &back) && back.tm_year == tm.tm_year && back.tm_mon == tm.tm_mon &&
-		     back.tm_mday == tm.tm_mday && back.tm_hour == tm.tm_hour && back.tm_min == tm.tm_min &&
-		     back.tm_sec == tm.tm_sec && tm.tm_year >= 70 && tm.tm_year < 8000;
-		if (ok)
-			strftime(out, RFQ_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	}
+	int64_t t;
+	bool date_only;
+	/* Years 1970-9899, compared on the text's four digits once it has parsed. */
+	bool ok = qtime_parse(s, QTIME_NO_ZONE | QTIME_DATE, &t, &date_only) && strncmp(s, "1970", 4) >= 0 &&
+		  strncmp(s, "9900", 4) < 0;
+	if (ok)
+		qtime_format(date_only ? t + 86399 : t, out); /* a date alone means the end of that day */
 	if (!ok)
 		return qerr_set(err, QERR_INVALID, "invalid_time", field,
 				"%s应为UTC时间 YYYY-MM-DDTHH:MM:SSZ 或日期 YYYY-MM-DD (%s must be a UTC ISO-8601 time or date)",
@@ -196,10 +158,7 @@ enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN
 
 void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN])
 {
-	time_t t = (time_t)unix_time;
-	struct tm tm;
-	gmtime_r(&t, &tm);
-	strftime(out, RFQ_TIME_LEN, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	qtime_format(unix_time, out);
 }
 
 json_t *rfq_enterprise_json(sqlite3_stmt *st, int col)

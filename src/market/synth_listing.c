@@ -7,7 +7,7 @@
  * tested on text that looks like what 苏链通-style platforms carry, including
  * the words that trip naive matchers (电视机 vs 电机, 电机控制器 vs 电机,
  * 谐波减速器 vs 减速器, 模具钢 vs 模具). Everything is driven by one
- * xorshift stream per seed, so files are reproducible byte for byte.
+ * random stream (base/rng) per seed, so files are reproducible byte for byte.
  */
 #include "market/synth_listing.h"
 
@@ -18,6 +18,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include "base/csv.h"
+#include "base/rng.h"
 #include "registry/region.h"
 #include "registry/synth.h"
 #include "registry/uscc.h"
@@ -887,21 +888,13 @@ static const char *const supply_openers[] = {"本公司专业生产", "我厂长
 static const char *const demand_verbs[] = {"采购", "求购", "寻找", "征集"};
 static const char *const buyer_openers[] = {"我司", "本公司", "我单位", "我厂"};
 
-/* ---- randomness: xorshift64*, as registry/synth.c ---- */
-static uint64_t rnd(uint64_t *s)
+/* ---- randomness: base/rng, one stream for the whole run ---- */
+static long rnd_below(struct rng *s, long n)
 {
-	*s ^= *s >> 12;
-	*s ^= *s << 25;
-	*s ^= *s >> 27;
-	return *s * 2685821657736338717ull;
+	return n > 0 ? (long)rng_below(s, (uint64_t)n) : 0;
 }
 
-static long rnd_below(uint64_t *s, long n)
-{
-	return n > 0 ? (long)(rnd(s) % (uint64_t)n) : 0;
-}
-
-static bool chance(uint64_t *s, int percent)
+static bool chance(struct rng *s, int percent)
 {
 	return rnd_below(s, 100) < percent;
 }
@@ -950,14 +943,14 @@ static int nfamilies(const struct concept *c)
 	return n;
 }
 
-static const char *pick_name(uint64_t *s, const struct concept *c)
+static const char *pick_name(struct rng *s, const struct concept *c)
 {
 	int n = count_of(c->names, 3);
 	/* The first name is the usual one: half of the time. */
 	return chance(s, 50) ? c->names[0] : c->names[rnd_below(s, n)];
 }
 
-static const char *pick_model(uint64_t *s, const struct family *f)
+static const char *pick_model(struct rng *s, const struct family *f)
 {
 	return f->models[rnd_below(s, count_of(f->models, 5))];
 }
@@ -1004,16 +997,12 @@ static FILE *open_in(const char *dir, const char *name, struct qerror *err)
 	return f;
 }
 
-static long pick_concept(uint64_t *s, const int *cum)
+static long pick_concept(struct rng *s, const uint64_t *cum)
 {
-	long x = rnd_below(s, cum[NCONCEPTS - 1]);
-	int c = 0;
-	while (cum[c] <= x)
-		c++;
-	return c;
+	return (long)rng_pick_cumulative(s, cum, NCONCEPTS);
 }
 
-static struct firm *read_firms(const char *dir, long n, uint64_t *s, const int *cum, long *count, long *nlarge,
+static struct firm *read_firms(const char *dir, long n, struct rng *s, const uint64_t *cum, long *count, long *nlarge,
 			       struct qerror *err)
 {
 	char path[1024];
@@ -1060,7 +1049,8 @@ static void write_fields(FILE *f, const char *const *fields, int n)
 }
 
 /* One supply row; returns its truth. */
-static struct supply_truth gen_supply(FILE *f, uint64_t *s, const struct firm *firms, long nfirms, const int *cum)
+static struct supply_truth gen_supply(FILE *f, struct rng *s, const struct firm *firms, long nfirms,
+				      const uint64_t *cum)
 {
 	const struct firm *e = &firms[rnd_below(s, nfirms)];
 	int ci = chance(s, 75) ? e->home : (int)pick_concept(s, cum);
@@ -1186,8 +1176,8 @@ struct demand_truth {
 	unsigned required;
 };
 
-static struct demand_truth gen_demand(FILE *f, uint64_t *s, const struct firm *firms, long nfirms, const long *large,
-				      long nlarge, const int *cum)
+static struct demand_truth gen_demand(FILE *f, struct rng *s, const struct firm *firms, long nfirms,
+				      const long *large, long nlarge, const uint64_t *cum)
 {
 	const struct firm *e =
 	    nlarge && chance(s, 70) ? &firms[large[rnd_below(s, nlarge)]] : &firms[rnd_below(s, nfirms)];
@@ -1276,7 +1266,11 @@ static struct demand_truth gen_demand(FILE *f, uint64_t *s, const struct firm *f
 	}
 	snprintf(qty, sizeof qty, "%ld", quantity);
 	snprintf(budget_s, sizeof budget_s, "%lld", budget);
-	snprintf(deadline, sizeof deadline, "2027-%02d-%02dT00:00:00Z", 1 + (int)rnd_below(s, 6), 1 + (int)rnd_below(s, 28));
+	/* Day first, then month: the order GCC evaluated them in when both draws were snprintf arguments
+	 * (unspecified in C; clang went the other way), now fixed for every compiler. */
+	int day = 1 + (int)rnd_below(s, 28);
+	int month = 1 + (int)rnd_below(s, 6);
+	snprintf(deadline, sizeof deadline, "2027-%02d-%02dT00:00:00Z", month, day);
 	const char *fields[11] = {e->uscc, title.buf, desc.buf, chain,	      seg,     qty,
 				  c->unit, budget_s,  deadline, site->region, cert.buf};
 	write_fields(f, fields, 11);
@@ -1301,10 +1295,11 @@ enum qerr synth_listings(const char *dir, const struct synth_listing_opts *o, st
 	if (synth_enterprises(ef, nent, o->seed) || fclose(ef))
 		return qerr_set(err, QERR_INTERNAL, "write_failed", "output", "cannot write enterprises.csv");
 
-	int cum[NCONCEPTS];
-	for (int c = 0, acc = 0; c < NCONCEPTS; c++)
-		cum[c] = acc += concepts[c].weight;
-	uint64_t s = o->seed * 0x9E3779B97F4A7C15ull + 11;
+	uint64_t cum[NCONCEPTS], acc = 0;
+	for (int c = 0; c < NCONCEPTS; c++)
+		cum[c] = acc += (uint64_t)concepts[c].weight;
+	struct rng s;
+	rng_seed(&s, o->seed, 11);
 	long nfirms = 0, nlarge = 0;
 	struct firm *firms = read_firms(dir, nent, &s, cum, &nfirms, &nlarge, err);
 	if (!firms)
