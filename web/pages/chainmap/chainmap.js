@@ -10,6 +10,7 @@ import { h } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
 import { regions, SEVEN_CHAINS } from '../../lib/ref.js';
 import { may } from '../../lib/access.js';
+import { usccOrText } from '../../lib/uscc.js';
 
 /*
  * The chain tools are offered as the server's OpenAPI roles say. The supply
@@ -155,7 +156,7 @@ export function enterprisePicker({ id, label, placeholder, onPick }) {
   let last = [];
 
   async function search() {
-    const q = input.value.trim();
+    const q = usccOrText(input.value); // a name, or a code as pasted (spaces, hyphens)
     if (controller) controller.abort();
     if (!q) {
       results.hidden = true;

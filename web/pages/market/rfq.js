@@ -10,6 +10,7 @@ import { t, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
 import { get, post, patch, del } from '../../lib/api.js';
 import { session } from '../../lib/session.js';
+import { usccList } from '../../lib/uscc.js';
 import {
   ownsEnterprise, myEnterprises, enterpriseSelect, statusBadge, entLink, fen, qty, yuanToFen, fenToYuan,
   isoToDate, dateToIso, formatDate, pct,
@@ -66,10 +67,11 @@ export async function render(root, ctx) {
         items = r.items || r.invitations || [];
       } catch (e) { err = e; }
       if (!ctx.isCurrent()) return;
-      const usccIn = h('input', { type: 'text', id: 'invite-uscc', maxlength: 18, class: 'mono', placeholder: t('market.rfq.usccPlaceholder') });
+      // Several codes separated by commas, each as typed or pasted from a licence (spaces, hyphens): usccList().
+      const usccIn = h('input', { type: 'text', id: 'invite-uscc', maxlength: 400, class: 'mono', placeholder: t('market.rfq.usccPlaceholder') });
       const addForm = h('form', { class: 'input-group invite-form', onsubmit: async (ev) => {
         ev.preventDefault();
-        const list = usccIn.value.split(/[\s,;\uff0c\uff1b]+/).map((x) => x.trim().toUpperCase()).filter(Boolean);
+        const list = usccList(usccIn.value);
         if (!list.length) return;
         try {
           await post(`/demands/${id}/invitations`, { suppliers: list });

@@ -1,6 +1,7 @@
 /*
  * enterprise-form.js - register a new enterprise (#/enterprises/new) or change
- * one (#/enterprises/{uscc}/edit). Checks as the user types: the USCC against
+ * one (#/enterprises/{uscc}/edit). Checks as the user types: the USCC (also
+ * as pasted from a licence, with spaces or a hyphen: compacted first) against
  * GB 32100 (the server's reason, e.g. the expected check character), the
  * region code against GB/T 2260 (province → city → county selects stay in
  * step with the code box), and the size class derived live from the
@@ -11,6 +12,7 @@ import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../li
 import { get, post, patch } from '../../lib/api.js';
 import { canWriteEnterprises, canEditEnterprise } from './registry.js';
 import { regions, industries, LEVELS, levelLabel, sizeLabel } from '../../lib/ref.js';
+import { compactUscc, compactCaret, USCC_LENGTH } from '../../lib/uscc.js';
 
 const USCC_ALPHABET = /^[0-9A-HJ-NPQRTUWXY]*$/;
 const FIELDS = ['uscc', 'name', 'region', 'industry', 'employees', 'revenue_wan', 'assets_wan', 'level'];
@@ -92,13 +94,14 @@ export async function render(root, ctx) {
 
   /* ---- USCC ---- */
   const usccInput = h('input', {
-    name: 'uscc', type: 'text', maxlength: 18, autocomplete: 'off', spellcheck: 'false', class: 'mono',
+    // Room for a code pasted as printed on a licence, with spaces or a hyphen; compactUscc() leaves 18.
+    name: 'uscc', type: 'text', maxlength: 40, autocomplete: 'off', spellcheck: 'false', class: 'mono',
     autocapitalize: 'characters', value: ent ? ent.uscc : '', readonly: editing ? true : null,
     placeholder: t('form.usccPlaceholder'),
   });
   let usccSeq = 0;
   async function checkUscc(force) {
-    const code = usccInput.value.trim();
+    const code = compactUscc(usccInput.value);
     const seq = ++usccSeq;
     if (!code) { setError('uscc', ''); setHint('uscc', t('form.usccHint')); return; }
     const bad = [...code].findIndex((c) => !USCC_ALPHABET.test(c));
@@ -126,15 +129,21 @@ export async function render(root, ctx) {
   }
   const checkUsccSoon = debounce(() => checkUscc(false), 250);
   if (!editing) {
-    usccInput.addEventListener('input', () => {
-      const pos = usccInput.selectionStart;
-      const up = usccInput.value.toUpperCase().replace(/\s+/g, '');
-      if (up !== usccInput.value) {
-        usccInput.value = up;
+    // As typed or pasted ("9132 0500 MA1N 2L8E 6H", "91320500-MA1N2L8E6H", full-width): the 18 characters
+    // alone, upper case, checked. An input method's unfinished composition is left alone until it ends.
+    const compactInput = (ev) => {
+      if (ev.isComposing) return;
+      const raw = usccInput.value;
+      const code = compactUscc(raw).slice(0, USCC_LENGTH);
+      if (code !== raw) {
+        const pos = Math.min(compactCaret(raw, usccInput.selectionStart ?? raw.length), code.length);
+        usccInput.value = code;
         usccInput.setSelectionRange(pos, pos);
       }
       checkUsccSoon();
-    });
+    };
+    usccInput.addEventListener('input', compactInput);
+    usccInput.addEventListener('compositionend', compactInput);
     usccInput.addEventListener('blur', () => checkUscc(true));
   }
 
@@ -322,7 +331,7 @@ export async function render(root, ctx) {
   /* Collects values; reports empty or non-integer inputs under their fields. */
   function collect() {
     const v = {
-      uscc: usccInput.value.trim().toUpperCase(),
+      uscc: compactUscc(usccInput.value),
       name: nameInput.value.trim(),
       region: regionInput.value.trim(),
       industry: industrySel.value,

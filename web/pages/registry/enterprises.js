@@ -7,6 +7,7 @@
 import { t, localName, formatNumber } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
+import { usccOrText } from '../../lib/uscc.js';
 import { canWriteEnterprises } from './registry.js';
 import { regions, industries, industrySections, SIZES, LEVELS, sizeLabel, levelLabel } from '../../lib/ref.js';
 
@@ -108,7 +109,7 @@ export async function render(root, ctx) {
 
   /* Reads the form into state, records it in the address without a page reload, and searches. */
   function apply() {
-    state.q = q.value.trim();
+    state.q = usccOrText(q.value); // a code pasted with spaces or hyphens is searched for as the code
     state.province = provinceSel.value;
     state.city = citySel.value;
     state.industry = industrySel.value;
