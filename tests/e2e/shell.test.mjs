@@ -19,7 +19,7 @@ import { compileRoles, callersOf } from '../../web/lib/access.js';
 const house = assemble(manifest);
 const ROLES = Object.keys(USERS); // operator:admin, operator:member, large:admin, …
 
-// What the hand-copied checks of web/lib/session.js offered, by organisation type and role.
+// What the hand-copied checks (web/lib/session.js, market-list.js) offered, by organisation type and role.
 const HAND_COPIED = {
   nav: {
     users: (type, role) => role === 'admin', // isOrgAdmin
@@ -33,6 +33,8 @@ const HAND_COPIED = {
     'POST /orgs': (type, role) => type === 'operator' && role === 'admin', // isPlatformAdmin
     'GET /chains/{chain}/health': (type) => ['operator', 'large'].includes(type), // canSeeSupplyBase (chain pages)
     'POST /analytics/disrupt': (type) => type === 'operator', // canRunDisruption (chain pages, disrupt page)
+    'POST /demands': (type) => ['operator', 'large', 'sme'].includes(type), // the demand hall's publish button
+    'POST /supplies': (type) => ['operator', 'large', 'sme'].includes(type), // the supply hall's publish button
   },
 };
 const handCopiedNav = (id, pair) => (HAND_COPIED.nav[id] ? HAND_COPIED.nav[id](...pair.split(':')) : true);
@@ -50,6 +52,7 @@ function operationsAsked() {
     }
   };
   walk(path.join(ROOT, 'web'));
+  for (const op of Object.keys(HAND_COPIED.operations)) ops.add(op); // also those built at run time (`POST /${kind}`)
   for (const g of house.groups) for (const e of g.entries) if (e.allow) ops.add(e.allow);
   return [...ops].sort();
 }

@@ -1,5 +1,5 @@
 /*
- * market-detail.js - one demand (#/market/demands/{id}) or supply
+ * detail.js - one demand (#/market/demands/{id}) or supply
  * (#/market/supplies/{id}): its terms, the owner's actions (edit, cancel or
  * withdraw, the RFQ), and the ranked matches with their explanation: the
  * score, the matched words and each factor's contribution (text/BM25,

@@ -1,5 +1,5 @@
 /*
- * market-form.js - publish or change a demand (#/market/demands/new,
+ * form.js - publish or change a demand (#/market/demands/new,
  * #/market/demands/{id}/edit) or a supply (#/market/supplies/…). The chain
  * and segment come from GET /chains/{chain}; regions from the GB/T 2260
  * selects; certifications are tags. Money is typed in yuan and sent in fen;

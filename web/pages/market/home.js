@@ -1,5 +1,5 @@
 /*
- * market-home.js - 供应链 (#/chains/supply, #/market): the entry to the supply
+ * home.js - 供应链 (#/chains/supply, #/market): the entry to the supply
  * and demand market. Tiles to the demand and supply halls, publishing,
  * orders, the inbox and subscriptions, and the latest open demands.
  */

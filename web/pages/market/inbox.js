@@ -1,5 +1,5 @@
 /*
- * market-inbox.js - the inbox (#/market/inbox): notifications of matching
+ * inbox.js - the inbox (#/market/inbox): notifications of matching
  * demands (subscriptions), invitations, quotes, awards and orders, newest
  * first, unread highlighted. Opening one marks it read; "all read" clears
  * the badge in the top bar.

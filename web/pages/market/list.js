@@ -1,5 +1,5 @@
 /*
- * market-list.js - the demand hall (#/market/demands) and the supply hall
+ * list.js - the demand hall (#/market/demands) and the supply hall
  * (#/market/supplies): search by words (q), filter by chain/segment, region
  * (province), status and, for demands, "only ours"; cursor pages ("load
  * more"). Filters live in the address so back/forward and links work.
@@ -8,7 +8,7 @@ import { t } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
 import { regions } from '../../lib/ref.js';
-import { session } from '../../lib/session.js';
+import { may } from '../../lib/access.js';
 import { segmentPicker, statusBadge, entLink, fen, formatDate, qty, tagChips, regionLabel, fill, add } from './market.js';
 
 const PAGE_SIZE = 20;
@@ -23,7 +23,7 @@ export async function render(root, ctx) {
   if (!('status' in ctx.query)) state.status = isDemand ? 'open' : 'active';
   ctx.setTitle(t(isDemand ? 'nav.marketDemands' : 'nav.marketSupplies'));
 
-  const canPublish = ['operator', 'large', 'sme'].includes(session()?.org?.type);
+  const canPublish = may(`POST /${kind}`); // POST /demands or POST /supplies
   root.appendChild(pageHeader(t(isDemand ? 'nav.marketDemands' : 'nav.marketSupplies'),
     t(isDemand ? 'market.demandsSubtitle' : 'market.suppliesSubtitle'),
     canPublish ? h('a', { class: 'btn btn-primary', id: 'create-listing', href: `#/market/${kind}/new` },

@@ -1,5 +1,5 @@
 /*
- * market-orders.js - order tracking: the list (#/market/orders, as buyer or
+ * orders.js - order tracking: the list (#/market/orders, as buyer or
  * as supplier, by status) and one order (#/market/orders/{id}) with its
  * event timeline and the actions the current party may take: the supplier
  * ships and delivers, the buyer accepts or rejects (with a reason).

@@ -1,5 +1,5 @@
 /*
- * market-rfq.js - the RFQ of one demand (#/market/demands/{id}/rfq).
+ * rfq.js - the RFQ of one demand (#/market/demands/{id}/rfq).
  * The buyer (the demand owner's organisation) invites suppliers by USCC (or
  * from the matches on the demand page), sees only "已密封 N 份报价" until
  * the quote deadline or until it closes quoting early, then the comparison

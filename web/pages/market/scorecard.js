@@ -1,5 +1,5 @@
 /*
- * market-scorecard.js - a supplier's scorecard (#/market/scorecard/{uscc}):
+ * scorecard.js - a supplier's scorecard (#/market/scorecard/{uscc}):
  * on-time delivery rate, acceptance rate and number of orders, computed by
  * the server from real orders; and the supplier's active supplies.
  */

@@ -1,5 +1,5 @@
 /*
- * market-subscriptions.js - subscriptions (#/market/subscriptions): an
+ * subscriptions.js - subscriptions (#/market/subscriptions): an
  * enterprise is told in its inbox when a demand is published that matches
  * its segments, keywords and regions (each non-empty list must match).
  */
