@@ -194,9 +194,12 @@ export async function render(root, ctx) {
     try {
       const r = await get(`/regions/${code}`);
       if (seq !== regionSeq) return;
+      // The selects first, then the name (as when an enterprise is opened for editing): once the
+      // hint names the region, the selects show it too.
+      await showRegion(r.code, r.level);
+      if (seq !== regionSeq) return;
       setError('region', '');
       setHint('region', r.full_name, true);
-      await showRegion(r.code, r.level);
     } catch (e) {
       if (seq !== regionSeq) return;
       setError('region', errorText(e));
