@@ -1,47 +1,28 @@
 /*
  * app.js - the shell: hash router (#/path?query), header (signed-in user,
- * language switch, logout) and the side navigation. Each page is one module
- * under pages/ exporting `render(root, ctx)`; it may return a cleanup
- * function that runs when the user leaves the page.
+ * language switch, logout) and the side navigation. It names no domain: the
+ * pages, routes, navigation entries and dictionaries come from the folders
+ * under pages/ (one per domain, each described by its index.js; see
+ * README.md), listed in gen/domains.js by scripts/gen-web-domains.mjs. A page
+ * module exports `render(root, ctx)`; it may return a cleanup function that
+ * runs when the user leaves the page.
  */
-import { t, setLang, getLang, applyI18n } from './lib/i18n.js';
+import { t, setLang, getLang, applyI18n, addDictionary } from './lib/i18n.js';
 import { h, clear, errorText, alertBox } from './lib/dom.js';
-import {
-  session, loadSession, logout, isOrgAdmin, canSeeAudit, canSeeSupplyBase, canRunDisruption,
-} from './lib/session.js';
-import { orgTypeLabel, roleLabel, resetCache, SEVEN_CHAINS } from './lib/ref.js';
-import { startInboxPolling, refreshInboxBadge, resetMarketCache } from './lib/market.js';
+import { session, loadSession, logout } from './lib/session.js';
+import { loadAccess, accessLoaded, resetAccess, may } from './lib/access.js';
+import { orgTypeLabel, roleLabel, resetCache } from './lib/ref.js';
+import { assemble, matchRoute } from './lib/domains.js';
+import manifest from './gen/domains.js';
 
-/* Route table: path pattern → page module, names of the captured parts, whether login is needed. */
-const ROUTES = [
-  { re: /^\/login$/, page: 'login', public: true },
-  { re: /^\/$/, page: 'dashboard', nav: 'home' },
-  { re: /^\/enterprises$/, page: 'enterprises', nav: 'enterprises' },
-  { re: /^\/enterprises\/new$/, page: 'enterprise-form', nav: 'enterprises' },
-  { re: /^\/enterprises\/([0-9A-Za-z]{1,32})\/edit$/, page: 'enterprise-form', params: ['uscc'], nav: 'enterprises' },
-  { re: /^\/enterprises\/([0-9A-Za-z]{1,32})$/, page: 'enterprise-detail', params: ['uscc'], nav: 'enterprises' },
-  // 供应链: the supply and demand market (供需对接).
-  { re: /^\/chains\/supply$/, page: 'market-home', nav: 'chain-supply' },
-  { re: /^\/market$/, page: 'market-home', nav: 'chain-supply' },
-  { re: /^\/market\/(demands|supplies)$/, page: 'market-list', params: ['kind'], nav: (p) => `market-${p.kind}` },
-  { re: /^\/market\/(demands|supplies)\/new$/, page: 'market-form', params: ['kind'], nav: (p) => `market-${p.kind}` },
-  { re: /^\/market\/(demands|supplies)\/(\d{1,12})\/edit$/, page: 'market-form', params: ['kind', 'id'], nav: (p) => `market-${p.kind}` },
-  { re: /^\/market\/(demands|supplies)\/(\d{1,12})$/, page: 'market-detail', params: ['kind', 'id'], nav: (p) => `market-${p.kind}` },
-  { re: /^\/market\/demands\/(\d{1,12})\/rfq$/, page: 'market-rfq', params: ['id'], nav: 'market-demands' },
-  { re: /^\/market\/orders$/, page: 'market-orders', nav: 'market-orders' },
-  { re: /^\/market\/orders\/(\d{1,12})$/, page: 'market-orders', params: ['id'], nav: 'market-orders' },
-  { re: /^\/market\/inbox$/, page: 'market-inbox', nav: 'market-inbox' },
-  { re: /^\/market\/subscriptions$/, page: 'market-subscriptions', nav: 'market-subscriptions' },
-  { re: /^\/market\/scorecard\/([0-9A-Za-z]{1,32})$/, page: 'market-scorecard', params: ['uscc'], nav: 'market-supplies' },
-  { re: new RegExp(`^/chains/(${SEVEN_CHAINS.join('|')})$`), page: 'chain', params: ['id'], nav: (p) => `chain-${p.id}` },
-  // An industry chain's map; /chain-map/{id} also reaches one whose id is a name of the seven chains.
-  { re: /^\/(?:chains|chain-map)\/([a-z0-9_-]{1,32})$/, page: 'chain-map', params: ['id'], nav: 'chain-industry' },
-  { re: /^\/supply-base$/, page: 'supply-base', nav: 'supply-base' },
-  { re: /^\/disrupt$/, page: 'disrupt', nav: 'disrupt' },
-  { re: /^\/users$/, page: 'users', nav: 'users' },
-  { re: /^\/audit$/, page: 'audit', nav: 'audit' },
-  { re: /^\/account$/, page: 'account', nav: 'account' },
-];
+const house = assemble(manifest);
+for (const p of house.problems) console.error(`web domains: ${p}`);
+for (const d of house.domains) {
+  for (const [lang, entries] of Object.entries(d.dict || {})) {
+    const clashes = addDictionary(lang, entries);
+    if (clashes.length) console.error(`web domains: ${d.folder} redefines ${lang} ${clashes.join(', ')}`);
+  }
+}
 
 const main = () => document.getElementById('main');
 let cleanup = null;
@@ -66,26 +47,20 @@ export function navigate(path, message) {
   else location.hash = target;
 }
 
-function matchRoute(path) {
-  for (const r of ROUTES) {
-    const m = r.re.exec(path);
-    if (m) {
-      const params = {};
-      (r.params || []).forEach((name, i) => { params[name] = m[i + 1]; });
-      return { ...r, params };
-    }
-  }
-  return null;
-}
-
 async function route() {
   const seq = ++renderSeq;
+  let accessError = null;
+  if (session() && !accessLoaded()) {
+    // Who may call what (the OpenAPI roles) decides the navigation and buttons: read it once per sign-in.
+    try { await loadAccess(); } catch (e) { accessError = e; }
+    if (seq !== renderSeq) return;
+  }
   if (cleanup) {
     try { cleanup(); } catch { /* a page's cleanup must not break navigation */ }
     cleanup = null;
   }
   const { path, query } = currentRoute();
-  const match = matchRoute(path);
+  const match = matchRoute(house.routes, path);
   const root = clear(main());
   document.body.classList.remove('is-booting');
   closeNav();
@@ -94,7 +69,7 @@ async function route() {
     navigate(`/login?next=${encodeURIComponent(path)}`);
     return;
   }
-  if (match && match.page === 'login' && session()) {
+  if (match && match.guest && session()) {
     navigate('/');
     return;
   }
@@ -105,6 +80,7 @@ async function route() {
     root.appendChild(alertBox(flash.kind || 'success', flash.text));
     flash = null;
   }
+  if (accessError) root.appendChild(alertBox('error', errorText(accessError)));
   if (!match) {
     root.appendChild(h('div', { class: 'card empty' },
       h('h1', null, t('notfound.title')), h('p', null, t('notfound.text')),
@@ -121,7 +97,7 @@ async function route() {
   };
   ctx.setTitle('');
   try {
-    const mod = await import(`./pages/${match.page}.js`);
+    const mod = await match.page();
     if (seq !== renderSeq) return;
     const result = await mod.render(root, ctx);
     if (seq !== renderSeq) {
@@ -146,7 +122,7 @@ function renderShell(match) {
   }
   if (Boolean(s) !== shellSignedIn) {
     shellSignedIn = Boolean(s);
-    startInboxPolling();
+    for (const d of house.domains) d.onSession?.(s);
   }
   if (s) {
     clear(who).append(
@@ -162,34 +138,17 @@ function renderShell(match) {
   const nav = clear(document.getElementById('sidenav'));
   if (!s) return;
   const active = match ? (typeof match.nav === 'function' ? match.nav(match.params) : match.nav) : null;
-  const link = (id, href, label, icon) => h('a', {
-    href, class: `nav-link${active === id ? ' active' : ''}`, 'aria-current': active === id ? 'page' : null,
-  }, icon ? h('span', { class: `nav-icon nav-icon-${icon}`, 'aria-hidden': 'true' }) : null, h('span', null, label));
-  // Optional groups are null for some users: leave them out (append would write "null").
-  nav.append(...[
-    h('div', { class: 'nav-group' },
-      link('home', '#/', t('nav.home'), 'home'),
-      link('enterprises', '#/enterprises', t('nav.enterprises'), 'list')),
-    h('div', { class: 'nav-group' },
-      h('div', { class: 'nav-title' }, t('nav.chains')),
-      SEVEN_CHAINS.map((id) => link(`chain-${id}`, `#/chains/${id}`, t(`chain.${id}.name`), `chain-${id}`))),
-    h('div', { class: 'nav-group', id: 'nav-market' },
-      h('div', { class: 'nav-title' }, t('nav.market')),
-      link('market-demands', '#/market/demands', t('nav.marketDemands'), 'list'),
-      link('market-supplies', '#/market/supplies', t('nav.marketSupplies'), 'list'),
-      link('market-orders', '#/market/orders', t('nav.marketOrders'), 'list'),
-      link('market-inbox', '#/market/inbox', t('nav.marketInbox'), 'list'),
-      link('market-subscriptions', '#/market/subscriptions', t('nav.marketSubscriptions'), 'list')),
-    canSeeSupplyBase() || canRunDisruption() ? h('div', { class: 'nav-group' },
-      h('div', { class: 'nav-title' }, t('nav.chainTools')),
-      canSeeSupplyBase() ? link('supply-base', '#/supply-base', t('nav.supplyBase'), 'supply-base') : null,
-      canRunDisruption() ? link('disrupt', '#/disrupt', t('nav.disrupt'), 'disrupt') : null) : null,
-    h('div', { class: 'nav-group' },
-      h('div', { class: 'nav-title' }, t('nav.manage')),
-      isOrgAdmin() ? link('users', '#/users', t('nav.users'), 'users') : null,
-      canSeeAudit() ? link('audit', '#/audit', t('nav.audit'), 'audit') : null,
-      link('account', '#/account', t('nav.account'), 'account')),
-  ].filter(Boolean));
+  const link = (e) => h('a', {
+    href: e.href, class: `nav-link${active === e.id ? ' active' : ''}`, 'aria-current': active === e.id ? 'page' : null,
+  }, e.icon ? h('span', { class: `nav-icon nav-icon-${e.icon}`, 'aria-hidden': 'true' }) : null, h('span', null, t(e.label)));
+  // An entry tied to an operation shows only to those who may call it; a group left empty is left out.
+  for (const g of house.groups) {
+    const entries = g.entries.filter((e) => !e.allow || may(e.allow));
+    if (!entries.length) continue;
+    nav.appendChild(h('div', { class: 'nav-group', id: `nav-${g.id}` },
+      g.title ? h('div', { class: 'nav-title' }, t(g.title)) : null,
+      entries.map(link)));
+  }
 }
 
 function closeNav() {
@@ -197,7 +156,16 @@ function closeNav() {
   document.getElementById('nav-toggle')?.setAttribute('aria-expanded', 'false');
 }
 
+/* What the shell lends the domains' start() hooks. */
+const shell = {
+  // Places an element in the top bar, before the signed-in user.
+  addToTopbar(el) {
+    document.getElementById('whoami').before(el);
+  },
+};
+
 async function start() {
+  for (const d of house.domains) d.start?.(shell);
   applyI18n();
   for (const b of document.querySelectorAll('.lang-switch button')) {
     b.addEventListener('click', () => setLang(b.dataset.lang));
@@ -205,7 +173,7 @@ async function start() {
   document.getElementById('logout').addEventListener('click', async () => {
     try { await logout(); } catch { /* the session is gone either way */ }
     resetCache();
-    resetMarketCache();
+    resetAccess();
     navigate('/login', { kind: 'info', text: t('login.loggedOut') });
   });
   document.getElementById('nav-toggle').addEventListener('click', () => {
@@ -219,13 +187,12 @@ async function start() {
     loadSession().then((s) => {
       if (s) return;
       resetCache();
-      resetMarketCache();
+      resetAccess();
       const { path } = currentRoute();
       navigate(`/login?next=${encodeURIComponent(path)}`, { kind: 'info', text: errorText(ev.detail) });
     }).catch(() => {});
   });
   window.addEventListener('hashchange', route);
-  window.addEventListener('qilian:inbox', () => refreshInboxBadge());
   try {
     await loadSession();
   } catch (e) {

@@ -9,28 +9,20 @@
 // test-output/e2e/ (chain.png, supply-base.png, disrupt.png).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, login, api, USERS, DEMO_PASSWORD, ROOT } from '../lib/server.mjs';
+import { startServer, login, api, USERS } from '../lib/server.mjs';
+import { openBrowser, shot, waitText } from '../lib/browser.mjs';
 
-const SHOTS = path.join(ROOT, 'test-output/e2e');
 const CHAIN = 'nev';
 
-let srv, browser, opToken;
+let srv, ui, opToken;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
   opToken = await login(srv.url, USERS['operator:admin']);
   await ensureChainMap();
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ui = await openBrowser(srv.url);
 });
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   await srv?.stop();
 });
 
@@ -119,38 +111,8 @@ nev,新能源汽车产业链,vehicle,整车,pack;motor;body
   }
 }
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  return page;
-}
-
-async function shot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky header belongs at the top of a full-page shot
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function waitText(locator, re, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < end) {
-    last = (await locator.count()) ? await locator.first().innerText() : '<missing>';
-    if (re.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${re} not seen; last: ${JSON.stringify(last)}`);
-}
-
-async function loginAs(page, email) {
-  await page.goto(`${srv.url}/`);
-  await page.locator('#login-email').waitFor();
-  await page.fill('#login-email', email);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('form.login-form button[type=submit]');
-  await page.locator('.stat-value').first().waitFor();
-}
+const newPage = () => ui.newPage();
+const loginAs = (page, email) => ui.loginAs(page, email);
 
 const num = (n) => n.toLocaleString('zh-CN');
 const pct = (x) => (x === null ? '—' : `${(x * 100).toFixed(1)}%`);

@@ -1,13 +1,21 @@
-// The web UI's wording lives only in the dictionaries: both languages have the
-// same keys, every key the code asks for exists, and no page, library or the
-// HTML shell carries Chinese text of its own (comments aside).
+// The web UI's wording lives only in the dictionaries: the shared one
+// (web/lib/i18n/) and one per domain (web/pages/<domain>/i18n/, listed through
+// web/gen/domains.js). In each, both languages have the same keys; no two
+// define the same key; every key the code asks for exists in the merged
+// dictionary; and no page, library or the HTML shell carries Chinese text of
+// its own (comments aside).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { ROOT } from '../lib/server.mjs';
-import zh from '../../web/lib/i18n/zh.js';
-import en from '../../web/lib/i18n/en.js';
+import coreZh from '../../web/lib/i18n/zh.js';
+import coreEn from '../../web/lib/i18n/en.js';
+import manifest from '../../web/gen/domains.js';
+
+// Every dictionary the UI merges: [name, {zh, en}].
+const DICTS = [['web/lib/i18n', { zh: coreZh, en: coreEn }], ...manifest.map(({ folder, domain }) => [`web/pages/${folder}`, domain.dict || {}])];
+const zh = Object.assign({}, ...DICTS.map(([, d]) => d.zh || {}));
 
 const WEB = path.join(ROOT, 'web');
 const CJK = /[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]/;
@@ -32,12 +40,35 @@ function sources() {
 const stripComments = (s) => s.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '').replace(/<!--[\s\S]*?-->/g, '');
 
 test('zh and en dictionaries have the same keys and list lengths', () => {
-  assert.deepEqual(Object.keys(en).sort(), Object.keys(zh).sort());
-  for (const [k, v] of Object.entries(zh)) {
-    if (Array.isArray(v)) assert.equal(en[k].length, v.length, k);
-    else assert.equal(typeof en[k], 'string', k);
-    assert.ok(Array.isArray(v) || v.trim() !== '', `${k} is not empty`);
+  for (const [name, { zh: z = {}, en = {} }] of DICTS) {
+    assert.deepEqual(Object.keys(en).sort(), Object.keys(z).sort(), name);
+    for (const [k, v] of Object.entries(z)) {
+      if (Array.isArray(v)) assert.equal(en[k].length, v.length, `${name}: ${k}`);
+      else assert.equal(typeof en[k], 'string', `${name}: ${k}`);
+      assert.ok(Array.isArray(v) || v.trim() !== '', `${name}: ${k} is not empty`);
+    }
   }
+});
+
+test('no key is defined by two dictionaries', () => {
+  const owner = new Map();
+  const clashes = [];
+  for (const [name, { zh: z = {} }] of DICTS) {
+    for (const k of Object.keys(z)) {
+      if (owner.has(k)) clashes.push(`${k}: ${owner.get(k)} and ${name}`);
+      else owner.set(k, name);
+    }
+  }
+  assert.deepEqual(clashes, []);
+});
+
+test('every navigation label and group title is in the dictionaries', () => {
+  const missing = [];
+  for (const { folder, domain } of manifest) {
+    for (const e of domain.nav || []) if (!(e.label in zh)) missing.push(`${folder}: nav ${e.id}: ${e.label}`);
+    for (const g of domain.navGroups || []) if (g.title && !(g.title in zh)) missing.push(`${folder}: group ${g.id}: ${g.title}`);
+  }
+  assert.deepEqual(missing, []);
 });
 
 test('every key the UI asks for is in the dictionaries', () => {

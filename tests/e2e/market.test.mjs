@@ -11,23 +11,19 @@
 // to test-output/e2e/market-*.png.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, login, api, USERS, DEMO_PASSWORD, ROOT } from '../lib/server.mjs';
+import { startServer, login, api, USERS } from '../lib/server.mjs';
+import { openBrowser, shot, waitText } from '../lib/browser.mjs';
 
-const SHOTS = path.join(ROOT, 'test-output/e2e');
 const SME_USCC = '91320583MA1QEW0025'; // 昆山精锐电驱科技 (the SME organisation's)
 const OTHER_USCC = '91330212MA1QEW0133'; // 宁波永磁驱动科技 (quotes through the operator)
 const TV_USCC = '91320214MA1QEW0064';
 const day = (n) => new Date(Date.now() + n * 86400000).toISOString().slice(0, 10);
 
-let srv, browser, opToken, buyerToken, smeToken;
+let srv, ui, opToken, buyerToken, smeToken;
 let buyer, sme; // pages
 const state = {};
 
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
   [opToken, buyerToken, smeToken] = await Promise.all([
     login(srv.url, USERS['operator:admin']), login(srv.url, USERS['large:member']), login(srv.url, USERS['sme:member'])]);
@@ -43,11 +39,7 @@ before(async () => {
     assert.equal(r.status, 201, `POST /supplies: ${r.status} ${JSON.stringify(r.body)}`);
     if (token === smeToken) state.smeSupply = r.body.id;
   }
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ui = await openBrowser(srv.url);
   buyer = await newPage();
   sme = await newPage();
   await loginAs(buyer, USERS['large:member']);
@@ -55,50 +47,14 @@ before(async () => {
 });
 after(async () => {
   for (const p of [buyer, sme]) if (p) assert.deepEqual(p.errors, [], 'no script errors on the page');
-  await browser?.close();
+  await ui?.close();
   await srv?.stop();
 });
 
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  page.on('dialog', (d) => d.accept());
-  return page;
-}
-
-async function shot(page, name) {
-  await page.evaluate(() => window.scrollTo(0, 0));
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-async function waitText(locator, re, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < end) {
-    last = (await locator.count()) ? await locator.first().innerText() : '<missing>';
-    if (re.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${re} not seen; last: ${JSON.stringify(last)}`);
-}
-
-async function loginAs(page, email) {
-  await page.goto(`${srv.url}/`);
-  await page.locator('#login-email').waitFor();
-  await page.fill('#login-email', email);
-  await page.fill('#login-password', DEMO_PASSWORD);
-  await page.click('form.login-form button[type=submit]');
-  await page.locator('.stat-value').first().waitFor();
-}
-
-// Opens a page by its hash; the same address again reloads it (a fragment-only goto would not).
-async function go(page, hash) {
-  const url = `${srv.url}/#${hash}`;
-  if (page.url() === url) await page.reload();
-  else await page.goto(url);
-}
+// Every page here answers confirm() with OK (closing early, awarding).
+const newPage = () => ui.newPage({ acceptDialogs: true });
+const loginAs = (page, email) => ui.loginAs(page, email);
+const go = (page, hash) => ui.go(page, hash);
 
 const badgeCount = async (page) => Number(await page.locator('#inbox-badge').getAttribute('data-count') || 0);
 

@@ -6,79 +6,30 @@
 // and the operator's audit log. Screenshots go to test-output/e2e/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import { chromium } from 'playwright-core';
-import { startServer, login, api, USERS, DEMO_PASSWORD, ROOT } from '../lib/server.mjs';
+import { startServer, login, api, USERS } from '../lib/server.mjs';
+import { openBrowser, shot, waitText } from '../lib/browser.mjs';
+import { ALPHABET, checkChar } from '../lib/uscc.mjs';
 
-const SHOTS = path.join(ROOT, 'test-output/e2e');
-const ALPHABET = '0123456789ABCDEFGHJKLMNPQRTUWXY';
 const SIZE_ZH = { large: '大型', medium: '中型', small: '小型', micro: '微型' };
 const SIZE_EN = { large: 'Large', medium: 'Medium', small: 'Small', micro: 'Micro' };
-
-// GB 32100-2015: weights 3^(i-1) mod 31, check = (31 - sum mod 31) mod 31.
-function checkChar(first17) {
-  let sum = 0;
-  let w = 1;
-  for (const c of first17) {
-    sum += ALPHABET.indexOf(c) * w;
-    w = (w * 3) % 31;
-  }
-  return ALPHABET[(31 - (sum % 31)) % 31];
-}
 
 // The enterprise the SME admin registers through the form (region 320583 昆山市).
 const first17 = '91320583MA1E2E7T8';
 const good = first17 + checkChar(first17);
 
-let srv, browser, smeToken;
+let srv, ui, smeToken;
 before(async () => {
-  fs.mkdirSync(SHOTS, { recursive: true });
   srv = await startServer();
   smeToken = await login(srv.url, USERS['sme:admin']);
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  ui = await openBrowser(srv.url);
 });
 after(async () => {
-  await browser?.close();
+  await ui?.close();
   await srv?.stop();
 });
 
-// A fresh browser context (own cookies and localStorage) that fails the test on page errors.
-async function newPage() {
-  const context = await browser.newContext({ viewport: { width: 1366, height: 860 }, locale: 'zh-CN' });
-  const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e.message));
-  return page;
-}
-
-async function shot(page, name) {
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
-
-// Waits until the element's text matches re; fails with the text it last had.
-async function waitText(locator, re, timeout = 10000) {
-  const end = Date.now() + timeout;
-  let last = '';
-  while (Date.now() < end) {
-    last = (await locator.count()) ? await locator.first().innerText() : '<missing>';
-    if (re.test(last)) return last;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`text ${re} not seen; last: ${JSON.stringify(last)}`);
-}
-
-async function loginViaPage(page, email, password = DEMO_PASSWORD) {
-  await page.goto(`${srv.url}/`);
-  await page.locator('#login-email').waitFor();
-  await page.fill('#login-email', email);
-  await page.fill('#login-password', password);
-  await page.click('form.login-form button[type=submit]');
-}
+const newPage = () => ui.newPage();
+const loginViaPage = (page, email, password) => ui.loginViaPage(page, email, password);
 
 test('SME admin: login, dashboard, directory search, create an enterprise with live checks, English', async () => {
   const page = await newPage();

@@ -1,13 +1,16 @@
 /*
- * i18n.js - the UI language. Every visible string goes through t('key'); the
- * dictionaries live in i18n/zh.js (default) and i18n/en.js. The choice is kept
- * in localStorage so a reload keeps it. Markup carries data-i18n* attributes
- * that applyI18n() fills, so index.html holds no words of either language.
+ * i18n.js - the UI language. Every visible string goes through t('key'). The
+ * words of the shell, the shared helpers and those several domains share are
+ * in i18n/zh.js (default) and i18n/en.js; each domain brings its own
+ * (web/pages/<domain>/i18n/), which the shell adds with addDictionary() before
+ * the first page. The choice is kept in localStorage so a reload keeps it.
+ * Markup carries data-i18n* attributes that applyI18n() fills, so index.html
+ * holds no words of either language.
  */
 import zh from './i18n/zh.js';
 import en from './i18n/en.js';
 
-const DICTS = { zh, en };
+const DICTS = { zh: { ...zh }, en: { ...en } };
 const STORAGE_KEY = 'qilian.lang';
 
 function initialLang() {
@@ -32,7 +35,7 @@ export function getLang() {
  */
 export function t(key, vars) {
   let s = DICTS[lang][key];
-  if (s === undefined) s = zh[key];
+  if (s === undefined) s = DICTS.zh[key];
   if (s === undefined) return key;
   if (vars) s = s.replace(/\{(\w+)\}/g, (m, k) => (vars[k] !== undefined && vars[k] !== null ? String(vars[k]) : m));
   return s;
@@ -40,13 +43,30 @@ export function t(key, vars) {
 
 /* A list entry of the dictionary (an array of strings), e.g. a chain's planned features. */
 export function tList(key) {
-  const v = DICTS[lang][key] ?? zh[key];
+  const v = DICTS[lang][key] ?? DICTS.zh[key];
   return Array.isArray(v) ? v : [];
 }
 
 /* Whether the dictionary has key (for optional labels such as error codes). */
 export function hasKey(key) {
-  return DICTS[lang][key] !== undefined || zh[key] !== undefined;
+  return DICTS[lang][key] !== undefined || DICTS.zh[key] !== undefined;
+}
+
+/*
+ * Adds a domain's entries for one language ('zh' or 'en'). A key that is
+ * already defined keeps its first text; the clashing keys are returned so the
+ * shell can report them (tests/e2e/i18n.test.mjs refuses any). A language the
+ * UI does not offer adds nothing and returns every key.
+ */
+export function addDictionary(language, entries) {
+  const dict = DICTS[language];
+  if (!dict) return Object.keys(entries || {});
+  const clashes = [];
+  for (const [k, v] of Object.entries(entries || {})) {
+    if (k in dict) clashes.push(k);
+    else dict[k] = v;
+  }
+  return clashes;
 }
 
 /* Switches language, remembers it and tells listeners (the router re-renders). */

@@ -1,0 +1,36 @@
+/* en.js - English text of the platform pages (sign-in, home, the chains not yet built). Same keys as zh.js. */
+export default {
+  'nav.chains': 'Seven chains',
+  'nav.manage': 'Administration',
+
+  'login.title': 'Sign in',
+  'login.subtitle': 'Use the account your organisation gave you',
+  'login.email': 'E-mail',
+  'login.emailPlaceholder': 'name@example.com',
+  'login.password': 'Password',
+  'login.submit': 'Sign in',
+  'login.submitting': 'Signing in…',
+  'login.missing': 'Enter your e-mail and password.',
+  'login.help': 'Accounts are opened by your organisation\'s administrator; ask them if you forgot your password.',
+  'login.lead': 'Core enterprises lead, specialised SMEs support: the platform links the innovation, industry, supply, data, capital, service and talent chains so that enterprises of every size grow together.',
+
+  'dashboard.title': 'Dashboard',
+  'dashboard.welcome': 'Welcome, {name} ({org})',
+  'dashboard.total': 'Enterprises',
+  'dashboard.totalNote': 'in the directory',
+  'dashboard.sme': 'SMEs',
+  'dashboard.smeNote': 'medium, small and micro',
+  'dashboard.special': 'Specialised SMEs',
+  'dashboard.specialNote': 'innovative, provincial and "little giants"',
+  'dashboard.provinces': 'Provinces',
+  'dashboard.provincesNote': 'with registered enterprises',
+  'dashboard.bySize': 'Enterprises by size class',
+  'dashboard.byProvince': 'Enterprises by province (top 15)',
+  'dashboard.byLevel': 'Specialised SME levels',
+  'dashboard.chains': 'Seven chains',
+  'dashboard.count': 'Enterprises',
+
+  'chain.comingSoon': 'Coming soon',
+  'chain.comingSoonNote': 'This section is under construction; its features will arrive step by step.',
+  'chain.plannedTitle': 'What it will offer',
+};

@@ -1,0 +1,36 @@
+/* zh.js - 平台页面（登录、工作台、尚未上线的链）的简体中文文字。键与 en.js 一一对应。 */
+export default {
+  'nav.chains': '七链协同',
+  'nav.manage': '管理',
+
+  'login.title': '用户登录',
+  'login.subtitle': '请使用本单位分配的账号登录',
+  'login.email': '邮箱',
+  'login.emailPlaceholder': 'name@example.com',
+  'login.password': '密码',
+  'login.submit': '登 录',
+  'login.submitting': '正在登录…',
+  'login.missing': '请输入邮箱和密码。',
+  'login.help': '账号由所在单位管理员开通；忘记密码请联系单位管理员。',
+  'login.lead': '以链主企业为牵引，以专精特新中小企业为支撑，贯通创新、产业、供应、数据、资金、服务、人才七条链，促进大中小企业融通发展。',
+
+  'dashboard.title': '工作台',
+  'dashboard.welcome': '{name}，您好！当前单位：{org}',
+  'dashboard.total': '登记企业',
+  'dashboard.totalNote': '企业名录总数',
+  'dashboard.sme': '中小微企业',
+  'dashboard.smeNote': '中型、小型、微型合计',
+  'dashboard.special': '专精特新企业',
+  'dashboard.specialNote': '创新型、省级、国家级“小巨人”合计',
+  'dashboard.provinces': '覆盖省份',
+  'dashboard.provincesNote': '有登记企业的省级行政区',
+  'dashboard.bySize': '企业规模分布',
+  'dashboard.byProvince': '企业地区分布（前15个省份）',
+  'dashboard.byLevel': '专精特新梯度',
+  'dashboard.chains': '七链协同',
+  'dashboard.count': '企业数',
+
+  'chain.comingSoon': '建设中',
+  'chain.comingSoonNote': '本栏目正在建设中，功能将陆续上线，敬请期待。',
+  'chain.plannedTitle': '规划功能',
+};
