@@ -217,7 +217,7 @@ static void check_demand(struct csv_reader *r, void *ctx)
 	assert_true(strtol(r->field[5], NULL, 10) > 0);
 	assert_true(strlen(r->field[6]) > 0);
 	assert_true(strtoll(r->field[7], NULL, 10) >= 0);
-	assert_int_equal(strlen(r->field[8]), 20); /* 2027-01-01T00:00:00Z */
+	assert_int_equal(strlen(r->field[8]), 20); /* 2099-01-01T00:00:00Z */
 	assert_int_equal(strlen(r->field[9]), 6);
 	check_region(r->field[9]);
 	check_tags(r->field[10]);
