@@ -1266,9 +1266,9 @@ static struct demand_truth gen_demand(FILE *f, struct rng *s, const struct firm 
 	}
 	snprintf(qty, sizeof qty, "%ld", quantity);
 	snprintf(budget_s, sizeof budget_s, "%lld", budget);
-	/* Far in the future so generated demands stay open whenever the file is imported (2027 dates
-	 * began to expire in January 2027). Day first, then month: the order GCC evaluated them in when both draws were snprintf arguments
-	 * (unspecified in C; clang went the other way), now fixed for every compiler. */
+	/* Far in the future, so generated demands stay open whenever the file is imported (2027 dates
+	 * would expire from January 2027). Day first, then month: the order GCC evaluated them in when
+	 * both draws were snprintf arguments (unspecified in C; clang went the other way), now fixed. */
 	int day = 1 + (int)rnd_below(s, 28);
 	int month = 1 + (int)rnd_below(s, 6);
 	snprintf(deadline, sizeof deadline, "2099-%02d-%02dT00:00:00Z", month, day);
