@@ -248,15 +248,15 @@ static int check_ids(struct db *db, const char *demands_csv)
 	int bad = 0;
 	if (csv_next(&r, &e) == 1)
 		for (long id = 1; id <= 20 && csv_next(&r, &e) == 1; id++) {
-			sqlite3_stmt *st = dbl_stmt(db, "SELECT title FROM supplies WHERE id=?", &e);
+			struct db_stmt *st = db_prepare(db, "SELECT title FROM supplies WHERE id=?", &e);
 			if (!st)
 				return die("check", &e);
-			sqlite3_bind_int64(st, 1, id);
-			if (dbl_step(db, st, &e) != SQLITE_ROW || strcmp(dbl_col_text(st, 0), r.field[1]) != 0) {
+			db_bind_int64(st, 1, id);
+			if (db_step(st, &e) != DB_ROW || strcmp(db_col_text(st, 0), r.field[1]) != 0) {
 				fprintf(stderr, "market_driver: supply id %ld is not line %ld of %s\n", id, id + 1, path);
 				bad = 1;
 			}
-			sqlite3_reset(st);
+			db_reset(st);
 		}
 	csv_free(&r);
 	return bad;

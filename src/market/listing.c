@@ -16,7 +16,7 @@
 #include "chainmap/chainmap.h"
 #include "text/tokenizer.h"
 #include "registry/enterprise.h"
-#include "store/db_legacy.h"
+#include "store/db.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
 static const char *const visibilities[] = {"public", "invited", NULL};
@@ -74,57 +74,47 @@ const struct jfield market_demand_update_fields[] = {DEMAND_BODY(false), END_FIE
 	"d.updated_at,coalesce(e.org_id,0),d.enterprise_id,d.sid"
 #define DEMAND_FROM " FROM demands d JOIN enterprises e ON e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"
 
-static json_t *int_or_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_integer(sqlite3_column_int64(st, col));
-}
-
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_string(dbl_col_text(st, col));
-}
-
 /* The common head of both shapes: id, enterprise, title, description, chain, segment, segment_name. */
-static json_t *listing_head(sqlite3_stmt *st)
+static json_t *listing_head(struct db_stmt *st)
 {
-	json_t *o = json_pack("{s:I,s:{s:s,s:s,s:s,s:s},s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "enterprise", "uscc", dbl_col_text(st, 1), "name", dbl_col_text(st, 2), "region",
-			      dbl_col_text(st, 3), "level", dbl_col_text(st, 4), "title", dbl_col_text(st, 5),
-			      "description", dbl_col_text(st, 6));
-	json_object_set_new(o, "chain", text_or_null(st, 7));
-	json_object_set_new(o, "segment", text_or_null(st, 8));
-	json_object_set_new(o, "segment_name", text_or_null(st, 9));
+	json_t *o =
+	    json_pack("{s:I,s:{s:s,s:s,s:s,s:s},s:s,s:s}", "id", (json_int_t)db_col_int64(st, 0), "enterprise", "uscc",
+		      db_col_text(st, 1), "name", db_col_text(st, 2), "region", db_col_text(st, 3), "level",
+		      db_col_text(st, 4), "title", db_col_text(st, 5), "description", db_col_text(st, 6));
+	json_object_set_new(o, "chain", db_col_json_text(st, 7));
+	json_object_set_new(o, "segment", db_col_json_text(st, 8));
+	json_object_set_new(o, "segment_name", db_col_json_text(st, 9));
 	return o;
 }
 
-static json_t *supply_row(sqlite3_stmt *st)
+static json_t *supply_row(struct db_stmt *st)
 {
 	json_t *o = listing_head(st);
-	json_object_set_new(o, "capacity", int_or_null(st, 10));
-	json_object_set_new(o, "unit", json_string(dbl_col_text(st, 11)));
-	json_object_set_new(o, "min_order", int_or_null(st, 12));
-	json_object_set_new(o, "regions", listing_list_json(dbl_col_text(st, 13)));
-	json_object_set_new(o, "certifications", listing_list_json(dbl_col_text(st, 14)));
-	json_object_set_new(o, "status", json_string(dbl_col_text(st, 15)));
-	json_object_set_new(o, "created_at", json_string(dbl_col_text(st, 16)));
-	json_object_set_new(o, "updated_at", json_string(dbl_col_text(st, 17)));
+	json_object_set_new(o, "capacity", db_col_json_int(st, 10));
+	json_object_set_new(o, "unit", json_string(db_col_text(st, 11)));
+	json_object_set_new(o, "min_order", db_col_json_int(st, 12));
+	json_object_set_new(o, "regions", listing_list_json(db_col_text(st, 13)));
+	json_object_set_new(o, "certifications", listing_list_json(db_col_text(st, 14)));
+	json_object_set_new(o, "status", json_string(db_col_text(st, 15)));
+	json_object_set_new(o, "created_at", json_string(db_col_text(st, 16)));
+	json_object_set_new(o, "updated_at", json_string(db_col_text(st, 17)));
 	return o;
 }
 
-static json_t *demand_row(sqlite3_stmt *st)
+static json_t *demand_row(struct db_stmt *st)
 {
 	json_t *o = listing_head(st);
-	json_object_set_new(o, "quantity", int_or_null(st, 10));
-	json_object_set_new(o, "unit", json_string(dbl_col_text(st, 11)));
-	json_object_set_new(o, "budget_fen", int_or_null(st, 12));
-	json_object_set_new(o, "deadline", text_or_null(st, 13));
-	json_object_set_new(o, "region", text_or_null(st, 14));
-	json_object_set_new(o, "certifications", listing_list_json(dbl_col_text(st, 15)));
-	json_object_set_new(o, "visibility", json_string(dbl_col_text(st, 16)));
-	json_object_set_new(o, "status", json_string(dbl_col_text(st, 17)));
-	json_object_set_new(o, "closed_at", text_or_null(st, 18));
-	json_object_set_new(o, "created_at", json_string(dbl_col_text(st, 19)));
-	json_object_set_new(o, "updated_at", json_string(dbl_col_text(st, 20)));
+	json_object_set_new(o, "quantity", db_col_json_int(st, 10));
+	json_object_set_new(o, "unit", json_string(db_col_text(st, 11)));
+	json_object_set_new(o, "budget_fen", db_col_json_int(st, 12));
+	json_object_set_new(o, "deadline", db_col_json_text(st, 13));
+	json_object_set_new(o, "region", db_col_json_text(st, 14));
+	json_object_set_new(o, "certifications", listing_list_json(db_col_text(st, 15)));
+	json_object_set_new(o, "visibility", json_string(db_col_text(st, 16)));
+	json_object_set_new(o, "status", json_string(db_col_text(st, 17)));
+	json_object_set_new(o, "closed_at", db_col_json_text(st, 18));
+	json_object_set_new(o, "created_at", json_string(db_col_text(st, 19)));
+	json_object_set_new(o, "updated_at", json_string(db_col_text(st, 20)));
 	return o;
 }
 
@@ -268,100 +258,104 @@ static void rec_init(struct listing_rec *r)
 	snprintf(r->visibility, sizeof r->visibility, "public");
 }
 
-static void bind_opt_int(sqlite3_stmt *st, int idx, int64_t v)
+/* -1 stands for SQL NULL in a listing_rec. */
+static void bind_opt_int(struct db_stmt *st, int idx, int64_t v)
 {
-	if (v >= 0)
-		sqlite3_bind_int64(st, idx, v);
+	db_bind_opt_int64(st, idx, v >= 0, v);
+}
+
+static void bind_str(struct db_stmt *st, int idx, const char *s)
+{
+	s = s ? s : "";
+	db_bind_text_ref(st, idx, s, strlen(s));
 }
 
 static enum qerr write_supply(struct db *db, int64_t id, const struct listing_rec *r, int64_t seq, const char *ts,
 			      int64_t *new_id, struct qerror *err)
 {
-	sqlite3_stmt *st =
-	    id ? dbl_stmt(db,
-			 "UPDATE supplies SET title=?2,description=?3,sid=?4,capacity=?5,unit=?6,min_order=?7,regions=?8,"
-			 "certifications=?9,seq=?10,updated_at=?11 WHERE id=?1",
-			 err)
-	       : dbl_stmt(db,
-			 "INSERT INTO supplies(enterprise_id,title,description,sid,capacity,unit,min_order,regions,"
-			 "certifications,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)",
-			 err);
+	struct db_stmt *st =
+	    id ? db_prepare(
+		     db,
+		     "UPDATE supplies SET title=?2,description=?3,sid=?4,capacity=?5,unit=?6,min_order=?7,regions=?8,"
+		     "certifications=?9,seq=?10,updated_at=?11 WHERE id=?1",
+		     err)
+	       : db_prepare(db,
+			    "INSERT INTO supplies(enterprise_id,title,description,sid,capacity,unit,min_order,regions,"
+			    "certifications,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
+			    " RETURNING id",
+			    err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id ? id : r->enterprise_id);
-	sqlite3_bind_text(st, 2, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->description ? r->description : "", -1, SQLITE_STATIC);
-	if (r->sid)
-		sqlite3_bind_int64(st, 4, r->sid);
+	db_bind_int64(st, 1, id ? id : r->enterprise_id);
+	bind_str(st, 2, r->title);
+	bind_str(st, 3, r->description);
+	db_bind_opt_int64(st, 4, r->sid != 0, r->sid);
 	bind_opt_int(st, 5, r->capacity);
-	sqlite3_bind_text(st, 6, r->unit ? r->unit : "", -1, SQLITE_STATIC);
+	bind_str(st, 6, r->unit);
 	bind_opt_int(st, 7, r->min_order);
-	sqlite3_bind_text(st, 8, r->regions.data ? r->regions.data : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, r->certifications.data ? r->certifications.data : "", -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 10, seq);
-	sqlite3_bind_text(st, 11, ts, -1, SQLITE_STATIC);
-	if (dbl_step(db, st, err) < 0)
-		return err->code;
-	*new_id = id ? id : db_last_id(db);
-	return QERR_OK;
+	bind_str(st, 8, r->regions.data);
+	bind_str(st, 9, r->certifications.data);
+	db_bind_int64(st, 10, seq);
+	bind_str(st, 11, ts);
+	*new_id = id;
+	return id ? db_run(st, err) : db_scalar_int64(st, new_id, err);
 }
 
 static enum qerr write_demand(struct db *db, int64_t id, const struct listing_rec *r, int64_t seq, const char *ts,
 			      int64_t *new_id, struct qerror *err)
 {
-	sqlite3_stmt *st =
-	    id ? dbl_stmt(db,
-			 "UPDATE demands SET title=?2,description=?3,sid=?4,quantity=?5,unit=?6,budget_fen=?7,deadline=?8,"
-			 "region=?9,certifications=?10,visibility=?11,seq=?12,updated_at=?13 WHERE id=?1",
-			 err)
-	       : dbl_stmt(db,
-			 "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,deadline,region,"
-			 "certifications,visibility,seq,created_at,updated_at)"
-			 " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13)",
-			 err);
+	struct db_stmt *st =
+	    id ? db_prepare(
+		     db,
+		     "UPDATE demands SET title=?2,description=?3,sid=?4,quantity=?5,unit=?6,budget_fen=?7,deadline=?8,"
+		     "region=?9,certifications=?10,visibility=?11,seq=?12,updated_at=?13 WHERE id=?1",
+		     err)
+	       : db_prepare(
+		     db,
+		     "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,deadline,region,"
+		     "certifications,visibility,seq,created_at,updated_at)"
+		     " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?13) RETURNING id",
+		     err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id ? id : r->enterprise_id);
-	sqlite3_bind_text(st, 2, r->title, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, r->description ? r->description : "", -1, SQLITE_STATIC);
-	if (r->sid)
-		sqlite3_bind_int64(st, 4, r->sid);
+	db_bind_int64(st, 1, id ? id : r->enterprise_id);
+	bind_str(st, 2, r->title);
+	bind_str(st, 3, r->description);
+	db_bind_opt_int64(st, 4, r->sid != 0, r->sid);
 	bind_opt_int(st, 5, r->quantity);
-	sqlite3_bind_text(st, 6, r->unit ? r->unit : "", -1, SQLITE_STATIC);
+	bind_str(st, 6, r->unit);
 	bind_opt_int(st, 7, r->budget_fen);
-	dbl_bind_text(st, 8, r->deadline);
-	dbl_bind_text(st, 9, r->region[0] ? r->region : NULL);
-	sqlite3_bind_text(st, 10, r->certifications.data ? r->certifications.data : "", -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 11, r->visibility, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 12, seq);
-	sqlite3_bind_text(st, 13, ts, -1, SQLITE_STATIC);
-	if (dbl_step(db, st, err) < 0)
-		return err->code;
-	*new_id = id ? id : db_last_id(db);
-	return QERR_OK;
+	db_bind_text(st, 8, r->deadline);
+	db_bind_text_or_null(st, 9, r->region);
+	bind_str(st, 10, r->certifications.data);
+	bind_str(st, 11, r->visibility);
+	db_bind_int64(st, 12, seq);
+	bind_str(st, 13, ts);
+	*new_id = id;
+	return id ? db_run(st, err) : db_scalar_int64(st, new_id, err);
 }
 
 /* ---------- reads ---------- */
 
-/* Positions *out on listing id: SQLITE_ROW, SQLITE_DONE or -1. */
-static int load_supply(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
+/* Positions *out on listing id: DB_ROW, DB_DONE or -1. */
+static int load_supply(struct db *db, int64_t id, struct db_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE s.id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE s.id=?", err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	*out = st;
-	return dbl_step(db, st, err);
+	return db_step(st, err);
 }
 
-static int load_demand(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
+static int load_demand(struct db *db, int64_t id, struct db_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.id=?", err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	*out = st;
-	return dbl_step(db, st, err);
+	return db_step(st, err);
 }
 
 /* The invited-demand rule for one row: public, operator, owner's organisation or an invited supplier's. */
@@ -374,37 +368,35 @@ static bool demand_visible(struct db *db, const struct actor *a, int64_t id, con
 	if (owner_org == a->org_id)
 		return true;
 	struct qerror e = {0};
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
-				   " WHERE i.demand_id=? AND e.org_id=? LIMIT 1",
-				   &e);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
+					" WHERE i.demand_id=? AND e.org_id=? LIMIT 1",
+					&e);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, a->org_id);
-	bool ok = dbl_step(db, st, &e) == SQLITE_ROW;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, a->org_id);
+	bool ok = db_step(st, &e) == DB_ROW;
+	db_reset(st);
 	return ok;
 }
 
 bool market_demand_readable(struct db *db, const struct actor *a, int64_t id)
 {
 	struct qerror e = {0};
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT d.visibility,coalesce(e.org_id,0) FROM demands d JOIN enterprises e ON"
-				   " e.id=d.enterprise_id WHERE d.id=?",
-				   &e);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT d.visibility,coalesce(e.org_id,0) FROM demands d JOIN enterprises e ON"
+					" e.id=d.enterprise_id WHERE d.id=?",
+					&e);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	if (dbl_step(db, st, &e) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	if (db_one(st, &e))
 		return false;
-	}
 	char vis[16];
-	snprintf(vis, sizeof vis, "%s", dbl_col_text(st, 0));
-	int64_t owner = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	snprintf(vis, sizeof vis, "%s", db_col_text(st, 0));
+	int64_t owner = db_col_int64(st, 1);
+	db_reset(st);
 	return demand_visible(db, a, id, vis, owner);
 }
 
@@ -412,29 +404,29 @@ enum qerr market_supply_get(struct db *db, const struct actor *a, int64_t id, js
 {
 	(void)a; /* supplies are public offers */
 	*out = NULL;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load_supply(db, id, &st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return not_found("supply", id, err);
 	*out = supply_row(st);
-	sqlite3_reset(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
 enum qerr market_demand_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load_demand(db, id, &st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return not_found("demand", id, err);
 	json_t *o = demand_row(st);
-	int64_t owner = sqlite3_column_int64(st, 21);
-	sqlite3_reset(st);
+	int64_t owner = db_col_int64(st, 21);
+	db_reset(st);
 	if (!demand_visible(db, a, id, json_str(o, "visibility", "public"), owner)) {
 		json_decref(o);
 		return not_found("demand", id, err);
@@ -513,41 +505,41 @@ static enum qerr begin_owned(struct db *db, const struct actor *a, bool demand, 
 {
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = demand ? load_demand(db, id, &st, err) : load_supply(db, id, &st, err);
 	if (rc < 0)
 		return fail_tx(db, err);
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		not_found(demand ? "demand" : "supply", id, err);
 		return fail_tx(db, err);
 	}
-	int64_t owner = sqlite3_column_int64(st, demand ? 21 : 18);
+	int64_t owner = db_col_int64(st, demand ? 21 : 18);
 	char status[16], vis[16];
-	snprintf(status, sizeof status, "%s", dbl_col_text(st, demand ? 17 : 15));
-	snprintf(vis, sizeof vis, "%s", demand ? dbl_col_text(st, 16) : "public");
+	snprintf(status, sizeof status, "%s", db_col_text(st, demand ? 17 : 15));
+	snprintf(vis, sizeof vis, "%s", demand ? db_col_text(st, 16) : "public");
 	bool ok = true;
 	if (r) {
 		rec_init(r);
-		r->enterprise_id = sqlite3_column_int64(st, demand ? 22 : 19);
-		r->sid = sqlite3_column_int64(st, demand ? 23 : 20);
-		ok = set_str(&r->title, dbl_col_text(st, 5)) && set_str(&r->description, dbl_col_text(st, 6)) &&
-		     set_str(&r->unit, dbl_col_text(st, 11));
+		r->enterprise_id = db_col_int64(st, demand ? 22 : 19);
+		r->sid = db_col_int64(st, demand ? 23 : 20);
+		ok = set_str(&r->title, db_col_text(st, 5)) && set_str(&r->description, db_col_text(st, 6)) &&
+		     set_str(&r->unit, db_col_text(st, 11));
 		if (demand) {
-			r->quantity = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-			r->budget_fen = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 12);
-			if (sqlite3_column_type(st, 13) != SQLITE_NULL)
-				ok = ok && (r->deadline = strdup(dbl_col_text(st, 13))) != NULL;
-			snprintf(r->region, sizeof r->region, "%s", dbl_col_text(st, 14));
-			ok = ok && set_buf(&r->certifications, dbl_col_text(st, 15));
+			r->quantity = db_col_is_null(st, 10) ? -1 : db_col_int64(st, 10);
+			r->budget_fen = db_col_is_null(st, 12) ? -1 : db_col_int64(st, 12);
+			if (!db_col_is_null(st, 13))
+				ok = ok && (r->deadline = strdup(db_col_text(st, 13))) != NULL;
+			snprintf(r->region, sizeof r->region, "%s", db_col_text(st, 14));
+			ok = ok && set_buf(&r->certifications, db_col_text(st, 15));
 			snprintf(r->visibility, sizeof r->visibility, "%s", vis);
 		} else {
-			r->capacity = sqlite3_column_type(st, 10) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 10);
-			r->min_order = sqlite3_column_type(st, 12) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 12);
-			ok = ok && set_buf(&r->regions, dbl_col_text(st, 13)) &&
-			     set_buf(&r->certifications, dbl_col_text(st, 14));
+			r->capacity = db_col_is_null(st, 10) ? -1 : db_col_int64(st, 10);
+			r->min_order = db_col_is_null(st, 12) ? -1 : db_col_int64(st, 12);
+			ok = ok && set_buf(&r->regions, db_col_text(st, 13)) &&
+			     set_buf(&r->certifications, db_col_text(st, 14));
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!ok) {
 		oom(err);
 		return fail_tx(db, err);
@@ -614,15 +606,15 @@ static enum qerr listing_end(struct db *db, const struct actor *a, bool demand, 
 	util_now_iso(ts, sizeof ts);
 	if (listing_next_seq(db, demand ? "demands" : "supplies", &seq, err))
 		return fail_tx(db, err);
-	sqlite3_stmt *st =
-	    demand ? dbl_stmt(db, "UPDATE demands SET status='cancelled',seq=?2,updated_at=?3 WHERE id=?1", err)
-		   : dbl_stmt(db, "UPDATE supplies SET status='withdrawn',seq=?2,updated_at=?3 WHERE id=?1", err);
+	struct db_stmt *st =
+	    demand ? db_prepare(db, "UPDATE demands SET status='cancelled',seq=?2,updated_at=?3 WHERE id=?1", err)
+		   : db_prepare(db, "UPDATE supplies SET status='withdrawn',seq=?2,updated_at=?3 WHERE id=?1", err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, seq);
-	sqlite3_bind_text(st, 3, ts, -1, SQLITE_STATIC);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, seq);
+	db_bind_text_ref(st, 3, ts, strlen(ts));
+	if (db_run(st, err))
 		return fail_tx(db, err);
 	return finish_write(db, a, demand, demand ? "demand.cancel" : "supply.withdraw", id, NULL, out, err);
 }
@@ -657,7 +649,10 @@ static int add_term(void *ctx, const struct text_token *tok)
 	return ok ? 0 : 1;
 }
 
-/* Builds the MATCH text for q from its words only (never the user's text): "w1" "w2" ... (all words). */
+/*
+ * per-backend: SQLite FTS5 query syntax - builds the MATCH text for q from
+ * its words only (never the user's text): "w1" "w2" ... (all words).
+ */
 static enum qerr build_match(const char *q, struct buf *out, struct qerror *err)
 {
 	if (util_utf8_len(q) > 200)
@@ -708,28 +703,21 @@ static enum qerr list_filters(struct db *db, const struct listing_filter *f, con
 	return QERR_OK;
 }
 
-static void bind_opt_text(sqlite3_stmt *st, int idx, const char *s)
-{
-	if (s && *s)
-		sqlite3_bind_text(st, idx, s, -1, SQLITE_TRANSIENT);
-}
-
 /*
  * ?1 cursor, ?2 enterprise, ?3 chain, ?4 segment, ?5 region prefix, ?6 status, ?7 MATCH text, ?8 own
  * organisation (mine), ?9 limit+1, ?10 visibility organisation (demands). The driving rows come from the
  * word index when there are words, else from the enterprise index, else the table newest first.
  */
+/* (The region prefix ?5 is digits only, so it never holds a LIKE wildcard.) */
 #define SUPPLY_WHERE                                                                                                   \
 	" AND (?1=0 OR s.id<?1) AND (?3 IS NULL OR g.chain_id=?3) AND (?4 IS NULL OR g.code=?4)"                       \
-	" AND (?5 IS NULL OR instr(';'||s.regions,';'||?5)>0 OR instr(';'||s.regions||';',';'||substr(?5,1,2)||';')>0" \
-	"  OR (length(?5)>=4 AND instr(';'||s.regions||';',';'||substr(?5,1,4)||';')>0)"                               \
+	" AND (?5 IS NULL OR ';'||s.regions LIKE '%;'||?5||'%'"                                                        \
+	"  OR ';'||s.regions||';' LIKE '%;'||substr(?5,1,2)||';%'"                                                     \
+	"  OR (length(?5)>=4 AND ';'||s.regions||';' LIKE '%;'||substr(?5,1,4)||';%')"                                 \
 	"  OR substr(e.region,1,length(?5))=?5)"                                                                       \
 	" AND (?6 IS NULL OR s.status=?6) AND (?8=0 OR e.org_id=?8) ORDER BY s.id DESC LIMIT ?9"
-static const char supply_by_words[] = "SELECT " SUPPLY_COLS SUPPLY_FROM
-				      " WHERE s.id IN (SELECT rowid FROM supplies_fts WHERE supplies_fts MATCH ?7)"
-				      " AND (?2=0 OR s.enterprise_id=?2)" SUPPLY_WHERE;
 static const char supply_by_enterprise[] = "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE s.enterprise_id=?2" SUPPLY_WHERE;
-static const char supply_all[] = "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE 1" SUPPLY_WHERE;
+static const char supply_all[] = "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE 1=1" SUPPLY_WHERE;
 
 #define DEMAND_WHERE                                                                                                   \
 	" AND (?1=0 OR d.id<?1) AND (?3 IS NULL OR g.chain_id=?3) AND (?4 IS NULL OR g.code=?4)"                       \
@@ -739,11 +727,28 @@ static const char supply_all[] = "SELECT " SUPPLY_COLS SUPPLY_FROM " WHERE 1" SU
 	" AND (d.visibility='public' OR ?10=0 OR e.org_id=?10 OR EXISTS(SELECT 1 FROM demand_invitations i"            \
 	"  JOIN enterprises ie ON ie.id=i.enterprise_id WHERE i.demand_id=d.id AND ie.org_id=?10))"                    \
 	" ORDER BY d.id DESC LIMIT ?9"
-static const char demand_by_words[] = "SELECT " DEMAND_COLS DEMAND_FROM
-				      " WHERE d.id IN (SELECT rowid FROM demands_fts WHERE demands_fts MATCH ?7)"
-				      " AND (?2=0 OR d.enterprise_id=?2)" DEMAND_WHERE;
 static const char demand_by_enterprise[] = "SELECT " DEMAND_COLS DEMAND_FROM " WHERE d.enterprise_id=?2" DEMAND_WHERE;
-static const char demand_all[] = "SELECT " DEMAND_COLS DEMAND_FROM " WHERE 1" DEMAND_WHERE;
+static const char demand_all[] = "SELECT " DEMAND_COLS DEMAND_FROM " WHERE 1=1" DEMAND_WHERE;
+
+/*
+ * per-backend: SQLite FTS5 - the list statement driven by the word index:
+ * the ids of the listings whose words match ?7 (build_match's expression)
+ * are the rowids of supplies_fts / demands_fts (0003_market.sql keeps
+ * rowid = listing id). A PostgreSQL driver would put a tsvector of our
+ * own tokens here instead.
+ */
+static const char *list_by_words_sql(bool demand)
+{
+	static const char supply_by_words[] =
+	    "SELECT " SUPPLY_COLS SUPPLY_FROM
+	    " WHERE s.id IN (SELECT rowid FROM supplies_fts WHERE supplies_fts MATCH ?7)"
+	    " AND (?2=0 OR s.enterprise_id=?2)" SUPPLY_WHERE;
+	static const char demand_by_words[] =
+	    "SELECT " DEMAND_COLS DEMAND_FROM
+	    " WHERE d.id IN (SELECT rowid FROM demands_fts WHERE demands_fts MATCH ?7)"
+	    " AND (?2=0 OR d.enterprise_id=?2)" DEMAND_WHERE;
+	return demand ? demand_by_words : supply_by_words;
+}
 
 static const char *const supply_statuses[] = {"active", "withdrawn", NULL};
 static const char *const demand_statuses[] = {"open", "closed", "awarded", "cancelled", NULL};
@@ -765,29 +770,29 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 		*out = json_pack("{s:[],s:n}", "items", "next_cursor");
 		return QERR_OK;
 	}
-	const char *sql = match.len ? (demand ? demand_by_words : supply_by_words)
+	const char *sql = match.len ? list_by_words_sql(demand)
 			  : ent	    ? (demand ? demand_by_enterprise : supply_by_enterprise)
 				    : (demand ? demand_all : supply_all);
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st) {
 		buf_free(&match);
 		return err->code;
 	}
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
-	sqlite3_bind_int64(st, 1, f->cursor > 0 ? f->cursor : 0);
-	sqlite3_bind_int64(st, 2, ent);
-	bind_opt_text(st, 3, f->chain);
-	bind_opt_text(st, 4, f->segment);
-	bind_opt_text(st, 5, p);
-	bind_opt_text(st, 6, f->status);
+	db_bind_int64(st, 1, f->cursor > 0 ? f->cursor : 0);
+	db_bind_int64(st, 2, ent);
+	db_bind_text_or_null(st, 3, f->chain);
+	db_bind_text_or_null(st, 4, f->segment);
+	db_bind_text_or_null(st, 5, p);
+	db_bind_text_or_null(st, 6, f->status);
 	if (match.len)
-		sqlite3_bind_text(st, 7, match.data, (int)match.len, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 8, f->mine ? a->org_id : 0);
-	sqlite3_bind_int(st, 9, limit + 1);
+		db_bind_text_n(st, 7, match.data, match.len);
+	db_bind_int64(st, 8, f->mine ? a->org_id : 0);
+	db_bind_int(st, 9, limit + 1);
 	if (demand)
-		sqlite3_bind_int64(st, 10, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
+		db_bind_int64(st, 10, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
 	buf_free(&match);
-	return dbl_page(db, st, limit, demand ? demand_row : supply_row, out, err);
+	return db_page(st, limit, demand ? demand_row : supply_row, out, err);
 }
 
 enum qerr market_supply_list(struct db *db, const struct actor *a, const struct listing_filter *f, json_t **out,

@@ -30,7 +30,8 @@
 #define BULK_MIN_BYTES (256 * 1024) /* from about 2,000 rows the word index is filled in one statement */
 
 /*
- * The full-text index in bulk. SQLite 3.40's FTS5 writes its pending terms
+ * per-backend: SQLite FTS5 - the full-text index in bulk (the #defines and
+ * bulk_start/bulk_finish below). SQLite 3.40's FTS5 writes its pending terms
  * to disk at every statement savepoint, and an INSERT whose trigger writes
  * the FTS table opens one per row: a million rows made a million tiny index
  * segments to merge (170 us a row). A big import drops the insert trigger
@@ -38,7 +39,8 @@
  * INSERT ... SELECT (one savepoint, FTS5 buffers and writes large segments),
  * and creates the trigger again before the commit, so no other connection
  * ever sees the table without it. The trigger text must stay that of
- * 0003_market.sql.
+ * 0003_market.sql. A PostgreSQL driver keeps its word index otherwise
+ * (a tsvector column filled by the insert itself) and needs none of this.
  */
 #define SUPPLIES_FTS_TRIGGER                                                                                           \
 	"CREATE TRIGGER supplies_fts_insert AFTER INSERT ON supplies BEGIN\n"                                          \
@@ -69,15 +71,18 @@ struct import {
 
 static int64_t max_id(struct db *db, bool demand, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, demand ? "SELECT coalesce(max(id),0) FROM demands" : "SELECT coalesce(max(id),0) FROM supplies", err);
-	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
+	struct db_stmt *st = db_prepare(
+	    db, demand ? "SELECT coalesce(max(id),0) FROM demands" : "SELECT coalesce(max(id),0) FROM supplies", err);
+	int64_t v;
+	if (!st || db_scalar_int64(st, &v, err))
 		return -1;
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	return v;
 }
 
-/* Inside the import's transaction: big files index their words in one statement at the end. */
+/*
+ * per-backend: SQLite FTS5 trigger. Inside the import's transaction: big
+ * files index their words in one statement at the end.
+ */
 static enum qerr bulk_start(struct db *db, struct import *im, bool demand, size_t len, struct qerror *err)
 {
 	if (len < BULK_MIN_BYTES)
@@ -90,23 +95,26 @@ static enum qerr bulk_start(struct db *db, struct import *im, bool demand, size_
 	return QERR_OK;
 }
 
+/* per-backend: SQLite FTS5 - the file's rows into the word index in one statement, and the trigger back. */
 static enum qerr bulk_finish(struct db *db, struct import *im, bool demand, struct qerror *err)
 {
 	if (!im->bulk)
 		return QERR_OK;
-	sqlite3_stmt *st =
-	    demand ? dbl_stmt(db,
+	struct db_stmt *st =
+	    demand
+		? db_prepare(db,
 			     "INSERT INTO demands_fts(rowid,title,description) SELECT id,title,description FROM demands"
 			     " WHERE id>? ORDER BY id",
 			     err)
-		   : dbl_stmt(db,
-			     "INSERT INTO supplies_fts(rowid,title,description) SELECT id,title,description FROM supplies"
-			     " WHERE id>? ORDER BY id",
-			     err);
+		: db_prepare(
+		      db,
+		      "INSERT INTO supplies_fts(rowid,title,description) SELECT id,title,description FROM supplies"
+		      " WHERE id>? ORDER BY id",
+		      err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, im->first_id);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, im->first_id);
+	if (db_run(st, err))
 		return err->code;
 	im->bulk = false;
 	return db_exec(db, demand ? DEMANDS_FTS_TRIGGER : SUPPLIES_FTS_TRIGGER, err);
@@ -120,6 +128,12 @@ static void import_free(struct import *im)
 	strmap_free(&im->segments);
 	buf_free(&im->regions);
 	buf_free(&im->certifications);
+}
+
+/* A normalised ';'-joined list (the import's scratch buffer, valid until the next row): "" when empty. */
+static void bind_list(struct db_stmt *st, int idx, const struct buf *b)
+{
+	db_bind_text_ref(st, idx, b->data ? b->data : "", b->len);
 }
 
 static void add_error(struct import *im, long line, const struct qerror *e)
@@ -329,22 +343,22 @@ enum qerr market_import_supplies(struct db *db, const struct actor *a, const cha
 			continue; /* keep validating, but stop writing: it will be rolled back */
 		if (!import_seq(db, &im, "supplies", err))
 			goto fail;
-		sqlite3_stmt *st = dbl_stmt(db,
-					   "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
-					   "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
-					   err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
+			       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+			       err);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, eid);
-		sqlite3_bind_text(st, 2, f[1], (int)im.r.flen[1], SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f[2], (int)im.r.flen[2], SQLITE_STATIC);
-		if (sid)
-			sqlite3_bind_int64(st, 4, sid);
-		sqlite3_bind_text(st, 5, im.regions.data, (int)im.regions.len, SQLITE_STATIC);
-		sqlite3_bind_text(st, 6, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 7, im.seq);
-		sqlite3_bind_text(st, 8, im.ts, -1, SQLITE_STATIC);
-		if (dbl_step(db, st, err) < 0)
+		db_bind_int64(st, 1, eid);
+		db_bind_text_ref(st, 2, f[1], im.r.flen[1]);
+		db_bind_text_ref(st, 3, f[2], im.r.flen[2]);
+		db_bind_opt_int64(st, 4, sid != 0, sid);
+		bind_list(st, 5, &im.regions);
+		bind_list(st, 6, &im.certifications);
+		db_bind_int64(st, 7, im.seq);
+		db_bind_text_ref(st, 8, im.ts, strlen(im.ts));
+		if (db_run(st, err))
 			goto fail;
 		im.inserted++;
 	}
@@ -404,34 +418,34 @@ enum qerr market_import_demands(struct db *db, const struct actor *a, const char
 			continue;
 		if (!import_seq(db, &im, "demands", err))
 			goto fail;
-		sqlite3_stmt *st = dbl_stmt(db,
-					   "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
-					   "deadline,region,certifications,visibility,seq,created_at,updated_at)"
-					   " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12)",
-					   err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
+			       "deadline,region,certifications,visibility,seq,created_at,updated_at)"
+			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12) RETURNING id",
+			       err);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, eid);
-		sqlite3_bind_text(st, 2, f[1], (int)im.r.flen[1], SQLITE_STATIC);
-		sqlite3_bind_text(st, 3, f[2], (int)im.r.flen[2], SQLITE_STATIC);
-		if (sid)
-			sqlite3_bind_int64(st, 4, sid);
-		if (quantity >= 0)
-			sqlite3_bind_int64(st, 5, quantity);
-		sqlite3_bind_text(st, 6, f[6], (int)im.r.flen[6], SQLITE_STATIC);
-		if (budget >= 0)
-			sqlite3_bind_int64(st, 7, budget);
+		db_bind_int64(st, 1, eid);
+		db_bind_text_ref(st, 2, f[1], im.r.flen[1]);
+		db_bind_text_ref(st, 3, f[2], im.r.flen[2]);
+		db_bind_opt_int64(st, 4, sid != 0, sid);
+		db_bind_opt_int64(st, 5, quantity >= 0, quantity);
+		db_bind_text_ref(st, 6, f[6], im.r.flen[6]);
+		db_bind_opt_int64(st, 7, budget >= 0, budget);
 		if (*f[8])
-			sqlite3_bind_text(st, 8, f[8], (int)im.r.flen[8], SQLITE_STATIC);
-		if (region[0])
-			sqlite3_bind_text(st, 9, region, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 10, im.certifications.data, (int)im.certifications.len, SQLITE_STATIC);
-		sqlite3_bind_int64(st, 11, im.seq);
-		sqlite3_bind_text(st, 12, im.ts, -1, SQLITE_STATIC);
-		if (dbl_step(db, st, err) < 0)
+			db_bind_text_ref(st, 8, f[8], im.r.flen[8]);
+		else
+			db_bind_null(st, 8);
+		db_bind_text_or_null(st, 9, region);
+		bind_list(st, 10, &im.certifications);
+		db_bind_int64(st, 11, im.seq);
+		db_bind_text_ref(st, 12, im.ts, strlen(im.ts));
+		int64_t id;
+		if (db_scalar_int64(st, &id, err))
 			goto fail;
 		im.inserted++;
-		if (market_subscriptions_notify(db, db_last_id(db), err))
+		if (market_subscriptions_notify(db, id, err))
 			goto fail;
 	}
 	if (!im.nerrors && bulk_finish(db, &im, true, err))
@@ -448,30 +462,31 @@ out:
 
 /* ---------- export ---------- */
 
-static void write_int(FILE *out, sqlite3_stmt *st, int col)
+static void write_int(FILE *out, struct db_stmt *st, int col)
 {
-	if (sqlite3_column_type(st, col) == SQLITE_NULL)
+	if (db_col_is_null(st, col))
 		fputc(',', out);
 	else
-		fprintf(out, ",%lld", (long long)sqlite3_column_int64(st, col));
+		fprintf(out, ",%lld", (long long)db_col_int64(st, col));
 }
 
 enum qerr market_export_supplies(struct db *db, const struct actor *a, FILE *out, long *rows, struct qerror *err)
 {
 	(void)a; /* supplies are public offers */
 	*rows = 0;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT e.uscc,s.title,s.description,g.chain_id,g.code,s.regions,s.certifications"
-				   " FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON"
-				   " g.sid=s.sid WHERE s.status='active' ORDER BY s.id",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT e.uscc,s.title,s.description,g.chain_id,g.code,s.regions,s.certifications"
+		       " FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON"
+		       " g.sid=s.sid WHERE s.status='active' ORDER BY s.id",
+		       err);
 	if (!st)
 		return err->code;
 	fputs(SUPPLIES_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		for (int k = 0; k < 7; k++)
-			csv_write_field(out, dbl_col_text(st, k), k == 0);
+			csv_write_field(out, db_col_text(st, k), k == 0);
 		fputc('\n', out);
 		(*rows)++;
 	}
@@ -482,24 +497,25 @@ enum qerr market_export_demands(struct db *db, const struct actor *a, FILE *out,
 {
 	(void)a; /* only public demands: every signed-in user reads them */
 	*rows = 0;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT e.uscc,d.title,d.description,g.chain_id,g.code,d.quantity,d.unit,d.budget_fen,"
-				   "d.deadline,d.region,d.certifications FROM demands d JOIN enterprises e ON"
-				   " e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"
-				   " WHERE d.status='open' AND d.visibility='public' ORDER BY d.id",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT e.uscc,d.title,d.description,g.chain_id,g.code,d.quantity,d.unit,d.budget_fen,"
+		       "d.deadline,d.region,d.certifications FROM demands d JOIN enterprises e ON"
+		       " e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"
+		       " WHERE d.status='open' AND d.visibility='public' ORDER BY d.id",
+		       err);
 	if (!st)
 		return err->code;
 	fputs(DEMANDS_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		for (int k = 0; k < 5; k++)
-			csv_write_field(out, dbl_col_text(st, k), k == 0);
+			csv_write_field(out, db_col_text(st, k), k == 0);
 		write_int(out, st, 5);
-		csv_write_field(out, dbl_col_text(st, 6), 0);
+		csv_write_field(out, db_col_text(st, 6), 0);
 		write_int(out, st, 7);
 		for (int k = 8; k < 11; k++)
-			csv_write_field(out, dbl_col_text(st, k), 0);
+			csv_write_field(out, db_col_text(st, k), 0);
 		fputc('\n', out);
 		(*rows)++;
 	}

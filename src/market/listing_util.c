@@ -204,18 +204,18 @@ enum qerr listing_enterprise(struct db *db, const char *uscc, const char *field,
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_text(st, 1, canon, -1, SQLITE_TRANSIENT);
-	int rc = dbl_step(db, st, err);
+	db_bind_text(st, 1, canon);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*org_id = sqlite3_column_int64(st, 1);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		*org_id = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!*id)
 		return qerr_set(err, missing, "enterprise_not_found", field,
 				"企业未登记 (no enterprise with USCC %s is registered)", canon);

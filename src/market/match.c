@@ -52,38 +52,42 @@ static bool fresh_static(struct db *db, int64_t enterprise_id, const char **leve
 			 struct scorecard *card, struct qerror *err)
 {
 	static const char *const names[] = {"none", "innovative", "provincial", "little_giant"};
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT level FROM enterprises WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT level FROM enterprises WHERE id=?", err);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	if (dbl_step(db, st, err) != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_int64(st, 1, enterprise_id);
+	if (db_one(st, err)) {
+		if (err->code == QERR_NOT_FOUND)
+			qerr_clear(err);
 		return false;
 	}
-	const char *lv = dbl_col_text(st, 0);
+	const char *lv = db_col_text(st, 0);
 	*level_name = names[0];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(lv, names[i]) == 0)
 			*level_name = names[i];
 	*level = mi_level_weight(*level_name);
-	sqlite3_reset(st);
-	st = dbl_stmt(db,
-		     "SELECT count(*), count(delivered_at), coalesce(sum(delivered_at IS NOT NULL AND delivered_at <= due_at),0),"
-		     " coalesce(sum(status = 'accepted'),0), coalesce(sum(status = 'rejected'),0)"
-		     " FROM orders WHERE supplier_id=?",
-		     err);
+	db_reset(st);
+	st = db_prepare(
+	    db,
+	    "SELECT count(*), count(delivered_at),"
+	    " coalesce(sum(CASE WHEN delivered_at IS NOT NULL AND delivered_at <= due_at THEN 1 ELSE 0 END),0),"
+	    " coalesce(sum(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END),0),"
+	    " coalesce(sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END),0)"
+	    " FROM orders WHERE supplier_id=?",
+	    err);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, enterprise_id);
+	db_bind_int64(st, 1, enterprise_id);
 	memset(card, 0, sizeof *card);
-	if (dbl_step(db, st, err) == SQLITE_ROW) {
-		card->orders = sqlite3_column_int64(st, 0);
-		card->delivered = sqlite3_column_int64(st, 1);
-		card->on_time = sqlite3_column_int64(st, 2);
-		card->accepted = sqlite3_column_int64(st, 3);
-		card->rejected = sqlite3_column_int64(st, 4);
+	if (db_step(st, err) == DB_ROW) {
+		card->orders = db_col_int64(st, 0);
+		card->delivered = db_col_int64(st, 1);
+		card->on_time = db_col_int64(st, 2);
+		card->accepted = db_col_int64(st, 3);
+		card->rejected = db_col_int64(st, 4);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	card->bonus = mi_scorecard_bonus(card->orders, card->delivered, card->on_time, card->accepted, card->rejected);
 	return true;
 }
@@ -191,15 +195,15 @@ static enum qerr supply_results(struct db *db, const struct actor *a, const stru
 
 static json_t *enterprise_brief(struct db *db, int64_t id, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT uscc, name, region, level, size FROM enterprises WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT uscc, name, region, level, size FROM enterprises WHERE id=?", err);
 	if (!st)
 		return NULL;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	json_t *o = NULL;
-	if (dbl_step(db, st, err) == SQLITE_ROW)
-		o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "uscc", dbl_col_text(st, 0), "name", dbl_col_text(st, 1), "region",
-			      dbl_col_text(st, 2), "level", dbl_col_text(st, 3), "size", dbl_col_text(st, 4));
-	sqlite3_reset(st);
+	if (db_step(st, err) == DB_ROW)
+		o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, 0), "name", db_col_text(st, 1), "region",
+			      db_col_text(st, 2), "level", db_col_text(st, 3), "size", db_col_text(st, 4));
+	db_reset(st);
 	return o;
 }
 
@@ -241,24 +245,25 @@ static enum qerr enterprise_results(struct db *db, const struct pool *p, uint32_
 	size_t from_supplies = n;
 	enum qerr rc = QERR_OK;
 	if (sid) {
-		sqlite3_stmt *st = dbl_stmt(db,
-					   "SELECT c.enterprise_id, e.region, e.level FROM capabilities c"
-					   " JOIN enterprises e ON e.id = c.enterprise_id WHERE c.sid=?",
-					   err);
+		struct db_stmt *st = db_prepare(db,
+						"SELECT c.enterprise_id, e.region, e.level FROM capabilities c"
+						" JOIN enterprises e ON e.id = c.enterprise_id WHERE c.sid=?",
+						err);
 		if (!st) {
 			free(e);
 			return err->code;
 		}
-		sqlite3_bind_int64(st, 1, sid);
+		db_bind_int64(st, 1, sid);
 		int step;
-		while ((step = dbl_step(db, st, err)) == SQLITE_ROW) {
-			int64_t id = sqlite3_column_int64(st, 0);
+		while ((step = db_step(st, err)) == DB_ROW) {
+			int64_t id = db_col_int64(st, 0);
 			if (id == exclude)
 				continue;
-			const char *r = dbl_col_text(st, 1);
+			const char *r = db_col_text(st, 1);
 			int lv = region && *region ? mi_region_level(region, strlen(region), r, strlen(r)) : 0;
 			double score =
-				round((MI_W_SEGMENT + mi_region_weight(lv) + mi_level_weight(dbl_col_text(st, 2))) * 1e9) / 1e9;
+			    round((MI_W_SEGMENT + mi_region_weight(lv) + mi_level_weight(db_col_text(st, 2))) * 1e9) /
+			    1e9;
 			size_t j = 0;
 			while (j < from_supplies && e[j].id != id)
 				j++;
@@ -274,7 +279,7 @@ static enum qerr enterprise_results(struct db *db, const struct pool *p, uint32_
 			}
 			e[n++] = (struct ent_score){id, score, 0, lv};
 		}
-		sqlite3_reset(st);
+		db_reset(st);
 		if (!rc && step < 0)
 			rc = err->code;
 	}
@@ -333,34 +338,35 @@ static char *joined(const char *a, const char *b)
 /* Reads what matching needs of a listing; false (err clear) when it does not exist. */
 static bool load_listing(struct db *db, bool demand, int64_t id, struct listing_row *r, struct qerror *err)
 {
-	sqlite3_stmt *st = demand ? dbl_stmt(db,
-					    "SELECT title, description, coalesce(sid,0), coalesce(region,''), certifications,"
-					    " enterprise_id, status FROM demands WHERE id=?",
-					    err)
-				  : dbl_stmt(db,
-					    "SELECT s.title, s.description, coalesce(s.sid,0),"
-					    " e.region || CASE WHEN s.regions = '' THEN '' ELSE ';' || s.regions END,"
-					    " s.certifications, s.enterprise_id, s.status"
-					    " FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.id=?",
-					    err);
+	struct db_stmt *st =
+	    demand ? db_prepare(db,
+				"SELECT title, description, coalesce(sid,0), coalesce(region,''), certifications,"
+				" enterprise_id, status FROM demands WHERE id=?",
+				err)
+		   : db_prepare(db,
+				"SELECT s.title, s.description, coalesce(s.sid,0),"
+				" e.region || CASE WHEN s.regions = '' THEN '' ELSE ';' || s.regions END,"
+				" s.certifications, s.enterprise_id, s.status"
+				" FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id WHERE s.id=?",
+				err);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, id);
-	bool found = dbl_step(db, st, err) == SQLITE_ROW;
+	db_bind_int64(st, 1, id);
+	bool found = db_step(st, err) == DB_ROW;
 	if (found) {
-		r->text = joined(dbl_col_text(st, 0), dbl_col_text(st, 1));
-		r->sid = (uint32_t)sqlite3_column_int64(st, 2);
-		r->region = strdup(dbl_col_text(st, 3));
-		r->certs = strdup(dbl_col_text(st, 4));
-		r->enterprise_id = sqlite3_column_int64(st, 5);
-		snprintf(r->status, sizeof r->status, "%s", dbl_col_text(st, 6));
+		r->text = joined(db_col_text(st, 0), db_col_text(st, 1));
+		r->sid = (uint32_t)db_col_int64(st, 2);
+		r->region = strdup(db_col_text(st, 3));
+		r->certs = strdup(db_col_text(st, 4));
+		r->enterprise_id = db_col_int64(st, 5);
+		snprintf(r->status, sizeof r->status, "%s", db_col_text(st, 6));
 		if (!r->text || !r->region || !r->certs) {
 			listing_row_free(r);
 			found = false;
 			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return found;
 }
 
@@ -503,18 +509,18 @@ static enum qerr text_query(struct db *db, const struct market_match_query *q, s
 				"chain and segment go together");
 	memset(mq, 0, sizeof *mq);
 	if (q->chain && *q->chain) {
-		sqlite3_stmt *st = dbl_stmt(db, "SELECT sid FROM segments WHERE chain_id=? AND code=?", err);
+		struct db_stmt *st = db_prepare(db, "SELECT sid FROM segments WHERE chain_id=? AND code=?", err);
 		if (!st)
 			return err->code;
-		dbl_bind_text(st, 1, q->chain);
-		dbl_bind_text(st, 2, q->segment);
-		int step = dbl_step(db, st, err);
-		if (step == SQLITE_ROW)
-			mq->sid = (uint32_t)sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		db_bind_text(st, 1, q->chain);
+		db_bind_text(st, 2, q->segment);
+		int step = db_step(st, err);
+		if (step == DB_ROW)
+			mq->sid = (uint32_t)db_col_int64(st, 0);
+		db_reset(st);
 		if (step < 0)
 			return err->code;
-		if (step != SQLITE_ROW)
+		if (step != DB_ROW)
 			return qerr_set(err, QERR_INVALID, "unknown_segment", "segment", "no segment %s in chain %s",
 					q->segment, q->chain);
 	}
@@ -609,20 +615,22 @@ enum qerr market_match_count(struct db *db, const char *region, const char *chai
 	enum qerr rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "INSERT INTO match_impressions(day,province,chain_id,requests,results) VALUES(?,?,?,1,?)"
-				   " ON CONFLICT(day,province,chain_id) DO UPDATE SET requests=requests+1,"
-				   " results=results+excluded.results",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO match_impressions(day,province,chain_id,requests,results) VALUES(?,?,?,1,?)"
+		       " ON CONFLICT(day,province,chain_id) DO UPDATE SET"
+		       " requests=match_impressions.requests+1,"
+		       " results=match_impressions.results+excluded.results",
+		       err);
 	if (!st) {
 		db_rollback(db);
 		return err->code;
 	}
-	dbl_bind_text(st, 1, day);
-	dbl_bind_text(st, 2, province);
-	dbl_bind_text(st, 3, chain ? chain : "");
-	sqlite3_bind_int(st, 4, results);
-	if (dbl_step(db, st, err) < 0) {
+	db_bind_text(st, 1, day);
+	db_bind_text(st, 2, province);
+	db_bind_text(st, 3, chain ? chain : "");
+	db_bind_int(st, 4, results);
+	if (db_run(st, err)) {
 		db_rollback(db);
 		return err->code;
 	}

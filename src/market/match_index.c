@@ -622,29 +622,31 @@ static enum qerr load_static(struct db *db, struct mi_index *ix, struct qerror *
 	ix->static_ent = NULL;
 	ix->static_val = NULL;
 	ix->nstatic = 0;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT supplier_id, count(*), count(delivered_at),"
-				   " sum(delivered_at IS NOT NULL AND delivered_at <= due_at),"
-				   " sum(status = 'accepted'), sum(status = 'rejected')"
-				   " FROM orders GROUP BY supplier_id ORDER BY supplier_id",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT supplier_id, count(*), count(delivered_at),"
+		       " sum(CASE WHEN delivered_at IS NOT NULL AND delivered_at <= due_at THEN 1 ELSE 0 END),"
+		       " sum(CASE WHEN status = 'accepted' THEN 1 ELSE 0 END),"
+		       " sum(CASE WHEN status = 'rejected' THEN 1 ELSE 0 END)"
+		       " FROM orders GROUP BY supplier_id ORDER BY supplier_id",
+		       err);
 	if (!st)
 		return err->code;
 	size_t cap = 0;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (!grow(&ix->static_ent, sizeof *ix->static_ent, &cap, ix->nstatic + 1))
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		size_t c2 = ix->nstatic;
 		if (!grow(&ix->static_val, sizeof *ix->static_val, &c2, cap))
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-		ix->static_ent[ix->nstatic] = sqlite3_column_int64(st, 0);
-		ix->static_val[ix->nstatic] = (float)mi_scorecard_bonus(
-			sqlite3_column_int64(st, 1), sqlite3_column_int64(st, 2), sqlite3_column_int64(st, 3),
-			sqlite3_column_int64(st, 4), sqlite3_column_int64(st, 5));
+		ix->static_ent[ix->nstatic] = db_col_int64(st, 0);
+		ix->static_val[ix->nstatic] =
+		    (float)mi_scorecard_bonus(db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
+					      db_col_int64(st, 4), db_col_int64(st, 5));
 		ix->nstatic++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -671,53 +673,56 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 	 * arrays in cache. Catching up appends in seq order.
 	 */
 #define SUPPLY_COLUMNS                                                                                                 \
-	"SELECT s.id, s.enterprise_id, s.title, s.description, coalesce(s.sid,0), s.regions,"                         \
-	" s.certifications, e.region, e.level, s.status = 'active', 0, 1"                                            \
+	"SELECT s.id, s.enterprise_id, s.title, s.description, coalesce(s.sid,0), s.regions,"                          \
+	" s.certifications, e.region, e.level, CASE WHEN s.status = 'active' THEN 1 ELSE 0 END, 0, 1"                  \
 	" FROM supplies s JOIN enterprises e ON e.id = s.enterprise_id"
 #define DEMAND_COLUMNS                                                                                                 \
-	"SELECT d.id, d.enterprise_id, d.title, d.description, coalesce(d.sid,0),"                                    \
-	" coalesce(d.region,''), d.certifications, NULL, 'none', d.status = 'open',"                                   \
-	" coalesce(d.deadline,''), d.visibility = 'public' FROM demands d"
-	sqlite3_stmt *st;
+	"SELECT d.id, d.enterprise_id, d.title, d.description, coalesce(d.sid,0),"                                     \
+	" coalesce(d.region,''), d.certifications, NULL, 'none', CASE WHEN d.status = 'open' THEN 1 ELSE 0 END,"       \
+	" coalesce(d.deadline,''), CASE WHEN d.visibility = 'public' THEN 1 ELSE 0 END FROM demands d"
+	/* (1099511627776 = 2^40: listings without a segment sort after every sid.) */
+	struct db_stmt *st;
 	if (ix->kind == MI_SUPPLIES)
-		st = full ? dbl_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 AND s.status = 'active'"
-						       " ORDER BY coalesce(s.sid, 1 << 40), s.title, s.id",
-				    err)
-			  : dbl_stmt(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND NOT ?2 ORDER BY s.seq, s.id", err);
+		st = full ? db_prepare(db,
+				       SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 = 1 AND s.status = 'active'"
+						      " ORDER BY coalesce(s.sid, 1099511627776), s.title, s.id",
+				       err)
+			  : db_prepare(db, SUPPLY_COLUMNS " WHERE s.seq > ?1 AND ?2 = 0 ORDER BY s.seq, s.id", err);
 	else
-		st = full ? dbl_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 AND d.status = 'open'"
-						       " ORDER BY coalesce(d.sid, 1 << 40), d.title, d.id",
-				    err)
-			  : dbl_stmt(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND NOT ?2 ORDER BY d.seq, d.id", err);
+		st = full ? db_prepare(db,
+				       DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 = 1 AND d.status = 'open'"
+						      " ORDER BY coalesce(d.sid, 1099511627776), d.title, d.id",
+				       err)
+			  : db_prepare(db, DEMAND_COLUMNS " WHERE d.seq > ?1 AND ?2 = 0 ORDER BY d.seq, d.id", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, after);
-	sqlite3_bind_int(st, 2, full);
+	db_bind_int64(st, 1, after);
+	db_bind_int(st, 2, full);
 	struct doc_build b = {.ix = ix};
 	enum qerr rc = QERR_OK;
 	int step;
-	while ((step = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((step = db_step(st, err)) == DB_ROW) {
 		struct doc_row r = {
-			.id = sqlite3_column_int64(st, 0),
-			.enterprise_id = sqlite3_column_int64(st, 1),
-			.title = dbl_col_text(st, 2),
-			.description = dbl_col_text(st, 3),
-			.sid = (uint32_t)sqlite3_column_int64(st, 4),
-			.regions = dbl_col_text(st, 5),
-			.certs = dbl_col_text(st, 6),
-			.ent_region = sqlite3_column_type(st, 7) == SQLITE_NULL ? NULL : dbl_col_text(st, 7),
-			.is_public = sqlite3_column_int(st, 11) != 0,
+		    .id = db_col_int64(st, 0),
+		    .enterprise_id = db_col_int64(st, 1),
+		    .title = db_col_text(st, 2),
+		    .description = db_col_text(st, 3),
+		    .sid = (uint32_t)db_col_int64(st, 4),
+		    .regions = db_col_text(st, 5),
+		    .certs = db_col_text(st, 6),
+		    .ent_region = db_col_text_or_null(st, 7),
+		    .is_public = db_col_int(st, 11) != 0,
 		};
-		r.static_score = (float)mi_level_weight(dbl_col_text(st, 8));
+		r.static_score = (float)mi_level_weight(db_col_text(st, 8));
 		if (ix->kind == MI_SUPPLIES)
 			r.static_score += scorecard_of(ix, r.enterprise_id);
 		else
-			r.deadline = parse_time(dbl_col_text(st, 10));
+			r.deadline = parse_time(db_col_text(st, 10));
 		if ((r.id & 1023) == 0 && atomic_load(&cancel_builds)) {
 			rc = qerr_set(err, QERR_UNAVAILABLE, "shutting_down", NULL, "the match index build was cancelled");
 			break;
 		}
-		if (!sqlite3_column_int(st, 9)) {
+		if (!db_col_int(st, 9)) {
 			kill_listing(ix, r.id);
 			continue;
 		}
@@ -725,7 +730,7 @@ static enum qerr load_rows(struct db *db, struct mi_index *ix, int64_t after, bo
 		if (rc)
 			break;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	free(b.tids);
 	free(b.wts);
 	free(b.pairs);
@@ -745,24 +750,24 @@ static enum qerr refresh_static(struct db *db, struct mi_index *ix, struct qerro
 	enum qerr rc = load_static(db, ix, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id, level FROM enterprises WHERE level <> 'none' ORDER BY id", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id, level FROM enterprises WHERE level <> 'none' ORDER BY id", err);
 	if (!st)
 		return err->code;
 	int64_t *ids = NULL;
 	float *lv = NULL;
 	size_t n = 0, cap = 0, lcap = 0;
 	int step;
-	while ((step = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((step = db_step(st, err)) == DB_ROW) {
 		if (!grow(&ids, sizeof *ids, &cap, n + 1) || !grow(&lv, sizeof *lv, &lcap, n + 1)) {
-			sqlite3_reset(st);
+			db_reset(st);
 			free(ids);
 			free(lv);
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		}
-		ids[n] = sqlite3_column_int64(st, 0);
-		lv[n++] = (float)mi_level_weight(dbl_col_text(st, 1));
+		ids[n] = db_col_int64(st, 0);
+		lv[n++] = (float)mi_level_weight(db_col_text(st, 1));
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (step < 0) {
 		free(ids);
 		free(lv);

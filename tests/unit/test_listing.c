@@ -90,11 +90,12 @@ static int setup(void **state)
 	exec(f, "INSERT INTO chains(id,name,name_en,created_at) VALUES('nev','新能源汽车','NEV','2026-01-01T00:00:00Z')");
 	exec(f, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
 	for (int i = 0; i < E_COUNT; i++) {
-		sqlite3_stmt *st = dbl_stmt(f->db, "SELECT id FROM enterprises WHERE uscc=?", &e);
-		sqlite3_bind_text(st, 1, f->uscc[i], -1, SQLITE_TRANSIENT);
-		assert_int_equal(dbl_step(f->db, st, &e), SQLITE_ROW);
-		f->eid[i] = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
+		struct db_stmt *st = db_prepare(f->db, "SELECT id FROM enterprises WHERE uscc=?", &e);
+		assert_non_null(st);
+		db_bind_text(st, 1, f->uscc[i]);
+		assert_int_equal(db_step(st, &e), DB_ROW);
+		f->eid[i] = db_col_int64(st, 0);
+		db_reset(st);
 	}
 	*state = f;
 	return 0;
@@ -161,12 +162,13 @@ static void test_supply_validation_and_normalisation(void **state)
 			    "\"certifications\":[\" iso9001 \",\"IATF16949\",\"iatf16949\"],\"chain\":\"nev\",\"segment\":\"motor\"}",
 			    f->uscc[E_SUPPLIER]);
 	struct qerror e = {0};
-	sqlite3_stmt *st = dbl_stmt(f->db, "SELECT regions,certifications FROM supplies WHERE id=?", &e);
-	sqlite3_bind_int64(st, 1, id);
-	assert_int_equal(dbl_step(f->db, st, &e), SQLITE_ROW);
-	assert_string_equal(dbl_col_text(st, 0), "32;3205;320583");
-	assert_string_equal(dbl_col_text(st, 1), "IATF16949;ISO9001");
-	sqlite3_reset(st);
+	struct db_stmt *st = db_prepare(f->db, "SELECT regions,certifications FROM supplies WHERE id=?", &e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, id);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_string_equal(db_col_text(st, 0), "32;3205;320583");
+	assert_string_equal(db_col_text(st, 1), "IATF16949;ISO9001");
+	db_reset(st);
 
 	char t[512];
 	const char *u = f->uscc[E_SUPPLIER];
@@ -248,13 +250,12 @@ static int64_t seq_of(struct fixture *f, const char *table, int64_t id)
 	snprintf(sql, sizeof sql, "SELECT seq FROM %s WHERE id=%lld", table, (long long)id);
 	struct qerror e = {0};
 	int64_t v = 0;
-	/* Built SQL in a test only; db_stmt caches by address, so use a fresh statement. */
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	(void)e;
+	/* Built SQL in a test only; db_prepare caches by address, so use a fresh statement. */
+	struct db_stmt *st = db_prepare_dynamic(f->db, sql, &e);
+	assert_non_null(st);
+	if (db_step(st, &e) == DB_ROW)
+		v = db_col_int64(st, 0);
+	db_finalize(st);
 	return v;
 }
 
@@ -358,12 +359,7 @@ static int64_t notified(struct fixture *f, int who, int64_t demand)
 	snprintf(sql, sizeof sql,
 		 "SELECT count(*) FROM notifications WHERE enterprise_id=%lld AND object_id=%lld AND kind='demand_match'",
 		 (long long)f->eid[who], (long long)demand);
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), sql, -1, &st, NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	return n;
+	return testdb_scalar(f->db, sql);
 }
 
 static void test_subscription_matching(void **state)

@@ -49,20 +49,22 @@ static int setup(void **state)
 	static const char *const regions[] = {"320505", "320583", "330106", "440305"};
 	static const char *const levels[] = {"none", "innovative", "provincial", "little_giant"};
 	for (int i = 1; i <= 40; i++) {
-		sqlite3_stmt *st = dbl_stmt(f->db,
-					   "INSERT INTO enterprises(id,uscc,name,region,industry,employees,revenue_wan,"
-					   "assets_wan,level,size,created_at,updated_at) VALUES(?,?,?,?,'C',10,100,100,?,"
-					   "'small','x','x')",
-					   &e);
+		struct db_stmt *st =
+		    db_prepare(f->db,
+			       "INSERT INTO enterprises(id,uscc,name,region,industry,employees,revenue_wan,"
+			       "assets_wan,level,size,created_at,updated_at) VALUES(?,?,?,?,'C',10,100,100,?,"
+			       "'small','x','x')",
+			       &e);
+		assert_non_null(st);
 		char uscc[32], name[32];
 		snprintf(uscc, sizeof uscc, "U%02d", i);
 		snprintf(name, sizeof name, "企业%02d", i);
-		sqlite3_bind_int(st, 1, i);
-		dbl_bind_text(st, 2, uscc);
-		dbl_bind_text(st, 3, name);
-		dbl_bind_text(st, 4, regions[i % 4]);
-		dbl_bind_text(st, 5, levels[i % 4]);
-		assert_int_equal(dbl_step(f->db, st, &e), SQLITE_DONE);
+		db_bind_int(st, 1, i);
+		db_bind_text(st, 2, uscc);
+		db_bind_text(st, 3, name);
+		db_bind_text(st, 4, regions[i % 4]);
+		db_bind_text(st, 5, levels[i % 4]);
+		assert_int_equal(db_step(st, &e), DB_DONE);
 	}
 	*state = f;
 	return 0;
@@ -86,25 +88,27 @@ static int64_t put_supply(struct fixture *f, int64_t id, int64_t enterprise, con
 	assert_int_equal(db_touch(f->db, "supplies", &e), QERR_OK);
 	int64_t seq;
 	assert_int_equal(db_counter(f->db, "supplies", &seq, &e), QERR_OK);
-	sqlite3_stmt *st = dbl_stmt(f->db,
-				   "INSERT INTO supplies(id,enterprise_id,title,description,sid,regions,certifications,"
-				   "status,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,'x','x')"
-				   " ON CONFLICT(id) DO UPDATE SET title=?3,description=?4,sid=?5,regions=?6,"
-				   "certifications=?7,status=?8,seq=?9",
-				   &e);
-	if (id > 0)
-		sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, enterprise);
-	dbl_bind_text(st, 3, title);
-	dbl_bind_text(st, 4, desc);
-	if (sid)
-		sqlite3_bind_int(st, 5, sid);
-	dbl_bind_text(st, 6, regions);
-	dbl_bind_text(st, 7, certs);
-	dbl_bind_text(st, 8, status);
-	sqlite3_bind_int64(st, 9, seq);
-	assert_int_equal(dbl_step(f->db, st, &e), SQLITE_DONE);
-	int64_t rowid = id > 0 ? id : db_last_id(f->db);
+	/* (A NULL id lets SQLite number the row: this fixture only ever runs on SQLite.) */
+	struct db_stmt *st =
+	    db_prepare(f->db,
+		       "INSERT INTO supplies(id,enterprise_id,title,description,sid,regions,certifications,"
+		       "status,seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,'x','x')"
+		       " ON CONFLICT(id) DO UPDATE SET title=?3,description=?4,sid=?5,regions=?6,"
+		       "certifications=?7,status=?8,seq=?9 RETURNING id",
+		       &e);
+	assert_non_null(st);
+	db_bind_opt_int64(st, 1, id > 0, id);
+	db_bind_int64(st, 2, enterprise);
+	db_bind_text(st, 3, title);
+	db_bind_text(st, 4, desc);
+	db_bind_opt_int64(st, 5, sid != 0, sid);
+	db_bind_text(st, 6, regions);
+	db_bind_text(st, 7, certs);
+	db_bind_text(st, 8, status);
+	db_bind_int64(st, 9, seq);
+	int64_t rowid = 0;
+	assert_int_equal(db_scalar_int64(st, &rowid, &e), QERR_OK);
+	assert_true(id <= 0 || rowid == id);
 	assert_int_equal(db_commit(f->db, &e), QERR_OK);
 	return rowid;
 }
@@ -380,21 +384,25 @@ static void text_scores_are_fts5_bm25(void **state)
 		match[0] = '\0';
 		for (int i = 0; i < terms.n; i++)
 			len += (size_t)snprintf(match + len, sizeof match - len, "%s\"%s\"", i ? " OR " : "", terms.term[i]);
-		sqlite3_stmt *st = dbl_stmt(f->db,
-					   "SELECT rowid, -bm25(supplies_fts, 2.0, 1.0) FROM supplies_fts WHERE supplies_fts"
-					   " MATCH ? ORDER BY bm25(supplies_fts, 2.0, 1.0), rowid LIMIT 20",
-					   &e);
-		dbl_bind_text(st, 1, match);
-		int i = 0;
-		while (dbl_step(f->db, st, &e) == SQLITE_ROW) {
+		/* per-backend: SQLite FTS5's own bm25() (a REAL) is the oracle here. */
+		struct db_stmt *st =
+		    db_prepare(f->db,
+			       "SELECT rowid, -bm25(supplies_fts, 2.0, 1.0) FROM supplies_fts WHERE supplies_fts"
+			       " MATCH ? ORDER BY bm25(supplies_fts, 2.0, 1.0), rowid LIMIT 20",
+			       &e);
+		assert_non_null(st);
+		db_bind_text(st, 1, match);
+		int i = 0, rc;
+		while ((rc = db_step(st, &e)) == DB_ROW) {
 			assert_true(i < n);
-			double fts = sqlite3_column_double(st, 1);
+			double fts = db_col_double(st, 1);
 			if (fabs(fts - hits[i].score) > 1e-6 * fmax(1.0, fabs(fts)))
 				fail_msg("query %s rank %d: fts5 %.9f (rowid %lld), index %.9f (id %lld)", text, i, fts,
-					 (long long)sqlite3_column_int64(st, 0), hits[i].score, (long long)hits[i].id);
+					 (long long)db_col_int64(st, 0), hits[i].score, (long long)hits[i].id);
 			i++;
 		}
-		sqlite3_reset(st);
+		db_reset(st);
+		assert_int_equal(rc, DB_DONE);
 		assert_int_equal(i, n);
 	}
 }
