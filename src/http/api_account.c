@@ -21,7 +21,7 @@ const struct jfield api_password_fields[] = {
 const struct jfield api_org_fields[] = {
 	{"name", JF_STRING, true, 1, 200, NULL, "organisation name"},
 	{"type", JF_STRING, true, 0, 0, org_type_names, "organisation type"},
-	{"uscc", JF_STRING, false, 18, 18, NULL, "统一社会信用代码, optional"},
+	{"uscc", JF_STRING, false, 18, 36, NULL, "统一社会信用代码, optional; spaces or hyphens between its groups are dropped"},
 	{NULL, 0, false, 0, 0, NULL, NULL},
 };
 
