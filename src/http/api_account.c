@@ -12,14 +12,16 @@ const struct jfield api_login_fields[] = {
 
 const struct jfield api_password_fields[] = {
 	{"old_password", JF_STRING, true, 1, 512, NULL, "current password"},
-	{"new_password", JF_STRING, true, 8, 512, NULL, "new password, at least 8 characters"},
+	{"new_password", JF_STRING, true, 8, 512, NULL,
+	 "new password: at least 10 characters, or 8 with three of lower case, upper case, digits, symbols (a non-ASCII"
+	 " character counts for three); not one of the commonest passwords"},
 	{NULL, 0, false, 0, 0, NULL, NULL},
 };
 
 const struct jfield api_org_fields[] = {
 	{"name", JF_STRING, true, 1, 200, NULL, "organisation name"},
 	{"type", JF_STRING, true, 0, 0, org_type_names, "organisation type"},
-	{"uscc", JF_STRING, false, 18, 18, NULL, "统一社会信用代码, optional"},
+	{"uscc", JF_STRING, false, 18, 36, NULL, "统一社会信用代码, optional; spaces or hyphens between its groups are dropped"},
 	{NULL, 0, false, 0, 0, NULL, NULL},
 };
 
@@ -28,7 +30,9 @@ const struct jfield api_user_fields[] = {
 	{"email", JF_STRING, true, 3, 127, NULL, "login e-mail"},
 	{"name", JF_STRING, false, 0, 100, NULL, "display name"},
 	{"role", JF_STRING, true, 0, 0, user_role_names, "admin or member"},
-	{"password", JF_STRING, true, 8, 512, NULL, "initial password, at least 8 characters"},
+	{"password", JF_STRING, true, 8, 512, NULL,
+	 "initial password: at least 10 characters, or 8 with three of lower case, upper case, digits, symbols (a"
+	 " non-ASCII character counts for three); not one of the commonest passwords"},
 	{NULL, 0, false, 0, 0, NULL, NULL},
 };
 
@@ -39,11 +43,16 @@ enum qerr api_login(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	char token[ACCOUNT_TOKEN_HEX + 1];
 	json_t *user = NULL;
+	long retry_after = 0;
 	enum qerr rc = account_login(req->db, json_str(body, "email", ""), json_str(body, "password", ""), http_client(req),
-				     token, &user, &req->err);
+				     token, &user, &retry_after, &req->err);
 	json_decref(body);
-	if (rc)
+	if (rc) {
+		if (rc == QERR_TOO_MANY)
+			snprintf(res->retry_after, sizeof res->retry_after, "%d",
+				 retry_after < 1 ? 1 : retry_after > 86400 ? 86400 : (int)retry_after);
 		return rc;
+	}
 	struct actor a;
 	json_t *me = NULL;
 	if (account_session(req->db, token, &a, &req->err) || account_me(req->db, &a, &me, &req->err)) {

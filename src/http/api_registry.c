@@ -18,10 +18,10 @@ enum qerr api_param_id(struct http_req *req, int idx, const char *name, int64_t 
 
 enum qerr api_health(struct http_req *req, struct http_res *res)
 {
-	sqlite3_stmt *st = dbl_stmt(req->db, "SELECT 1", &req->err);
-	if (!st || dbl_step(req->db, st, &req->err) != SQLITE_ROW)
+	struct db_stmt *st = db_prepare(req->db, "SELECT 1", &req->err);
+	int64_t one;
+	if (!st || db_scalar_int64(st, &one, &req->err))
 		return req->err.code ? req->err.code : QERR_UNAVAILABLE;
-	sqlite3_reset(st);
 	http_ok(res, 200, json_pack("{s:s,s:s}", "status", "ok", "version", QILIAN_VERSION));
 	return QERR_OK;
 }

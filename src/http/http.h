@@ -54,6 +54,7 @@ struct http_res {
 	const char *content_type; /* ... with this type */
 	char set_cookie[256];     /* Set-Cookie header value, "" for none */
 	const char *disposition;  /* Content-Disposition, or NULL */
+	char retry_after[16];     /* Retry-After header value (seconds), "" for none; sent with errors too (429) */
 };
 
 typedef enum qerr (*http_handler)(struct http_req *req, struct http_res *res);

@@ -122,6 +122,8 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, 
 		MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
 	if (res && res->disposition)
 		MHD_add_response_header(r, "Content-Disposition", res->disposition);
+	if (res && res->retry_after[0])
+		MHD_add_response_header(r, "Retry-After", res->retry_after);
 	if (status == 401)
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"qilian\"");
 	ctx->status = status;
@@ -131,8 +133,9 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, 
 	return ok;
 }
 
-static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
-				   json_t *extra)
+/* An error response; res (may be NULL) is the failing handler's, for headers such as Retry-After. */
+static enum MHD_Result queue_error_res(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
+				       json_t *extra, const struct http_res *res)
 {
 	json_t *err = json_pack("{s:s,s:s}", "code", e->slug[0] ? e->slug : qerr_default_slug(e->code), "message",
 				e->message[0] ? e->message : qerr_default_slug(e->code));
@@ -145,7 +148,13 @@ static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx 
 		json_object_update(root, extra);
 	char *body = json_encode(root);
 	json_decref(root);
-	return queue(conn, ctx, qerr_http_status(e->code), "application/json; charset=utf-8", body, strlen(body), NULL);
+	return queue(conn, ctx, qerr_http_status(e->code), "application/json; charset=utf-8", body, strlen(body), res);
+}
+
+static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
+				   json_t *extra)
+{
+	return queue_error_res(conn, ctx, e, extra, NULL);
 }
 
 static const char *content_type_for(const char *path)
@@ -355,7 +364,7 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	if (rc) {
 		if (!req.err.code)
 			qerr_set(&req.err, rc, NULL, NULL, "%s", qerr_default_slug(rc));
-		enum MHD_Result r = queue_error(conn, ctx, &req.err, res.json);
+		enum MHD_Result r = queue_error_res(conn, ctx, &req.err, res.json, &res);
 		json_decref(res.json);
 		free(res.raw);
 		return r;

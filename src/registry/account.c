@@ -8,6 +8,7 @@
 #include "base/jsonio.h"
 #include "base/log.h"
 #include "base/util.h"
+#include "registry/password.h"
 #include "registry/uscc.h"
 
 const char *const org_type_names[] = {"operator", "large", "sme", "bank", "provider", NULL};
@@ -58,38 +59,33 @@ bool actor_is_platform_admin(const struct actor *a)
 enum qerr audit_record(struct db *db, const struct actor *a, const char *action, const char *object_type,
 		       const char *object_id, const json_t *detail, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "INSERT INTO audit_log(at,user_id,org_id,actor,action,object_type,object_id,detail)"
-				   " VALUES(?,?,?,?,?,?,?,?)",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO audit_log(at,user_id,org_id,actor,action,object_type,object_id,detail)"
+					" VALUES(?,?,?,?,?,?,?,?)",
+					err);
 	if (!st)
 		return err->code;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	dbl_bind_text(st, 1, ts);
-	if (a->user_id)
-		sqlite3_bind_int64(st, 2, a->user_id);
-	if (a->org_id)
-		sqlite3_bind_int64(st, 3, a->org_id);
-	dbl_bind_text(st, 4, a->email);
-	dbl_bind_text(st, 5, action);
-	dbl_bind_text(st, 6, object_type);
-	dbl_bind_text(st, 7, object_id);
+	db_bind_text(st, 1, ts);
+	db_bind_opt_int64(st, 2, a->user_id != 0, a->user_id);
+	db_bind_opt_int64(st, 3, a->org_id != 0, a->org_id);
+	db_bind_text(st, 4, a->email);
+	db_bind_text(st, 5, action);
+	db_bind_text(st, 6, object_type);
+	db_bind_text(st, 7, object_id);
 	char *d = detail ? json_encode(detail) : NULL;
-	dbl_bind_text(st, 8, d ? d : "{}");
-	int rc = dbl_step(db, st, err);
+	db_bind_text(st, 8, d ? d : "{}");
+	enum qerr rc = db_run(st, err);
 	free(d);
-	return rc < 0 ? err->code : QERR_OK;
+	return rc;
 }
 
-static json_t *org_row(sqlite3_stmt *st)
+static json_t *org_row(struct db_stmt *st)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0), "name",
-			      dbl_col_text(st, 1), "type", dbl_col_text(st, 2), "created_at", dbl_col_text(st, 4));
-	if (sqlite3_column_type(st, 3) != SQLITE_NULL)
-		json_object_set_new(o, "uscc", json_string(dbl_col_text(st, 3)));
-	else
-		json_object_set_new(o, "uscc", json_null());
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name", db_col_text(st, 1),
+			      "type", db_col_text(st, 2), "created_at", db_col_text(st, 4));
+	json_object_set_new(o, "uscc", db_col_json_text(st, 3));
 	return o;
 }
 
@@ -98,16 +94,17 @@ enum qerr org_get(struct db *db, const struct actor *a, int64_t id, json_t **out
 	*out = NULL;
 	if (!actor_is_platform_admin(a) && a->org_id != id)
 		return qerr_set(err, QERR_NOT_FOUND, "org_not_found", "id", "organisation %lld not found", (long long)id);
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE id=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_NOT_FOUND, "org_not_found", "id", "organisation %lld not found", (long long)id);
+	if (rc)
+		return rc;
 	*out = org_row(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -131,19 +128,19 @@ enum qerr org_create(struct db *db, const struct actor *a, const char *name, con
 		return rc;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO orgs(name,type,uscc,created_at) VALUES(?,?,?,?)", err);
+	struct db_stmt *st = db_prepare(db, "INSERT INTO orgs(name,type,uscc,created_at) VALUES(?,?,?,?) RETURNING id", err);
 	if (!st)
 		goto fail;
-	dbl_bind_text(st, 1, name);
-	dbl_bind_text(st, 2, org_type_names[t]);
-	dbl_bind_text(st, 3, uscc && *uscc ? canon : NULL);
-	dbl_bind_text(st, 4, ts);
-	if (dbl_step(db, st, err) < 0) {
+	db_bind_text(st, 1, name);
+	db_bind_text(st, 2, org_type_names[t]);
+	db_bind_text(st, 3, uscc && *uscc ? canon : NULL);
+	db_bind_text(st, 4, ts);
+	int64_t id;
+	if (db_scalar_int64(st, &id, err)) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "duplicate_uscc", "uscc", "an organisation with this USCC exists");
 		goto fail;
 	}
-	int64_t id = db_last_id(db);
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
 	json_t *detail = json_pack("{s:s,s:s}", "name", name, "type", org_type_names[t]);
@@ -157,18 +154,13 @@ fail:
 	return err->code ? err->code : QERR_INTERNAL;
 }
 
-enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
+/* Runs st and collects row(st) of every row into {"items": [...]}. */
+static enum qerr list_all(struct db_stmt *st, json_t *(*row)(struct db_stmt *), json_t **out, struct qerror *err)
 {
-	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE ?1 OR id=?2 ORDER BY id", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int(st, 1, actor_is_platform_admin(a));
-	sqlite3_bind_int64(st, 2, a->org_id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
-		json_array_append_new(items, org_row(st));
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, row(st));
 	if (rc < 0) {
 		json_decref(items);
 		return err->code;
@@ -177,22 +169,23 @@ enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qe
 	return QERR_OK;
 }
 
-static json_t *user_row(sqlite3_stmt *st)
+enum qerr org_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
-	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)sqlite3_column_int64(st, 0), "org_id",
-			 (json_int_t)sqlite3_column_int64(st, 1), "email", dbl_col_text(st, 2), "name", dbl_col_text(st, 3),
-			 "role", dbl_col_text(st, 4), "created_at", dbl_col_text(st, 5), "disabled",
-			 sqlite3_column_int(st, 6));
+	*out = NULL;
+	struct db_stmt *st =
+		db_prepare(db, "SELECT id,name,type,uscc,created_at FROM orgs WHERE ?1 OR id=?2 ORDER BY id", err);
+	if (!st)
+		return err->code;
+	db_bind_bool(st, 1, actor_is_platform_admin(a));
+	db_bind_int64(st, 2, a->org_id);
+	return list_all(st, org_row, out, err);
 }
 
-static enum qerr check_password_strength(const char *pw, const char *field, struct qerror *err)
+static json_t *user_row(struct db_stmt *st)
 {
-	if (!pw || util_utf8_len(pw) < ACCOUNT_MIN_PASSWORD)
-		return qerr_set(err, QERR_INVALID, "weak_password", field, "密码至少%d个字符 (password needs at least %d characters)",
-				ACCOUNT_MIN_PASSWORD, ACCOUNT_MIN_PASSWORD);
-	if (strlen(pw) > 512)
-		return qerr_set(err, QERR_INVALID, "too_long", field, "password is too long");
-	return QERR_OK;
+	return json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:b}", "id", (json_int_t)db_col_int64(st, 0), "org_id",
+			 (json_int_t)db_col_int64(st, 1), "email", db_col_text(st, 2), "name", db_col_text(st, 3), "role",
+			 db_col_text(st, 4), "created_at", db_col_text(st, 5), "disabled", db_col_int(st, 6));
 }
 
 static bool email_plausible(const char *e)
@@ -201,6 +194,23 @@ static bool email_plausible(const char *e)
 	size_t n = e ? strlen(e) : 0;
 	return at && at != e && strchr(at + 1, '.') && at[1] != '.' && n < 128 && !strpbrk(e, " \t\r\n<>\"'") &&
 	       e[n - 1] != '.';
+}
+
+/* The user with this id as JSON (user_row). */
+static enum qerr user_get(struct db *db, int64_t id, json_t **out, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
+		return qerr_set(err, QERR_NOT_FOUND, NULL, NULL, "user not found");
+	if (rc)
+		return rc;
+	*out = user_row(st);
+	db_reset(st);
+	return QERR_OK;
 }
 
 enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, const char *email, const char *name,
@@ -217,7 +227,7 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 		return qerr_set(err, QERR_INVALID, "invalid_email", "email", "邮箱格式不正确 (not a valid e-mail address)");
 	if (name && util_utf8_len(name) > 100)
 		return qerr_set(err, QERR_INVALID, "too_long", "name", "name must have at most 100 characters");
-	if (check_password_strength(password, "password", err))
+	if (password_check(password, "password", err))
 		return err->code;
 	char hash[crypto_pwhash_STRBYTES];
 	if (crypto_pwhash_str(hash, password, strlen(password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -226,34 +236,35 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 	enum qerr rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM orgs WHERE id=?", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, org_id);
-	int found = dbl_step(db, st, err);
-	if (found < 0)
-		goto fail;
-	if (found != SQLITE_ROW) {
+	db_bind_int64(st, 1, org_id);
+	rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		qerr_set(err, QERR_INVALID, "org_not_found", "org_id", "organisation %lld does not exist", (long long)org_id);
+	if (rc)
 		goto fail;
-	}
+	db_reset(st);
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	st = dbl_stmt(db, "INSERT INTO users(org_id,email,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?)", err);
+	st = db_prepare(db,
+			"INSERT INTO users(org_id,email,name,role,password_hash,created_at) VALUES(?,?,?,?,?,?) RETURNING id",
+			err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, org_id);
-	dbl_bind_text(st, 2, email);
-	dbl_bind_text(st, 3, name ? name : "");
-	dbl_bind_text(st, 4, user_role_names[r]);
-	dbl_bind_text(st, 5, hash);
-	dbl_bind_text(st, 6, ts);
-	if (dbl_step(db, st, err) < 0) {
+	db_bind_int64(st, 1, org_id);
+	db_bind_text(st, 2, email);
+	db_bind_text(st, 3, name ? name : "");
+	db_bind_text(st, 4, user_role_names[r]);
+	db_bind_text(st, 5, hash);
+	db_bind_text(st, 6, ts);
+	int64_t id;
+	if (db_scalar_int64(st, &id, err)) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "duplicate_email", "email", "该邮箱已注册 (this e-mail is already registered)");
 		goto fail;
 	}
-	int64_t id = db_last_id(db);
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)id);
 	json_t *detail = json_pack("{s:s,s:I,s:s}", "email", email, "org_id", (json_int_t)org_id, "role", user_role_names[r]);
@@ -261,14 +272,7 @@ enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, cons
 	json_decref(detail);
 	if (rc || db_commit(db, err))
 		goto fail;
-	st = dbl_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
-	if (!st)
-		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	*out = user_row(st);
-	return QERR_OK;
+	return user_get(db, id, out, err);
 fail:
 	db_rollback(db);
 	return err->code ? err->code : QERR_INTERNAL;
@@ -278,23 +282,14 @@ enum qerr user_list(struct db *db, const struct actor *a, int64_t org_id, json_t
 {
 	*out = NULL;
 	int64_t only = actor_is_platform_admin(a) ? org_id : a->org_id;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT id,org_id,email,name,role,created_at,disabled FROM users"
-				   " WHERE ?1=0 OR org_id=?1 ORDER BY id",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,org_id,email,name,role,created_at,disabled FROM users"
+					" WHERE ?1=0 OR org_id=?1 ORDER BY id",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, only);
-	json_t *items = json_array();
-	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
-		json_array_append_new(items, user_row(st));
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_pack("{s:o}", "items", items);
-	return QERR_OK;
+	db_bind_int64(st, 1, only);
+	return list_all(st, user_row, out, err);
 }
 
 static char dummy_hash[crypto_pwhash_STRBYTES];
@@ -312,46 +307,119 @@ static void token_hash(const char *hex, unsigned char out[32])
 	crypto_generichash(out, 32, (const unsigned char *)hex, strlen(hex), NULL, 0);
 }
 
-static enum qerr count_failures(struct db *db, const char *key, int64_t since, int *count, struct qerror *err)
+/*
+ * The throttle's keys (see account.h): the failure key of this account and
+ * address, and the key range [lo, hi) holding every failure key of the
+ * address ('}' follows '|').
+ */
+struct login_keys {
+	char pair[320];
+	char lo[80], hi[80];
+};
+
+static void login_keys(const char *email, const char *client, struct login_keys *k)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM login_failures WHERE key=? AND at>=?", err);
+	snprintf(k->lo, sizeof k->lo, "ip:%s|", client ? client : "");
+	snprintf(k->hi, sizeof k->hi, "ip:%s}", client ? client : "");
+	snprintf(k->pair, sizeof k->pair, "%semail:%s", k->lo, email ? email : "");
+	for (char *p = k->pair + strlen(k->lo); *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+}
+
+/* How long n failures of one account from one address lock it out (n >= ACCOUNT_MAX_FAILURES). */
+static int64_t lock_seconds(int64_t n)
+{
+	int64_t doublings = n - ACCOUNT_MAX_FAILURES, lock = ACCOUNT_LOCK_SECONDS;
+	while (doublings-- > 0 && lock < ACCOUNT_LOCK_MAX_SECONDS)
+		lock *= 2;
+	return lock < ACCOUNT_LOCK_MAX_SECONDS ? lock : ACCOUNT_LOCK_MAX_SECONDS;
+}
+
+/*
+ * Inside the caller's write transaction: the seconds this attempt must wait
+ * (0 when it may go ahead) by both limits of account.h.
+ */
+static enum qerr login_wait(struct db *db, const struct login_keys *k, int64_t now, int64_t *wait, struct qerror *err)
+{
+	*wait = 0;
+	struct db_stmt *st =
+		db_prepare(db, "SELECT count(*),coalesce(max(at),0) FROM login_failures WHERE key=? AND at>=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, key);
-	sqlite3_bind_int64(st, 2, since);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
+	db_bind_text(st, 1, k->pair);
+	db_bind_int64(st, 2, now - ACCOUNT_PAIR_WINDOW);
+	enum qerr rc = db_one(st, err);
+	if (rc)
+		return rc;
+	int64_t n = db_col_int64(st, 0), last = db_col_int64(st, 1);
+	db_reset(st);
+	if (n >= ACCOUNT_MAX_FAILURES && last + lock_seconds(n) > now)
+		*wait = last + lock_seconds(n) - now;
+	/* The address may try again when the ACCOUNT_ADDRESS_MAX_FAILURES-th newest failure leaves the window. */
+	st = db_prepare(db,
+			"SELECT at FROM login_failures WHERE key>=? AND key<? AND at>=? ORDER BY at DESC LIMIT 1 OFFSET ?",
+			err);
+	if (!st)
 		return err->code;
-	*count = sqlite3_column_int(st, 0);
+	db_bind_text(st, 1, k->lo);
+	db_bind_text(st, 2, k->hi);
+	db_bind_int64(st, 3, now - ACCOUNT_FAILURE_WINDOW);
+	db_bind_int(st, 4, ACCOUNT_ADDRESS_MAX_FAILURES - 1);
+	rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND) {
+		qerr_clear(err);
+		return QERR_OK;
+	}
+	if (rc)
+		return rc;
+	int64_t until = db_col_int64(st, 0) + ACCOUNT_FAILURE_WINDOW;
+	db_reset(st);
+	if (until - now > *wait)
+		*wait = until - now;
+	if (*wait < 1)
+		*wait = 1; /* at the window's edge: the failure leaves it within the second */
 	return QERR_OK;
 }
 
-static enum qerr record_failure(struct db *db, const char *email_key, const char *ip_key, struct qerror *err)
+/*
+ * Checks the throttle and, if the attempt may go ahead, records it as a
+ * failure, in one write transaction: concurrent attempts see each other's
+ * records, so no more than the limit get their password checked. A right
+ * password clears the record afterwards. QERR_TOO_MANY with *wait set when
+ * throttled.
+ */
+static enum qerr login_reserve(struct db *db, const struct login_keys *k, int64_t *wait, struct qerror *err)
 {
-	enum qerr rc = db_begin_write(db, err);
-	if (rc)
-		return rc;
 	int64_t now = util_now_unix();
-	const char *keys[2] = {email_key, ip_key};
-	for (int i = 0; i < 2; i++) {
-		sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO login_failures(key,at) VALUES(?,?)", err);
-		if (!st)
-			goto fail;
-		dbl_bind_text(st, 1, keys[i]);
-		sqlite3_bind_int64(st, 2, now);
-		if (dbl_step(db, st, err) < 0)
-			goto fail;
+	if (db_begin_write(db, err))
+		return err->code;
+	if (login_wait(db, k, now, wait, err))
+		goto fail;
+	if (*wait > 0) {
+		db_rollback(db);
+		return qerr_set(err, QERR_TOO_MANY, "too_many_attempts", NULL,
+				"登录失败次数过多，请%lld秒后再试 (too many failed logins; try again in %lld seconds)",
+				(long long)*wait, (long long)*wait);
 	}
-	/* Old failures no longer matter. */
-	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM login_failures WHERE at<?", err);
+	struct db_stmt *st = db_prepare(db, "INSERT INTO login_failures(key,at) VALUES(?,?)", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, now - ACCOUNT_FAILURE_WINDOW);
-	if (dbl_step(db, st, err) < 0 || db_commit(db, err))
+	db_bind_text(st, 1, k->pair);
+	db_bind_int64(st, 2, now);
+	if (db_run(st, err))
+		goto fail;
+	/* Old failures no longer matter. */
+	st = db_prepare(db, "DELETE FROM login_failures WHERE at<?", err);
+	if (!st)
+		goto fail;
+	db_bind_int64(st, 1, now - ACCOUNT_PAIR_WINDOW);
+	if (db_run(st, err) || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
 fail:
 	db_rollback(db);
-	return err->code;
+	return err->code ? err->code : QERR_INTERNAL;
 }
 
 /* Verifies password against a fixed hash made once: the cost of a real check, for unknown accounts. */
@@ -363,84 +431,94 @@ static void burn_password_check(const char *password)
 		log_info("timing equaliser matched a password; harmless but unexpected");
 }
 
+/*
+ * Looks the user up and verifies the password; *uid and *user are set when
+ * it is right. Unknown and disabled accounts cost the same time as a check.
+ */
+static enum qerr login_verify(struct db *db, const char *email, const char *password, int64_t *uid, json_t **user,
+			      struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db,
+					"SELECT u.id,u.org_id,u.email,u.name,u.role,u.created_at,u.disabled,u.password_hash"
+					" FROM users u WHERE u.email=?",
+					err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, email ? email : "");
+	enum qerr rc = db_one(st, err);
+	if (rc && rc != QERR_NOT_FOUND)
+		return rc;
+	qerr_clear(err);
+	if (rc == QERR_OK && !db_col_int(st, 6) && password) {
+		char hash[crypto_pwhash_STRBYTES];
+		snprintf(hash, sizeof hash, "%s", db_col_text(st, 7));
+		int64_t id = db_col_int64(st, 0);
+		json_t *u = user_row(st);
+		db_reset(st);
+		if (crypto_pwhash_str_verify(hash, password, strlen(password)) == 0) {
+			*uid = id;
+			*user = u;
+		} else {
+			json_decref(u);
+		}
+		return QERR_OK;
+	}
+	if (rc == QERR_OK)
+		db_reset(st);
+	/* Spend the same time as a real check, so response times do not reveal which e-mails exist. */
+	burn_password_check(password);
+	return QERR_OK;
+}
+
 enum qerr account_login(struct db *db, const char *email, const char *password, const char *client,
-			char token[ACCOUNT_TOKEN_HEX + 1], json_t **user, struct qerror *err)
+			char token[ACCOUNT_TOKEN_HEX + 1], json_t **user, long *retry_after, struct qerror *err)
 {
 	*user = NULL;
 	token[0] = 0;
-	char email_key[160], ip_key[96];
-	snprintf(email_key, sizeof email_key, "email:%s", email ? email : "");
-	for (char *p = email_key; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	snprintf(ip_key, sizeof ip_key, "ip:%s", client ? client : "");
-	int64_t since = util_now_unix() - ACCOUNT_FAILURE_WINDOW;
-	int n_email = 0, n_ip = 0;
-	if (count_failures(db, email_key, since, &n_email, err) || count_failures(db, ip_key, since, &n_ip, err))
+	if (retry_after)
+		*retry_after = 0;
+	struct login_keys k;
+	login_keys(email, client, &k);
+	int64_t wait = 0;
+	if (login_reserve(db, &k, &wait, err)) {
+		if (retry_after)
+			*retry_after = (long)wait;
 		return err->code;
-	/* An address may fail more often than one account: offices share addresses. */
-	if (n_email >= ACCOUNT_MAX_FAILURES || n_ip >= ACCOUNT_MAX_FAILURES * 4)
-		return qerr_set(err, QERR_TOO_MANY, "too_many_attempts", NULL,
-				"登录失败次数过多，请15分钟后再试 (too many failed logins; try again in 15 minutes)");
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT u.id,u.org_id,u.email,u.name,u.role,u.created_at,u.disabled,u.password_hash"
-				   " FROM users u WHERE u.email=?",
-				   err);
-	if (!st)
-		return err->code;
-	dbl_bind_text(st, 1, email ? email : "");
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	bool ok = false;
+	}
 	int64_t uid = 0;
-	if (rc == SQLITE_ROW && !sqlite3_column_int(st, 6) && password) {
-		char hash[crypto_pwhash_STRBYTES];
-		snprintf(hash, sizeof hash, "%s", dbl_col_text(st, 7));
-		uid = sqlite3_column_int64(st, 0);
-		*user = user_row(st);
-		sqlite3_reset(st);
-		ok = crypto_pwhash_str_verify(hash, password, strlen(password)) == 0;
-	} else {
-		sqlite3_reset(st);
-		/* Spend the same time as a real check, so response times do not reveal which e-mails exist. */
-		burn_password_check(password);
-	}
-	if (!ok) {
-		json_decref(*user);
-		*user = NULL;
-		if (record_failure(db, email_key, ip_key, err))
-			return err->code;
-		return qerr_set(err, QERR_UNAUTHORIZED, "bad_credentials", NULL,
-				"邮箱或密码错误 (wrong e-mail or password)");
-	}
+	if (login_verify(db, email, password, &uid, user, err))
+		return err->code;
+	if (!*user)
+		return qerr_set(err, QERR_UNAUTHORIZED, "bad_credentials", NULL, "邮箱或密码错误 (wrong e-mail or password)");
 	unsigned char raw[32], h[32];
 	randombytes_buf(raw, sizeof raw);
 	sodium_bin2hex(token, ACCOUNT_TOKEN_HEX + 1, raw, sizeof raw);
 	token_hash(token, h);
 	if (db_begin_write(db, err))
 		goto fail_nolock;
-	st = dbl_stmt(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at) VALUES(?,?,?,?)", err);
+	struct db_stmt *st =
+		db_prepare(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at) VALUES(?,?,?,?)", err);
 	if (!st)
 		goto fail;
 	int64_t now = util_now_unix();
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 2, uid);
-	sqlite3_bind_int64(st, 3, now);
-	sqlite3_bind_int64(st, 4, now + ACCOUNT_SESSION_SECONDS);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int64(st, 2, uid);
+	db_bind_int64(st, 3, now);
+	db_bind_int64(st, 4, now + ACCOUNT_SESSION_SECONDS);
+	if (db_run(st, err))
 		goto fail;
-	st = dbl_stmt(db, "DELETE FROM login_failures WHERE key=?", err);
+	/* The right password from this address clears its failures on this account (and this attempt's record). */
+	st = db_prepare(db, "DELETE FROM login_failures WHERE key=?", err);
 	if (!st)
 		goto fail;
-	dbl_bind_text(st, 1, email_key);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_text(st, 1, k.pair);
+	if (db_run(st, err))
 		goto fail;
-	st = dbl_stmt(db, "DELETE FROM sessions WHERE expires_at<?", err);
+	st = db_prepare(db, "DELETE FROM sessions WHERE expires_at<?", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, now);
-	if (dbl_step(db, st, err) < 0 || db_commit(db, err))
+	db_bind_int64(st, 1, now);
+	if (db_run(st, err) || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
 fail:
@@ -459,28 +537,27 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 		return qerr_set(err, QERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录 (login required)");
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT u.id,u.org_id,o.type,u.role,u.email FROM sessions s JOIN users u ON u.id=s.user_id"
-				   " JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0",
-				   err);
+	struct db_stmt *st =
+		db_prepare(db,
+			   "SELECT u.id,u.org_id,o.type,u.role,u.email FROM sessions s JOIN users u ON u.id=s.user_id"
+			   " JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0",
+			   err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, util_now_unix());
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int64(st, 2, util_now_unix());
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_UNAUTHORIZED, "session_expired", NULL,
 				"登录已失效，请重新登录 (session expired or unknown; log in again)");
-	}
-	a->user_id = sqlite3_column_int64(st, 0);
-	a->org_id = sqlite3_column_int64(st, 1);
-	org_type_parse(dbl_col_text(st, 2), &a->org_type);
-	user_role_parse(dbl_col_text(st, 3), &a->role);
-	snprintf(a->email, sizeof a->email, "%s", dbl_col_text(st, 4));
-	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	a->user_id = db_col_int64(st, 0);
+	a->org_id = db_col_int64(st, 1);
+	org_type_parse(db_col_text(st, 2), &a->org_type);
+	user_role_parse(db_col_text(st, 3), &a->role);
+	snprintf(a->email, sizeof a->email, "%s", db_col_text(st, 4));
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -490,12 +567,12 @@ enum qerr account_logout(struct db *db, const struct actor *a, const char *token
 		return QERR_OK;
 	unsigned char h[32];
 	token_hash(token, h);
-	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM sessions WHERE token_hash=? AND user_id=?", err);
+	struct db_stmt *st = db_prepare(db, "DELETE FROM sessions WHERE token_hash=? AND user_id=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_blob(st, 1, h, sizeof h, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 2, a->user_id);
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int64(st, 2, a->user_id);
+	return db_run(st, err);
 }
 
 enum qerr account_change_password(struct db *db, const struct actor *a, const char *old_password,
@@ -503,17 +580,20 @@ enum qerr account_change_password(struct db *db, const struct actor *a, const ch
 {
 	if (!a->user_id)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "no user account");
-	if (check_password_strength(new_password, "new_password", err))
+	if (password_check(new_password, "new_password", err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT password_hash FROM users WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT password_hash FROM users WHERE id=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, a->user_id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
+	db_bind_int64(st, 1, a->user_id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
+		return qerr_set(err, QERR_INTERNAL, NULL, NULL, "user %lld not found", (long long)a->user_id);
+	if (rc)
+		return rc;
 	char hash[crypto_pwhash_STRBYTES];
-	snprintf(hash, sizeof hash, "%s", dbl_col_text(st, 0));
-	sqlite3_reset(st);
+	snprintf(hash, sizeof hash, "%s", db_col_text(st, 0));
+	db_reset(st);
 	if (!old_password || crypto_pwhash_str_verify(hash, old_password, strlen(old_password)) != 0)
 		return qerr_set(err, QERR_INVALID, "wrong_password", "old_password", "原密码错误 (the current password is wrong)");
 	if (crypto_pwhash_str(hash, new_password, strlen(new_password), crypto_pwhash_OPSLIMIT_INTERACTIVE,
@@ -524,19 +604,19 @@ enum qerr account_change_password(struct db *db, const struct actor *a, const ch
 		token_hash(keep_token, keep);
 	if (db_begin_write(db, err))
 		return err->code;
-	st = dbl_stmt(db, "UPDATE users SET password_hash=? WHERE id=?", err);
+	st = db_prepare(db, "UPDATE users SET password_hash=? WHERE id=?", err);
 	if (!st)
 		goto fail;
-	dbl_bind_text(st, 1, hash);
-	sqlite3_bind_int64(st, 2, a->user_id);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_text(st, 1, hash);
+	db_bind_int64(st, 2, a->user_id);
+	if (db_run(st, err))
 		goto fail;
-	st = dbl_stmt(db, "DELETE FROM sessions WHERE user_id=? AND token_hash<>?", err);
+	st = db_prepare(db, "DELETE FROM sessions WHERE user_id=? AND token_hash<>?", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, a->user_id);
-	sqlite3_bind_blob(st, 2, keep, sizeof keep, SQLITE_STATIC);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, a->user_id);
+	db_bind_blob(st, 2, keep, sizeof keep);
+	if (db_run(st, err))
 		goto fail;
 	char idbuf[24];
 	snprintf(idbuf, sizeof idbuf, "%lld", (long long)a->user_id);
@@ -551,14 +631,9 @@ fail:
 enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id,email,name,role,created_at,disabled FROM users WHERE id=?", err);
-	if (!st)
+	json_t *user = NULL, *org = NULL;
+	if (user_get(db, a->user_id, &user, err))
 		return err->code;
-	sqlite3_bind_int64(st, 1, a->user_id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : qerr_set(err, QERR_NOT_FOUND, NULL, NULL, "user not found");
-	json_t *user = user_row(st);
-	json_t *org = NULL;
 	if (org_get(db, a, a->org_id, &org, err)) {
 		json_decref(user);
 		return err->code;
@@ -567,49 +642,32 @@ enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct 
 	return QERR_OK;
 }
 
+static json_t *audit_row(struct db_stmt *st)
+{
+	json_t *detail = json_loads(db_col_text(st, 8), 0, NULL);
+	json_t *row = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)db_col_int64(st, 0), "at",
+				db_col_text(st, 1), "actor", db_col_text(st, 4), "action", db_col_text(st, 5),
+				"object_type", db_col_text(st, 6), "object_id", db_col_text(st, 7), "detail",
+				detail ? detail : json_object());
+	json_object_set_new(row, "user_id", db_col_json_int(st, 2));
+	json_object_set_new(row, "org_id", db_col_json_int(st, 3));
+	return row;
+}
+
 enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t before_id, json_t **out,
 		     struct qerror *err)
 {
 	*out = NULL;
 	if (!actor_is_platform_admin(a) && a->org_type != ORG_OPERATOR)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "only the platform operator reads the audit log");
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT id,at,user_id,org_id,actor,action,object_type,object_id,detail FROM audit_log"
-				   " WHERE ?1=0 OR id<?1 ORDER BY id DESC LIMIT ?2",
-				   err);
+	/* Newest first: the cursor is the smallest id so far, and the next page continues below it. */
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,at,user_id,org_id,actor,action,object_type,object_id,detail FROM audit_log"
+					" WHERE ?1=0 OR id<?1 ORDER BY id DESC LIMIT ?2",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, before_id);
-	sqlite3_bind_int(st, 2, limit + 1);
-	json_t *items = json_array();
-	int rc, n = 0;
-	int64_t last = 0;
-	bool more = false;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		if (n == limit) {
-			more = true;
-			break;
-		}
-		json_t *detail = json_loads(dbl_col_text(st, 8), 0, NULL);
-		last = sqlite3_column_int64(st, 0);
-		json_t *row = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)last, "at",
-					dbl_col_text(st, 1), "actor", dbl_col_text(st, 4), "action", dbl_col_text(st, 5),
-					"object_type", dbl_col_text(st, 6), "object_id", dbl_col_text(st, 7), "detail",
-					detail ? detail : json_object());
-		json_object_set_new(row, "user_id", sqlite3_column_type(st, 2) == SQLITE_NULL
-							    ? json_null()
-							    : json_integer(sqlite3_column_int64(st, 2)));
-		json_object_set_new(row, "org_id", sqlite3_column_type(st, 3) == SQLITE_NULL
-							   ? json_null()
-							   : json_integer(sqlite3_column_int64(st, 3)));
-		json_array_append_new(items, row);
-		n++;
-	}
-	sqlite3_reset(st);
-	if (rc < 0) {
-		json_decref(items);
-		return err->code;
-	}
-	*out = json_page(items, more, last);
-	return QERR_OK;
+	db_bind_int64(st, 1, before_id);
+	db_bind_int(st, 2, limit + 1);
+	return db_page(st, limit, audit_row, out, err);
 }

@@ -4,9 +4,24 @@
  *
  * Passwords are hashed with libsodium's argon2id (crypto_pwhash_str).
  * Session tokens are 32 random bytes, given to the client as 64 hex
- * characters and stored only as their BLAKE2b hash. Failed logins are
- * counted per e-mail and per client address in the database, so throttling
- * holds across several server processes.
+ * characters and stored only as their BLAKE2b hash.
+ *
+ * Login throttling lives in the database (table login_failures), so it holds
+ * across several server processes. Every failed login is one row keyed
+ * "ip:ADDRESS|email:EMAIL" (e-mail in lower case), and two limits apply:
+ *  - per account and address: after ACCOUNT_MAX_FAILURES failures from one
+ *    address for one account (within ACCOUNT_PAIR_WINDOW) that address is
+ *    locked out of that account for ACCOUNT_LOCK_SECONDS, doubling with each
+ *    further failure up to ACCOUNT_LOCK_MAX_SECONDS; a right password from
+ *    that address clears its failures. Other addresses are not affected, so
+ *    nobody can lock someone else out by guessing wrong.
+ *  - per address: ACCOUNT_ADDRESS_MAX_FAILURES failures on any accounts
+ *    within ACCOUNT_FAILURE_WINDOW lock that address out of every account
+ *    until the oldest of them is that old (offices share addresses, hence
+ *    more than one account's worth).
+ * The attempt is checked and recorded (as a failure, cleared if the password
+ * turns out right) in one write transaction before the password is
+ * verified, so concurrent guesses cannot all pass the check.
  */
 #ifndef QILIAN_ACCOUNT_H
 #define QILIAN_ACCOUNT_H
@@ -21,9 +36,13 @@ enum user_role { ROLE_ADMIN, ROLE_MEMBER, ROLE_COUNT };
 
 #define ACCOUNT_TOKEN_HEX 64
 #define ACCOUNT_SESSION_SECONDS (12 * 3600)
-#define ACCOUNT_MAX_FAILURES 5          /* per key within the window ... */
-#define ACCOUNT_FAILURE_WINDOW 900      /* ... of 15 minutes, then 429 */
-#define ACCOUNT_MIN_PASSWORD 8
+#define ACCOUNT_MAX_FAILURES 5              /* per account and address, then locked ... */
+#define ACCOUNT_LOCK_SECONDS 60             /* ... for a minute, doubling per further failure ... */
+#define ACCOUNT_LOCK_MAX_SECONDS 3600       /* ... up to an hour */
+#define ACCOUNT_PAIR_WINDOW 86400           /* failures per account and address are remembered a day */
+#define ACCOUNT_ADDRESS_MAX_FAILURES 20     /* per address on any accounts ... */
+#define ACCOUNT_FAILURE_WINDOW 900          /* ... within 15 minutes */
+#define ACCOUNT_MIN_PASSWORD 8              /* see registry/password.h for the whole rule */
 
 /* Who is asking. user_id 0 is the local operator at the CLI (acts as platform admin). */
 struct actor {
@@ -61,7 +80,8 @@ enum qerr org_get(struct db *db, const struct actor *a, int64_t id, json_t **out
 
 /*
  * Creates a user in org_id with role and password. Platform admins may add
- * users to any org; an org's admin only to its own. Audited.
+ * users to any org; an org's admin only to its own. The password must meet
+ * password_check() (422 "weak_password" naming field "password"). Audited.
  */
 enum qerr user_create(struct db *db, const struct actor *a, int64_t org_id, const char *email, const char *name,
 		      const char *role, const char *password, json_t **out, struct qerror *err);
@@ -73,11 +93,13 @@ enum qerr user_list(struct db *db, const struct actor *a, int64_t org_id, json_t
  * Checks e-mail and password. On success writes a new session token
  * (hex, NUL-terminated) to token and the user as JSON to *user.
  * Failures: QERR_UNAUTHORIZED (wrong e-mail or password, same message for
- * both), QERR_TOO_MANY when the e-mail or client address had too many
- * recent failures (checked before the password, so guessing stops).
+ * both), QERR_TOO_MANY when this address is locked out of this account or
+ * out of every account (see the top of this file; checked before the
+ * password, so guessing stops), with the seconds until it may try again in
+ * *retry_after (if not NULL; 0 on any other outcome).
  */
 enum qerr account_login(struct db *db, const char *email, const char *password, const char *client,
-			char token[ACCOUNT_TOKEN_HEX + 1], json_t **user, struct qerror *err);
+			char token[ACCOUNT_TOKEN_HEX + 1], json_t **user, long *retry_after, struct qerror *err);
 
 /* Resolves a session token to its actor; QERR_UNAUTHORIZED when unknown or expired. */
 enum qerr account_session(struct db *db, const char *token, struct actor *a, struct qerror *err);
@@ -85,7 +107,11 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 /* Ends the session with this token (no error if it was already gone). */
 enum qerr account_logout(struct db *db, const struct actor *a, const char *token, struct qerror *err);
 
-/* Changes the actor's password after checking the old one; ends the actor's other sessions. Audited. */
+/*
+ * Changes the actor's password after checking the old one; the new one must
+ * meet password_check() (field "new_password"). Ends the actor's other
+ * sessions. Audited.
+ */
 enum qerr account_change_password(struct db *db, const struct actor *a, const char *old_password,
 				  const char *new_password, const char *keep_token, struct qerror *err);
 

@@ -8,13 +8,12 @@
 #include "registry/classify.h"
 #include "registry/industry.h"
 #include "registry/region.h"
-#include "store/db_legacy.h"
 
 const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
 
 #define F_COUNT(name, desc) {name, JF_INT, true, 0, ENTERPRISE_MAX_COUNT - 1, NULL, desc}
 const struct jfield enterprise_create_fields[] = {
-	{"uscc", JF_STRING, true, 18, 18, NULL, "统一社会信用代码 (GB 32100-2015)"},
+	{"uscc", JF_STRING, true, 18, 36, NULL, "统一社会信用代码 (GB 32100-2015); spaces or hyphens between its groups are dropped"},
 	{"name", JF_STRING, true, 1, 200, NULL, "企业名称"},
 	{"region", JF_STRING, true, 6, 6, NULL, "GB/T 2260 county/city/province code"},
 	{"industry", JF_STRING, true, 1, 4, NULL, "GB/T 4754-2017 section letter or 2-4 digit code"},
@@ -118,10 +117,10 @@ enum qerr enterprise_from_text(const char *uscc, const char *name, const char *r
 
 #define ENT_COLS "id,uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,created_at,updated_at"
 
-static json_t *enterprise_row(sqlite3_stmt *st)
+static json_t *enterprise_row(struct db_stmt *st)
 {
 	char rname[160];
-	const char *region = dbl_col_text(st, 3), *industry = dbl_col_text(st, 4);
+	const char *region = db_col_text(st, 3), *industry = db_col_text(st, 4);
 	char div[3] = {0};
 	const struct industry *ind = NULL;
 	if (industry[0] >= '0' && industry[0] <= '9') {
@@ -130,28 +129,26 @@ static json_t *enterprise_row(sqlite3_stmt *st)
 	} else {
 		ind = industry_find(industry);
 	}
-	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "uscc", dbl_col_text(st, 1),
-			      "name", dbl_col_text(st, 2), "region", region, "region_name",
+	json_t *o = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, 1),
+			      "name", db_col_text(st, 2), "region", region, "region_name",
 			      region_full_name(region, rname, sizeof rname), "industry", industry, "industry_name",
-			      ind ? ind->name : "", "employees", (json_int_t)sqlite3_column_int64(st, 5), "revenue_wan",
-			      (json_int_t)sqlite3_column_int64(st, 6), "assets_wan",
-			      (json_int_t)sqlite3_column_int64(st, 7), "level", dbl_col_text(st, 8), "size",
-			      dbl_col_text(st, 9), "created_at", dbl_col_text(st, 11), "updated_at", dbl_col_text(st, 12));
-	json_object_set_new(o, "org_id",
-			    sqlite3_column_type(st, 10) == SQLITE_NULL ? json_null()
-								       : json_integer(sqlite3_column_int64(st, 10)));
+			      ind ? ind->name : "", "employees", (json_int_t)db_col_int64(st, 5), "revenue_wan",
+			      (json_int_t)db_col_int64(st, 6), "assets_wan", (json_int_t)db_col_int64(st, 7), "level",
+			      db_col_text(st, 8), "size", db_col_text(st, 9), "created_at", db_col_text(st, 11),
+			      "updated_at", db_col_text(st, 12));
+	json_object_set_new(o, "org_id", db_col_json_int(st, 10));
 	return o;
 }
 
-/* Loads the row for uscc; returns SQLITE_ROW with st positioned on it, SQLITE_DONE, or -1. */
-static int load(struct db *db, const char *uscc, sqlite3_stmt **out, struct qerror *err)
+/* Loads the row for uscc; returns DB_ROW with st positioned on it, DB_DONE, or -1. */
+static int load(struct db *db, const char *uscc, struct db_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT " ENT_COLS " FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT " ENT_COLS " FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return -1;
-	dbl_bind_text(st, 1, uscc);
+	db_bind_text(st, 1, uscc);
 	*out = st;
-	return dbl_step(db, st, err);
+	return db_step(st, err);
 }
 
 static enum qerr not_found(const char *uscc, struct qerror *err)
@@ -167,84 +164,130 @@ enum qerr enterprise_get(struct db *db, const struct actor *a, const char *uscc,
 	char canon[USCC_LEN + 1];
 	if (uscc_check(uscc, canon, err))
 		return err->code;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load(db, canon, &st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return not_found(canon, err);
 	*out = enterprise_row(st);
-	sqlite3_reset(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
 #define ENT_WRITE_COLS "uscc,name,region,industry,employees,revenue_wan,assets_wan,level,size,org_id,created_at,updated_at"
 
-/* Binds e to ?1..?10 and the time stamp to ?11 (the column order of ENT_WRITE_COLS). */
-static void bind_enterprise(sqlite3_stmt *st, const struct enterprise *e)
+/* Binds e to ?1..?10 and the time stamp to ?11 (the column order of ENT_WRITE_COLS); e must outlive the statement's run. */
+static void bind_enterprise(struct db_stmt *st, const struct enterprise *e)
 {
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_bind_text(st, 1, e->uscc, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, e->name, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, e->region, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 4, e->industry, -1, SQLITE_STATIC);
-	sqlite3_bind_int64(st, 5, e->employees);
-	sqlite3_bind_int64(st, 6, e->revenue_wan);
-	sqlite3_bind_int64(st, 7, e->assets_wan);
-	sqlite3_bind_text(st, 8, e->level, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 9, e->size, -1, SQLITE_STATIC);
-	if (e->org_id)
-		sqlite3_bind_int64(st, 10, e->org_id);
-	sqlite3_bind_text(st, 11, ts, -1, SQLITE_TRANSIENT);
+	db_bind_text_ref(st, 1, e->uscc, strlen(e->uscc));
+	db_bind_text_ref(st, 2, e->name, strlen(e->name));
+	db_bind_text_ref(st, 3, e->region, strlen(e->region));
+	db_bind_text_ref(st, 4, e->industry, strlen(e->industry));
+	db_bind_int64(st, 5, e->employees);
+	db_bind_int64(st, 6, e->revenue_wan);
+	db_bind_int64(st, 7, e->assets_wan);
+	db_bind_text_ref(st, 8, e->level, strlen(e->level));
+	db_bind_text_ref(st, 9, e->size, strlen(e->size));
+	db_bind_opt_int64(st, 10, e->org_id != 0, e->org_id);
+	db_bind_text(st, 11, ts);
+}
+
+/* Updates the record with e's USCC if it is owned by e->org_id or any_owner; *changed says whether it was. */
+static enum qerr update_by_uscc(struct db *db, const struct enterprise *e, bool any_owner, bool *changed,
+				struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db,
+					"UPDATE enterprises SET name=?2,region=?3,industry=?4,employees=?5,revenue_wan=?6,"
+					"assets_wan=?7,level=?8,size=?9,updated_at=?11"
+					" WHERE uscc=?1 AND (?12 OR org_id IS NOT DISTINCT FROM ?10)",
+					err);
+	if (!st)
+		return err->code;
+	bind_enterprise(st, e);
+	db_bind_bool(st, 12, any_owner);
+	enum qerr rc = db_run(st, err);
+	*changed = rc == QERR_OK && db_changes(db) > 0;
+	return rc;
+}
+
+/* Inserts e unless its USCC exists; *changed says whether it was inserted. */
+static enum qerr insert_new(struct db *db, const struct enterprise *e, bool *changed, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
+					" ON CONFLICT(uscc) DO NOTHING",
+					err);
+	if (!st)
+		return err->code;
+	bind_enterprise(st, e);
+	enum qerr rc = db_run(st, err);
+	*changed = rc == QERR_OK && db_changes(db) > 0;
+	return rc;
+}
+
+enum qerr enterprise_write(struct db *db, const struct enterprise *e, bool any_owner, bool update_first,
+			   enum enterprise_outcome *outcome, struct qerror *err)
+{
+	bool changed = false;
+	enum qerr rc;
+	if (update_first) {
+		if ((rc = update_by_uscc(db, e, any_owner, &changed, err)) || changed) {
+			*outcome = ENTERPRISE_UPDATED;
+			return rc;
+		}
+		rc = insert_new(db, e, &changed, err);
+		*outcome = changed ? ENTERPRISE_INSERTED : ENTERPRISE_NOT_OWNER;
+		return rc;
+	}
+	if ((rc = insert_new(db, e, &changed, err)) || changed) {
+		*outcome = ENTERPRISE_INSERTED;
+		return rc;
+	}
+	rc = update_by_uscc(db, e, any_owner, &changed, err);
+	*outcome = changed ? ENTERPRISE_UPDATED : ENTERPRISE_NOT_OWNER;
+	return rc;
 }
 
 enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id, struct qerror *err)
 {
-	static const char sql[] =
-		"INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)"
-		" ON CONFLICT(uscc) DO UPDATE SET name=excluded.name,region=excluded.region,industry=excluded.industry,"
-		"employees=excluded.employees,revenue_wan=excluded.revenue_wan,assets_wan=excluded.assets_wan,"
-		"level=excluded.level,size=excluded.size,updated_at=excluded.updated_at"
-		" WHERE ?12 OR enterprises.org_id IS excluded.org_id";
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	enum enterprise_outcome outcome;
+	enum qerr rc = enterprise_write(db, e, any_owner, true, &outcome, err);
+	if (rc)
+		return rc;
+	*id = outcome == ENTERPRISE_UPDATED ? -1 : 0;
+	if (outcome != ENTERPRISE_INSERTED)
+		return QERR_OK;
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	bind_enterprise(st, e);
-	sqlite3_bind_int(st, 12, any_owner);
-	/* An insert moves last_insert_rowid; an update (DO UPDATE) changes one row without moving it. */
-	db_clear_last_id(db);
-	if (dbl_step(db, st, err) < 0)
-		return err->code;
-	if (db_changes(db) == 0)
-		*id = 0;
-	else if (db_last_id(db) > 0)
-		*id = db_last_id(db);
-	else
-		*id = -1;
-	return QERR_OK;
+	db_bind_text(st, 1, e->uscc);
+	return db_scalar_int64(st, id, err);
 }
 
 enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)", err);
+	struct db_stmt *st = db_prepare(
+		db, "INSERT INTO enterprises(" ENT_WRITE_COLS ") VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?11)", err);
 	if (!st)
 		return err->code;
 	bind_enterprise(st, e);
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return db_run(st, err);
 }
 
 enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterprise *e, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "UPDATE enterprises SET name=?2,region=?3,industry=?4,employees=?5,revenue_wan=?6,"
-				   "assets_wan=?7,level=?8,size=?9,updated_at=?11 WHERE id=?12 AND uscc=?1",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"UPDATE enterprises SET name=?2,region=?3,industry=?4,employees=?5,revenue_wan=?6,"
+					"assets_wan=?7,level=?8,size=?9,updated_at=?11 WHERE id=?12 AND uscc=?1",
+					err);
 	if (!st)
 		return err->code;
 	bind_enterprise(st, e);
-	sqlite3_bind_int64(st, 12, id);
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	db_bind_int64(st, 12, id);
+	return db_run(st, err);
 }
 
 /* Audits a write and bumps the "enterprises" change counter (graph snapshots hold regions and levels). */
@@ -276,24 +319,24 @@ enum qerr enterprise_create(struct db *db, const struct actor *a, const json_t *
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not register enterprises");
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load(db, e.uscc, &st, err);
 	if (rc < 0)
 		goto fail;
-	sqlite3_reset(st);
-	if (rc == SQLITE_ROW) {
+	db_reset(st);
+	if (rc == DB_ROW) {
 		qerr_set(err, QERR_CONFLICT, "duplicate_uscc", "uscc", "该统一社会信用代码已登记 (an enterprise with USCC %s exists)",
 			 e.uscc);
 		goto fail;
 	}
 	if (owner) {
-		st = dbl_stmt(db, "SELECT 1 FROM orgs WHERE id=?", err);
+		st = db_prepare(db, "SELECT 1 FROM orgs WHERE id=?", err);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, owner);
-		rc = dbl_step(db, st, err);
-		sqlite3_reset(st);
-		if (rc != SQLITE_ROW) {
+		db_bind_int64(st, 1, owner);
+		rc = db_step(st, err);
+		db_reset(st);
+		if (rc != DB_ROW) {
 			if (rc >= 0)
 				qerr_set(err, QERR_INVALID, "org_not_found", "org_id", "organisation %lld does not exist",
 					 (long long)owner);
@@ -320,20 +363,20 @@ fail:
  * On failure the transaction is rolled back and err says why.
  */
 static enum qerr begin_owned_write(struct db *db, const struct actor *a, const char *uscc, const char *verb,
-				   char canon[USCC_LEN + 1], int64_t *owner, sqlite3_stmt **st, struct qerror *err)
+				   char canon[USCC_LEN + 1], int64_t *owner, struct db_stmt **st, struct qerror *err)
 {
 	if (uscc_check(uscc, canon, err))
 		return err->code;
 	if (db_begin_write(db, err))
 		return err->code;
 	int rc = load(db, canon, st, err);
-	if (rc >= 0 && rc != SQLITE_ROW)
+	if (rc >= 0 && rc != DB_ROW)
 		not_found(canon, err);
-	if (rc == SQLITE_ROW) {
-		*owner = sqlite3_column_type(*st, 10) == SQLITE_NULL ? 0 : sqlite3_column_int64(*st, 10);
+	if (rc == DB_ROW) {
+		*owner = db_col_is_null(*st, 10) ? 0 : db_col_int64(*st, 10);
 		if (enterprise_may_write(a, *owner))
 			return QERR_OK;
-		sqlite3_reset(*st);
+		db_reset(*st);
 		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 			 "只有企业所属组织或运营方可以%s (only the owning organisation or the operator may %s this record)",
 			 verb[0] == 'c' ? "修改" : "删除", verb);
@@ -348,25 +391,25 @@ enum qerr enterprise_update(struct db *db, const struct actor *a, const char *us
 	*out = NULL;
 	char canon[USCC_LEN + 1];
 	int64_t owner;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (begin_owned_write(db, a, uscc, "change", canon, &owner, &st, err))
 		return err->code;
 	int rc;
 	struct enterprise e;
 	memset(&e, 0, sizeof e);
 	memcpy(e.uscc, canon, sizeof canon);
-	snprintf(e.name, sizeof e.name, "%s", json_str(body, "name", dbl_col_text(st, 2)));
-	snprintf(e.region, sizeof e.region, "%s", json_str(body, "region", dbl_col_text(st, 3)));
-	const char *ind = json_str(body, "industry", dbl_col_text(st, 4));
-	e.employees = json_int(body, "employees", sqlite3_column_int64(st, 5));
-	e.revenue_wan = json_int(body, "revenue_wan", sqlite3_column_int64(st, 6));
-	e.assets_wan = json_int(body, "assets_wan", sqlite3_column_int64(st, 7));
+	snprintf(e.name, sizeof e.name, "%s", json_str(body, "name", db_col_text(st, 2)));
+	snprintf(e.region, sizeof e.region, "%s", json_str(body, "region", db_col_text(st, 3)));
+	const char *ind = json_str(body, "industry", db_col_text(st, 4));
+	e.employees = json_int(body, "employees", db_col_int64(st, 5));
+	e.revenue_wan = json_int(body, "revenue_wan", db_col_int64(st, 6));
+	e.assets_wan = json_int(body, "assets_wan", db_col_int64(st, 7));
 	char level[16];
-	snprintf(level, sizeof level, "%s", json_str(body, "level", dbl_col_text(st, 8)));
+	snprintf(level, sizeof level, "%s", json_str(body, "level", db_col_text(st, 8)));
 	e.org_id = owner;
 	char indbuf[8];
 	snprintf(indbuf, sizeof indbuf, "%s", ind);
-	sqlite3_reset(st);
+	db_reset(st);
 	if (industry_check(indbuf, "industry", e.industry, err))
 		goto fail;
 	if (!parse_level(level, &e.level)) {
@@ -397,19 +440,19 @@ enum qerr enterprise_delete(struct db *db, const struct actor *a, const char *us
 {
 	char canon[USCC_LEN + 1];
 	int64_t owner;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (begin_owned_write(db, a, uscc, "delete", canon, &owner, &st, err))
 		return err->code;
-	json_t *detail = json_pack("{s:s}", "name", dbl_col_text(st, 2));
-	sqlite3_reset(st);
+	json_t *detail = json_pack("{s:s}", "name", db_col_text(st, 2));
+	db_reset(st);
 	int rc;
-	st = dbl_stmt(db, "DELETE FROM enterprises WHERE uscc=?", err);
+	st = db_prepare(db, "DELETE FROM enterprises WHERE uscc=?", err);
 	if (!st) {
 		json_decref(detail);
 		goto fail;
 	}
-	dbl_bind_text(st, 1, canon);
-	rc = dbl_step(db, st, err);
+	db_bind_text(st, 1, canon);
+	rc = db_step(st, err);
 	if (rc >= 0)
 		rc = audit_enterprise(db, a, "enterprise.delete", canon, detail, err) ? -1 : 0;
 	json_decref(detail);
@@ -471,51 +514,57 @@ enum qerr enterprise_list(struct db *db, const struct actor *a, const struct ent
 		return qerr_set(err, QERR_INVALID, "too_long", "q", "q must have at most 100 characters");
 	/*
 	 * Section letters are stored as given ("C") while divisions are digits;
-	 * a section filter also matches the divisions inside it.
+	 * a section filter also matches the 2-digit divisions inside it, which
+	 * GB/T 4754 numbers contiguously (C: 13-43), so they are the range ?6..?7.
 	 */
 	static const char sql[] =
 		"SELECT " ENT_COLS " FROM enterprises WHERE id>?1"
 		" AND (?2 IS NULL OR (region>=?2 AND region<?3))"
-		" AND (?4 IS NULL OR (industry>=?4 AND industry<?5) OR (length(?4)=1 AND industry IN"
-		"      (SELECT value FROM json_each(?6))))"
-		" AND (?7 IS NULL OR size=?7) AND (?8 IS NULL OR level=?8)"
-		" AND (?9 IS NULL OR instr(name,?9)>0 OR uscc=upper(?9))"
-		" AND (?10=0 OR org_id=?10)"
-		" ORDER BY id LIMIT ?11";
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+		" AND (?4 IS NULL OR (industry>=?4 AND industry<?5) OR (length(industry)=2 AND industry>=?6 AND industry<=?7))"
+		" AND (?8 IS NULL OR size=?8) AND (?9 IS NULL OR level=?9)"
+		/* per-backend: instr() is strpos() on PostgreSQL */
+		" AND (?10 IS NULL OR instr(name,?10)>0 OR uscc=upper(?10) OR uscc=?11)"
+		" AND (?12=0 OR org_id=?12)"
+		" ORDER BY id LIMIT ?13";
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, f->cursor);
+	db_bind_int64(st, 1, f->cursor);
 	if (lo[0]) {
-		sqlite3_bind_text(st, 2, lo, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, hi, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 2, lo);
+		db_bind_text(st, 3, hi);
 	}
-	json_t *divs = NULL;
 	if (ind_lo[0]) {
-		sqlite3_bind_text(st, 4, ind_lo, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 5, ind_hi, -1, SQLITE_TRANSIENT);
+		db_bind_text(st, 4, ind_lo);
+		db_bind_text(st, 5, ind_hi);
 		if (!ind_lo[1]) {
-			/* Expand a section letter to the 2-digit divisions it holds (3-4 digit codes start with them). */
-			divs = json_array();
+			const char *first = NULL, *last = NULL;
 			for (size_t i = 0; i < industry_table_len; i++) {
 				const struct industry *it = &industry_table[i];
-				if (it->section == ind_lo[0] && it->code[1])
-					json_array_append_new(divs, json_string(it->code));
+				if (it->section != ind_lo[0] || !it->code[1])
+					continue;
+				if (!first || strcmp(it->code, first) < 0)
+					first = it->code;
+				if (!last || strcmp(it->code, last) > 0)
+					last = it->code;
 			}
-			char *d = json_encode(divs);
-			sqlite3_bind_text(st, 6, d, -1, SQLITE_TRANSIENT);
-			free(d);
-			json_decref(divs);
+			db_bind_text(st, 6, first);
+			db_bind_text(st, 7, last);
 		}
 	}
 	if (f->size && *f->size)
-		dbl_bind_text(st, 7, f->size);
+		db_bind_text(st, 8, f->size);
 	if (lvl)
-		dbl_bind_text(st, 8, lvl);
-	if (f->q && *f->q)
-		dbl_bind_text(st, 9, f->q);
-	sqlite3_bind_int64(st, 10, f->org_id);
+		db_bind_text(st, 9, lvl);
+	char canon[USCC_LEN + 1];
+	if (f->q && *f->q) {
+		db_bind_text(st, 10, f->q);
+		/* A USCC as people paste it, with spaces or hyphens between its groups, finds its record too. */
+		if (uscc_check(f->q, canon, NULL) == QERR_OK)
+			db_bind_text(st, 11, canon);
+	}
+	db_bind_int64(st, 12, f->org_id);
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
-	sqlite3_bind_int(st, 11, limit + 1);
-	return dbl_page(db, st, limit, enterprise_row, out, err);
+	db_bind_int(st, 13, limit + 1);
+	return db_page(st, limit, enterprise_row, out, err);
 }

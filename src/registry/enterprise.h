@@ -99,6 +99,21 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_owner, int64_t *id,
 			    struct qerror *err);
 
+/* What enterprise_write did. NOT_OWNER: the record exists but belongs to someone else; nothing changed. */
+enum enterprise_outcome { ENTERPRISE_INSERTED, ENTERPRISE_UPDATED, ENTERPRISE_NOT_OWNER };
+
+/*
+ * enterprise_upsert for imports: says only what happened, not the new id.
+ * It runs an insert that does nothing when the USCC exists and an update,
+ * each telling by the rows it changed (portable, unlike asking an upsert
+ * which way it went); update_first says which runs first, the other only
+ * when the first changed nothing. An import passes what the previous row
+ * needed, so a file of new records, or one imported again, costs one
+ * statement a row.
+ */
+enum qerr enterprise_write(struct db *db, const struct enterprise *e, bool any_owner, bool update_first,
+			   enum enterprise_outcome *outcome, struct qerror *err);
+
 /* Bulk-import helpers (inside the caller's transaction): a plain insert, and an update of row id. */
 enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err);
 enum qerr enterprise_update_id(struct db *db, int64_t id, const struct enterprise *e, struct qerror *err);

@@ -94,22 +94,26 @@ static struct uscc_slot *map_get(struct uscc_map *m, const char *uscc)
 /* Loads every existing USCC with its id and owner (bulk path). */
 static enum qerr map_load_existing(struct db *db, struct uscc_map *m, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT uscc,id,org_id FROM enterprises", err);
+	struct db_stmt *st = db_prepare(db, "SELECT uscc,id,org_id FROM enterprises", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		const char *u = dbl_col_text(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *u = db_col_text(st, 0);
 		if (strlen(u) != USCC_LEN)
 			continue;
 		struct uscc_slot *s = map_get(m, u);
-		if (!s)
+		if (!s) {
+			db_reset(st);
 			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-		s->id = sqlite3_column_int64(st, 1);
-		s->org_id = sqlite3_column_int64(st, 2);
+		}
+		s->id = db_col_int64(st, 1);
+		s->org_id = db_col_int64(st, 2);
 	}
-	sqlite3_reset(st); /* DROP INDEX is refused while a statement still reads the table */
-	return rc < 0 ? err->code : QERR_OK;
+	if (rc < 0)
+		return err->code;
+	db_reset(st); /* DROP INDEX is refused while a statement still reads the table */
+	return QERR_OK;
 }
 
 static void add_error(json_t *errors, long *count, long line, const struct qerror *e)
@@ -123,15 +127,15 @@ static void add_error(json_t *errors, long *count, long line, const struct qerro
 
 static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	*n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return QERR_OK;
+	struct db_stmt *st = db_prepare(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
+	return st ? db_scalar_int64(st, n, err) : err->code;
 }
 
-/* Writes one validated row; *inserted tells which way. Adds a row error (not a failure) for someone else's record. */
+/*
+ * Writes one validated row; *inserted tells which way (and, on the upsert
+ * path, which statement to try first for the next row). Adds a row error
+ * (not a failure) for someone else's record.
+ */
 static enum qerr import_write(struct db *db, const struct actor *a, bool bulk, struct uscc_slot *slot,
 			      struct enterprise *e, bool *inserted, struct qerror *rowerr, struct qerror *err)
 {
@@ -144,12 +148,12 @@ static enum qerr import_write(struct db *db, const struct actor *a, bool bulk, s
 		*inserted = slot->id == 0;
 		return slot->id ? enterprise_update_id(db, slot->id, e, err) : enterprise_insert_plain(db, e, err);
 	}
-	int64_t id;
-	if (enterprise_upsert(db, e, operator, &id, err))
+	enum enterprise_outcome outcome;
+	if (enterprise_write(db, e, operator, !*inserted, &outcome, err))
 		return err->code;
-	if (!id)
+	if (outcome == ENTERPRISE_NOT_OWNER)
 		goto not_owner;
-	*inserted = id > 0;
+	*inserted = outcome == ENTERPRISE_INSERTED;
 	return QERR_OK;
 not_owner:
 	qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
@@ -169,16 +173,16 @@ static enum qerr import_check_owner(struct db *db, const struct actor *a, bool b
 		return QERR_OK;
 	int64_t id = slot->id, owner = slot->org_id;
 	if (!bulk) {
-		sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
+		struct db_stmt *st = db_prepare(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
 		if (!st)
 			return err->code;
-		sqlite3_bind_text(st, 1, uscc, -1, SQLITE_STATIC);
-		int rc = dbl_step(db, st, err);
+		db_bind_text_ref(st, 1, uscc, strlen(uscc));
+		int rc = db_step(st, err);
 		if (rc < 0)
 			return err->code;
-		id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 1) : 0;
-		sqlite3_reset(st);
+		id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+		owner = rc == DB_ROW ? db_col_int64(st, 1) : 0;
+		db_reset(st);
 	}
 	if (id && owner != a->org_id)
 		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
@@ -219,6 +223,7 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 	if (bulk && ((rc = map_load_existing(db, &map, err)) ||
 		     (rc = db_exec(db, "DROP INDEX enterprises_uscc", err))))
 		goto rollback;
+	bool was_insert = true; /* the previous row's outcome: new records are the likelier start */
 	for (;;) {
 		struct qerror rowerr;
 		qerr_clear(&rowerr);
@@ -265,7 +270,6 @@ enum qerr enterprise_import(struct db *db, const struct actor *a, const char *da
 				add_error(errors, &nerrors, line, &rowerr);
 			continue;
 		}
-		bool was_insert = false;
 		if ((rc = import_write(db, a, bulk, slot, &e, &was_insert, &rowerr, err)))
 			goto rollback;
 		if (rowerr.code) {
@@ -312,17 +316,17 @@ enum qerr enterprise_export(struct db *db, const struct actor *a, FILE *out, lon
 {
 	*rows = 0;
 	(void)a; /* the directory is readable by every signed-in organisation */
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT uscc,name,region,industry,employees,revenue_wan,assets_wan,level FROM enterprises"
-				   " ORDER BY id",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT uscc,name,region,industry,employees,revenue_wan,assets_wan,level FROM enterprises"
+					" ORDER BY id",
+					err);
 	if (!st)
 		return err->code;
 	fputs(ENTERPRISE_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		for (int i = 0; i < 8; i++)
-			csv_write_field(out, dbl_col_text(st, i), i == 0);
+			csv_write_field(out, db_col_text(st, i), i == 0);
 		fputc('\n', out);
 		(*rows)++;
 	}

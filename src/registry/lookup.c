@@ -83,13 +83,15 @@ json_t *lookup_industries(void)
 	return json_pack("{s:o}", "items", items);
 }
 
-static enum qerr count_by(struct db *db, sqlite3_stmt *st, json_t *into, struct qerror *err)
+/* Runs sql (static text: two columns, a key and a count) into the object into. */
+static enum qerr count_by(struct db *db, const char *sql, json_t *into, struct qerror *err)
 {
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
-		json_object_set_new(into, dbl_col_text(st, 0), json_integer(sqlite3_column_int64(st, 1)));
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_object_set_new(into, db_col_text(st, 0), json_integer(db_col_int64(st, 1)));
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -98,10 +100,9 @@ enum qerr lookup_stats(struct db *db, json_t **out, struct qerror *err)
 	*out = NULL;
 	json_t *by_size = json_object(), *by_level = json_object(), *by_prov = json_object();
 	json_t *res = json_pack("{s:o,s:o,s:o}", "by_size", by_size, "by_level", by_level, "by_province", by_prov);
-	if (count_by(db, dbl_stmt(db, "SELECT size,count(*) FROM enterprises GROUP BY size", err), by_size, err) ||
-	    count_by(db, dbl_stmt(db, "SELECT level,count(*) FROM enterprises GROUP BY level", err), by_level, err) ||
-	    count_by(db, dbl_stmt(db, "SELECT substr(region,1,2)||'0000',count(*) FROM enterprises GROUP BY 1", err),
-		     by_prov, err)) {
+	if (count_by(db, "SELECT size,count(*) FROM enterprises GROUP BY size", by_size, err) ||
+	    count_by(db, "SELECT level,count(*) FROM enterprises GROUP BY level", by_level, err) ||
+	    count_by(db, "SELECT substr(region,1,2)||'0000',count(*) FROM enterprises GROUP BY 1", by_prov, err)) {
 		json_decref(res);
 		return err->code;
 	}

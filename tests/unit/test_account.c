@@ -13,10 +13,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "registry/account.h"
+#include "registry/password.h"
 #include "store/db.h"
 #include "testdb.h"
 #include "store/migrate.h"
@@ -100,6 +102,7 @@ struct login {
 	enum qerr rc;
 	char token[ACCOUNT_TOKEN_HEX + 1];
 	json_t *user;
+	long retry_after;
 	struct qerror e;
 };
 
@@ -108,11 +111,17 @@ static struct login login(struct fixture *f, const char *email, const char *pass
 	struct login l;
 	memset(&l, 0, sizeof l);
 	memset(l.token, 'z', sizeof l.token);
-	l.rc = account_login(f->db, email, password, client, l.token, &l.user, &l.e);
+	l.retry_after = -1;
+	l.rc = account_login(f->db, email, password, client, l.token, &l.user, &l.retry_after, &l.e);
 	if (l.rc) {
 		assert_null(l.user);
 		assert_string_equal(l.token, "");
 	}
+	/* A wait comes with every 429 and only with it. */
+	if (l.rc == QERR_TOO_MANY)
+		assert_true(l.retry_after >= 1 && l.retry_after <= ACCOUNT_LOCK_MAX_SECONDS);
+	else
+		assert_int_equal(l.retry_after, 0);
 	return l;
 }
 
@@ -228,6 +237,85 @@ static void test_weak_or_oversized_passwords_are_rejected(void **state)
 	json_decref(l.user);
 }
 
+static void assert_weak(const char *pw, const char *needle)
+{
+	struct qerror e = {0};
+	if (password_check(pw, "password", &e) != QERR_INVALID)
+		fail_msg("password '%s' accepted", pw);
+	assert_string_equal(e.slug, "weak_password");
+	assert_string_equal(e.field, "password");
+	if (!strstr(e.message, needle))
+		fail_msg("message for '%s' lacks '%s': %s", pw, needle, e.message);
+}
+
+static void test_password_needs_ten_characters_or_three_kinds_and_must_not_be_common(void **state)
+{
+	(void)state;
+	/* The commonest passwords, whatever their length or case. */
+	static const char *const common[] = {"12345678", "password1", "1234567890", "Password1", "iloveyou", "QWERTYUIOP",
+					     "1qaz2wsx", "woaini1314", "a123456789", "admin123456"};
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		assert_weak(common[i], "most common");
+	/* 8 or 9 characters of fewer than three kinds. */
+	static const char *const few_kinds[] = {"kqzvbnte", "kqzvbnte7", "KQZVBNTE", "kq-zv-bn", "83920571", "Kqzvbnte"};
+	for (size_t i = 0; i < sizeof few_kinds / sizeof few_kinds[0]; i++)
+		assert_weak(few_kinds[i], "three of");
+	/* One character repeated, however long. */
+	assert_weak("zzzzzzzzzzzzzzzz", "repeated");
+	assert_weak("密密密密密密密密", "repeated");
+	assert_weak("1234567", "at least 8");
+	/* Accepted: ten characters of one kind, eight of three kinds, eight Chinese characters, the demo password. */
+	static const char *const good[] = {"kqzvbntexw", "Kqzv-bn7", "kqzv7bn!", "KQZV7BN!", "密码密码密码密码", "长江大桥abcd",
+					   "qilian-demo-2026", "qilian-test-2026", "correct horse battery"};
+	for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
+		struct qerror e = {0};
+		if (password_check(good[i], "password", &e))
+			fail_msg("password '%s' refused: %s", good[i], e.message);
+	}
+	assert_false(password_is_common(NULL));
+	assert_false(password_is_common(""));
+}
+
+static void test_common_password_list_is_large_sorted_and_lower_case(void **state)
+{
+	(void)state;
+	assert_true(password_common_len >= 1000);
+	for (size_t i = 0; i < password_common_len; i++) {
+		for (const char *p = password_common[i]; *p; p++)
+			if (*p >= 'A' && *p <= 'Z')
+				fail_msg("'%s' is not lower case", password_common[i]);
+		if (i && strcmp(password_common[i - 1], password_common[i]) >= 0)
+			fail_msg("'%s' and '%s' out of order", password_common[i - 1], password_common[i]);
+		assert_true(password_is_common(password_common[i]));
+	}
+}
+
+static void test_user_creation_and_password_change_refuse_common_passwords(void **state)
+{
+	struct fixture *f = *state;
+	json_t *u = NULL;
+	struct qerror e = {0};
+	assert_int_equal(user_create(f->db, &f->cli, f->org_a, "common@qilian.test", "", "member", "12345678", &u, &e),
+			 QERR_INVALID);
+	assert_int_equal(qerr_http_status(e.code), 422);
+	assert_string_equal(e.slug, "weak_password");
+	assert_string_equal(e.field, "password");
+	assert_non_null(strstr(e.message, "最常见"));
+	assert_null(u);
+	int64_t id = make_user(f, &f->cli, f->org_a, "common@qilian.test", "member", PASSWORD);
+	struct actor a;
+	actor_for(&a, id, f->org_a, ORG_SME, ROLE_MEMBER, "common@qilian.test");
+	assert_int_equal(account_change_password(f->db, &a, PASSWORD, "12345678", NULL, &e), QERR_INVALID);
+	assert_string_equal(e.slug, "weak_password");
+	assert_string_equal(e.field, "new_password");
+	assert_int_equal(account_change_password(f->db, &a, PASSWORD, "kqzvbnte", NULL, &e), QERR_INVALID);
+	assert_string_equal(e.field, "new_password");
+	/* The old password still works: nothing changed. */
+	struct login l = login(f, "common@qilian.test", PASSWORD, "10.0.6.1");
+	assert_int_equal(l.rc, QERR_OK);
+	json_decref(l.user);
+}
+
 static void test_duplicate_email_is_a_conflict_regardless_of_case(void **state)
 {
 	struct fixture *f = *state;
@@ -285,16 +373,14 @@ static void test_login_returns_a_token_that_resolves_to_the_actor(void **state)
 	snprintf(longer, sizeof longer, "%s0", l.token);
 	assert_int_equal(account_session(f->db, longer, &a, &e), QERR_UNAUTHORIZED);
 	/* Only the hash is stored: the token itself appears nowhere in the database. */
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), "SELECT count(*) FROM sessions WHERE hex(token_hash)=upper(?)"
-							      " OR token_hash=?",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_text(st, 1, l.token, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 2, l.token, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
-	assert_int_equal(sqlite3_column_int(st, 0), 0);
-	sqlite3_finalize(st);
+	struct db_stmt *st =
+		db_prepare_dynamic(f->db, "SELECT count(*) FROM sessions WHERE hex(token_hash)=upper(?) OR token_hash=?", &e);
+	assert_non_null(st);
+	db_bind_text(st, 1, l.token);
+	db_bind_text(st, 2, l.token);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_int_equal(db_col_int(st, 0), 0);
+	db_finalize(st);
 }
 
 static void test_wrong_password_and_unknown_email_fail_alike(void **state)
@@ -323,20 +409,91 @@ static void test_sixth_attempt_after_five_failures_is_throttled_even_when_right(
 	struct fixture *f = *state;
 	make_user(f, &f->cli, f->org_b, "victim@qilian.test", "member", PASSWORD);
 	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++) {
-		/* Vary the case and the address: the count is per account, not per spelling or address. */
-		char client[32];
-		snprintf(client, sizeof client, "10.0.3.%d", i);
-		struct login l = login(f, i % 2 ? "Victim@qilian.test" : "victim@qilian.test", "guess-guess", client);
+		/* Vary the case: the count is per account and address, not per spelling. */
+		struct login l = login(f, i % 2 ? "Victim@qilian.test" : "victim@qilian.test", "guess-guess", "10.0.3.1");
 		assert_int_equal(l.rc, QERR_UNAUTHORIZED);
 	}
-	struct login l = login(f, "victim@qilian.test", PASSWORD, "10.0.3.99");
+	struct login l = login(f, "victim@qilian.test", PASSWORD, "10.0.3.1");
 	assert_int_equal(l.rc, QERR_TOO_MANY);
 	assert_int_equal(qerr_http_status(l.rc), 429);
 	assert_string_equal(l.e.slug, "too_many_attempts");
+	/* Locked for a minute from the last failure, and the message says how long. */
+	assert_true(l.retry_after >= ACCOUNT_LOCK_SECONDS - 2 && l.retry_after <= ACCOUNT_LOCK_SECONDS);
+	assert_non_null(strstr(l.e.message, "seconds"));
 	/* Other accounts are not affected. */
-	l = login(f, "a-member@qilian.test", PASSWORD, "10.0.3.99");
+	l = login(f, "a-member@qilian.test", PASSWORD, "10.0.3.1");
 	assert_int_equal(l.rc, QERR_OK);
 	json_decref(l.user);
+}
+
+static void test_failures_from_one_address_do_not_lock_the_account_elsewhere(void **state)
+{
+	struct fixture *f = *state;
+	make_user(f, &f->cli, f->org_b, "target@qilian.test", "member", PASSWORD);
+	/* Someone else guesses from 198.51.100.1 until that address is locked out of the account ... */
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES; i++)
+		assert_int_equal(login(f, "target@qilian.test", "guess-guess", "198.51.100.1").rc, QERR_UNAUTHORIZED);
+	assert_int_equal(login(f, "target@qilian.test", PASSWORD, "198.51.100.1").rc, QERR_TOO_MANY);
+	/* ... but the owner, from another address, still gets in: nobody can lock someone else out. */
+	struct login l = login(f, "target@qilian.test", PASSWORD, "198.51.100.2");
+	assert_int_equal(l.rc, QERR_OK);
+	json_decref(l.user);
+	/* The owner's own typos are throttled on their own address and cleared by the right password. */
+	for (int i = 0; i < ACCOUNT_MAX_FAILURES - 1; i++)
+		assert_int_equal(login(f, "target@qilian.test", "typo-typo", "198.51.100.2").rc, QERR_UNAUTHORIZED);
+	l = login(f, "target@qilian.test", PASSWORD, "198.51.100.2");
+	assert_int_equal(l.rc, QERR_OK);
+	json_decref(l.user);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM login_failures WHERE key LIKE 'ip:198.51.100.2|%'"), 0);
+	/* The guesser is still locked out. */
+	assert_int_equal(login(f, "target@qilian.test", PASSWORD, "198.51.100.1").rc, QERR_TOO_MANY);
+}
+
+/* Records n failures of email from client, secs_ago seconds ago (the key format of account.h). */
+static void add_failures(struct fixture *f, const char *client, const char *email, int n, int64_t secs_ago)
+{
+	char sql[256];
+	for (int i = 0; i < n; i++) {
+		snprintf(sql, sizeof sql, "INSERT INTO login_failures(key,at) VALUES('ip:%s|email:%s', %lld)", client, email,
+			 (long long)(time(NULL) - secs_ago));
+		struct qerror e = {0};
+		assert_int_equal(db_exec(f->db, sql, &e), QERR_OK);
+	}
+}
+
+static void test_lock_doubles_with_each_further_failure_up_to_an_hour(void **state)
+{
+	struct fixture *f = *state;
+	make_user(f, &f->cli, f->org_b, "doubling@qilian.test", "member", PASSWORD);
+	/* Five failures whose one-minute lock is over: one more try is checked ... */
+	add_failures(f, "203.0.113.5", "doubling@qilian.test", ACCOUNT_MAX_FAILURES, ACCOUNT_LOCK_SECONDS + 1);
+	assert_int_equal(login(f, "doubling@qilian.test", "guess-guess", "203.0.113.5").rc, QERR_UNAUTHORIZED);
+	/* ... and, wrong, locks the address out for two minutes. */
+	struct login l = login(f, "doubling@qilian.test", PASSWORD, "203.0.113.5");
+	assert_int_equal(l.rc, QERR_TOO_MANY);
+	assert_true(l.retry_after > ACCOUNT_LOCK_SECONDS && l.retry_after <= 2 * ACCOUNT_LOCK_SECONDS);
+	/* Many failures: the lock stops growing at an hour. */
+	add_failures(f, "203.0.113.6", "doubling@qilian.test", 40, 10);
+	l = login(f, "doubling@qilian.test", PASSWORD, "203.0.113.6");
+	assert_int_equal(l.rc, QERR_TOO_MANY);
+	assert_true(l.retry_after > ACCOUNT_LOCK_MAX_SECONDS - 20 && l.retry_after <= ACCOUNT_LOCK_MAX_SECONDS);
+	/* Failures older than a day are forgotten. */
+	add_failures(f, "203.0.113.7", "doubling@qilian.test", 40, ACCOUNT_PAIR_WINDOW + 10);
+	l = login(f, "doubling@qilian.test", PASSWORD, "203.0.113.7");
+	assert_int_equal(l.rc, QERR_OK);
+	json_decref(l.user);
+}
+
+static void test_throttled_attempts_are_not_checked_and_do_not_extend_the_lock(void **state)
+{
+	struct fixture *f = *state;
+	make_user(f, &f->cli, f->org_b, "patient@qilian.test", "member", PASSWORD);
+	add_failures(f, "203.0.113.9", "patient@qilian.test", ACCOUNT_MAX_FAILURES, 0);
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(login(f, "patient@qilian.test", "guess-guess", "203.0.113.9").rc, QERR_TOO_MANY);
+	assert_int_equal(
+		testdb_scalar(f->db, "SELECT count(*) FROM login_failures WHERE key='ip:203.0.113.9|email:patient@qilian.test'"),
+		ACCOUNT_MAX_FAILURES);
 }
 
 static void test_one_address_failing_on_many_accounts_is_throttled(void **state)
@@ -350,6 +507,14 @@ static void test_one_address_failing_on_many_accounts_is_throttled(void **state)
 	}
 	assert_int_equal(login(f, "a-member@qilian.test", PASSWORD, "192.0.2.7").rc, QERR_TOO_MANY);
 	struct login l = login(f, "a-member@qilian.test", PASSWORD, "192.0.2.8");
+	assert_int_equal(l.rc, QERR_OK);
+	json_decref(l.user);
+	/* The address may try again when its oldest failure of the window is 15 minutes old. */
+	l = login(f, "a-member@qilian.test", PASSWORD, "192.0.2.7");
+	assert_true(l.retry_after > ACCOUNT_FAILURE_WINDOW - 20 && l.retry_after <= ACCOUNT_FAILURE_WINDOW);
+	add_failures(f, "192.0.2.9", "spray@qilian.test", ACCOUNT_ADDRESS_MAX_FAILURES - 1, ACCOUNT_FAILURE_WINDOW + 5);
+	add_failures(f, "192.0.2.9", "spray2@qilian.test", 1, 100);
+	l = login(f, "a-member@qilian.test", PASSWORD, "192.0.2.9");
 	assert_int_equal(l.rc, QERR_OK);
 	json_decref(l.user);
 }
@@ -438,10 +603,16 @@ int main(void)
 		cmocka_unit_test(test_org_create_validates_type_name_and_uscc),
 		cmocka_unit_test(test_org_admins_add_users_only_to_their_own_org),
 		cmocka_unit_test(test_weak_or_oversized_passwords_are_rejected),
+		cmocka_unit_test(test_password_needs_ten_characters_or_three_kinds_and_must_not_be_common),
+		cmocka_unit_test(test_common_password_list_is_large_sorted_and_lower_case),
+		cmocka_unit_test(test_user_creation_and_password_change_refuse_common_passwords),
 		cmocka_unit_test(test_duplicate_email_is_a_conflict_regardless_of_case),
 		cmocka_unit_test(test_login_returns_a_token_that_resolves_to_the_actor),
 		cmocka_unit_test(test_wrong_password_and_unknown_email_fail_alike),
 		cmocka_unit_test(test_sixth_attempt_after_five_failures_is_throttled_even_when_right),
+		cmocka_unit_test(test_failures_from_one_address_do_not_lock_the_account_elsewhere),
+		cmocka_unit_test(test_lock_doubles_with_each_further_failure_up_to_an_hour),
+		cmocka_unit_test(test_throttled_attempts_are_not_checked_and_do_not_extend_the_lock),
 		cmocka_unit_test(test_one_address_failing_on_many_accounts_is_throttled),
 		cmocka_unit_test(test_logout_ends_only_that_session),
 		cmocka_unit_test(test_change_password_needs_the_old_one_and_ends_other_sessions),

@@ -203,6 +203,82 @@ static void test_reimport_updates_and_never_duplicates(void **state)
 	free(csv);
 }
 
+static void test_a_file_mixing_new_and_known_records_counts_each_right(void **state)
+{
+	struct fixture *f = *state;
+	/* Existing records 10, 11, 12 (B's); the file alternates them with new ones, in runs of different lengths. */
+	char text[4096];
+	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
+	for (uint64_t seed = 10; seed < 13; seed++)
+		n += row(text + n, sizeof text - (size_t)n, seed, "旧记录", 5, 50, "none");
+	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 3, 0);
+	static const uint64_t order[] = {20, 10, 21, 22, 11, 12, 23, 24, 25};
+	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
+	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
+		n += row(text + n, sizeof text - (size_t)n, order[i], "新旧混合", 6, 60, "none");
+	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 9, 6, 3);
+	assert_int_equal(count_enterprises(f), 9);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='新旧混合' AND employees=6"), 9);
+	/* Someone else's record in either position (after an insert, after an update) is refused. */
+	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
+	n += row(text + n, sizeof text - (size_t)n, 30, "A的新记录", 1, 1, "none");
+	n += row(text + n, sizeof text - (size_t)n, 10, "抢占", 1, 1, "none");
+	struct import_result r = import_as(f, &f->sme_a, text, (size_t)n);
+	assert_int_equal(r.rc, QERR_INVALID);
+	assert_int_equal(report_int(r.report, "error_count"), 1);
+	expect_row_error(r.report, 0, 3, "uscc", "not_owner");
+	json_decref(r.report);
+	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
+	n += row(text + n, sizeof text - (size_t)n, 11, "B的更新", 7, 70, "none");
+	n += row(text + n, sizeof text - (size_t)n, 31, "B的新记录", 7, 70, "none");
+	n += row(text + n, sizeof text - (size_t)n, 12, "B的更新", 7, 70, "none");
+	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 1, 2);
+	assert_int_equal(count_enterprises(f), 10);
+}
+
+static void test_pasted_usccs_with_separators_are_stored_as_18_characters(void **state)
+{
+	struct fixture *f = *state;
+	/* As printed on a licence, with an ideographic space, and split after the region code, in lower case. */
+	char text[1024];
+	int n = snprintf(text, sizeof text,
+			 ENTERPRISE_CSV_HEADER "\n"
+					       "9132 0583 MA1N 2L8E 6H,昆山精锐模具科技有限公司,320583,35,80,6000,3000,none\n"
+					       "9132\u30000500\u3000MA1M\u3000X4QF\u30003P,苏州汇川新能源汽车科技有限公司,320500,36,800,"
+					       "90000,70000,provincial\n"
+					       "91350100-m000100y43,福州示例有限公司,350100,C,10,100,100,none\n");
+	expect_imported(import_as(f, &f->cli, text, (size_t)n), 3, 3, 0);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE uscc IN ('91320583MA1N2L8E6H',"
+					      "'91320500MA1MX4QF3P','91350100M000100Y43')"),
+			 3);
+	/* The same records in the other spellings are updates, not new records. */
+	n = snprintf(text, sizeof text,
+		     ENTERPRISE_CSV_HEADER "\n91320583-MA1N2L8E6H,昆山精锐模具科技有限公司,320583,35,90,6000,3000,none\n"
+					   "9135 0100 M000 100Y 43,福州示例有限公司,350100,C,11,100,100,none\n");
+	expect_imported(import_as(f, &f->cli, text, (size_t)n), 2, 0, 2);
+	assert_int_equal(count_enterprises(f), 3);
+	/* Reads take them too, and answer the 18 characters. */
+	json_t *out = NULL;
+	struct qerror e = {0};
+	assert_int_equal(enterprise_get(f->db, &f->bank, "9132 0583 ma1n 2l8e 6h", &out, &e), QERR_OK);
+	assert_string_equal(json_string_value(json_object_get(out, "uscc")), "91320583MA1N2L8E6H");
+	assert_int_equal(json_integer_value(json_object_get(out, "employees")), 90);
+	json_decref(out);
+	struct enterprise_filter q = {.q = "9132 0583 MA1N 2L8E 6H", .limit = 10};
+	assert_int_equal(enterprise_list(f->db, &f->bank, &q, &out, &e), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "items")), 1);
+	json_decref(out);
+	/* Other separators are still a bad row with the reason. */
+	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n9132/0583/MA1N/2L8E/6H,昆山,320583,35,1,1,1,none\n");
+	struct import_result r = import_as(f, &f->cli, text, (size_t)n);
+	assert_int_equal(r.rc, QERR_INVALID);
+	expect_row_error(r.report, 0, 2, "uscc", "invalid_uscc");
+	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(r.report, "errors"), 0),
+								 "message")),
+			       "'/' at position 5"));
+	json_decref(r.report);
+}
+
 static void test_bad_rows_are_all_reported_and_nothing_is_written(void **state)
 {
 	struct fixture *f = *state;
@@ -481,12 +557,13 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 	assert_int_equal(count_enterprises(f), 25000);
 	assert_true(has_unique_uscc_index(f));
 	/* The rebuilt index still refuses a duplicate written behind the importer's back. */
-	assert_int_not_equal(sqlite3_exec(db_handle(f->db),
-					  "INSERT INTO enterprises(uscc,name,region,industry,employees,revenue_wan,assets_wan,"
-					  "level,size,created_at,updated_at) SELECT uscc,name,region,industry,employees,"
-					  "revenue_wan,assets_wan,level,size,created_at,updated_at FROM enterprises LIMIT 1",
-					  NULL, NULL, NULL),
-			     SQLITE_OK);
+	struct qerror behind = {0};
+	assert_int_not_equal(db_exec(f->db,
+				     "INSERT INTO enterprises(uscc,name,region,industry,employees,revenue_wan,assets_wan,"
+				     "level,size,created_at,updated_at) SELECT uscc,name,region,industry,employees,"
+				     "revenue_wan,assets_wan,level,size,created_at,updated_at FROM enterprises LIMIT 1",
+				     &behind),
+			     QERR_OK);
 	/* And the clean large file goes in. */
 	expect_imported(import_as(f, &f->cli, big, len), 30000, 30000, 0);
 	assert_int_equal(count_enterprises(f), 55000);
@@ -628,14 +705,13 @@ static void test_list_filters_and_pages_cover_every_row_once(void **state)
 	assert_int_equal(list_all(f, q, 25, NULL, NULL), 0);
 
 	/* A USCC (any case) finds exactly its record. */
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db), "SELECT lower(uscc) FROM enterprises LIMIT 1 OFFSET 17", -1,
-					    &st, NULL),
-			 SQLITE_OK);
-	assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare_dynamic(f->db, "SELECT lower(uscc) FROM enterprises LIMIT 1 OFFSET 17", &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st, &e), DB_ROW);
 	char lower[USCC_LEN + 1];
-	snprintf(lower, sizeof lower, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
+	snprintf(lower, sizeof lower, "%s", db_col_text(st, 0));
+	db_finalize(st);
 	q.q = lower;
 	assert_int_equal(list_all(f, q, 25, NULL, NULL), 1);
 }
@@ -830,16 +906,13 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 4);
 
 	/* The log is append-only, even for someone with direct database access. */
-	sqlite3 *h = db_handle(f->db);
-	char *msg = NULL;
-	assert_int_not_equal(sqlite3_exec(h, "UPDATE audit_log SET action='x'", NULL, NULL, &msg), SQLITE_OK);
-	assert_non_null(strstr(msg, "append-only"));
-	sqlite3_free(msg);
-	msg = NULL;
-	assert_int_not_equal(sqlite3_exec(h, "DELETE FROM audit_log", NULL, NULL, &msg), SQLITE_OK);
-	assert_non_null(strstr(msg, "append-only"));
-	sqlite3_free(msg);
-	assert_int_not_equal(sqlite3_exec(h, "DELETE FROM audit_log WHERE id=1", NULL, NULL, NULL), SQLITE_OK);
+	struct qerror msg = {0};
+	assert_int_not_equal(db_exec(f->db, "UPDATE audit_log SET action='x'", &msg), QERR_OK);
+	assert_non_null(strstr(msg.message, "append-only"));
+	qerr_clear(&msg);
+	assert_int_not_equal(db_exec(f->db, "DELETE FROM audit_log", &msg), QERR_OK);
+	assert_non_null(strstr(msg.message, "append-only"));
+	assert_int_not_equal(db_exec(f->db, "DELETE FROM audit_log WHERE id=1", &msg), QERR_OK);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 4);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='x'"), 0);
 }
@@ -849,6 +922,9 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_import_of_a_good_file_inserts_every_row, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_reimport_updates_and_never_duplicates, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_a_file_mixing_new_and_known_records_counts_each_right, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_pasted_usccs_with_separators_are_stored_as_18_characters, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_bad_rows_are_all_reported_and_nothing_is_written, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_broken_quote_stops_the_import_with_its_line, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_or_missing_header_is_rejected, setup, teardown),

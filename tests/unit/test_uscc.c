@@ -1,7 +1,8 @@
 /*
  * test_uscc.c - 统一社会信用代码 (GB 32100-2015): real codes, case folding,
  * every rejection reason (length, forbidden or non-ASCII character, wrong
- * check character naming the expected one) and the generator.
+ * check character naming the expected one), separators between groups as
+ * people paste them, and the generator.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -154,6 +155,63 @@ static void test_wrong_check_character_names_the_expected_one(void **state)
 	assert_rejected("91350100M000010Y43", "should be");
 }
 
+static void assert_accepted(const char *code, const char *want)
+{
+	char out[USCC_LEN + 1];
+	struct qerror e;
+	if (check(code, out, &e) != QERR_OK)
+		fail_msg("'%s' refused: %s", code, e.message);
+	assert_string_equal(out, want);
+}
+
+static void test_spaces_and_hyphens_between_groups_are_dropped(void **state)
+{
+	/* As printed on a business licence (4-4-4-4-2), with an ASCII, no-break or ideographic space. */
+	assert_accepted("9132 0583 MA1N 2L8E 6H", "91320583MA1N2L8E6H");
+	assert_accepted("9132\u00a00583\u00a0MA1N\u00a02L8E\u00a06H", "91320583MA1N2L8E6H");
+	assert_accepted("9132\u30000583\u3000MA1N\u30002L8E\u30006H", "91320583MA1N2L8E6H");
+	assert_accepted("9132-0583-MA1N-2L8E-6H", "91320583MA1N2L8E6H");
+	/* Region code, then organisation code; or every part (2-6-9-1). */
+	assert_accepted("91320583-MA1N2L8E6H", "91320583MA1N2L8E6H");
+	assert_accepted("91 320583 MA1N2L8E6 H", "91320583MA1N2L8E6H");
+	assert_accepted("91320583 MA1N2L8E6-H", "91320583MA1N2L8E6H");
+	/* Lower case, several separators in a row, mixed. */
+	assert_accepted("9132 0583 ma1n 2l8e 6h", "91320583MA1N2L8E6H");
+	assert_accepted("91320583 - MA1N2L8E6H", "91320583MA1N2L8E6H");
+	assert_accepted("9132\u3000 0583--ma1n 2L8E\u00a06h", "91320583MA1N2L8E6H");
+	assert_accepted("9135 0100 M000 100Y 43", "91350100M000100Y43");
+}
+
+static void test_separators_elsewhere_or_of_other_kinds_are_rejected_with_the_reason(void **state)
+{
+	/* Not between groups: a length error that says where separators may stand. */
+	assert_rejected("913 20583MA1N2L8E6H", "got 19; spaces and hyphens may stand only between its groups");
+	assert_rejected("91320583MA1N2L8E6H ", "got 19; spaces and hyphens");
+	assert_rejected(" 9132 0583 MA1N 2L8E 6H", "got 19; spaces and hyphens");
+	assert_rejected("\u30009132058 3MA1N2L8E6H", "got 22; spaces");
+	/* Other separators are characters that are never allowed, named with their position in the code. */
+	assert_rejected("9132/0583/MA1N/2L8E/6H", "character '/' at position 5");
+	assert_rejected("9132.0583.MA1N.2L8E.6H", "character '.' at position 5");
+	assert_rejected("91320583_MA1N2L8E6H", "character '_' at position 9");
+	assert_rejected("9132\t0583\tMA1N\t2L8E\t6H", "character at position 5");
+	assert_rejected("9132\uff0d0583\uff0dMA1N2L8E6H", "character at position 5"); /* full-width hyphen */
+	assert_rejected("9132 0583 MA1N 2L8E 6H\n", "character at position 19");
+	assert_rejected("9132 0583 MA1O 2L8E 6H", "'O' at position 12");
+	/* Separators do not hide a wrong check character or a short code. */
+	assert_rejected("9132 0583 MA1N 2L8E 6J", "should be 'H', got 'J'");
+	assert_rejected("9132 0583 MA1N 2L8E 6", "got 17");
+	assert_rejected(" - ", "got 3");
+	assert_rejected("----", "got 4");
+	/* The messages stay valid UTF-8 whatever was pasted. */
+	char out[USCC_LEN + 1];
+	struct qerror e;
+	static const char *const junk[] = {"9132\u3000\xe3\x80", "\xe3\x80\x80\xe3\x80", "9132 \xc2", "91320583\xc2\xa0"};
+	for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++) {
+		assert_int_equal(check(junk[i], out, &e), QERR_INVALID);
+		assert_true(util_utf8_valid(e.message, strlen(e.message)));
+	}
+}
+
 static void test_out_is_untouched_on_error(void **state)
 {
 	char out[USCC_LEN + 1];
@@ -244,6 +302,8 @@ int main(void)
 		cmocka_unit_test(test_forbidden_letters_IOZSV_are_rejected_with_position),
 		cmocka_unit_test(test_non_ascii_is_rejected_without_echoing_bytes),
 		cmocka_unit_test(test_wrong_check_character_names_the_expected_one),
+		cmocka_unit_test(test_spaces_and_hyphens_between_groups_are_dropped),
+		cmocka_unit_test(test_separators_elsewhere_or_of_other_kinds_are_rejected_with_the_reason),
 		cmocka_unit_test(test_out_is_untouched_on_error),
 		cmocka_unit_test(test_null_error_record_is_allowed),
 		cmocka_unit_test(test_check_char_returns_0_for_forbidden_characters),
