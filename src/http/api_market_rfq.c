@@ -4,7 +4,7 @@
  * market statistics. Who sees which quote and who may take which order step
  * is decided in src/market (rfq.c, order.c); this file only translates.
  */
-#include "http/api.h"
+#include "http/api_market.h"
 
 #include <string.h>
 #include "market/rfq.h"
