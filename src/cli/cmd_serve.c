@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/util.h"
-#include "cli/cli.h"
+#include "cli/cmd_system.h"
 #include "http/http.h"
 #include "market/match.h"
 #include "store/migrate.h"
