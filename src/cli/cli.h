@@ -108,7 +108,18 @@ int cli_finish(struct db *db, enum qerr rc, json_t *out, const struct qerror *e)
  * (create: make it if missing), evaluates `call` - which may use `db`, `&a`,
  * `&out` and `&e` - and prints the JSON or the error. Returns from the caller.
  */
-#define CLI_DOMAIN(cmd, create, call)                                                                                  	do {                                                                                                           		struct db *db = cli_open_db(cmd, create);                                                             		if (!db)                                                                                               			return 1;                                                                                      		struct actor a;                                                                                        		actor_cli(&a);                                                                                         		struct qerror e = {0};                                                                                 		json_t *out = NULL;                                                                                    		enum qerr rc = (call);                                                                                 		return cli_finish(db, rc, out, &e);                                                                    	} while (0)
+#define CLI_DOMAIN(cmd, create, call)                                                                                  \
+	do {                                                                                                           \
+		struct db *db = cli_open_db(cmd, create);                                                              \
+		if (!db)                                                                                               \
+			return 1;                                                                                      \
+		struct actor a;                                                                                        \
+		actor_cli(&a);                                                                                         \
+		struct qerror e = {0};                                                                                 \
+		json_t *out = NULL;                                                                                    \
+		enum qerr rc = (call);                                                                                 \
+		return cli_finish(db, rc, out, &e);                                                                    \
+	} while (0)
 
 /* A CSV import: (db, actor, data, len, progress, ctx, report, err), as enterprise_import and the chain map's. */
 typedef enum qerr (*cli_import_fn)(struct db *, const struct actor *, const char *, size_t, void (*)(long, void *),
