@@ -6,7 +6,8 @@
 # KIND=cli:  every `const struct cli_table cli_commands_<name> = {...}` (src/cli/cmd_*.c)
 #            goes into `cli_tables[]`.
 # Tables are listed by increasing `.order = N` (0-9999, read from the initialiser), then by
-# name; the array ends with NULL. A table without an order stops the build.
+# name; the array ends with NULL. A table without an order, or a routes_*.c without a
+# table, stops the build.
 string(REPLACE "|" ";" FILES "${FILES}")
 if(KIND STREQUAL "http")
   set(type http_route_table)
@@ -27,9 +28,12 @@ endif()
 set(entries "")
 foreach(f ${FILES})
   file(READ ${f} text)
-  string(REGEX MATCHALL "const struct ${type} ${prefix}[a-z0-9_]+ = {" defs "${text}")
+  string(REGEX MATCHALL "const struct[ \t\n]+${type}[ \t\n]+${prefix}[a-z0-9_]+[ \t\n]*=[ \t\n]*{" defs "${text}")
+  if(KIND STREQUAL "http" AND NOT defs)
+    message(FATAL_ERROR "${f} defines no `const struct ${type} ${prefix}<name> = {...}`")
+  endif()
   foreach(def ${defs})
-    string(REGEX REPLACE ".* ${prefix}([a-z0-9_]+) = {" "\\1" name "${def}")
+    string(REGEX REPLACE "^.*${prefix}([a-z0-9_]+).*$" "\\1" name "${def}")
     # The initialiser runs from the definition to the first "};" after it.
     string(FIND "${text}" "${def}" at)
     string(SUBSTRING "${text}" ${at} -1 init)
