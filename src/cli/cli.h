@@ -1,6 +1,8 @@
 /*
- * cli.h - the command line front end: option parsing shared by every
- * subcommand, and the subcommands themselves (one file per group).
+ * cli.h - the command line front end: option parsing, help and output shared
+ * by every subcommand. Each domain declares its commands in cmd_<domain>.h
+ * and lists them in a table in cmd_<domain>.c; the build combines the tables
+ * into cli_tables (scripts/gen-tables.cmake), so no central list names them.
  * Results go to stdout as JSON, errors to stderr; failure exits non-zero.
  */
 #ifndef QILIAN_CLI_H
@@ -20,15 +22,45 @@ struct cli_opt {
 	const char *value; /* filled: the value, or "1" for a set flag */
 };
 
-struct cli_cmd {
-	const char *name;  /* "serve", "uscc check" */
-	const char *usage; /* positional arguments, e.g. "CODE" */
-	const char *help;
-	int (*run)(const struct cli_cmd *cmd, int argc, char **argv);
-	struct cli_opt *opts; /* terminated by name NULL; --db and --help are implied */
+#define CLI_OPT_END {NULL, NULL, NULL, NULL}
+
+/*
+ * Where `qilian help` lists a command: section by section in this order;
+ * within a section by its table's order, then by its place in the table.
+ */
+enum cli_section {
+	CLI_SECTION_SERVER,   /* running the program: serve, migrate */
+	CLI_SECTION_ACCOUNTS, /* organisations and users */
+	CLI_SECTION_LOOKUP,   /* codes and classifications anyone can check */
+	CLI_SECTION_FILES,    /* CSV import and export */
+	CLI_SECTION_GENERATE, /* synthetic data */
+	CLI_SECTION_DOMAIN,   /* what a chain does with its records: queries, analyses */
+	CLI_SECTION_ADMIN,    /* the audit log, the route list */
+	CLI_SECTION_COUNT
 };
 
-extern const struct cli_cmd cli_commands[];
+struct cli_cmd {
+	const char *name;  /* "serve", "uscc check" */
+	const char *usage; /* positional arguments, e.g. "CODE"; NULL for none */
+	const char *help;
+	int (*run)(const struct cli_cmd *cmd, int argc, char **argv);
+	struct cli_opt *opts; /* terminated by CLI_OPT_END, or NULL for none; --db and --help are implied */
+	enum cli_section section;
+};
+
+/*
+ * One domain's commands: src/cli/cmd_<domain>.c defines
+ * `const struct cli_table cli_commands_<domain>` with designated initialisers.
+ */
+struct cli_table {
+	const char *name; /* "market" */
+	int order;        /* places the table's commands within each help section (0-9999) */
+	const struct cli_cmd *commands;
+	size_t count;
+};
+
+/* Every domain's table by increasing order, NULL-terminated (generated: build/gen/cli_tables.c). */
+extern const struct cli_table *const cli_tables[];
 
 /*
  * Parses argv (after the command words) into cmd->opts and positional
@@ -76,7 +108,18 @@ int cli_finish(struct db *db, enum qerr rc, json_t *out, const struct qerror *e)
  * (create: make it if missing), evaluates `call` - which may use `db`, `&a`,
  * `&out` and `&e` - and prints the JSON or the error. Returns from the caller.
  */
-#define CLI_DOMAIN(cmd, create, call)                                                                                  	do {                                                                                                           		struct db *db = cli_open_db(cmd, create);                                                             		if (!db)                                                                                               			return 1;                                                                                      		struct actor a;                                                                                        		actor_cli(&a);                                                                                         		struct qerror e = {0};                                                                                 		json_t *out = NULL;                                                                                    		enum qerr rc = (call);                                                                                 		return cli_finish(db, rc, out, &e);                                                                    	} while (0)
+#define CLI_DOMAIN(cmd, create, call)                                                                                  \
+	do {                                                                                                           \
+		struct db *db = cli_open_db(cmd, create);                                                              \
+		if (!db)                                                                                               \
+			return 1;                                                                                      \
+		struct actor a;                                                                                        \
+		actor_cli(&a);                                                                                         \
+		struct qerror e = {0};                                                                                 \
+		json_t *out = NULL;                                                                                    \
+		enum qerr rc = (call);                                                                                 \
+		return cli_finish(db, rc, out, &e);                                                                    \
+	} while (0)
 
 /* A CSV import: (db, actor, data, len, progress, ctx, report, err), as enterprise_import and the chain map's. */
 typedef enum qerr (*cli_import_fn)(struct db *, const struct actor *, const char *, size_t, void (*)(long, void *),
@@ -90,50 +133,12 @@ int cli_import_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_import_
 /* `qilian export KIND [--output F]`: CSV to the file or stdout. */
 int cli_export_csv(const struct cli_cmd *cmd, int argc, char **argv, cli_export_fn fn);
 
+/* The options of a command that runs cli_export_csv (--output FILE). */
+extern struct cli_opt cli_export_opts[];
+
 /* Prints the help of one command or of all. */
 void cli_help(const struct cli_cmd *cmd);
 
 int cli_main(int argc, char **argv);
-
-int cli_serve(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_org_add(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_org_list(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_user_add(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_user_list(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_uscc_check(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_classify(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_region(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_gen_enterprises(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_add(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_health(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_suppliers(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_local_rate(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_disrupt(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_fill(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_critical(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_gen_chain(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_gen_listings(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_chain_graph(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_segments(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_relations(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_segments(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_capabilities(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_relations(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_supplies(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_import_demands(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_supplies(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_export_demands(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_audit(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_match_demand(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_match_supply(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_match_text(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_orders(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_scorecard(const struct cli_cmd *cmd, int argc, char **argv);
-int cli_match_index(const struct cli_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -3,7 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include "chainmap/chain.h"
-#include "cli/cli.h"
+#include "cli/cmd_chainmap.h"
+#include "cli/cmd_registry.h"
 #include "registry/account.h"
 
 #define NO_ARGS(cmd, argc, argv)                                                                                       \

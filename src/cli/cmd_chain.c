@@ -4,7 +4,7 @@
 #include <string.h>
 #include "chainmap/analytics.h"
 #include "chainmap/synth_chain.h"
-#include "cli/cli.h"
+#include "cli/cmd_chainmap.h"
 
 int cli_chain_health(const struct cli_cmd *cmd, int argc, char **argv)
 {

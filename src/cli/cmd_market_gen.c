@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include "base/util.h"
-#include "cli/cli.h"
+#include "cli/cmd_market.h"
 #include "market/synth_listing.h"
 
 int cli_gen_listings(const struct cli_cmd *cmd, int argc, char **argv)

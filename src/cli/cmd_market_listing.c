@@ -1,5 +1,5 @@
 /* cmd_market_listing.c - `qilian import|export supplies|demands`: market listing CSV files at the CLI. */
-#include "cli/cli.h"
+#include "cli/cmd_market.h"
 #include "market/listing.h"
 
 int cli_import_supplies(const struct cli_cmd *cmd, int argc, char **argv)

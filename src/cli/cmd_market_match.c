@@ -1,5 +1,5 @@
 /* cmd_market_match.c - `qilian match demand|supply|text|index`: market matching at the CLI (as the operator). */
-#include "cli/cli.h"
+#include "cli/cmd_market.h"
 #include "market/match.h"
 
 #include "base/util.h"

@@ -1,5 +1,5 @@
 /* cmd_market_rfq.c - `qilian orders` and `qilian scorecard USCC`: the market's orders and supplier records at the CLI. */
-#include "cli/cli.h"
+#include "cli/cmd_market.h"
 #include "market/rfq.h"
 
 int cli_orders(const struct cli_cmd *cmd, int argc, char **argv)

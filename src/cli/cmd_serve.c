@@ -3,7 +3,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/util.h"
-#include "cli/cli.h"
+#include "cli/cmd_system.h"
 #include "http/http.h"
 #include "market/match.h"
 #include "store/migrate.h"
@@ -96,8 +96,8 @@ int cli_routes(const struct cli_cmd *cmd, int argc, char **argv)
 	if (n < 0)
 		return n == -2 ? 0 : 2;
 	json_t *items = json_array();
-	for (size_t i = 0; i < http_routes_len; i++) {
-		const struct http_route *r = &http_routes[i];
+	for (size_t i = 0; i < http_route_count(); i++) {
+		const struct http_route *r = http_route_at(i);
 		json_t *who = json_array();
 		if (r->who & WHO_ANON)
 			json_array_append_new(who, json_string("anonymous"));

@@ -1,5 +1,5 @@
 /* api_account.c - HTTP handlers for login, sessions, organisations, users and the audit log. */
-#include "http/api.h"
+#include "http/api_registry.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -1,5 +1,5 @@
 /* api_chain.c - HTTP handlers for the chain analytics (see chainmap/analytics.h). */
-#include "http/api.h"
+#include "http/api_chainmap.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -4,7 +4,7 @@
  * import/export of segments, capabilities and relations. Authorisation of
  * single objects (whose relation, whose enterprise) is the domain's job.
  */
-#include "http/api.h"
+#include "http/api_chainmap.h"
 
 #include <stdio.h>
 #include <stdlib.h>

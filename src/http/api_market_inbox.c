@@ -2,7 +2,7 @@
  * api_market_inbox.c - HTTP handlers for subscriptions (需求订阅) and the
  * organisation's inbox (站内通知), docs/market.md.
  */
-#include "http/api.h"
+#include "http/api_market.h"
 
 #include "market/inbox.h"
 #include "market/subscription.h"

@@ -3,7 +3,7 @@
  * their CSV import/export (docs/market.md). Who may read or change which
  * listing is the domain's job (src/market/listing.c).
  */
-#include "http/api.h"
+#include "http/api_market.h"
 
 #include <string.h>
 #include "market/listing.h"

@@ -3,7 +3,7 @@
  * demands, free text, and the index statistics. Each shown result list is
  * counted for the platform statistics after the read snapshot ends.
  */
-#include "http/api.h"
+#include "http/api_market.h"
 #include "market/match.h"
 
 #include "base/log.h"

@@ -4,7 +4,7 @@
  * market statistics. Who sees which quote and who may take which order step
  * is decided in src/market (rfq.c, order.c); this file only translates.
  */
-#include "http/api.h"
+#include "http/api_market.h"
 
 #include <string.h>
 #include "market/rfq.h"
@@ -102,13 +102,15 @@ enum qerr api_market_award(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	json_error_t je;
 	json_t *body = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &je);
+	/* Malformed or not an object: 400 malformed_json, as json_decode answers every other body. */
 	if (!body)
-		return qerr_set(&req->err, QERR_BAD_REQUEST, "invalid_json", NULL, "malformed JSON: %s", je.text);
+		return qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
+				je.line, je.column, je.text);
 	const char *key;
 	json_t *value;
 	enum qerr rc = QERR_OK;
 	if (!json_is_object(body))
-		rc = qerr_set(&req->err, QERR_INVALID, "wrong_type", NULL, "the body must be a JSON object");
+		rc = qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL, "request body must be a JSON object");
 	json_object_foreach(body, key, value) {
 		if (!rc && strcmp(key, "quotes") != 0)
 			rc = qerr_set(&req->err, QERR_INVALID, "unknown_field", key, "unknown field %s", key);

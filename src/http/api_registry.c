@@ -1,5 +1,5 @@
 /* api_registry.c - HTTP handlers for enterprises, USCC checks, classification, regions, industries, chains. */
-#include "http/api.h"
+#include "http/api_registry.h"
 
 #include <stdio.h>
 #include <stdlib.h>

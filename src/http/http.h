@@ -80,8 +80,24 @@ struct http_route {
 	const char *ok_type;                 /* success content type (JSON when NULL) */
 };
 
-extern const struct http_route http_routes[];
-extern const size_t http_routes_len;
+/*
+ * One domain's routes: src/http/routes_<domain>.c defines
+ * `const struct http_route_table http_routes_<domain>`, and the build
+ * collects every such table into http_route_tables (scripts/gen-tables.cmake).
+ */
+struct http_route_table {
+	const char *name;                /* "market" */
+	int order;                       /* tables are matched and documented by increasing order (0-9999) */
+	const struct http_route *routes; /* in matching order: a literal segment before a {parameter} */
+	size_t count;
+};
+
+/* Every domain's table by increasing order, NULL-terminated (generated: build/gen/http_route_tables.c). */
+extern const struct http_route_table *const http_route_tables[];
+
+/* The number of routes in all tables, and route i of them in matching order (NULL past the end). */
+size_t http_route_count(void);
+const struct http_route *http_route_at(size_t i);
 
 /* Query-string value or NULL. */
 const char *http_query(struct http_req *req, const char *name);
@@ -105,7 +121,7 @@ enum qerr http_body_json(struct http_req *req, const struct jfield *fields, bool
 /* Sets a JSON response (steals v). */
 void http_ok(struct http_res *res, int status, json_t *v);
 
-/* The OpenAPI 3 document for http_routes. New reference. */
+/* The OpenAPI 3 document for every route of http_route_tables. New reference. */
 json_t *http_openapi(void);
 
 /* Finds the route for method+path; fills params (pointing into scratch). 0 found, 404 no path, 405 wrong method. */

@@ -1,11 +1,64 @@
 /*
- * router.c - matching request paths against the route table, and the
- * OpenAPI 3 document generated from that same table (so every route the
+ * router.c - matching request paths against the domains' route tables, and
+ * the OpenAPI 3 document generated from those same tables (so every route the
  * router knows is documented, with who may call it in x-qilian-roles).
+ *
+ * The tables (src/http/routes_<domain>.c) are combined by the build into
+ * http_route_tables, by each table's order: the router tries them in that
+ * order and a table's routes in theirs. The first pattern that matches the
+ * path with the request's method wins (HEAD is answered by a GET route); a
+ * path some route matches with another method is 405, any other path 404.
  */
 #include "http/http.h"
 
 #include <string.h>
+
+size_t http_route_count(void)
+{
+	size_t n = 0;
+	for (const struct http_route_table *const *t = http_route_tables; *t; t++)
+		n += (*t)->count;
+	return n;
+}
+
+const struct http_route *http_route_at(size_t i)
+{
+	for (const struct http_route_table *const *t = http_route_tables; *t; t++) {
+		if (i < (*t)->count)
+			return &(*t)->routes[i];
+		i -= (*t)->count;
+	}
+	return NULL;
+}
+
+/* Matches path against one pattern; fills params (into scratch) and returns how many, or -1. */
+static int match_pattern(const char *pattern, const char *path, char *scratch, const char *params[HTTP_MAX_PARAMS])
+{
+	const char *p = pattern, *u = path;
+	char *out = scratch;
+	int np = 0;
+	while (*p) {
+		if (*p == '{') {
+			const char *close = strchr(p, '}');
+			const char *seg_end = strchr(u, '/');
+			size_t n = seg_end ? (size_t)(seg_end - u) : strlen(u);
+			if (!close || n == 0 || np >= HTTP_MAX_PARAMS - 1)
+				return -1;
+			memcpy(out, u, n);
+			out[n] = 0;
+			params[np++] = out;
+			out += n + 1;
+			u += n;
+			p = close + 1;
+		} else if (*p == *u) {
+			p++;
+			u++;
+		} else {
+			return -1;
+		}
+	}
+	return *u ? -1 : np;
+}
 
 int http_route_match(const char *method, const char *path, const struct http_route **route, char *scratch,
 		     size_t scratch_len, const char *params[HTTP_MAX_PARAMS])
@@ -15,42 +68,20 @@ int http_route_match(const char *method, const char *path, const struct http_rou
 	if (plen >= scratch_len)
 		return 404;
 	bool path_found = false;
-	for (size_t i = 0; i < http_routes_len; i++) {
-		const struct http_route *r = &http_routes[i];
-		const char *p = r->pattern, *u = path;
-		char *out = scratch;
-		int np = 0;
-		bool ok = true;
-		while (*p && ok) {
-			if (*p == '{') {
-				const char *close = strchr(p, '}');
-				const char *seg_end = strchr(u, '/');
-				size_t n = seg_end ? (size_t)(seg_end - u) : strlen(u);
-				if (!close || n == 0 || np >= HTTP_MAX_PARAMS - 1) {
-					ok = false;
-					break;
-				}
-				memcpy(out, u, n);
-				out[n] = 0;
-				params[np++] = out;
-				out += n + 1;
-				u += n;
-				p = close + 1;
-			} else if (*p == *u) {
-				p++;
-				u++;
-			} else {
-				ok = false;
+	for (const struct http_route_table *const *t = http_route_tables; *t; t++) {
+		for (size_t i = 0; i < (*t)->count; i++) {
+			const struct http_route *r = &(*t)->routes[i];
+			int np = match_pattern(r->pattern, path, scratch, params);
+			if (np < 0)
+				continue;
+			path_found = true;
+			if (strcmp(r->method, method) == 0 ||
+			    (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
+				*route = r;
+				for (int k = np; k < HTTP_MAX_PARAMS; k++)
+					params[k] = NULL;
+				return 0;
 			}
-		}
-		if (!ok || *u)
-			continue;
-		path_found = true;
-		if (strcmp(r->method, method) == 0 || (strcmp(method, "HEAD") == 0 && strcmp(r->method, "GET") == 0)) {
-			*route = r;
-			for (int k = np; k < HTTP_MAX_PARAMS; k++)
-				params[k] = NULL;
-			return 0;
 		}
 	}
 	return path_found ? 405 : 404;
@@ -129,8 +160,8 @@ static json_t *operation(const struct http_route *r)
 json_t *http_openapi(void)
 {
 	json_t *paths = json_object();
-	for (size_t i = 0; i < http_routes_len; i++) {
-		const struct http_route *r = &http_routes[i];
+	for (size_t i = 0; i < http_route_count(); i++) {
+		const struct http_route *r = http_route_at(i);
 		json_t *item = json_object_get(paths, r->pattern);
 		if (!item) {
 			item = json_object();
