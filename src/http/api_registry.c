@@ -18,9 +18,7 @@ enum qerr api_param_id(struct http_req *req, int idx, const char *name, int64_t 
 
 enum qerr api_health(struct http_req *req, struct http_res *res)
 {
-	struct db_stmt *st = db_prepare(req->db, "SELECT 1", &req->err);
-	int64_t one;
-	if (!st || db_scalar_int64(st, &one, &req->err))
+	if (db_ping(req->db, &req->err))
 		return req->err.code ? req->err.code : QERR_UNAVAILABLE;
 	http_ok(res, 200, json_pack("{s:s,s:s}", "status", "ok", "version", QILIAN_VERSION));
 	return QERR_OK;

@@ -303,6 +303,13 @@ void db_release(struct db *db)
 
 enum qerr db_exec(struct db *db, const char *sql, struct qerror *err) { return db->drv->exec(db, sql, err); }
 
+enum qerr db_ping(struct db *db, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT 1", err);
+	int64_t one;
+	return st ? db_scalar_int64(st, &one, err) : err->code;
+}
+
 enum qerr db_touch(struct db *db, const char *name, struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db,

@@ -184,6 +184,9 @@ bool db_in_transaction(struct db *db);
  */
 void db_release(struct db *db);
 
+/* The liveness check of load balancers: one trivial query. QERR_OK when the database answers. */
+enum qerr db_ping(struct db *db, struct qerror *err);
+
 /* Runs SQL text without parameters (DDL, several statements). */
 enum qerr db_exec(struct db *db, const char *sql, struct qerror *err);
 
