@@ -6,6 +6,7 @@
 #include "cli/cmd_chainmap.h"
 #include "cli/cmd_registry.h"
 #include "registry/account.h"
+#include "platform/audit.h"
 
 #define NO_ARGS(cmd, argc, argv)                                                                                       \
 	do {                                                                                                           \

@@ -1,5 +1,6 @@
 /* api_account.c - HTTP handlers for login, sessions, organisations, users and the audit log. */
 #include "http/api_registry.h"
+#include "platform/audit.h"
 
 #include <stdio.h>
 #include <string.h>

@@ -17,6 +17,7 @@
 #include "text/tokenizer.h"
 #include "registry/enterprise.h"
 #include "store/db.h"
+#include "platform/audit.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
 static const char *const visibilities[] = {"public", "invited", NULL};

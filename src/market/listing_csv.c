@@ -24,6 +24,7 @@
 #include "market/subscription.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
+#include "platform/audit.h"
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_PROGRESS_EVERY 50000

@@ -29,10 +29,9 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include "base/qerr.h"
+#include "platform/actor.h"
+#include "platform/audit.h" /* TRANSITION: until chainmap and rfq include it themselves */
 #include "store/db.h"
-
-enum org_type { ORG_OPERATOR, ORG_LARGE, ORG_SME, ORG_BANK, ORG_PROVIDER, ORG_TYPE_COUNT };
-enum user_role { ROLE_ADMIN, ROLE_MEMBER, ROLE_COUNT };
 
 #define ACCOUNT_TOKEN_HEX 64
 #define ACCOUNT_SESSION_SECONDS (12 * 3600)
@@ -43,27 +42,6 @@ enum user_role { ROLE_ADMIN, ROLE_MEMBER, ROLE_COUNT };
 #define ACCOUNT_ADDRESS_MAX_FAILURES 20     /* per address on any accounts ... */
 #define ACCOUNT_FAILURE_WINDOW 900          /* ... within 15 minutes */
 #define ACCOUNT_MIN_PASSWORD 8              /* see registry/password.h for the whole rule */
-
-/* Who is asking. user_id 0 is the local operator at the CLI (acts as platform admin). */
-struct actor {
-	int64_t user_id;
-	int64_t org_id;
-	enum org_type org_type;
-	enum user_role role;
-	char email[128];
-};
-
-extern const char *const org_type_names[];  /* NULL-terminated, indexed by enum org_type */
-extern const char *const user_role_names[]; /* NULL-terminated, indexed by enum user_role */
-
-bool org_type_parse(const char *s, enum org_type *out);
-bool user_role_parse(const char *s, enum user_role *out);
-
-/* The CLI's actor: platform admin with no user row. */
-void actor_cli(struct actor *a);
-
-/* True for an admin of an operator organisation (or the CLI). */
-bool actor_is_platform_admin(const struct actor *a);
 
 /*
  * Creates an organisation. Only platform admins may. uscc may be NULL.
@@ -117,16 +95,5 @@ enum qerr account_change_password(struct db *db, const struct actor *a, const ch
 
 /* The actor's own user and organisation as JSON. */
 enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
-
-/*
- * Appends to the audit log inside the caller's transaction. detail may be
- * NULL; it is not stolen.
- */
-enum qerr audit_record(struct db *db, const struct actor *a, const char *action, const char *object_type,
-		       const char *object_id, const json_t *detail, struct qerror *err);
-
-/* Audit entries newest first; platform admins only. before_id 0 = from the newest. */
-enum qerr audit_list(struct db *db, const struct actor *a, int limit, int64_t before_id, json_t **out,
-		     struct qerror *err);
 
 #endif

@@ -8,6 +8,7 @@
 #include "registry/classify.h"
 #include "registry/industry.h"
 #include "registry/region.h"
+#include "platform/audit.h"
 
 const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
 

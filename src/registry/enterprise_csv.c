@@ -20,6 +20,7 @@
 #include <string.h>
 #include "base/csv.h"
 #include "base/util.h"
+#include "platform/audit.h"
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_BULK_MIN_ROWS 20000 /* estimated rows from which the bulk path may pay off */

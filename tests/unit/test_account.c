@@ -22,6 +22,7 @@
 #include "store/db.h"
 #include "testdb.h"
 #include "store/migrate.h"
+#include "platform/audit.h"
 
 #define PASSWORD "qilian-test-2026"
 
