@@ -65,7 +65,8 @@ enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN
 void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN]);
 
 /* {"uscc","name","region","level"} from four consecutive columns starting at col. */
-json_t *rfq_enterprise_json(sqlite3_stmt *st, int col);
+json_t *rfq_enterprise_json(struct db_stmt *st, int col);
+
 
 /*
  * Inbox notification inside the caller's transaction: one row per

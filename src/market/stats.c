@@ -47,18 +47,18 @@ static enum qerr breakdown(struct db *db, const char *sql, const char *key, cons
 			   int64_t totals[MEASURES], json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, from);
-	dbl_bind_text(st, 2, to);
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
 	json_t *rows = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		const char *k = dbl_col_text(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *k = db_col_text(st, 0);
 		json_t *row = json_pack("{s:s}", key, k);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			json_object_set_new(row, "name", json_string(dbl_col_text(st, 1)));
+		if (!db_col_is_null(st, 1)) {
+			json_object_set_new(row, "name", json_string(db_col_text(st, 1)));
 		} else if (strcmp(key, "province") == 0 && strlen(k) == 2) {
 			char code[7];
 			snprintf(code, sizeof code, "%s0000", k);
@@ -68,14 +68,14 @@ static enum qerr breakdown(struct db *db, const char *sql, const char *key, cons
 			json_object_set_new(row, "name", json_null());
 		}
 		for (int i = 0; i < MEASURES; i++) {
-			int64_t v = sqlite3_column_int64(st, 2 + i);
+			int64_t v = db_col_int64(st, 2 + i);
 			json_object_set_new(row, measures[i], json_integer(v));
 			if (totals && __builtin_add_overflow(totals[i], v, &totals[i]))
 				totals[i] = INT64_MAX;
 		}
 		json_array_append_new(rows, row);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (rc < 0) {
 		json_decref(rows);
 		return err->code;

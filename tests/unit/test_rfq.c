@@ -58,9 +58,9 @@ static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type
 
 static void exec(struct fixture *f, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
+	struct qerror e = {0};
+	if (db_exec(f->db, sql, &e))
+		fail_msg("%s: %s", sql, e.message);
 }
 
 static void register_enterprise(struct fixture *f, const struct actor *a, int i, const char *name, const char *region)
@@ -114,21 +114,22 @@ static int teardown(void **state)
 /* Inserts a demand of the buyer; deadline NULL for none. Returns its id. */
 static int64_t demand(struct fixture *f, const char *visibility, const char *deadline)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
-					    "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,deadline,region,"
-					    "visibility,status,created_at,updated_at) VALUES(?,'采购永磁同步电机','',"
-					    "(SELECT sid FROM segments WHERE code='motor'),2000,'台',?,'320505',?,'open',"
-					    "'2026-03-01T00:00:00Z','2026-03-01T00:00:00Z')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, f->eid[E_BUYER]);
-	if (deadline)
-		sqlite3_bind_text(st, 2, deadline, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, visibility, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-	return sqlite3_last_insert_rowid(db_handle(f->db));
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare_dynamic(f->db,
+						"INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,deadline,"
+						"region,visibility,status,created_at,updated_at) VALUES(?,'采购永磁同步电机','',"
+						"(SELECT sid FROM segments WHERE code='motor'),2000,'台',?,'320505',?,'open',"
+						"'2026-03-01T00:00:00Z','2026-03-01T00:00:00Z') RETURNING id",
+						&e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, f->eid[E_BUYER]);
+	db_bind_text(st, 2, deadline); /* NULL binds NULL */
+	db_bind_text(st, 3, visibility);
+	int64_t id = 0;
+	if (db_scalar_int64(st, &id, &e))
+		fail_msg("demand insert: %s", e.message);
+	db_finalize(st);
+	return id;
 }
 
 static const char FUTURE[] = "2099-01-01T00:00:00Z";
@@ -594,15 +595,16 @@ static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 		int64_t di = i == 0 ? d : demand(f, "public", FUTURE);
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
-			 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x')",
+			 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x')"
+			 " RETURNING id",
 			 (long long)di, (long long)f->eid[E_B], rows[i].amount);
-		exec(f, sql);
+		long long quote = testdb_scalar(f->db, sql);
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
-			 "placed_at,due_at,delivered_at,updated_at) VALUES(last_insert_rowid(),%lld,%lld,%lld,1,%lld,%lld,'%s',"
+			 "placed_at,due_at,delivered_at,updated_at) VALUES(%lld,%lld,%lld,%lld,1,%lld,%lld,'%s',"
 			 "'2026-05-01T00:00:00Z','%s',%s%s%s,'x')",
-			 (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount, rows[i].amount,
-			 rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
+			 quote, (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount,
+			 rows[i].amount, rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
 			 rows[i].delivered ? rows[i].delivered : "NULL", rows[i].delivered ? "'" : "");
 		exec(f, sql);
 	}
