@@ -283,7 +283,7 @@ enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_s
 					" coalesce(sum(delivered_at IS NOT NULL),0),"
 					" coalesce(sum(delivered_at IS NOT NULL AND delivered_at<=due_at),0),"
 					" coalesce(sum(status='accepted'),0), coalesce(sum(status='rejected'),0),"
-					" coalesce(sum(amount_fen),0) FROM orders WHERE supplier_id=?",
+					" " RFQ_SUM_FEN("amount_fen") " FROM orders WHERE supplier_id=?",
 					err);
 	if (!st)
 		return err->code;
@@ -296,7 +296,8 @@ enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_s
 	out->on_time = db_col_int64(st, 3);
 	out->accepted = db_col_int64(st, 4);
 	out->rejected = db_col_int64(st, 5);
-	out->value_fen = db_col_int64(st, 6);
+	if (!rfq_fen_join(db_col_int64(st, 6), db_col_int64(st, 7), &out->value_fen))
+		out->value_fen = -1;
 	db_reset(st);
 	st = db_prepare(db,
 			"SELECT coalesce(sum(status<>'withdrawn'),0), coalesce(sum(status='awarded'),0) FROM quotes"
@@ -324,11 +325,11 @@ static json_t *rate(double r)
 
 json_t *market_scorecard_json(const struct market_scorecard *s)
 {
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "quotes", (json_int_t)s->quotes, "awarded",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "quotes", (json_int_t)s->quotes, "awarded",
 			      (json_int_t)s->awarded, "orders", (json_int_t)s->orders, "open", (json_int_t)s->open,
 			      "delivered", (json_int_t)s->delivered, "on_time", (json_int_t)s->on_time, "accepted",
 			      (json_int_t)s->accepted, "rejected", (json_int_t)s->rejected, "value_fen",
-			      (json_int_t)s->value_fen);
+			      s->value_fen < 0 ? json_null() : json_integer(s->value_fen));
 	json_object_set_new(o, "on_time_rate", rate(s->on_time_rate));
 	json_object_set_new(o, "acceptance_rate", rate(s->acceptance_rate));
 	return o;

@@ -23,21 +23,25 @@ const struct jfield market_invite_fields[] = {
 	END_FIELDS,
 };
 const struct jfield market_quote_fields[] = {
-	{"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
-	{"unit_price_fen", JF_INT, true, 1, INT64_MAX, NULL, "unit price in fen (分)"},
-	{"quantity", JF_INT, true, 1, INT64_MAX, NULL, "quantity offered, in the demand's unit"},
-	{"lead_time_days", JF_INT, true, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
-	{"valid_until", JF_STRING, true, 10, 20, NULL, "offer valid until (UTC ISO-8601 time, or a date: end of day)"},
-	{"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
-	END_FIELDS,
+    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
+    {"unit_price_fen", JF_INT, true, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
+     "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
+    {"quantity", JF_INT, true, 1, MARKET_MAX_QUANTITY, NULL,
+     "quantity offered, in the demand's unit, at most 10^9; quantity × unit_price_fen at most 10^13 fen"},
+    {"lead_time_days", JF_INT, true, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
+    {"valid_until", JF_STRING, true, 10, 20, NULL, "offer valid until (UTC ISO-8601 time, or a date: end of day)"},
+    {"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
+    END_FIELDS,
 };
 const struct jfield market_quote_patch_fields[] = {
-	{"unit_price_fen", JF_INT, false, 1, INT64_MAX, NULL, "unit price in fen (分)"},
-	{"quantity", JF_INT, false, 1, INT64_MAX, NULL, "quantity offered"},
-	{"lead_time_days", JF_INT, false, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
-	{"valid_until", JF_STRING, false, 10, 20, NULL, "offer valid until (UTC ISO-8601 time or date)"},
-	{"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
-	END_FIELDS,
+    {"unit_price_fen", JF_INT, false, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
+     "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
+    {"quantity", JF_INT, false, 1, MARKET_MAX_QUANTITY, NULL,
+     "quantity offered, at most 10^9; quantity × unit_price_fen at most 10^13 fen"},
+    {"lead_time_days", JF_INT, false, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
+    {"valid_until", JF_STRING, false, 10, 20, NULL, "offer valid until (UTC ISO-8601 time or date)"},
+    {"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
+    END_FIELDS,
 };
 const struct jfield market_reject_fields[] = {
 	{"reason", JF_STRING, true, 1, 1000, NULL, "why the delivery is rejected"},
@@ -48,7 +52,7 @@ bool market_amount(int64_t quantity, int64_t unit_price_fen, int64_t *amount_fen
 {
 	if (quantity <= 0 || unit_price_fen <= 0)
 		return false;
-	return !__builtin_mul_overflow(quantity, unit_price_fen, amount_fen);
+	return fen_mul(quantity, unit_price_fen, amount_fen);
 }
 
 static enum qerr forbidden(struct qerror *err, const char *what)
@@ -353,10 +357,26 @@ static enum qerr check_values(const json_t *body, struct quote_values *v, const 
 			return qerr_set(err, QERR_INVALID, "invalid_time", "valid_until",
 					"报价有效期已过 (valid_until %s is in the past)", v->valid_until);
 	}
+	/* The product first: it is what overflows, whichever factor is too large. */
 	int64_t amount;
 	if (!market_amount(v->qty, v->price, &amount))
 		return qerr_set(err, QERR_INVALID, "amount_overflow", "quantity",
-				"数量×单价超出范围 (quantity × unit_price_fen does not fit in 64 bits)");
+				"数量×单价超出范围,上限 %lld 分 (quantity × unit_price_fen does not fit in 64 bits; "
+				"the limit is %lld fen)",
+				(long long)MARKET_MAX_AMOUNT_FEN, (long long)MARKET_MAX_AMOUNT_FEN);
+	if (v->price > MARKET_MAX_UNIT_PRICE_FEN)
+		return qerr_set(err, QERR_INVALID, "out_of_range", "unit_price_fen",
+				"单价不得超过 %lld 分(1000亿元) (unit_price_fen must be at most %lld fen)",
+				(long long)MARKET_MAX_UNIT_PRICE_FEN, (long long)MARKET_MAX_UNIT_PRICE_FEN);
+	if (v->qty > MARKET_MAX_QUANTITY)
+		return qerr_set(err, QERR_INVALID, "out_of_range", "quantity",
+				"数量不得超过 %lld (quantity must be at most %lld)", (long long)MARKET_MAX_QUANTITY,
+				(long long)MARKET_MAX_QUANTITY);
+	if (amount > MARKET_MAX_AMOUNT_FEN)
+		return qerr_set(err, QERR_INVALID, "amount_too_large", "quantity",
+				"报价金额(数量×单价)不得超过 %lld 分(1000亿元) (quantity × unit_price_fen must be at "
+				"most %lld fen)",
+				(long long)MARKET_MAX_AMOUNT_FEN, (long long)MARKET_MAX_AMOUNT_FEN);
 	if (v->notes && util_utf8_len(v->notes) > 2000)
 		return qerr_set(err, QERR_INVALID, "too_long", "notes", "notes must have at most 2000 characters");
 	return QERR_OK;
@@ -695,8 +715,13 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 	if (expired)
 		return qerr_set(err, QERR_CONFLICT, "quote_expired", "quotes", "报价 %lld 已过有效期 (quote %lld expired)",
 				(long long)quote_id, (long long)quote_id);
-	if (!market_amount(qty, price, &amount))
-		return qerr_set(err, QERR_INVALID, "amount_overflow", "quotes", "quote %lld overflows", (long long)quote_id);
+	/* Quotes stored before the limits existed may exceed them: no order is placed beyond them. */
+	if (!market_amount(qty, price, &amount) || amount > MARKET_MAX_AMOUNT_FEN)
+		return qerr_set(
+		    err, QERR_INVALID, "amount_overflow", "quotes",
+		    "报价 %lld 的金额超过上限 %lld 分 (quote %lld: quantity × unit_price_fen exceeds %lld fen)",
+		    (long long)quote_id, (long long)MARKET_MAX_AMOUNT_FEN, (long long)quote_id,
+		    (long long)MARKET_MAX_AMOUNT_FEN);
 	char due[RFQ_TIME_LEN];
 	rfq_format_time(util_now_unix() + lead * 86400, due);
 	st = db_prepare(db, "UPDATE quotes SET status='awarded',updated_at=? WHERE id=?", err);

@@ -206,6 +206,11 @@ json_t *rfq_enterprise_json(struct db_stmt *st, int col)
 			 db_col_text(st, col + 2), "level", db_col_text(st, col + 3));
 }
 
+bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out)
+{
+	int64_t high;
+	return fen_mul(hi, 4294967296LL, &high) && fen_add(high, lo, out);
+}
 
 enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
 		     const json_t *detail, bool refresh, struct qerror *err)
