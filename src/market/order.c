@@ -299,13 +299,25 @@ enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_s
 	if (!rfq_fen_join(db_col_int64(st, 6), db_col_int64(st, 7), &out->value_fen))
 		out->value_fen = -1;
 	db_reset(st);
+	/*
+	 * Only quotes whose demand is unsealed, as rfq_unsealed decides: closed
+	 * early, awarded, or past its deadline. An awarded or declined quote
+	 * comes from an award, which needs unsealed quotes, so only a submitted
+	 * one costs a look at its demand.
+	 */
+	char now[RFQ_TIME_LEN];
+	util_now_iso(now, sizeof now);
 	st = db_prepare(db,
-			"SELECT coalesce(sum(status<>'withdrawn'),0), coalesce(sum(status='awarded'),0) FROM quotes"
-			" WHERE supplier_id=?",
+			"SELECT count(*), coalesce(sum(CASE WHEN q.status='awarded' THEN 1 ELSE 0 END),0)"
+			" FROM quotes q WHERE q.supplier_id=?1 AND q.status<>'withdrawn'"
+			" AND (q.status='awarded' OR q.status='declined' OR EXISTS(SELECT 1 FROM demands d"
+			"      WHERE d.id=q.demand_id AND (d.status='awarded' OR coalesce(d.closed_at,'')<>''"
+			"           OR (coalesce(d.deadline,'')<>'' AND d.deadline<=?2))))",
 			err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, enterprise_id);
+	db_bind_text(st, 2, now);
 	if (db_one(st, err))
 		return err->code;
 	out->quotes = db_col_int64(st, 0);

@@ -175,9 +175,14 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 
 /* ---- scorecard (order.c) ---- */
 
-/* A supplier's record from its real orders. Rates are -1 when there is nothing to rate. */
+/*
+ * A supplier's record from its real orders. Rates are -1 when there is
+ * nothing to rate. Quotes count only where the demand's quotes are open
+ * (deadline passed, closed early, or awarded; an awarded or declined quote
+ * always counts): a sealed quote counted here would tell anyone who bid.
+ */
 struct market_scorecard {
-	int64_t quotes;        /* quotes submitted (not withdrawn) */
+	int64_t quotes;        /* quotes submitted (not withdrawn), of unsealed demands */
 	int64_t awarded;       /* of which awarded */
 	int64_t orders;        /* orders as supplier */
 	int64_t open;          /* placed or shipped */

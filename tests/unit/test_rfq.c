@@ -5,7 +5,8 @@
  * overflow and the business limits of a quote, sums of money at and beyond
  * those limits (scorecard, statistics, the buyer's quote list), award ->
  * orders with the demand's seq, the order path with its events, scorecard
- * arithmetic on hand-made orders, and the statistics.
+ * arithmetic on hand-made orders, a scorecard that counts no sealed quote,
+ * and the statistics.
  * Demands are inserted with SQL (their CRUD belongs to listing.c).
  */
 #include <stdarg.h>
@@ -792,6 +793,49 @@ static void test_award_places_orders_and_the_order_path(void **state)
 
 /* ---------- scorecard arithmetic ---------- */
 
+static int64_t scorecard_quotes(struct fixture *f, int e)
+{
+	struct market_scorecard sc;
+	struct qerror err = {0};
+	assert_int_equal(market_scorecard(f->db, f->eid[e], &sc, &err), QERR_OK);
+	return sc.quotes;
+}
+
+static void test_scorecard_counts_no_sealed_quote(void **state)
+{
+	struct fixture *f = *state;
+	/* Quotes on a demand before its deadline, or on one without a deadline, are sealed: not counted. */
+	int64_t before_deadline = demand(f, "public", FUTURE), no_deadline = demand(f, "public", NULL);
+	int64_t closing = demand(f, "public", FUTURE);
+	submit(f, &f->sme_a, before_deadline, E_A, 100, QERR_OK, NULL);
+	int64_t qn = submit(f, &f->sme_a, no_deadline, E_A, 100, QERR_OK, NULL);
+	submit(f, &f->sme_a, closing, E_A, 100, QERR_OK, NULL);
+	submit(f, &f->sme_b, closing, E_B, 100, QERR_OK, NULL);
+	assert_int_equal(scorecard_quotes(f, E_A), 0);
+	assert_int_equal(scorecard_quotes(f, E_B), 0);
+	json_t *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_scorecard_get(f->db, &f->sme_c, f->uscc[E_A], &out, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "quotes")), 0);
+	json_decref(out);
+	/* Closed early: its quotes are open and count. */
+	assert_int_equal(market_demand_close(f->db, &f->buyer, closing, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(scorecard_quotes(f, E_A), 1);
+	assert_int_equal(scorecard_quotes(f, E_B), 1);
+	/* The deadline passes. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE demands SET deadline='%s' WHERE id=%lld", PAST, (long long)before_deadline);
+	exec(f, sql);
+	assert_int_equal(scorecard_quotes(f, E_A), 2);
+	/* A withdrawn quote never counts, even once its demand is closed. */
+	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qn, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(market_demand_close(f->db, &f->buyer, no_deadline, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(scorecard_quotes(f, E_A), 2);
+}
+
 static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 {
 	struct fixture *f = *state;
@@ -898,6 +942,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_invite_only_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_award_places_orders_and_the_order_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scorecard_arithmetic_on_hand_made_orders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scorecard_counts_no_sealed_quote, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
