@@ -23,7 +23,7 @@
 
 /*
  * Adds a notification for enterprise_id about object_id, unless one of the
- * same kind about the same object exists (INSERT OR IGNORE). Runs inside the
+ * same kind about the same object exists (ON CONFLICT DO NOTHING). Runs inside the
  * caller's write transaction (it opens none): the notification commits or
  * rolls back with the change it reports. title is shown in the inbox list;
  * detail (may be NULL = {}) is any JSON object saying why, borrowed, not

@@ -18,7 +18,6 @@
 #include "market/rfq_int.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
-#include "store/db_legacy.h"
 
 const char *const market_order_action_names[] = {"ship", "deliver", "accept", "reject", NULL};
 
@@ -61,28 +60,22 @@ enum qerr market_order_check(const char *from, enum market_order_action action, 
 	" FROM orders o JOIN demands d ON d.id=o.demand_id JOIN enterprises b ON b.id=o.buyer_id"                      \
 	" JOIN enterprises s ON s.id=o.supplier_id"
 
-static json_t *text_or_null(sqlite3_stmt *st, int col)
-{
-	return sqlite3_column_type(st, col) == SQLITE_NULL ? json_null() : json_string(dbl_col_text(st, col));
-}
-
-static json_t *order_row(sqlite3_stmt *st)
+static json_t *order_row(struct db_stmt *st)
 {
 	json_t *o = json_pack("{s:I,s:I,s:{s:I,s:s},s:o,s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s}", "id",
-			      (json_int_t)sqlite3_column_int64(st, 0), "quote_id", (json_int_t)sqlite3_column_int64(st, 1),
-			      "demand", "id", (json_int_t)sqlite3_column_int64(st, 2), "title", dbl_col_text(st, 3), "buyer",
+			      (json_int_t)db_col_int64(st, 0), "quote_id", (json_int_t)db_col_int64(st, 1), "demand",
+			      "id", (json_int_t)db_col_int64(st, 2), "title", db_col_text(st, 3), "buyer",
 			      rfq_enterprise_json(st, 15), "supplier", rfq_enterprise_json(st, 19), "quantity",
-			      (json_int_t)sqlite3_column_int64(st, 4), "unit_price_fen",
-			      (json_int_t)sqlite3_column_int64(st, 5), "amount_fen", (json_int_t)sqlite3_column_int64(st, 6),
-			      "status", dbl_col_text(st, 7), "placed_at", dbl_col_text(st, 9), "due_at", dbl_col_text(st, 10),
-			      "updated_at", dbl_col_text(st, 14));
-	json_object_set_new(o, "reject_reason", text_or_null(st, 8));
-	json_object_set_new(o, "shipped_at", text_or_null(st, 11));
-	json_object_set_new(o, "delivered_at", text_or_null(st, 12));
-	json_object_set_new(o, "closed_at", text_or_null(st, 13));
-	json_object_set_new(o, "on_time", sqlite3_column_type(st, 12) == SQLITE_NULL
-					      ? json_null()
-					      : json_boolean(strcmp(dbl_col_text(st, 12), dbl_col_text(st, 10)) <= 0));
+			      (json_int_t)db_col_int64(st, 4), "unit_price_fen", (json_int_t)db_col_int64(st, 5),
+			      "amount_fen", (json_int_t)db_col_int64(st, 6), "status", db_col_text(st, 7), "placed_at",
+			      db_col_text(st, 9), "due_at", db_col_text(st, 10), "updated_at", db_col_text(st, 14));
+	json_object_set_new(o, "reject_reason", db_col_json_text(st, 8));
+	json_object_set_new(o, "shipped_at", db_col_json_text(st, 11));
+	json_object_set_new(o, "delivered_at", db_col_json_text(st, 12));
+	json_object_set_new(o, "closed_at", db_col_json_text(st, 13));
+	json_object_set_new(
+	    o, "on_time",
+	    db_col_is_null(st, 12) ? json_null() : json_boolean(strcmp(db_col_text(st, 12), db_col_text(st, 10)) <= 0));
 	return o;
 }
 
@@ -119,32 +112,33 @@ enum qerr market_order_list(struct db *db, const struct actor *a, const struct m
 			return qerr_set(err, QERR_INVALID, "invalid_choice", "status",
 					"status must be placed, shipped, delivered, accepted or rejected");
 	}
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT " ORDER_COLS ORDER_FROM " WHERE (?1=0 OR o.id<?1) AND (?2 IS NULL OR o.status=?2)"
-				   " AND (?3 OR (?4<>2 AND b.org_id=?5) OR (?4<>1 AND s.org_id=?5))"
-				   " ORDER BY o.id DESC LIMIT ?6",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT " ORDER_COLS ORDER_FROM " WHERE (?1=0 OR o.id<?1) AND (?2 IS NULL OR o.status=?2)"
+		       " AND (?3 OR (?4<>2 AND b.org_id=?5) OR (?4<>1 AND s.org_id=?5))"
+		       " ORDER BY o.id DESC LIMIT ?6",
+		       err);
 	if (!st)
 		return err->code;
 	bool acts = a->org_type == ORG_LARGE || a->org_type == ORG_SME;
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
-	sqlite3_bind_int64(st, 1, f->cursor);
-	dbl_bind_text(st, 2, status);
-	sqlite3_bind_int(st, 3, a->org_type == ORG_OPERATOR);
-	sqlite3_bind_int(st, 4, role);
-	sqlite3_bind_int64(st, 5, acts ? a->org_id : -1);
-	sqlite3_bind_int(st, 6, limit + 1);
-	return dbl_page(db, st, limit, order_row, out, err);
+	db_bind_int64(st, 1, f->cursor);
+	db_bind_text(st, 2, status);
+	db_bind_bool(st, 3, a->org_type == ORG_OPERATOR);
+	db_bind_int(st, 4, role);
+	db_bind_int64(st, 5, acts ? a->org_id : -1);
+	db_bind_int(st, 6, limit + 1);
+	return db_page(st, limit, order_row, out, err);
 }
 
-/* Positions *st on the order row; SQLITE_ROW, SQLITE_DONE or -1. */
-static int load_order(struct db *db, int64_t id, sqlite3_stmt **st, struct qerror *err)
+/* Positions *st on the order row; DB_ROW, DB_DONE or -1. */
+static int load_order(struct db *db, int64_t id, struct db_stmt **st, struct qerror *err)
 {
-	*st = dbl_stmt(db, "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id=?", err);
+	*st = db_prepare(db, "SELECT " ORDER_COLS ORDER_FROM " WHERE o.id=?", err);
 	if (!*st)
 		return -1;
-	sqlite3_bind_int64(*st, 1, id);
-	return dbl_step(db, *st, err);
+	db_bind_int64(*st, 1, id);
+	return db_step(*st, err);
 }
 
 static enum qerr order_not_found(int64_t id, struct qerror *err)
@@ -155,33 +149,32 @@ static enum qerr order_not_found(int64_t id, struct qerror *err)
 enum qerr market_order_get(struct db *db, const struct actor *a, int64_t order_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load_order(db, order_id, &st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW || !order_party(a, sqlite3_column_int64(st, 23), sqlite3_column_int64(st, 24))) {
-		if (rc == SQLITE_ROW)
-			sqlite3_reset(st);
+	if (rc != DB_ROW || !order_party(a, db_col_int64(st, 23), db_col_int64(st, 24))) {
+		if (rc == DB_ROW)
+			db_reset(st);
 		return order_not_found(order_id, err);
 	}
 	json_t *o = order_row(st);
-	sqlite3_reset(st);
-	st = dbl_stmt(db, "SELECT at,from_status,to_status,org_id,note FROM order_events WHERE order_id=? ORDER BY id", err);
+	db_reset(st);
+	st = db_prepare(
+	    db, "SELECT at,from_status,to_status,org_id,note FROM order_events WHERE order_id=? ORDER BY id", err);
 	if (!st) {
 		json_decref(o);
 		return err->code;
 	}
-	sqlite3_bind_int64(st, 1, order_id);
+	db_bind_int64(st, 1, order_id);
 	json_t *events = json_array();
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		json_t *e = json_pack("{s:s,s:o,s:s,s:s}", "at", dbl_col_text(st, 0), "from", text_or_null(st, 1), "to",
-				      dbl_col_text(st, 2), "note", dbl_col_text(st, 4));
-		json_object_set_new(e, "org_id", sqlite3_column_type(st, 3) == SQLITE_NULL
-						     ? json_null()
-						     : json_integer(sqlite3_column_int64(st, 3)));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		json_t *e = json_pack("{s:s,s:o,s:s,s:s}", "at", db_col_text(st, 0), "from", db_col_json_text(st, 1),
+				      "to", db_col_text(st, 2), "note", db_col_text(st, 4));
+		json_object_set_new(e, "org_id", db_col_json_int(st, 3));
 		json_array_append_new(events, e);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	json_object_set_new(o, "events", events);
 	if (rc < 0) {
 		json_decref(o);
@@ -209,55 +202,56 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 	util_now_iso(now, sizeof now);
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = load_order(db, order_id, &st, err);
 	if (rc < 0)
 		goto fail;
-	unsigned party = rc == SQLITE_ROW ? order_party(a, sqlite3_column_int64(st, 23), sqlite3_column_int64(st, 24)) : 0;
+	unsigned party = rc == DB_ROW ? order_party(a, db_col_int64(st, 23), db_col_int64(st, 24)) : 0;
 	if (!party) {
-		if (rc == SQLITE_ROW)
-			sqlite3_reset(st);
+		if (rc == DB_ROW)
+			db_reset(st);
 		order_not_found(order_id, err);
 		goto fail;
 	}
 	char from[16], title[400];
-	snprintf(from, sizeof from, "%s", dbl_col_text(st, 7));
-	int64_t buyer = sqlite3_column_int64(st, 25), supplier = sqlite3_column_int64(st, 26);
+	snprintf(from, sizeof from, "%s", db_col_text(st, 7));
+	int64_t buyer = db_col_int64(st, 25), supplier = db_col_int64(st, 26);
 	const char *to;
 	if (market_order_check(from, action, party, &to, err)) {
-		sqlite3_reset(st);
+		db_reset(st);
 		goto fail;
 	}
-	snprintf(title, sizeof title, "订单 %lld 已%s:%s", (long long)order_id, transitions[action].zh, dbl_col_text(st, 3));
-	sqlite3_reset(st);
-	st = dbl_stmt(db,
-		     "UPDATE orders SET status=?2, updated_at=?3,"
-		     " shipped_at=CASE WHEN ?2='shipped' THEN ?3 ELSE shipped_at END,"
-		     " delivered_at=CASE WHEN ?2='delivered' THEN ?3 ELSE delivered_at END,"
-		     " closed_at=CASE WHEN ?2='accepted' OR ?2='rejected' THEN ?3 ELSE closed_at END,"
-		     " reject_reason=COALESCE(?4,reject_reason) WHERE id=?1 AND status=?5",
-		     err);
+	snprintf(title, sizeof title, "订单 %lld 已%s:%s", (long long)order_id, transitions[action].zh,
+		 db_col_text(st, 3));
+	db_reset(st);
+	st = db_prepare(db,
+			"UPDATE orders SET status=?2, updated_at=?3,"
+			" shipped_at=CASE WHEN ?2='shipped' THEN ?3 ELSE shipped_at END,"
+			" delivered_at=CASE WHEN ?2='delivered' THEN ?3 ELSE delivered_at END,"
+			" closed_at=CASE WHEN ?2='accepted' OR ?2='rejected' THEN ?3 ELSE closed_at END,"
+			" reject_reason=COALESCE(?4,reject_reason) WHERE id=?1 AND status=?5",
+			err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, order_id);
-	dbl_bind_text(st, 2, to);
-	dbl_bind_text(st, 3, now);
-	dbl_bind_text(st, 4, reason);
-	dbl_bind_text(st, 5, from);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, order_id);
+	db_bind_text(st, 2, to);
+	db_bind_text(st, 3, now);
+	db_bind_text(st, 4, reason);
+	db_bind_text(st, 5, from);
+	if (db_run(st, err))
 		goto fail;
-	st = dbl_stmt(db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,?,?,?,?)", err);
+	st = db_prepare(
+	    db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,?,?,?,?)", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, order_id);
-	dbl_bind_text(st, 2, now);
-	dbl_bind_text(st, 3, from);
-	dbl_bind_text(st, 4, to);
-	if (a->org_id)
-		sqlite3_bind_int64(st, 5, a->org_id);
-	dbl_bind_text(st, 6, reason ? reason : "");
+	db_bind_int64(st, 1, order_id);
+	db_bind_text(st, 2, now);
+	db_bind_text(st, 3, from);
+	db_bind_text(st, 4, to);
+	db_bind_opt_int64(st, 5, a->org_id != 0, a->org_id);
+	db_bind_text(st, 6, reason ? reason : "");
 	/* "orders" moves the suppliers' scorecards, which the match index ranks by */
-	if (dbl_step(db, st, err) < 0 || db_touch(db, "orders", err))
+	if (db_run(st, err) || db_touch(db, "orders", err))
 		goto fail;
 	json_t *detail = json_pack("{s:s,s:s}", "from", from, "to", to);
 	if (reason)
@@ -284,38 +278,51 @@ enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_s
 {
 	memset(out, 0, sizeof *out);
 	out->on_time_rate = out->acceptance_rate = -1;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT count(*), coalesce(sum(status='placed' OR status='shipped'),0),"
-				   " coalesce(sum(delivered_at IS NOT NULL),0),"
-				   " coalesce(sum(delivered_at IS NOT NULL AND delivered_at<=due_at),0),"
-				   " coalesce(sum(status='accepted'),0), coalesce(sum(status='rejected'),0),"
-				   " coalesce(sum(amount_fen),0) FROM orders WHERE supplier_id=?",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT count(*), coalesce(sum(status='placed' OR status='shipped'),0),"
+					" coalesce(sum(delivered_at IS NOT NULL),0),"
+					" coalesce(sum(delivered_at IS NOT NULL AND delivered_at<=due_at),0),"
+					" coalesce(sum(status='accepted'),0), coalesce(sum(status='rejected'),0),"
+					" " RFQ_SUM_FEN("amount_fen") " FROM orders WHERE supplier_id=?",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	out->orders = sqlite3_column_int64(st, 0);
-	out->open = sqlite3_column_int64(st, 1);
-	out->delivered = sqlite3_column_int64(st, 2);
-	out->on_time = sqlite3_column_int64(st, 3);
-	out->accepted = sqlite3_column_int64(st, 4);
-	out->rejected = sqlite3_column_int64(st, 5);
-	out->value_fen = sqlite3_column_int64(st, 6);
-	sqlite3_reset(st);
-	st = dbl_stmt(db,
-		     "SELECT coalesce(sum(status<>'withdrawn'),0), coalesce(sum(status='awarded'),0) FROM quotes"
-		     " WHERE supplier_id=?",
-		     err);
+	db_bind_int64(st, 1, enterprise_id);
+	if (db_one(st, err))
+		return err->code;
+	out->orders = db_col_int64(st, 0);
+	out->open = db_col_int64(st, 1);
+	out->delivered = db_col_int64(st, 2);
+	out->on_time = db_col_int64(st, 3);
+	out->accepted = db_col_int64(st, 4);
+	out->rejected = db_col_int64(st, 5);
+	if (!rfq_fen_join(db_col_int64(st, 6), db_col_int64(st, 7), &out->value_fen))
+		out->value_fen = -1;
+	db_reset(st);
+	/*
+	 * Only quotes whose demand is unsealed, as rfq_unsealed decides: closed
+	 * early, awarded, or past its deadline. An awarded or declined quote
+	 * comes from an award, which needs unsealed quotes, so only a submitted
+	 * one costs a look at its demand.
+	 */
+	char now[RFQ_TIME_LEN];
+	util_now_iso(now, sizeof now);
+	st = db_prepare(db,
+			"SELECT count(*), coalesce(sum(CASE WHEN q.status='awarded' THEN 1 ELSE 0 END),0)"
+			" FROM quotes q WHERE q.supplier_id=?1 AND q.status<>'withdrawn'"
+			" AND (q.status='awarded' OR q.status='declined' OR EXISTS(SELECT 1 FROM demands d"
+			"      WHERE d.id=q.demand_id AND (d.status='awarded' OR coalesce(d.closed_at,'')<>''"
+			"           OR (coalesce(d.deadline,'')<>'' AND d.deadline<=?2))))",
+			err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	out->quotes = sqlite3_column_int64(st, 0);
-	out->awarded = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, enterprise_id);
+	db_bind_text(st, 2, now);
+	if (db_one(st, err))
+		return err->code;
+	out->quotes = db_col_int64(st, 0);
+	out->awarded = db_col_int64(st, 1);
+	db_reset(st);
 	if (out->delivered > 0)
 		out->on_time_rate = (double)out->on_time / (double)out->delivered;
 	if (out->accepted + out->rejected > 0)
@@ -330,11 +337,11 @@ static json_t *rate(double r)
 
 json_t *market_scorecard_json(const struct market_scorecard *s)
 {
-	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}", "quotes", (json_int_t)s->quotes, "awarded",
+	json_t *o = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o}", "quotes", (json_int_t)s->quotes, "awarded",
 			      (json_int_t)s->awarded, "orders", (json_int_t)s->orders, "open", (json_int_t)s->open,
 			      "delivered", (json_int_t)s->delivered, "on_time", (json_int_t)s->on_time, "accepted",
 			      (json_int_t)s->accepted, "rejected", (json_int_t)s->rejected, "value_fen",
-			      (json_int_t)s->value_fen);
+			      s->value_fen < 0 ? json_null() : json_integer(s->value_fen));
 	json_object_set_new(o, "on_time_rate", rate(s->on_time_rate));
 	json_object_set_new(o, "acceptance_rate", rate(s->acceptance_rate));
 	return o;
@@ -348,19 +355,19 @@ enum qerr market_scorecard_get(struct db *db, const struct actor *a, const char 
 	char canon[USCC_LEN + 1];
 	if (uscc_check(uscc, canon, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,uscc,name,region,level FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,uscc,name,region,level FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, canon);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_text(st, 1, canon);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "uscc", "企业不存在 (no enterprise with USCC %s)",
 				canon);
-	int64_t id = sqlite3_column_int64(st, 0);
+	if (rc)
+		return rc;
+	int64_t id = db_col_int64(st, 0);
 	json_t *ent = rfq_enterprise_json(st, 1);
-	sqlite3_reset(st);
+	db_reset(st);
 	struct market_scorecard sc;
 	if (market_scorecard(db, id, &sc, err)) {
 		json_decref(ent);

@@ -23,21 +23,25 @@ const struct jfield market_invite_fields[] = {
 	END_FIELDS,
 };
 const struct jfield market_quote_fields[] = {
-	{"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
-	{"unit_price_fen", JF_INT, true, 1, INT64_MAX, NULL, "unit price in fen (分)"},
-	{"quantity", JF_INT, true, 1, INT64_MAX, NULL, "quantity offered, in the demand's unit"},
-	{"lead_time_days", JF_INT, true, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
-	{"valid_until", JF_STRING, true, 10, 20, NULL, "offer valid until (UTC ISO-8601 time, or a date: end of day)"},
-	{"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
-	END_FIELDS,
+    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
+    {"unit_price_fen", JF_INT, true, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
+     "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
+    {"quantity", JF_INT, true, 1, MARKET_MAX_QUANTITY, NULL,
+     "quantity offered, in the demand's unit, at most 10^9; quantity × unit_price_fen at most 10^13 fen"},
+    {"lead_time_days", JF_INT, true, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
+    {"valid_until", JF_STRING, true, 10, 20, NULL, "offer valid until (UTC ISO-8601 time, or a date: end of day)"},
+    {"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
+    END_FIELDS,
 };
 const struct jfield market_quote_patch_fields[] = {
-	{"unit_price_fen", JF_INT, false, 1, INT64_MAX, NULL, "unit price in fen (分)"},
-	{"quantity", JF_INT, false, 1, INT64_MAX, NULL, "quantity offered"},
-	{"lead_time_days", JF_INT, false, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
-	{"valid_until", JF_STRING, false, 10, 20, NULL, "offer valid until (UTC ISO-8601 time or date)"},
-	{"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
-	END_FIELDS,
+    {"unit_price_fen", JF_INT, false, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
+     "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
+    {"quantity", JF_INT, false, 1, MARKET_MAX_QUANTITY, NULL,
+     "quantity offered, at most 10^9; quantity × unit_price_fen at most 10^13 fen"},
+    {"lead_time_days", JF_INT, false, 0, RFQ_MAX_LEAD_DAYS, NULL, "days from award to delivery"},
+    {"valid_until", JF_STRING, false, 10, 20, NULL, "offer valid until (UTC ISO-8601 time or date)"},
+    {"notes", JF_STRING, false, 0, 2000, NULL, "remarks"},
+    END_FIELDS,
 };
 const struct jfield market_reject_fields[] = {
 	{"reason", JF_STRING, true, 1, 1000, NULL, "why the delivery is rejected"},
@@ -48,7 +52,7 @@ bool market_amount(int64_t quantity, int64_t unit_price_fen, int64_t *amount_fen
 {
 	if (quantity <= 0 || unit_price_fen <= 0)
 		return false;
-	return !__builtin_mul_overflow(quantity, unit_price_fen, amount_fen);
+	return fen_mul(quantity, unit_price_fen, amount_fen);
 }
 
 static enum qerr forbidden(struct qerror *err, const char *what)
@@ -76,25 +80,25 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
 	if (!readable)
 		return qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "需求不存在 (no demand %lld)",
 				(long long)demand_id);
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT e.uscc,e.name,e.region,e.level,i.invited_at,"
-				   " EXISTS(SELECT 1 FROM quotes q WHERE q.demand_id=i.demand_id AND q.supplier_id=i.enterprise_id"
-				   "        AND q.status<>'withdrawn')"
-				   " FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
-				   " WHERE i.demand_id=?1 AND (?2 OR e.org_id=?3) ORDER BY i.invited_at, e.uscc",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT e.uscc,e.name,e.region,e.level,i.invited_at,"
+		       " EXISTS(SELECT 1 FROM quotes q WHERE q.demand_id=i.demand_id AND q.supplier_id=i.enterprise_id"
+		       "        AND q.status<>'withdrawn')"
+		       " FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
+		       " WHERE i.demand_id=?1 AND (?2 OR e.org_id=?3) ORDER BY i.invited_at, e.uscc",
+		       err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, demand_id);
-	sqlite3_bind_int(st, 2, rfq_is_buyer(a, &d));
-	sqlite3_bind_int64(st, 3, a->org_id);
+	db_bind_int64(st, 1, demand_id);
+	db_bind_bool(st, 2, rfq_is_buyer(a, &d));
+	db_bind_int64(st, 3, a->org_id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(items, json_pack("{s:o,s:s,s:b}", "enterprise", rfq_enterprise_json(st, 0),
-						       "invited_at", dbl_col_text(st, 4), "quoted",
-						       sqlite3_column_int(st, 5)));
-	sqlite3_reset(st);
+						       "invited_at", db_col_text(st, 4), "quoted", db_col_bool(st, 5)));
+	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
 		return err->code;
@@ -112,18 +116,18 @@ static enum qerr find_enterprise(struct db *db, const char *uscc, const char *fi
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, canon);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_text(st, 1, canon);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, missing, "enterprise_not_found", field, "企业不存在 (no enterprise with USCC %s)", canon);
-	*id = sqlite3_column_int64(st, 0);
-	*org = sqlite3_column_int64(st, 1);
-	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	*id = db_col_int64(st, 0);
+	*org = db_col_int64(st, 1);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -173,16 +177,19 @@ enum qerr market_invite(struct db *db, const struct actor *a, int64_t demand_id,
 				 json_string_value(item));
 			goto out;
 		}
-		sqlite3_stmt *st = dbl_stmt(
-		    db, "INSERT OR IGNORE INTO demand_invitations(demand_id,enterprise_id,invited_at) VALUES(?,?,?)", err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "INSERT INTO demand_invitations(demand_id,enterprise_id,invited_at) VALUES(?,?,?)"
+			       " ON CONFLICT (demand_id,enterprise_id) DO NOTHING",
+			       err);
 		if (!st)
 			goto out;
-		sqlite3_bind_int64(st, 1, demand_id);
-		sqlite3_bind_int64(st, 2, eid);
-		dbl_bind_text(st, 3, now);
-		if (dbl_step(db, st, err) < 0)
+		db_bind_int64(st, 1, demand_id);
+		db_bind_int64(st, 2, eid);
+		db_bind_text(st, 3, now);
+		if (db_run(st, err))
 			goto out;
-		if (db_changes(db) == 0)
+		if (db_changes(db) == 0) /* already invited */
 			continue;
 		json_array_append(added, item);
 		char title[400];
@@ -211,15 +218,15 @@ out:
 	"q.id,q.demand_id,q.unit_price_fen,q.quantity,q.lead_time_days,q.valid_until,q.notes,q.status,q.created_at,"   \
 	"q.updated_at,e.uscc,e.name,e.region,e.level,q.supplier_id"
 
-static json_t *quote_row(sqlite3_stmt *st)
+static json_t *quote_row(struct db_stmt *st)
 {
-	int64_t price = sqlite3_column_int64(st, 2), qty = sqlite3_column_int64(st, 3), amount = 0;
-	json_t *o = json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "demand_id", (json_int_t)sqlite3_column_int64(st, 1), "supplier", rfq_enterprise_json(st, 10),
-			      "unit_price_fen", (json_int_t)price, "quantity", (json_int_t)qty, "lead_time_days",
-			      (json_int_t)sqlite3_column_int64(st, 4), "valid_until", dbl_col_text(st, 5), "notes",
-			      dbl_col_text(st, 6), "status", dbl_col_text(st, 7), "created_at", dbl_col_text(st, 8),
-			      "updated_at", dbl_col_text(st, 9));
+	int64_t price = db_col_int64(st, 2), qty = db_col_int64(st, 3), amount = 0;
+	json_t *o =
+	    json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "id", (json_int_t)db_col_int64(st, 0),
+		      "demand_id", (json_int_t)db_col_int64(st, 1), "supplier", rfq_enterprise_json(st, 10),
+		      "unit_price_fen", (json_int_t)price, "quantity", (json_int_t)qty, "lead_time_days",
+		      (json_int_t)db_col_int64(st, 4), "valid_until", db_col_text(st, 5), "notes", db_col_text(st, 6),
+		      "status", db_col_text(st, 7), "created_at", db_col_text(st, 8), "updated_at", db_col_text(st, 9));
 	/* Rows were checked on write; a row that overflows anyway (edited by hand) shows null. */
 	json_object_set_new(o, "amount_fen", market_amount(qty, price, &amount) ? json_integer(amount) : json_null());
 	return o;
@@ -228,18 +235,18 @@ static json_t *quote_row(sqlite3_stmt *st)
 /* One quote as its supplier sees it. */
 static enum qerr quote_json(struct db *db, int64_t id, json_t **out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
-				   err);
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_NOT_FOUND, "quote_not_found", "id", "报价不存在 (no quote %lld)", (long long)id);
+	if (rc)
+		return rc;
 	*out = quote_row(st);
-	sqlite3_reset(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -265,30 +272,30 @@ enum qerr market_quotes(struct db *db, const struct actor *a, int64_t demand_id,
 	int64_t count = 0;
 	int rc;
 	if (buyer) {
-		sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status<>'withdrawn'", err);
+		struct db_stmt *st =
+		    db_prepare(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status<>'withdrawn'", err);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, demand_id);
-		if (dbl_step(db, st, err) != SQLITE_ROW)
+		db_bind_int64(st, 1, demand_id);
+		if (db_scalar_int64(st, &count, err))
 			goto fail;
-		count = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
 	}
 	if (!buyer || !sealed) {
 		/* The buyer's comparison table is cheapest first; a supplier sees its own in order of submission. */
-		sqlite3_stmt *st = dbl_stmt(db,
-					   "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
-					   " WHERE q.demand_id=?1 AND (?2 AND q.status<>'withdrawn' OR NOT ?2 AND e.org_id=?3)"
-					   " ORDER BY CASE WHEN ?2 THEN q.unit_price_fen ELSE 0 END, q.id",
-					   err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "SELECT " QUOTE_COLS " FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
+			       " WHERE q.demand_id=?1 AND (?2 AND q.status<>'withdrawn' OR NOT ?2 AND e.org_id=?3)"
+			       " ORDER BY CASE WHEN ?2 THEN q.unit_price_fen ELSE 0 END, q.id",
+			       err);
 		if (!st)
 			goto fail;
-		sqlite3_bind_int64(st, 1, demand_id);
-		sqlite3_bind_int(st, 2, buyer);
-		sqlite3_bind_int64(st, 3, a->org_id);
-		while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
+		db_bind_int64(st, 1, demand_id);
+		db_bind_bool(st, 2, buyer);
+		db_bind_int64(st, 3, a->org_id);
+		while ((rc = db_step(st, err)) == DB_ROW)
 			json_array_append_new(quotes, quote_row(st));
-		sqlite3_reset(st);
+		db_reset(st);
 		if (rc < 0)
 			goto fail;
 		if (!buyer)
@@ -350,10 +357,26 @@ static enum qerr check_values(const json_t *body, struct quote_values *v, const 
 			return qerr_set(err, QERR_INVALID, "invalid_time", "valid_until",
 					"报价有效期已过 (valid_until %s is in the past)", v->valid_until);
 	}
+	/* The product first: it is what overflows, whichever factor is too large. */
 	int64_t amount;
 	if (!market_amount(v->qty, v->price, &amount))
 		return qerr_set(err, QERR_INVALID, "amount_overflow", "quantity",
-				"数量×单价超出范围 (quantity × unit_price_fen does not fit in 64 bits)");
+				"数量×单价超出范围,上限 %lld 分 (quantity × unit_price_fen does not fit in 64 bits; "
+				"the limit is %lld fen)",
+				(long long)MARKET_MAX_AMOUNT_FEN, (long long)MARKET_MAX_AMOUNT_FEN);
+	if (v->price > MARKET_MAX_UNIT_PRICE_FEN)
+		return qerr_set(err, QERR_INVALID, "out_of_range", "unit_price_fen",
+				"单价不得超过 %lld 分(1000亿元) (unit_price_fen must be at most %lld fen)",
+				(long long)MARKET_MAX_UNIT_PRICE_FEN, (long long)MARKET_MAX_UNIT_PRICE_FEN);
+	if (v->qty > MARKET_MAX_QUANTITY)
+		return qerr_set(err, QERR_INVALID, "out_of_range", "quantity",
+				"数量不得超过 %lld (quantity must be at most %lld)", (long long)MARKET_MAX_QUANTITY,
+				(long long)MARKET_MAX_QUANTITY);
+	if (amount > MARKET_MAX_AMOUNT_FEN)
+		return qerr_set(err, QERR_INVALID, "amount_too_large", "quantity",
+				"报价金额(数量×单价)不得超过 %lld 分(1000亿元) (quantity × unit_price_fen must be at "
+				"most %lld fen)",
+				(long long)MARKET_MAX_AMOUNT_FEN, (long long)MARKET_MAX_AMOUNT_FEN);
 	if (v->notes && util_utf8_len(v->notes) > 2000)
 		return qerr_set(err, QERR_INVALID, "too_long", "notes", "notes must have at most 2000 characters");
 	return QERR_OK;
@@ -362,14 +385,14 @@ static enum qerr check_values(const json_t *body, struct quote_values *v, const 
 /* Tells the buyer a quote came (or changed); the one 'quote' row per demand becomes unread again. */
 static enum qerr notify_buyer(struct db *db, const struct rfq_demand *d, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status='submitted'", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT count(*) FROM quotes WHERE demand_id=? AND status='submitted'", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, d->id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	int64_t n = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, d->id);
+	int64_t n;
+	if (db_scalar_int64(st, &n, err))
+		return err->code;
 	char title[400];
 	snprintf(title, sizeof title, "%s:已收到%lld份报价(截止后可见)", d->title, (long long)n);
 	json_t *detail = json_pack("{s:I,s:I}", "demand_id", (json_int_t)d->id, "count", (json_int_t)n);
@@ -411,36 +434,36 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		return fail(db, err);
 	}
 	if (strcmp(d.visibility, "invited") == 0) {
-		sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM demand_invitations WHERE demand_id=? AND enterprise_id=?", err);
+		struct db_stmt *st =
+		    db_prepare(db, "SELECT 1 FROM demand_invitations WHERE demand_id=? AND enterprise_id=?", err);
 		if (!st)
 			return fail(db, err);
-		sqlite3_bind_int64(st, 1, demand_id);
-		sqlite3_bind_int64(st, 2, eid);
-		int rc = dbl_step(db, st, err);
-		sqlite3_reset(st);
-		if (rc < 0)
-			return fail(db, err);
-		if (rc != SQLITE_ROW) {
+		db_bind_int64(st, 1, demand_id);
+		db_bind_int64(st, 2, eid);
+		enum qerr rc = db_one(st, err);
+		if (rc == QERR_NOT_FOUND)
 			qerr_set(err, QERR_FORBIDDEN, "not_invited", "enterprise",
 				 "该需求仅限受邀供应商报价 (this demand takes quotes from invited suppliers only)");
+		else if (!rc)
+			db_reset(st);
+		if (rc)
 			return fail(db, err);
-		}
 	}
 	if (!rfq_quoting_open(&d, now)) {
 		deadline_passed(&d, err);
 		return fail(db, err);
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,status FROM quotes WHERE demand_id=? AND supplier_id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,status FROM quotes WHERE demand_id=? AND supplier_id=?", err);
 	if (!st)
 		return fail(db, err);
-	sqlite3_bind_int64(st, 1, demand_id);
-	sqlite3_bind_int64(st, 2, eid);
-	int rc = dbl_step(db, st, err);
+	db_bind_int64(st, 1, demand_id);
+	db_bind_int64(st, 2, eid);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return fail(db, err);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	bool withdrawn = rc == SQLITE_ROW && strcmp(dbl_col_text(st, 1), "withdrawn") == 0;
-	sqlite3_reset(st);
+	int64_t id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	bool withdrawn = rc == DB_ROW && strcmp(db_col_text(st, 1), "withdrawn") == 0;
+	db_reset(st);
 	if (id && !withdrawn) {
 		qerr_set(err, QERR_CONFLICT, "quote_exists", "enterprise",
 			 "该企业已报价,请修改原报价 (this enterprise already quoted: change quote %lld with PATCH)",
@@ -448,31 +471,34 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		return fail(db, err);
 	}
 	if (id)
-		st = dbl_stmt(db,
-			     "UPDATE quotes SET unit_price_fen=?3,quantity=?4,lead_time_days=?5,valid_until=?6,notes=?7,"
-			     "status='submitted',updated_at=?8 WHERE id=?9 AND demand_id=?1 AND supplier_id=?2",
-			     err);
+		st = db_prepare(
+		    db,
+		    "UPDATE quotes SET unit_price_fen=?3,quantity=?4,lead_time_days=?5,valid_until=?6,notes=?7,"
+		    "status='submitted',updated_at=?8 WHERE id=?9 AND demand_id=?1 AND supplier_id=?2",
+		    err);
 	else
-		st = dbl_stmt(db,
-			     "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,notes,"
-			     "status,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'submitted',?8,?8)",
-			     err);
+		st = db_prepare(
+		    db,
+		    "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,notes,"
+		    "status,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'submitted',?8,?8) RETURNING id",
+		    err);
 	if (!st)
 		return fail(db, err);
-	sqlite3_bind_int64(st, 1, demand_id);
-	sqlite3_bind_int64(st, 2, eid);
-	sqlite3_bind_int64(st, 3, v.price);
-	sqlite3_bind_int64(st, 4, v.qty);
-	sqlite3_bind_int64(st, 5, v.lead);
-	dbl_bind_text(st, 6, v.valid_until);
-	dbl_bind_text(st, 7, v.notes ? v.notes : "");
-	dbl_bind_text(st, 8, now);
-	if (id)
-		sqlite3_bind_int64(st, 9, id);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, demand_id);
+	db_bind_int64(st, 2, eid);
+	db_bind_int64(st, 3, v.price);
+	db_bind_int64(st, 4, v.qty);
+	db_bind_int64(st, 5, v.lead);
+	db_bind_text(st, 6, v.valid_until);
+	db_bind_text(st, 7, v.notes ? v.notes : "");
+	db_bind_text(st, 8, now);
+	if (id) {
+		db_bind_int64(st, 9, id);
+		if (db_run(st, err))
+			return fail(db, err);
+	} else if (db_scalar_int64(st, &id, err)) {
 		return fail(db, err);
-	if (!id)
-		id = db_last_id(db);
+	}
 	json_t *detail = json_pack("{s:I,s:s,s:I,s:I}", "demand_id", (json_int_t)demand_id, "enterprise",
 				   json_str(body, "enterprise", ""), "unit_price_fen", (json_int_t)v.price, "quantity",
 				   (json_int_t)v.qty);
@@ -492,30 +518,29 @@ static enum qerr begin_quote_write(struct db *db, const struct actor *a, int64_t
 {
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT q.demand_id,e.org_id,q.status,q.unit_price_fen,q.quantity,q.lead_time_days,"
-				   "q.valid_until,q.notes FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT q.demand_id,e.org_id,q.status,q.unit_price_fen,q.quantity,q.lead_time_days,"
+		       "q.valid_until,q.notes FROM quotes q JOIN enterprises e ON e.id=q.supplier_id WHERE q.id=?",
+		       err);
 	if (!st)
 		return fail(db, err);
-	sqlite3_bind_int64(st, 1, quote_id);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return fail(db, err);
-	if (rc != SQLITE_ROW) {
+	db_bind_int64(st, 1, quote_id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		qerr_set(err, QERR_NOT_FOUND, "quote_not_found", "id", "报价不存在 (no quote %lld)", (long long)quote_id);
+	if (rc)
 		return fail(db, err);
-	}
-	int64_t demand_id = sqlite3_column_int64(st, 0), org = sqlite3_column_int64(st, 1);
+	int64_t demand_id = db_col_int64(st, 0), org = db_col_int64(st, 1);
 	char status[16];
-	snprintf(status, sizeof status, "%s", dbl_col_text(st, 2));
-	v->price = sqlite3_column_int64(st, 3);
-	v->qty = sqlite3_column_int64(st, 4);
-	v->lead = sqlite3_column_int64(st, 5);
-	snprintf(v->valid_until, sizeof v->valid_until, "%s", dbl_col_text(st, 6));
-	*notes = strdup(dbl_col_text(st, 7));
+	snprintf(status, sizeof status, "%s", db_col_text(st, 2));
+	v->price = db_col_int64(st, 3);
+	v->qty = db_col_int64(st, 4);
+	v->lead = db_col_int64(st, 5);
+	snprintf(v->valid_until, sizeof v->valid_until, "%s", db_col_text(st, 6));
+	*notes = strdup(db_col_text(st, 7));
 	v->notes = *notes;
-	sqlite3_reset(st);
+	db_reset(st);
 	if (rfq_demand_load(db, demand_id, d, err))
 		return fail(db, err);
 	if (!enterprise_may_write(a, org)) {
@@ -553,30 +578,31 @@ static enum qerr quote_write(struct db *db, const struct actor *a, int64_t quote
 		return err->code;
 	}
 	enum qerr rc = QERR_OK;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	if (body) {
 		if (check_values(body, &v, now, err))
 			goto out;
-		st = dbl_stmt(db,
-			     "UPDATE quotes SET unit_price_fen=?2,quantity=?3,lead_time_days=?4,valid_until=?5,notes=?6,"
-			     "updated_at=?7 WHERE id=?1",
-			     err);
+		st = db_prepare(
+		    db,
+		    "UPDATE quotes SET unit_price_fen=?2,quantity=?3,lead_time_days=?4,valid_until=?5,notes=?6,"
+		    "updated_at=?7 WHERE id=?1",
+		    err);
 		if (!st)
 			goto out;
-		sqlite3_bind_int64(st, 2, v.price);
-		sqlite3_bind_int64(st, 3, v.qty);
-		sqlite3_bind_int64(st, 4, v.lead);
-		dbl_bind_text(st, 5, v.valid_until);
-		dbl_bind_text(st, 6, v.notes);
-		dbl_bind_text(st, 7, now);
+		db_bind_int64(st, 2, v.price);
+		db_bind_int64(st, 3, v.qty);
+		db_bind_int64(st, 4, v.lead);
+		db_bind_text(st, 5, v.valid_until);
+		db_bind_text(st, 6, v.notes);
+		db_bind_text(st, 7, now);
 	} else {
-		st = dbl_stmt(db, "UPDATE quotes SET status='withdrawn',updated_at=?7 WHERE id=?1", err);
+		st = db_prepare(db, "UPDATE quotes SET status='withdrawn',updated_at=?2 WHERE id=?1", err);
 		if (!st)
 			goto out;
-		dbl_bind_text(st, 7, now);
+		db_bind_text(st, 2, now);
 	}
-	sqlite3_bind_int64(st, 1, quote_id);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, quote_id);
+	if (db_run(st, err))
 		goto out;
 	if (rfq_audit(db, a, body ? "quote.update" : "quote.withdraw", "quote", quote_id, body, err) ||
 	    notify_buyer(db, &d, err) || db_commit(db, err))
@@ -660,72 +686,79 @@ enum qerr market_demand_close(struct db *db, const struct actor *a, int64_t dema
 static enum qerr place_order(struct db *db, const struct actor *a, const struct rfq_demand *d, int64_t quote_id,
 			     const char *now, int64_t *order_id, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT supplier_id,quantity,unit_price_fen,lead_time_days,status,valid_until FROM quotes"
-				   " WHERE id=? AND demand_id=?",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT supplier_id,quantity,unit_price_fen,lead_time_days,status,valid_until FROM quotes"
+		       " WHERE id=? AND demand_id=?",
+		       err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, quote_id);
-	sqlite3_bind_int64(st, 2, d->id);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_int64(st, 1, quote_id);
+	db_bind_int64(st, 2, d->id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_INVALID, "quote_not_found", "quotes",
 				"报价 %lld 不属于该需求 (quote %lld is not a quote on this demand)", (long long)quote_id,
 				(long long)quote_id);
-	int64_t supplier = sqlite3_column_int64(st, 0), qty = sqlite3_column_int64(st, 1),
-		price = sqlite3_column_int64(st, 2), lead = sqlite3_column_int64(st, 3), amount;
-	bool submitted = strcmp(dbl_col_text(st, 4), "submitted") == 0;
-	bool expired = strcmp(dbl_col_text(st, 5), now) < 0;
+	if (rc)
+		return rc;
+	int64_t supplier = db_col_int64(st, 0), qty = db_col_int64(st, 1), price = db_col_int64(st, 2),
+		lead = db_col_int64(st, 3), amount;
+	bool submitted = strcmp(db_col_text(st, 4), "submitted") == 0;
+	bool expired = strcmp(db_col_text(st, 5), now) < 0;
 	char status[16];
-	snprintf(status, sizeof status, "%s", dbl_col_text(st, 4));
-	sqlite3_reset(st);
+	snprintf(status, sizeof status, "%s", db_col_text(st, 4));
+	db_reset(st);
 	if (!submitted)
 		return qerr_set(err, QERR_CONFLICT, "quote_not_submitted", "quotes", "报价 %lld 已%s (quote %lld is %s)",
 				(long long)quote_id, status, (long long)quote_id, status);
 	if (expired)
 		return qerr_set(err, QERR_CONFLICT, "quote_expired", "quotes", "报价 %lld 已过有效期 (quote %lld expired)",
 				(long long)quote_id, (long long)quote_id);
-	if (!market_amount(qty, price, &amount))
-		return qerr_set(err, QERR_INVALID, "amount_overflow", "quotes", "quote %lld overflows", (long long)quote_id);
+	/* Quotes stored before the limits existed may exceed them: no order is placed beyond them. */
+	if (!market_amount(qty, price, &amount) || amount > MARKET_MAX_AMOUNT_FEN)
+		return qerr_set(
+		    err, QERR_INVALID, "amount_overflow", "quotes",
+		    "报价 %lld 的金额超过上限 %lld 分 (quote %lld: quantity × unit_price_fen exceeds %lld fen)",
+		    (long long)quote_id, (long long)MARKET_MAX_AMOUNT_FEN, (long long)quote_id,
+		    (long long)MARKET_MAX_AMOUNT_FEN);
 	char due[RFQ_TIME_LEN];
 	rfq_format_time(util_now_unix() + lead * 86400, due);
-	st = dbl_stmt(db, "UPDATE quotes SET status='awarded',updated_at=? WHERE id=?", err);
+	st = db_prepare(db, "UPDATE quotes SET status='awarded',updated_at=? WHERE id=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, now);
-	sqlite3_bind_int64(st, 2, quote_id);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_text(st, 1, now);
+	db_bind_int64(st, 2, quote_id);
+	if (db_run(st, err))
 		return err->code;
-	st = dbl_stmt(db,
-		     "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
-		     "placed_at,due_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'placed',?8,?9,?8)",
-		     err);
+	st = db_prepare(
+	    db,
+	    "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+	    "placed_at,due_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,'placed',?8,?9,?8) RETURNING id",
+	    err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, quote_id);
-	sqlite3_bind_int64(st, 2, d->id);
-	sqlite3_bind_int64(st, 3, d->enterprise_id);
-	sqlite3_bind_int64(st, 4, supplier);
-	sqlite3_bind_int64(st, 5, qty);
-	sqlite3_bind_int64(st, 6, price);
-	sqlite3_bind_int64(st, 7, amount);
-	dbl_bind_text(st, 8, now);
-	dbl_bind_text(st, 9, due);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, quote_id);
+	db_bind_int64(st, 2, d->id);
+	db_bind_int64(st, 3, d->enterprise_id);
+	db_bind_int64(st, 4, supplier);
+	db_bind_int64(st, 5, qty);
+	db_bind_int64(st, 6, price);
+	db_bind_int64(st, 7, amount);
+	db_bind_text(st, 8, now);
+	db_bind_text(st, 9, due);
+	if (db_scalar_int64(st, order_id, err))
 		return err->code;
-	*order_id = db_last_id(db);
-	st = dbl_stmt(db, "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,NULL,'placed',?,'')",
-		     err);
+	st = db_prepare(
+	    db,
+	    "INSERT INTO order_events(order_id,at,from_status,to_status,org_id,note) VALUES(?,?,NULL,'placed',?,'')",
+	    err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, *order_id);
-	dbl_bind_text(st, 2, now);
-	if (a->org_id)
-		sqlite3_bind_int64(st, 3, a->org_id);
-	if (dbl_step(db, st, err) < 0 || db_touch(db, "orders", err))
+	db_bind_int64(st, 1, *order_id);
+	db_bind_text(st, 2, now);
+	db_bind_opt_int64(st, 3, a->org_id != 0, a->org_id);
+	if (db_run(st, err) || db_touch(db, "orders", err))
 		return err->code;
 	char title[400];
 	snprintf(title, sizeof title, "中标:%s(订单 %lld)", d->title, (long long)*order_id);
@@ -775,13 +808,13 @@ enum qerr market_award(struct db *db, const struct actor *a, int64_t demand_id, 
 			goto out;
 		json_array_append_new(orders, json_integer(order_id));
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "UPDATE quotes SET status='declined',updated_at=? WHERE demand_id=? AND status='submitted'",
-				   err);
+	struct db_stmt *st = db_prepare(
+	    db, "UPDATE quotes SET status='declined',updated_at=? WHERE demand_id=? AND status='submitted'", err);
 	if (!st)
 		goto out;
-	dbl_bind_text(st, 1, now);
-	sqlite3_bind_int64(st, 2, demand_id);
-	if (dbl_step(db, st, err) < 0 || rfq_demand_set_status(db, demand_id, "awarded", NULL, now, err))
+	db_bind_text(st, 1, now);
+	db_bind_int64(st, 2, demand_id);
+	if (db_run(st, err) || rfq_demand_set_status(db, demand_id, "awarded", NULL, now, err))
 		goto out;
 	json_t *detail = json_pack("{s:O,s:O}", "quotes", quote_ids, "orders", orders);
 	enum qerr rc = rfq_audit(db, a, "demand.award", "demand", demand_id, detail, err);

@@ -15,7 +15,10 @@
  * a demand row bumps the "demands" change counter and stamps the row's seq
  * with it (0003_market.sql), so the match index sees the status change.
  * Times are UTC ISO-8601 ("YYYY-MM-DDTHH:MM:SSZ"). Money is int64 fen and
- * every product is overflow-checked.
+ * every product and sum is overflow-checked. A quote's unit price, quantity
+ * and amount are bounded (MARKET_MAX_*), so sums over any realistic number
+ * of orders fit in int64; a sum that does not fit anyway (rows from before
+ * the limits) is reported as null, never as an error.
  *
  * All functions return QERR_OK or fill err; *out (when there is one) is a
  * new JSON reference the caller decrefs, NULL on failure. A demand, quote
@@ -30,6 +33,16 @@
 #include "base/qerr.h"
 #include "registry/account.h"
 #include "store/db.h"
+
+/*
+ * Business limits of a quote (and so of an order): a unit price of at most
+ * 10^13 fen (1000亿元), a quantity of at most 10^9, and an amount (quantity
+ * × unit price) of at most 10^13 fen. 922,337 orders at the limit still sum
+ * within int64.
+ */
+#define MARKET_MAX_UNIT_PRICE_FEN 10000000000000LL
+#define MARKET_MAX_QUANTITY 1000000000LL
+#define MARKET_MAX_AMOUNT_FEN 10000000000000LL
 
 /* Request bodies (strict field lists, also the OpenAPI schemas). The award body {"quotes": [id, …]} is
  * an array of integers, which jsonio has no type for: market_award checks it. */
@@ -69,11 +82,16 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
  * not_invited). One quote per supplier and demand (409 quote_exists); a
  * withdrawn quote is submitted again in place. The buyer gets an inbox
  * notification (kind 'quote', object the demand). *out is the quote.
+ * Limits (422, naming the field): amount_overflow (quantity) when quantity ×
+ * unit_price_fen does not fit in int64, out_of_range (unit_price_fen or
+ * quantity) beyond MARKET_MAX_UNIT_PRICE_FEN / MARKET_MAX_QUANTITY, then
+ * amount_too_large (quantity) beyond MARKET_MAX_AMOUNT_FEN.
  */
 enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t demand_id, const json_t *body,
 			      json_t **out, struct qerror *err);
 
-/* Changes a submitted quote (quoting organisation or operator); 409 quote_deadline_passed after the deadline. */
+/* Changes a submitted quote (quoting organisation or operator); 409 quote_deadline_passed after the deadline.
+ * The changed values are checked against the limits as in market_quote_submit. */
 enum qerr market_quote_update(struct db *db, const struct actor *a, int64_t quote_id, const json_t *body,
 			      json_t **out, struct qerror *err);
 
@@ -90,7 +108,7 @@ enum qerr market_quote_withdraw(struct db *db, const struct actor *a, int64_t qu
  */
 enum qerr market_quotes(struct db *db, const struct actor *a, int64_t demand_id, json_t **out, struct qerror *err);
 
-/* quantity x unit_price_fen; false on overflow or a non-positive factor. */
+/* quantity x unit_price_fen; false on overflow or a non-positive factor. The MARKET_MAX_* limits are not checked. */
 bool market_amount(int64_t quantity, int64_t unit_price_fen, int64_t *amount_fen);
 
 /* ---- close and award (rfq.c) ---- */
@@ -106,6 +124,8 @@ enum qerr market_demand_close(struct db *db, const struct actor *a, int64_t dema
  * 'declined', the demand 'awarded', and each awarded quote an order due
  * lead_time_days from now. Winners get an inbox notification (kind
  * 'awarded', object the order). *out: {"demand": {...}, "orders": [...]}.
+ * A quote whose amount exceeds MARKET_MAX_AMOUNT_FEN (stored before the
+ * limits) is 422 amount_overflow: no order is placed beyond the limits.
  */
 enum qerr market_award(struct db *db, const struct actor *a, int64_t demand_id, const json_t *quote_ids,
 		       json_t **out, struct qerror *err);
@@ -155,9 +175,14 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 
 /* ---- scorecard (order.c) ---- */
 
-/* A supplier's record from its real orders. Rates are -1 when there is nothing to rate. */
+/*
+ * A supplier's record from its real orders. Rates are -1 when there is
+ * nothing to rate. Quotes count only where the demand's quotes are open
+ * (deadline passed, closed early, or awarded; an awarded or declined quote
+ * always counts): a sealed quote counted here would tell anyone who bid.
+ */
 struct market_scorecard {
-	int64_t quotes;        /* quotes submitted (not withdrawn) */
+	int64_t quotes;        /* quotes submitted (not withdrawn), of unsealed demands */
 	int64_t awarded;       /* of which awarded */
 	int64_t orders;        /* orders as supplier */
 	int64_t open;          /* placed or shipped */
@@ -165,7 +190,7 @@ struct market_scorecard {
 	int64_t on_time;       /* of those, delivered_at <= due_at */
 	int64_t accepted;
 	int64_t rejected;
-	int64_t value_fen;     /* sum of order amounts */
+	int64_t value_fen;     /* sum of order amounts; -1 when it does not fit in int64 */
 	double on_time_rate;   /* on_time / delivered, or -1 */
 	double acceptance_rate; /* accepted / (accepted + rejected), or -1 */
 };
@@ -173,7 +198,7 @@ struct market_scorecard {
 /* Fills *out for enterprise_id (an unknown id gives zeros). For the matcher and the API. */
 enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_scorecard *out, struct qerror *err);
 
-/* The scorecard as JSON (rates null when -1). New reference. */
+/* The scorecard as JSON (rates and value_fen null when -1). New reference. */
 json_t *market_scorecard_json(const struct market_scorecard *s);
 
 /* GET /api/v1/enterprises/{uscc}/scorecard: {"enterprise": {...}, ...the scorecard}. */
@@ -186,7 +211,8 @@ enum qerr market_scorecard_get(struct db *db, const struct actor *a, const char 
  * Platform statistics (operator only): totals and breakdowns by province
  * and by chain of postings, match requests and matches shown, quotes,
  * awards, orders and order value. from/to are optional dates
- * ("YYYY-MM-DD", inclusive, UTC) or NULL.
+ * ("YYYY-MM-DD", inclusive, UTC) or NULL. An order value (a row's or the
+ * total) that does not fit in int64 is null.
  */
 enum qerr market_stats(struct db *db, const struct actor *a, const char *from, const char *to, json_t **out,
 		       struct qerror *err);

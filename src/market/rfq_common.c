@@ -29,27 +29,28 @@ static void copy_utf8(char *dst, size_t cap, const char *src)
 enum qerr rfq_demand_load(struct db *db, int64_t id, struct rfq_demand *d, struct qerror *err)
 {
 	memset(d, 0, sizeof *d);
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT d.id,d.enterprise_id,e.org_id,d.title,d.status,d.visibility,d.deadline,d.closed_at"
-				   " FROM demands d JOIN enterprises e ON e.id=d.enterprise_id WHERE d.id=?",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT d.id,d.enterprise_id,e.org_id,d.title,d.status,d.visibility,d.deadline,d.closed_at"
+		       " FROM demands d JOIN enterprises e ON e.id=d.enterprise_id WHERE d.id=?",
+		       err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = dbl_step(db, st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc != SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_NOT_FOUND, "demand_not_found", "id", "需求不存在 (no demand %lld)", (long long)id);
-	d->id = sqlite3_column_int64(st, 0);
-	d->enterprise_id = sqlite3_column_int64(st, 1);
-	d->owner_org = sqlite3_column_int64(st, 2);
-	copy_utf8(d->title, sizeof d->title, dbl_col_text(st, 3));
-	snprintf(d->status, sizeof d->status, "%s", dbl_col_text(st, 4));
-	snprintf(d->visibility, sizeof d->visibility, "%s", dbl_col_text(st, 5));
-	snprintf(d->deadline, sizeof d->deadline, "%s", dbl_col_text(st, 6));
-	snprintf(d->closed_at, sizeof d->closed_at, "%s", dbl_col_text(st, 7));
-	sqlite3_reset(st);
+	if (rc)
+		return rc;
+	d->id = db_col_int64(st, 0);
+	d->enterprise_id = db_col_int64(st, 1);
+	d->owner_org = db_col_int64(st, 2);
+	copy_utf8(d->title, sizeof d->title, db_col_text(st, 3));
+	snprintf(d->status, sizeof d->status, "%s", db_col_text(st, 4));
+	snprintf(d->visibility, sizeof d->visibility, "%s", db_col_text(st, 5));
+	snprintf(d->deadline, sizeof d->deadline, "%s", db_col_text(st, 6));
+	snprintf(d->closed_at, sizeof d->closed_at, "%s", db_col_text(st, 7));
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -58,39 +59,36 @@ bool rfq_is_buyer(const struct actor *a, const struct rfq_demand *d)
 	return enterprise_may_write(a, d->owner_org);
 }
 
-static enum qerr org_has(struct db *db, sqlite3_stmt *st, const struct actor *a, int64_t demand_id, bool *yes,
-			 struct qerror *err)
+static enum qerr org_has(struct db_stmt *st, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err)
 {
 	*yes = false;
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, demand_id);
-	sqlite3_bind_int64(st, 2, a->org_id);
-	int rc = dbl_step(db, st, err);
+	db_bind_int64(st, 1, demand_id);
+	db_bind_int64(st, 2, a->org_id);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return err->code;
-	*yes = rc == SQLITE_ROW;
-	sqlite3_reset(st);
+	*yes = rc == DB_ROW;
+	db_reset(st);
 	return QERR_OK;
 }
 
 enum qerr rfq_org_invited(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err)
 {
-	return org_has(db,
-		       dbl_stmt(db,
-			       "SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
-			       " WHERE i.demand_id=?1 AND e.org_id=?2 LIMIT 1",
-			       err),
+	return org_has(db_prepare(db,
+				  "SELECT 1 FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
+				  " WHERE i.demand_id=?1 AND e.org_id=?2 LIMIT 1",
+				  err),
 		       a, demand_id, yes, err);
 }
 
 enum qerr rfq_org_quoted(struct db *db, const struct actor *a, int64_t demand_id, bool *yes, struct qerror *err)
 {
-	return org_has(db,
-		       dbl_stmt(db,
-			       "SELECT 1 FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
-			       " WHERE q.demand_id=?1 AND e.org_id=?2 LIMIT 1",
-			       err),
+	return org_has(db_prepare(db,
+				  "SELECT 1 FROM quotes q JOIN enterprises e ON e.id=q.supplier_id"
+				  " WHERE q.demand_id=?1 AND e.org_id=?2 LIMIT 1",
+				  err),
 		       a, demand_id, yes, err);
 }
 
@@ -127,17 +125,17 @@ enum qerr rfq_demand_set_status(struct db *db, int64_t demand_id, const char *st
 {
 	if (db_touch(db, "demands", err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "UPDATE demands SET status=?2, closed_at=COALESCE(closed_at,?3), updated_at=?4,"
-				   " seq=(SELECT version FROM change_counters WHERE name='demands') WHERE id=?1",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"UPDATE demands SET status=?2, closed_at=COALESCE(closed_at,?3), updated_at=?4,"
+					" seq=(SELECT version FROM change_counters WHERE name='demands') WHERE id=?1",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, demand_id);
-	dbl_bind_text(st, 2, status);
-	dbl_bind_text(st, 3, closed_at);
-	dbl_bind_text(st, 4, now);
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	db_bind_int64(st, 1, demand_id);
+	db_bind_text(st, 2, status);
+	db_bind_text(st, 3, closed_at);
+	db_bind_text(st, 4, now);
+	return db_run(st, err);
 }
 
 enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN], struct qerror *err)
@@ -161,10 +159,16 @@ void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN])
 	qtime_format(unix_time, out);
 }
 
-json_t *rfq_enterprise_json(sqlite3_stmt *st, int col)
+json_t *rfq_enterprise_json(struct db_stmt *st, int col)
 {
-	return json_pack("{s:s,s:s,s:s,s:s}", "uscc", dbl_col_text(st, col), "name", dbl_col_text(st, col + 1), "region",
-			 dbl_col_text(st, col + 2), "level", dbl_col_text(st, col + 3));
+	return json_pack("{s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, col), "name", db_col_text(st, col + 1), "region",
+			 db_col_text(st, col + 2), "level", db_col_text(st, col + 3));
+}
+
+bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out)
+{
+	int64_t high;
+	return fen_mul(hi, 4294967296LL, &high) && fen_add(high, lo, out);
 }
 
 enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
@@ -178,23 +182,23 @@ enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int
 	char now[RFQ_TIME_LEN];
 	util_now_iso(now, sizeof now);
 	char *text = detail ? json_encode(detail) : NULL;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "UPDATE notifications SET title=?4, detail=COALESCE(?5,detail), created_at=?6, read_at=NULL"
-				   " WHERE enterprise_id=?1 AND kind=?2 AND object_id=?3",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE notifications SET title=?4, detail=COALESCE(?5,detail), created_at=?6, read_at=NULL"
+		       " WHERE enterprise_id=?1 AND kind=?2 AND object_id=?3",
+		       err);
 	if (!st) {
 		free(text);
 		return err->code;
 	}
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	dbl_bind_text(st, 2, kind);
-	sqlite3_bind_int64(st, 3, object_id);
-	dbl_bind_text(st, 4, title);
-	if (text)
-		sqlite3_bind_text(st, 5, text, -1, SQLITE_TRANSIENT);
-	dbl_bind_text(st, 6, now);
+	db_bind_int64(st, 1, enterprise_id);
+	db_bind_text(st, 2, kind);
+	db_bind_int64(st, 3, object_id);
+	db_bind_text(st, 4, title);
+	db_bind_text(st, 5, text); /* NULL keeps the old detail */
+	db_bind_text(st, 6, now);
 	free(text);
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return db_run(st, err);
 }
 
 enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,

@@ -65,7 +65,37 @@ enum qerr rfq_parse_time(const char *s, const char *field, char out[RFQ_TIME_LEN
 void rfq_format_time(int64_t unix_time, char out[RFQ_TIME_LEN]);
 
 /* {"uscc","name","region","level"} from four consecutive columns starting at col. */
-json_t *rfq_enterprise_json(sqlite3_stmt *st, int col);
+json_t *rfq_enterprise_json(struct db_stmt *st, int col);
+
+/*
+ * Checked fen arithmetic: false when the result does not fit in int64
+ * (*out is then unspecified). TRANSITION: replaced by src/base/money.h's
+ * checked fen functions when that lands.
+ */
+static inline bool fen_add(int64_t a, int64_t b, int64_t *out)
+{
+	return !__builtin_add_overflow(a, b, out);
+}
+
+static inline bool fen_mul(int64_t a, int64_t b, int64_t *out)
+{
+	return !__builtin_mul_overflow(a, b, out);
+}
+
+/*
+ * Sums of fen in SQL that cannot overflow: sum() over int64 fails on SQLite
+ * ("integer overflow") once a total passes 2^63, which two amounts near the
+ * top of int64 already do. Each (positive) amount is split into its high and
+ * low 32 bits, whose sums fit in int64 for up to 2^31 rows; rfq_fen_join
+ * puts the two sums together with checked arithmetic.
+ */
+#define RFQ_FEN_HI(col) "((" col ")/4294967296)"
+#define RFQ_FEN_LO(col) "((" col ")%4294967296)"
+/* The two sums as two result columns (0 when there are no rows). */
+#define RFQ_SUM_FEN(col) "coalesce(sum(" RFQ_FEN_HI(col) "),0),coalesce(sum(" RFQ_FEN_LO(col) "),0)"
+
+/* hi * 2^32 + lo into *out; false when it does not fit in int64. */
+bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out);
 
 /*
  * Inbox notification inside the caller's transaction: one row per

@@ -19,18 +19,22 @@
 
 #define IN_RANGE(col) " (?1 IS NULL OR substr(" col ",1,10)>=?1) AND (?2 IS NULL OR substr(" col ",1,10)<=?2)"
 
-/* One statement per breakdown: KS keys a supply, KD a demand, KM a match impression row. */
+/*
+ * One statement per breakdown: KS keys a supply, KD a demand, KM a match
+ * impression row. Order value is summed as its high and low 32 bits (vh, vl:
+ * rfq_int.h says why), which breakdown() joins with checked arithmetic.
+ */
 #define STATS_SQL(KS, KD, KM, NAME)                                                                                    \
-	"SELECT k," NAME ",sum(sp),sum(dm),sum(rq),sum(rs),sum(qt),sum(aw),sum(od),sum(val) FROM ("                   \
-	" SELECT " KS " AS k,1 AS sp,0 AS dm,0 AS rq,0 AS rs,0 AS qt,0 AS aw,0 AS od,0 AS val"                        \
+	"SELECT k," NAME ",sum(sp),sum(dm),sum(rq),sum(rs),sum(qt),sum(aw),sum(od),sum(vh),sum(vl) FROM ("            \
+	" SELECT " KS " AS k,1 AS sp,0 AS dm,0 AS rq,0 AS rs,0 AS qt,0 AS aw,0 AS od,0 AS vh,0 AS vl"                 \
 	"  FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON g.sid=s.sid"             \
-	"  WHERE" IN_RANGE("s.created_at") " UNION ALL SELECT " KD ",0,1,0,0,0,d.status='awarded',0,0"                 \
+	"  WHERE" IN_RANGE("s.created_at") " UNION ALL SELECT " KD ",0,1,0,0,0,d.status='awarded',0,0,0"               \
 	"  FROM demands d JOIN enterprises e ON e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"              \
-	"  WHERE" IN_RANGE("d.created_at") " UNION ALL SELECT " KM ",0,0,m.requests,m.results,0,0,0,0"                 \
-	"  FROM match_impressions m WHERE" IN_RANGE("m.day") " UNION ALL SELECT " KD ",0,0,0,0,1,0,0,0"                 \
+	"  WHERE" IN_RANGE("d.created_at") " UNION ALL SELECT " KM ",0,0,m.requests,m.results,0,0,0,0,0"               \
+	"  FROM match_impressions m WHERE" IN_RANGE("m.day") " UNION ALL SELECT " KD ",0,0,0,0,1,0,0,0,0"               \
 	"  FROM quotes q JOIN demands d ON d.id=q.demand_id JOIN enterprises e ON e.id=d.enterprise_id"                \
 	"  LEFT JOIN segments g ON g.sid=d.sid WHERE q.status<>'withdrawn' AND" IN_RANGE("q.created_at")               \
-	" UNION ALL SELECT " KD ",0,0,0,0,0,0,1,o.amount_fen"                                                           \
+	" UNION ALL SELECT " KD ",0,0,0,0,0,0,1," RFQ_FEN_HI("o.amount_fen") "," RFQ_FEN_LO("o.amount_fen")            \
 	"  FROM orders o JOIN demands d ON d.id=o.demand_id JOIN enterprises e ON e.id=d.enterprise_id"                \
 	"  LEFT JOIN segments g ON g.sid=d.sid WHERE" IN_RANGE("o.placed_at") ") GROUP BY k ORDER BY k"
 
@@ -42,23 +46,38 @@ static const char sql_chain[] = STATS_SQL("coalesce(g.chain_id,'')", "coalesce(g
 static const char *const measures[] = {"supplies", "demands",	 "match_requests", "matches_shown",
 				       "quotes",   "awards", "orders", "order_value_fen"};
 #define MEASURES 8
+#define VALUE 7 /* measures[VALUE] is money: its sum may not fit (null), the counts saturate */
+
+/*
+ * Adds v to *total: a count saturates at INT64_MAX as it always did; the
+ * order value (-1: did not fit) stays -1 once any part did not fit.
+ */
+static void add_measure(int i, int64_t v, int64_t *total)
+{
+	if (i == VALUE) {
+		if (*total < 0 || v < 0 || !fen_add(*total, v, total))
+			*total = -1;
+	} else if (__builtin_add_overflow(*total, v, total)) {
+		*total = INT64_MAX;
+	}
+}
 
 static enum qerr breakdown(struct db *db, const char *sql, const char *key, const char *from, const char *to,
 			   int64_t totals[MEASURES], json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, from);
-	dbl_bind_text(st, 2, to);
+	db_bind_text(st, 1, from);
+	db_bind_text(st, 2, to);
 	json_t *rows = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		const char *k = dbl_col_text(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *k = db_col_text(st, 0);
 		json_t *row = json_pack("{s:s}", key, k);
-		if (sqlite3_column_type(st, 1) != SQLITE_NULL) {
-			json_object_set_new(row, "name", json_string(dbl_col_text(st, 1)));
+		if (!db_col_is_null(st, 1)) {
+			json_object_set_new(row, "name", json_string(db_col_text(st, 1)));
 		} else if (strcmp(key, "province") == 0 && strlen(k) == 2) {
 			char code[7];
 			snprintf(code, sizeof code, "%s0000", k);
@@ -68,14 +87,16 @@ static enum qerr breakdown(struct db *db, const char *sql, const char *key, cons
 			json_object_set_new(row, "name", json_null());
 		}
 		for (int i = 0; i < MEASURES; i++) {
-			int64_t v = sqlite3_column_int64(st, 2 + i);
-			json_object_set_new(row, measures[i], json_integer(v));
-			if (totals && __builtin_add_overflow(totals[i], v, &totals[i]))
-				totals[i] = INT64_MAX;
+			int64_t v = db_col_int64(st, 2 + i);
+			if (i == VALUE && !rfq_fen_join(v, db_col_int64(st, 3 + i), &v))
+				v = -1;
+			json_object_set_new(row, measures[i], i == VALUE && v < 0 ? json_null() : json_integer(v));
+			if (totals)
+				add_measure(i, v, &totals[i]);
 		}
 		json_array_append_new(rows, row);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (rc < 0) {
 		json_decref(rows);
 		return err->code;
@@ -114,7 +135,8 @@ enum qerr market_stats(struct db *db, const struct actor *a, const char *from, c
 	}
 	json_t *t = json_object();
 	for (int i = 0; i < MEASURES; i++)
-		json_object_set_new(t, measures[i], json_integer(totals[i]));
+		json_object_set_new(t, measures[i],
+				    i == VALUE && totals[i] < 0 ? json_null() : json_integer(totals[i]));
 	*out = json_pack("{s:o,s:o,s:o,s:o,s:o}", "from", from ? json_string(from) : json_null(), "to",
 			 to ? json_string(to) : json_null(), "totals", t, "by_province", by_province, "by_chain", by_chain);
 	return QERR_OK;

@@ -45,27 +45,27 @@ static enum qerr oom(struct qerror *err)
 static json_t *segments_json(struct db *db, const char *sids, struct qerror *err)
 {
 	json_t *arr = json_array();
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT chain_id||'/'||code FROM segments WHERE sid=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT chain_id||'/'||code FROM segments WHERE sid=?", err);
 	const char *p = sids;
 	while (st && p && *p) {
 		int64_t sid = strtoll(p, NULL, 10);
-		sqlite3_bind_int64(st, 1, sid);
-		if (dbl_step(db, st, err) == SQLITE_ROW)
-			json_array_append_new(arr, json_string(dbl_col_text(st, 0)));
-		sqlite3_reset(st);
+		db_bind_int64(st, 1, sid);
+		if (db_step(st, err) == DB_ROW)
+			json_array_append_new(arr, json_string(db_col_text(st, 0)));
+		db_reset(st);
 		const char *semi = strchr(p, ';');
 		p = semi ? semi + 1 : NULL;
 	}
 	return arr;
 }
 
-static json_t *subscription_row(struct db *db, sqlite3_stmt *st, struct qerror *err)
+static json_t *subscription_row(struct db *db, struct db_stmt *st, struct qerror *err)
 {
-	json_t *o = json_pack("{s:I,s:{s:s,s:s},s:s,s:o,s:o,s:o,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			      "enterprise", "uscc", dbl_col_text(st, 1), "name", dbl_col_text(st, 2), "name",
-			      dbl_col_text(st, 3), "segments", segments_json(db, dbl_col_text(st, 4), err), "keywords",
-			      listing_list_json(dbl_col_text(st, 5)), "regions", listing_list_json(dbl_col_text(st, 6)),
-			      "created_at", dbl_col_text(st, 7));
+	json_t *o =
+	    json_pack("{s:I,s:{s:s,s:s},s:s,s:o,s:o,s:o,s:s}", "id", (json_int_t)db_col_int64(st, 0), "enterprise",
+		      "uscc", db_col_text(st, 1), "name", db_col_text(st, 2), "name", db_col_text(st, 3), "segments",
+		      segments_json(db, db_col_text(st, 4), err), "keywords", listing_list_json(db_col_text(st, 5)),
+		      "regions", listing_list_json(db_col_text(st, 6)), "created_at", db_col_text(st, 7));
 	return o;
 }
 
@@ -194,35 +194,37 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	}
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "INSERT INTO subscriptions(enterprise_id,name,segments,keywords,regions,created_at)"
-				   " VALUES(?,?,?,?,?,?)",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO subscriptions(enterprise_id,name,segments,keywords,regions,created_at)"
+		       " VALUES(?,?,?,?,?,?) RETURNING id",
+		       err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, eid);
-	sqlite3_bind_text(st, 2, name, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 3, segs.data ? segs.data : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 4, kws.data ? kws.data : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 5, regions.data ? regions.data : "", -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 6, ts, -1, SQLITE_TRANSIENT);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, eid);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, segs.data ? segs.data : "");
+	db_bind_text(st, 4, kws.data ? kws.data : "");
+	db_bind_text(st, 5, regions.data ? regions.data : "");
+	db_bind_text(st, 6, ts);
+	int64_t id;
+	if (db_scalar_int64(st, &id, err))
 		goto fail;
-	int64_t id = db_last_id(db);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
 	if (db_touch(db, "subscriptions", err) ||
 	    audit_record(db, a, "subscription.create", "subscription", object, body, err))
 		goto fail;
-	st = dbl_stmt(db, "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id WHERE s.id=?",
-		     err);
+	st = db_prepare(
+	    db, "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id WHERE s.id=?",
+	    err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
+	db_bind_int64(st, 1, id);
+	if (db_one(st, err))
 		goto fail;
 	json_t *res = subscription_row(db, st, err);
-	sqlite3_reset(st);
+	db_reset(st);
 	if (db_commit(db, err)) {
 		json_decref(res);
 		goto fail;
@@ -243,18 +245,19 @@ fail:
 enum qerr market_subscription_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id"
-				   " WHERE ?1=0 OR e.org_id=?1 ORDER BY s.id LIMIT 1000",
-				   err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT " SUB_COLS " FROM subscriptions s JOIN enterprises e ON e.id=s.enterprise_id"
+		       " WHERE ?1=0 OR e.org_id=?1 ORDER BY s.id LIMIT 1000",
+		       err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
+	db_bind_int64(st, 1, a->org_type == ORG_OPERATOR ? 0 : (a->org_id ? a->org_id : -1));
 	json_t *items = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
+	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(items, subscription_row(db, st, err));
-	sqlite3_reset(st);
+	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
 		return err->code;
@@ -267,30 +270,30 @@ enum qerr market_subscription_delete(struct db *db, const struct actor *a, int64
 {
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT coalesce(e.org_id,0) FROM subscriptions s JOIN enterprises e ON"
-				   " e.id=s.enterprise_id WHERE s.id=?",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT coalesce(e.org_id,0) FROM subscriptions s JOIN enterprises e ON"
+					" e.id=s.enterprise_id WHERE s.id=?",
+					err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
-	int rc = dbl_step(db, st, err);
-	int64_t owner = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, id);
+	int rc = db_step(st, err);
+	int64_t owner = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
 	if (rc < 0)
 		goto fail;
-	if (rc != SQLITE_ROW || !enterprise_may_write(a, owner)) {
+	if (rc != DB_ROW || !enterprise_may_write(a, owner)) {
 		qerr_set(err, QERR_NOT_FOUND, "subscription_not_found", "id", "订阅不存在 (no subscription %lld)",
 			 (long long)id);
 		goto fail;
 	}
-	st = dbl_stmt(db, "DELETE FROM subscriptions WHERE id=?", err);
+	st = db_prepare(db, "DELETE FROM subscriptions WHERE id=?", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
-	if (dbl_step(db, st, err) < 0 || db_touch(db, "subscriptions", err) ||
+	if (db_run(st, err) || db_touch(db, "subscriptions", err) ||
 	    audit_record(db, a, "subscription.delete", "subscription", object, NULL, err) || db_commit(db, err))
 		goto fail;
 	return QERR_OK;
@@ -395,14 +398,14 @@ static int collect_term(void *ctx, const struct text_token *tok)
 }
 
 /* Fills e from a subscriptions row (id, enterprise_id, name, segments, keywords, regions). */
-static bool entry_load(struct sub_entry *e, sqlite3_stmt *st)
+static bool entry_load(struct sub_entry *e, struct db_stmt *st)
 {
 	memset(e, 0, sizeof *e);
-	e->id = sqlite3_column_int64(st, 0);
-	e->enterprise_id = sqlite3_column_int64(st, 1);
-	if (!(e->name = strdup(dbl_col_text(st, 2))))
+	e->id = db_col_int64(st, 0);
+	e->enterprise_id = db_col_int64(st, 1);
+	if (!(e->name = strdup(db_col_text(st, 2))))
 		return false;
-	const char *segs = dbl_col_text(st, 3), *kws = dbl_col_text(st, 4), *regs = dbl_col_text(st, 5);
+	const char *segs = db_col_text(st, 3), *kws = db_col_text(st, 4), *regs = db_col_text(st, 5);
 	size_t ns = count_parts(segs), nk = count_parts(kws), nr = count_parts(regs);
 	e->sids = calloc(ns + 1, sizeof *e->sids);
 	e->keywords = calloc(nk + 1, sizeof *e->keywords);
@@ -456,31 +459,31 @@ static enum qerr cache_refresh(struct db *db, struct qerror *err)
 		atexit(cache_atexit);
 	}
 	cache_clear();
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM subscriptions", err);
-	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM subscriptions", err);
+	int64_t count;
+	if (!st || db_scalar_int64(st, &count, err))
 		return err->code ? err->code : QERR_INTERNAL;
-	size_t total = (size_t)sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	size_t total = (size_t)count;
 	cache.subs = calloc(total + 1, sizeof *cache.subs);
 	if (!cache.subs)
 		return oom(err);
-	st = dbl_stmt(db,
-		     "SELECT id,enterprise_id,name,segments,keywords,regions FROM subscriptions"
-		     " ORDER BY enterprise_id,id",
-		     err);
+	st = db_prepare(db,
+			"SELECT id,enterprise_id,name,segments,keywords,regions FROM subscriptions"
+			" ORDER BY enterprise_id,id",
+			err);
 	if (!st)
 		return err->code;
 	int rc;
-	while (cache.n < total && (rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while (cache.n < total && (rc = db_step(st, err)) == DB_ROW) {
 		bool ok = entry_load(&cache.subs[cache.n], st);
 		cache.n++; /* even a half-loaded entry, so cache_clear frees it */
 		if (!ok) {
-			sqlite3_reset(st);
+			db_reset(st);
 			cache_clear();
 			return oom(err);
 		}
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (err->code) {
 		cache_clear();
 		return err->code;
@@ -670,33 +673,31 @@ static void detail_keywords(json_t *detail)
 
 enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT enterprise_id,coalesce(sid,0),coalesce(region,''),title,description,"
-				   "visibility='public' AND status='open' FROM demands WHERE id=?",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT enterprise_id,coalesce(sid,0),coalesce(region,''),title,description,"
+					"visibility='public' AND status='open' FROM demands WHERE id=?",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, demand_id);
-	int rc = dbl_step(db, st, err);
-	if (rc != SQLITE_ROW) {
-		sqlite3_reset(st);
+	db_bind_int64(st, 1, demand_id);
+	int rc = db_step(st, err);
+	if (rc != DB_ROW) {
+		db_reset(st);
 		return rc < 0 ? err->code : QERR_OK;
 	}
-	struct demand_text d = {.id = demand_id,
-				.enterprise_id = sqlite3_column_int64(st, 0),
-				.sid = sqlite3_column_int64(st, 1)};
-	snprintf(d.region, sizeof d.region, "%s", dbl_col_text(st, 2));
-	bool eligible = sqlite3_column_int(st, 5) != 0;
+	struct demand_text d = {.id = demand_id, .enterprise_id = db_col_int64(st, 0), .sid = db_col_int64(st, 1)};
+	snprintf(d.region, sizeof d.region, "%s", db_col_text(st, 2));
+	bool eligible = db_col_bool(st, 5);
 	struct term_set terms = {0};
-	d.title = strdup(dbl_col_text(st, 3));
+	d.title = strdup(db_col_text(st, 3));
 	if (eligible && d.title) {
 		/* Title and description separately: a word never spans the two. */
-		const char *desc = dbl_col_text(st, 4);
+		const char *desc = db_col_text(st, 4);
 		if (text_tokenize(d.title, strlen(d.title), add_to_set, &terms) < 0 ||
 		    text_tokenize(desc, strlen(desc), add_to_set, &terms) < 0)
 			terms.oom = true;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (!d.title || terms.oom) {
 		free(d.title);
 		buf_free(&terms.arena);

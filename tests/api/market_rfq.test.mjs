@@ -331,6 +331,13 @@ test('scorecards come from the real orders', async () => {
   const a = await api(srv.url, supB, 'GET', `/api/v1/enterprises/${U.a}/scorecard`);
   assert.deepEqual([a.body.orders, a.body.rejected, a.body.acceptance_rate, a.body.awarded], [1, 1, 0, 1]);
   assert.equal(a.body.value_fen, 30000);
+  // C's one quote so far is sealed (its demand is open until its deadline): counting it would tell who bid.
+  const sealed = await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`);
+  assert.equal(sealed.body.quotes, 0, 'a sealed quote is not counted');
+  const d = await demand();
+  await submit(other, d, quote(U.c, 6500));
+  assert.equal((await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`)).body.quotes, 0);
+  assert.equal((await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/close`)).status, 200);
   const c = await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`);
   assert.deepEqual([c.body.orders, c.body.on_time_rate, c.body.acceptance_rate, c.body.quotes], [0, null, null, 1]);
   assert.equal((await api(srv.url, buyer, 'GET', '/api/v1/enterprises/91320583MA1N2L8E6X/scorecard')).status, 422);

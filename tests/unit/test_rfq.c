@@ -2,8 +2,11 @@
  * test_rfq.c - RFQ and orders against a real database file: the order state
  * machine over every (status, action, party), sealed quotes as each side
  * sees them, deadlines and early closes, invite-only demands, the amount
- * overflow, award -> orders with the demand's seq, the order path with its
- * events, scorecard arithmetic on hand-made orders, and the statistics.
+ * overflow and the business limits of a quote, sums of money at and beyond
+ * those limits (scorecard, statistics, the buyer's quote list), award ->
+ * orders with the demand's seq, the order path with its events, scorecard
+ * arithmetic on hand-made orders, a scorecard that counts no sealed quote,
+ * and the statistics.
  * Demands are inserted with SQL (their CRUD belongs to listing.c).
  */
 #include <stdarg.h>
@@ -58,9 +61,9 @@ static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type
 
 static void exec(struct fixture *f, const char *sql)
 {
-	char *msg = NULL;
-	if (sqlite3_exec(db_handle(f->db), sql, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", sql, msg);
+	struct qerror e = {0};
+	if (db_exec(f->db, sql, &e))
+		fail_msg("%s: %s", sql, e.message);
 }
 
 static void register_enterprise(struct fixture *f, const struct actor *a, int i, const char *name, const char *region)
@@ -114,21 +117,22 @@ static int teardown(void **state)
 /* Inserts a demand of the buyer; deadline NULL for none. Returns its id. */
 static int64_t demand(struct fixture *f, const char *visibility, const char *deadline)
 {
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_prepare_v2(db_handle(f->db),
-					    "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,deadline,region,"
-					    "visibility,status,created_at,updated_at) VALUES(?,'采购永磁同步电机','',"
-					    "(SELECT sid FROM segments WHERE code='motor'),2000,'台',?,'320505',?,'open',"
-					    "'2026-03-01T00:00:00Z','2026-03-01T00:00:00Z')",
-					    -1, &st, NULL),
-			 SQLITE_OK);
-	sqlite3_bind_int64(st, 1, f->eid[E_BUYER]);
-	if (deadline)
-		sqlite3_bind_text(st, 2, deadline, -1, SQLITE_STATIC);
-	sqlite3_bind_text(st, 3, visibility, -1, SQLITE_STATIC);
-	assert_int_equal(sqlite3_step(st), SQLITE_DONE);
-	sqlite3_finalize(st);
-	return sqlite3_last_insert_rowid(db_handle(f->db));
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare_dynamic(f->db,
+						"INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,deadline,"
+						"region,visibility,status,created_at,updated_at) VALUES(?,'采购永磁同步电机','',"
+						"(SELECT sid FROM segments WHERE code='motor'),2000,'台',?,'320505',?,'open',"
+						"'2026-03-01T00:00:00Z','2026-03-01T00:00:00Z') RETURNING id",
+						&e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, f->eid[E_BUYER]);
+	db_bind_text(st, 2, deadline); /* NULL binds NULL */
+	db_bind_text(st, 3, visibility);
+	int64_t id = 0;
+	if (db_scalar_int64(st, &id, &e))
+		fail_msg("demand insert: %s", e.message);
+	db_finalize(st);
+	return id;
 }
 
 static const char FUTURE[] = "2099-01-01T00:00:00Z";
@@ -242,6 +246,221 @@ static void test_amount_overflow(void **state)
 	assert_string_equal(err.field, "quantity");
 	json_decref(body);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM quotes"), 0);
+}
+
+/* ---------- business limits and sums of money ---------- */
+
+/* Submits body as a; checks the result, and the slug and field when it fails. Returns the quote id (0 on failure). */
+static int64_t submit_body(struct fixture *f, const struct actor *a, int64_t d, json_t *body, enum qerr expect,
+			   const char *slug, const char *field)
+{
+	json_t *out = NULL;
+	struct qerror err = {0};
+	enum qerr rc = market_quote_submit(f->db, a, d, body, &out, &err);
+	json_decref(body);
+	if (rc != expect)
+		fail_msg("quote submit: got %d %s (%s), want %d", rc, err.slug, err.message, expect);
+	if (slug)
+		assert_string_equal(err.slug, slug);
+	if (field)
+		assert_string_equal(err.field, field);
+	int64_t id = out ? json_integer_value(json_object_get(out, "id")) : 0;
+	json_decref(out);
+	return id;
+}
+
+static const struct jfield *field_named(const struct jfield *fields, const char *name)
+{
+	for (; fields->name; fields++)
+		if (strcmp(fields->name, name) == 0)
+			return fields;
+	fail_msg("no field %s", name);
+	return NULL;
+}
+
+static void test_fen_arithmetic_is_checked(void **state)
+{
+	(void)state;
+	int64_t v;
+	assert_true(fen_add(INT64_MAX - 1, 1, &v));
+	assert_int_equal(v, INT64_MAX);
+	assert_false(fen_add(INT64_MAX, 1, &v));
+	assert_false(fen_add(INT64_MIN, -1, &v));
+	assert_true(fen_mul(MARKET_MAX_QUANTITY, 10000, &v));
+	assert_int_equal(v, MARKET_MAX_AMOUNT_FEN);
+	assert_false(fen_mul(INT64_MAX / 2 + 1, 2, &v));
+	/* The SQL sums come back as high and low 32-bit halves. */
+	assert_true(rfq_fen_join(0, 5, &v));
+	assert_int_equal(v, 5);
+	assert_true(rfq_fen_join(1, 1, &v));
+	assert_int_equal(v, 4294967297LL);
+	assert_true(rfq_fen_join(2147483647LL, 4294967295LL, &v));
+	assert_int_equal(v, INT64_MAX);
+	assert_false(rfq_fen_join(2147483648LL, 0, &v));
+	assert_false(rfq_fen_join(2147483647LL, 4294967296LL, &v));
+	/* Two amounts of 2^62 in halves: 2 x 2^30 high, 0 low, which does not fit. */
+	assert_false(rfq_fen_join(2 * (1LL << 30), 0, &v));
+}
+
+static void test_quote_limits(void **state)
+{
+	struct fixture *f = *state;
+	/* The request schema (and so the OpenAPI document) carries the same limits. */
+	assert_int_equal(field_named(market_quote_fields, "unit_price_fen")->max, MARKET_MAX_UNIT_PRICE_FEN);
+	assert_int_equal(field_named(market_quote_fields, "quantity")->max, MARKET_MAX_QUANTITY);
+	assert_int_equal(field_named(market_quote_patch_fields, "unit_price_fen")->max, MARKET_MAX_UNIT_PRICE_FEN);
+	assert_int_equal(field_named(market_quote_patch_fields, "quantity")->max, MARKET_MAX_QUANTITY);
+	assert_non_null(strstr(field_named(market_quote_fields, "unit_price_fen")->description, "10^13"));
+
+	int64_t d = demand(f, "public", FUTURE);
+	/* 2^62 fen is refused naming the unit price, and the message names the limit. */
+	json_t *out = NULL, *body = quote_body(f, E_A, 1LL << 62, 1);
+	struct qerror err = {0};
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "out_of_range");
+	assert_string_equal(err.field, "unit_price_fen");
+	assert_non_null(strstr(err.message, "10000000000000"));
+	json_decref(body);
+	submit_body(f, &f->sme_a, d, quote_body(f, E_A, MARKET_MAX_UNIT_PRICE_FEN + 1, 1), QERR_INVALID, "out_of_range",
+		    "unit_price_fen");
+	submit_body(f, &f->sme_a, d, quote_body(f, E_A, 1, MARKET_MAX_QUANTITY + 1), QERR_INVALID, "out_of_range",
+		    "quantity");
+	/* Each factor within its limit, the product not. */
+	submit_body(f, &f->sme_a, d, quote_body(f, E_A, 10001, MARKET_MAX_QUANTITY), QERR_INVALID, "amount_too_large",
+		    "quantity");
+	submit_body(f, &f->sme_a, d, quote_body(f, E_A, MARKET_MAX_UNIT_PRICE_FEN, 2), QERR_INVALID, "amount_too_large",
+		    "quantity");
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM quotes"), 0);
+	/* At the limits exactly. */
+	assert_true(submit_body(f, &f->sme_a, d, quote_body(f, E_A, MARKET_MAX_UNIT_PRICE_FEN, 1), QERR_OK, NULL, NULL) >
+		    0);
+	int64_t qb = submit_body(f, &f->sme_b, d, quote_body(f, E_B, 10000, MARKET_MAX_QUANTITY), QERR_OK, NULL, NULL);
+	assert_true(qb > 0);
+	/* A change is checked against the quote's other values: one fen more is too much; 2^62 overflows the product. */
+	json_t *patch = json_pack("{s:I}", "unit_price_fen", (json_int_t)10001);
+	assert_int_equal(market_quote_update(f->db, &f->sme_b, qb, patch, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "amount_too_large");
+	json_decref(patch);
+	patch = json_pack("{s:I}", "unit_price_fen", (json_int_t)(1LL << 62));
+	assert_int_equal(market_quote_update(f->db, &f->sme_b, qb, patch, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "amount_overflow");
+	assert_string_equal(err.field, "quantity");
+	json_decref(patch);
+	patch = json_pack("{s:I,s:I}", "unit_price_fen", (json_int_t)(1LL << 62), "quantity", (json_int_t)1);
+	assert_int_equal(market_quote_update(f->db, &f->sme_b, qb, patch, &out, &err), QERR_INVALID);
+	assert_string_equal(err.field, "unit_price_fen");
+	json_decref(patch);
+	char sql[128];
+	snprintf(sql, sizeof sql, "SELECT unit_price_fen FROM quotes WHERE id=%lld", (long long)qb);
+	assert_int_equal(testdb_scalar(f->db, sql), 10000);
+}
+
+/* Hand-made awarded quote and order of amount fen for supplier e on a new, awarded demand; returns the demand. */
+static int64_t legacy_order(struct fixture *f, int e, long long amount)
+{
+	int64_t d = demand(f, "public", FUTURE);
+	char sql[1024];
+	snprintf(sql, sizeof sql,
+		 "UPDATE demands SET status='awarded',closed_at='2026-03-02T00:00:00Z' WHERE id=%lld", (long long)d);
+	exec(f, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
+		 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x') RETURNING id",
+		 (long long)d, (long long)f->eid[e], amount);
+	long long quote = testdb_scalar(f->db, sql);
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+		 "placed_at,due_at,updated_at) VALUES(%lld,%lld,%lld,%lld,1,%lld,%lld,'placed','2026-05-01T00:00:00Z',"
+		 "'2026-06-01T00:00:00Z','x')",
+		 quote, (long long)d, (long long)f->eid[E_BUYER], (long long)f->eid[e], amount, amount);
+	exec(f, sql);
+	return d;
+}
+
+static json_t *stats_totals(struct fixture *f, json_t **all)
+{
+	struct qerror err = {0};
+	json_t *j = NULL;
+	if (market_stats(f->db, &f->op, NULL, NULL, &j, &err))
+		fail_msg("market_stats: %s %s", err.slug, err.message);
+	*all = j;
+	return json_object_get(j, "totals");
+}
+
+static void test_money_sums_at_and_beyond_the_limits(void **state)
+{
+	struct fixture *f = *state;
+	const int64_t max = MARKET_MAX_AMOUNT_FEN;
+	/* At the limits, through the API: A wins two demands and B one, each at the largest amount. */
+	int64_t d1 = demand(f, "public", FUTURE), d2 = demand(f, "public", FUTURE);
+	int64_t a1 = submit_body(f, &f->sme_a, d1, quote_body(f, E_A, max, 1), QERR_OK, NULL, NULL);
+	int64_t b1 = submit_body(f, &f->sme_b, d1, quote_body(f, E_B, max / 10, 10), QERR_OK, NULL, NULL);
+	int64_t a2 = submit_body(f, &f->sme_a, d2, quote_body(f, E_A, 10000, MARKET_MAX_QUANTITY), QERR_OK, NULL, NULL);
+	json_t *out = NULL, *ids;
+	struct qerror err = {0};
+	for (int i = 0; i < 2; i++) {
+		int64_t d = i ? d2 : d1;
+		assert_int_equal(market_demand_close(f->db, &f->buyer, d, &out, &err), QERR_OK);
+		json_decref(out);
+		ids = i ? json_pack("[I]", (json_int_t)a2) : json_pack("[I,I]", (json_int_t)a1, (json_int_t)b1);
+		assert_int_equal(market_award(f->db, &f->buyer, d, ids, &out, &err), QERR_OK);
+		json_decref(ids);
+		json_decref(out);
+	}
+	struct market_scorecard sc;
+	assert_int_equal(market_scorecard(f->db, f->eid[E_A], &sc, &err), QERR_OK);
+	assert_int_equal(sc.value_fen, 2 * max);
+	assert_int_equal(market_scorecard_get(f->db, &f->bank, f->uscc[E_B], &out, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "value_fen")), max);
+	json_decref(out);
+	json_t *all, *t = stats_totals(f, &all);
+	assert_int_equal(json_integer_value(json_object_get(t, "order_value_fen")), 3 * max);
+	assert_int_equal(json_integer_value(json_object_get(t, "orders")), 3);
+	json_decref(all);
+	json_t *o = quotes_as(f, &f->buyer, d1, QERR_OK);
+	json_t *q = json_array_get(json_object_get(o, "quotes"), 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "amount_fen")), max);
+	json_decref(o);
+
+	/* Beyond them: orders of 2^62 fen stored before the limits existed. Nothing answers an error; sums that do
+	 * not fit in 64 bits are null. */
+	legacy_order(f, E_C, 1LL << 62);
+	int64_t dl = legacy_order(f, E_C, 1LL << 62);
+	assert_int_equal(market_scorecard(f->db, f->eid[E_C], &sc, &err), QERR_OK);
+	assert_int_equal(sc.orders, 2);
+	assert_int_equal(sc.value_fen, -1);
+	assert_int_equal(market_scorecard_get(f->db, &f->bank, f->uscc[E_C], &out, &err), QERR_OK);
+	assert_true(json_is_null(json_object_get(out, "value_fen")));
+	assert_int_equal(json_integer_value(json_object_get(out, "orders")), 2);
+	json_decref(out);
+	t = stats_totals(f, &all);
+	assert_true(json_is_null(json_object_get(t, "order_value_fen")));
+	assert_int_equal(json_integer_value(json_object_get(t, "orders")), 5);
+	json_t *p = json_array_get(json_object_get(all, "by_province"), 0);
+	assert_true(json_is_null(json_object_get(p, "order_value_fen")));
+	json_decref(all);
+	/* The buyer's unsealed quote list shows the quote (2^62 fits) with its supplier's scorecard. */
+	o = quotes_as(f, &f->buyer, dl, QERR_OK);
+	q = json_array_get(json_object_get(o, "quotes"), 0);
+	assert_int_equal(json_integer_value(json_object_get(q, "amount_fen")), 1LL << 62);
+	assert_true(json_is_null(json_object_get(json_object_get(q, "scorecard"), "value_fen")));
+	json_decref(o);
+
+	/* A submitted legacy quote beyond the limits is not turned into an order. */
+	int64_t d3 = demand(f, "public", FUTURE);
+	char sql[512];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
+		 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','submitted','x','x') RETURNING id",
+		 (long long)d3, (long long)f->eid[E_B], 1LL << 62);
+	long long big = testdb_scalar(f->db, sql);
+	assert_int_equal(market_demand_close(f->db, &f->buyer, d3, &out, &err), QERR_OK);
+	json_decref(out);
+	ids = json_pack("[I]", (json_int_t)big);
+	assert_int_equal(market_award(f->db, &f->buyer, d3, ids, &out, &err), QERR_INVALID);
+	assert_string_equal(err.slug, "amount_overflow");
+	json_decref(ids);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM orders"), 5);
 }
 
 /* ---------- sealed quotes ---------- */
@@ -574,6 +793,49 @@ static void test_award_places_orders_and_the_order_path(void **state)
 
 /* ---------- scorecard arithmetic ---------- */
 
+static int64_t scorecard_quotes(struct fixture *f, int e)
+{
+	struct market_scorecard sc;
+	struct qerror err = {0};
+	assert_int_equal(market_scorecard(f->db, f->eid[e], &sc, &err), QERR_OK);
+	return sc.quotes;
+}
+
+static void test_scorecard_counts_no_sealed_quote(void **state)
+{
+	struct fixture *f = *state;
+	/* Quotes on a demand before its deadline, or on one without a deadline, are sealed: not counted. */
+	int64_t before_deadline = demand(f, "public", FUTURE), no_deadline = demand(f, "public", NULL);
+	int64_t closing = demand(f, "public", FUTURE);
+	submit(f, &f->sme_a, before_deadline, E_A, 100, QERR_OK, NULL);
+	int64_t qn = submit(f, &f->sme_a, no_deadline, E_A, 100, QERR_OK, NULL);
+	submit(f, &f->sme_a, closing, E_A, 100, QERR_OK, NULL);
+	submit(f, &f->sme_b, closing, E_B, 100, QERR_OK, NULL);
+	assert_int_equal(scorecard_quotes(f, E_A), 0);
+	assert_int_equal(scorecard_quotes(f, E_B), 0);
+	json_t *out = NULL;
+	struct qerror err = {0};
+	assert_int_equal(market_scorecard_get(f->db, &f->sme_c, f->uscc[E_A], &out, &err), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(out, "quotes")), 0);
+	json_decref(out);
+	/* Closed early: its quotes are open and count. */
+	assert_int_equal(market_demand_close(f->db, &f->buyer, closing, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(scorecard_quotes(f, E_A), 1);
+	assert_int_equal(scorecard_quotes(f, E_B), 1);
+	/* The deadline passes. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE demands SET deadline='%s' WHERE id=%lld", PAST, (long long)before_deadline);
+	exec(f, sql);
+	assert_int_equal(scorecard_quotes(f, E_A), 2);
+	/* A withdrawn quote never counts, even once its demand is closed. */
+	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qn, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(market_demand_close(f->db, &f->buyer, no_deadline, &out, &err), QERR_OK);
+	json_decref(out);
+	assert_int_equal(scorecard_quotes(f, E_A), 2);
+}
+
 static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 {
 	struct fixture *f = *state;
@@ -594,15 +856,16 @@ static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 		int64_t di = i == 0 ? d : demand(f, "public", FUTURE);
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
-			 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x')",
+			 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x')"
+			 " RETURNING id",
 			 (long long)di, (long long)f->eid[E_B], rows[i].amount);
-		exec(f, sql);
+		long long quote = testdb_scalar(f->db, sql);
 		snprintf(sql, sizeof sql,
 			 "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
-			 "placed_at,due_at,delivered_at,updated_at) VALUES(last_insert_rowid(),%lld,%lld,%lld,1,%lld,%lld,'%s',"
+			 "placed_at,due_at,delivered_at,updated_at) VALUES(%lld,%lld,%lld,%lld,1,%lld,%lld,'%s',"
 			 "'2026-05-01T00:00:00Z','%s',%s%s%s,'x')",
-			 (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount, rows[i].amount,
-			 rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
+			 quote, (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount,
+			 rows[i].amount, rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
 			 rows[i].delivered ? rows[i].delivered : "NULL", rows[i].delivered ? "'" : "");
 		exec(f, sql);
 	}
@@ -670,12 +933,16 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_order_state_machine_every_combination),
 		cmocka_unit_test_setup_teardown(test_amount_overflow, setup, teardown),
+		cmocka_unit_test(test_fen_arithmetic_is_checked),
+		cmocka_unit_test_setup_teardown(test_quote_limits, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_money_sums_at_and_beyond_the_limits, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sealed_quotes_from_every_side, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_deadline_unseals_and_freezes_quotes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_quote_rules, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_invite_only_demand, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_award_places_orders_and_the_order_path, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_scorecard_arithmetic_on_hand_made_orders, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_scorecard_counts_no_sealed_quote, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
