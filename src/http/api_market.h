@@ -1,8 +1,9 @@
 /*
  * api_market.h - the market's HTTP handlers (routes_market.c): RFQ, quotes,
  * orders, scorecards and statistics (api_market_rfq.c), matching
- * (api_market_match.c), listings (api_market_listing.c), subscriptions and
- * the inbox (api_market_inbox.c). Internal to src/http.
+ * (api_market_match.c), listings (api_market_listing.c) and subscriptions
+ * (api_market_subscription.c). The inbox is the platform's (api_inbox.h).
+ * Internal to src/http.
  */
 #ifndef QILIAN_API_MARKET_H
 #define QILIAN_API_MARKET_H
@@ -49,13 +50,9 @@ enum qerr api_demand_cancel(struct http_req *req, struct http_res *res);
 enum qerr api_demands_import(struct http_req *req, struct http_res *res);
 enum qerr api_demands_export(struct http_req *req, struct http_res *res);
 
-/* Subscriptions and the inbox (api_market_inbox.c). */
+/* Subscriptions (api_market_subscription.c). */
 enum qerr api_subscription_list(struct http_req *req, struct http_res *res);
 enum qerr api_subscription_create(struct http_req *req, struct http_res *res);
 enum qerr api_subscription_delete(struct http_req *req, struct http_res *res);
-enum qerr api_inbox_list(struct http_req *req, struct http_res *res);
-enum qerr api_inbox_count(struct http_req *req, struct http_res *res);
-enum qerr api_inbox_read(struct http_req *req, struct http_res *res);
-enum qerr api_inbox_read_all(struct http_req *req, struct http_res *res);
 
 #endif

@@ -1,7 +1,8 @@
 /*
  * routes_market.c - the market's routes: RFQ, sealed quotes, orders,
- * scorecards and statistics, matching, supply and demand listings,
- * subscriptions and the inbox (api_market_*.c).
+ * scorecards and statistics, matching, supply and demand listings and
+ * subscriptions (api_market_*.c). The inbox the market notifies is the
+ * platform's (routes_platform.c).
  *
  * How a domain adds its routes and commands (an eighth chain, "finance"):
  *  - src/http/api_finance.h declares its handlers; api_finance*.c define them;
@@ -70,13 +71,6 @@ static const struct http_qparam q_demands[] = {
 	{"q", "string", "words (all must occur), matched by the word index"},
 	{"status", "string", "open|closed|awarded|cancelled"},
 	{"mine", "integer", "1: only the caller's organisation's"},
-	{"limit", "integer", "page size, 1-500"},
-	{"cursor", "string", "next_cursor of the previous page (newest first)"},
-	{NULL, NULL, NULL},
-};
-
-static const struct http_qparam q_inbox[] = {
-	{"unread", "integer", "1: only unread notifications"},
 	{"limit", "integer", "page size, 1-500"},
 	{"cursor", "string", "next_cursor of the previous page (newest first)"},
 	{NULL, NULL, NULL},
@@ -182,7 +176,7 @@ static const struct http_route routes[] = {
 	 .body = market_demand_update_fields},
 	{.method = "DELETE", .pattern = "/api/v1/demands/{id}", .who = WHO_WRITERS, .fn = api_demand_cancel,
 	 .tag = "market", .summary = "Cancel an open demand (its enterprise's organisation or the operator)"},
-	/* Subscriptions and the inbox (api_market_inbox.c). */
+	/* Subscriptions (api_market_subscription.c); the inbox is the platform's (routes_platform.c). */
 	{.method = "GET", .pattern = "/api/v1/subscriptions", .who = WHO_USERS, .fn = api_subscription_list,
 	 .tag = "market", .summary = "Demand subscriptions of the caller's organisation (the operator: all)"},
 	{.method = "POST", .pattern = "/api/v1/subscriptions", .who = WHO_WRITERS, .fn = api_subscription_create,
@@ -190,15 +184,6 @@ static const struct http_route routes[] = {
 	 .body = market_subscription_fields, .ok_status = 201},
 	{.method = "DELETE", .pattern = "/api/v1/subscriptions/{id}", .who = WHO_WRITERS, .fn = api_subscription_delete,
 	 .tag = "market", .summary = "Delete a subscription"},
-	{.method = "GET", .pattern = "/api/v1/inbox", .who = WHO_USERS, .fn = api_inbox_list,
-	 .tag = "market", .summary = "Notifications of the caller's organisation's enterprises, newest first",
-	 .query = q_inbox},
-	{.method = "GET", .pattern = "/api/v1/inbox/count", .who = WHO_USERS, .fn = api_inbox_count,
-	 .tag = "market", .summary = "Unread notifications: {\"unread\": N}"},
-	{.method = "POST", .pattern = "/api/v1/inbox/read-all", .who = WHO_USERS, .fn = api_inbox_read_all,
-	 .tag = "market", .summary = "Mark every notification read"},
-	{.method = "POST", .pattern = "/api/v1/inbox/{id}/read", .who = WHO_USERS, .fn = api_inbox_read,
-	 .tag = "market", .summary = "Mark one notification read"},
 };
 
 const struct http_route_table http_routes_market = {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "market/rfq_int.h"
+#include "platform/inbox.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 
@@ -262,7 +263,7 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 	int64_t other = transitions[action].party == PARTY_SUPPLIER ? buyer : supplier;
 	enum qerr r = rfq_audit(db, a, action_name, "order", order_id, detail, err);
 	if (!r)
-		r = rfq_notify(db, other, "order", order_id, title, detail, true, err);
+		r = inbox_renotify(db, other, "order", order_id, title, detail, err);
 	json_decref(detail);
 	if (r || db_commit(db, err))
 		goto fail;

@@ -10,6 +10,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "market/rfq_int.h"
+#include "platform/inbox.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 
@@ -195,7 +196,7 @@ enum qerr market_invite(struct db *db, const struct actor *a, int64_t demand_id,
 		char title[400];
 		snprintf(title, sizeof title, "邀请报价:%s", d.title);
 		json_t *detail = json_pack("{s:I,s:s}", "demand_id", (json_int_t)demand_id, "deadline", d.deadline);
-		enum qerr rc = rfq_notify(db, eid, "invited", demand_id, title, detail, false, err);
+		enum qerr rc = inbox_notify(db, eid, "invited", demand_id, title, detail, err);
 		json_decref(detail);
 		if (rc)
 			goto out;
@@ -396,7 +397,7 @@ static enum qerr notify_buyer(struct db *db, const struct rfq_demand *d, struct 
 	char title[400];
 	snprintf(title, sizeof title, "%s:已收到%lld份报价(截止后可见)", d->title, (long long)n);
 	json_t *detail = json_pack("{s:I,s:I}", "demand_id", (json_int_t)d->id, "count", (json_int_t)n);
-	enum qerr rc = rfq_notify(db, d->enterprise_id, "quote", d->id, title, detail, true, err);
+	enum qerr rc = inbox_renotify(db, d->enterprise_id, "quote", d->id, title, detail, err);
 	json_decref(detail);
 	return rc;
 }
@@ -764,7 +765,7 @@ static enum qerr place_order(struct db *db, const struct actor *a, const struct 
 	snprintf(title, sizeof title, "中标:%s(订单 %lld)", d->title, (long long)*order_id);
 	json_t *detail = json_pack("{s:I,s:I,s:I,s:s}", "demand_id", (json_int_t)d->id, "quote_id", (json_int_t)quote_id,
 				   "amount_fen", (json_int_t)amount, "due_at", due);
-	enum qerr r = rfq_notify(db, supplier, "awarded", *order_id, title, detail, false, err);
+	enum qerr r = inbox_notify(db, supplier, "awarded", *order_id, title, detail, err);
 	json_decref(detail);
 	return r;
 }

@@ -1,8 +1,8 @@
 /*
  * rfq_common.c - what the RFQ, order and statistics files share: loading a
  * demand with its owner, who counts as buyer or reader, the sealing rule,
- * time stamps, status changes that keep the match index's seq, and inbox
- * notifications.
+ * time stamps, status changes that keep the match index's seq, and audit
+ * records.
  */
 #include "market/rfq_int.h"
 
@@ -10,7 +10,7 @@
 #include <time.h>
 #include "base/qtime.h"
 #include "base/util.h"
-#include "market/inbox.h"
+#include "platform/audit.h"
 #include "registry/enterprise.h"
 
 /* Copies src into dst[cap] without cutting a UTF-8 sequence. */
@@ -169,36 +169,6 @@ bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out)
 {
 	int64_t high;
 	return fen_mul(hi, 4294967296LL, &high) && fen_add(high, lo, out);
-}
-
-enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
-		     const json_t *detail, bool refresh, struct qerror *err)
-{
-	if (market_notify(db, enterprise_id, kind, object_id, title, detail, err))
-		return err->code;
-	if (!refresh)
-		return QERR_OK;
-	/* The row exists now (new or old); make it unread and current. */
-	char now[RFQ_TIME_LEN];
-	util_now_iso(now, sizeof now);
-	char *text = detail ? json_encode(detail) : NULL;
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "UPDATE notifications SET title=?4, detail=COALESCE(?5,detail), created_at=?6, read_at=NULL"
-		       " WHERE enterprise_id=?1 AND kind=?2 AND object_id=?3",
-		       err);
-	if (!st) {
-		free(text);
-		return err->code;
-	}
-	db_bind_int64(st, 1, enterprise_id);
-	db_bind_text(st, 2, kind);
-	db_bind_int64(st, 3, object_id);
-	db_bind_text(st, 4, title);
-	db_bind_text(st, 5, text); /* NULL keeps the old detail */
-	db_bind_text(st, 6, now);
-	free(text);
-	return db_run(st, err);
 }
 
 enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,

@@ -1,7 +1,7 @@
 /*
  * rfq_int.h - helpers shared by rfq.c, order.c and stats.c (not a public
  * API): the demand record as RFQ sees it, time stamps, the party checks,
- * and inbox notifications.
+ * and audit records.
  */
 #ifndef QILIAN_MARKET_RFQ_INT_H
 #define QILIAN_MARKET_RFQ_INT_H
@@ -96,16 +96,6 @@ static inline bool fen_mul(int64_t a, int64_t b, int64_t *out)
 
 /* hi * 2^32 + lo into *out; false when it does not fit in int64. */
 bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out);
-
-/*
- * Inbox notification inside the caller's transaction: one row per
- * (enterprise, kind, object). When refresh is true and the row exists, it
- * becomes unread again with the new title, detail and time (an order's
- * later steps, a demand's further quotes); otherwise an existing row is
- * left alone. detail may be NULL.
- */
-enum qerr rfq_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
-		     const json_t *detail, bool refresh, struct qerror *err);
 
 /* Audit with the object id as text. */
 enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,

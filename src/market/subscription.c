@@ -16,8 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include "base/util.h"
-#include "market/inbox.h"
 #include "market/listing_int.h"
+#include "platform/audit.h"
+#include "platform/inbox.h"
 #include "text/tokenizer.h"
 #include "registry/enterprise.h"
 
@@ -719,7 +720,7 @@ enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct q
 	for (size_t i = 0; i < nhits; i++) {
 		detail_keywords(hits[i].detail);
 		if (!qrc)
-			qrc = market_notify(db, hits[i].enterprise_id, "demand_match", demand_id, title, hits[i].detail, err);
+			qrc = inbox_notify(db, hits[i].enterprise_id, "demand_match", demand_id, title, hits[i].detail, err);
 		json_decref(hits[i].detail);
 	}
 	free(hits);

@@ -13,7 +13,7 @@
  *
  * When a public demand is published (API, CSV import) or changed, every
  * enterprise with a matching subscription - except the demand's own - gets
- * one 'demand_match' notification in its inbox (inbox.h), in the same
+ * one 'demand_match' notification in its inbox (platform/inbox.h), in the same
  * transaction. Demands for invited suppliers only notify nobody this way.
  */
 #ifndef QILIAN_MARKET_SUBSCRIPTION_H

@@ -18,7 +18,7 @@
 #include <cmocka.h>
 
 #include "base/util.h"
-#include "market/inbox.h"
+#include "platform/inbox.h"
 #include "market/listing.h"
 #include "market/listing_int.h"
 #include "market/subscription.h"
@@ -389,7 +389,7 @@ static void test_subscription_matching(void **state)
 	/* The detail names both subscriptions and the keywords that matched. */
 	json_t *out = NULL;
 	struct qerror e = {0};
-	assert_int_equal(market_inbox_list(f->db, &f->supplier, true, 10, 0, &out, &e), QERR_OK);
+	assert_int_equal(inbox_list(f->db, &f->supplier, true, 10, 0, &out, &e), QERR_OK);
 	json_t *item = json_array_get(json_object_get(out, "items"), 0);
 	json_t *detail = json_object_get(item, "detail");
 	assert_int_equal(json_array_size(json_object_get(detail, "subscriptions")), 2);
@@ -407,11 +407,11 @@ static void test_subscription_matching(void **state)
 	json_decref(b);
 	assert_int_equal(notified(f, E_SUPPLIER, tv), 1);
 	int64_t unread;
-	assert_int_equal(market_inbox_count(f->db, &f->supplier, &unread, &e), QERR_OK);
+	assert_int_equal(inbox_count(f->db, &f->supplier, &unread, &e), QERR_OK);
 	assert_int_equal(unread, 2);
-	assert_int_equal(market_inbox_read_all(f->db, &f->supplier, &unread, &e), QERR_OK);
+	assert_int_equal(inbox_read_all(f->db, &f->supplier, &unread, &e), QERR_OK);
 	assert_int_equal(unread, 2);
-	assert_int_equal(market_inbox_count(f->db, &f->supplier, &unread, &e), QERR_OK);
+	assert_int_equal(inbox_count(f->db, &f->supplier, &unread, &e), QERR_OK);
 	assert_int_equal(unread, 0);
 }
 

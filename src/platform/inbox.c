@@ -1,20 +1,20 @@
 /*
- * inbox.c - notifications: adding one (market_notify, for every market
- * module), and the organisation's inbox: list, unread count, mark read.
+ * inbox.c - notifications: adding one (inbox_notify, inbox_renotify, for
+ * every chain), and the organisation's inbox: list, unread count, mark read.
  *
  * The inbox of a user is the notifications of every enterprise its
  * organisation owns; a notification of another organisation's enterprise
  * is 404 to it, as if it did not exist.
  */
-#include "market/inbox.h"
+#include "platform/inbox.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include "base/jsonio.h"
 #include "base/util.h"
 
-enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
-			const json_t *detail, struct qerror *err)
+enum qerr inbox_notify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
+		       const json_t *detail, struct qerror *err)
 {
 	/* The EXISTS guard: a subscriber deleted since it was cached is skipped, not a foreign key failure. */
 	struct db_stmt *st =
@@ -38,6 +38,34 @@ enum qerr market_notify(struct db *db, int64_t enterprise_id, const char *kind, 
 	return db_run(st, err);
 }
 
+enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id,
+			 const char *title, const json_t *detail, struct qerror *err)
+{
+	if (inbox_notify(db, enterprise_id, kind, object_id, title, detail, err))
+		return err->code;
+	/* The row exists now (new or old); make it unread and current. */
+	char now[32];
+	util_now_iso(now, sizeof now);
+	char *text = detail ? json_encode(detail) : NULL;
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE notifications SET title=?4, detail=COALESCE(?5,detail), created_at=?6, read_at=NULL"
+		       " WHERE enterprise_id=?1 AND kind=?2 AND object_id=?3",
+		       err);
+	if (!st) {
+		free(text);
+		return err->code;
+	}
+	db_bind_int64(st, 1, enterprise_id);
+	db_bind_text(st, 2, kind);
+	db_bind_int64(st, 3, object_id);
+	db_bind_text(st, 4, title);
+	db_bind_text(st, 5, text); /* NULL keeps the old detail */
+	db_bind_text(st, 6, now);
+	free(text);
+	return db_run(st, err);
+}
+
 static json_t *notification_row(struct db_stmt *st)
 {
 	json_t *detail = json_loads(db_col_text(st, 6), 0, NULL);
@@ -52,8 +80,8 @@ static json_t *notification_row(struct db_stmt *st)
 	return o;
 }
 
-enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_only, int limit, int64_t cursor,
-			    json_t **out, struct qerror *err)
+enum qerr inbox_list(struct db *db, const struct actor *a, bool unread_only, int limit, int64_t cursor, json_t **out,
+		     struct qerror *err)
 {
 	*out = NULL;
 	if (limit <= 0 || limit > 500)
@@ -74,7 +102,7 @@ enum qerr market_inbox_list(struct db *db, const struct actor *a, bool unread_on
 	return db_page(st, limit, notification_row, out, err);
 }
 
-enum qerr market_inbox_count(struct db *db, const struct actor *a, int64_t *unread, struct qerror *err)
+enum qerr inbox_count(struct db *db, const struct actor *a, int64_t *unread, struct qerror *err)
 {
 	*unread = 0;
 	struct db_stmt *st =
@@ -88,7 +116,7 @@ enum qerr market_inbox_count(struct db *db, const struct actor *a, int64_t *unre
 	return db_scalar_int64(st, unread, err);
 }
 
-enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, struct qerror *err)
+enum qerr inbox_read(struct db *db, const struct actor *a, int64_t id, struct qerror *err)
 {
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
@@ -120,7 +148,7 @@ enum qerr market_inbox_read(struct db *db, const struct actor *a, int64_t id, st
 	return db_run(st, err);
 }
 
-enum qerr market_inbox_read_all(struct db *db, const struct actor *a, int64_t *marked, struct qerror *err)
+enum qerr inbox_read_all(struct db *db, const struct actor *a, int64_t *marked, struct qerror *err)
 {
 	*marked = 0;
 	char ts[32];
