@@ -8,6 +8,7 @@
 #include "market/listing.h"
 
 #include <string.h>
+#include "base/money.h"
 #include "base/util.h"
 #include "market/rfq_int.h"
 #include "registry/enterprise.h"
@@ -52,7 +53,7 @@ bool market_amount(int64_t quantity, int64_t unit_price_fen, int64_t *amount_fen
 {
 	if (quantity <= 0 || unit_price_fen <= 0)
 		return false;
-	return fen_mul(quantity, unit_price_fen, amount_fen);
+	return money_mul(quantity, unit_price_fen, amount_fen, NULL) == QERR_OK;
 }
 
 static enum qerr forbidden(struct qerror *err, const char *what)
