@@ -635,22 +635,21 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	/* A repeated key far down a bulk file names the first line; the indexes survive the rollback. */
 	struct buf b = {0};
 	buf_puts(&b, RELATIONS_CSV_HEADER "\n");
-	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(db_handle(f->db),
+	struct qerror e = {0};
+	struct db_stmt *st =
+	    db_prepare_dynamic(f->db,
 			       "SELECT b.uscc,p.uscc FROM relations r JOIN enterprises b ON b.id=r.buyer_id"
 			       " JOIN enterprises p ON p.id=r.supplier_id ORDER BY r.id",
-			       -1, &st, NULL),
-	    SQLITE_OK);
+			       &e);
+	assert_non_null(st);
 	long line = 1;
 	char first[80] = "";
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		buf_printf(&b, "%s,%s,nev,ecu,5\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	while (db_step(st, &e) == DB_ROW) {
+		buf_printf(&b, "%s,%s,nev,ecu,5\n", db_col_text(st, 0), db_col_text(st, 1));
 		if (++line == 2)
-			snprintf(first, sizeof first, "%s,%s,nev,ecu,7\n", sqlite3_column_text(st, 0),
-				 sqlite3_column_text(st, 1));
+			snprintf(first, sizeof first, "%s,%s,nev,ecu,7\n", db_col_text(st, 0), db_col_text(st, 1));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	buf_puts(&b, first);
 	r = import(f, chainmap_import_relations, &f->cli, b.data);
 	expect_rejected(r, 1);
