@@ -572,6 +572,26 @@ static void test_relations_import_and_reimport_bump_the_version_once(void **stat
 	assert_int_equal(version(f), v0 + 2);
 }
 
+/* A small file mixing new and stored keys counts each right, also when the highest id was deleted and is reused. */
+static void test_relations_small_import_tells_created_from_updated(void **state)
+{
+	struct fixture *f = *state;
+	load_nev(f);
+	char csv[2048];
+	snprintf(csv, sizeof csv,
+		 RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,300000000\n%s,%s,nev,pack,1800000000\n%s,%s,nev,ecu,0\n",
+		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_LARGE2], f->uscc[E_LARGE], f->uscc[E_A2]);
+	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
+	struct qerror e = {0};
+	int64_t top = testdb_scalar(f->db, "SELECT max(id) FROM relations");
+	assert_int_equal(chainmap_relation_delete(f->db, &f->cli, top, &e), QERR_OK);
+	snprintf(csv, sizeof csv, RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,5\n%s,%s,nev,ecu,7\n%s,%s,nev,motor,9\n",
+		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_A2], f->uscc[E_LARGE], f->uscc[E_LARGE2]);
+	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 2, 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 4);
+	assert_int_equal(testdb_scalar(f->db, "SELECT sum(annual_amount_fen) FROM relations"), 1800000021);
+}
+
 /* Rows enough for the bulk path: every (buyer, supplier) pair of n enterprises in one segment. */
 static char *pairs_csv(struct fixture *f, int n, size_t *rows)
 {
@@ -858,6 +878,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_capability_crud_checks_the_owner, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_import_reports_every_bad_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_import_and_reimport_bump_the_version_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_relations_small_import_tells_created_from_updated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bulk_relations_import_keeps_every_guarantee, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exports_round_trip_byte_for_byte, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_are_visible_to_buyer_supplier_and_operator_only, setup,
