@@ -24,7 +24,7 @@ const struct jfield market_invite_fields[] = {
 	END_FIELDS,
 };
 const struct jfield market_quote_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the quoting enterprise (of the caller's organisation); spaces or hyphens between its groups are dropped"},
     {"unit_price_fen", JF_INT, true, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
      "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
     {"quantity", JF_INT, true, 1, MARKET_MAX_QUANTITY, NULL,
