@@ -116,11 +116,11 @@ int main(int argc, char **argv)
 	/* Every chain in the store. */
 	const char *chains[64];
 	int nchains = 0;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM chains ORDER BY id", &e);
-	while (st && nchains < 64 && dbl_step(db, st, &e) == SQLITE_ROW)
-		chains[nchains++] = strdup(dbl_col_text(st, 0));
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM chains ORDER BY id", &e);
+	while (st && nchains < 64 && db_step(st, &e) == DB_ROW)
+		chains[nchains++] = strdup(db_col_text(st, 0));
 	if (st)
-		sqlite3_reset(st);
+		db_reset(st);
 	json_t *chain_list = json_array();
 	for (int c = 0; c < nchains; c++)
 		json_array_append_new(chain_list, json_string(chains[c]));

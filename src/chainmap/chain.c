@@ -26,19 +26,19 @@ enum qerr chain_upsert(struct db *db, const struct actor *a, const char *id, con
 		return qerr_set(err, QERR_INVALID, "invalid_name", "name", "chain name must have 1 to 100 characters");
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "INSERT INTO chains(id,name,name_en,created_at) VALUES(?,?,?,?)"
-				   " ON CONFLICT(id) DO UPDATE SET name=excluded.name,name_en=excluded.name_en",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO chains(id,name,name_en,created_at) VALUES(?,?,?,?)"
+					" ON CONFLICT(id) DO UPDATE SET name=excluded.name,name_en=excluded.name_en",
+					err);
 	if (!st)
 		goto fail;
 	char ts[32];
 	util_now_iso(ts, sizeof ts);
-	dbl_bind_text(st, 1, id);
-	dbl_bind_text(st, 2, name);
-	dbl_bind_text(st, 3, name_en ? name_en : "");
-	dbl_bind_text(st, 4, ts);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_text(st, 1, id);
+	db_bind_text(st, 2, name);
+	db_bind_text(st, 3, name_en ? name_en : "");
+	db_bind_text(st, 4, ts);
+	if (db_run(st, err))
 		goto fail;
 	json_t *detail = json_pack("{s:s}", "name", name);
 	enum qerr rc = audit_record(db, a, "chain.upsert", "chain", id, detail, err);
@@ -54,14 +54,14 @@ fail:
 enum qerr chain_list(struct db *db, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,name_en FROM chains ORDER BY id", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,name,name_en FROM chains ORDER BY id", err);
 	if (!st)
 		return err->code;
 	json_t *items = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
-		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "id", dbl_col_text(st, 0), "name", dbl_col_text(st, 1),
-						       "name_en", dbl_col_text(st, 2)));
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s}", "id", db_col_text(st, 0), "name",
+						       db_col_text(st, 1), "name_en", db_col_text(st, 2)));
 	if (rc < 0) {
 		json_decref(items);
 		return err->code;

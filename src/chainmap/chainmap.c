@@ -15,7 +15,6 @@
 #include <string.h>
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
-#include "store/db_legacy.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -134,18 +133,18 @@ out:
 enum qerr chainmap_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id, int64_t *org_id, struct qerror *err)
 {
 	*id = *org_id = 0;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_text(st, 1, uscc, -1, SQLITE_TRANSIENT);
-	int rc = dbl_step(db, st, err);
+	db_bind_text(st, 1, uscc);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc == SQLITE_ROW) {
-		*id = sqlite3_column_int64(st, 0);
-		*org_id = sqlite3_column_int64(st, 1);
+	if (rc == DB_ROW) {
+		*id = db_col_int64(st, 0);
+		*org_id = db_col_int64(st, 1);
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -175,19 +174,19 @@ enum qerr chainmap_find_segment(struct db *db, const char *chain, const char *co
 	*sid = 0;
 	if (chainmap_check_code(chain, "chain", err) || chainmap_check_code(code, "segment", err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT (SELECT sid FROM segments WHERE chain_id=?1 AND code=?2),"
-				   " EXISTS(SELECT 1 FROM chains WHERE id=?1)",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT (SELECT sid FROM segments WHERE chain_id=?1 AND code=?2),"
+					" EXISTS(SELECT 1 FROM chains WHERE id=?1)",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
+	db_bind_text(st, 1, chain);
+	db_bind_text(st, 2, code);
+	if (db_step(st, err) != DB_ROW)
 		return err->code ? err->code : QERR_INTERNAL;
-	*sid = sqlite3_column_int64(st, 0);
-	bool chain_exists = sqlite3_column_int(st, 1) != 0;
-	sqlite3_reset(st);
+	*sid = db_col_int64(st, 0);
+	bool chain_exists = db_col_int(st, 1) != 0;
+	db_reset(st);
 	if (!chain_exists)
 		return qerr_set(err, missing, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
 	if (!*sid)
@@ -204,24 +203,24 @@ static enum qerr fail_tx(struct db *db, struct qerror *err)
 
 enum qerr chainmap_bump_graph_version(struct db *db, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "UPDATE graph_version SET version=version+1 WHERE id=1", err);
+	struct db_stmt *st = db_prepare(db, "UPDATE graph_version SET version=version+1 WHERE id=1", err);
 	if (!st)
 		return err->code;
-	return dbl_step(db, st, err) < 0 ? err->code : QERR_OK;
+	return db_run(st, err);
 }
 
 enum qerr chainmap_graph_version(struct db *db, int64_t *version, struct qerror *err)
 {
 	*version = 0;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT version FROM graph_version WHERE id=1", err);
+	struct db_stmt *st = db_prepare(db, "SELECT version FROM graph_version WHERE id=1", err);
 	if (!st)
 		return err->code;
-	int rc = dbl_step(db, st, err);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc == SQLITE_ROW)
-		*version = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	if (rc == DB_ROW)
+		*version = db_col_int64(st, 0);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -230,28 +229,28 @@ bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterpris
 	if (a->org_type == ORG_OPERATOR)
 		return true;
 	struct qerror e = {0};
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT coalesce(org_id,0) FROM enterprises WHERE id=?", &e);
+	struct db_stmt *st = db_prepare(db, "SELECT coalesce(org_id,0) FROM enterprises WHERE id=?", &e);
 	if (!st)
 		return false;
-	sqlite3_bind_int64(st, 1, enterprise_id);
-	bool owns = dbl_step(db, st, &e) == SQLITE_ROW && a->org_id && sqlite3_column_int64(st, 0) == a->org_id;
-	sqlite3_reset(st);
+	db_bind_int64(st, 1, enterprise_id);
+	bool owns = db_step(st, &e) == DB_ROW && a->org_id && db_col_int64(st, 0) == a->org_id;
+	db_reset(st);
 	return owns;
 }
 
 /* Appends the codes of the segments feeding sid (in sid order) to arr. */
 enum qerr chainmap_upstream_of(struct db *db, int64_t sid, json_t *arr, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT u.code FROM segment_links l JOIN segments u ON u.sid=l.upstream"
-				   " WHERE l.downstream=? ORDER BY u.sid",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT u.code FROM segment_links l JOIN segments u ON u.sid=l.upstream"
+					" WHERE l.downstream=? ORDER BY u.sid",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, sid);
+	db_bind_int64(st, 1, sid);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW)
-		json_array_append_new(arr, json_string(dbl_col_text(st, 0)));
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(arr, json_string(db_col_text(st, 0)));
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -262,28 +261,28 @@ enum qerr chainmap_chain_get(struct db *db, const char *chain, json_t **out, str
 	*out = NULL;
 	if (chainmap_check_code(chain, "chain", err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,name,name_en FROM chains WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,name,name_en FROM chains WHERE id=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	int rc = dbl_step(db, st, err);
+	db_bind_text(st, 1, chain);
+	int rc = db_step(st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return qerr_set(err, QERR_NOT_FOUND, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
 	json_t *segs = json_array();
-	json_t *res = json_pack("{s:s,s:s,s:s,s:o}", "id", dbl_col_text(st, 0), "name", dbl_col_text(st, 1), "name_en",
-				dbl_col_text(st, 2), "segments", segs);
-	sqlite3_reset(st);
-	st = dbl_stmt(db, "SELECT sid,code,name FROM segments WHERE chain_id=? ORDER BY sid", err);
+	json_t *res = json_pack("{s:s,s:s,s:s,s:o}", "id", db_col_text(st, 0), "name", db_col_text(st, 1), "name_en",
+				db_col_text(st, 2), "segments", segs);
+	db_reset(st);
+	st = db_prepare(db, "SELECT sid,code,name FROM segments WHERE chain_id=? ORDER BY sid", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	db_bind_text(st, 1, chain);
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		json_t *up = json_array();
-		json_array_append_new(segs, json_pack("{s:s,s:s,s:o}", "code", dbl_col_text(st, 1), "name",
-						      dbl_col_text(st, 2), "upstream", up));
-		if (chainmap_upstream_of(db, sqlite3_column_int64(st, 0), up, err))
+		json_array_append_new(segs, json_pack("{s:s,s:s,s:o}", "code", db_col_text(st, 1), "name",
+						      db_col_text(st, 2), "upstream", up));
+		if (chainmap_upstream_of(db, db_col_int64(st, 0), up, err))
 			goto fail;
 	}
 	if (rc < 0)
@@ -328,16 +327,16 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 {
 	memset(g, 0, sizeof *g);
 	size_t cap = 16;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT sid,code FROM segments WHERE chain_id=? ORDER BY sid", err);
+	struct db_stmt *st = db_prepare(db, "SELECT sid,code FROM segments WHERE chain_id=? ORDER BY sid", err);
 	if (!st)
 		return err->code ? err->code : QERR_INTERNAL;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, chain);
 	g->sid = malloc((cap + extra) * sizeof *g->sid);
 	g->code = malloc((cap + extra) * sizeof *g->code);
 	if (!g->sid || !g->code)
 		goto oom;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		if (g->n == cap) {
 			int64_t *s = realloc(g->sid, (cap * 2 + extra) * sizeof *g->sid);
 			if (s)
@@ -345,36 +344,36 @@ enum qerr chainmap_graph_load(struct db *db, const char *chain, size_t extra, st
 			char(*c)[CHAINMAP_CODE_MAX + 1] =
 			    s ? realloc(g->code, (cap * 2 + extra) * sizeof *g->code) : NULL;
 			if (!c) {
-				sqlite3_reset(st);
+				db_reset(st);
 				goto oom;
 			}
 			g->code = c;
 			cap *= 2;
 		}
-		g->sid[g->n] = sqlite3_column_int64(st, 0);
-		snprintf(g->code[g->n], sizeof g->code[0], "%s", dbl_col_text(st, 1));
+		g->sid[g->n] = db_col_int64(st, 0);
+		snprintf(g->code[g->n], sizeof g->code[0], "%s", db_col_text(st, 1));
 		g->n++;
 	}
 	if (rc < 0)
 		return err->code ? err->code : QERR_INTERNAL;
-	st = dbl_stmt(db,
-		     "SELECT l.upstream,l.downstream FROM segment_links l JOIN segments d ON d.sid=l.downstream"
-		     " WHERE d.chain_id=?",
-		     err);
+	st = db_prepare(db,
+			"SELECT l.upstream,l.downstream FROM segment_links l JOIN segments d ON d.sid=l.downstream"
+			" WHERE d.chain_id=?",
+			err);
 	if (!st)
 		return err->code ? err->code : QERR_INTERNAL;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
+	db_bind_text(st, 1, chain);
 	size_t ecap = 0;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		long u = graph_index_of_sid(g, sqlite3_column_int64(st, 0));
-		long d = graph_index_of_sid(g, sqlite3_column_int64(st, 1));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		long u = graph_index_of_sid(g, db_col_int64(st, 0));
+		long d = graph_index_of_sid(g, db_col_int64(st, 1));
 		if (u < 0 || d < 0)
 			continue; /* a link across chains cannot be created here; ignore it rather than fail */
 		if (g->nedges == ecap) {
 			ecap = ecap ? ecap * 2 : 32;
 			struct seg_edge *e = realloc(g->edges, ecap * sizeof *e);
 			if (!e) {
-				sqlite3_reset(st);
+				db_reset(st);
 				goto oom;
 			}
 			g->edges = e;
@@ -434,15 +433,15 @@ enum qerr chainmap_segment_put(struct db *db, const struct actor *a, const char 
 		return err->code;
 	struct chain_graph g;
 	uint32_t *cycle = NULL;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT 1 FROM chains WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT 1 FROM chains WHERE id=?", err);
 	if (!st)
 		goto fail;
-	sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-	int rc = dbl_step(db, st, err);
-	sqlite3_reset(st);
+	db_bind_text(st, 1, chain);
+	int rc = db_step(st, err);
+	db_reset(st);
 	if (rc < 0)
 		goto fail;
-	if (rc != SQLITE_ROW) {
+	if (rc != DB_ROW) {
 		qerr_set(err, QERR_NOT_FOUND, "chain_not_found", "chain", "产业链不存在 (no chain '%s')", chain);
 		goto fail;
 	}
@@ -496,40 +495,42 @@ enum qerr chainmap_segment_put(struct db *db, const struct actor *a, const char 
 	}
 	int64_t sid = g.sid[self];
 	if (created) {
-		st = dbl_stmt(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?)", err);
+		st = db_prepare(db, "INSERT INTO segments(chain_id,code,name) VALUES(?,?,?) RETURNING sid", err);
 		if (!st)
 			goto fail_graph;
-		sqlite3_bind_text(st, 1, chain, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 2, code, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_text(st, 3, name, -1, SQLITE_TRANSIENT);
-		if (dbl_step(db, st, err) < 0)
+		db_bind_text(st, 1, chain);
+		db_bind_text(st, 2, code);
+		db_bind_text(st, 3, name);
+		if (db_scalar_int64(st, &sid, err))
 			goto fail_graph;
-		sid = db_last_id(db);
 	} else {
-		st = dbl_stmt(db, "UPDATE segments SET name=? WHERE sid=?", err);
+		st = db_prepare(db, "UPDATE segments SET name=? WHERE sid=?", err);
 		if (!st)
 			goto fail_graph;
-		sqlite3_bind_text(st, 1, name, -1, SQLITE_TRANSIENT);
-		sqlite3_bind_int64(st, 2, sid);
-		if (dbl_step(db, st, err) < 0)
+		db_bind_text(st, 1, name);
+		db_bind_int64(st, 2, sid);
+		if (db_run(st, err))
 			goto fail_graph;
 	}
 	if (upstream) {
-		st = dbl_stmt(db, "DELETE FROM segment_links WHERE downstream=?", err);
+		st = db_prepare(db, "DELETE FROM segment_links WHERE downstream=?", err);
 		if (!st)
 			goto fail_graph;
-		sqlite3_bind_int64(st, 1, sid);
-		if (dbl_step(db, st, err) < 0)
+		db_bind_int64(st, 1, sid);
+		if (db_run(st, err))
 			goto fail_graph;
 		json_array_foreach(upstream, i, item)
 		{
 			long u = chainmap_graph_find(&g, json_string_value(item));
-			st = dbl_stmt(db, "INSERT OR IGNORE INTO segment_links(upstream,downstream) VALUES(?,?)", err);
+			st = db_prepare(db,
+					"INSERT INTO segment_links(upstream,downstream) VALUES(?,?)"
+					" ON CONFLICT(upstream,downstream) DO NOTHING",
+					err);
 			if (!st)
 				goto fail_graph;
-			sqlite3_bind_int64(st, 1, g.sid[u]);
-			sqlite3_bind_int64(st, 2, sid);
-			if (dbl_step(db, st, err) < 0)
+			db_bind_int64(st, 1, g.sid[u]);
+			db_bind_int64(st, 2, sid);
+			if (db_run(st, err))
 				goto fail_graph;
 		}
 	}
@@ -571,25 +572,25 @@ enum qerr chainmap_segment_delete(struct db *db, const struct actor *a, const ch
 	if (chainmap_find_segment(db, chain, code, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
 	/* Relations are other organisations' records: refuse rather than cascade into them. */
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT count(*) FROM relations WHERE sid=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM relations WHERE sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, sid);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
+	db_bind_int64(st, 1, sid);
+	if (db_step(st, err) != DB_ROW)
 		return fail_tx(db, err);
-	int64_t used = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
+	int64_t used = db_col_int64(st, 0);
+	db_reset(st);
 	if (used) {
 		qerr_set(err, QERR_CONFLICT, "segment_in_use", "segment",
 			 "该环节有%lld条供应关系，不能删除 (%lld supply relations use this segment; delete them first)",
 			 (long long)used, (long long)used);
 		return fail_tx(db, err);
 	}
-	st = dbl_stmt(db, "DELETE FROM segments WHERE sid=?", err);
+	st = db_prepare(db, "DELETE FROM segments WHERE sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, sid);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, sid);
+	if (db_run(st, err))
 		return fail_tx(db, err);
 	char object[80];
 	snprintf(object, sizeof object, "%s/%s", chain, code);
@@ -610,24 +611,22 @@ enum qerr chainmap_capabilities_of(struct db *db, const struct actor *a, const c
 	int64_t id, owner;
 	if (find_enterprise(db, uscc, "uscc", QERR_NOT_FOUND, canon, &id, &owner, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT s.chain_id,c.name,s.code,s.name,k.capacity FROM capabilities k"
-				   " JOIN segments s ON s.sid=k.sid JOIN chains c ON c.id=s.chain_id"
-				   " WHERE k.enterprise_id=? ORDER BY s.chain_id,s.sid",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT s.chain_id,c.name,s.code,s.name,k.capacity FROM capabilities k"
+					" JOIN segments s ON s.sid=k.sid JOIN chains c ON c.id=s.chain_id"
+					" WHERE k.enterprise_id=? ORDER BY s.chain_id,s.sid",
+					err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		json_t *o =
-		    json_pack("{s:s,s:s,s:s,s:s}", "chain", dbl_col_text(st, 0), "chain_name", dbl_col_text(st, 1),
-			      "segment", dbl_col_text(st, 2), "segment_name", dbl_col_text(st, 3));
+		    json_pack("{s:s,s:s,s:s,s:s}", "chain", db_col_text(st, 0), "chain_name", db_col_text(st, 1),
+			      "segment", db_col_text(st, 2), "segment_name", db_col_text(st, 3));
 		json_object_set_new(o, "capacity",
-				    sqlite3_column_type(st, 4) == SQLITE_NULL
-					? json_null()
-					: json_integer(sqlite3_column_int64(st, 4)));
+				    db_col_is_null(st, 4) ? json_null() : json_integer(db_col_int64(st, 4)));
 		json_array_append_new(items, o);
 	}
 	if (rc < 0) {
@@ -666,17 +665,17 @@ enum qerr chainmap_capability_put(struct db *db, const struct actor *a, const ch
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
 	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?,?,?)"
-				   " ON CONFLICT(enterprise_id,sid) DO UPDATE SET capacity=excluded.capacity",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?,?,?)"
+					" ON CONFLICT(enterprise_id,sid) DO UPDATE SET capacity=excluded.capacity",
+					err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, sid);
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, sid);
 	if (capacity >= 0)
-		sqlite3_bind_int64(st, 3, capacity);
-	if (dbl_step(db, st, err) < 0)
+		db_bind_int64(st, 3, capacity);
+	if (db_run(st, err))
 		return fail_tx(db, err);
 	char object[96];
 	snprintf(object, sizeof object, "%s/%s/%s", canon, chain, segment);
@@ -701,12 +700,12 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 	if (writable_enterprise(db, a, uscc, canon, &id, err) ||
 	    chainmap_find_segment(db, chain, segment, QERR_NOT_FOUND, &sid, err))
 		return fail_tx(db, err);
-	sqlite3_stmt *st = dbl_stmt(db, "DELETE FROM capabilities WHERE enterprise_id=? AND sid=?", err);
+	struct db_stmt *st = db_prepare(db, "DELETE FROM capabilities WHERE enterprise_id=? AND sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, id);
-	sqlite3_bind_int64(st, 2, sid);
-	if (dbl_step(db, st, err) < 0)
+	db_bind_int64(st, 1, id);
+	db_bind_int64(st, 2, sid);
+	if (db_run(st, err))
 		return fail_tx(db, err);
 	if (db_changes(db) == 0) {
 		qerr_set(err, QERR_NOT_FOUND, "capability_not_found", "segment",
@@ -732,15 +731,15 @@ enum qerr chainmap_capability_delete(struct db *db, const struct actor *a, const
 /* ?5 is the actor's organisation, or 0 for the operator who sees everything. */
 #define REL_VISIBLE " AND (?5=0 OR b.org_id=?5 OR p.org_id=?5)"
 
-static json_t *relation_row(sqlite3_stmt *st)
+static json_t *relation_row(struct db_stmt *st)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)sqlite3_column_int64(st, 0),
-			 "buyer_uscc", dbl_col_text(st, 1), "buyer_name", dbl_col_text(st, 2), "supplier_uscc",
-			 dbl_col_text(st, 3), "supplier_name", dbl_col_text(st, 4), "chain", dbl_col_text(st, 5),
-			 "segment", dbl_col_text(st, 6), "segment_name", dbl_col_text(st, 7), "annual_amount_fen",
-			 (json_int_t)sqlite3_column_int64(st, 8), "updated_at", dbl_col_text(st, 9));
-	json_object_set_new(o, "buyer_region", json_string(dbl_col_text(st, 12)));
-	json_object_set_new(o, "supplier_region", json_string(dbl_col_text(st, 13)));
+	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0),
+			      "buyer_uscc", db_col_text(st, 1), "buyer_name", db_col_text(st, 2), "supplier_uscc",
+			      db_col_text(st, 3), "supplier_name", db_col_text(st, 4), "chain", db_col_text(st, 5),
+			      "segment", db_col_text(st, 6), "segment_name", db_col_text(st, 7), "annual_amount_fen",
+			      (json_int_t)db_col_int64(st, 8), "updated_at", db_col_text(st, 9));
+	json_object_set_new(o, "buyer_region", json_string(db_col_text(st, 12)));
+	json_object_set_new(o, "supplier_region", json_string(db_col_text(st, 13)));
 	return o;
 }
 
@@ -800,19 +799,19 @@ enum qerr chainmap_relation_list(struct db *db, const struct actor *a, const str
 				  " ORDER BY r.id LIMIT ?6";
 	int64_t vis = visibility_org(a);
 	const char *sql = buyer_id ? by_buyer : supplier_id ? by_supplier : vis ? by_org : all;
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
+	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, buyer_id);
-	sqlite3_bind_int64(st, 2, supplier_id);
+	db_bind_int64(st, 1, buyer_id);
+	db_bind_int64(st, 2, supplier_id);
 	if (f->chain && *f->chain)
-		sqlite3_bind_text(st, 3, f->chain, -1, SQLITE_TRANSIENT);
-	sqlite3_bind_int64(st, 4, f->cursor);
-	sqlite3_bind_int64(st, 5, vis);
-	sqlite3_bind_int(st, 6, limit + 1);
+		db_bind_text(st, 3, f->chain);
+	db_bind_int64(st, 4, f->cursor);
+	db_bind_int64(st, 5, vis);
+	db_bind_int(st, 6, limit + 1);
 	if (f->segment && *f->segment)
-		sqlite3_bind_text(st, 7, f->segment, -1, SQLITE_TRANSIENT);
-	return dbl_page(db, st, limit, relation_row, out, err);
+		db_bind_text(st, 7, f->segment);
+	return db_page(st, limit, relation_row, out, err);
 filter_error:
 	/* A valid USCC that is not registered has no relations: an empty page, not an error. */
 	if (err->code == QERR_NOT_FOUND) {
@@ -823,30 +822,30 @@ filter_error:
 	return err->code;
 }
 
-/* Loads relation id; SQLITE_ROW with st on it, SQLITE_DONE, or -1. */
-static int relation_load(struct db *db, int64_t id, sqlite3_stmt **out, struct qerror *err)
+/* Loads relation id; DB_ROW with st on it, DB_DONE, or -1. */
+static int relation_load(struct db *db, int64_t id, struct db_stmt **out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT " REL_COLS REL_FROM " WHERE r.id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT " REL_COLS REL_FROM " WHERE r.id=?", err);
 	if (!st)
 		return -1;
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	*out = st;
-	return dbl_step(db, st, err);
+	return db_step(st, err);
 }
 
 enum qerr chainmap_relation_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = relation_load(db, id, &st, err);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW || !may_see(a, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11))) {
-		sqlite3_reset(st);
+	if (rc != DB_ROW || !may_see(a, db_col_int64(st, 10), db_col_int64(st, 11))) {
+		db_reset(st);
 		return relation_not_found(id, err);
 	}
 	*out = relation_row(st);
-	sqlite3_reset(st);
+	db_reset(st);
 	return QERR_OK;
 }
 
@@ -886,27 +885,36 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 	if (find_enterprise(db, s, "supplier_uscc", QERR_INVALID, s, &supplier_id, &supplier_org, err) ||
 	    chainmap_find_segment(db, chain, segment, QERR_INVALID, &sid, err))
 		return fail_tx(db, err);
-	char ts[32];
-	util_now_iso(ts, sizeof ts);
-	sqlite3_stmt *st =
-	    dbl_stmt(db,
-		    "INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at)"
-		    " VALUES(?,?,?,?,?) ON CONFLICT(buyer_id,supplier_id,sid) DO UPDATE SET"
-		    " annual_amount_fen=excluded.annual_amount_fen,updated_at=excluded.updated_at RETURNING id",
-		    err);
+	/* Created or updated: the key looked up first, in the same write transaction. */
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id FROM relations WHERE buyer_id=? AND supplier_id=? AND sid=?", err);
 	if (!st)
 		return fail_tx(db, err);
-	sqlite3_bind_int64(st, 1, buyer_id);
-	sqlite3_bind_int64(st, 2, supplier_id);
-	sqlite3_bind_int64(st, 3, sid);
-	sqlite3_bind_int64(st, 4, annual_amount_fen);
-	sqlite3_bind_text(st, 5, ts, -1, SQLITE_TRANSIENT);
-	db_clear_last_id(db);
-	if (dbl_step(db, st, err) != SQLITE_ROW)
+	db_bind_int64(st, 1, buyer_id);
+	db_bind_int64(st, 2, supplier_id);
+	db_bind_int64(st, 3, sid);
+	int found = db_step(st, err);
+	if (found < 0)
 		return fail_tx(db, err);
-	int64_t id = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	bool created = db_last_id(db) == id;
+	db_reset(st);
+	bool created = found == DB_DONE;
+	char ts[32];
+	util_now_iso(ts, sizeof ts);
+	st = db_prepare(db,
+			"INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at)"
+			" VALUES(?,?,?,?,?) ON CONFLICT(buyer_id,supplier_id,sid) DO UPDATE SET"
+			" annual_amount_fen=excluded.annual_amount_fen,updated_at=excluded.updated_at RETURNING id",
+			err);
+	if (!st)
+		return fail_tx(db, err);
+	db_bind_int64(st, 1, buyer_id);
+	db_bind_int64(st, 2, supplier_id);
+	db_bind_int64(st, 3, sid);
+	db_bind_int64(st, 4, annual_amount_fen);
+	db_bind_text(st, 5, ts);
+	int64_t id;
+	if (db_scalar_int64(st, &id, err))
+		return fail_tx(db, err);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
 	json_t *detail =
@@ -916,10 +924,10 @@ enum qerr chainmap_relation_put(struct db *db, const struct actor *a, const char
 	json_decref(detail);
 	if (rc || chainmap_bump_graph_version(db, err))
 		return fail_tx(db, err);
-	if (relation_load(db, id, &st, err) != SQLITE_ROW)
+	if (relation_load(db, id, &st, err) != DB_ROW)
 		return fail_tx(db, err);
 	json_t *res = relation_row(st);
-	sqlite3_reset(st);
+	db_reset(st);
 	if (db_commit(db, err)) {
 		json_decref(res);
 		return fail_tx(db, err);
@@ -933,18 +941,18 @@ enum qerr chainmap_relation_delete(struct db *db, const struct actor *a, int64_t
 {
 	if (db_begin_write(db, err))
 		return err->code;
-	sqlite3_stmt *st;
+	struct db_stmt *st;
 	int rc = relation_load(db, id, &st, err);
 	if (rc < 0)
 		return fail_tx(db, err);
-	if (rc != SQLITE_ROW || !may_see(a, sqlite3_column_int64(st, 10), sqlite3_column_int64(st, 11))) {
-		sqlite3_reset(st);
+	if (rc != DB_ROW || !may_see(a, db_col_int64(st, 10), db_col_int64(st, 11))) {
+		db_reset(st);
 		relation_not_found(id, err);
 		return fail_tx(db, err);
 	}
 	json_t *detail = relation_row(st);
-	int64_t buyer_org = sqlite3_column_int64(st, 10);
-	sqlite3_reset(st);
+	int64_t buyer_org = db_col_int64(st, 10);
+	db_reset(st);
 	if (a->org_type != ORG_OPERATOR && buyer_org != a->org_id) {
 		json_decref(detail);
 		qerr_set(err, QERR_FORBIDDEN, "not_owner", NULL,
@@ -952,15 +960,15 @@ enum qerr chainmap_relation_delete(struct db *db, const struct actor *a, int64_t
 			 "deletes a relation)");
 		return fail_tx(db, err);
 	}
-	st = dbl_stmt(db, "DELETE FROM relations WHERE id=?", err);
+	st = db_prepare(db, "DELETE FROM relations WHERE id=?", err);
 	if (!st) {
 		json_decref(detail);
 		return fail_tx(db, err);
 	}
-	sqlite3_bind_int64(st, 1, id);
+	db_bind_int64(st, 1, id);
 	char object[24];
 	snprintf(object, sizeof object, "%lld", (long long)id);
-	rc = dbl_step(db, st, err) < 0 || audit_record(db, a, "relation.delete", "relation", object, detail, err) ||
+	rc = db_run(st, err) || audit_record(db, a, "relation.delete", "relation", object, detail, err) ||
 	     chainmap_bump_graph_version(db, err) || db_commit(db, err);
 	json_decref(detail);
 	return rc ? fail_tx(db, err) : QERR_OK;

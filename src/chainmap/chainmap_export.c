@@ -13,11 +13,10 @@
 
 static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
-	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
+	int64_t v;
+	struct db_stmt *st = db_prepare(db, sql, err);
+	if (!st || db_scalar_int64(st, &v, err))
 		return -1;
-	int64_t v = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
 	return v;
 }
 
@@ -25,20 +24,20 @@ enum qerr chainmap_export_segments(struct db *db, const struct actor *a, FILE *o
 {
 	(void)a; /* chains and segments are readable by every signed-in organisation */
 	*rows = 0;
-	sqlite3_stmt *st =
-	    dbl_stmt(db,
-		    "SELECT s.sid,s.chain_id,c.name,s.code,s.name FROM segments s JOIN chains c ON c.id=s.chain_id"
-		    " ORDER BY s.sid",
-		    err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT s.sid,s.chain_id,c.name,s.code,s.name FROM segments s JOIN chains c ON c.id=s.chain_id"
+		       " ORDER BY s.sid",
+		       err);
 	if (!st)
 		return err->code;
 	fputs(SEGMENTS_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		json_t *up = json_array();
-		if (chainmap_upstream_of(db, sqlite3_column_int64(st, 0), up, err)) {
+		if (chainmap_upstream_of(db, db_col_int64(st, 0), up, err)) {
 			json_decref(up);
-			sqlite3_reset(st);
+			db_reset(st);
 			return err->code;
 		}
 		struct buf b = {0};
@@ -52,7 +51,7 @@ enum qerr chainmap_export_segments(struct db *db, const struct actor *a, FILE *o
 		}
 		json_decref(up);
 		for (int k = 1; k <= 4; k++)
-			csv_write_field(out, dbl_col_text(st, k), k == 1);
+			csv_write_field(out, db_col_text(st, k), k == 1);
 		csv_write_field(out, b.data ? b.data : "", 0);
 		fputc('\n', out);
 		buf_free(&b);
@@ -65,22 +64,22 @@ enum qerr chainmap_export_capabilities(struct db *db, const struct actor *a, FIL
 {
 	(void)a; /* capabilities are public offers */
 	*rows = 0;
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT e.uscc,s.chain_id,s.code,k.capacity FROM capabilities k"
-				   " JOIN enterprises e ON e.id=k.enterprise_id JOIN segments s ON s.sid=k.sid"
-				   " ORDER BY k.enterprise_id,k.sid",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT e.uscc,s.chain_id,s.code,k.capacity FROM capabilities k"
+					" JOIN enterprises e ON e.id=k.enterprise_id JOIN segments s ON s.sid=k.sid"
+					" ORDER BY k.enterprise_id,k.sid",
+					err);
 	if (!st)
 		return err->code;
 	fputs(CAPABILITIES_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		for (int k = 0; k < 3; k++)
-			csv_write_field(out, dbl_col_text(st, k), k == 0);
-		if (sqlite3_column_type(st, 3) == SQLITE_NULL)
+			csv_write_field(out, db_col_text(st, k), k == 0);
+		if (db_col_is_null(st, 3))
 			fputs(",\n", out);
 		else
-			fprintf(out, ",%lld\n", (long long)sqlite3_column_int64(st, 3));
+			fprintf(out, ",%lld\n", (long long)db_col_int64(st, 3));
 		(*rows)++;
 	}
 	return rc < 0 ? err->code : QERR_OK;
@@ -124,25 +123,25 @@ static enum qerr id_names_load(struct db *db, struct id_names *t, struct qerror 
 	}
 	t->max_id = max_id;
 	t->max_sid = max_sid;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,uscc FROM enterprises", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id,uscc FROM enterprises", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
 		if (id >= 0 && id <= max_id)
-			snprintf(t->uscc[id], sizeof t->uscc[0], "%s", dbl_col_text(st, 1));
+			snprintf(t->uscc[id], sizeof t->uscc[0], "%s", db_col_text(st, 1));
 	}
 	if (rc < 0)
 		return err->code;
-	st = dbl_stmt(db, "SELECT sid,chain_id,code FROM segments", err);
+	st = db_prepare(db, "SELECT sid,chain_id,code FROM segments", err);
 	if (!st)
 		return err->code;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		int64_t sid = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t sid = db_col_int64(st, 0);
 		if (sid >= 0 && sid <= max_sid)
-			snprintf(t->segment[sid], sizeof t->segment[0], "%s,%s", dbl_col_text(st, 1),
-				 dbl_col_text(st, 2));
+			snprintf(t->segment[sid], sizeof t->segment[0], "%s,%s", db_col_text(st, 1),
+				 db_col_text(st, 2));
 	}
 	return rc < 0 ? err->code : QERR_OK;
 }
@@ -150,23 +149,21 @@ static enum qerr id_names_load(struct db *db, struct id_names *t, struct qerror 
 static enum qerr export_all_relations(struct db *db, const struct id_names *t, FILE *out, long *rows,
 				      struct qerror *err)
 {
-	sqlite3_stmt *st =
-	    dbl_stmt(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations ORDER BY id", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations ORDER BY id", err);
 	if (!st)
 		return err->code;
 	fputs(RELATIONS_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		int64_t b = sqlite3_column_int64(st, 0), p = sqlite3_column_int64(st, 1),
-			g = sqlite3_column_int64(st, 2);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t b = db_col_int64(st, 0), p = db_col_int64(st, 1), g = db_col_int64(st, 2);
 		if (b < 0 || b > t->max_id || p < 0 || p > t->max_id || g < 0 || g > t->max_sid) {
-			sqlite3_reset(st);
+			db_reset(st);
 			return qerr_set(err, QERR_INTERNAL, "database_error", NULL,
 					"relation refers to an unknown row");
 		}
 		/* USCCs and ids never need quoting. */
-		fprintf(out, "%s,%s,%s,%lld\n", t->uscc[b], t->uscc[p], t->segment[g],
-			(long long)sqlite3_column_int64(st, 3));
+		fprintf(out, "%s,%s,%s,%lld\n", t->uscc[b], t->uscc[p], t->segment[g], (long long)db_col_int64(st, 3));
 		(*rows)++;
 	}
 	return rc < 0 ? err->code : QERR_OK;
@@ -202,17 +199,17 @@ enum qerr chainmap_export_relations(struct db *db, const struct actor *a, FILE *
 	    " r2.buyer_id=e.id WHERE e.org_id=?1 UNION ALL SELECT r3.id FROM enterprises e JOIN relations r3 ON"
 	    " r3.supplier_id=e.id WHERE e.org_id=?1) ORDER BY r.id";
 	bool operator= a->org_type == ORG_OPERATOR;
-	sqlite3_stmt *st = dbl_stmt(db, operator? all : own, err);
+	struct db_stmt *st = db_prepare(db, operator? all : own, err);
 	if (!st)
 		return err->code;
 	if (!operator)
-		sqlite3_bind_int64(st, 1, a->org_id ? a->org_id : -1);
+		db_bind_int64(st, 1, a->org_id ? a->org_id : -1);
 	fputs(RELATIONS_CSV_HEADER "\n", out);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
+	while ((rc = db_step(st, err)) == DB_ROW) {
 		for (int k = 0; k < 4; k++)
-			csv_write_field(out, dbl_col_text(st, k), k == 0);
-		fprintf(out, ",%lld\n", (long long)sqlite3_column_int64(st, 4));
+			csv_write_field(out, db_col_text(st, k), k == 0);
+		fprintf(out, ",%lld\n", (long long)db_col_int64(st, 4));
 		(*rows)++;
 	}
 	return rc < 0 ? err->code : QERR_OK;

@@ -95,12 +95,13 @@ void graph_free(struct graph *g)
 
 static enum qerr scalar(struct db *db, const char *sql, int64_t *out, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db, sql, err);
-	if (!st || dbl_step(db, st, err) != SQLITE_ROW)
-		return err->code ? err->code : QERR_INTERNAL;
-	*out = sqlite3_column_int64(st, 0);
-	sqlite3_reset(st);
-	return QERR_OK;
+	struct db_stmt *st = db_prepare(db, sql, err);
+	if (!st)
+		return err->code;
+	enum qerr rc = db_scalar_int64(st, out, err);
+	if (rc == QERR_NOT_FOUND) /* counts, maxima and the version row always have a row */
+		return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: no row from %s", sql);
+	return rc;
 }
 
 static enum qerr oom(struct qerror *err)
@@ -128,18 +129,18 @@ static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror 
 	    !g->name_off || !g->idx_of_id || !g->name_pool)
 		return oom(err);
 	memset(g->idx_of_id, 0xff, ((size_t)g->max_id + 1) * sizeof *g->idx_of_id);
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id,uscc,name,region,level,size,coalesce(org_id,0) FROM enterprises ORDER BY id",
-				   err);
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT id,uscc,name,region,level,size,coalesce(org_id,0) FROM enterprises ORDER BY id", err);
 	if (!st)
 		return err->code;
 	int rc;
 	int32_t n = 0;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && n < count) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	while ((rc = db_step(st, err)) == DB_ROW && n < count) {
+		int64_t id = db_col_int64(st, 0);
 		g->ent_id[n] = id;
 		g->idx_of_id[id] = n;
-		snprintf(g->ent_uscc[n], sizeof g->ent_uscc[n], "%s", dbl_col_text(st, 1));
-		const char *name = dbl_col_text(st, 2);
+		snprintf(g->ent_uscc[n], sizeof g->ent_uscc[n], "%s", db_col_text(st, 1));
+		const char *name = db_col_text(st, 2);
 		size_t len = strlen(name) + 1;
 		if (pool_len + len > pool_cap) {
 			while (pool_len + len > pool_cap)
@@ -152,15 +153,15 @@ static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror 
 		memcpy(g->name_pool + pool_len, name, len);
 		g->name_off[n] = (uint32_t)pool_len;
 		pool_len += len;
-		g->ent_region[n] = (int32_t)strtol(dbl_col_text(st, 3), NULL, 10);
-		g->ent_level[n] = level_rank(dbl_col_text(st, 4));
+		g->ent_region[n] = (int32_t)strtol(db_col_text(st, 3), NULL, 10);
+		g->ent_level[n] = level_rank(db_col_text(st, 4));
 		enum size_class sc = SIZE_MICRO;
-		size_class_parse(dbl_col_text(st, 5), &sc);
+		size_class_parse(db_col_text(st, 5), &sc);
 		g->ent_size[n] = (uint8_t)sc;
-		g->ent_org[n] = sqlite3_column_int64(st, 6);
+		g->ent_org[n] = db_col_int64(st, 6);
 		n++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (rc < 0)
 		return err->code;
 	g->n = n;
@@ -184,33 +185,33 @@ static enum qerr load_segments(struct graph *g, struct db *db, struct qerror *er
 	if (!g->chain_id || !g->seg_sid || !g->seg_chain || !g->seg_code || !g->seg_name || !g->seg_of_sid)
 		return oom(err);
 	memset(g->seg_of_sid, 0xff, ((size_t)g->max_sid + 1) * sizeof *g->seg_of_sid);
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM chains ORDER BY id", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM chains ORDER BY id", err);
 	if (!st)
 		return err->code;
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && g->nchains < nchains)
-		g->chain_id[g->nchains++] = strdup(dbl_col_text(st, 0));
-	sqlite3_reset(st);
+	while ((rc = db_step(st, err)) == DB_ROW && g->nchains < nchains)
+		g->chain_id[g->nchains++] = strdup(db_col_text(st, 0));
+	db_reset(st);
 	if (rc < 0)
 		return err->code;
-	st = dbl_stmt(db, "SELECT sid,chain_id,code,name FROM segments ORDER BY chain_id,sid", err);
+	st = db_prepare(db, "SELECT sid,chain_id,code,name FROM segments ORDER BY chain_id,sid", err);
 	if (!st)
 		return err->code;
 	int32_t ci = 0;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW && g->nseg < nseg) {
-		const char *chain = dbl_col_text(st, 1);
+	while ((rc = db_step(st, err)) == DB_ROW && g->nseg < nseg) {
+		const char *chain = db_col_text(st, 1);
 		while (ci < g->nchains && strcmp(g->chain_id[ci], chain) != 0)
 			ci++;
 		if (ci >= g->nchains)
 			ci = 0; /* cannot happen: segments reference chains */
 		int32_t s = g->nseg++;
-		g->seg_sid[s] = sqlite3_column_int64(st, 0);
+		g->seg_sid[s] = db_col_int64(st, 0);
 		g->seg_of_sid[g->seg_sid[s]] = s;
 		g->seg_chain[s] = ci;
-		g->seg_code[s] = strdup(dbl_col_text(st, 2));
-		g->seg_name[s] = strdup(dbl_col_text(st, 3));
+		g->seg_code[s] = strdup(db_col_text(st, 2));
+		g->seg_name[s] = strdup(db_col_text(st, 3));
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -245,25 +246,25 @@ static enum qerr load_relations(struct graph *g, struct db *db, struct qerror *e
 		rc = oom(err);
 		goto out;
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations", err);
+	struct db_stmt *st = db_prepare(db, "SELECT buyer_id,supplier_id,sid,annual_amount_fen FROM relations", err);
 	if (!st) {
 		rc = err->code;
 		goto out;
 	}
 	int64_t e = 0;
 	int step;
-	while ((step = dbl_step(db, st, err)) == SQLITE_ROW && e < m) {
-		int64_t b = sqlite3_column_int64(st, 0), s = sqlite3_column_int64(st, 1), sid = sqlite3_column_int64(st, 2);
+	while ((step = db_step(st, err)) == DB_ROW && e < m) {
+		int64_t b = db_col_int64(st, 0), s = db_col_int64(st, 1), sid = db_col_int64(st, 2);
 		if (b > g->max_id || s > g->max_id || sid > g->max_sid || g->idx_of_id[b] < 0 || g->idx_of_id[s] < 0 ||
 		    g->seg_of_sid[sid] < 0)
 			continue; /* a row written between our reads: the next snapshot has it */
 		rb[e] = g->idx_of_id[b];
 		rs[e] = g->idx_of_id[s];
 		rg[e] = g->seg_of_sid[sid];
-		ra[e] = sqlite3_column_int64(st, 3);
+		ra[e] = db_col_int64(st, 3);
 		e++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (step < 0) {
 		rc = err->code;
 		goto out;
@@ -500,13 +501,13 @@ enum qerr graph_find(const struct graph *g, struct db *db, const char *uscc, con
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT id FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, canon);
-	int rc = dbl_step(db, st, err);
-	int64_t id = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, canon);
+	int rc = db_step(st, err);
+	int64_t id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
+	db_reset(st);
 	if (rc < 0)
 		return err->code;
 	if (!id || id > g->max_id || g->idx_of_id[id] < 0)
@@ -557,16 +558,16 @@ enum qerr graph_check_buyer_access(struct db *db, const struct actor *a, const c
 	char canon[USCC_LEN + 1];
 	if (uscc_check(buyer_uscc, canon, err))
 		return err->code;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT org_id FROM enterprises WHERE uscc=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT org_id FROM enterprises WHERE uscc=?", err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, canon);
-	int rc = dbl_step(db, st, err);
-	int64_t org = rc == SQLITE_ROW ? sqlite3_column_int64(st, 0) : -1;
-	sqlite3_reset(st);
+	db_bind_text(st, 1, canon);
+	int rc = db_step(st, err);
+	int64_t org = rc == DB_ROW ? db_col_int64(st, 0) : -1;
+	db_reset(st);
 	if (rc < 0)
 		return err->code;
-	if (rc != SQLITE_ROW)
+	if (rc != DB_ROW)
 		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "buyer", "企业不存在 (no enterprise with USCC %s)", canon);
 	if (org != a->org_id || org == 0)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "buyer",

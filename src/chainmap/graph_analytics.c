@@ -80,16 +80,16 @@ static enum qerr region_range(const char *prefix, int32_t *lo, int32_t *hi, stru
 static enum qerr capable_counts(struct graph *g, struct db *db, const char *chain, int32_t lo, int32_t hi,
 				int64_t *capable, struct qerror *err)
 {
-	sqlite3_stmt *st = dbl_stmt(db,
-				   "SELECT c.sid,c.enterprise_id FROM capabilities c"
-				   " WHERE c.sid IN (SELECT sid FROM segments WHERE chain_id=?1)",
-				   err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT c.sid,c.enterprise_id FROM capabilities c"
+					" WHERE c.sid IN (SELECT sid FROM segments WHERE chain_id=?1)",
+					err);
 	if (!st)
 		return err->code;
-	dbl_bind_text(st, 1, chain);
+	db_bind_text(st, 1, chain);
 	int rc;
-	while ((rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		int64_t sid = sqlite3_column_int64(st, 0), id = sqlite3_column_int64(st, 1);
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		int64_t sid = db_col_int64(st, 0), id = db_col_int64(st, 1);
 		if (sid > g->max_sid || g->seg_of_sid[sid] < 0 || id > g->max_id || g->idx_of_id[id] < 0)
 			continue; /* written after the snapshot: the next snapshot counts it */
 		int32_t region = g->ent_region[g->idx_of_id[id]];
@@ -97,7 +97,7 @@ static enum qerr capable_counts(struct graph *g, struct db *db, const char *chai
 			continue;
 		capable[g->seg_of_sid[sid]]++;
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	return rc < 0 ? err->code : QERR_OK;
 }
 
@@ -362,16 +362,16 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 	for (int64_t k = b >= 0 ? g->grp_off[b] : 0; b >= 0 && k < g->grp_off[b + 1]; k++)
 		if (g->grp_seg[k] == seg)
 			grp = k;
-	sqlite3_stmt *st = dbl_stmt(db, "SELECT enterprise_id,capacity FROM capabilities WHERE sid=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT enterprise_id,capacity FROM capabilities WHERE sid=?", err);
 	if (!st)
 		return err->code;
-	sqlite3_bind_int64(st, 1, g->seg_sid[seg]);
+	db_bind_int64(st, 1, g->seg_sid[seg]);
 	size_t cap = 64, n = 0, excluded = 0, capable = 0;
 	struct candidate *c = malloc(cap * sizeof *c);
 	bool oom = c == NULL;
-	int rc = SQLITE_DONE;
-	while (!oom && (rc = dbl_step(db, st, err)) == SQLITE_ROW) {
-		int64_t id = sqlite3_column_int64(st, 0);
+	int rc = DB_DONE;
+	while (!oom && (rc = db_step(st, err)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
 		if (id > g->max_id || g->idx_of_id[id] < 0)
 			continue;
 		int32_t idx = g->idx_of_id[id];
@@ -392,11 +392,11 @@ enum qerr graph_fill(struct graph *g, struct db *db, const char *chain, const ch
 			c = nc;
 			cap *= 2;
 		}
-		c[n++] = (struct candidate){idx, g->ent_level[idx], ref >= 0 ? graph_region_proximity(g->ent_region[idx], ref) : 0,
-					    size_rank(g->ent_size[idx]),
-					    sqlite3_column_type(st, 1) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 1)};
+		c[n++] = (struct candidate){
+		    idx, g->ent_level[idx], ref >= 0 ? graph_region_proximity(g->ent_region[idx], ref) : 0,
+		    size_rank(g->ent_size[idx]), db_col_is_null(st, 1) ? -1 : db_col_int64(st, 1)};
 	}
-	sqlite3_reset(st);
+	db_reset(st);
 	if (oom || rc < 0) {
 		free(c);
 		return oom ? qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory") : err->code;

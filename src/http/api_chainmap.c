@@ -33,8 +33,8 @@ const struct jfield api_capability_fields[] = {
     END_FIELDS,
 };
 const struct jfield api_relation_fields[] = {
-    {"buyer_uscc", JF_STRING, true, 18, 18, NULL, "USCC of the buyer (采购方)"},
-    {"supplier_uscc", JF_STRING, true, 18, 18, NULL, "USCC of the supplier (供应方)"},
+    {"buyer_uscc", JF_STRING, true, 18, 36, NULL, "USCC of the buyer (采购方); spaces or hyphens between its groups are dropped"},
+    {"supplier_uscc", JF_STRING, true, 18, 36, NULL, "USCC of the supplier (供应方); spaces or hyphens between its groups are dropped"},
     {"chain", JF_STRING, true, 1, 32, NULL, "chain id"},
     {"segment", JF_STRING, true, 1, 32, NULL, "segment code within the chain"},
     {"annual_amount_fen", JF_INT, true, 0, INT64_MAX, NULL, "annual purchase amount in fen (分)"},

@@ -36,7 +36,7 @@ static const char *const visibilities[] = {"public", "invited", NULL};
 	}
 
 const struct jfield market_supply_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the offering enterprise (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the offering enterprise (of the caller's organisation); spaces or hyphens between its groups are dropped"},
     SUPPLY_BODY(true),
     END_FIELDS,
 };
@@ -58,7 +58,7 @@ const struct jfield market_supply_update_fields[] = {SUPPLY_BODY(false), END_FIE
 	}
 
 const struct jfield market_demand_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the buying enterprise (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the buying enterprise (of the caller's organisation); spaces or hyphens between its groups are dropped"},
     DEMAND_BODY(true),
     END_FIELDS,
 };

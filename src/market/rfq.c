@@ -8,6 +8,7 @@
 #include "market/listing.h"
 
 #include <string.h>
+#include "base/money.h"
 #include "base/util.h"
 #include "market/rfq_int.h"
 #include "platform/inbox.h"
@@ -24,7 +25,7 @@ const struct jfield market_invite_fields[] = {
 	END_FIELDS,
 };
 const struct jfield market_quote_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the quoting enterprise (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the quoting enterprise (of the caller's organisation); spaces or hyphens between its groups are dropped"},
     {"unit_price_fen", JF_INT, true, 1, MARKET_MAX_UNIT_PRICE_FEN, NULL,
      "unit price in fen (分), at most 10^13 fen (1000亿元); quantity × unit_price_fen at most 10^13 fen"},
     {"quantity", JF_INT, true, 1, MARKET_MAX_QUANTITY, NULL,
@@ -53,7 +54,7 @@ bool market_amount(int64_t quantity, int64_t unit_price_fen, int64_t *amount_fen
 {
 	if (quantity <= 0 || unit_price_fen <= 0)
 		return false;
-	return fen_mul(quantity, unit_price_fen, amount_fen);
+	return money_mul(quantity, unit_price_fen, amount_fen, NULL) == QERR_OK;
 }
 
 static enum qerr forbidden(struct qerror *err, const char *what)

@@ -8,6 +8,7 @@
 
 #include <string.h>
 #include <time.h>
+#include "base/money.h"
 #include "base/qtime.h"
 #include "base/util.h"
 #include "platform/audit.h"
@@ -168,7 +169,7 @@ json_t *rfq_enterprise_json(struct db_stmt *st, int col)
 bool rfq_fen_join(int64_t hi, int64_t lo, int64_t *out)
 {
 	int64_t high;
-	return fen_mul(hi, 4294967296LL, &high) && fen_add(high, lo, out);
+	return money_mul(hi, 4294967296LL, &high, NULL) == QERR_OK && money_add(high, lo, out, NULL) == QERR_OK;
 }
 
 enum qerr rfq_audit(struct db *db, const struct actor *a, const char *action, const char *type, int64_t id,

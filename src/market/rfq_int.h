@@ -72,16 +72,6 @@ json_t *rfq_enterprise_json(struct db_stmt *st, int col);
  * (*out is then unspecified). TRANSITION: replaced by src/base/money.h's
  * checked fen functions when that lands.
  */
-static inline bool fen_add(int64_t a, int64_t b, int64_t *out)
-{
-	return !__builtin_add_overflow(a, b, out);
-}
-
-static inline bool fen_mul(int64_t a, int64_t b, int64_t *out)
-{
-	return !__builtin_mul_overflow(a, b, out);
-}
-
 /*
  * Sums of fen in SQL that cannot overflow: sum() over int64 fails on SQLite
  * ("integer overflow") once a total passes 2^63, which two amounts near the

@@ -14,6 +14,7 @@
 #include "market/rfq.h"
 
 #include <string.h>
+#include "base/money.h"
 #include "market/rfq_int.h"
 #include "registry/region.h"
 
@@ -55,7 +56,7 @@ static const char *const measures[] = {"supplies", "demands",	 "match_requests",
 static void add_measure(int i, int64_t v, int64_t *total)
 {
 	if (i == VALUE) {
-		if (*total < 0 || v < 0 || !fen_add(*total, v, total))
+		if (*total < 0 || v < 0 || money_add(*total, v, total, NULL))
 			*total = -1;
 	} else if (__builtin_add_overflow(*total, v, total)) {
 		*total = INT64_MAX;

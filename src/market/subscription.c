@@ -25,7 +25,7 @@
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
 
 const struct jfield market_subscription_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 18, NULL, "USCC of the subscribing enterprise (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the subscribing enterprise (of the caller's organisation); spaces or hyphens between its groups are dropped"},
     {"name", JF_STRING, false, 0, 100, NULL, "a name for the subscription"},
     {"segments", JF_STRING_ARRAY, false, 0, 0, NULL, "\"chain/segment\" codes, e.g. nev/motor"},
     {"keywords", JF_STRING_ARRAY, false, 0, 0, NULL, "words to find in a demand's title or description, e.g. 电机"},

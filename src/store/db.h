@@ -197,7 +197,4 @@ enum qerr db_touch(struct db *db, const char *name, struct qerror *err);
 /* Current value of change counter name (0 if never bumped). */
 enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err);
 
-/* TRANSITION: removed when every domain is on the seam (see db_legacy.h). */
-#include "store/db_legacy.h"
-
 #endif

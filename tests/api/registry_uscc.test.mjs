@@ -94,3 +94,24 @@ test('other separators and characters are still refused with the reason', async 
   assert.equal(missing.status, 422);
   assert.match(missing.body.error.message, /'_' at position 5/);
 });
+
+test('chain map and market JSON bodies take a pasted USCC and answer the 18 characters', async () => {
+  const LARGE = '91320500MA1MX4QF3P'; // the demo large organisation's enterprise
+  const SME = '91320583MA1QEW0025'; // the demo SME organisation's enterprise
+  const large = await login(srv.url, USERS['large:admin']);
+  const supply = await api(srv.url, sme, 'POST', '/api/v1/supplies', { enterprise: grouped(SME), title: '粘贴代码的电机供应' });
+  assert.equal(supply.status, 201, JSON.stringify(supply.body));
+  assert.equal(supply.body.enterprise.uscc, SME);
+  const demand = await api(srv.url, large, 'POST', '/api/v1/demands', {
+    enterprise: `${LARGE.slice(0, 8)}-${LARGE.slice(8)}`, title: '粘贴代码的采购需求', quantity: 10, unit: '台',
+    deadline: '2099-01-01T00:00:00Z',
+  });
+  assert.equal(demand.status, 201, JSON.stringify(demand.body));
+  assert.equal(demand.body.enterprise.uscc, LARGE);
+  const relation = await api(srv.url, large, 'POST', '/api/v1/relations', {
+    buyer_uscc: grouped(LARGE, '\u3000'), supplier_uscc: grouped(SME), chain: 'nev', segment: 'motor', annual_amount_fen: 100,
+  });
+  assert.ok(relation.status === 201 || relation.status === 200, JSON.stringify(relation.body));
+  assert.equal(relation.body.buyer_uscc, LARGE);
+  assert.equal(relation.body.supplier_uscc, SME);
+});

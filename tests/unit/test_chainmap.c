@@ -572,6 +572,26 @@ static void test_relations_import_and_reimport_bump_the_version_once(void **stat
 	assert_int_equal(version(f), v0 + 2);
 }
 
+/* A small file mixing new and stored keys counts each right, also when the highest id was deleted and is reused. */
+static void test_relations_small_import_tells_created_from_updated(void **state)
+{
+	struct fixture *f = *state;
+	load_nev(f);
+	char csv[2048];
+	snprintf(csv, sizeof csv,
+		 RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,300000000\n%s,%s,nev,pack,1800000000\n%s,%s,nev,ecu,0\n",
+		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_LARGE2], f->uscc[E_LARGE], f->uscc[E_A2]);
+	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
+	struct qerror e = {0};
+	int64_t top = testdb_scalar(f->db, "SELECT max(id) FROM relations");
+	assert_int_equal(chainmap_relation_delete(f->db, &f->cli, top, &e), QERR_OK);
+	snprintf(csv, sizeof csv, RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,5\n%s,%s,nev,ecu,7\n%s,%s,nev,motor,9\n",
+		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_A2], f->uscc[E_LARGE], f->uscc[E_LARGE2]);
+	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 2, 1);
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 4);
+	assert_int_equal(testdb_scalar(f->db, "SELECT sum(annual_amount_fen) FROM relations"), 1800000021);
+}
+
 /* Rows enough for the bulk path: every (buyer, supplier) pair of n enterprises in one segment. */
 static char *pairs_csv(struct fixture *f, int n, size_t *rows)
 {
@@ -635,22 +655,21 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	/* A repeated key far down a bulk file names the first line; the indexes survive the rollback. */
 	struct buf b = {0};
 	buf_puts(&b, RELATIONS_CSV_HEADER "\n");
-	sqlite3_stmt *st;
-	assert_int_equal(
-	    sqlite3_prepare_v2(db_handle(f->db),
+	struct qerror e = {0};
+	struct db_stmt *st =
+	    db_prepare_dynamic(f->db,
 			       "SELECT b.uscc,p.uscc FROM relations r JOIN enterprises b ON b.id=r.buyer_id"
 			       " JOIN enterprises p ON p.id=r.supplier_id ORDER BY r.id",
-			       -1, &st, NULL),
-	    SQLITE_OK);
+			       &e);
+	assert_non_null(st);
 	long line = 1;
 	char first[80] = "";
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		buf_printf(&b, "%s,%s,nev,ecu,5\n", sqlite3_column_text(st, 0), sqlite3_column_text(st, 1));
+	while (db_step(st, &e) == DB_ROW) {
+		buf_printf(&b, "%s,%s,nev,ecu,5\n", db_col_text(st, 0), db_col_text(st, 1));
 		if (++line == 2)
-			snprintf(first, sizeof first, "%s,%s,nev,ecu,7\n", sqlite3_column_text(st, 0),
-				 sqlite3_column_text(st, 1));
+			snprintf(first, sizeof first, "%s,%s,nev,ecu,7\n", db_col_text(st, 0), db_col_text(st, 1));
 	}
-	sqlite3_finalize(st);
+	db_finalize(st);
 	buf_puts(&b, first);
 	r = import(f, chainmap_import_relations, &f->cli, b.data);
 	expect_rejected(r, 1);
@@ -859,6 +878,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_capability_crud_checks_the_owner, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_import_reports_every_bad_row, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_import_and_reimport_bump_the_version_once, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_relations_small_import_tells_created_from_updated, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_bulk_relations_import_keeps_every_guarantee, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_exports_round_trip_byte_for_byte, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_are_visible_to_buyer_supplier_and_operator_only, setup,

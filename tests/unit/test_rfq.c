@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "base/util.h"
+#include "base/money.h"
 #include "market/rfq.h"
 #include "market/rfq_int.h"
 #include "registry/account.h"
@@ -282,13 +283,13 @@ static void test_fen_arithmetic_is_checked(void **state)
 {
 	(void)state;
 	int64_t v;
-	assert_true(fen_add(INT64_MAX - 1, 1, &v));
+	assert_int_equal(money_add(INT64_MAX - 1, 1, &v, NULL), QERR_OK);
 	assert_int_equal(v, INT64_MAX);
-	assert_false(fen_add(INT64_MAX, 1, &v));
-	assert_false(fen_add(INT64_MIN, -1, &v));
-	assert_true(fen_mul(MARKET_MAX_QUANTITY, 10000, &v));
+	assert_int_not_equal(money_add(INT64_MAX, 1, &v, NULL), QERR_OK);
+	assert_int_not_equal(money_add(INT64_MIN, -1, &v, NULL), QERR_OK);
+	assert_int_equal(money_mul(MARKET_MAX_QUANTITY, 10000, &v, NULL), QERR_OK);
 	assert_int_equal(v, MARKET_MAX_AMOUNT_FEN);
-	assert_false(fen_mul(INT64_MAX / 2 + 1, 2, &v));
+	assert_int_not_equal(money_mul(INT64_MAX / 2 + 1, 2, &v, NULL), QERR_OK);
 	/* The SQL sums come back as high and low 32-bit halves. */
 	assert_true(rfq_fen_join(0, 5, &v));
 	assert_int_equal(v, 5);
