@@ -3,6 +3,7 @@
 
 #include <string.h>
 #include "base/util.h"
+#include "platform/audit.h"
 
 static bool chain_id_ok(const char *id)
 {

@@ -15,6 +15,8 @@
 #include <string.h>
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
+#include "platform/audit.h"
+#include "platform/enterprise_ref.h"
 
 /* ---------- shared helpers ---------- */
 
@@ -130,24 +132,6 @@ out:
 	return found;
 }
 
-enum qerr chainmap_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id, int64_t *org_id, struct qerror *err)
-{
-	*id = *org_id = 0;
-	struct db_stmt *st = db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
-	if (!st)
-		return err->code;
-	db_bind_text(st, 1, uscc);
-	int rc = db_step(st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		*org_id = db_col_int64(st, 1);
-	}
-	db_reset(st);
-	return QERR_OK;
-}
-
 /*
  * Checks a USCC given as field and finds its enterprise. missing is the
  * error code when it is not registered (404 for a path, 422 for a body).
@@ -160,11 +144,10 @@ static enum qerr find_enterprise(struct db *db, const char *text, const char *fi
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	if (chainmap_enterprise_by_uscc(db, canon, id, org_id, err))
+	if (enterprise_ref_owner(db, canon, id, org_id, err))
 		return err->code;
 	if (!*id)
-		return qerr_set(err, missing, "enterprise_not_found", field,
-				"企业未登记 (no enterprise with USCC %s is registered)", canon);
+		return enterprise_ref_not_registered(err, missing, field, canon);
 	return QERR_OK;
 }
 
@@ -229,13 +212,8 @@ bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterpris
 	if (a->org_type == ORG_OPERATOR)
 		return true;
 	struct qerror e = {0};
-	struct db_stmt *st = db_prepare(db, "SELECT coalesce(org_id,0) FROM enterprises WHERE id=?", &e);
-	if (!st)
-		return false;
-	db_bind_int64(st, 1, enterprise_id);
-	bool owns = db_step(st, &e) == DB_ROW && a->org_id && db_col_int64(st, 0) == a->org_id;
-	db_reset(st);
-	return owns;
+	struct enterprise_ref ref;
+	return enterprise_ref_by_id(db, enterprise_id, &ref, &e) == QERR_OK && a->org_id && ref.org_id == a->org_id;
 }
 
 /* Appends the codes of the segments feeding sid (in sid order) to arr. */

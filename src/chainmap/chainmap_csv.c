@@ -25,6 +25,8 @@
 #include "base/strmap.h"
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
+#include "platform/audit.h"
+#include "platform/enterprise_ref.h"
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_PROGRESS_EVERY 50000
@@ -133,7 +135,7 @@ struct resolver {
 static enum qerr resolve(struct resolver *r, const char *uscc, int64_t *id, int64_t *org_id, struct qerror *err)
 {
 	if (!r->use_map)
-		return chainmap_enterprise_by_uscc(r->db, uscc, id, org_id, err);
+		return enterprise_ref_owner(r->db, uscc, id, org_id, err);
 	struct uscc_slot *s = uscc_probe(r->map.slots, r->map.cap, uscc);
 	*id = s->used ? s->id : 0;
 	*org_id = s->used ? s->org_id : 0;

@@ -59,10 +59,6 @@ void chainmap_format_cycle(const struct chain_graph *g, const uint32_t *cycle, l
  */
 long chainmap_find_cycle(size_t n, const struct seg_edge *edges, size_t nedges, const long *rank, uint32_t *cycle);
 
-/* Resolves a canonical USCC to the enterprise's id and owner (0 = none); *id = 0 when not registered. */
-enum qerr chainmap_enterprise_by_uscc(struct db *db, const char *uscc, int64_t *id, int64_t *org_id,
-				      struct qerror *err);
-
 /* Appends the codes of the segments feeding segment sid, in sid order, to the JSON array arr. */
 enum qerr chainmap_upstream_of(struct db *db, int64_t sid, json_t *arr, struct qerror *err);
 

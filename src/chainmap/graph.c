@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include "platform/enterprise_ref.h"
 #include "registry/classify.h"
 #include "registry/uscc.h"
 
@@ -501,18 +502,11 @@ enum qerr graph_find(const struct graph *g, struct db *db, const char *uscc, con
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE uscc=?", err);
-	if (!st)
-		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(st, err);
-	int64_t id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-	db_reset(st);
-	if (rc < 0)
+	int64_t id, org;
+	if (enterprise_ref_owner(db, canon, &id, &org, err))
 		return err->code;
 	if (!id || id > g->max_id || g->idx_of_id[id] < 0)
-		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", field, "企业不存在 (no enterprise with USCC %s)",
-				canon);
+		return enterprise_ref_not_found(err, QERR_NOT_FOUND, field, canon);
 	*idx = g->idx_of_id[id];
 	return QERR_OK;
 }
@@ -558,17 +552,11 @@ enum qerr graph_check_buyer_access(struct db *db, const struct actor *a, const c
 	char canon[USCC_LEN + 1];
 	if (uscc_check(buyer_uscc, canon, err))
 		return err->code;
-	struct db_stmt *st = db_prepare(db, "SELECT org_id FROM enterprises WHERE uscc=?", err);
-	if (!st)
+	int64_t id, org;
+	if (enterprise_ref_owner(db, canon, &id, &org, err))
 		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(st, err);
-	int64_t org = rc == DB_ROW ? db_col_int64(st, 0) : -1;
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	if (rc != DB_ROW)
-		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "buyer", "企业不存在 (no enterprise with USCC %s)", canon);
+	if (!id)
+		return enterprise_ref_not_found(err, QERR_NOT_FOUND, "buyer", canon);
 	if (org != a->org_id || org == 0)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "buyer",
 				"只能查看本组织企业的供应链 (only the operator or the buyer's own organisation sees its supply base)");

@@ -25,6 +25,7 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "platform/audit.h"
+#include "platform/enterprise_ref.h"
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_PROGRESS_EVERY 50000
@@ -222,9 +223,8 @@ static bool row_enterprise(struct db *db, struct import *im, const struct actor 
 	struct strmap_slot *s = strmap_find(&im->enterprises, canon);
 	if (!s) {
 		int64_t eid = 0, org = 0;
-		if (listing_enterprise(db, canon, "uscc", QERR_NOT_FOUND, &eid, &org, err) && err->code != QERR_NOT_FOUND)
+		if (enterprise_ref_owner(db, canon, &eid, &org, err))
 			return false;
-		qerr_clear(err);
 		if (!(s = strmap_put(&im->enterprises, canon))) {
 			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 			return false;

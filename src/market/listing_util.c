@@ -15,6 +15,7 @@
 #include <time.h>
 #include "base/qtime.h"
 #include "chainmap/chainmap.h"
+#include "platform/enterprise_ref.h"
 #include "registry/region.h"
 #include "registry/uscc.h"
 
@@ -204,21 +205,10 @@ enum qerr listing_enterprise(struct db *db, const char *uscc, const char *field,
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	struct db_stmt *st = db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
-	if (!st)
+	if (enterprise_ref_owner(db, canon, id, org_id, err))
 		return err->code;
-	db_bind_text(st, 1, canon);
-	int rc = db_step(st, err);
-	if (rc < 0)
-		return err->code;
-	if (rc == DB_ROW) {
-		*id = db_col_int64(st, 0);
-		*org_id = db_col_int64(st, 1);
-	}
-	db_reset(st);
 	if (!*id)
-		return qerr_set(err, missing, "enterprise_not_found", field,
-				"企业未登记 (no enterprise with USCC %s is registered)", canon);
+		return enterprise_ref_not_registered(err, missing, field, canon);
 	return QERR_OK;
 }
 

@@ -21,6 +21,7 @@
 #include "base/util.h"
 #include "market/listing.h"
 #include "market/match_index.h"
+#include "platform/enterprise_ref.h"
 #include "registry/region.h"
 
 #define MATCH_POOL_EXTRA 20
@@ -52,23 +53,18 @@ static bool fresh_static(struct db *db, int64_t enterprise_id, const char **leve
 			 struct scorecard *card, struct qerror *err)
 {
 	static const char *const names[] = {"none", "innovative", "provincial", "little_giant"};
-	struct db_stmt *st = db_prepare(db, "SELECT level FROM enterprises WHERE id=?", err);
-	if (!st)
-		return false;
-	db_bind_int64(st, 1, enterprise_id);
-	if (db_one(st, err)) {
+	char lv[ENTERPRISE_REF_LEVEL_SIZE];
+	if (enterprise_ref_level(db, enterprise_id, lv, err)) {
 		if (err->code == QERR_NOT_FOUND)
 			qerr_clear(err);
 		return false;
 	}
-	const char *lv = db_col_text(st, 0);
 	*level_name = names[0];
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (strcmp(lv, names[i]) == 0)
 			*level_name = names[i];
 	*level = mi_level_weight(*level_name);
-	db_reset(st);
-	st = db_prepare(
+	struct db_stmt *st = db_prepare(
 	    db,
 	    "SELECT count(*), count(delivered_at),"
 	    " coalesce(sum(CASE WHEN delivered_at IS NOT NULL AND delivered_at <= due_at THEN 1 ELSE 0 END),0),"
@@ -193,18 +189,17 @@ static enum qerr supply_results(struct db *db, const struct actor *a, const stru
 	return QERR_OK;
 }
 
+/* {uscc, name, region, level, size} of a ranked enterprise; NULL with err clear when it is gone, set on error. */
 static json_t *enterprise_brief(struct db *db, int64_t id, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT uscc, name, region, level, size FROM enterprises WHERE id=?", err);
-	if (!st)
+	struct enterprise_ref ref;
+	if (enterprise_ref_by_id(db, id, &ref, err)) {
+		if (err->code == QERR_NOT_FOUND)
+			qerr_clear(err);
 		return NULL;
-	db_bind_int64(st, 1, id);
-	json_t *o = NULL;
-	if (db_step(st, err) == DB_ROW)
-		o = json_pack("{s:s,s:s,s:s,s:s,s:s}", "uscc", db_col_text(st, 0), "name", db_col_text(st, 1), "region",
-			      db_col_text(st, 2), "level", db_col_text(st, 3), "size", db_col_text(st, 4));
-	db_reset(st);
-	return o;
+	}
+	return json_pack("{s:s,s:s,s:s,s:s,s:s}", "uscc", ref.uscc, "name", ref.name, "region", ref.region, "level",
+			 ref.level, "size", ref.size);
 }
 
 struct ent_score {

@@ -16,6 +16,7 @@
 #include <string.h>
 #include "base/util.h"
 #include "market/rfq_int.h"
+#include "platform/enterprise_ref.h"
 #include "platform/inbox.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
@@ -356,19 +357,12 @@ enum qerr market_scorecard_get(struct db *db, const struct actor *a, const char 
 	char canon[USCC_LEN + 1];
 	if (uscc_check(uscc, canon, err))
 		return err->code;
-	struct db_stmt *st = db_prepare(db, "SELECT id,uscc,name,region,level FROM enterprises WHERE uscc=?", err);
-	if (!st)
+	struct enterprise_ref ref;
+	if (enterprise_ref_by_uscc(db, canon, &ref, err))
 		return err->code;
-	db_bind_text(st, 1, canon);
-	enum qerr rc = db_one(st, err);
-	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "enterprise_not_found", "uscc", "企业不存在 (no enterprise with USCC %s)",
-				canon);
-	if (rc)
-		return rc;
-	int64_t id = db_col_int64(st, 0);
-	json_t *ent = rfq_enterprise_json(st, 1);
-	db_reset(st);
+	int64_t id = ref.id;
+	json_t *ent = json_pack("{s:s,s:s,s:s,s:s}", "uscc", ref.uscc, "name", ref.name, "region", ref.region, "level",
+				ref.level);
 	struct market_scorecard sc;
 	if (market_scorecard(db, id, &sc, err)) {
 		json_decref(ent);

@@ -11,6 +11,7 @@
 #include "base/money.h"
 #include "base/util.h"
 #include "market/rfq_int.h"
+#include "platform/enterprise_ref.h"
 #include "platform/inbox.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
@@ -118,18 +119,10 @@ static enum qerr find_enterprise(struct db *db, const char *uscc, const char *fi
 		snprintf(err->field, sizeof err->field, "%s", field);
 		return err->code;
 	}
-	struct db_stmt *st = db_prepare(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
-	if (!st)
+	if (enterprise_ref_owner(db, canon, id, org, err))
 		return err->code;
-	db_bind_text(st, 1, canon);
-	enum qerr rc = db_one(st, err);
-	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, missing, "enterprise_not_found", field, "企业不存在 (no enterprise with USCC %s)", canon);
-	if (rc)
-		return rc;
-	*id = db_col_int64(st, 0);
-	*org = db_col_int64(st, 1);
-	db_reset(st);
+	if (!*id)
+		return enterprise_ref_not_found(err, missing, field, canon);
 	return QERR_OK;
 }
 

@@ -38,8 +38,8 @@ enum qerr inbox_notify(struct db *db, int64_t enterprise_id, const char *kind, i
 	return db_run(st, err);
 }
 
-enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id,
-			 const char *title, const json_t *detail, struct qerror *err)
+enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
+			 const json_t *detail, struct qerror *err)
 {
 	if (inbox_notify(db, enterprise_id, kind, object_id, title, detail, err))
 		return err->code;
@@ -132,8 +132,8 @@ enum qerr inbox_read(struct db *db, const struct actor *a, int64_t id, struct qe
 	db_bind_int64(st, 2, a->org_id ? a->org_id : -1);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "notification_not_found", "id", "通知不存在 (no notification %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "notification_not_found", "id",
+				"通知不存在 (no notification %lld)", (long long)id);
 	if (rc)
 		return rc;
 	bool unread = db_col_bool(st, 0);

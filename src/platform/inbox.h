@@ -43,8 +43,8 @@ enum qerr inbox_notify(struct db *db, int64_t enterprise_id, const char *kind, i
  * detail: for objects that move on (an order's later steps, a demand's
  * further quotes). Inside the caller's write transaction.
  */
-enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id,
-			 const char *title, const json_t *detail, struct qerror *err);
+enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind, int64_t object_id, const char *title,
+			 const json_t *detail, struct qerror *err);
 
 /*
  * The actor's organisation's inbox, newest first: {"items": [{id, enterprise:

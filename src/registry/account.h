@@ -30,7 +30,6 @@
 #include <stdint.h>
 #include "base/qerr.h"
 #include "platform/actor.h"
-#include "platform/audit.h" /* TRANSITION: until chainmap and rfq include it themselves */
 #include "store/db.h"
 
 #define ACCOUNT_TOKEN_HEX 64

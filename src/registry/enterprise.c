@@ -9,6 +9,7 @@
 #include "registry/industry.h"
 #include "registry/region.h"
 #include "platform/audit.h"
+#include "platform/enterprise_ref.h"
 
 const char *const enterprise_levels[] = {"none", "innovative", "provincial", "little_giant", NULL};
 
@@ -261,11 +262,10 @@ enum qerr enterprise_upsert(struct db *db, const struct enterprise *e, bool any_
 	*id = outcome == ENTERPRISE_UPDATED ? -1 : 0;
 	if (outcome != ENTERPRISE_INSERTED)
 		return QERR_OK;
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE uscc=?", err);
-	if (!st)
+	int64_t org;
+	if (enterprise_ref_owner(db, e->uscc, id, &org, err))
 		return err->code;
-	db_bind_text(st, 1, e->uscc);
-	return db_scalar_int64(st, id, err);
+	return *id ? QERR_OK : qerr_set(err, QERR_NOT_FOUND, "not_found", NULL, "not found");
 }
 
 enum qerr enterprise_insert_plain(struct db *db, const struct enterprise *e, struct qerror *err)

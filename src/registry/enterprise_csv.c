@@ -21,6 +21,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "platform/audit.h"
+#include "platform/enterprise_ref.h"
 
 #define IMPORT_MAX_REPORTED 1000
 #define IMPORT_BULK_MIN_ROWS 20000 /* estimated rows from which the bulk path may pay off */
@@ -174,16 +175,8 @@ static enum qerr import_check_owner(struct db *db, const struct actor *a, bool b
 		return QERR_OK;
 	int64_t id = slot->id, owner = slot->org_id;
 	if (!bulk) {
-		struct db_stmt *st = db_prepare(db, "SELECT id,org_id FROM enterprises WHERE uscc=?", err);
-		if (!st)
+		if (enterprise_ref_owner(db, uscc, &id, &owner, err))
 			return err->code;
-		db_bind_text_ref(st, 1, uscc, strlen(uscc));
-		int rc = db_step(st, err);
-		if (rc < 0)
-			return err->code;
-		id = rc == DB_ROW ? db_col_int64(st, 0) : 0;
-		owner = rc == DB_ROW ? db_col_int64(st, 1) : 0;
-		db_reset(st);
 	}
 	if (id && owner != a->org_id)
 		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
