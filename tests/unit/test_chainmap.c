@@ -56,13 +56,10 @@ static int setup(void **state)
 	f->db = f->t.db;
 	actor_cli(&f->cli);
 	testkit_org(f->db, "苏州市中小企业服务中心", "operator", NULL);
-	testkit_actor(&f->large, 101, testkit_org(f->db, "苏州汇川新能源汽车科技有限公司", "large", NULL), ORG_LARGE,
-		      ROLE_ADMIN, NULL);
-	testkit_actor(&f->sme_a, 102, testkit_org(f->db, "昆山精锐电驱科技有限公司", "sme", NULL), ORG_SME, ROLE_MEMBER,
-		      NULL);
-	testkit_actor(&f->sme_b, 103, testkit_org(f->db, "太仓宏达精密机械有限公司", "sme", NULL), ORG_SME, ROLE_ADMIN,
-		      NULL);
-	testkit_actor(&f->bank, 104, testkit_org(f->db, "江苏银行苏州分行", "bank", NULL), ORG_BANK, ROLE_ADMIN, NULL);
+	testkit_org_actor(f->db, &f->large, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_a, 102, "昆山精锐电驱科技有限公司", ORG_SME, ROLE_MEMBER);
+	testkit_org_actor(f->db, &f->sme_b, 103, "太仓宏达精密机械有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->bank, 104, "江苏银行苏州分行", ORG_BANK, ROLE_ADMIN);
 	register_enterprise(f, &f->large, E_LARGE, "整车厂");
 	register_enterprise(f, &f->large, E_LARGE2, "电池包厂");
 	register_enterprise(f, &f->sme_a, E_A, "电机厂");

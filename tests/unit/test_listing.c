@@ -47,9 +47,9 @@ static int setup(void **state)
 	f->db = f->t.db;
 	actor_cli(&f->cli);
 	testkit_org(f->db, "运营方", "operator", NULL);
-	testkit_actor(&f->buyer, 101, testkit_org(f->db, "整车厂", "large", NULL), ORG_LARGE, ROLE_ADMIN, NULL);
-	testkit_actor(&f->supplier, 102, testkit_org(f->db, "电机厂", "sme", NULL), ORG_SME, ROLE_ADMIN, NULL);
-	testkit_actor(&f->other, 103, testkit_org(f->db, "模具厂", "sme", NULL), ORG_SME, ROLE_ADMIN, NULL);
+	testkit_org_actor(f->db, &f->buyer, 101, "整车厂", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->supplier, 102, "电机厂", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->other, 103, "模具厂", ORG_SME, ROLE_ADMIN);
 	const struct actor *owners[E_COUNT] = {&f->buyer, &f->supplier, &f->other};
 	for (int i = 0; i < E_COUNT; i++) {
 		uscc_generate("320583", 9100 + (uint64_t)i, f->uscc[i]);

@@ -53,17 +53,12 @@ static int setup(void **state)
 		return -1;
 	f->db = f->t.db;
 	actor_cli(&f->cli);
-	testkit_actor(&f->op, 100, testkit_org(f->db, "苏州市中小企业服务中心", "operator", NULL), ORG_OPERATOR,
-		      ROLE_ADMIN, NULL);
-	testkit_actor(&f->buyer, 101, testkit_org(f->db, "苏州汇川新能源汽车科技有限公司", "large", NULL), ORG_LARGE,
-		      ROLE_ADMIN, NULL);
-	testkit_actor(&f->sme_a, 102, testkit_org(f->db, "昆山精锐电驱科技有限公司", "sme", NULL), ORG_SME, ROLE_ADMIN,
-		      NULL);
-	testkit_actor(&f->sme_b, 103, testkit_org(f->db, "太仓宏达精密机械有限公司", "sme", NULL), ORG_SME, ROLE_ADMIN,
-		      NULL);
-	testkit_actor(&f->sme_c, 104, testkit_org(f->db, "常州无关零部件有限公司", "sme", NULL), ORG_SME, ROLE_ADMIN,
-		      NULL);
-	testkit_actor(&f->bank, 105, testkit_org(f->db, "江苏银行苏州分行", "bank", NULL), ORG_BANK, ROLE_ADMIN, NULL);
+	testkit_org_actor(f->db, &f->op, 100, "苏州市中小企业服务中心", ORG_OPERATOR, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->buyer, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_a, 102, "昆山精锐电驱科技有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_b, 103, "太仓宏达精密机械有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_c, 104, "常州无关零部件有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->bank, 105, "江苏银行苏州分行", ORG_BANK, ROLE_ADMIN);
 	register_enterprise(f, &f->buyer, E_BUYER, "整车厂", "320506");
 	register_enterprise(f, &f->sme_a, E_A, "电机厂", "320583");
 	register_enterprise(f, &f->sme_a, E_A2, "电控厂", "320583");

@@ -24,8 +24,7 @@
 #include "store/db.h"
 #include "testdb.h"
 
-/* Creates organisation name of type (an org_type_names entry) as the CLI's operator; uscc may be NULL. Returns its id.
- */
+/* Creates organisation name of type (an org_type_names entry) as the operator at the CLI; uscc may be NULL. */
 static inline int64_t testkit_org(struct db *db, const char *name, const char *type, const char *uscc)
 {
 	struct actor cli;
@@ -56,6 +55,18 @@ static inline void testkit_actor(struct actor *a, int64_t user, int64_t org, enu
 		snprintf(a->email, sizeof a->email, "%s", email);
 	else
 		snprintf(a->email, sizeof a->email, "user%lld@qilian.test", (long long)user);
+}
+
+/*
+ * An organisation of type called name (made as testkit_org makes it), and *a
+ * as its user with role and the generated e-mail. Returns the organisation's id.
+ */
+static inline int64_t testkit_org_actor(struct db *db, struct actor *a, int64_t user, const char *name,
+					enum org_type type, enum user_role role)
+{
+	int64_t org = testkit_org(db, name, org_type_names[type], NULL);
+	testkit_actor(a, user, org, type, role, NULL);
+	return org;
 }
 
 /*
