@@ -4,20 +4,17 @@
 // of it, and the database passes PRAGMA integrity_check.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import { BIN, USERS, api, cli, demoDb, login, startServer, tempDir } from '../lib/server.mjs';
+import { sqlite } from '../lib/fixtures.mjs';
 
 const ROWS = 300000;
 let dir, csv, baseline;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-function sqlite(db, sql) {
-  return execFileSync('sqlite3', [db, sql], { encoding: 'utf8' }).trim();
-}
 
 function enterpriseCount(db) {
   return Number(sqlite(db, 'SELECT count(*) FROM enterprises'));
