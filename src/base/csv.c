@@ -250,6 +250,25 @@ void csv_write_field(FILE *f, const char *s, int first)
 	fputc('"', f);
 }
 
+const char *csv_map_fd(int fd, const char *name, size_t *len, struct qerror *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "%s is not a regular file", name);
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	if (*len == 0)
+		return "";
+	void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		qerr_set(err, QERR_INTERNAL, "file_unreadable", "file", "cannot map %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	madvise(p, *len, MADV_SEQUENTIAL);
+	return p;
+}
+
 const char *csv_map_file(const char *path, size_t *len, struct qerror *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -257,24 +276,8 @@ const char *csv_map_file(const char *path, size_t *len, struct qerror *err)
 		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "%s is not a regular file", path);
-		return NULL;
-	}
-	*len = (size_t)st.st_size;
-	if (*len == 0) {
-		close(fd);
-		return "";
-	}
-	void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		qerr_set(err, QERR_INTERNAL, "file_unreadable", "file", "cannot map %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	madvise(p, *len, MADV_SEQUENTIAL);
+	const char *p = csv_map_fd(fd, path, len, err);
+	close(fd); /* the mapping keeps the file */
 	return p;
 }
 

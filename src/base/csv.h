@@ -71,6 +71,9 @@ bool csv_needs_guard(const char *s);
 
 /* Reads a whole file into memory (mmap); *len set. Free with csv_unmap. */
 const char *csv_map_file(const char *path, size_t *len, struct qerror *err);
+
+/* The same for an open file (name is for messages); fd stays the caller's and may be closed at once. */
+const char *csv_map_fd(int fd, const char *name, size_t *len, struct qerror *err);
 void csv_unmap(const char *data, size_t len);
 
 #endif
