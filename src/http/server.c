@@ -189,21 +189,47 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, 
 	return ok;
 }
 
-static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
+/*
+ * Makes s valid UTF-8 in place, replacing each byte that does not begin a
+ * valid sequence with '?'. Messages quote the request (a path, a query
+ * key), which may be any bytes and may be cut mid-character by a %.200s;
+ * jansson refuses such text, and the error body would be lost.
+ */
+static void utf8_scrub(char *s)
+{
+	for (size_t i = 0; s[i];) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (c < 0x80 || util_utf8_valid(s + i, n))
+			i += n;
+		else
+			s[i++] = '?';
+	}
+}
+
+static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *error,
 				   json_t *extra)
 {
-	json_t *err = json_pack("{s:s,s:s}", "code", e->slug[0] ? e->slug : qerr_default_slug(e->code), "message",
-				e->message[0] ? e->message : qerr_default_slug(e->code));
-	if (e->field[0])
-		json_object_set_new(err, "field", json_string(e->field));
-	if (e->line)
-		json_object_set_new(err, "line", json_integer(e->line));
-	json_t *root = json_pack("{s:o}", "error", err);
-	if (extra)
+	struct qerror e = *error;
+	utf8_scrub(e.slug);
+	utf8_scrub(e.message);
+	utf8_scrub(e.field);
+	json_t *err = json_pack("{s:s,s:s}", "code", e.slug[0] ? e.slug : qerr_default_slug(e.code), "message",
+				e.message[0] ? e.message : qerr_default_slug(e.code));
+	if (err && e.field[0])
+		json_object_set_new(err, "field", json_string(e.field));
+	if (err && e.line)
+		json_object_set_new(err, "line", json_integer(e.line));
+	json_t *root = err ? json_pack("{s:o}", "error", err) : NULL;
+	if (root && extra)
 		json_object_update(root, extra);
-	char *body = json_encode(root);
+	char *body = root ? json_encode(root) : NULL;
 	json_decref(root);
-	return queue(conn, ctx, qerr_http_status(e->code), "application/json; charset=utf-8", body, strlen(body), NULL);
+	if (!body)
+		body = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"the error could not be encoded\"}}");
+	if (!body)
+		return MHD_NO;
+	return queue(conn, ctx, qerr_http_status(e.code), "application/json; charset=utf-8", body, strlen(body), NULL);
 }
 
 static const char *content_type_for(const char *path)

@@ -1,5 +1,6 @@
 // Issue 8, against a real `qilian serve` over raw sockets (node:net) where
 // the protocol matters: request targets that are not paths (the SIGSEGV),
+// error messages quoting paths that are not valid UTF-8 (another crash),
 // ambiguous body lengths, requests refused from their head alone without
 // reading the body (401/403/404/413 for a 100 MB upload), CSV uploads
 // spooled to disk rather than buffered, deadlines on slow heads and bodies,
@@ -93,6 +94,27 @@ test('a request target that is not a path is refused with a JSON 400, and the se
   assert.equal(post.status, 400);
   assert.equal(srv.proc.exitCode, null, 'the server is still running');
   assert.equal(srv.proc.signalCode, null);
+  assert.equal((await api(srv.url, null, 'GET', '/api/v1/health')).status, 200);
+});
+
+test('errors quoting a path that is not valid UTF-8, or one cut mid-character, are still JSON (found by fuzz_http)', async () => {
+  // The 404 message quotes the path; invalid UTF-8 made the JSON encoder fail and the server crash on a NULL body.
+  const send = async (target) => {
+    const c = await connect(srv.port);
+    c.sock.write(Buffer.concat([Buffer.from('GET '), target, Buffer.from(' HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n')]));
+    await Promise.race([c.closed, sleep(3000)]);
+    return parseResponse(c.received());
+  };
+  const bad = await send(Buffer.from([...Buffer.from('/api/v1/x'), 0xe9, ...Buffer.from('b')]));
+  assert.equal(bad?.status, 404);
+  assert.equal(bad.json().error.code, 'no_such_route');
+  const file = await send(Buffer.from([...Buffer.from('/l'), 0xff, ...Buffer.from('.js')]));
+  assert.equal(file?.status, 404);
+  // 198 ASCII bytes then Chinese: the message's %.200s cuts the first character after two of its three bytes.
+  const cut = await send(Buffer.from('/api/v1/' + 'a'.repeat(190) + '苏州苏州'));
+  assert.equal(cut?.status, 404);
+  assert.match(cut.json().error.message, /^no API route GET \/api\/v1\/a+/);
+  assert.equal(srv.proc.exitCode, null, 'the server is still running');
   assert.equal((await api(srv.url, null, 'GET', '/api/v1/health')).status, 200);
 });
 
