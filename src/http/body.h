@@ -15,11 +15,11 @@
 #include "base/util.h"
 
 struct http_body {
-	struct buf mem;   /* in-memory body (when fd < 0) */
-	int fd;           /* spool file, or -1 */
-	uint64_t len;     /* bytes received */
-	int write_errno;  /* first failed write to the spool file, 0 if none */
-	const char *map;  /* the spooled body mapped by http_body_finish, or NULL */
+	struct buf mem;	 /* in-memory body (when fd < 0) */
+	int fd;		 /* spool file, or -1 */
+	uint64_t len;	 /* bytes received */
+	int write_errno; /* first failed write to the spool file, 0 if none */
+	const char *map; /* the spooled body mapped by http_body_finish, or NULL */
 	size_t map_len;
 };
 

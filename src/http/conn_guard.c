@@ -20,9 +20,9 @@ struct guard_conn {
 	struct guard_conn *prev, *next;
 	int fd;
 	enum guard_phase phase;
-	int64_t since_us; /* when the phase began */
+	int64_t since_us;  /* when the phase began */
 	uint64_t received; /* body bytes so far */
-	bool cut;          /* shut down by the sweeper already */
+	bool cut;	   /* shut down by the sweeper already */
 };
 
 static struct guard_config guard_cfg;
@@ -94,8 +94,8 @@ static void *guard_main(void *arg)
 		pthread_mutex_unlock(&guard_lock);
 		unsigned n = guard_sweep();
 		if (n)
-			log_info("closed %u connection(s) too slow to send their request (head %u ms, body %llu B/s)", n,
-				 guard_cfg.head_timeout_ms, (unsigned long long)guard_cfg.min_body_rate);
+			log_info("closed %u connection(s) too slow to send their request (head %u ms, body %llu B/s)",
+				 n, guard_cfg.head_timeout_ms, (unsigned long long)guard_cfg.min_body_rate);
 		pthread_mutex_lock(&guard_lock);
 	}
 	pthread_mutex_unlock(&guard_lock);
@@ -117,7 +117,8 @@ enum qerr guard_start(const struct guard_config *cfg, bool sweep, struct qerror 
 	int rc = pthread_create(&guard_thread, NULL, guard_main, NULL);
 	if (rc) {
 		pthread_cond_destroy(&guard_wake);
-		return qerr_set(err, QERR_INTERNAL, NULL, NULL, "cannot start the connection sweeper: %s", strerror(rc));
+		return qerr_set(err, QERR_INTERNAL, NULL, NULL, "cannot start the connection sweeper: %s",
+				strerror(rc));
 	}
 	guard_sweeping = true;
 	return QERR_OK;

@@ -31,7 +31,7 @@
 
 struct guard_config {
 	unsigned head_timeout_ms; /* 0: no deadlines (the sweeper does not run) */
-	uint64_t min_body_rate;   /* bytes a second; 0: no deadline on bodies */
+	uint64_t min_body_rate;	  /* bytes a second; 0: no deadline on bodies */
 };
 
 /*
