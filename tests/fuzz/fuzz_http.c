@@ -20,6 +20,7 @@
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <sodium.h>
@@ -173,6 +174,23 @@ static bool session_alive(void)
 	return ok;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* At exit: the daemon goes, then the temporary directory (a crash leaves it, with the database, to look at). */
+static void clean_up(void)
+{
+	if (daemon_)
+		http_daemon_stop(daemon_);
+	daemon_ = NULL;
+	nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -231,6 +249,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 		abort();
 	}
 	log_in();
+	atexit(clean_up);
 	return 0;
 }
 
@@ -268,5 +287,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(request);
 	if (marks && (memmem(data, size, "auth", 4) || memmem(data, size, "users", 5)) && !session_alive())
 		log_in();
+	atexit(clean_up);
 	return 0;
 }
