@@ -24,7 +24,7 @@ static struct cli_opt serve_opts[] = {
 	{"--max-connections", "N", "connections at once in all (default 4096)", NULL},
 	{"--spool-dir", "DIR", "where CSV uploads are spooled while they arrive (default $TMPDIR or /tmp)", NULL},
 	{"--secure-cookies", NULL, "mark the session cookie Secure (the server is reached over TLS)", NULL},
-	{"--trust-proxy", NULL, "behind a reverse proxy: X-Forwarded-Proto: https marks the cookie Secure", NULL},
+	{"--trust-proxy", NULL, "behind a reverse proxy: the client is the last X-Forwarded-For address, X-Forwarded-Proto: https marks the cookie Secure", NULL},
 	{"--quiet", NULL, "no access log", NULL},
 	CLI_OPT_END,
 };

@@ -109,9 +109,36 @@ const char *http_query(struct http_req *req, const char *name)
 
 static void client_address(struct MHD_Connection *conn, char *buf, size_t cap);
 
+/*
+ * Behind a trusted proxy every connection comes from the proxy, so the
+ * client is the last address the proxy appended to X-Forwarded-For (the
+ * earlier ones are the client's own word and are ignored). Login throttling
+ * keys on this address.
+ */
+static bool forwarded_client(struct http_req *req, char *buf, size_t cap)
+{
+	const char *xff = header(req->conn, "X-Forwarded-For");
+	if (!xff)
+		return false;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= cap)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF.:", last[i]))
+			return false;
+	memcpy(buf, last, n);
+	buf[n] = 0;
+	return true;
+}
+
 const char *http_client(struct http_req *req)
 {
-	if (!req->client[0])
+	if (!req->client[0] &&
+	    !(server_cfg->trust_proxy && forwarded_client(req, req->client, sizeof req->client)))
 		client_address(req->conn, req->client, sizeof req->client);
 	return req->client;
 }
