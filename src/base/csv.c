@@ -1,4 +1,4 @@
-/* csv.c - RFC 4180 CSV reader with line numbers, and a quoting writer. */
+/* csv.c - RFC 4180 CSV reader with line numbers, and a quoting writer that keeps formulas inert. */
 #include "base/csv.h"
 
 #include <errno.h>
@@ -71,6 +71,21 @@ static int csv_oom(const struct csv_reader *r, struct qerror *err)
 	return csv_fail(r, err, QERR_INTERNAL, "out_of_memory", "out of memory", 0);
 }
 
+/* The characters a spreadsheet takes as the start of a formula (OWASP's list). */
+static bool csv_formula_char(char c)
+{
+	return c == '=' || c == '+' || c == '-' || c == '@' || c == '\t' || c == '\r';
+}
+
+/* Where the formula character is when s is zero or more quotes (') and then one; NULL otherwise. */
+static const char *csv_formula_after_quotes(const char *s)
+{
+	const char *p = s;
+	while (*p == '\'')
+		p++;
+	return csv_formula_char(*p) ? p : NULL;
+}
+
 int csv_next(struct csv_reader *r, struct qerror *err)
 {
 	/* Skip blank lines. */
@@ -139,6 +154,12 @@ int csv_next(struct csv_reader *r, struct qerror *err)
 		}
 		if (grow(r, out + 2) < 0)
 			return csv_oom(r, err);
+		r->scratch[out] = 0;
+		/* A protective quote the writer put before a formula character goes again (see csv.h). */
+		if (out > start && r->scratch[start] == '\'' && csv_formula_after_quotes(r->scratch + start)) {
+			memmove(r->scratch + start, r->scratch + start + 1, out - start);
+			out--;
+		}
 		r->scratch[out++] = 0;
 		/* Pointers are fixed up after the record: scratch may move while growing. */
 		r->flen[r->nfields] = out - 1 - start;
@@ -172,24 +193,80 @@ int csv_next(struct csv_reader *r, struct qerror *err)
 	return 1;
 }
 
+/*
+ * A plain decimal number ("-12", "-0.5"): a spreadsheet reads it as a
+ * number, never as a formula, so a negative amount or count is written as
+ * it is rather than as the text '-12.
+ */
+static bool csv_plain_number(const char *s)
+{
+	if (*s == '-')
+		s++;
+	if (!(*s >= '0' && *s <= '9'))
+		return false;
+	while (*s >= '0' && *s <= '9')
+		s++;
+	if (*s == '.') {
+		s++;
+		if (!(*s >= '0' && *s <= '9'))
+			return false;
+		while (*s >= '0' && *s <= '9')
+			s++;
+	}
+	return *s == 0;
+}
+
+bool csv_needs_guard(const char *s)
+{
+	const char *p = csv_formula_after_quotes(s);
+	if (!p)
+		return false;
+	/* With leading quotes the reader would strip one: always guard, or the value would change. */
+	return p != s || !csv_plain_number(s);
+}
+
 void csv_write_field(FILE *f, const char *s, int first)
 {
 	if (!first)
 		fputc(',', f);
 	if (!s)
 		return;
+	bool guard = csv_needs_guard(s);
 	/* A leading byte-order mark is quoted too: at the start of a file a reader would skip it. */
 	if (!strpbrk(s, ",\"\r\n") && strncmp(s, "\xEF\xBB\xBF", 3) != 0) {
+		if (guard)
+			fputc('\'', f);
 		fputs(s, f);
 		return;
 	}
 	fputc('"', f);
+	if (guard)
+		fputc('\'', f);
 	for (; *s; s++) {
 		if (*s == '"')
 			fputc('"', f);
 		fputc(*s, f);
 	}
 	fputc('"', f);
+}
+
+const char *csv_map_fd(int fd, const char *name, size_t *len, struct qerror *err)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "%s is not a regular file", name);
+		return NULL;
+	}
+	*len = (size_t)st.st_size;
+	if (*len == 0)
+		return "";
+	void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
+	if (p == MAP_FAILED) {
+		qerr_set(err, QERR_INTERNAL, "file_unreadable", "file", "cannot map %s: %s", name, strerror(errno));
+		return NULL;
+	}
+	madvise(p, *len, MADV_SEQUENTIAL);
+	return p;
 }
 
 const char *csv_map_file(const char *path, size_t *len, struct qerror *err)
@@ -199,24 +276,8 @@ const char *csv_map_file(const char *path, size_t *len, struct qerror *err)
 		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "cannot open %s: %s", path, strerror(errno));
 		return NULL;
 	}
-	struct stat st;
-	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		qerr_set(err, QERR_INVALID, "file_unreadable", "file", "%s is not a regular file", path);
-		return NULL;
-	}
-	*len = (size_t)st.st_size;
-	if (*len == 0) {
-		close(fd);
-		return "";
-	}
-	void *p = mmap(NULL, *len, PROT_READ, MAP_PRIVATE, fd, 0);
-	close(fd);
-	if (p == MAP_FAILED) {
-		qerr_set(err, QERR_INTERNAL, "file_unreadable", "file", "cannot map %s: %s", path, strerror(errno));
-		return NULL;
-	}
-	madvise(p, *len, MADV_SEQUENTIAL);
+	const char *p = csv_map_fd(fd, path, len, err);
+	close(fd); /* the mapping keeps the file */
 	return p;
 }
 

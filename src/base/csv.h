@@ -5,9 +5,20 @@
  * a UTF-8 byte-order mark at the start is skipped. Each record carries its
  * 1-based line number so import errors can point at the file. Quoted fields
  * may span lines. Fields must be valid UTF-8.
+ *
+ * Formula injection: a spreadsheet evaluates a cell that starts with = + -
+ * @ tab or CR (=HYPERLINK(...), +cmd|...). The writer puts a protective
+ * quote (') before such a value, and before a value that already starts
+ * with quotes followed by one of those characters; the reader strips one
+ * leading quote from a field that starts with one or more quotes and then
+ * one of those characters. So reading what the writer wrote gives back
+ * every value exactly, and export -> import -> export is byte-identical.
+ * A plain decimal number ("-12", "-0.5") is not a formula and is written
+ * as it is. A value typed as '=x in a hand-made file imports as =x.
  */
 #ifndef QILIAN_CSV_H
 #define QILIAN_CSV_H
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "base/qerr.h"
@@ -48,11 +59,21 @@ void csv_free(struct csv_reader *r);
 enum qerr csv_expect_header(struct csv_reader *r, const char *const *columns, size_t n, const char *header,
 			    struct qerror *err);
 
-/* Writes one field, quoting when needed; first=0 writes a comma before it. */
+/*
+ * Writes one field, quoting when needed and with a protective quote before
+ * a formula (see above); first=0 writes a comma before it. NULL writes an
+ * empty field.
+ */
 void csv_write_field(FILE *f, const char *s, int first);
+
+/* True when csv_write_field puts a protective quote before s. */
+bool csv_needs_guard(const char *s);
 
 /* Reads a whole file into memory (mmap); *len set. Free with csv_unmap. */
 const char *csv_map_file(const char *path, size_t *len, struct qerror *err);
+
+/* The same for an open file (name is for messages); fd stays the caller's and may be closed at once. */
+const char *csv_map_fd(int fd, const char *name, size_t *len, struct qerror *err);
 void csv_unmap(const char *data, size_t len);
 
 #endif

@@ -27,15 +27,22 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 	int n = cli_parse(cmd, argc, argv, pos, 0);
 	if (n < 0)
 		return n == -2 ? 0 : 2;
-	int64_t threads, max_body, max_import, timeout;
+	int64_t threads, max_body, max_import, timeout, head_timeout, min_body_rate, per_address, connections;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int64_t def_threads = cpus > 0 ? 2 * cpus : 4;
 	if (def_threads < 4)
 		def_threads = 4;
+	bool trust_proxy = cli_value(cmd, "--trust-proxy") != NULL;
+	/* Behind a proxy every connection comes from the proxy's address: cap per address only when asked. */
+	int64_t def_per_address = trust_proxy ? 0 : 64;
 	if (!size_opt(cmd, "--threads", 1, 256, def_threads, &threads) ||
 	    !size_opt(cmd, "--max-body", 1024, 1LL << 30, 1 << 20, &max_body) ||
 	    !size_opt(cmd, "--max-import", 1024, 1LL << 34, 256LL << 20, &max_import) ||
-	    !size_opt(cmd, "--timeout", 1, 3600, 30, &timeout))
+	    !size_opt(cmd, "--timeout", 1, 3600, 30, &timeout) ||
+	    !size_opt(cmd, "--head-timeout", 0, 3600, 10, &head_timeout) ||
+	    !size_opt(cmd, "--min-body-rate", 0, 1LL << 30, 4096, &min_body_rate) ||
+	    !size_opt(cmd, "--max-per-address", 0, 1 << 20, def_per_address, &per_address) ||
+	    !size_opt(cmd, "--max-connections", 16, 1 << 20, 4096, &connections))
 		return 2;
 	const char *web = cli_value(cmd, "--web");
 	struct stat st;
@@ -53,7 +60,14 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 		.threads = (unsigned)threads,
 		.max_body = (size_t)max_body,
 		.max_import = (size_t)max_import,
+		.connection_limit = (unsigned)connections,
 		.timeout_s = (unsigned)timeout,
+		.head_timeout_s = (unsigned)head_timeout,
+		.min_body_rate = (uint64_t)min_body_rate,
+		.max_per_address = (unsigned)per_address,
+		.spool_dir = cli_value(cmd, "--spool-dir"),
+		.secure_cookies = cli_value(cmd, "--secure-cookies") != NULL,
+		.trust_proxy = trust_proxy,
 		.quiet = cli_value(cmd, "--quiet") != NULL,
 	};
 	struct qerror e = {0};

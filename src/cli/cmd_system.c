@@ -18,6 +18,13 @@ static struct cli_opt serve_opts[] = {
 	{"--max-body", "BYTES", "largest JSON request body (default 1048576); larger gets 413", NULL},
 	{"--max-import", "BYTES", "largest CSV import body (default 268435456)", NULL},
 	{"--timeout", "SECONDS", "idle connection timeout (default 30)", NULL},
+	{"--head-timeout", "SECONDS", "request line and headers must arrive within this (default 10; 0: no deadline)", NULL},
+	{"--min-body-rate", "BYTES", "bytes a second a body must average after that grace (default 4096; 0: any)", NULL},
+	{"--max-per-address", "N", "connections at once from one client address (default 64, 0 with --trust-proxy)", NULL},
+	{"--max-connections", "N", "connections at once in all (default 4096)", NULL},
+	{"--spool-dir", "DIR", "where CSV uploads are spooled while they arrive (default $TMPDIR or /tmp)", NULL},
+	{"--secure-cookies", NULL, "mark the session cookie Secure (the server is reached over TLS)", NULL},
+	{"--trust-proxy", NULL, "behind a reverse proxy: the client is the last X-Forwarded-For address, X-Forwarded-Proto: https marks the cookie Secure", NULL},
 	{"--quiet", NULL, "no access log", NULL},
 	CLI_OPT_END,
 };

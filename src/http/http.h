@@ -139,11 +139,33 @@ struct http_config {
 	size_t max_body;        /* JSON bodies */
 	size_t max_import;      /* CSV bodies */
 	unsigned connection_limit;
-	unsigned timeout_s;
-	bool quiet;             /* no access log */
+	unsigned timeout_s;       /* idle timeout (every byte resets it) */
+	unsigned head_timeout_s;  /* request line and headers must arrive within this; 0: no deadline */
+	uint64_t min_body_rate;   /* bytes a second a body must average after that grace; 0: none */
+	unsigned max_per_address; /* concurrent connections from one client address; 0: no cap */
+	const char *spool_dir;    /* CSV bodies are spooled here; NULL: $TMPDIR or /tmp */
+	bool secure_cookies;      /* the session cookie is always Secure (served over TLS) */
+	bool trust_proxy;         /* behind a proxy: X-Forwarded-Proto: https makes the cookie Secure */
+	bool quiet;               /* no access log */
+	bool embedded;            /* no listen socket and no threads: see http_daemon_start */
 };
 
 /* Runs the server until SIGINT/SIGTERM; returns 0 on a clean stop. */
 int http_serve(const struct http_config *cfg, struct qerror *err);
+
+struct MHD_Daemon;
+
+/*
+ * Starts the daemon http_serve runs, with the same callbacks and options
+ * (cfg must outlive it). With cfg->embedded it has no listen socket and no
+ * threads of its own: the caller hands it connections with
+ * MHD_add_connection and drives it with MHD_run (the fuzz harness does).
+ * Does not check the database schema (http_serve does). NULL with err
+ * filled when the daemon cannot start.
+ */
+struct MHD_Daemon *http_daemon_start(const struct http_config *cfg, struct qerror *err);
+
+/* Stops a daemon from http_daemon_start, closing its connections. */
+void http_daemon_stop(struct MHD_Daemon *d);
 
 #endif

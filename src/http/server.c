@@ -1,8 +1,22 @@
 /*
  * server.c - the HTTP server: libmicrohttpd with an internal thread pool on
- * epoll, per-connection body buffering with a cap (413), one SQLite
- * connection per worker thread, authentication, dispatch, static files,
- * access log, and graceful shutdown on SIGINT/SIGTERM.
+ * epoll, one SQLite connection per worker thread, authentication,
+ * dispatch, static files, access log, and graceful shutdown on
+ * SIGINT/SIGTERM.
+ *
+ * A request is decided when its head arrives, before any of its body is
+ * read (precheck): a request target that is not an absolute path, an
+ * ambiguous body length (two different Content-Lengths, or one with
+ * Transfer-Encoding), an unknown route or method, missing or bad
+ * credentials, a role that may not call the route, an undeclared query
+ * parameter, a failed CSRF check and a declared body over the limit are
+ * answered at once, and libmicrohttpd closes the connection without
+ * reading the body. Only an accepted request's body is read: JSON into
+ * memory under --max-body, CSV imports spooled to a temporary file
+ * (body.h). Deadlines on the head and the body (conn_guard.h) and a cap on
+ * connections per client address keep slow or numerous clients from
+ * holding every connection. Every response we make carries the security
+ * headers (Content-Security-Policy, X-Frame-Options, nosniff).
  */
 #include "http/http.h"
 
@@ -15,20 +29,41 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include "base/log.h"
 #include "base/util.h"
+#include "http/body.h"
+#include "http/conn_guard.h"
 #include "store/migrate.h"
 
 #define SESSION_COOKIE "qilian_session"
 
+/*
+ * The web UI loads only its own scripts, styles and ECharts (web/vendor),
+ * and may not be framed. ECharts' SVG renderer and its tooltips set style
+ * attributes, and the chain map's tooltips are HTML with style attributes:
+ * style-src-attr allows those attributes (not <style> elements, not styles
+ * from elsewhere). Nothing needs inline scripts.
+ */
+#define SECURITY_POLICY                                                                                                \
+	"default-src 'self'; style-src-attr 'unsafe-inline'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+/* One request on a connection: what precheck decided, the body, and what the access log needs. */
 struct conn_ctx {
 	int64_t start_us;
-	const struct http_route *route;
-	struct buf body;
-	size_t limit;
-	bool too_large;
+	const struct http_route *route;      /* the API route, NULL for static files */
+	const char *params[HTTP_MAX_PARAMS]; /* {name} parts, pointing into scratch */
+	char scratch[1024];
+	struct http_body body;
+	size_t limit;       /* largest body accepted */
+	bool too_large;     /* a body without a declared length went over limit */
+	bool answered;      /* a response is queued: ignore whatever else arrives */
+	bool secure;        /* served over TLS: the session cookie gets Secure */
+	bool authenticated; /* actor and token are valid */
+	struct actor actor;
+	char token[ACCOUNT_TOKEN_HEX + 1];
 	int status;
 	uint64_t bytes;
 	char method[16];
@@ -37,10 +72,17 @@ struct conn_ctx {
 
 static const struct http_config *server_cfg;
 static pthread_key_t db_key;
+static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
 static void db_key_destroy(void *p)
 {
 	db_close(p);
+}
+
+static void db_key_create(void)
+{
+	if (pthread_key_create(&db_key, db_key_destroy) != 0)
+		abort(); /* only fails when the process is out of keys: nothing would work */
 }
 
 /* This worker thread's database connection, opened on first use. */
@@ -55,6 +97,11 @@ static struct db *thread_db(struct qerror *err)
 	return db;
 }
 
+static const char *header(struct MHD_Connection *conn, const char *name)
+{
+	return MHD_lookup_connection_value(conn, MHD_HEADER_KIND, name);
+}
+
 const char *http_query(struct http_req *req, const char *name)
 {
 	return MHD_lookup_connection_value(req->conn, MHD_GET_ARGUMENT_KIND, name);
@@ -62,16 +109,43 @@ const char *http_query(struct http_req *req, const char *name)
 
 static void client_address(struct MHD_Connection *conn, char *buf, size_t cap);
 
+/*
+ * Behind a trusted proxy every connection comes from the proxy, so the
+ * client is the last address the proxy appended to X-Forwarded-For (the
+ * earlier ones are the client's own word and are ignored). Login throttling
+ * keys on this address.
+ */
+static bool forwarded_client(struct http_req *req, char *buf, size_t cap)
+{
+	const char *xff = header(req->conn, "X-Forwarded-For");
+	if (!xff)
+		return false;
+	const char *last = strrchr(xff, ',');
+	last = last ? last + 1 : xff;
+	while (*last == ' ' || *last == '\t')
+		last++;
+	size_t n = strcspn(last, " \t");
+	if (n == 0 || n >= cap)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!strchr("0123456789abcdefABCDEF.:", last[i]))
+			return false;
+	memcpy(buf, last, n);
+	buf[n] = 0;
+	return true;
+}
+
 const char *http_client(struct http_req *req)
 {
-	if (!req->client[0])
+	if (!req->client[0] &&
+	    !(server_cfg->trust_proxy && forwarded_client(req, req->client, sizeof req->client)))
 		client_address(req->conn, req->client, sizeof req->client);
 	return req->client;
 }
 
 const char *http_header(struct http_req *req, const char *name)
 {
-	return MHD_lookup_connection_value(req->conn, MHD_HEADER_KIND, name);
+	return header(req->conn, name);
 }
 
 enum qerr http_query_int(struct http_req *req, const char *name, int64_t min, int64_t max, int64_t def,
@@ -107,9 +181,17 @@ unsigned http_who_bit(const struct http_req *req)
 	return WHO(req->actor.org_type, req->actor.role);
 }
 
+static void add_security_headers(struct MHD_Response *r)
+{
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Content-Security-Policy", SECURITY_POLICY);
+}
+
 static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, int status, const char *type,
 			     char *body, size_t len, const struct http_res *res)
 {
+	ctx->answered = true;
 	struct MHD_Response *r = MHD_create_response_from_buffer(len, body, MHD_RESPMEM_MUST_FREE);
 	if (!r) {
 		free(body);
@@ -117,9 +199,12 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, 
 	}
 	MHD_add_response_header(r, "Content-Type", type);
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	if (res && res->set_cookie[0])
-		MHD_add_response_header(r, "Set-Cookie", res->set_cookie);
+	add_security_headers(r);
+	if (res && res->set_cookie[0]) {
+		char cookie[sizeof res->set_cookie + 16];
+		snprintf(cookie, sizeof cookie, "%s%s", res->set_cookie, ctx->secure ? "; Secure" : "");
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	}
 	if (res && res->disposition)
 		MHD_add_response_header(r, "Content-Disposition", res->disposition);
 	if (res && res->retry_after[0])
@@ -133,22 +218,48 @@ static enum MHD_Result queue(struct MHD_Connection *conn, struct conn_ctx *ctx, 
 	return ok;
 }
 
+/*
+ * Makes s valid UTF-8 in place, replacing each byte that does not begin a
+ * valid sequence with '?'. Messages quote the request (a path, a query
+ * key), which may be any bytes and may be cut mid-character by a %.200s;
+ * jansson refuses such text, and the error body would be lost.
+ */
+static void utf8_scrub(char *s)
+{
+	for (size_t i = 0; s[i];) {
+		unsigned char c = (unsigned char)s[i];
+		size_t n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+		if (c < 0x80 || util_utf8_valid(s + i, n))
+			i += n;
+		else
+			s[i++] = '?';
+	}
+}
+
 /* An error response; res (may be NULL) is the failing handler's, for headers such as Retry-After. */
-static enum MHD_Result queue_error_res(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
+static enum MHD_Result queue_error_res(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *error,
 				       json_t *extra, const struct http_res *res)
 {
-	json_t *err = json_pack("{s:s,s:s}", "code", e->slug[0] ? e->slug : qerr_default_slug(e->code), "message",
-				e->message[0] ? e->message : qerr_default_slug(e->code));
-	if (e->field[0])
-		json_object_set_new(err, "field", json_string(e->field));
-	if (e->line)
-		json_object_set_new(err, "line", json_integer(e->line));
-	json_t *root = json_pack("{s:o}", "error", err);
-	if (extra)
+	struct qerror e = *error;
+	utf8_scrub(e.slug);
+	utf8_scrub(e.message);
+	utf8_scrub(e.field);
+	json_t *err = json_pack("{s:s,s:s}", "code", e.slug[0] ? e.slug : qerr_default_slug(e.code), "message",
+				e.message[0] ? e.message : qerr_default_slug(e.code));
+	if (err && e.field[0])
+		json_object_set_new(err, "field", json_string(e.field));
+	if (err && e.line)
+		json_object_set_new(err, "line", json_integer(e.line));
+	json_t *root = err ? json_pack("{s:o}", "error", err) : NULL;
+	if (root && extra)
 		json_object_update(root, extra);
-	char *body = json_encode(root);
+	char *body = root ? json_encode(root) : NULL;
 	json_decref(root);
-	return queue(conn, ctx, qerr_http_status(e->code), "application/json; charset=utf-8", body, strlen(body), res);
+	if (!body)
+		body = strdup("{\"error\":{\"code\":\"internal\",\"message\":\"the error could not be encoded\"}}");
+	if (!body)
+		return MHD_NO;
+	return queue(conn, ctx, qerr_http_status(e.code), "application/json; charset=utf-8", body, strlen(body), res);
 }
 
 static enum MHD_Result queue_error(struct MHD_Connection *conn, struct conn_ctx *ctx, const struct qerror *e,
@@ -175,11 +286,14 @@ static const char *content_type_for(const char *path)
 	return "application/octet-stream";
 }
 
-/* Serves a file under the web directory; the UI is a single page, so unknown non-file paths get index.html. */
+/*
+ * Serves a file under the web directory; the UI is a single page, so unknown
+ * non-file paths get index.html. url starts with '/' (precheck refused the rest).
+ */
 static enum MHD_Result serve_static(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *url)
 {
 	struct qerror e = {0};
-	if (!server_cfg->web_dir || strstr(url, "..") || strchr(url, '\\')) {
+	if (!server_cfg->web_dir || url[0] != '/' || strstr(url, "..") || strchr(url, '\\')) {
 		qerr_set(&e, QERR_NOT_FOUND, "not_found", NULL, "not found");
 		return queue_error(conn, ctx, &e, NULL);
 	}
@@ -192,7 +306,8 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, struct conn_ctx
 		close(fd);
 		fd = -1;
 	}
-	if (fd < 0 && !strchr(strrchr(rel, '/'), '.')) {
+	const char *last = strrchr(rel, '/');
+	if (fd < 0 && !strchr(last ? last : rel, '.')) {
 		rel = "/index.html";
 		snprintf(path, sizeof path, "%s%s", server_cfg->web_dir, rel);
 		fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -202,9 +317,10 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, struct conn_ctx
 		}
 	}
 	if (fd < 0) {
-		qerr_set(&e, QERR_NOT_FOUND, "not_found", NULL, "no file %s", url);
+		qerr_set(&e, QERR_NOT_FOUND, "not_found", NULL, "no file %.200s", url);
 		return queue_error(conn, ctx, &e, NULL);
 	}
+	ctx->answered = true;
 	struct MHD_Response *r = MHD_create_response_from_fd((uint64_t)st.st_size, fd);
 	if (!r) {
 		close(fd);
@@ -212,7 +328,7 @@ static enum MHD_Result serve_static(struct MHD_Connection *conn, struct conn_ctx
 	}
 	MHD_add_response_header(r, "Content-Type", content_type_for(rel));
 	MHD_add_response_header(r, "Cache-Control", "no-cache");
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	add_security_headers(r);
 	ctx->status = 200;
 	ctx->bytes = (uint64_t)st.st_size;
 	enum MHD_Result ok = MHD_queue_response(conn, MHD_HTTP_OK, r);
@@ -239,13 +355,13 @@ static void client_address(struct MHD_Connection *conn, char *buf, size_t cap)
 }
 
 /* Finds the session token: Bearer header first (API clients), then the cookie (web UI). */
-static const char *find_token(struct http_req *req, bool *from_cookie)
+static const char *find_token(struct MHD_Connection *conn, bool *from_cookie)
 {
 	*from_cookie = false;
-	const char *auth = http_header(req, "Authorization");
+	const char *auth = header(conn, "Authorization");
 	if (auth && strncasecmp(auth, "Bearer ", 7) == 0)
 		return auth + 7;
-	const char *c = MHD_lookup_connection_value(req->conn, MHD_COOKIE_KIND, SESSION_COOKIE);
+	const char *c = MHD_lookup_connection_value(conn, MHD_COOKIE_KIND, SESSION_COOKIE);
 	if (c)
 		*from_cookie = true;
 	return c;
@@ -262,13 +378,13 @@ static bool safe_method(const char *m)
  * set it and cross-origin fetches with it need a CORS grant we never give),
  * and an Origin, when present, must be this host.
  */
-static bool csrf_ok(struct http_req *req)
+static bool csrf_ok(struct MHD_Connection *conn)
 {
-	const char *xr = http_header(req, "X-Requested-With");
+	const char *xr = header(conn, "X-Requested-With");
 	if (!xr || strcmp(xr, "qilian") != 0)
 		return false;
-	const char *origin = http_header(req, "Origin");
-	const char *host = http_header(req, "Host");
+	const char *origin = header(conn, "Origin");
+	const char *host = header(conn, "Host");
 	if (!origin)
 		return true;
 	if (!host)
@@ -277,18 +393,170 @@ static bool csrf_ok(struct http_req *req)
 	return o && strcmp(o + 3, host) == 0;
 }
 
+/* Served over TLS: --secure-cookies, or a trusted proxy's X-Forwarded-Proto naming https first. */
+static bool request_is_secure(struct MHD_Connection *conn)
+{
+	if (server_cfg->secure_cookies)
+		return true;
+	if (!server_cfg->trust_proxy)
+		return false;
+	const char *proto = header(conn, "X-Forwarded-Proto");
+	if (!proto)
+		return false;
+	while (*proto == ' ')
+		proto++;
+	return strncasecmp(proto, "https", 5) == 0 && (proto[5] == 0 || proto[5] == ',' || proto[5] == ' ');
+}
+
+struct query_check {
+	const struct http_route *route;
+	struct qerror *err;
+};
+
 /* Rejects query parameters a route does not declare: a typo should not silently list everything. */
 static enum MHD_Result check_query_arg(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
 {
 	(void)kind;
 	(void)value;
-	struct http_req *req = cls;
-	const struct http_route *r = (const void *)req->params[HTTP_MAX_PARAMS - 1];
-	for (const struct http_qparam *q = r->query; q && q->name; q++)
+	struct query_check *qc = cls;
+	for (const struct http_qparam *q = qc->route->query; q && q->name; q++)
 		if (strcmp(q->name, key) == 0)
 			return MHD_YES;
-	qerr_set(&req->err, QERR_INVALID, "unknown_parameter", key, "unknown query parameter '%.48s'", key);
+	qerr_set(qc->err, QERR_INVALID, "unknown_parameter", key, "unknown query parameter '%.48s'", key);
 	return MHD_NO;
+}
+
+/* How the request says its body ends. */
+struct framing {
+	const char *length; /* the first Content-Length, or NULL */
+	bool conflicting;   /* another Content-Length with a different value */
+	bool chunked;       /* a Transfer-Encoding header */
+};
+
+static enum MHD_Result scan_framing(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+{
+	(void)kind;
+	struct framing *f = cls;
+	if (strcasecmp(key, MHD_HTTP_HEADER_CONTENT_LENGTH) == 0) {
+		if (f->length && strcmp(f->length, value ? value : "") != 0)
+			f->conflicting = true;
+		if (!f->length)
+			f->length = value ? value : "";
+	} else if (strcasecmp(key, MHD_HTTP_HEADER_TRANSFER_ENCODING) == 0) {
+		f->chunked = true;
+	}
+	return MHD_YES;
+}
+
+static enum MHD_Result refuse(struct MHD_Connection *conn, struct conn_ctx *ctx, enum qerr code, const char *slug,
+			      const char *message)
+{
+	struct qerror e = {0};
+	qerr_set(&e, code, slug, NULL, "%s", message);
+	return queue_error(conn, ctx, &e, NULL);
+}
+
+/*
+ * The API half of precheck: route, credentials, role, query parameters and
+ * CSRF, in that order (an anonymous caller learns nothing about a route's
+ * parameters). Fills ctx->route, params and the actor.
+ */
+static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
+				    const char *url)
+{
+	struct qerror e = {0};
+	int m = http_route_match(method, url, &ctx->route, ctx->scratch, sizeof ctx->scratch, ctx->params);
+	if (m == 404) {
+		qerr_set(&e, QERR_NOT_FOUND, "no_such_route", NULL, "no API route %s %.200s", method, url);
+		return queue_error(conn, ctx, &e, NULL);
+	}
+	if (m == 405) {
+		qerr_set(&e, QERR_METHOD, "method_not_allowed", NULL, "%s is not allowed on %.200s", method, url);
+		return queue_error(conn, ctx, &e, NULL);
+	}
+	const struct http_route *route = ctx->route;
+	bool from_cookie = false;
+	const char *token = find_token(conn, &from_cookie);
+	if (token && *token) {
+		struct db *db = thread_db(&e);
+		if (!db)
+			return queue_error(conn, ctx, &e, NULL);
+		struct qerror aerr = {0};
+		enum qerr rc = account_session(db, token, &ctx->actor, &aerr);
+		db_release(db);
+		if (rc == QERR_OK) {
+			ctx->authenticated = true;
+			snprintf(ctx->token, sizeof ctx->token, "%s", token);
+		} else if (!(route->who & WHO_ANON)) {
+			return queue_error(conn, ctx, &aerr, NULL);
+		}
+	}
+	unsigned who = ctx->authenticated ? WHO(ctx->actor.org_type, ctx->actor.role) : WHO_ANON;
+	if (!(route->who & who)) {
+		if (!ctx->authenticated)
+			return refuse(conn, ctx, QERR_UNAUTHORIZED, "unauthorized", "请先登录 (login required)");
+		return refuse(conn, ctx, QERR_FORBIDDEN, "forbidden", "无权访问 (your organisation type or role may not do this)");
+	}
+	struct query_check qc = {route, &e};
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
+	if (e.code)
+		return queue_error(conn, ctx, &e, NULL);
+	if (ctx->authenticated && from_cookie && !safe_method(method) && !csrf_ok(conn))
+		return refuse(conn, ctx, QERR_FORBIDDEN, "csrf_rejected",
+			      "cookie-authenticated writes need the X-Requested-With: qilian header from this origin");
+	return MHD_YES;
+}
+
+static bool is_api_path(const char *url)
+{
+	return strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0;
+}
+
+/*
+ * Decides a request from its head alone, before any body is read: queues
+ * the refusal (ctx->answered) or returns MHD_YES with ctx ready for the
+ * body. libmicrohttpd answers a refused request with Connection: close and
+ * never reads its body.
+ */
+static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
+				const char *url)
+{
+	/* "GET x", "GET *", absolute forms: nothing here is addressed that way. */
+	if (url[0] != '/')
+		return refuse(conn, ctx, QERR_BAD_REQUEST, "bad_request_target",
+			      "the request target must be a path starting with /");
+	struct framing f = {0};
+	MHD_get_connection_values(conn, MHD_HEADER_KIND, scan_framing, &f);
+	if (f.conflicting)
+		return refuse(conn, ctx, QERR_BAD_REQUEST, "conflicting_content_length",
+			      "the request has Content-Length headers with different values");
+	if (f.length && f.chunked)
+		return refuse(conn, ctx, QERR_BAD_REQUEST, "ambiguous_body_length",
+			      "the request has both Content-Length and Transfer-Encoding");
+	ctx->secure = request_is_secure(conn);
+	if (is_api_path(url)) {
+		enum MHD_Result r = precheck_api(conn, ctx, method, url);
+		if (ctx->answered || r != MHD_YES)
+			return r;
+	} else if (!safe_method(method)) {
+		return refuse(conn, ctx, QERR_METHOD, "method_not_allowed", "static files are read-only");
+	}
+	bool csv = ctx->route && ctx->route->body_type && strcmp(ctx->route->body_type, "text/csv") == 0;
+	ctx->limit = csv ? server_cfg->max_import : server_cfg->max_body;
+	int64_t n = 0;
+	if (f.length && util_parse_i64(f.length, 0, INT64_MAX, &n) && (uint64_t)n > ctx->limit) {
+		struct qerror e = {0};
+		qerr_set(&e, QERR_TOO_LARGE, "payload_too_large", NULL, "request body over the limit of %zu bytes",
+			 ctx->limit);
+		return queue_error(conn, ctx, &e, NULL);
+	}
+	bool has_body = f.chunked || n > 0;
+	if (csv && has_body) {
+		struct qerror e = {0};
+		if (http_body_spool(&ctx->body, server_cfg->spool_dir, &e))
+			return queue_error(conn, ctx, &e, NULL);
+	}
+	return MHD_YES;
 }
 
 static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
@@ -298,67 +566,27 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	memset(&req, 0, sizeof req);
 	struct http_res res;
 	memset(&res, 0, sizeof res);
-	char scratch[1024];
-	const struct http_route *route = NULL;
-	const char *params[HTTP_MAX_PARAMS] = {0};
-	int m = http_route_match(method, url, &route, scratch, sizeof scratch, params);
-	if (m == 404) {
-		qerr_set(&req.err, QERR_NOT_FOUND, "no_such_route", NULL, "no API route %s %.200s", method, url);
-		return queue_error(conn, ctx, &req.err, NULL);
-	}
-	if (m == 405) {
-		qerr_set(&req.err, QERR_METHOD, "method_not_allowed", NULL, "%s is not allowed on %.200s", method, url);
-		return queue_error(conn, ctx, &req.err, NULL);
-	}
+	const struct http_route *route = ctx->route;
 	req.method = method;
 	req.path = url;
 	req.conn = conn;
-	req.body = ctx->body.data;
-	req.body_len = ctx->body.len;
-	memcpy(req.params, params, sizeof params);
+	memcpy(req.params, ctx->params, sizeof req.params);
+	req.actor = ctx->actor;
+	req.authenticated = ctx->authenticated;
+	memcpy(req.token, ctx->token, sizeof req.token);
+	if (http_body_finish(&ctx->body, &req.body, &req.body_len, &req.err))
+		return queue_error(conn, ctx, &req.err, NULL);
 	req.db = thread_db(&req.err);
 	if (!req.db)
 		return queue_error(conn, ctx, &req.err, NULL);
 	db_release(req.db);
 	/*
 	 * A read request runs in one read transaction: one snapshot for the
-	 * session check and the handler, and one round of file locks instead of
-	 * one per statement. Writers start their own (BEGIN IMMEDIATE) later.
+	 * handler, and one round of file locks instead of one per statement.
+	 * Writers start their own (BEGIN IMMEDIATE) later.
 	 */
 	if (safe_method(method) && db_begin_read(req.db, &req.err))
 		return queue_error(conn, ctx, &req.err, NULL);
-
-	/* Undeclared query parameters are a client bug worth reporting (a slot of params carries the route). */
-	req.params[HTTP_MAX_PARAMS - 1] = (const char *)route;
-	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &req);
-	req.params[HTTP_MAX_PARAMS - 1] = params[HTTP_MAX_PARAMS - 1];
-
-	bool from_cookie = false;
-	const char *token = find_token(&req, &from_cookie);
-	if (token && *token) {
-		struct qerror aerr = {0};
-		if (account_session(req.db, token, &req.actor, &aerr) == QERR_OK) {
-			req.authenticated = true;
-			snprintf(req.token, sizeof req.token, "%s", token);
-		} else if (!(route->who & WHO_ANON)) {
-			return queue_error(conn, ctx, &aerr, NULL);
-		}
-	}
-	if (!(route->who & http_who_bit(&req))) {
-		if (!req.authenticated)
-			qerr_set(&req.err, QERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录 (login required)");
-		else
-			qerr_set(&req.err, QERR_FORBIDDEN, "forbidden", NULL,
-				 "无权访问 (your organisation type or role may not do this)");
-		return queue_error(conn, ctx, &req.err, NULL);
-	}
-	if (req.err.code)
-		return queue_error(conn, ctx, &req.err, NULL);
-	if (req.authenticated && from_cookie && !safe_method(method) && !csrf_ok(&req)) {
-		qerr_set(&req.err, QERR_FORBIDDEN, "csrf_rejected", NULL,
-			 "cookie-authenticated writes need the X-Requested-With: qilian header from this origin");
-		return queue_error(conn, ctx, &req.err, NULL);
-	}
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
 	if (rc) {
@@ -390,13 +618,6 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct conn_ctx *ct
 	return r;
 }
 
-static size_t limit_for(const struct http_route *route)
-{
-	if (route && route->body_type && strcmp(route->body_type, "text/csv") == 0)
-		return server_cfg->max_import;
-	return server_cfg->max_body;
-}
-
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const char *url, const char *method,
 				  const char *version, const char *upload_data, size_t *upload_data_size,
 				  void **con_cls)
@@ -405,66 +626,59 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn, const 
 	(void)version;
 	struct conn_ctx *ctx = *con_cls;
 	if (!ctx) {
+		/* The head has arrived: decide now, before reading any body. */
 		ctx = calloc(1, sizeof *ctx);
 		if (!ctx)
 			return MHD_NO;
 		ctx->start_us = util_mono_us();
+		http_body_init(&ctx->body);
 		*con_cls = ctx;
 		snprintf(ctx->method, sizeof ctx->method, "%s", method);
 		snprintf(ctx->path, sizeof ctx->path, "%s", url);
-		char scratch[1024];
-		const char *params[HTTP_MAX_PARAMS];
-		if (strncmp(url, "/api/", 5) == 0)
-			http_route_match(method, url, &ctx->route, scratch, sizeof scratch, params);
-		ctx->limit = limit_for(ctx->route);
-		const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH);
-		int64_t n;
-		if (cl && util_parse_i64(cl, 0, INT64_MAX, &n) && (uint64_t)n > ctx->limit) {
-			/* Refuse before reading: the client may still be waiting for 100-continue. */
-			struct qerror e = {0};
-			qerr_set(&e, QERR_TOO_LARGE, "payload_too_large", NULL, "request body over the limit of %zu bytes",
-				 ctx->limit);
-			return queue_error(conn, ctx, &e, NULL);
-		}
-		return MHD_YES;
+		enum MHD_Result r = precheck(conn, ctx, method, url);
+		if (ctx->answered)
+			guard_busy(conn);
+		else
+			guard_body_started(conn);
+		return r;
 	}
 	if (*upload_data_size) {
-		if (!ctx->too_large) {
+		guard_body_progress(conn, *upload_data_size);
+		if (!ctx->answered && !ctx->too_large) {
 			if (ctx->body.len + *upload_data_size > ctx->limit) {
+				/* Chunked and over the limit: libmicrohttpd cannot answer mid-body, so drop the rest and answer 413. */
 				ctx->too_large = true;
-				buf_free(&ctx->body);
-			} else if (!buf_append(&ctx->body, upload_data, *upload_data_size)) {
+				http_body_free(&ctx->body);
+			} else if (!http_body_append(&ctx->body, upload_data, *upload_data_size)) {
 				return MHD_NO;
 			}
 		}
 		*upload_data_size = 0;
 		return MHD_YES;
 	}
+	if (ctx->answered)
+		return MHD_YES;
+	guard_busy(conn);
 	if (ctx->too_large) {
 		struct qerror e = {0};
 		qerr_set(&e, QERR_TOO_LARGE, "payload_too_large", NULL, "request body over the limit of %zu bytes", ctx->limit);
 		return queue_error(conn, ctx, &e, NULL);
 	}
-	if (strncmp(url, "/api/", 5) == 0 || strcmp(url, "/api") == 0)
+	if (ctx->route)
 		return dispatch(conn, ctx, method, url);
-	if (!safe_method(method)) {
-		struct qerror e = {0};
-		qerr_set(&e, QERR_METHOD, "method_not_allowed", NULL, "static files are read-only");
-		return queue_error(conn, ctx, &e, NULL);
-	}
 	return serve_static(conn, ctx, url);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls, enum MHD_RequestTerminationCode toe)
 {
 	(void)cls;
-	(void)conn;
 	(void)toe;
 	struct conn_ctx *ctx = *con_cls;
+	guard_request_done(conn);
 	if (!ctx)
 		return;
 	log_access(ctx->method, ctx->path, ctx->status, ctx->bytes, util_mono_us() - ctx->start_us);
-	free(ctx->body.data);
+	http_body_free(&ctx->body);
 	free(ctx);
 	*con_cls = NULL;
 }
@@ -490,13 +704,60 @@ static bool parse_listen(const char *listen, struct sockaddr_in *sa, struct qerr
 	return true;
 }
 
-int http_serve(const struct http_config *cfg, struct qerror *err)
+/* Listen address for the running daemon (MHD_OPTION_SOCK_ADDR keeps the pointer). */
+static struct sockaddr_in listen_addr;
+
+struct MHD_Daemon *http_daemon_start(const struct http_config *cfg, struct qerror *err)
 {
 	server_cfg = cfg;
+	pthread_once(&db_key_once, db_key_create);
+	unsigned flags;
+	struct MHD_OptionItem opts[16];
+	size_t n = 0;
+	if (cfg->embedded) {
+		flags = MHD_USE_NO_LISTEN_SOCKET;
+	} else {
+		if (!parse_listen(cfg->listen, &listen_addr, err))
+			return NULL;
+		flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_SOCK_ADDR, 0, &listen_addr};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, cfg->threads ? cfg->threads : 4, NULL};
+		opts[n++] = (struct MHD_OptionItem){MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL};
+	}
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT,
+					     cfg->connection_limit ? cfg->connection_limit : 4096, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->max_per_address, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s ? cfg->timeout_s : 30, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, 16384, NULL};
+	/* Options taking a function and its closure: the function goes in value (MHD_OPTION_ARRAY's rule). */
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)guard_notify, NULL};
+	opts[n++] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+
+	struct guard_config g = {cfg->head_timeout_s * 1000u, cfg->min_body_rate};
+	if (guard_start(&g, !cfg->embedded, err))
+		return NULL;
+	struct MHD_Daemon *d = MHD_start_daemon(flags, cfg->embedded ? 0 : ntohs(listen_addr.sin_port), NULL, NULL,
+						on_request, NULL, MHD_OPTION_ARRAY, opts, MHD_OPTION_END);
+	if (!d) {
+		int e = errno;
+		guard_stop();
+		qerr_set(err, QERR_UNAVAILABLE, "listen_failed", "listen", "cannot listen on %s: %s",
+			 cfg->listen ? cfg->listen : "-", strerror(e));
+		return NULL;
+	}
+	return d;
+}
+
+void http_daemon_stop(struct MHD_Daemon *d)
+{
+	MHD_stop_daemon(d);
+	guard_stop();
+}
+
+int http_serve(const struct http_config *cfg, struct qerror *err)
+{
 	log_set_quiet(cfg->quiet);
-	struct sockaddr_in sa;
-	if (!parse_listen(cfg->listen, &sa, err))
-		return -1;
 	/* Check the schema once, up front, with a connection of our own. */
 	struct db *db = db_open(cfg->db_path, false, err);
 	if (!db)
@@ -507,11 +768,7 @@ int http_serve(const struct http_config *cfg, struct qerror *err)
 	}
 	db_close(db);
 	json_object_seed(0);
-	if (pthread_key_create(&db_key, db_key_destroy) != 0) {
-		qerr_set(err, QERR_INTERNAL, NULL, NULL, "pthread_key_create failed");
-		return -1;
-	}
-	/* Workers inherit this mask, so only the main thread sees the signals, via sigwait. */
+	/* Workers (and the sweeper) inherit this mask, so only the main thread sees the signals, via sigwait. */
 	sigset_t set;
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
@@ -519,26 +776,19 @@ int http_serve(const struct http_config *cfg, struct qerror *err)
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_TURBO | MHD_USE_SUPPRESS_DATE_NO_CLOCK;
-	struct MHD_Daemon *d = MHD_start_daemon(
-		flags, ntohs(sa.sin_port), NULL, NULL, on_request, NULL, MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
-		MHD_OPTION_THREAD_POOL_SIZE, (unsigned)(cfg->threads ? cfg->threads : 4), MHD_OPTION_CONNECTION_LIMIT,
-		(unsigned)(cfg->connection_limit ? cfg->connection_limit : 4096), MHD_OPTION_CONNECTION_TIMEOUT,
-		(unsigned)(cfg->timeout_s ? cfg->timeout_s : 30), MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)16384,
-		MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024u, MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL, MHD_OPTION_END);
-	if (!d) {
-		qerr_set(err, QERR_UNAVAILABLE, "listen_failed", "listen", "cannot listen on %s: %s", cfg->listen,
-			 strerror(errno));
+	struct MHD_Daemon *d = http_daemon_start(cfg, err);
+	if (!d)
 		return -1;
-	}
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("qilian %s serving %s on %s (port %u, %u threads, web %s)", QILIAN_VERSION, cfg->db_path, cfg->listen,
 		 di ? di->port : 0, cfg->threads ? cfg->threads : 4, cfg->web_dir ? cfg->web_dir : "-");
+	log_info("limits: %u connections, %u per address, head within %u s, bodies at %llu B/s or more, idle %u s",
+		 cfg->connection_limit ? cfg->connection_limit : 4096, cfg->max_per_address, cfg->head_timeout_s,
+		 (unsigned long long)cfg->min_body_rate, cfg->timeout_s ? cfg->timeout_s : 30);
 	int sig = 0;
 	sigwait(&set, &sig);
 	log_info("signal %d: finishing requests in flight and stopping", sig);
-	MHD_stop_daemon(d);
-	pthread_key_delete(db_key);
+	http_daemon_stop(d);
 	log_info("stopped");
 	return 0;
 }

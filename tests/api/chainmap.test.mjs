@@ -5,7 +5,8 @@
 // supplier's organisations and the operator, nobody else.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, api, USERS, DEMO_PASSWORD } from '../lib/server.mjs';
+import { startServer, login, loginAll, api, USERS } from '../lib/server.mjs';
+import { registerEnterprise, smeWithAdmin } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
 
 const CHAIN = 'apitest';
@@ -21,32 +22,17 @@ let srv, op, large, sme, bank, supplier;
 let largeUscc, supplierUscc, smeUscc;
 const csv = { 'content-type': 'text/csv' };
 
-async function register(token, uscc, name) {
-  const r = await api(srv.url, token, 'POST', '/api/v1/enterprises', {
-    uscc, name, region: '320583', industry: '36', employees: 120, revenue_wan: 9000, assets_wan: 7000, level: 'none',
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-}
-
 before(async () => {
   srv = await startServer();
-  op = await login(srv.url, USERS['operator:admin']);
-  large = await login(srv.url, USERS['large:admin']);
-  sme = await login(srv.url, USERS['sme:admin']);
-  bank = await login(srv.url, USERS['bank:member']);
+  [op, large, sme, bank] = await loginAll(srv.url, ['operator:admin', 'large:admin', 'sme:admin', 'bank:member']);
   // A second SME organisation that supplies the chain leader.
-  const org = await api(srv.url, op, 'POST', '/api/v1/orgs', { name: '常州接口测试零部件有限公司', type: 'sme' });
-  assert.equal(org.status, 201, JSON.stringify(org.body));
-  const user = await api(srv.url, op, 'POST', '/api/v1/users',
-    { org_id: org.body.id, email: 'supplier@qilian.test', name: '供应商', role: 'admin', password: DEMO_PASSWORD });
-  assert.equal(user.status, 201, JSON.stringify(user.body));
-  supplier = await login(srv.url, 'supplier@qilian.test');
+  supplier = await smeWithAdmin(srv.url, op, '常州接口测试零部件有限公司', 'supplier@qilian.test', '供应商');
   largeUscc = makeUscc('320583', 'APT000001');
   supplierUscc = makeUscc('320583', 'APT000002');
   smeUscc = makeUscc('320583', 'APT000003');
-  await register(large, largeUscc, '接口测试整机厂');
-  await register(supplier, supplierUscc, '接口测试零部件厂');
-  await register(sme, smeUscc, '接口测试无关企业');
+  await registerEnterprise(srv.url, large, largeUscc, '接口测试整机厂');
+  await registerEnterprise(srv.url, supplier, supplierUscc, '接口测试零部件厂');
+  await registerEnterprise(srv.url, sme, smeUscc, '接口测试无关企业');
 });
 after(async () => { await srv.stop(); });
 

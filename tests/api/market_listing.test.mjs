@@ -8,7 +8,7 @@
 // the unread count.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, api, USERS } from '../lib/server.mjs';
+import { startServer, loginAll, api } from '../lib/server.mjs';
 
 const LARGE = '91320500MA1MX4QF3P'; // 苏州汇川 (the large organisation's)
 const SME = '91320583MA1QEW0025'; // 昆山精锐电驱 (the SME organisation's)
@@ -18,12 +18,8 @@ const FUTURE = '2031-06-30T00:00:00Z';
 let srv, op, large, largeMember, sme, smeMember, bank;
 before(async () => {
   srv = await startServer();
-  op = await login(srv.url, USERS['operator:admin']);
-  large = await login(srv.url, USERS['large:admin']);
-  largeMember = await login(srv.url, USERS['large:member']);
-  sme = await login(srv.url, USERS['sme:admin']);
-  smeMember = await login(srv.url, USERS['sme:member']);
-  bank = await login(srv.url, USERS['bank:member']);
+  [op, large, largeMember, sme, smeMember, bank] = await loginAll(srv.url,
+    ['operator:admin', 'large:admin', 'large:member', 'sme:admin', 'sme:member', 'bank:member']);
 });
 after(async () => { await srv.stop(); });
 

@@ -7,7 +7,7 @@
 // and the index statistics for the operator only.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, login, api, USERS } from '../lib/server.mjs';
+import { startServer, loginAll, api } from '../lib/server.mjs';
 
 const LARGE = '91320500MA1MX4QF3P'; // the large organisation's enterprise
 const SME = '91320583MA1QEW0025'; // the SME organisation's enterprise
@@ -16,10 +16,7 @@ const FUTURE = '2031-06-30T00:00:00Z';
 let srv, op, large, sme, bank;
 before(async () => {
   srv = await startServer();
-  op = await login(srv.url, USERS['operator:admin']);
-  large = await login(srv.url, USERS['large:admin']);
-  sme = await login(srv.url, USERS['sme:admin']);
-  bank = await login(srv.url, USERS['bank:member']);
+  [op, large, sme, bank] = await loginAll(srv.url, ['operator:admin', 'large:admin', 'sme:admin', 'bank:member']);
 });
 after(async () => { await srv.stop(); });
 

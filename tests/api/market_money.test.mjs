@@ -8,8 +8,8 @@
 // with null where a sum does not fit in 64 bits.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, login, api, USERS, DEMO_PASSWORD } from '../lib/server.mjs';
+import { startServer, loginAll, api } from '../lib/server.mjs';
+import { registerEnterprise, smeWithAdmin, sqlite, submitQuote } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
 
 const MAX_PRICE = 10 ** 13;
@@ -23,17 +23,6 @@ const U = {
   a: makeUscc('320583', 'MNY000002'),
   b: makeUscc('330102', 'MNY000003'),
 };
-
-function sqlite(sql) {
-  return execFileSync('sqlite3', ['-cmd', '.timeout 5000', srv.db, sql], { encoding: 'utf8' }).trim();
-}
-
-async function register(token, uscc, name, region) {
-  const r = await api(srv.url, token, 'POST', '/api/v1/enterprises', {
-    uscc, name, region, industry: '36', employees: 120, revenue_wan: 9000, assets_wan: 7000, level: 'provincial',
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-}
 
 async function demand() {
   const deadline = new Date(Date.now() + 30 * 86400 * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -49,12 +38,6 @@ function quote(enterprise, unit_price_fen, quantity) {
   return { enterprise, unit_price_fen, quantity, lead_time_days: 20, valid_until: '2099-12-31' };
 }
 
-async function submit(token, d, body, status = 201) {
-  const r = await api(srv.url, token, 'POST', `/api/v1/demands/${d}/quotes`, body);
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
-
 async function closeAndAward(d, quoteIds) {
   assert.equal((await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/close`)).status, 200);
   const r = await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/award`, { quotes: quoteIds });
@@ -64,37 +47,30 @@ async function closeAndAward(d, quoteIds) {
 
 before(async () => {
   srv = await startServer();
-  op = await login(srv.url, USERS['operator:admin']);
-  buyer = await login(srv.url, USERS['large:member']);
-  supA = await login(srv.url, USERS['sme:admin']);
-  const org = await api(srv.url, op, 'POST', '/api/v1/orgs', { name: '杭州金额测试有限公司', type: 'sme' });
-  assert.equal(org.status, 201, JSON.stringify(org.body));
-  const user = await api(srv.url, op, 'POST', '/api/v1/users',
-    { org_id: org.body.id, email: 'money-b@qilian.test', name: '经理', role: 'admin', password: DEMO_PASSWORD });
-  assert.equal(user.status, 201, JSON.stringify(user.body));
-  supB = await login(srv.url, 'money-b@qilian.test');
-  await register(buyer, U.buyer, '金额测试整车厂', '320506');
-  await register(supA, U.a, '金额测试设备厂', '320583');
-  await register(supB, U.b, '金额测试轴承厂', '330102');
+  [op, buyer, supA] = await loginAll(srv.url, ['operator:admin', 'large:member', 'sme:admin']);
+  supB = await smeWithAdmin(srv.url, op, '杭州金额测试有限公司', 'money-b@qilian.test');
+  await registerEnterprise(srv.url, buyer, U.buyer, '金额测试整车厂', { region: '320506', level: 'provincial' });
+  await registerEnterprise(srv.url, supA, U.a, '金额测试设备厂', { region: '320583', level: 'provincial' });
+  await registerEnterprise(srv.url, supB, U.b, '金额测试轴承厂', { region: '330102', level: 'provincial' });
 });
 after(async () => { await srv.stop(); });
 
 test('a quote of 2^62 fen, or beyond any limit, is 422 naming the field', async () => {
   const d = await demand();
-  const price = await submit(supA, d, quote(U.a, TWO_62, 1), 422);
+  const price = await submitQuote(srv.url, supA, d, quote(U.a, TWO_62, 1), 422);
   assert.equal(price.error.field, 'unit_price_fen', JSON.stringify(price));
   assert.match(price.error.message, /10000000000000/, 'the message names the limit');
-  assert.equal((await submit(supA, d, quote(U.a, MAX_PRICE + 1, 1), 422)).error.field, 'unit_price_fen');
-  assert.equal((await submit(supA, d, quote(U.a, 1, MAX_QUANTITY + 1), 422)).error.field, 'quantity');
+  assert.equal((await submitQuote(srv.url, supA, d, quote(U.a, MAX_PRICE + 1, 1), 422)).error.field, 'unit_price_fen');
+  assert.equal((await submitQuote(srv.url, supA, d, quote(U.a, 1, MAX_QUANTITY + 1), 422)).error.field, 'quantity');
   // Both factors within their limits, the amount not.
-  const amount = await submit(supA, d, quote(U.a, 10001, MAX_QUANTITY), 422);
+  const amount = await submitQuote(srv.url, supA, d, quote(U.a, 10001, MAX_QUANTITY), 422);
   assert.equal(amount.error.code, 'amount_too_large');
   assert.equal(amount.error.field, 'quantity');
   assert.match(amount.error.message, /10000000000000/);
   // Nothing was stored; a quote at the limits is taken, and changing it beyond them is 422 too.
   const quotes = await api(srv.url, supA, 'GET', `/api/v1/demands/${d}/quotes`);
   assert.deepEqual(quotes.body.quotes, []);
-  const q = await submit(supA, d, quote(U.a, 10000, MAX_QUANTITY));
+  const q = await submitQuote(srv.url, supA, d, quote(U.a, 10000, MAX_QUANTITY));
   assert.equal(q.amount_fen, MAX_AMOUNT);
   const patch = await api(srv.url, supA, 'PATCH', `/api/v1/quotes/${q.id}`, { unit_price_fen: TWO_62 });
   assert.equal(patch.status, 422, JSON.stringify(patch.body));
@@ -116,12 +92,12 @@ let withA;
 test('at the limits the scorecard, the statistics and the quote list answer 200 with exact sums', async () => {
   // A wins two demands at the largest amount, B one.
   const d1 = await demand();
-  const a1 = await submit(supA, d1, quote(U.a, MAX_PRICE, 1));
-  const b1 = await submit(supB, d1, quote(U.b, MAX_PRICE / 10, 10));
+  const a1 = await submitQuote(srv.url, supA, d1, quote(U.a, MAX_PRICE, 1));
+  const b1 = await submitQuote(srv.url, supB, d1, quote(U.b, MAX_PRICE / 10, 10));
   assert.equal((await closeAndAward(d1, [a1.id, b1.id])).length, 2);
   const d2 = await demand();
   withA = await demand(); // A quotes here too, and the buyer compares it unsealed below
-  const a2 = await submit(supA, d2, quote(U.a, 10000, MAX_QUANTITY));
+  const a2 = await submitQuote(srv.url, supA, d2, quote(U.a, 10000, MAX_QUANTITY));
   assert.equal((await closeAndAward(d2, [a2.id]))[0].amount_fen, MAX_AMOUNT);
 
   const a = await api(srv.url, supB, 'GET', `/api/v1/enterprises/${U.a}/scorecard`);
@@ -137,7 +113,7 @@ test('at the limits the scorecard, the statistics and the quote list answer 200 
   assert.equal(stats.body.totals.order_value_fen, 3 * MAX_AMOUNT);
   assert.equal(stats.body.by_province.find((p) => p.province === '32').order_value_fen, 3 * MAX_AMOUNT);
 
-  await submit(supA, withA, quote(U.a, MAX_PRICE, 1));
+  await submitQuote(srv.url, supA, withA, quote(U.a, MAX_PRICE, 1));
   assert.equal((await api(srv.url, buyer, 'POST', `/api/v1/demands/${withA}/close`)).status, 200);
   const list = await api(srv.url, buyer, 'GET', `/api/v1/demands/${withA}/quotes`);
   assert.equal(list.status, 200, JSON.stringify(list.body));
@@ -148,10 +124,10 @@ test('at the limits the scorecard, the statistics and the quote list answer 200 
 test('orders of 2^62 fen from before the limits: still 200, null where a sum does not fit', async () => {
   // Two awarded quotes of 2^62 fen for B, written as an older version could have.
   const ds = [await demand(), await demand()];
-  const bId = sqlite(`SELECT id FROM enterprises WHERE uscc='${U.b}'`);
-  const buyerId = sqlite(`SELECT id FROM enterprises WHERE uscc='${U.buyer}'`);
+  const bId = sqlite(srv.db, `SELECT id FROM enterprises WHERE uscc='${U.b}'`);
+  const buyerId = sqlite(srv.db, `SELECT id FROM enterprises WHERE uscc='${U.buyer}'`);
   for (const d of ds) {
-    sqlite(`UPDATE demands SET status='awarded', closed_at='2026-03-02T00:00:00Z' WHERE id=${d};
+    sqlite(srv.db, `UPDATE demands SET status='awarded', closed_at='2026-03-02T00:00:00Z' WHERE id=${d};
       INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,created_at,updated_at)
         VALUES(${d},${bId},${TWO_62},1,10,'2099-01-01T00:00:00Z','awarded','2026-03-01T00:00:00Z','2026-03-01T00:00:00Z');
       INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,placed_at,due_at,updated_at)

@@ -9,7 +9,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { startServer, login, api, USERS, DEMO_PASSWORD } from '../lib/server.mjs';
+import { startServer, loginAll, api } from '../lib/server.mjs';
+import { registerEnterprise, smeWithAdmin, submitQuote } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
 
 let srv, op, buyer, supA, supB, other, bank;
@@ -19,22 +20,6 @@ const U = {
   b: makeUscc('330102', 'RFQ000003'),
   c: makeUscc('320412', 'RFQ000004'),
 };
-
-async function register(token, uscc, name, region) {
-  const r = await api(srv.url, token, 'POST', '/api/v1/enterprises', {
-    uscc, name, region, industry: '36', employees: 120, revenue_wan: 9000, assets_wan: 7000, level: 'provincial',
-  });
-  assert.equal(r.status, 201, JSON.stringify(r.body));
-}
-
-async function smeOrg(name, email) {
-  const org = await api(srv.url, op, 'POST', '/api/v1/orgs', { name, type: 'sme' });
-  assert.equal(org.status, 201, JSON.stringify(org.body));
-  const user = await api(srv.url, op, 'POST', '/api/v1/users',
-    { org_id: org.body.id, email, name: '经理', role: 'admin', password: DEMO_PASSWORD });
-  assert.equal(user.status, 201, JSON.stringify(user.body));
-  return login(srv.url, email);
-}
 
 // A UTC time secondsFromNow ahead, whole seconds, as the API wants it.
 function utcIn(seconds) {
@@ -54,24 +39,15 @@ function quote(enterprise, unit_price_fen, extra = {}) {
   return { enterprise, unit_price_fen, quantity: 1000, lead_time_days: 20, valid_until: '2099-12-31', notes: '含税', ...extra };
 }
 
-async function submit(token, d, body, status = 201) {
-  const r = await api(srv.url, token, 'POST', `/api/v1/demands/${d}/quotes`, body);
-  assert.equal(r.status, status, JSON.stringify(r.body));
-  return r.body;
-}
-
 before(async () => {
   srv = await startServer();
-  op = await login(srv.url, USERS['operator:admin']);
-  buyer = await login(srv.url, USERS['large:member']);
-  supA = await login(srv.url, USERS['sme:admin']);
-  bank = await login(srv.url, USERS['bank:member']);
-  supB = await smeOrg('杭州询价轴承有限公司', 'rfq-b@qilian.test');
-  other = await smeOrg('常州无关配件有限公司', 'rfq-c@qilian.test');
-  await register(buyer, U.buyer, '询价测试整车厂', '320506');
-  await register(supA, U.a, '询价测试电机厂', '320583');
-  await register(supB, U.b, '询价测试轴承厂', '330102');
-  await register(other, U.c, '询价测试无关厂', '320412');
+  [op, buyer, supA, bank] = await loginAll(srv.url, ['operator:admin', 'large:member', 'sme:admin', 'bank:member']);
+  supB = await smeWithAdmin(srv.url, op, '杭州询价轴承有限公司', 'rfq-b@qilian.test');
+  other = await smeWithAdmin(srv.url, op, '常州无关配件有限公司', 'rfq-c@qilian.test');
+  await registerEnterprise(srv.url, buyer, U.buyer, '询价测试整车厂', { region: '320506', level: 'provincial' });
+  await registerEnterprise(srv.url, supA, U.a, '询价测试电机厂', { region: '320583', level: 'provincial' });
+  await registerEnterprise(srv.url, supB, U.b, '询价测试轴承厂', { region: '330102', level: 'provincial' });
+  await registerEnterprise(srv.url, other, U.c, '询价测试无关厂', { region: '320412', level: 'provincial' });
 });
 after(async () => { await srv.stop(); });
 
@@ -80,13 +56,13 @@ let sealedDemand, quoteA, quoteB;
 test('sealed quotes: each supplier sees its own, the buyer and the operator only the count, others 404', async () => {
   sealedDemand = await demand();
   const d = sealedDemand;
-  quoteA = await submit(supA, d, quote(U.a, 90000));
+  quoteA = await submitQuote(srv.url, supA, d, quote(U.a, 90000));
   assert.equal(quoteA.amount_fen, 90000 * 1000);
   assert.equal(quoteA.supplier.uscc, U.a);
   assert.equal(quoteA.status, 'submitted');
-  quoteB = await submit(supB, d, quote(U.b, 85000));
+  quoteB = await submitQuote(srv.url, supB, d, quote(U.b, 85000));
   // One quote per supplier: a second POST is a conflict, PATCH edits.
-  const again = await submit(supA, d, quote(U.a, 1), 409);
+  const again = await submitQuote(srv.url, supA, d, quote(U.a, 1), 409);
   assert.equal(again.error.code, 'quote_exists');
   const edited = await api(srv.url, supA, 'PATCH', `/api/v1/quotes/${quoteA.id}`, { unit_price_fen: 88000 });
   assert.equal(edited.status, 200, JSON.stringify(edited.body));
@@ -154,7 +130,7 @@ test('sealed quotes: each supplier sees its own, the buyer and the operator only
 
 test('the deadline unseals the quotes and freezes them: an edit after it is 409', async () => {
   const d = await demand({ deadline: utcIn(3) });
-  const q = await submit(supA, d, quote(U.a, 5000));
+  const q = await submitQuote(srv.url, supA, d, quote(U.a, 5000));
   const ok = await api(srv.url, supA, 'PATCH', `/api/v1/quotes/${q.id}`, { lead_time_days: 10 });
   assert.equal(ok.status, 200, JSON.stringify(ok.body));
   assert.equal((await api(srv.url, buyer, 'GET', `/api/v1/demands/${d}/quotes`)).body.sealed, true);
@@ -165,7 +141,7 @@ test('the deadline unseals the quotes and freezes them: an edit after it is 409'
   const withdraw = await api(srv.url, supA, 'DELETE', `/api/v1/quotes/${q.id}`);
   assert.equal(withdraw.status, 409);
   assert.equal(withdraw.body.error.code, 'quote_deadline_passed');
-  const lateNew = await submit(supB, d, quote(U.b, 100), 409);
+  const lateNew = await submitQuote(srv.url, supB, d, quote(U.b, 100), 409);
   assert.equal(lateNew.error.code, 'quote_deadline_passed');
   const r = await api(srv.url, buyer, 'GET', `/api/v1/demands/${d}/quotes`);
   assert.equal(r.body.sealed, false);
@@ -177,8 +153,8 @@ test('the deadline unseals the quotes and freezes them: an edit after it is 409'
 test('an invite-only demand refuses an uninvited supplier and tells the invited one', async () => {
   const d = await demand({ visibility: 'invited' });
   // Nobody outside the owner can see it, so the quote is 404.
-  assert.equal((await submit(supB, d, quote(U.b, 100), 404)).error.code, 'demand_not_found');
-  assert.equal((await submit(supA, d, quote(U.a, 100), 404)).error.code, 'demand_not_found');
+  assert.equal((await submitQuote(srv.url, supB, d, quote(U.b, 100), 404)).error.code, 'demand_not_found');
+  assert.equal((await submitQuote(srv.url, supA, d, quote(U.a, 100), 404)).error.code, 'demand_not_found');
   // Only the owner invites.
   assert.equal((await api(srv.url, supA, 'POST', `/api/v1/demands/${d}/invitations`, { suppliers: [U.a] })).status, 404);
   const inv = await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/invitations`, { suppliers: [U.a.toLowerCase()] });
@@ -190,9 +166,9 @@ test('an invite-only demand refuses an uninvited supplier and tells the invited 
   assert.equal(own.body.error.code, 'own_demand');
   const inbox = await api(srv.url, supA, 'GET', '/api/v1/inbox?limit=100');
   assert.ok(inbox.body.items.some((i) => i.kind === 'invited' && i.object_id === d), JSON.stringify(inbox.body));
-  const q = await submit(supA, d, quote(U.a, 100));
+  const q = await submitQuote(srv.url, supA, d, quote(U.a, 100));
   assert.equal(q.status, 'submitted');
-  assert.equal((await submit(supB, d, quote(U.b, 90), 404)).error.code, 'demand_not_found');
+  assert.equal((await submitQuote(srv.url, supB, d, quote(U.b, 90), 404)).error.code, 'demand_not_found');
   const mine = await api(srv.url, supA, 'GET', `/api/v1/demands/${d}/invitations`);
   assert.equal(mine.body.items[0].quoted, true);
   assert.equal((await api(srv.url, supB, 'GET', `/api/v1/demands/${d}/invitations`)).status, 404);
@@ -204,7 +180,7 @@ const step = (token, id, action, body) => api(srv.url, token, 'POST', `/api/v1/o
 
 test('award turns quotes into orders and declines the rest', async () => {
   const d = sealedDemand;
-  const c = await submit(other, await demand(), quote(U.c, 7000)); // a quote elsewhere, untouched
+  const c = await submitQuote(srv.url, other, await demand(), quote(U.c, 7000)); // a quote elsewhere, untouched
   const wrong = await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/award`, { quotes: [c.id] });
   assert.equal(wrong.status, 422);
   assert.equal(wrong.body.error.code, 'quote_not_found');
@@ -287,7 +263,7 @@ test('the order path placed -> shipped -> delivered -> accepted, every illegal s
 
 test('a delivery is rejected with its reason', async () => {
   const d = await demand();
-  const q = await submit(supA, d, quote(U.a, 3000, { quantity: 10 }));
+  const q = await submitQuote(srv.url, supA, d, quote(U.a, 3000, { quantity: 10 }));
   assert.equal((await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/close`)).status, 200);
   const award = await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/award`, { quotes: [q.id] });
   orderA = award.body.orders[0].id;
@@ -335,7 +311,7 @@ test('scorecards come from the real orders', async () => {
   const sealed = await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`);
   assert.equal(sealed.body.quotes, 0, 'a sealed quote is not counted');
   const d = await demand();
-  await submit(other, d, quote(U.c, 6500));
+  await submitQuote(srv.url, other, d, quote(U.c, 6500));
   assert.equal((await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`)).body.quotes, 0);
   assert.equal((await api(srv.url, buyer, 'POST', `/api/v1/demands/${d}/close`)).status, 200);
   const c = await api(srv.url, buyer, 'GET', `/api/v1/enterprises/${U.c}/scorecard`);

@@ -96,6 +96,13 @@ export async function login(url, email, password = DEMO_PASSWORD) {
   return (await r.json()).token;
 }
 
+// Logs in as each role (a key of USERS), one after the other; resolves to their tokens in the same order.
+export async function loginAll(url, roles) {
+  const tokens = [];
+  for (const role of roles) tokens.push(await login(url, USERS[role]));
+  return tokens;
+}
+
 // fetch with a bearer token; returns {status, body (parsed JSON when JSON), headers}.
 export async function api(url, token, method, p, body, headers = {}) {
   const h = { ...headers };

@@ -20,7 +20,7 @@
 #include "registry/account.h"
 #include "registry/password.h"
 #include "store/db.h"
-#include "testdb.h"
+#include "testkit.h"
 #include "store/migrate.h"
 #include "platform/audit.h"
 
@@ -34,17 +34,6 @@ struct fixture {
 	struct actor op_member; /* member (not admin) of the operator */
 	struct actor a_admin, a_member;
 };
-
-static int64_t make_org(struct fixture *f, const char *name, const char *type, const char *uscc)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	if (org_create(f->db, &f->cli, name, type, uscc, &o, &e))
-		fail_msg("org_create %s: %s", name, e.message);
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	return id;
-}
 
 static int64_t make_user(struct fixture *f, const struct actor *by, int64_t org, const char *email, const char *role,
 			 const char *password)
@@ -61,41 +50,23 @@ static int64_t make_user(struct fixture *f, const struct actor *by, int64_t org,
 	return id;
 }
 
-static void actor_for(struct actor *a, int64_t user, int64_t org, enum org_type t, enum user_role r, const char *email)
-{
-	memset(a, 0, sizeof *a);
-	a->user_id = user;
-	a->org_id = org;
-	a->org_type = t;
-	a->role = r;
-	snprintf(a->email, sizeof a->email, "%s", email);
-}
-
 static int group_setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "acct"))
+	struct fixture *f = testdb_fixture(sizeof *f, "acct");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
 	actor_cli(&f->cli);
-	f->org_op = make_org(f, "苏州市中小企业服务中心", "operator", NULL);
-	f->org_a = make_org(f, "昆山精锐模具科技有限公司", "sme", "91320583MA1N2L8E6H");
-	f->org_b = make_org(f, "苏州汇川新能源汽车科技有限公司", "large", "91320500MA1MX4QF3P");
+	f->org_op = testkit_org(f->db, "苏州市中小企业服务中心", "operator", NULL);
+	f->org_a = testkit_org(f->db, "昆山精锐模具科技有限公司", "sme", "91320583MA1N2L8E6H");
+	f->org_b = testkit_org(f->db, "苏州汇川新能源汽车科技有限公司", "large", "91320500MA1MX4QF3P");
 	int64_t m = make_user(f, &f->cli, f->org_op, "op-member@qilian.test", "member", PASSWORD);
-	actor_for(&f->op_member, m, f->org_op, ORG_OPERATOR, ROLE_MEMBER, "op-member@qilian.test");
+	testkit_actor(&f->op_member, m, f->org_op, ORG_OPERATOR, ROLE_MEMBER, "op-member@qilian.test");
 	int64_t aa = make_user(f, &f->cli, f->org_a, "a-admin@qilian.test", "admin", PASSWORD);
-	actor_for(&f->a_admin, aa, f->org_a, ORG_SME, ROLE_ADMIN, "a-admin@qilian.test");
+	testkit_actor(&f->a_admin, aa, f->org_a, ORG_SME, ROLE_ADMIN, "a-admin@qilian.test");
 	int64_t am = make_user(f, &f->a_admin, f->org_a, "a-member@qilian.test", "member", PASSWORD);
-	actor_for(&f->a_member, am, f->org_a, ORG_SME, ROLE_MEMBER, "a-member@qilian.test");
+	testkit_actor(&f->a_member, am, f->org_a, ORG_SME, ROLE_MEMBER, "a-member@qilian.test");
 	*state = f;
-	return 0;
-}
-
-static int group_teardown(void **state)
-{
-	struct fixture *f = *state;
-	testdb_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -137,7 +108,7 @@ static void test_only_platform_admins_create_organisations(void **state)
 	assert_int_equal(org_create(f->db, &f->a_member, "新组织", "operator", NULL, &o, &e), QERR_FORBIDDEN);
 	/* A platform admin with a real user row may. */
 	struct actor admin;
-	actor_for(&admin, 0, f->org_op, ORG_OPERATOR, ROLE_ADMIN, "admin@qilian.test");
+	testkit_actor(&admin, 0, f->org_op, ORG_OPERATOR, ROLE_ADMIN, "admin@qilian.test");
 	assert_true(actor_is_platform_admin(&admin));
 	assert_false(actor_is_platform_admin(&f->op_member));
 	assert_false(actor_is_platform_admin(&f->a_admin));
@@ -305,7 +276,7 @@ static void test_user_creation_and_password_change_refuse_common_passwords(void 
 	assert_null(u);
 	int64_t id = make_user(f, &f->cli, f->org_a, "common@qilian.test", "member", PASSWORD);
 	struct actor a;
-	actor_for(&a, id, f->org_a, ORG_SME, ROLE_MEMBER, "common@qilian.test");
+	testkit_actor(&a, id, f->org_a, ORG_SME, ROLE_MEMBER, "common@qilian.test");
 	assert_int_equal(account_change_password(f->db, &a, PASSWORD, "12345678", NULL, &e), QERR_INVALID);
 	assert_string_equal(e.slug, "weak_password");
 	assert_string_equal(e.field, "new_password");
@@ -457,8 +428,7 @@ static void add_failures(struct fixture *f, const char *client, const char *emai
 	for (int i = 0; i < n; i++) {
 		snprintf(sql, sizeof sql, "INSERT INTO login_failures(key,at) VALUES('ip:%s|email:%s', %lld)", client, email,
 			 (long long)(time(NULL) - secs_ago));
-		struct qerror e = {0};
-		assert_int_equal(db_exec(f->db, sql, &e), QERR_OK);
+		testdb_exec(f->db, sql);
 	}
 }
 
@@ -619,5 +589,5 @@ int main(void)
 		cmocka_unit_test(test_change_password_needs_the_old_one_and_ends_other_sessions),
 		cmocka_unit_test(test_audit_log_is_for_the_operator_only),
 	};
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, group_setup, testdb_teardown);
 }

@@ -24,7 +24,7 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
-#include "testdb.h"
+#include "testkit.h"
 #include "store/migrate.h"
 
 /* Enterprises of the fixture: index -> owner. */
@@ -41,51 +41,25 @@ struct fixture {
 	char uscc[E_COUNT][USCC_LEN + 1];
 };
 
-static int64_t make_org(struct fixture *f, const char *name, const char *type)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	assert_int_equal(org_create(f->db, &f->cli, name, type, NULL, &o, &e), QERR_OK);
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	return id;
-}
-
-static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type t, enum user_role r)
-{
-	memset(a, 0, sizeof *a);
-	a->user_id = user;
-	a->org_id = org;
-	a->org_type = t;
-	a->role = r;
-	snprintf(a->email, sizeof a->email, "user%lld@qilian.test", (long long)user);
-}
-
 /* Registers enterprise i owned by the importing actor. */
 static void register_enterprise(struct fixture *f, const struct actor *a, int i, const char *name)
 {
-	char csv[512];
 	uscc_generate("320583", 7000 + (uint64_t)i, f->uscc[i]);
-	snprintf(csv, sizeof csv, ENTERPRISE_CSV_HEADER "\n%s,%s,320583,36,300,20000,15000,none\n", f->uscc[i], name);
-	json_t *report = NULL;
-	struct qerror e = {0};
-	if (enterprise_import(f->db, a, csv, strlen(csv), NULL, NULL, &report, &e))
-		fail_msg("enterprise import: %s", e.message);
-	json_decref(report);
+	testkit_enterprise(f->db, a, f->uscc[i], "%s,320583,36,300,20000,15000,none", name);
 }
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "cm"))
+	struct fixture *f = testdb_fixture(sizeof *f, "cm");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
 	actor_cli(&f->cli);
-	make_org(f, "苏州市中小企业服务中心", "operator");
-	make_actor(&f->large, 101, make_org(f, "苏州汇川新能源汽车科技有限公司", "large"), ORG_LARGE, ROLE_ADMIN);
-	make_actor(&f->sme_a, 102, make_org(f, "昆山精锐电驱科技有限公司", "sme"), ORG_SME, ROLE_MEMBER);
-	make_actor(&f->sme_b, 103, make_org(f, "太仓宏达精密机械有限公司", "sme"), ORG_SME, ROLE_ADMIN);
-	make_actor(&f->bank, 104, make_org(f, "江苏银行苏州分行", "bank"), ORG_BANK, ROLE_ADMIN);
+	testkit_org(f->db, "苏州市中小企业服务中心", "operator", NULL);
+	testkit_org_actor(f->db, &f->large, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_a, 102, "昆山精锐电驱科技有限公司", ORG_SME, ROLE_MEMBER);
+	testkit_org_actor(f->db, &f->sme_b, 103, "太仓宏达精密机械有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->bank, 104, "江苏银行苏州分行", ORG_BANK, ROLE_ADMIN);
 	register_enterprise(f, &f->large, E_LARGE, "整车厂");
 	register_enterprise(f, &f->large, E_LARGE2, "电池包厂");
 	register_enterprise(f, &f->sme_a, E_A, "电机厂");
@@ -94,14 +68,6 @@ static int setup(void **state)
 	register_enterprise(f, &f->cli, E_FREE, "锂矿");
 	register_enterprise(f, &f->cli, E_FREE2, "正极材料厂");
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	testdb_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -116,63 +82,23 @@ static int64_t version(struct fixture *f)
 typedef enum qerr (*import_fn)(struct db *, const struct actor *, const char *, size_t, chainmap_progress_fn, void *,
 			       json_t **, struct qerror *);
 
-struct result {
-	enum qerr rc;
-	struct qerror e;
-	json_t *report;
-};
-
-static struct result import(struct fixture *f, import_fn fn, const struct actor *a, const char *text)
+static struct testkit_import import(struct fixture *f, import_fn fn, const struct actor *a, const char *text)
 {
-	struct result r;
+	struct testkit_import r;
 	memset(&r.e, 0, sizeof r.e);
 	r.report = NULL;
 	r.rc = fn(f->db, a, text, strlen(text), NULL, NULL, &r.report, &r.e);
 	return r;
 }
 
-static long report_int(const json_t *report, const char *key)
-{
-	return (long)json_integer_value(json_object_get(report, key));
-}
-
-static void expect_imported(struct result r, long rows, long inserted, long updated)
-{
-	if (r.rc)
-		fail_msg("import failed: %s %s; first row error: %s", r.e.slug, r.e.message,
-			 json_string_value(
-			     json_object_get(json_array_get(json_object_get(r.report, "errors"), 0), "message")));
-	assert_int_equal(report_int(r.report, "rows"), rows);
-	assert_int_equal(report_int(r.report, "inserted"), inserted);
-	assert_int_equal(report_int(r.report, "updated"), updated);
-	assert_int_equal(report_int(r.report, "error_count"), 0);
-	json_decref(r.report);
-}
-
-/* The i-th reported error has this line, field and code; returns its message. */
-static const char *expect_row_error(const json_t *report, size_t i, long line, const char *field, const char *code)
-{
-	const json_t *err = json_array_get(json_object_get(report, "errors"), i);
-	if (!err)
-		fail_msg("no error #%zu (want line %ld %s)", i, line, code);
-	long got_line = (long)json_integer_value(json_object_get(err, "line"));
-	const char *got_field = json_string_value(json_object_get(err, "field"));
-	const char *got_code = json_string_value(json_object_get(err, "code"));
-	if (got_line != line || strcmp(got_field, field) != 0 || strcmp(got_code, code) != 0)
-		fail_msg("error #%zu: got line %ld field '%s' code %s (%s), want line %ld field '%s' code %s", i,
-			 got_line, got_field, got_code, json_string_value(json_object_get(err, "message")), line, field,
-			 code);
-	return json_string_value(json_object_get(err, "message"));
-}
-
-static void expect_rejected(struct result r, long errors)
+static void expect_rejected(struct testkit_import r, long errors)
 {
 	assert_int_equal(r.rc, QERR_INVALID);
 	assert_string_equal(r.e.slug, "import_rejected");
 	assert_non_null(r.report);
-	assert_int_equal(report_int(r.report, "error_count"), errors);
-	assert_int_equal(report_int(r.report, "inserted"), 0);
-	assert_int_equal(report_int(r.report, "updated"), 0);
+	assert_int_equal(testkit_report_int(r.report, "error_count"), errors);
+	assert_int_equal(testkit_report_int(r.report, "inserted"), 0);
+	assert_int_equal(testkit_report_int(r.report, "updated"), 0);
 }
 
 /* A small 新能源汽车 chain in canonical export form (segments in creation order, upstream in segment order). */
@@ -188,7 +114,7 @@ static const char nev_segments[] = SEGMENTS_CSV_HEADER "\n"
 
 static void load_nev(struct fixture *f)
 {
-	expect_imported(import(f, chainmap_import_segments, &f->cli, nev_segments), 8, 8, 0);
+	testkit_expect_imported(import(f, chainmap_import_segments, &f->cli, nev_segments), 8, 8, 0);
 }
 
 static char *export_text(struct fixture *f,
@@ -234,14 +160,14 @@ static void test_a_cycle_is_rejected_naming_its_segments(void **state)
 {
 	struct fixture *f = *state;
 	int64_t v0 = version(f);
-	struct result r = import(f, chainmap_import_segments, &f->cli,
-				 SEGMENTS_CSV_HEADER "\n"
-						     "robot,工业机器人产业链,x,起点,\n"
-						     "robot,工业机器人产业链,a,环节A,c;x\n"
-						     "robot,工业机器人产业链,b,环节B,a\n"
-						     "robot,工业机器人产业链,c,环节C,b\n");
+	struct testkit_import r = import(f, chainmap_import_segments, &f->cli,
+					 SEGMENTS_CSV_HEADER "\n"
+							     "robot,工业机器人产业链,x,起点,\n"
+							     "robot,工业机器人产业链,a,环节A,c;x\n"
+							     "robot,工业机器人产业链,b,环节B,a\n"
+							     "robot,工业机器人产业链,c,环节C,b\n");
 	expect_rejected(r, 1);
-	const char *msg = expect_row_error(r.report, 0, 3, "upstream", "segment_cycle");
+	const char *msg = testkit_expect_row_error(r.report, 0, 3, "upstream", "segment_cycle");
 	assert_non_null(strstr(msg, "a → b → c → a"));
 	json_decref(r.report);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments"), 0);
@@ -250,7 +176,7 @@ static void test_a_cycle_is_rejected_naming_its_segments(void **state)
 	/* A self-loop is the shortest cycle. */
 	r = import(f, chainmap_import_segments, &f->cli, SEGMENTS_CSV_HEADER "\nrobot,工业机器人产业链,a,环节A,a\n");
 	expect_rejected(r, 1);
-	assert_non_null(strstr(expect_row_error(r.report, 0, 2, "upstream", "segment_cycle"), "a → a"));
+	assert_non_null(strstr(testkit_expect_row_error(r.report, 0, 2, "upstream", "segment_cycle"), "a → a"));
 	json_decref(r.report);
 }
 
@@ -259,16 +185,16 @@ static void test_a_cycle_through_stored_links_is_rejected(void **state)
 	struct fixture *f = *state;
 	load_nev(f);
 	/* The database says lithium feeds cathode; the file makes cathode feed lithium. */
-	struct result r =
+	struct testkit_import r =
 	    import(f, chainmap_import_segments, &f->cli, SEGMENTS_CSV_HEADER "\nnev,,lithium,锂矿,cathode\n");
 	expect_rejected(r, 1);
-	assert_non_null(
-	    strstr(expect_row_error(r.report, 0, 2, "upstream", "segment_cycle"), "lithium → cathode → lithium"));
+	assert_non_null(strstr(testkit_expect_row_error(r.report, 0, 2, "upstream", "segment_cycle"),
+			       "lithium → cathode → lithium"));
 	json_decref(r.report);
 	/* Replacing cathode's links at the same time breaks the cycle: accepted. */
-	expect_imported(import(f, chainmap_import_segments, &f->cli,
-			       SEGMENTS_CSV_HEADER "\nnev,,lithium,锂矿,cathode\nnev,,cathode,正极材料,\n"),
-			2, 0, 2);
+	testkit_expect_imported(import(f, chainmap_import_segments, &f->cli,
+				       SEGMENTS_CSV_HEADER "\nnev,,lithium,锂矿,cathode\nnev,,cathode,正极材料,\n"),
+				2, 0, 2);
 	assert_int_equal(
 	    testdb_scalar(f->db, "SELECT count(*) FROM segment_links l JOIN segments u ON u.sid=l.upstream"
 				 " JOIN segments d ON d.sid=l.downstream WHERE u.code='cathode' AND d.code='lithium'"),
@@ -279,38 +205,39 @@ static void test_unknown_upstream_and_bad_rows_are_reported_by_line(void **state
 {
 	struct fixture *f = *state;
 	load_nev(f);
-	struct result r = import(f, chainmap_import_segments, &f->cli,
-				 SEGMENTS_CSV_HEADER
-				 "\n"
-				 "nev,,bms,电池管理系统,cell;nowhere\n"	 /* 2: unknown upstream */
-				 "nev,,Bad Code,名称,\n"		 /* 3: code */
-				 "nev,,empty,,\n"			 /* 4: name */
-				 "nev,,bms,重复,\n"			 /* 5: duplicate of line 2 */
-				 "nev,另一个名称,x1,环节,\n"		 /* 6: ok so far */
-				 "nev,新能源汽车,x2,环节,\n"		 /* 7: chain name differs from line 6 */
-				 "ghost,,g1,幽灵,\n"			 /* 8: unknown chain, no name */
-				 "nev,,too,many,fields,here\n"		 /* 9: field count */
-				 "nev,,x3,环节,lithium;;cell ; pack\n"); /* 10: fine: empties skipped, spaces trimmed */
+	struct testkit_import r = import(
+	    f, chainmap_import_segments, &f->cli,
+	    SEGMENTS_CSV_HEADER "\n"
+				"nev,,bms,电池管理系统,cell;nowhere\n"	/* 2: unknown upstream */
+				"nev,,Bad Code,名称,\n"			/* 3: code */
+				"nev,,empty,,\n"			/* 4: name */
+				"nev,,bms,重复,\n"			/* 5: duplicate of line 2 */
+				"nev,另一个名称,x1,环节,\n"		/* 6: ok so far */
+				"nev,新能源汽车,x2,环节,\n"		/* 7: chain name differs from line 6 */
+				"ghost,,g1,幽灵,\n"			/* 8: unknown chain, no name */
+				"nev,,too,many,fields,here\n"		/* 9: field count */
+				"nev,,x3,环节,lithium;;cell ; pack\n"); /* 10: fine: empties skipped, spaces trimmed */
 	expect_rejected(r, 7);
-	expect_row_error(r.report, 0, 3, "segment", "invalid_segment_code");
-	expect_row_error(r.report, 1, 4, "segment_name", "invalid_name");
-	expect_row_error(r.report, 2, 5, "segment", "duplicate_segment");
-	expect_row_error(r.report, 3, 7, "chain_name", "chain_name_conflict");
-	expect_row_error(r.report, 4, 9, "", "csv_field_count");
-	expect_row_error(r.report, 5, 2, "upstream", "upstream_not_found");
-	expect_row_error(r.report, 6, 8, "chain_name", "chain_not_found");
+	testkit_expect_row_error(r.report, 0, 3, "segment", "invalid_segment_code");
+	testkit_expect_row_error(r.report, 1, 4, "segment_name", "invalid_name");
+	testkit_expect_row_error(r.report, 2, 5, "segment", "duplicate_segment");
+	testkit_expect_row_error(r.report, 3, 7, "chain_name", "chain_name_conflict");
+	testkit_expect_row_error(r.report, 4, 9, "", "csv_field_count");
+	testkit_expect_row_error(r.report, 5, 2, "upstream", "upstream_not_found");
+	testkit_expect_row_error(r.report, 6, 8, "chain_name", "chain_not_found");
 	json_decref(r.report);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments"), 8);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM chains WHERE id='nev' AND name='新能源汽车产业链'"),
 			 1);
 	/* The upstream may name a segment stored earlier or one further down the file. */
-	expect_imported(import(f, chainmap_import_segments, &f->cli,
-			       SEGMENTS_CSV_HEADER "\nnev,,bms2,电池管理系统,later;cell\nnev,,later,后面的环节,\n"),
-			2, 2, 0);
+	testkit_expect_imported(import(f, chainmap_import_segments, &f->cli,
+				       SEGMENTS_CSV_HEADER
+				       "\nnev,,bms2,电池管理系统,later;cell\nnev,,later,后面的环节,\n"),
+				2, 2, 0);
 	/* A header problem is reported as line 1; only the operator imports segments. */
 	r = import(f, chainmap_import_segments, &f->cli, "chain,segment\nnev,x\n");
 	assert_int_equal(r.rc, QERR_INVALID);
-	expect_row_error(r.report, 0, 1, "file", "csv_bad_header");
+	testkit_expect_row_error(r.report, 0, 1, "file", "csv_bad_header");
 	json_decref(r.report);
 	r = import(f, chainmap_import_segments, &f->large, nev_segments);
 	assert_int_equal(r.rc, QERR_FORBIDDEN);
@@ -322,9 +249,10 @@ static void test_segment_reimport_renames_and_replaces_links(void **state)
 	struct fixture *f = *state;
 	load_nev(f);
 	int64_t v0 = version(f);
-	expect_imported(import(f, chainmap_import_segments, &f->cli,
-			       SEGMENTS_CSV_HEADER "\nnev,新能源汽车,cell,动力电芯,cathode\nnev,,anode,负极材料,\n"),
-			2, 1, 1);
+	testkit_expect_imported(import(f, chainmap_import_segments, &f->cli,
+				       SEGMENTS_CSV_HEADER
+				       "\nnev,新能源汽车,cell,动力电芯,cathode\nnev,,anode,负极材料,\n"),
+				2, 1, 1);
 	assert_int_equal(version(f), v0 + 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM chains WHERE name='新能源汽车'"), 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM segments WHERE code='cell' AND name='动力电芯'"),
@@ -435,27 +363,27 @@ static void test_capabilities_import_checks_every_row(void **state)
 		 ,
 		 f->uscc[E_A], f->uscc[E_A], bad_check, unregistered, f->uscc[E_A], f->uscc[E_A], f->uscc[E_A2],
 		 f->uscc[E_A], f->uscc[E_B]);
-	struct result r = import(f, chainmap_import_capabilities, &f->sme_a, csv);
+	struct testkit_import r = import(f, chainmap_import_capabilities, &f->sme_a, csv);
 	expect_rejected(r, 7);
-	expect_row_error(r.report, 0, 4, "uscc", "invalid_uscc");
-	expect_row_error(r.report, 1, 5, "uscc", "enterprise_not_found");
-	expect_row_error(r.report, 2, 6, "segment", "segment_not_found");
-	expect_row_error(r.report, 3, 7, "chain", "chain_not_found");
-	expect_row_error(r.report, 4, 8, "capacity", "invalid_capacity");
-	expect_row_error(r.report, 5, 9, "segment", "duplicate_capability");
-	expect_row_error(r.report, 6, 10, "uscc", "not_owner");
+	testkit_expect_row_error(r.report, 0, 4, "uscc", "invalid_uscc");
+	testkit_expect_row_error(r.report, 1, 5, "uscc", "enterprise_not_found");
+	testkit_expect_row_error(r.report, 2, 6, "segment", "segment_not_found");
+	testkit_expect_row_error(r.report, 3, 7, "chain", "chain_not_found");
+	testkit_expect_row_error(r.report, 4, 8, "capacity", "invalid_capacity");
+	testkit_expect_row_error(r.report, 5, 9, "segment", "duplicate_capability");
+	testkit_expect_row_error(r.report, 6, 10, "uscc", "not_owner");
 	json_decref(r.report);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM capabilities"), 0);
 	/* The good rows alone go in; the operator may declare for anyone; a re-import updates. */
 	snprintf(csv, sizeof csv, CAPABILITIES_CSV_HEADER "\n%s,nev,motor,5000\n%s,nev,ecu,\n", f->uscc[E_A],
 		 f->uscc[E_A]);
 	int64_t v0 = version(f);
-	expect_imported(import(f, chainmap_import_capabilities, &f->sme_a, csv), 2, 2, 0);
+	testkit_expect_imported(import(f, chainmap_import_capabilities, &f->sme_a, csv), 2, 2, 0);
 	assert_int_equal(version(f), v0 + 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM capabilities WHERE capacity IS NULL"), 1);
 	snprintf(csv, sizeof csv, CAPABILITIES_CSV_HEADER "\n%s,nev,motor,6000\n%s,nev,separator,\n", f->uscc[E_A],
 		 f->uscc[E_B]);
-	expect_imported(import(f, chainmap_import_capabilities, &f->cli, csv), 2, 1, 1);
+	testkit_expect_imported(import(f, chainmap_import_capabilities, &f->cli, csv), 2, 1, 1);
 	assert_int_equal(
 	    testdb_scalar(f->db, "SELECT capacity FROM capabilities JOIN segments USING(sid) WHERE code='motor'"),
 	    6000);
@@ -531,17 +459,17 @@ static void test_relations_import_reports_every_bad_row(void **state)
 				      "%s,%s,nev,pack,0\n",	      /* 12 ok: zero is an amount */
 		 L, A, bad_check, A, L, unregistered, L, L, L, A, L, B, L, B, L, A, B, A, L, B, L, P);
 	int64_t v0 = version(f);
-	struct result r = import(f, chainmap_import_relations, &f->large, csv);
+	struct testkit_import r = import(f, chainmap_import_relations, &f->large, csv);
 	expect_rejected(r, 9);
-	expect_row_error(r.report, 0, 3, "buyer_uscc", "invalid_uscc");
-	expect_row_error(r.report, 1, 4, "supplier_uscc", "enterprise_not_found");
-	expect_row_error(r.report, 2, 5, "supplier_uscc", "same_enterprise");
-	assert_non_null(strstr(expect_row_error(r.report, 3, 6, "segment", "duplicate_relation"), "line 2"));
-	expect_row_error(r.report, 4, 7, "annual_amount_fen", "invalid_amount");
-	expect_row_error(r.report, 5, 8, "annual_amount_fen", "invalid_amount");
-	expect_row_error(r.report, 6, 9, "segment", "segment_not_found");
-	expect_row_error(r.report, 7, 10, "buyer_uscc", "not_owner");
-	expect_row_error(r.report, 8, 11, "", "csv_field_count");
+	testkit_expect_row_error(r.report, 0, 3, "buyer_uscc", "invalid_uscc");
+	testkit_expect_row_error(r.report, 1, 4, "supplier_uscc", "enterprise_not_found");
+	testkit_expect_row_error(r.report, 2, 5, "supplier_uscc", "same_enterprise");
+	assert_non_null(strstr(testkit_expect_row_error(r.report, 3, 6, "segment", "duplicate_relation"), "line 2"));
+	testkit_expect_row_error(r.report, 4, 7, "annual_amount_fen", "invalid_amount");
+	testkit_expect_row_error(r.report, 5, 8, "annual_amount_fen", "invalid_amount");
+	testkit_expect_row_error(r.report, 6, 9, "segment", "segment_not_found");
+	testkit_expect_row_error(r.report, 7, 10, "buyer_uscc", "not_owner");
+	testkit_expect_row_error(r.report, 8, 11, "", "csv_field_count");
 	json_decref(r.report);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 0);
 	assert_int_equal(version(f), v0);
@@ -557,18 +485,18 @@ static void test_relations_import_and_reimport_bump_the_version_once(void **stat
 		 RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,300000000\n%s,%s,nev,pack,1800000000\n%s,%s,nev,ecu,0\n",
 		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_LARGE2], f->uscc[E_LARGE], f->uscc[E_A2]);
 	int64_t v0 = version(f);
-	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
 	assert_int_equal(version(f), v0 + 1);
 	/* Lower case USCCs are the same enterprises: the re-import updates. */
 	for (char *p = csv; *p; p++)
 		if (*p >= 'A' && *p <= 'Z' && p > csv + strlen(RELATIONS_CSV_HEADER))
 			*p = (char)(*p - 'A' + 'a');
-	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 0, 3);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 0, 3);
 	assert_int_equal(version(f), v0 + 2);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 3);
 	assert_int_equal(testdb_scalar(f->db, "SELECT sum(annual_amount_fen) FROM relations"), 2100000000);
 	/* A file with only a header changes nothing and leaves the version alone. */
-	expect_imported(import(f, chainmap_import_relations, &f->large, RELATIONS_CSV_HEADER "\n"), 0, 0, 0);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->large, RELATIONS_CSV_HEADER "\n"), 0, 0, 0);
 	assert_int_equal(version(f), v0 + 2);
 }
 
@@ -581,13 +509,13 @@ static void test_relations_small_import_tells_created_from_updated(void **state)
 	snprintf(csv, sizeof csv,
 		 RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,300000000\n%s,%s,nev,pack,1800000000\n%s,%s,nev,ecu,0\n",
 		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_LARGE2], f->uscc[E_LARGE], f->uscc[E_A2]);
-	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 3, 0);
 	struct qerror e = {0};
 	int64_t top = testdb_scalar(f->db, "SELECT max(id) FROM relations");
 	assert_int_equal(chainmap_relation_delete(f->db, &f->cli, top, &e), QERR_OK);
 	snprintf(csv, sizeof csv, RELATIONS_CSV_HEADER "\n%s,%s,nev,motor,5\n%s,%s,nev,ecu,7\n%s,%s,nev,motor,9\n",
 		 f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_LARGE], f->uscc[E_A2], f->uscc[E_LARGE], f->uscc[E_LARGE2]);
-	expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 2, 1);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->large, csv), 3, 2, 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), 4);
 	assert_int_equal(testdb_scalar(f->db, "SELECT sum(annual_amount_fen) FROM relations"), 1800000021);
 }
@@ -629,8 +557,8 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	size_t rows;
 	char *csv = pairs_csv(f, 160, &rows); /* 25 440 rows: over the bulk threshold */
 	assert_true(rows > 25000);
-	struct result r = import(f, chainmap_import_relations, &f->cli, csv);
-	expect_imported(r, (long)rows, (long)rows, 0);
+	struct testkit_import r = import(f, chainmap_import_relations, &f->cli, csv);
+	testkit_expect_imported(r, (long)rows, (long)rows, 0);
 	assert_int_equal(
 	    testdb_scalar(
 		f->db,
@@ -642,7 +570,7 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	    2);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), (long long)rows);
 	/* The same file again takes the bulk path and updates every row in place. */
-	expect_imported(import(f, chainmap_import_relations, &f->cli, csv), (long)rows, 0, (long)rows);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->cli, csv), (long)rows, 0, (long)rows);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM relations"), (long long)rows);
 	assert_int_equal(testdb_scalar(f->db, "SELECT max(id) FROM relations"), (long long)rows);
 	/* The export reproduces the file byte for byte. */
@@ -673,7 +601,7 @@ static void test_bulk_relations_import_keeps_every_guarantee(void **state)
 	buf_puts(&b, first);
 	r = import(f, chainmap_import_relations, &f->cli, b.data);
 	expect_rejected(r, 1);
-	expect_row_error(r.report, 0, line + 1, "segment", "duplicate_relation");
+	testkit_expect_row_error(r.report, 0, line + 1, "segment", "duplicate_relation");
 	json_decref(r.report);
 	buf_free(&b);
 	assert_int_equal(
@@ -698,7 +626,7 @@ static void test_exports_round_trip_byte_for_byte(void **state)
 	snprintf(caps, sizeof caps,
 		 CAPABILITIES_CSV_HEADER "\n%s,nev,pack,200000\n%s,nev,motor,\n%s,nev,ecu,30000\n%s,nev,lithium,0\n",
 		 f->uscc[E_LARGE2], f->uscc[E_A], f->uscc[E_A], f->uscc[E_FREE]);
-	expect_imported(import(f, chainmap_import_capabilities, &f->cli, caps), 4, 4, 0);
+	testkit_expect_imported(import(f, chainmap_import_capabilities, &f->cli, caps), 4, 4, 0);
 	out = export_text(f, chainmap_export_capabilities, &f->sme_b, &n);
 	assert_int_equal(n, 4);
 	assert_string_equal(out, caps);
@@ -708,15 +636,15 @@ static void test_exports_round_trip_byte_for_byte(void **state)
 		 "\n%s,%s,nev,pack,1800000000\n%s,%s,nev,motor,300000000\n%s,%s,nev,lithium,9223372036854775807\n",
 		 f->uscc[E_LARGE], f->uscc[E_LARGE2], f->uscc[E_LARGE], f->uscc[E_A], f->uscc[E_FREE2],
 		 f->uscc[E_FREE]);
-	expect_imported(import(f, chainmap_import_relations, &f->cli, rels), 3, 3, 0);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->cli, rels), 3, 3, 0);
 	out = export_text(f, chainmap_export_relations, &f->cli, &n);
 	assert_int_equal(n, 3);
 	assert_string_equal(out, rels);
 	/* Exported files import again as pure updates. */
-	expect_imported(import(f, chainmap_import_relations, &f->cli, out), 3, 0, 3);
+	testkit_expect_imported(import(f, chainmap_import_relations, &f->cli, out), 3, 0, 3);
 	free(out);
 	out = export_text(f, chainmap_export_segments, &f->cli, &n);
-	expect_imported(import(f, chainmap_import_segments, &f->cli, out), 8, 0, 8);
+	testkit_expect_imported(import(f, chainmap_import_segments, &f->cli, out), 8, 0, 8);
 	free(out);
 }
 
@@ -867,23 +795,27 @@ static void test_relation_put_validates_and_pages(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_segments_import_creates_the_chain_with_its_links, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_a_cycle_is_rejected_naming_its_segments, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_a_cycle_through_stored_links_is_rejected, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_unknown_upstream_and_bad_rows_are_reported_by_line, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_segment_reimport_renames_and_replaces_links, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_segment_put_and_delete, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_segments_import_creates_the_chain_with_its_links, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_a_cycle_is_rejected_naming_its_segments, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_a_cycle_through_stored_links_is_rejected, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_unknown_upstream_and_bad_rows_are_reported_by_line, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_segment_reimport_renames_and_replaces_links, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_segment_put_and_delete, setup, testdb_teardown),
 	    cmocka_unit_test(test_find_cycle_on_its_own),
-	    cmocka_unit_test_setup_teardown(test_capabilities_import_checks_every_row, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_capability_crud_checks_the_owner, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_relations_import_reports_every_bad_row, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_relations_import_and_reimport_bump_the_version_once, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_relations_small_import_tells_created_from_updated, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_bulk_relations_import_keeps_every_guarantee, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_exports_round_trip_byte_for_byte, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_capabilities_import_checks_every_row, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_capability_crud_checks_the_owner, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_relations_import_reports_every_bad_row, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_relations_import_and_reimport_bump_the_version_once, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_relations_small_import_tells_created_from_updated, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_relations_import_keeps_every_guarantee, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_exports_round_trip_byte_for_byte, setup, testdb_teardown),
 	    cmocka_unit_test_setup_teardown(test_relations_are_visible_to_buyer_supplier_and_operator_only, setup,
-					    teardown),
-	    cmocka_unit_test_setup_teardown(test_relation_put_validates_and_pages, setup, teardown),
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_relation_put_validates_and_pages, setup, testdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

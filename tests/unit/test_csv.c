@@ -2,7 +2,8 @@
  * test_csv.c - the RFC 4180 reader and the quoting writer: quoted fields
  * with commas, quotes and newlines (and the line numbers after them), CRLF,
  * BOM, blank lines, every malformed-record error with its line, field count
- * limits, encoding, and writer/reader round trips.
+ * limits, encoding, writer/reader round trips, and the protective quote
+ * that keeps formulas (=, +, -, @, tab, CR) inert in spreadsheets.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -414,6 +415,91 @@ static void test_writer_quotes_only_when_needed(void **state)
 	round_trip(bom, 1, 2);
 }
 
+/* Writes one row of fields with csv_write_field and returns the text (malloc'd). */
+static char *write_row(const char *const *fields, size_t n)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	for (size_t i = 0; i < n; i++)
+		csv_write_field(f, fields[i], i == 0);
+	fputc('\n', f);
+	assert_int_equal(fclose(f), 0);
+	return text;
+}
+
+static void test_writer_neutralises_formulas(void **state)
+{
+	static const char *const cells[] = {
+		"=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)",
+		"\tTAB", "\r=1", "=1,2", "-",
+	};
+	char *text = write_row(cells, 8);
+	assert_string_equal(text, "\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'+cmd|' /C calc'!A0,'-2+3,"
+				  "'@SUM(A1:A9),'\tTAB,\"'\r=1\",\"'=1,2\",'-\n");
+	/* Reading it back gives the values as they were. */
+	struct reader t;
+	start(&t, text, strlen(text));
+	expect_record(&t, 1, cells[0], cells[1], cells[2], cells[3], cells[4], cells[5], cells[6], cells[7], NULL);
+	expect_end(&t);
+	free(text);
+}
+
+static void test_writer_leaves_numbers_and_ordinary_text_alone(void **state)
+{
+	static const char *const cells[] = {"-12", "-0.5", "0", "120000", "3.25", "a=b", "苏州", " =1", "x-1"};
+	char *text = write_row(cells, 9);
+	assert_string_equal(text, "-12,-0.5,0,120000,3.25,a=b,苏州, =1,x-1\n");
+	free(text);
+	assert_false(csv_needs_guard("-12"));
+	assert_false(csv_needs_guard("'plain"));
+	assert_false(csv_needs_guard(""));
+	/* Not plain decimals: these could be formulas (or are text a spreadsheet would mangle). */
+	assert_true(csv_needs_guard("-1e5"));
+	assert_true(csv_needs_guard("-1."));
+	assert_true(csv_needs_guard("+86"));
+	assert_true(csv_needs_guard("--1"));
+	/* Quotes before a formula character are guarded too, or the reader would strip one. */
+	assert_true(csv_needs_guard("'-12"));
+	assert_true(csv_needs_guard("''=x"));
+}
+
+static void test_reader_strips_exactly_one_protective_quote(void **state)
+{
+	struct reader t;
+	START(&t, "'=1,''=1,'-5,'x,'',',''-x,'\t\n");
+	expect_record(&t, 1, "=1", "'=1", "-5", "'x", "''", "'", "'-x", "\t", NULL);
+	expect_end(&t);
+	/* Quoted fields too, and a quote later in a field is data. */
+	START(&t, "\"'=a,b\",a'=b\n");
+	expect_record(&t, 1, "=a,b", "a'=b", NULL);
+	expect_end(&t);
+}
+
+/* Export -> import -> export is byte-identical for every value, including ones that look guarded already. */
+static void test_guarded_values_round_trip_exactly(void **state)
+{
+	static const char *const rows[] = {
+		"=1", "'=1", "''=1", "'''@x", "-", "'-", "-5", "'-5", "''-5", "'", "''", "'x",
+		"\t", "'\t", "\r", "'\r\n", "+", "@", "=\"q\"", "'=,", "-1e5", "-0.5", "a", "",
+	};
+	round_trip(rows, 3, 8);
+	char *once = write_row(rows, 24);
+	struct reader t;
+	start(&t, once, strlen(once));
+	assert_int_equal(next(&t), 1);
+	assert_int_equal(t.r.nfields, 24);
+	const char *back[24];
+	for (size_t i = 0; i < 24; i++)
+		back[i] = t.r.field[i];
+	char *twice = write_row(back, 24);
+	assert_string_equal(once, twice);
+	csv_free(&t.r);
+	free(once);
+	free(twice);
+}
+
 static void test_map_file_reads_files_and_reports_missing_ones(void **state)
 {
 	char path[] = "/tmp/qilian-test-csv-XXXXXX";
@@ -467,6 +553,10 @@ int main(void)
 		cmocka_unit_test(test_input_need_not_be_nul_terminated),
 		cmocka_unit_test(test_writer_round_trips_every_awkward_field),
 		cmocka_unit_test(test_writer_quotes_only_when_needed),
+		cmocka_unit_test(test_writer_neutralises_formulas),
+		cmocka_unit_test(test_writer_leaves_numbers_and_ordinary_text_alone),
+		cmocka_unit_test(test_reader_strips_exactly_one_protective_quote),
+		cmocka_unit_test(test_guarded_values_round_trip_exactly),
 		cmocka_unit_test(test_map_file_reads_files_and_reports_missing_ones),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -22,7 +22,7 @@
 #include "registry/synth.h"
 #include "registry/uscc.h"
 #include "store/db.h"
-#include "testdb.h"
+#include "testkit.h"
 #include "store/migrate.h"
 
 struct fixture {
@@ -35,50 +35,21 @@ struct fixture {
 	int64_t org_a, org_b;
 };
 
-static int64_t make_org(struct fixture *f, const char *name, const char *type)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	assert_int_equal(org_create(f->db, &f->cli, name, type, NULL, &o, &e), QERR_OK);
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	assert_true(id > 0);
-	return id;
-}
-
-static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type t, enum user_role r, const char *email)
-{
-	memset(a, 0, sizeof *a);
-	a->user_id = user;
-	a->org_id = org;
-	a->org_type = t;
-	a->role = r;
-	snprintf(a->email, sizeof a->email, "%s", email);
-}
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "ent"))
+	struct fixture *f = testdb_fixture(sizeof *f, "ent");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
 	actor_cli(&f->cli);
-	make_org(f, "苏州市中小企业服务中心", "operator");
-	f->org_a = make_org(f, "昆山精锐模具科技有限公司", "sme");
-	f->org_b = make_org(f, "太仓宏达精密机械有限公司", "sme");
-	int64_t bank = make_org(f, "江苏银行苏州分行", "bank");
-	make_actor(&f->sme_a, 101, f->org_a, ORG_SME, ROLE_ADMIN, "a@qilian.test");
-	make_actor(&f->sme_b, 102, f->org_b, ORG_SME, ROLE_MEMBER, "b@qilian.test");
-	make_actor(&f->bank, 103, bank, ORG_BANK, ROLE_ADMIN, "bank@qilian.test");
+	testkit_org(f->db, "苏州市中小企业服务中心", "operator", NULL);
+	f->org_a = testkit_org(f->db, "昆山精锐模具科技有限公司", "sme", NULL);
+	f->org_b = testkit_org(f->db, "太仓宏达精密机械有限公司", "sme", NULL);
+	int64_t bank = testkit_org(f->db, "江苏银行苏州分行", "bank", NULL);
+	testkit_actor(&f->sme_a, 101, f->org_a, ORG_SME, ROLE_ADMIN, "a@qilian.test");
+	testkit_actor(&f->sme_b, 102, f->org_b, ORG_SME, ROLE_MEMBER, "b@qilian.test");
+	testkit_actor(&f->bank, 103, bank, ORG_BANK, ROLE_ADMIN, "bank@qilian.test");
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	testdb_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -107,50 +78,12 @@ static int row(char *buf, size_t cap, uint64_t seed, const char *name, long empl
 	return snprintf(buf, cap, "%s,%s,320583,35,%ld,%ld,1000,%s\n", uscc, name, employees, revenue, level);
 }
 
-struct import_result {
-	enum qerr rc;
-	struct qerror e;
-	json_t *report;
-};
-
-static struct import_result import_as(struct fixture *f, const struct actor *a, const char *data, size_t len)
+static struct testkit_import import_as(struct fixture *f, const struct actor *a, const char *data, size_t len)
 {
-	struct import_result r;
+	struct testkit_import r;
 	memset(&r.e, 0, sizeof r.e);
 	r.rc = enterprise_import(f->db, a, data, len, NULL, NULL, &r.report, &r.e);
 	return r;
-}
-
-static long report_int(const json_t *report, const char *key)
-{
-	return (long)json_integer_value(json_object_get(report, key));
-}
-
-static void expect_imported(struct import_result r, long rows, long inserted, long updated)
-{
-	if (r.rc)
-		fail_msg("import failed: %s %s", r.e.slug, r.e.message);
-	assert_non_null(r.report);
-	assert_int_equal(report_int(r.report, "rows"), rows);
-	assert_int_equal(report_int(r.report, "inserted"), inserted);
-	assert_int_equal(report_int(r.report, "updated"), updated);
-	assert_int_equal(report_int(r.report, "error_count"), 0);
-	assert_int_equal(json_array_size(json_object_get(r.report, "errors")), 0);
-	json_decref(r.report);
-}
-
-/* The i-th reported error has this line, field and code. */
-static void expect_row_error(const json_t *report, size_t i, long line, const char *field, const char *code)
-{
-	const json_t *err = json_array_get(json_object_get(report, "errors"), i);
-	if (!err)
-		fail_msg("no error #%zu (want line %ld %s)", i, line, code);
-	long got_line = (long)json_integer_value(json_object_get(err, "line"));
-	const char *got_field = json_string_value(json_object_get(err, "field"));
-	const char *got_code = json_string_value(json_object_get(err, "code"));
-	if (got_line != line || strcmp(got_field, field) != 0 || strcmp(got_code, code) != 0)
-		fail_msg("error #%zu: got line %ld field '%s' code %s (%s), want line %ld field '%s' code %s", i, got_line,
-			 got_field, got_code, json_string_value(json_object_get(err, "message")), line, field, code);
 }
 
 static void test_import_of_a_good_file_inserts_every_row(void **state)
@@ -158,7 +91,7 @@ static void test_import_of_a_good_file_inserts_every_row(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *csv = synth_csv(300, 11, &len);
-	expect_imported(import_as(f, &f->cli, csv, len), 300, 300, 0);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 300, 300, 0);
 	assert_int_equal(count_enterprises(f), 300);
 	/* Sizes were derived and stored for every row. */
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE size IN ('large','medium','small','micro')"), 300);
@@ -172,8 +105,8 @@ static void test_reimport_updates_and_never_duplicates(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *csv = synth_csv(120, 12, &len);
-	expect_imported(import_as(f, &f->cli, csv, len), 120, 120, 0);
-	expect_imported(import_as(f, &f->cli, csv, len), 120, 0, 120);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 120, 120, 0);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 120, 0, 120);
 	assert_int_equal(count_enterprises(f), 120);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(DISTINCT uscc) FROM enterprises"), 120);
 
@@ -181,11 +114,11 @@ static void test_reimport_updates_and_never_duplicates(void **state)
 	char text[512];
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 7, "昆山一号机械有限公司", 10, 100, "none");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械有限公司' AND size='micro'"), 1);
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 7, "昆山一号机械股份有限公司", 500, 5000, "provincial");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 0, 1);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 0, 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='昆山一号机械股份有限公司' AND size='medium'"
 				  " AND level='provincial' AND employees=500"),
 			 1);
@@ -198,7 +131,7 @@ static void test_reimport_updates_and_never_duplicates(void **state)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n%s,昆山一号,320583,35,10,100,1000,none\n", uscc);
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 0, 1);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 0, 1);
 	assert_int_equal(count_enterprises(f), 121);
 	free(csv);
 }
@@ -211,28 +144,28 @@ static void test_a_file_mixing_new_and_known_records_counts_each_right(void **st
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	for (uint64_t seed = 10; seed < 13; seed++)
 		n += row(text + n, sizeof text - (size_t)n, seed, "旧记录", 5, 50, "none");
-	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 3, 0);
+	testkit_expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 3, 0);
 	static const uint64_t order[] = {20, 10, 21, 22, 11, 12, 23, 24, 25};
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	for (size_t i = 0; i < sizeof order / sizeof order[0]; i++)
 		n += row(text + n, sizeof text - (size_t)n, order[i], "新旧混合", 6, 60, "none");
-	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 9, 6, 3);
+	testkit_expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 9, 6, 3);
 	assert_int_equal(count_enterprises(f), 9);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='新旧混合' AND employees=6"), 9);
 	/* Someone else's record in either position (after an insert, after an update) is refused. */
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 30, "A的新记录", 1, 1, "none");
 	n += row(text + n, sizeof text - (size_t)n, 10, "抢占", 1, 1, "none");
-	struct import_result r = import_as(f, &f->sme_a, text, (size_t)n);
+	struct testkit_import r = import_as(f, &f->sme_a, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	assert_int_equal(report_int(r.report, "error_count"), 1);
-	expect_row_error(r.report, 0, 3, "uscc", "not_owner");
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 1);
+	testkit_expect_row_error(r.report, 0, 3, "uscc", "not_owner");
 	json_decref(r.report);
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 11, "B的更新", 7, 70, "none");
 	n += row(text + n, sizeof text - (size_t)n, 31, "B的新记录", 7, 70, "none");
 	n += row(text + n, sizeof text - (size_t)n, 12, "B的更新", 7, 70, "none");
-	expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 1, 2);
+	testkit_expect_imported(import_as(f, &f->sme_b, text, (size_t)n), 3, 1, 2);
 	assert_int_equal(count_enterprises(f), 10);
 }
 
@@ -247,7 +180,7 @@ static void test_pasted_usccs_with_separators_are_stored_as_18_characters(void *
 					       "9132\u30000500\u3000MA1M\u3000X4QF\u30003P,苏州汇川新能源汽车科技有限公司,320500,36,800,"
 					       "90000,70000,provincial\n"
 					       "91350100-m000100y43,福州示例有限公司,350100,C,10,100,100,none\n");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 3, 3, 0);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 3, 3, 0);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE uscc IN ('91320583MA1N2L8E6H',"
 					      "'91320500MA1MX4QF3P','91350100M000100Y43')"),
 			 3);
@@ -255,7 +188,7 @@ static void test_pasted_usccs_with_separators_are_stored_as_18_characters(void *
 	n = snprintf(text, sizeof text,
 		     ENTERPRISE_CSV_HEADER "\n91320583-MA1N2L8E6H,昆山精锐模具科技有限公司,320583,35,90,6000,3000,none\n"
 					   "9135 0100 M000 100Y 43,福州示例有限公司,350100,C,11,100,100,none\n");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 2, 0, 2);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 2, 0, 2);
 	assert_int_equal(count_enterprises(f), 3);
 	/* Reads take them too, and answer the 18 characters. */
 	json_t *out = NULL;
@@ -270,9 +203,9 @@ static void test_pasted_usccs_with_separators_are_stored_as_18_characters(void *
 	json_decref(out);
 	/* Other separators are still a bad row with the reason. */
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n9132/0583/MA1N/2L8E/6H,昆山,320583,35,1,1,1,none\n");
-	struct import_result r = import_as(f, &f->cli, text, (size_t)n);
+	struct testkit_import r = import_as(f, &f->cli, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	expect_row_error(r.report, 0, 2, "uscc", "invalid_uscc");
+	testkit_expect_row_error(r.report, 0, 2, "uscc", "invalid_uscc");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(r.report, "errors"), 0),
 								 "message")),
 			       "'/' at position 5"));
@@ -286,7 +219,7 @@ static void test_bad_rows_are_all_reported_and_nothing_is_written(void **state)
 	char text[4096];
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 1, "原有企业", 10, 100, "none");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
 	long long audit_before = testdb_scalar(f->db, "SELECT count(*) FROM audit_log");
 
 	char bad_check[USCC_LEN + 1], dup[USCC_LEN + 1];
@@ -316,22 +249,22 @@ static void test_bad_rows_are_all_reported_and_nothing_is_written(void **state)
 	n += snprintf(text + n, sizeof text - (size_t)n, "%s,多一列,320583,35,1,1,1,none,x\n", u); /* 15 */
 	assert_true((size_t)n < sizeof text);
 
-	struct import_result r = import_as(f, &f->cli, text, (size_t)n);
+	struct testkit_import r = import_as(f, &f->cli, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
 	assert_string_equal(r.e.slug, "import_rejected");
 	assert_non_null(r.report);
-	assert_int_equal(report_int(r.report, "inserted"), 0);
-	assert_int_equal(report_int(r.report, "updated"), 0);
-	assert_int_equal(report_int(r.report, "error_count"), 9);
-	expect_row_error(r.report, 0, 4, "uscc", "invalid_uscc");
-	expect_row_error(r.report, 1, 7, "region", "invalid_region");
-	expect_row_error(r.report, 2, 8, "level", "invalid_level");
-	expect_row_error(r.report, 3, 9, "", "csv_field_count");
-	expect_row_error(r.report, 4, 11, "uscc", "duplicate_uscc");
-	expect_row_error(r.report, 5, 12, "employees", "invalid_number");
-	expect_row_error(r.report, 6, 13, "industry", "invalid_industry");
-	expect_row_error(r.report, 7, 14, "name", "invalid_name");
-	expect_row_error(r.report, 8, 15, "", "csv_field_count");
+	assert_int_equal(testkit_report_int(r.report, "inserted"), 0);
+	assert_int_equal(testkit_report_int(r.report, "updated"), 0);
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 9);
+	testkit_expect_row_error(r.report, 0, 4, "uscc", "invalid_uscc");
+	testkit_expect_row_error(r.report, 1, 7, "region", "invalid_region");
+	testkit_expect_row_error(r.report, 2, 8, "level", "invalid_level");
+	testkit_expect_row_error(r.report, 3, 9, "", "csv_field_count");
+	testkit_expect_row_error(r.report, 4, 11, "uscc", "duplicate_uscc");
+	testkit_expect_row_error(r.report, 5, 12, "employees", "invalid_number");
+	testkit_expect_row_error(r.report, 6, 13, "industry", "invalid_industry");
+	testkit_expect_row_error(r.report, 7, 14, "name", "invalid_name");
+	testkit_expect_row_error(r.report, 8, 15, "", "csv_field_count");
 	/* The duplicate names the line of its first occurrence; the bad check character the expected one. */
 	const json_t *errors = json_object_get(r.report, "errors");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(errors, 4), "message")), "line 10"));
@@ -354,10 +287,10 @@ static void test_broken_quote_stops_the_import_with_its_line(void **state)
 	int n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 1, "好", 1, 1, "none");
 	n += row(text + n, sizeof text - (size_t)n, 2, "\"未闭合", 1, 1, "none");
-	struct import_result r = import_as(f, &f->cli, text, (size_t)n);
+	struct testkit_import r = import_as(f, &f->cli, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	assert_int_equal(report_int(r.report, "error_count"), 1);
-	expect_row_error(r.report, 0, 3, "", "csv_unterminated_quote");
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 1);
+	testkit_expect_row_error(r.report, 0, 3, "", "csv_unterminated_quote");
 	json_decref(r.report);
 	assert_int_equal(count_enterprises(f), 0);
 
@@ -366,7 +299,7 @@ static void test_broken_quote_stops_the_import_with_its_line(void **state)
 	n += row(text + n, sizeof text - (size_t)n, 1, "\xff\xfe", 1, 1, "none");
 	r = import_as(f, &f->cli, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	expect_row_error(r.report, 0, 2, "", "csv_bad_encoding");
+	testkit_expect_row_error(r.report, 0, 2, "", "csv_bad_encoding");
 	json_decref(r.report);
 	assert_int_equal(count_enterprises(f), 0);
 }
@@ -385,24 +318,25 @@ static void test_bad_or_missing_header_is_rejected(void **state)
 		"91350100M000100Y43,某公司,320583,35,1,1,1,none\n",
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
-		struct import_result r = import_as(f, &f->cli, bad[i], strlen(bad[i]));
+		struct testkit_import r = import_as(f, &f->cli, bad[i], strlen(bad[i]));
 		if (r.rc != QERR_INVALID)
 			fail_msg("header #%zu accepted (%d)", i, r.rc);
 		assert_true(strcmp(r.e.slug, "csv_bad_header") == 0 || strcmp(r.e.slug, "csv_empty") == 0);
 		assert_string_equal(r.e.field, "file");
 		assert_non_null(r.report);
-		assert_int_equal(report_int(r.report, "error_count"), 1);
-		assert_int_equal(report_int(r.report, "inserted"), 0);
+		assert_int_equal(testkit_report_int(r.report, "error_count"), 1);
+		assert_int_equal(testkit_report_int(r.report, "inserted"), 0);
 		json_decref(r.report);
 	}
 	/* Header only: a valid, empty import. A BOM and CRLF are fine. */
-	expect_imported(import_as(f, &f->cli, ENTERPRISE_CSV_HEADER "\n", strlen(ENTERPRISE_CSV_HEADER) + 1), 0, 0, 0);
+	testkit_expect_imported(import_as(f, &f->cli, ENTERPRISE_CSV_HEADER "\n", strlen(ENTERPRISE_CSV_HEADER) + 1), 0,
+				0, 0);
 	char text[512];
 	int n = snprintf(text, sizeof text, "\xEF\xBB\xBF" ENTERPRISE_CSV_HEADER "\r\n");
 	char uscc[USCC_LEN + 1];
 	uscc_generate("320583", 77, uscc);
 	n += snprintf(text + n, sizeof text - (size_t)n, "%s,BOM公司,320583,35,1,1,1,none\r\n", uscc);
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
 	assert_int_equal(count_enterprises(f), 1);
 }
 
@@ -411,7 +345,7 @@ static void test_only_registry_writers_may_import(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *csv = synth_csv(3, 13, &len);
-	struct import_result r = import_as(f, &f->bank, csv, len);
+	struct testkit_import r = import_as(f, &f->bank, csv, len);
 	assert_int_equal(r.rc, QERR_FORBIDDEN);
 	assert_null(r.report);
 	assert_int_equal(count_enterprises(f), 0);
@@ -424,19 +358,19 @@ static void test_sme_cannot_overwrite_another_orgs_records(void **state)
 	size_t len;
 	char *csv = synth_csv(5, 14, &len);
 	/* SME B imports: new records belong to B. */
-	expect_imported(import_as(f, &f->sme_b, csv, len), 5, 5, 0);
+	testkit_expect_imported(import_as(f, &f->sme_b, csv, len), 5, 5, 0);
 	char sql[128];
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM enterprises WHERE org_id=%lld", (long long)f->org_b);
 	assert_int_equal(testdb_scalar(f->db, sql), 5);
 	/* B may re-import its own. */
-	expect_imported(import_as(f, &f->sme_b, csv, len), 5, 0, 5);
+	testkit_expect_imported(import_as(f, &f->sme_b, csv, len), 5, 0, 5);
 
 	/* SME A may not: every row is not_owner, nothing changes. */
-	struct import_result r = import_as(f, &f->sme_a, csv, len);
+	struct testkit_import r = import_as(f, &f->sme_a, csv, len);
 	assert_int_equal(r.rc, QERR_INVALID);
-	assert_int_equal(report_int(r.report, "error_count"), 5);
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 5);
 	for (size_t i = 0; i < 5; i++)
-		expect_row_error(r.report, i, (long)i + 2, "uscc", "not_owner");
+		testkit_expect_row_error(r.report, i, (long)i + 2, "uscc", "not_owner");
 	json_decref(r.report);
 	assert_int_equal(testdb_scalar(f->db, sql), 5);
 
@@ -449,21 +383,21 @@ static void test_sme_cannot_overwrite_another_orgs_records(void **state)
 	n += snprintf(text + n, sizeof text - (size_t)n, "%.*s", (int)(end - second), second);
 	r = import_as(f, &f->sme_a, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	expect_row_error(r.report, 0, 3, "uscc", "not_owner");
+	testkit_expect_row_error(r.report, 0, 3, "uscc", "not_owner");
 	json_decref(r.report);
 	assert_int_equal(count_enterprises(f), 5);
 
 	/* Unowned (operator) records are not A's either. */
 	n = snprintf(text, sizeof text, ENTERPRISE_CSV_HEADER "\n");
 	n += row(text + n, sizeof text - (size_t)n, 501, "运营方登记", 1, 1, "none");
-	expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
+	testkit_expect_imported(import_as(f, &f->cli, text, (size_t)n), 1, 1, 0);
 	r = import_as(f, &f->sme_a, text, (size_t)n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	expect_row_error(r.report, 0, 2, "uscc", "not_owner");
+	testkit_expect_row_error(r.report, 0, 2, "uscc", "not_owner");
 	json_decref(r.report);
 
 	/* The operator may overwrite B's records, and B keeps ownership. */
-	expect_imported(import_as(f, &f->cli, csv, len), 5, 0, 5);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 5, 0, 5);
 	assert_int_equal(testdb_scalar(f->db, sql), 5);
 	free(csv);
 }
@@ -483,7 +417,7 @@ static void test_export_after_import_reproduces_the_file_byte_for_byte(void **st
 	memcpy(csv, synth, len);
 	memcpy(csv + len, extra, (size_t)n + 1);
 	len += (size_t)n;
-	expect_imported(import_as(f, &f->cli, csv, len), 403, 403, 0);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 403, 403, 0);
 
 	char *out = NULL;
 	size_t out_len = 0;
@@ -497,7 +431,7 @@ static void test_export_after_import_reproduces_the_file_byte_for_byte(void **st
 	assert_memory_equal(out, csv, len);
 
 	/* Importing the export changes nothing but the update count. */
-	expect_imported(import_as(f, &f->cli, out, out_len), 403, 0, 403);
+	testkit_expect_imported(import_as(f, &f->cli, out, out_len), 403, 0, 403);
 	assert_int_equal(count_enterprises(f), 403);
 	free(out);
 	free(csv);
@@ -516,23 +450,23 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *csv = synth_csv(25000, 18, &len);
-	expect_imported(import_as(f, &f->sme_b, csv, len), 25000, 25000, 0);
+	testkit_expect_imported(import_as(f, &f->sme_b, csv, len), 25000, 25000, 0);
 	assert_int_equal(count_enterprises(f), 25000);
 	assert_true(has_unique_uscc_index(f));
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='enterprise.import'"
 				  " AND json_extract(detail,'$.bulk')=1"),
 			 1);
 	/* Re-import: all updates, no duplicates. */
-	expect_imported(import_as(f, &f->sme_b, csv, len), 25000, 0, 25000);
+	testkit_expect_imported(import_as(f, &f->sme_b, csv, len), 25000, 0, 25000);
 	assert_int_equal(count_enterprises(f), 25000);
 
 	/* Another SME's bulk import over B's records: every row is reported (up to the cap), nothing written. */
-	struct import_result r = import_as(f, &f->sme_a, csv, len);
+	struct testkit_import r = import_as(f, &f->sme_a, csv, len);
 	assert_int_equal(r.rc, QERR_INVALID);
-	assert_int_equal(report_int(r.report, "error_count"), 25000);
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 25000);
 	assert_int_equal(json_array_size(json_object_get(r.report, "errors")), 1000);
-	expect_row_error(r.report, 0, 2, "uscc", "not_owner");
-	expect_row_error(r.report, 999, 1001, "uscc", "not_owner");
+	testkit_expect_row_error(r.report, 0, 2, "uscc", "not_owner");
+	testkit_expect_row_error(r.report, 999, 1001, "uscc", "not_owner");
 	json_decref(r.report);
 	assert_true(has_unique_uscc_index(f));
 
@@ -547,9 +481,9 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 	n += (size_t)snprintf(text + n, 64, "not-a-uscc,坏,320583,35,1,1,1,none\n"); /* line 30003 */
 	r = import_as(f, &f->cli, text, n);
 	assert_int_equal(r.rc, QERR_INVALID);
-	assert_int_equal(report_int(r.report, "error_count"), 2);
-	expect_row_error(r.report, 0, 30002, "uscc", "duplicate_uscc");
-	expect_row_error(r.report, 1, 30003, "uscc", "invalid_uscc");
+	assert_int_equal(testkit_report_int(r.report, "error_count"), 2);
+	testkit_expect_row_error(r.report, 0, 30002, "uscc", "duplicate_uscc");
+	testkit_expect_row_error(r.report, 1, 30003, "uscc", "invalid_uscc");
 	assert_non_null(strstr(json_string_value(json_object_get(json_array_get(json_object_get(r.report, "errors"), 0),
 								 "message")),
 			       "line 3"));
@@ -565,7 +499,7 @@ static void test_bulk_import_of_a_large_file_keeps_every_guarantee(void **state)
 				     &behind),
 			     QERR_OK);
 	/* And the clean large file goes in. */
-	expect_imported(import_as(f, &f->cli, big, len), 30000, 30000, 0);
+	testkit_expect_imported(import_as(f, &f->cli, big, len), 30000, 30000, 0);
 	assert_int_equal(count_enterprises(f), 55000);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(DISTINCT uscc) FROM enterprises"), 55000);
 	assert_true(has_unique_uscc_index(f));
@@ -640,7 +574,7 @@ static void test_list_filters_and_pages_cover_every_row_once(void **state)
 	struct fixture *f = *state;
 	size_t len;
 	char *csv = synth_csv(600, 16, &len);
-	expect_imported(import_as(f, &f->cli, csv, len), 600, 600, 0);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 600, 600, 0);
 	free(csv);
 	struct enterprise_filter none = {0};
 
@@ -754,15 +688,6 @@ static void test_list_rejects_bad_filter_values(void **state)
 	json_decref(res);
 }
 
-static json_t *decode(const char *body, const struct jfield *fields, bool partial)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	if (json_decode(body, strlen(body), fields, partial, &o, &e))
-		fail_msg("decode %s: %s", body, e.message);
-	return o;
-}
-
 static void test_update_rederives_size_and_checks_ownership(void **state)
 {
 	struct fixture *f = *state;
@@ -773,7 +698,7 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 		 "{\"uscc\":\"%s\",\"name\":\"昆山精锐模具科技有限公司\",\"region\":\"320583\",\"industry\":\"35\","
 		 "\"employees\":10,\"revenue_wan\":100,\"assets_wan\":50,\"level\":\"none\"}",
 		 uscc);
-	json_t *in = decode(body, enterprise_create_fields, false), *out = NULL;
+	json_t *in = testkit_json(body, enterprise_create_fields, false), *out = NULL;
 	struct qerror e = {0};
 	assert_int_equal(enterprise_create(f->db, &f->sme_a, in, &out, &e), QERR_OK);
 	assert_string_equal(json_string_value(json_object_get(out, "size")), "micro");
@@ -796,7 +721,7 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 		{"{\"name\":\"改名后的公司\"}", "small"},
 	};
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
-		json_t *patch = decode(steps[i].patch, enterprise_update_fields, true);
+		json_t *patch = testkit_json(steps[i].patch, enterprise_update_fields, true);
 		if (enterprise_update(f->db, &f->sme_a, uscc, patch, &out, &e))
 			fail_msg("patch %s: %s", steps[i].patch, e.message);
 		if (strcmp(json_string_value(json_object_get(out, "size")), steps[i].size) != 0)
@@ -808,7 +733,7 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE name='改名后的公司' AND size='small'"), 1);
 
 	/* Another SME may not change it; nor may a bank; the operator may. */
-	json_t *patch = decode("{\"employees\":5}", enterprise_update_fields, true);
+	json_t *patch = testkit_json("{\"employees\":5}", enterprise_update_fields, true);
 	assert_int_equal(enterprise_update(f->db, &f->sme_b, uscc, patch, &out, &e), QERR_FORBIDDEN);
 	assert_null(out);
 	assert_int_equal(enterprise_update(f->db, &f->bank, uscc, patch, &out, &e), QERR_FORBIDDEN);
@@ -819,18 +744,19 @@ static void test_update_rederives_size_and_checks_ownership(void **state)
 	json_decref(patch);
 
 	/* Invalid values are rejected and change nothing. */
-	patch = decode("{\"region\":\"320599\"}", enterprise_update_fields, true);
+	patch = testkit_json("{\"region\":\"320599\"}", enterprise_update_fields, true);
 	assert_int_equal(enterprise_update(f->db, &f->sme_a, uscc, patch, &out, &e), QERR_INVALID);
 	assert_string_equal(e.field, "region");
 	json_decref(patch);
-	patch = decode("{\"industry\":\"66\"}", enterprise_update_fields, true); /* 金融业 is outside the standard */
+	patch =
+	    testkit_json("{\"industry\":\"66\"}", enterprise_update_fields, true); /* 金融业 is outside the standard */
 	assert_int_equal(enterprise_update(f->db, &f->sme_a, uscc, patch, &out, &e), QERR_INVALID);
 	assert_string_equal(e.field, "industry");
 	json_decref(patch);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM enterprises WHERE industry='52' AND employees=5"), 1);
 
 	/* Unknown and malformed USCCs. */
-	patch = decode("{}", enterprise_update_fields, true);
+	patch = testkit_json("{}", enterprise_update_fields, true);
 	char other[USCC_LEN + 1];
 	uscc_generate("320583", 32, other);
 	assert_int_equal(enterprise_update(f->db, &f->cli, other, patch, &out, &e), QERR_NOT_FOUND);
@@ -871,7 +797,7 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 	assert_true(before >= 4); /* the orgs created in setup */
 	size_t len;
 	char *csv = synth_csv(10, 17, &len);
-	expect_imported(import_as(f, &f->cli, csv, len), 10, 10, 0);
+	testkit_expect_imported(import_as(f, &f->cli, csv, len), 10, 10, 0);
 	free(csv);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log"), before + 1);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='enterprise.import' AND object_id='*'"
@@ -885,12 +811,12 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 		 "{\"uscc\":\"%s\",\"name\":\"审计测试\",\"region\":\"320583\",\"industry\":\"35\","
 		 "\"employees\":1,\"revenue_wan\":1,\"assets_wan\":1,\"level\":\"none\"}",
 		 uscc);
-	json_t *in = decode(body, enterprise_create_fields, false), *out = NULL;
+	json_t *in = testkit_json(body, enterprise_create_fields, false), *out = NULL;
 	struct qerror e = {0};
 	assert_int_equal(enterprise_create(f->db, &f->sme_a, in, &out, &e), QERR_OK);
 	json_decref(out);
 	json_decref(in);
-	json_t *patch = decode("{\"employees\":2}", enterprise_update_fields, true);
+	json_t *patch = testkit_json("{\"employees\":2}", enterprise_update_fields, true);
 	assert_int_equal(enterprise_update(f->db, &f->sme_a, uscc, patch, &out, &e), QERR_OK);
 	json_decref(out);
 	json_decref(patch);
@@ -920,23 +846,28 @@ static void test_writes_append_to_the_audit_log_which_cannot_change(void **state
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_import_of_a_good_file_inserts_every_row, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_reimport_updates_and_never_duplicates, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_a_file_mixing_new_and_known_records_counts_each_right, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_pasted_usccs_with_separators_are_stored_as_18_characters, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_bad_rows_are_all_reported_and_nothing_is_written, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_broken_quote_stops_the_import_with_its_line, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bad_or_missing_header_is_rejected, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_only_registry_writers_may_import, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sme_cannot_overwrite_another_orgs_records, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_bulk_import_of_a_large_file_keeps_every_guarantee, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_export_after_import_reproduces_the_file_byte_for_byte, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_filters_and_pages_cover_every_row_once, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_list_rejects_bad_filter_values, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_update_rederives_size_and_checks_ownership, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_name_limit_is_200_characters_stored_whole, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_writes_append_to_the_audit_log_which_cannot_change, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_import_of_a_good_file_inserts_every_row, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_reimport_updates_and_never_duplicates, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_a_file_mixing_new_and_known_records_counts_each_right, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_pasted_usccs_with_separators_are_stored_as_18_characters, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_rows_are_all_reported_and_nothing_is_written, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_broken_quote_stops_the_import_with_its_line, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_bad_or_missing_header_is_rejected, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_only_registry_writers_may_import, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_sme_cannot_overwrite_another_orgs_records, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_bulk_import_of_a_large_file_keeps_every_guarantee, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_export_after_import_reproduces_the_file_byte_for_byte, setup,
+					    testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_list_filters_and_pages_cover_every_row_once, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_list_rejects_bad_filter_values, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_update_rederives_size_and_checks_ownership, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_name_limit_is_200_characters_stored_whole, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_writes_append_to_the_audit_log_which_cannot_change, setup,
+					    testdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,13 +15,12 @@
 #include <string.h>
 #include <unistd.h>
 #include "chainmap/graph.h"
-#include "text/fts.h"
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
-#include "store/migrate.h"
+#include "testkit.h"
 
 struct fixture {
-	char path[64];
+	struct testdb t;
 	struct db *db;
 	struct graph *g;
 };
@@ -42,21 +41,10 @@ static char ent[40][19];
 static void add_enterprise(struct db *db, int n, const char *region, const char *level, int employees)
 {
 	snprintf(ent[n], sizeof ent[n], "%s", code(region, (uint64_t)n));
-	char csv[512];
-	snprintf(csv, sizeof csv, "%s\n%s,企业%d,%s,38,%d,%d,%d,%s\n", ENTERPRISE_CSV_HEADER, ent[n], n, region, employees,
-		 employees * 100, employees * 100, level);
 	struct actor a;
 	actor_cli(&a);
-	json_t *report = NULL;
-	struct qerror e = {0};
-	assert_int_equal(enterprise_import(db, &a, csv, strlen(csv), NULL, NULL, &report, &e), QERR_OK);
-	json_decref(report);
-}
-
-static void exec(struct db *db, const char *sql)
-{
-	struct qerror e = {0};
-	assert_int_equal(db_exec(db, sql, &e), QERR_OK);
+	testkit_enterprise(db, &a, ent[n], "企业%d,%s,38,%d,%d,%d,%s", n, region, employees, employees * 100,
+			   employees * 100, level);
 }
 
 /* Relation supplier n -> buyer m in segment (chain 'c', code seg) for amount. */
@@ -68,22 +56,20 @@ static void rel(struct db *db, int buyer, int supplier, const char *seg, long lo
 		 " FROM enterprises b, enterprises s, segments g WHERE b.uscc='%s' AND s.uscc='%s' AND g.chain_id='c'"
 		 " AND g.code='%s'; UPDATE graph_version SET version=version+1;",
 		 amount, ent[buyer], ent[supplier], seg);
-	exec(db, sql);
+	testdb_exec(db, sql);
 }
 
 static int setup(void **state)
 {
 	static struct fixture f;
 	memset(&f, 0, sizeof f);
-	snprintf(f.path, sizeof f.path, "/tmp/qilian-graph-%d.db", (int)getpid());
-	unlink(f.path);
-	struct qerror e = {0};
-	text_fts_install();
-	f.db = db_open(f.path, true, &e);
-	assert_non_null(f.db);
-	assert_int_equal(migrate_apply(f.db, NULL, &e), QERR_OK);
-	exec(f.db, "INSERT INTO chains(id,name,created_at) VALUES('c','测试链','t');"
-		   "INSERT INTO segments(chain_id,code,name) VALUES('c','x','环节X'),('c','y','环节Y'),('c','z','环节Z');");
+	if (!testdb_open(&f.t, "graph"))
+		return -1;
+	f.db = f.t.db;
+	testdb_exec(
+	    f.db,
+	    "INSERT INTO chains(id,name,created_at) VALUES('c','测试链','t');"
+	    "INSERT INTO segments(chain_id,code,name) VALUES('c','x','环节X'),('c','y','环节Y'),('c','z','环节Z');");
 	/* 0 buyer in 昆山 (320583); 1-4 in 4 provinces; 5 same county; 6 same city; 7 same province; 8 elsewhere. */
 	add_enterprise(f.db, 0, "320583", "none", 2000);
 	add_enterprise(f.db, 1, "110101", "little_giant", 50);
@@ -102,13 +88,7 @@ static int teardown(void **state)
 {
 	struct fixture *f = *state;
 	graph_release(f->g);
-	db_close(f->db);
-	unlink(f->path);
-	char wal[80];
-	snprintf(wal, sizeof wal, "%s-wal", f->path);
-	unlink(wal);
-	snprintf(wal, sizeof wal, "%s-shm", f->path);
-	unlink(wal);
+	testdb_close(&f->t);
 	return 0;
 }
 
@@ -136,7 +116,7 @@ static json_t *segment_of(json_t *out, const char *code_)
 static void test_hhi_exactly_a_quarter_is_a_weak_link(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations");
+	testdb_exec(f->db, "DELETE FROM relations");
 	/* Four equal suppliers in four provinces: supply HHI = province HHI = 4 * (1/4)^2 = 0.25 exactly. */
 	for (int s = 1; s <= 4; s++)
 		rel(f->db, 0, s, "x", 2500);
@@ -170,7 +150,7 @@ static void test_hhi_exactly_a_quarter_is_a_weak_link(void **state)
 static void test_suppliers_shares_and_single_source(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations");
+	testdb_exec(f->db, "DELETE FROM relations");
 	rel(f->db, 0, 1, "x", 300);
 	rel(f->db, 0, 2, "x", 100);
 	rel(f->db, 0, 3, "y", 999);
@@ -194,7 +174,7 @@ static void test_suppliers_shares_and_single_source(void **state)
 static void test_local_rate_at_each_level(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations");
+	testdb_exec(f->db, "DELETE FROM relations");
 	rel(f->db, 0, 5, "x", 10); /* same county */
 	rel(f->db, 0, 6, "x", 20); /* same city */
 	rel(f->db, 0, 7, "y", 30); /* same province */
@@ -227,7 +207,7 @@ static json_t *affected_entry(json_t *out, const char *uscc, const char *list)
 static void test_cascade_stops_where_the_threshold_is_not_met(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations");
+	testdb_exec(f->db, "DELETE FROM relations");
 	/* 1 and 2 each supply half of 5's x; 5 is 6's only y supplier; 6 supplies 60 % of 7's z (8 the rest). */
 	rel(f->db, 5, 1, "x", 50);
 	rel(f->db, 5, 2, "x", 50);
@@ -287,7 +267,7 @@ static json_t *critical_of(json_t *out, const char *seg)
 static void test_critical_enterprises_in_a_diamond(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations");
+	testdb_exec(f->db, "DELETE FROM relations");
 	/* x: 0 <- 1, 2 (diamond) <- 3 (both get their input from 3, which has no suppliers). */
 	rel(f->db, 0, 1, "x", 10);
 	rel(f->db, 0, 2, "x", 10);
@@ -318,9 +298,10 @@ static void test_critical_enterprises_in_a_diamond(void **state)
 static void test_fill_ranks_by_level_then_proximity_then_size(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations; DELETE FROM capabilities;");
+	testdb_exec(f->db, "DELETE FROM relations; DELETE FROM capabilities;");
 	/* Everyone but 0 can make z; 5 already supplies 0 in z. */
-	exec(f->db, "INSERT INTO capabilities(enterprise_id,sid,capacity) SELECT e.id,g.sid,e.id*10 FROM enterprises e,"
+	testdb_exec(f->db,
+		    "INSERT INTO capabilities(enterprise_id,sid,capacity) SELECT e.id,g.sid,e.id*10 FROM enterprises e,"
 		    " segments g WHERE g.code='z' AND e.id>1");
 	rel(f->db, 0, 5, "z", 10);
 	struct qerror e = {0};
@@ -342,7 +323,7 @@ static void test_fill_ranks_by_level_then_proximity_then_size(void **state)
 static void test_snapshot_follows_changes(void **state)
 {
 	struct fixture *f = *state;
-	exec(f->db, "DELETE FROM relations; UPDATE graph_version SET version=version+1;");
+	testdb_exec(f->db, "DELETE FROM relations; UPDATE graph_version SET version=version+1;");
 	struct graph *g1 = snapshot(f);
 	json_t *st = graph_stats(g1);
 	assert_int_equal(json_integer_value(json_object_get(st, "relations")), 0);

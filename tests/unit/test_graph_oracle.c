@@ -16,9 +16,8 @@
 #include <string.h>
 #include <unistd.h>
 #include "chainmap/graph.h"
-#include "text/fts.h"
 #include "registry/enterprise.h"
-#include "store/migrate.h"
+#include "testdb.h"
 
 #define N 36
 #define M 110
@@ -41,22 +40,14 @@ static uint64_t rnd(uint64_t *s)
 	return *s;
 }
 
-static void exec(struct db *db, const char *sql)
+/* A fresh database in t holding world w, random from seed; returns t->db (testdb_close(t) when done). */
+static struct db *make_world(struct testdb *t, struct world *w, uint64_t seed)
 {
+	assert_true(testdb_open(t, "oracle"));
+	struct db *db = t->db;
 	struct qerror e = {0};
-	assert_int_equal(db_exec(db, sql, &e), QERR_OK);
-}
-
-static struct db *make_world(const char *path, struct world *w, uint64_t seed)
-{
-	unlink(path);
-	struct qerror e = {0};
-	text_fts_install();
-	struct db *db = db_open(path, true, &e);
-	assert_non_null(db);
-	assert_int_equal(migrate_apply(db, NULL, &e), QERR_OK);
-	exec(db, "INSERT INTO chains(id,name,created_at) VALUES('c','c','t');"
-		 "INSERT INTO segments(chain_id,code,name) VALUES('c','x','X'),('c','y','Y'),('c','z','Z');");
+	testdb_exec(db, "INSERT INTO chains(id,name,created_at) VALUES('c','c','t');"
+			"INSERT INTO segments(chain_id,code,name) VALUES('c','x','X'),('c','y','Y'),('c','z','Z');");
 	char csv[N * 96 + 128];
 	size_t len = (size_t)snprintf(csv, sizeof csv, "%s\n", ENTERPRISE_CSV_HEADER);
 	for (int i = 0; i < N; i++) {
@@ -89,10 +80,10 @@ static struct db *make_world(const char *path, struct world *w, uint64_t seed)
 			 "INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at) SELECT b.id,s.id,g.sid,%lld,'t'"
 			 " FROM enterprises b,enterprises s,segments g WHERE b.uscc='%s' AND s.uscc='%s' AND g.code='%s'",
 			 w->amount[w->m], w->uscc[b], w->uscc[sup], seg_codes[g]);
-		exec(db, sql);
+		testdb_exec(db, sql);
 		w->m++;
 	}
-	exec(db, "UPDATE graph_version SET version=version+1");
+	testdb_exec(db, "UPDATE graph_version SET version=version+1");
 	return db;
 }
 
@@ -156,12 +147,11 @@ static int igraph_critical(const struct world *w, int b, int g, bool out[N])
 static void test_critical_matches_igraph_dominator_tree(void **state)
 {
 	(void)state;
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/qilian-oracle-%d.db", (int)getpid());
 	int compared = 0, nonempty = 0;
 	for (uint64_t seed = 1; seed <= 25; seed++) {
 		struct world w;
-		struct db *db = make_world(path, &w, seed);
+		struct testdb tdb;
+		struct db *db = make_world(&tdb, &w, seed);
 		struct qerror e = {0};
 		struct graph *g = graph_build(db, &e);
 		assert_non_null(g);
@@ -193,9 +183,8 @@ static void test_critical_matches_igraph_dominator_tree(void **state)
 			json_decref(res);
 		}
 		graph_free(g);
-		db_close(db);
+		testdb_close(&tdb);
 	}
-	unlink(path);
 	/* The random graphs must exercise both answers, or the comparison proves little. */
 	assert_true(compared > 200);
 	assert_true(nonempty > 20);
@@ -233,13 +222,12 @@ static void naive_cascade(const struct world *w, int start, double threshold, in
 static void test_cascade_matches_naive_fixpoint(void **state)
 {
 	(void)state;
-	char path[64];
-	snprintf(path, sizeof path, "/tmp/qilian-oracle-c-%d.db", (int)getpid());
 	const double thresholds[] = {0.3, 0.5, 0.75};
 	int knocked_beyond_zero = 0;
 	for (uint64_t seed = 1; seed <= 15; seed++) {
 		struct world w;
-		struct db *db = make_world(path, &w, seed + 100);
+		struct testdb tdb;
+		struct db *db = make_world(&tdb, &w, seed + 100);
 		struct qerror e = {0};
 		struct graph *g = graph_build(db, &e);
 		assert_non_null(g);
@@ -270,9 +258,8 @@ static void test_cascade_matches_naive_fixpoint(void **state)
 			}
 		}
 		graph_free(g);
-		db_close(db);
+		testdb_close(&tdb);
 	}
-	unlink(path);
 	assert_true(knocked_beyond_zero > 20);
 }
 

@@ -26,7 +26,7 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
-#include "testdb.h"
+#include "testkit.h"
 #include "store/migrate.h"
 
 enum { E_BUYER, E_SUPPLIER, E_OTHER, E_COUNT };
@@ -39,84 +39,29 @@ struct fixture {
 	int64_t eid[E_COUNT];
 };
 
-static int64_t make_org(struct fixture *f, const char *name, const char *type)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	assert_int_equal(org_create(f->db, &f->cli, name, type, NULL, &o, &e), QERR_OK);
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	return id;
-}
-
-static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type t)
-{
-	memset(a, 0, sizeof *a);
-	a->user_id = user;
-	a->org_id = org;
-	a->org_type = t;
-	a->role = ROLE_ADMIN;
-}
-
-static void exec(struct fixture *f, const char *sql)
-{
-	struct qerror e = {0};
-	if (db_exec(f->db, sql, &e))
-		fail_msg("%s: %s", sql, e.message);
-}
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "ls"))
+	struct fixture *f = testdb_fixture(sizeof *f, "ls");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
-	struct qerror e = {0};
 	actor_cli(&f->cli);
-	make_org(f, "运营方", "operator");
-	make_actor(&f->buyer, 101, make_org(f, "整车厂", "large"), ORG_LARGE);
-	make_actor(&f->supplier, 102, make_org(f, "电机厂", "sme"), ORG_SME);
-	make_actor(&f->other, 103, make_org(f, "模具厂", "sme"), ORG_SME);
+	testkit_org(f->db, "运营方", "operator", NULL);
+	testkit_org_actor(f->db, &f->buyer, 101, "整车厂", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->supplier, 102, "电机厂", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->other, 103, "模具厂", ORG_SME, ROLE_ADMIN);
 	const struct actor *owners[E_COUNT] = {&f->buyer, &f->supplier, &f->other};
 	for (int i = 0; i < E_COUNT; i++) {
-		char csv[512];
 		uscc_generate("320583", 9100 + (uint64_t)i, f->uscc[i]);
-		snprintf(csv, sizeof csv, ENTERPRISE_CSV_HEADER "\n%s,企业%d,320583,36,300,20000,15000,none\n", f->uscc[i], i);
-		json_t *report = NULL;
-		if (enterprise_import(f->db, owners[i], csv, strlen(csv), NULL, NULL, &report, &e))
-			fail_msg("enterprise import: %s", e.message);
-		json_decref(report);
+		f->eid[i] =
+		    testkit_enterprise(f->db, owners[i], f->uscc[i], "企业%d,320583,36,300,20000,15000,none", i);
 	}
-	exec(f, "INSERT INTO chains(id,name,name_en,created_at) VALUES('nev','新能源汽车','NEV','2026-01-01T00:00:00Z')");
-	exec(f, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
-	for (int i = 0; i < E_COUNT; i++) {
-		struct db_stmt *st = db_prepare(f->db, "SELECT id FROM enterprises WHERE uscc=?", &e);
-		assert_non_null(st);
-		db_bind_text(st, 1, f->uscc[i]);
-		assert_int_equal(db_step(st, &e), DB_ROW);
-		f->eid[i] = db_col_int64(st, 0);
-		db_reset(st);
-	}
+	testdb_exec(
+	    f->db,
+	    "INSERT INTO chains(id,name,name_en,created_at) VALUES('nev','新能源汽车','NEV','2026-01-01T00:00:00Z')");
+	testdb_exec(f->db, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
 	*state = f;
 	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	testdb_close(&f->t);
-	free(f);
-	return 0;
-}
-
-/* Decodes a body against fields (strictly, as the API does) and returns it. */
-static json_t *body(const char *text, const struct jfield *fields, bool partial)
-{
-	json_t *b = NULL;
-	struct qerror e = {0};
-	if (json_decode(text, strlen(text), fields, partial, &b, &e))
-		fail_msg("body %s: %s", text, e.message);
-	return b;
 }
 
 static int64_t create(struct fixture *f, const struct actor *a, bool demand, const char *fmt, ...)
@@ -126,7 +71,7 @@ static int64_t create(struct fixture *f, const struct actor *a, bool demand, con
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof text, fmt, ap);
 	va_end(ap);
-	json_t *b = body(text, demand ? market_demand_fields : market_supply_fields, false), *out = NULL;
+	json_t *b = testkit_json(text, demand ? market_demand_fields : market_supply_fields, false), *out = NULL;
 	struct qerror e = {0};
 	enum qerr rc = demand ? market_demand_create(f->db, a, b, &out, &e) : market_supply_create(f->db, a, b, &out, &e);
 	json_decref(b);
@@ -231,7 +176,7 @@ static void test_invited_visibility(void **state)
 	char sql[160];
 	snprintf(sql, sizeof sql, "INSERT INTO demand_invitations VALUES(%lld,%lld,'2026-01-01T00:00:00Z')", (long long)id,
 		 (long long)f->eid[E_SUPPLIER]);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	assert_int_equal(market_demand_get(f->db, &f->supplier, id, &out, &e), QERR_OK);
 	json_decref(out);
 	assert_int_equal(market_demand_list(f->db, &f->supplier, &lf, &out, &e), QERR_OK);
@@ -239,7 +184,7 @@ static void test_invited_visibility(void **state)
 	json_decref(out);
 	assert_false(market_demand_readable(f->db, &f->other, id));
 	/* Reading is not writing: the invited supplier may not change it. */
-	json_t *b = body("{\"title\":\"改\"}", market_demand_update_fields, true);
+	json_t *b = testkit_json("{\"title\":\"改\"}", market_demand_update_fields, true);
 	assert_int_equal(market_demand_update(f->db, &f->supplier, id, b, &out, &e), QERR_FORBIDDEN);
 	json_decref(b);
 }
@@ -269,7 +214,7 @@ static void test_every_write_stamps_seq(void **state)
 	assert_int_equal(db_counter(f->db, "supplies", &v, &e), QERR_OK);
 	assert_true(s1 > 0);
 	assert_int_equal(s1, v);
-	json_t *b = body("{\"title\":\"深沟球轴承\"}", market_supply_update_fields, true);
+	json_t *b = testkit_json("{\"title\":\"深沟球轴承\"}", market_supply_update_fields, true);
 	assert_int_equal(market_supply_update(f->db, &f->supplier, id, b, &out, &e), QERR_OK);
 	json_decref(b);
 	json_decref(out);
@@ -345,7 +290,7 @@ static void subscribe(struct fixture *f, const struct actor *a, int who, const c
 {
 	char text[512];
 	snprintf(text, sizeof text, "{\"enterprise\":\"%s\",%s}", f->uscc[who], lists);
-	json_t *b = body(text, market_subscription_fields, false), *out = NULL;
+	json_t *b = testkit_json(text, market_subscription_fields, false), *out = NULL;
 	struct qerror e = {0};
 	if (market_subscription_create(f->db, a, b, &out, &e))
 		fail_msg("subscribe %s: %s", text, e.message);
@@ -396,12 +341,12 @@ static void test_subscription_matching(void **state)
 	assert_string_equal(json_string_value(json_array_get(json_object_get(detail, "keywords"), 0)), "电机");
 	json_decref(out);
 	/* Editing does not notify twice; an edit that makes it match does notify (once). */
-	json_t *b = body("{\"description\":\"电机扁线\"}", market_demand_update_fields, true);
+	json_t *b = testkit_json("{\"description\":\"电机扁线\"}", market_demand_update_fields, true);
 	assert_int_equal(market_demand_update(f->db, &f->buyer, motor, b, &out, &e), QERR_OK);
 	json_decref(out);
 	json_decref(b);
 	assert_int_equal(notified(f, E_SUPPLIER, motor), 1);
-	b = body("{\"title\":\"液晶电视机外壳与电机支架\"}", market_demand_update_fields, true);
+	b = testkit_json("{\"title\":\"液晶电视机外壳与电机支架\"}", market_demand_update_fields, true);
 	assert_int_equal(market_demand_update(f->db, &f->buyer, tv, b, &out, &e), QERR_OK);
 	json_decref(out);
 	json_decref(b);
@@ -419,13 +364,15 @@ static void test_many_subscriptions(void **state)
 {
 	struct fixture *f = *state;
 	/* 10,000 subscriptions of the other SME, written directly, then one demand. */
-	exec(f, "BEGIN");
-	exec(f, "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<10000)"
-		" INSERT INTO subscriptions(enterprise_id,name,keywords,regions,created_at)"
-		" SELECT (SELECT id FROM enterprises WHERE name='企业2'), 's'||i,"
-		" CASE i%4 WHEN 0 THEN '电机;轴承' WHEN 1 THEN '模具' WHEN 2 THEN '注塑模具;电池包' ELSE '不锈钢螺栓' END,"
-		" CASE WHEN i%3=0 THEN '32' ELSE '' END, '2026-01-01T00:00:00Z' FROM n");
-	exec(f, "COMMIT");
+	testdb_exec(f->db, "BEGIN");
+	testdb_exec(
+	    f->db,
+	    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i+1 FROM n WHERE i<10000)"
+	    " INSERT INTO subscriptions(enterprise_id,name,keywords,regions,created_at)"
+	    " SELECT (SELECT id FROM enterprises WHERE name='企业2'), 's'||i,"
+	    " CASE i%4 WHEN 0 THEN '电机;轴承' WHEN 1 THEN '模具' WHEN 2 THEN '注塑模具;电池包' ELSE '不锈钢螺栓' END,"
+	    " CASE WHEN i%3=0 THEN '32' ELSE '' END, '2026-01-01T00:00:00Z' FROM n");
+	testdb_exec(f->db, "COMMIT");
 	struct qerror e = {0};
 	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
 	assert_int_equal(db_touch(f->db, "subscriptions", &e), QERR_OK);
@@ -447,13 +394,13 @@ static void test_many_subscriptions(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test_setup_teardown(test_supply_validation_and_normalisation, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_demand_validation, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_invited_visibility, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_every_write_stamps_seq, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_import_errors_by_line, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_subscription_matching, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_many_subscriptions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_supply_validation_and_normalisation, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_demand_validation, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_invited_visibility, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_every_write_stamps_seq, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_import_errors_by_line, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_subscription_matching, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_many_subscriptions, setup, testdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -28,23 +28,17 @@ struct fixture {
 	int64_t seq;
 };
 
-static void exec(struct fixture *f, const char *sql)
-{
-	struct qerror e = {0};
-	if (db_exec(f->db, sql, &e))
-		fail_msg("%s: %s", sql, e.message);
-}
-
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "match"))
+	struct fixture *f = testdb_fixture(sizeof *f, "match");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
 	struct qerror e = {0};
 	mi_reset();
-	exec(f, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车','2026-01-01T00:00:00Z');"
-		"INSERT INTO segments(sid,chain_id,code,name) VALUES(1,'nev','motor','驱动电机'),(2,'nev','pack','电池包');");
+	testdb_exec(f->db, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车','2026-01-01T00:00:00Z');"
+			   "INSERT INTO segments(sid,chain_id,code,name) "
+			   "VALUES(1,'nev','motor','驱动电机'),(2,'nev','pack','电池包');");
 	/* Enterprises 1..40 in three provinces, levels by id. */
 	static const char *const regions[] = {"320505", "320583", "330106", "440305"};
 	static const char *const levels[] = {"none", "innovative", "provincial", "little_giant"};
@@ -72,11 +66,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	struct fixture *f = *state;
 	mi_reset();
-	testdb_close(&f->t);
-	free(f);
-	return 0;
+	return testdb_teardown(state);
 }
 
 /* Adds (or with id > 0 rewrites) a supply the way the listing code does: bump the counter, stamp seq. */
@@ -191,7 +182,7 @@ static void region_levels_rank_county_over_city_over_province(void **state)
 	assert_int_equal(mi_region_level("330106", 6, "320505", 6), 0);
 	assert_int_equal(mi_region_level("3x", 2, "32", 2), 0);
 	/* Same text; enterprises 4 (320505 county), 5 (320583 same city), 6 (330106) but serving 32. All level-free. */
-	exec(f, "UPDATE enterprises SET level='none' WHERE id IN (4,5,6,7)");
+	testdb_exec(f->db, "UPDATE enterprises SET level='none' WHERE id IN (4,5,6,7)");
 	int64_t county = put_supply(f, 0, 4, "铝合金压铸件", "", 0, "", "", "active");
 	int64_t city = put_supply(f, 0, 5, "铝合金压铸件", "", 0, "", "", "active");
 	int64_t province = put_supply(f, 0, 6, "铝合金压铸件", "", 0, "32", "", "active");
@@ -240,7 +231,7 @@ static void touch_exec(struct fixture *f, const char *name, const char *sql)
 {
 	struct qerror e = {0};
 	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	assert_int_equal(db_touch(f->db, name, &e), QERR_OK);
 	assert_int_equal(db_commit(f->db, &e), QERR_OK);
 }
@@ -248,7 +239,7 @@ static void touch_exec(struct fixture *f, const char *name, const char *sql)
 static void level_and_scorecard_changes_reach_the_index(void **state)
 {
 	struct fixture *f = *state;
-	exec(f, "UPDATE enterprises SET level='none' WHERE id=8");
+	testdb_exec(f->db, "UPDATE enterprises SET level='none' WHERE id=8");
 	int64_t id = put_supply(f, 0, 8, "谐波减速器", "", 0, "", "", "active");
 	struct mi_query q = {.text = "谐波减速器", .text_len = strlen("谐波减速器"), .k = 5};
 	struct mi_hit hits[5];
@@ -325,12 +316,14 @@ static void pruned_search_equals_scoring_everything(void **state)
 	struct fixture *f = *state;
 	fill_random(f, 600, 7);
 	/* Orders give some suppliers a scorecard bonus. */
-	exec(f, "INSERT INTO demands(id,enterprise_id,title,created_at,updated_at) VALUES(1,1,'x','x','x');"
-		"INSERT INTO quotes(id,demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,"
-		"created_at,updated_at) VALUES(1,1,3,100,1,1,'x','x','x'),(2,1,9,100,1,1,'x','x','x');"
-		"INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
-		"placed_at,due_at,delivered_at,updated_at) VALUES(1,1,1,3,1,100,100,'accepted','a','b','a','x'),"
-		"(2,1,1,9,1,100,100,'rejected','a','b','c','x');");
+	testdb_exec(
+	    f->db,
+	    "INSERT INTO demands(id,enterprise_id,title,created_at,updated_at) VALUES(1,1,'x','x','x');"
+	    "INSERT INTO quotes(id,demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,"
+	    "created_at,updated_at) VALUES(1,1,3,100,1,1,'x','x','x'),(2,1,9,100,1,1,'x','x','x');"
+	    "INSERT INTO orders(quote_id,demand_id,buyer_id,supplier_id,quantity,unit_price_fen,amount_fen,status,"
+	    "placed_at,due_at,delivered_at,updated_at) VALUES(1,1,1,3,1,100,100,'accepted','a','b','a','x'),"
+	    "(2,1,1,9,1,100,100,'rejected','a','b','c','x');");
 	mi_reset();
 	uint32_t seed = 99;
 	static const char *const qregions[] = {NULL, "320505", "33", "440305"};
@@ -366,7 +359,7 @@ static void text_scores_are_fts5_bm25(void **state)
 {
 	struct fixture *f = *state;
 	fill_random(f, 300, 3);
-	exec(f, "UPDATE enterprises SET level='none'");
+	testdb_exec(f->db, "UPDATE enterprises SET level='none'");
 	mi_reset();
 	uint32_t seed = 5;
 	for (int round = 0; round < 50; round++) {

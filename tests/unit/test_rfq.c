@@ -27,7 +27,7 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "store/db.h"
-#include "testdb.h"
+#include "testkit.h"
 #include "store/migrate.h"
 
 enum { E_BUYER, E_A, E_A2, E_B, E_C, E_COUNT };
@@ -40,78 +40,34 @@ struct fixture {
 	int64_t eid[E_COUNT];
 };
 
-static int64_t make_org(struct fixture *f, const char *name, const char *type)
-{
-	json_t *o = NULL;
-	struct qerror e = {0};
-	assert_int_equal(org_create(f->db, &f->cli, name, type, NULL, &o, &e), QERR_OK);
-	int64_t id = json_integer_value(json_object_get(o, "id"));
-	json_decref(o);
-	return id;
-}
-
-static void make_actor(struct actor *a, int64_t user, int64_t org, enum org_type t)
-{
-	memset(a, 0, sizeof *a);
-	a->user_id = user;
-	a->org_id = org;
-	a->org_type = t;
-	a->role = ROLE_ADMIN;
-	snprintf(a->email, sizeof a->email, "user%lld@qilian.test", (long long)user);
-}
-
-static void exec(struct fixture *f, const char *sql)
-{
-	struct qerror e = {0};
-	if (db_exec(f->db, sql, &e))
-		fail_msg("%s: %s", sql, e.message);
-}
-
 static void register_enterprise(struct fixture *f, const struct actor *a, int i, const char *name, const char *region)
 {
-	char csv[512];
 	uscc_generate(region, 8100 + (uint64_t)i, f->uscc[i]);
-	snprintf(csv, sizeof csv, ENTERPRISE_CSV_HEADER "\n%s,%s,%s,36,300,20000,15000,provincial\n", f->uscc[i], name,
-		 region);
-	json_t *report = NULL;
-	struct qerror e = {0};
-	if (enterprise_import(f->db, a, csv, strlen(csv), NULL, NULL, &report, &e))
-		fail_msg("enterprise import: %s", e.message);
-	json_decref(report);
-	char sql[160];
-	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE uscc='%s'", f->uscc[i]);
-	f->eid[i] = testdb_scalar(f->db, sql);
+	f->eid[i] = testkit_enterprise(f->db, a, f->uscc[i], "%s,%s,36,300,20000,15000,provincial", name, region);
 }
 
 static int setup(void **state)
 {
-	struct fixture *f = calloc(1, sizeof *f);
-	if (!testdb_open(&f->t, "rfq"))
+	struct fixture *f = testdb_fixture(sizeof *f, "rfq");
+	if (!f)
 		return -1;
 	f->db = f->t.db;
 	actor_cli(&f->cli);
-	make_actor(&f->op, 100, make_org(f, "苏州市中小企业服务中心", "operator"), ORG_OPERATOR);
-	make_actor(&f->buyer, 101, make_org(f, "苏州汇川新能源汽车科技有限公司", "large"), ORG_LARGE);
-	make_actor(&f->sme_a, 102, make_org(f, "昆山精锐电驱科技有限公司", "sme"), ORG_SME);
-	make_actor(&f->sme_b, 103, make_org(f, "太仓宏达精密机械有限公司", "sme"), ORG_SME);
-	make_actor(&f->sme_c, 104, make_org(f, "常州无关零部件有限公司", "sme"), ORG_SME);
-	make_actor(&f->bank, 105, make_org(f, "江苏银行苏州分行", "bank"), ORG_BANK);
+	testkit_org_actor(f->db, &f->op, 100, "苏州市中小企业服务中心", ORG_OPERATOR, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->buyer, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_a, 102, "昆山精锐电驱科技有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_b, 103, "太仓宏达精密机械有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->sme_c, 104, "常州无关零部件有限公司", ORG_SME, ROLE_ADMIN);
+	testkit_org_actor(f->db, &f->bank, 105, "江苏银行苏州分行", ORG_BANK, ROLE_ADMIN);
 	register_enterprise(f, &f->buyer, E_BUYER, "整车厂", "320506");
 	register_enterprise(f, &f->sme_a, E_A, "电机厂", "320583");
 	register_enterprise(f, &f->sme_a, E_A2, "电控厂", "320583");
 	register_enterprise(f, &f->sme_b, E_B, "轴承厂", "330102");
 	register_enterprise(f, &f->sme_c, E_C, "无关厂", "320412");
-	exec(f, "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车产业链','2026-01-01T00:00:00Z')");
-	exec(f, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
+	testdb_exec(f->db,
+		    "INSERT INTO chains(id,name,created_at) VALUES('nev','新能源汽车产业链','2026-01-01T00:00:00Z')");
+	testdb_exec(f->db, "INSERT INTO segments(chain_id,code,name) VALUES('nev','motor','驱动电机')");
 	*state = f;
-	return 0;
-}
-
-static int teardown(void **state)
-{
-	struct fixture *f = *state;
-	testdb_close(&f->t);
-	free(f);
 	return 0;
 }
 
@@ -146,11 +102,11 @@ static json_t *quote_body(struct fixture *f, int e, int64_t price, int64_t qty)
 			 "含税价");
 }
 
-/* Submits and returns the new quote id; expect is the wanted result (slug checked when not OK). */
-static int64_t submit(struct fixture *f, const struct actor *a, int64_t d, int e, int64_t price, enum qerr expect,
-		      const char *slug)
+/* Submits body as a; checks the result, and the slug and field when it fails. Returns the quote id (0 on failure). */
+static int64_t submit_body(struct fixture *f, const struct actor *a, int64_t d, json_t *body, enum qerr expect,
+			   const char *slug, const char *field)
 {
-	json_t *body = quote_body(f, e, price, 1000), *out = NULL;
+	json_t *out = NULL;
 	struct qerror err = {0};
 	enum qerr rc = market_quote_submit(f->db, a, d, body, &out, &err);
 	json_decref(body);
@@ -158,9 +114,18 @@ static int64_t submit(struct fixture *f, const struct actor *a, int64_t d, int e
 		fail_msg("quote submit: got %d %s (%s), want %d", rc, err.slug, err.message, expect);
 	if (slug)
 		assert_string_equal(err.slug, slug);
+	if (field)
+		assert_string_equal(err.field, field);
 	int64_t id = out ? json_integer_value(json_object_get(out, "id")) : 0;
 	json_decref(out);
 	return id;
+}
+
+/* Submits a quote of e at price for 1000 units; expect and slug as for submit_body. */
+static int64_t submit(struct fixture *f, const struct actor *a, int64_t d, int e, int64_t price, enum qerr expect,
+		      const char *slug)
+{
+	return submit_body(f, a, d, quote_body(f, e, price, 1000), expect, slug, NULL);
 }
 
 /* market_quotes as a; NULL when it failed with expect. */
@@ -250,25 +215,6 @@ static void test_amount_overflow(void **state)
 }
 
 /* ---------- business limits and sums of money ---------- */
-
-/* Submits body as a; checks the result, and the slug and field when it fails. Returns the quote id (0 on failure). */
-static int64_t submit_body(struct fixture *f, const struct actor *a, int64_t d, json_t *body, enum qerr expect,
-			   const char *slug, const char *field)
-{
-	json_t *out = NULL;
-	struct qerror err = {0};
-	enum qerr rc = market_quote_submit(f->db, a, d, body, &out, &err);
-	json_decref(body);
-	if (rc != expect)
-		fail_msg("quote submit: got %d %s (%s), want %d", rc, err.slug, err.message, expect);
-	if (slug)
-		assert_string_equal(err.slug, slug);
-	if (field)
-		assert_string_equal(err.field, field);
-	int64_t id = out ? json_integer_value(json_object_get(out, "id")) : 0;
-	json_decref(out);
-	return id;
-}
 
 static const struct jfield *field_named(const struct jfield *fields, const char *name)
 {
@@ -363,7 +309,7 @@ static int64_t legacy_order(struct fixture *f, int e, long long amount)
 	char sql[1024];
 	snprintf(sql, sizeof sql,
 		 "UPDATE demands SET status='awarded',closed_at='2026-03-02T00:00:00Z' WHERE id=%lld", (long long)d);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	snprintf(sql, sizeof sql,
 		 "INSERT INTO quotes(demand_id,supplier_id,unit_price_fen,quantity,lead_time_days,valid_until,status,"
 		 "created_at,updated_at) VALUES(%lld,%lld,%lld,1,10,'2099-01-01T00:00:00Z','awarded','x','x') RETURNING id",
@@ -374,7 +320,7 @@ static int64_t legacy_order(struct fixture *f, int e, long long amount)
 		 "placed_at,due_at,updated_at) VALUES(%lld,%lld,%lld,%lld,1,%lld,%lld,'placed','2026-05-01T00:00:00Z',"
 		 "'2026-06-01T00:00:00Z','x')",
 		 quote, (long long)d, (long long)f->eid[E_BUYER], (long long)f->eid[e], amount, amount);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	return d;
 }
 
@@ -576,7 +522,7 @@ static void test_deadline_unseals_and_freezes_quotes(void **state)
 	/* The deadline passes: editing, withdrawing and new quotes are 409, and the buyer sees all. */
 	char sql[160];
 	snprintf(sql, sizeof sql, "UPDATE demands SET deadline='%s' WHERE id=%lld", PAST, (long long)d);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	assert_int_equal(market_quote_update(f->db, &f->sme_a, qa, patch, &out, &err), QERR_CONFLICT);
 	assert_string_equal(err.slug, "quote_deadline_passed");
 	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qa, &out, &err), QERR_CONFLICT);
@@ -827,7 +773,7 @@ static void test_scorecard_counts_no_sealed_quote(void **state)
 	/* The deadline passes. */
 	char sql[160];
 	snprintf(sql, sizeof sql, "UPDATE demands SET deadline='%s' WHERE id=%lld", PAST, (long long)before_deadline);
-	exec(f, sql);
+	testdb_exec(f->db, sql);
 	assert_int_equal(scorecard_quotes(f, E_A), 2);
 	/* A withdrawn quote never counts, even once its demand is closed. */
 	assert_int_equal(market_quote_withdraw(f->db, &f->sme_a, qn, &out, &err), QERR_OK);
@@ -868,7 +814,7 @@ static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 			 quote, (long long)di, (long long)f->eid[E_BUYER], (long long)f->eid[E_B], rows[i].amount,
 			 rows[i].amount, rows[i].status, rows[i].due, rows[i].delivered ? "'" : "",
 			 rows[i].delivered ? rows[i].delivered : "NULL", rows[i].delivered ? "'" : "");
-		exec(f, sql);
+		testdb_exec(f->db, sql);
 	}
 	struct market_scorecard sc;
 	struct qerror err = {0};
@@ -904,8 +850,8 @@ static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 
 	/* Statistics: operator only, by the demand's delivery province and chain. */
 	assert_int_equal(market_stats(f->db, &f->buyer, NULL, NULL, &j, &err), QERR_FORBIDDEN);
-	exec(f, "INSERT INTO match_impressions VALUES('2026-05-02','32','nev',3,25)");
-	exec(f, "INSERT INTO match_impressions VALUES('2025-01-01','32','nev',1,10)");
+	testdb_exec(f->db, "INSERT INTO match_impressions VALUES('2026-05-02','32','nev',3,25)");
+	testdb_exec(f->db, "INSERT INTO match_impressions VALUES('2025-01-01','32','nev',1,10)");
 	assert_int_equal(market_stats(f->db, &f->op, NULL, NULL, &j, &err), QERR_OK);
 	json_t *t = json_object_get(j, "totals");
 	assert_int_equal(json_integer_value(json_object_get(t, "demands")), 5);
@@ -932,18 +878,18 @@ static void test_scorecard_arithmetic_on_hand_made_orders(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_order_state_machine_every_combination),
-		cmocka_unit_test_setup_teardown(test_amount_overflow, setup, teardown),
-		cmocka_unit_test(test_fen_arithmetic_is_checked),
-		cmocka_unit_test_setup_teardown(test_quote_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_money_sums_at_and_beyond_the_limits, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_sealed_quotes_from_every_side, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_deadline_unseals_and_freezes_quotes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_quote_rules, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_invite_only_demand, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_award_places_orders_and_the_order_path, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scorecard_arithmetic_on_hand_made_orders, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_scorecard_counts_no_sealed_quote, setup, teardown),
+	    cmocka_unit_test(test_order_state_machine_every_combination),
+	    cmocka_unit_test_setup_teardown(test_amount_overflow, setup, testdb_teardown),
+	    cmocka_unit_test(test_fen_arithmetic_is_checked),
+	    cmocka_unit_test_setup_teardown(test_quote_limits, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_money_sums_at_and_beyond_the_limits, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_sealed_quotes_from_every_side, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_deadline_unseals_and_freezes_quotes, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_quote_rules, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_invite_only_demand, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_award_places_orders_and_the_order_path, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_scorecard_arithmetic_on_hand_made_orders, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_scorecard_counts_no_sealed_quote, setup, testdb_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@
 #include "store/db.h"
 #include "text/fts.h"
 #include "text/tokenizer.h"
+#include "testdb.h" /* for testdb_exec only: nothing here calls testdb_open, which installs the tokenizer */
 
 /*
  * A connection through the store seam with the tokenizer registered on it
@@ -46,15 +47,6 @@ static struct db *fts_open(const char *path)
 	if (text_fts_register(db, &err) != QERR_OK)
 		fail_msg("text_fts_register: %s", err.message);
 	return db;
-}
-
-/* Runs sql (no parameters) and fails the test when it does not succeed. */
-static void fts_exec(struct db *db, const char *sql)
-{
-	struct qerror err;
-	qerr_clear(&err);
-	if (db_exec(db, sql, &err) != QERR_OK)
-		fail_msg("%s: %s", sql, err.message);
 }
 
 /* ---- collecting tokens ---- */
@@ -713,7 +705,7 @@ static void test_words_agree_with_friso(void **state)
 static struct db *open_market(void)
 {
 	struct db *db = fts_open(":memory:");
-	fts_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='qilian_zh')");
+	testdb_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='qilian_zh')");
 	static const char *titles[] = {
 	    "永磁同步电机", "液晶电视机外壳", "深沟球轴承6204", "汽车零部件注塑模具",
 	    "M8不锈钢螺栓", "圆锥滚子轴承",   "锂电池隔膜",	"伺服电机驱动器",
@@ -809,18 +801,19 @@ static void test_fts_full_word_query_is_precise(void **state)
 static void test_fts_bm25_order(void **state)
 {
 	struct db *db = open_market();
-	fts_exec(db, "INSERT INTO t(rowid, title, body) VALUES"
-		     " (20, '轴承', '轴承 轴承 各种规格轴承现货'),"
-		     " (21, '五金配件', '各类标准件、紧固件、密封件、弹簧、垫圈以及少量轴承和其他通用零件的长期供应')");
+	testdb_exec(db,
+		    "INSERT INTO t(rowid, title, body) VALUES"
+		    " (20, '轴承', '轴承 轴承 各种规格轴承现货'),"
+		    " (21, '五金配件', '各类标准件、紧固件、密封件、弹簧、垫圈以及少量轴承和其他通用零件的长期供应')");
 	const char *order = matching(db, "轴承", 1);
 	assert_int_equal(strncmp(order, "20,", 3), 0);	      /* dense and short first */
 	assert_string_equal(order + strlen(order) - 2, "21"); /* one mention in a long body last */
 
 	/* Column weights: the same term in the title or in the body, ranked either way. */
-	fts_exec(db, "CREATE VIRTUAL TABLE w USING fts5(title, body, tokenize='qilian_zh');"
-		     "INSERT INTO w(rowid, title, body) VALUES"
-		     " (1, '伺服电机', '交流伺服系统，编码器十七位'),"
-		     " (2, '伺服系统', '交流伺服电机，编码器十七位')");
+	testdb_exec(db, "CREATE VIRTUAL TABLE w USING fts5(title, body, tokenize='qilian_zh');"
+			"INSERT INTO w(rowid, title, body) VALUES"
+			" (1, '伺服电机', '交流伺服系统，编码器十七位'),"
+			" (2, '伺服系统', '交流伺服电机，编码器十七位')");
 	static const char *sql[] = {
 	    "SELECT group_concat(rowid) FROM (SELECT rowid FROM w WHERE w MATCH '电机' ORDER BY bm25(w, 10.0, 1.0))",
 	    "SELECT group_concat(rowid) FROM (SELECT rowid FROM w WHERE w MATCH '电机' ORDER BY bm25(w, 1.0, 10.0))",
@@ -865,13 +858,13 @@ static void test_fts_delete_update_and_integrity(void **state)
 {
 	struct db *db = open_market();
 	/* The integrity check re-tokenizes every row: the tokenizer must be deterministic. */
-	fts_exec(db, "INSERT INTO t(t) VALUES('integrity-check')");
-	fts_exec(db, "DELETE FROM t WHERE rowid = 3");
+	testdb_exec(db, "INSERT INTO t(t) VALUES('integrity-check')");
+	testdb_exec(db, "DELETE FROM t WHERE rowid = 3");
 	assert_string_equal(matching(db, "轴承", 0), "6");
-	fts_exec(db, "UPDATE t SET title = '永磁同步电机（已停产）' WHERE rowid = 6");
+	testdb_exec(db, "UPDATE t SET title = '永磁同步电机（已停产）' WHERE rowid = 6");
 	assert_string_equal(matching(db, "电机", 0), "1,6,8");
-	fts_exec(db, "INSERT INTO t(t) VALUES('integrity-check')");
-	fts_exec(db, "INSERT INTO t(t) VALUES('rebuild')");
+	testdb_exec(db, "INSERT INTO t(t) VALUES('integrity-check')");
+	testdb_exec(db, "INSERT INTO t(t) VALUES('rebuild')");
 	assert_string_equal(matching(db, "电机", 0), "1,6,8");
 	db_close(db);
 }
@@ -898,8 +891,8 @@ static void test_fts_unregistered_connection_cannot_use_the_table(void **state)
 	assert_true(fd >= 0);
 	close(fd);
 	struct db *db = fts_open(path);
-	fts_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, tokenize='qilian_zh');"
-		     "INSERT INTO t(title) VALUES('永磁同步电机')");
+	testdb_exec(db, "CREATE VIRTUAL TABLE t USING fts5(title, tokenize='qilian_zh');"
+			"INSERT INTO t(title) VALUES('永磁同步电机')");
 	db_close(db);
 	/*
 	 * Why text_fts_install() must add its open hook before any connection

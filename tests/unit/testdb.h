@@ -1,11 +1,14 @@
 /*
  * testdb.h - a fresh, fully migrated database in a temporary directory of
  * its own, for the unit tests that work against a real database file.
- * Include it after <cmocka.h>: testdb_scalar fails the running test.
+ * Include it after <cmocka.h>: testdb_scalar and testdb_exec fail the
+ * running test. The registry-level fixtures (organisations, actors,
+ * enterprises, import reports) are in testkit.h.
  */
 #ifndef QILIAN_TESTDB_H
 #define QILIAN_TESTDB_H
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -49,6 +52,39 @@ static inline void testdb_close(struct testdb *t)
 		unlink(p);
 	}
 	rmdir(t->dir);
+}
+
+/*
+ * For a cmocka setup: a zeroed fixture of size bytes (a struct whose first
+ * member is its struct testdb) with that database open as testdb_open(name)
+ * makes it. NULL on failure. Free it with testdb_teardown.
+ */
+static inline void *testdb_fixture(size_t size, const char *name)
+{
+	assert_true(size >= sizeof(struct testdb));
+	struct testdb *t = calloc(1, size);
+	if (!t || !testdb_open(t, name)) {
+		free(t);
+		return NULL;
+	}
+	return t;
+}
+
+/* A cmocka teardown for a fixture from testdb_fixture: closes its database and frees it. */
+static inline int testdb_teardown(void **state)
+{
+	struct testdb *t = *state;
+	testdb_close(t);
+	free(t);
+	return 0;
+}
+
+/* Runs sql (no parameters, one or more statements); fails the test, naming sql, when it does not succeed. */
+static inline void testdb_exec(struct db *db, const char *sql)
+{
+	struct qerror e = {0};
+	if (db_exec(db, sql, &e))
+		fail_msg("%s: %s", sql, e.message);
 }
 
 /* The first column of the first row of sql (a count, a max); fails the test when sql does not give a row. */
