@@ -2,11 +2,13 @@
  * chainmap_csv.c - all-or-nothing CSV import of segments, capabilities and
  * supply relations (their export is chainmap_export.c).
  *
- * Each import validates and writes in one pass inside one transaction and
- * rolls back if any row was bad; every bad row is reported with its line.
- * Segment files are small and read whole first, because an upstream id may
- * name a segment further down the file and a cycle can only be seen once
- * every link is known.
+ * Each import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction and rolls back if
+ * any row was bad; every bad row is reported with its line. Segment files
+ * are small and read whole first (the driver's row pass only collects them),
+ * then checked and written chain by chain in its end pass, because an
+ * upstream id may name a segment further down the file and a cycle can only
+ * be seen once every link is known.
  *
  * Relations are the big table (10 M rows is the benchmark). Enterprises are
  * resolved through an in-memory map of every USCC loaded once, segments

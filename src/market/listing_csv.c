@@ -2,9 +2,10 @@
  * listing_csv.c - all-or-nothing CSV import of supplies and demands, and
  * their export in the same formats (listing.h has the headers).
  *
- * An import validates and writes in one pass inside one transaction and
- * rolls back if any row was bad; every bad row is reported with its line,
- * in the report shape of the other imports. It is built for a million
+ * An import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction and rolls back if
+ * any row was bad; every bad row is reported with its line, in the report
+ * shape of the other imports. It is built for a million
  * supplies: one transaction, cached prepared statements, one seq for the
  * whole file (one counter bump), and the enterprise (by USCC) and segment
  * (by chain/segment) of each row looked up once per distinct value and

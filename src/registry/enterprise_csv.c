@@ -1,9 +1,10 @@
 /*
  * enterprise_csv.c - all-or-nothing CSV import and export of enterprises.
  *
- * The import validates and writes in one pass inside one transaction, and
- * rolls back if any row was bad, so a large clean file is read once and a
- * bad file changes nothing. A USCC seen twice in one file is reported with
+ * The import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction, and rolls back if
+ * any row was bad, so a large clean file is read once and a bad file changes
+ * nothing. A USCC seen twice in one file is reported with
  * the line of its first occurrence.
  *
  * Large files take the bulk path: inserting a million random USCCs into a
