@@ -730,8 +730,8 @@ struct ref_import {
 	struct resolver res;
 	struct strmap chains, segs;
 	struct key_map keys;
-	int64_t existing; /* relations: the largest id before the import */
-	char ts[32];	  /* relations: updated_at of every row */
+	int64_t existing;   /* relations: the largest id before the import */
+	char ts[32];	    /* relations: updated_at of every row */
 	bool fk_off;	    /* foreign key checks are off on this connection until ref_import_free */
 	int64_t temp_store; /* the connection's temp_store to restore, -1 if untouched */
 	long upserted;	    /* relations written by the small-file upsert (rel_count_created splits them) */
@@ -870,7 +870,8 @@ static enum qerr cap_row(void *ctx, struct csv_import *im, struct qerror *rowerr
 		return err->code; /* QERR_OK for a bad row */
 	if (im->rejected)
 		return QERR_OK; /* keep validating, but stop writing: it will be rolled back */
-	struct db_stmt *st = db_prepare(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
+	struct db_stmt *st =
+	    db_prepare(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
 	if (!st)
 		return failed(err);
 	db_bind_int64(st, 1, eid);
@@ -1035,8 +1036,7 @@ static enum qerr rel_bulk_finish(struct db *db, struct qerror *err)
  * updated by id or appended. Otherwise an upsert on the unique key, counted
  * in x->upserted and told apart by rel_count_created at the end.
  */
-static enum qerr rel_write(struct csv_import *im, struct ref_import *x, const struct rel_row *row,
-			   struct qerror *err)
+static enum qerr rel_write(struct csv_import *im, struct ref_import *x, const struct rel_row *row, struct qerror *err)
 {
 	struct db *db = im->db;
 	const char *ts = x->ts;

@@ -83,22 +83,22 @@ static int64_t max_id(struct db *db, bool demand, struct qerror *err)
  * per-backend: SQLite FTS5 trigger. Inside the import's transaction: big
  * files index their words in one statement at the end.
  */
-static enum qerr bulk_start(struct db *db, struct listing_import *im, bool demand, size_t len, struct qerror *err)
+static enum qerr bulk_start(struct db *db, struct listing_import *x, bool demand, size_t len, struct qerror *err)
 {
 	if (len < BULK_MIN_BYTES)
 		return QERR_OK;
-	if ((im->first_id = max_id(db, demand, err)) < 0)
+	if ((x->first_id = max_id(db, demand, err)) < 0)
 		return err->code ? err->code : QERR_INTERNAL;
 	if (db_exec(db, demand ? "DROP TRIGGER demands_fts_insert" : "DROP TRIGGER supplies_fts_insert", err))
 		return err->code;
-	im->bulk = true;
+	x->bulk = true;
 	return QERR_OK;
 }
 
 /* per-backend: SQLite FTS5 - the file's rows into the word index in one statement, and the trigger back. */
-static enum qerr bulk_finish(struct db *db, struct listing_import *im, bool demand, struct qerror *err)
+static enum qerr bulk_finish(struct db *db, struct listing_import *x, bool demand, struct qerror *err)
 {
-	if (!im->bulk)
+	if (!x->bulk)
 		return QERR_OK;
 	struct db_stmt *st =
 	    demand
@@ -113,19 +113,19 @@ static enum qerr bulk_finish(struct db *db, struct listing_import *im, bool dema
 		      err);
 	if (!st)
 		return err->code;
-	db_bind_int64(st, 1, im->first_id);
+	db_bind_int64(st, 1, x->first_id);
 	if (db_run(st, err))
 		return err->code;
-	im->bulk = false;
+	x->bulk = false;
 	return db_exec(db, demand ? DEMANDS_FTS_TRIGGER : SUPPLIES_FTS_TRIGGER, err);
 }
 
-static void import_free(struct listing_import *im)
+static void import_free(struct listing_import *x)
 {
-	strmap_free(&im->enterprises);
-	strmap_free(&im->segments);
-	buf_free(&im->regions);
-	buf_free(&im->certifications);
+	strmap_free(&x->enterprises);
+	strmap_free(&x->segments);
+	buf_free(&x->regions);
+	buf_free(&x->certifications);
 }
 
 /* A normalised ';'-joined list (the import's scratch buffer, valid until the next row): "" when empty. */
@@ -135,21 +135,21 @@ static void bind_list(struct db_stmt *st, int idx, const struct buf *b)
 }
 
 /* The row's enterprise, from the cache or one query; false with rowerr when unknown or not the actor's. */
-static bool row_enterprise(struct db *db, struct listing_import *im, const struct actor *a, const char *text, int64_t *id,
-			   struct qerror *rowerr, struct qerror *err)
+static bool row_enterprise(struct db *db, struct listing_import *x, const struct actor *a, const char *text,
+			   int64_t *id, struct qerror *rowerr, struct qerror *err)
 {
 	char canon[USCC_LEN + 1];
 	if (uscc_check(text, canon, rowerr)) {
 		snprintf(rowerr->field, sizeof rowerr->field, "uscc");
 		return false;
 	}
-	struct strmap_slot *s = strmap_find(&im->enterprises, canon);
+	struct strmap_slot *s = strmap_find(&x->enterprises, canon);
 	if (!s) {
 		int64_t eid = 0, org = 0;
 		if (listing_enterprise(db, canon, "uscc", QERR_NOT_FOUND, &eid, &org, err) && err->code != QERR_NOT_FOUND)
 			return false;
 		qerr_clear(err);
-		if (!(s = strmap_put(&im->enterprises, canon))) {
+		if (!(s = strmap_put(&x->enterprises, canon))) {
 			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 			return false;
 		}
@@ -171,7 +171,7 @@ static bool row_enterprise(struct db *db, struct listing_import *im, const struc
 }
 
 /* The row's segment (0 when both columns are empty), cached once found. */
-static bool row_segment(struct db *db, struct listing_import *im, const char *chain, const char *segment, int64_t *sid,
+static bool row_segment(struct db *db, struct listing_import *x, const char *chain, const char *segment, int64_t *sid,
 			struct qerror *rowerr, struct qerror *err)
 {
 	*sid = 0;
@@ -180,7 +180,7 @@ static bool row_segment(struct db *db, struct listing_import *im, const char *ch
 	char key[2 * LISTING_CODE_MAX + 2];
 	if (chainmap_code_ok(chain) && chainmap_code_ok(segment)) {
 		snprintf(key, sizeof key, "%s/%s", chain, segment);
-		struct strmap_slot *s = strmap_find(&im->segments, key);
+		struct strmap_slot *s = strmap_find(&x->segments, key);
 		if (s) {
 			*sid = s->value;
 			return true;
@@ -188,7 +188,7 @@ static bool row_segment(struct db *db, struct listing_import *im, const char *ch
 	}
 	if (listing_segment(db, chain, segment, sid, rowerr))
 		return false;
-	struct strmap_slot *s = strmap_put(&im->segments, key);
+	struct strmap_slot *s = strmap_put(&x->segments, key);
 	if (!s) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		return false;
@@ -198,7 +198,7 @@ static bool row_segment(struct db *db, struct listing_import *im, const char *ch
 }
 
 /* The columns both kinds share: title, description, lists. */
-static bool row_text(struct listing_import *im, const char *title, const char *description, const char *regions,
+static bool row_text(struct listing_import *x, const char *title, const char *description, const char *regions,
 		     const char *certifications, struct qerror *rowerr)
 {
 	if (listing_check_text(title, "title", 1, LISTING_TITLE_MAX, false, rowerr) ||
@@ -209,20 +209,20 @@ static bool row_text(struct listing_import *im, const char *title, const char *d
 	if (regions) {
 		if (!listing_split(regions, items, LISTING_MAX_REGIONS + 1, &n))
 			n = LISTING_MAX_REGIONS + 1;
-		im->regions.len = 0;
-		if (listing_norm_regions(items, n, true, "regions", &im->regions, rowerr))
+		x->regions.len = 0;
+		if (listing_norm_regions(items, n, true, "regions", &x->regions, rowerr))
 			return false;
 	}
 	if (!listing_split(certifications, items, LISTING_MAX_TAGS + 1, &n))
 		n = LISTING_MAX_TAGS + 1;
-	im->certifications.len = 0;
-	return listing_norm_tags(items, n, true, "certifications", &im->certifications, rowerr) == QERR_OK;
+	x->certifications.len = 0;
+	return listing_norm_tags(items, n, true, "certifications", &x->certifications, rowerr) == QERR_OK;
 }
 
 /* The one seq of this import, taken when the first row is written. */
-static bool import_seq(struct db *db, struct listing_import *im, const char *counter, struct qerror *err)
+static bool import_seq(struct db *db, struct listing_import *x, const char *counter, struct qerror *err)
 {
-	return im->seq || listing_next_seq(db, counter, &im->seq, err) == QERR_OK;
+	return x->seq || listing_next_seq(db, counter, &x->seq, err) == QERR_OK;
 }
 
 static enum qerr import_begin(void *ctx, struct csv_import *im, struct qerror *err)
@@ -279,10 +279,11 @@ static enum qerr supply_row(void *ctx, struct csv_import *im, struct qerror *row
 		return QERR_OK; /* keep validating, but stop writing: it will be rolled back */
 	if (!import_seq(db, x, "supplies", err))
 		return failed(err);
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
-					"seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
+		       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+		       err);
 	if (!st)
 		return failed(err);
 	db_bind_int64(st, 1, eid);
@@ -348,11 +349,12 @@ static enum qerr demand_row(void *ctx, struct csv_import *im, struct qerror *row
 		return QERR_OK;
 	if (!import_seq(db, x, "demands", err))
 		return failed(err);
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
-					"deadline,region,certifications,visibility,seq,created_at,updated_at)"
-					" VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12) RETURNING id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
+		       "deadline,region,certifications,visibility,seq,created_at,updated_at)"
+		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12) RETURNING id",
+		       err);
 	if (!st)
 		return failed(err);
 	db_bind_int64(st, 1, eid);

@@ -112,7 +112,8 @@ enum qerr csv_import_run(struct db *db, const struct actor *a, const struct csv_
 		db_rollback(db);
 		im.inserted = im.updated = 0;
 		rc = qerr_set(err, QERR_INVALID, "import_rejected", "file",
-			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", im.nerrors, im.nerrors);
+			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", im.nerrors,
+			      im.nerrors);
 		*report = import_report(&im);
 		goto out;
 	}

@@ -44,7 +44,7 @@
 #include "platform/actor.h"
 #include "store/db.h"
 
-#define CSV_IMPORT_MAX_REPORTED 1000   /* errors listed in a report; error_count counts them all */
+#define CSV_IMPORT_MAX_REPORTED 1000	/* errors listed in a report; error_count counts them all */
 #define CSV_IMPORT_PROGRESS_EVERY 50000 /* records between two progress calls */
 
 /* Progress of a large import: records read so far. */
@@ -54,10 +54,10 @@ typedef void (*csv_import_progress_fn)(long rows, void *ctx);
 struct csv_import {
 	struct db *db;
 	const struct actor *actor;
-	struct csv_reader r; /* the current record: r.field[i] (NUL-terminated), r.flen[i], r.nfields */
-	long line;	     /* the line the current record starts on */
-	bool rejected;	     /* a row was bad: the file will be rolled back, write nothing more */
-	bool bulk;	     /* set by the importer when it takes its bulk path (the default audit detail) */
+	struct csv_reader r;	/* the current record: r.field[i] (NUL-terminated), r.flen[i], r.nfields */
+	long line;		/* the line the current record starts on */
+	bool rejected;		/* a row was bad: the file will be rolled back, write nothing more */
+	bool bulk;		/* set by the importer when it takes its bulk path (the default audit detail) */
 	long inserted, updated; /* counted by the importer as it writes */
 	long rows;		/* records read so far (driver) */
 	long nerrors;		/* errors so far, reported or not (driver) */
@@ -72,7 +72,7 @@ struct csv_import {
 struct csv_import_ops {
 	const char *const *columns; /* the header, exactly: columns[0..ncolumns) */
 	size_t ncolumns;
-	const char *header; /* the same, comma-joined, for the message */
+	const char *header;			 /* the same, comma-joined, for the message */
 	const char *audit_action, *audit_object; /* "enterprise.import", "enterprise" */
 	/* After the header check, before the transaction opens. */
 	enum qerr (*prepare)(void *ctx, struct csv_import *im, struct qerror *err);

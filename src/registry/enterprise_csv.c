@@ -201,7 +201,8 @@ static enum qerr import_begin(void *ctx, struct csv_import *im, struct qerror *e
 	/* Size the USCC map once instead of doubling and rehashing it all the way up. */
 	if (!map_reserve(&x->map, x->len / 100 + (size_t)(im->bulk ? existing : 0)))
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-	if (im->bulk && (map_load_existing(im->db, &x->map, err) || db_exec(im->db, "DROP INDEX enterprises_uscc", err)))
+	if (im->bulk &&
+	    (map_load_existing(im->db, &x->map, err) || db_exec(im->db, "DROP INDEX enterprises_uscc", err)))
 		return err->code;
 	return QERR_OK;
 }

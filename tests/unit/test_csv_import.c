@@ -58,7 +58,7 @@ struct fake {
 	size_t ncalls;
 	bool in_tx[MAX_CALLS]; /* was a transaction open at that call */
 	long rows_seen, rows_rejected, rows_written;
-	long fail_at_line; /* the row callback fails (QERR_INTERNAL) at this line */
+	long fail_at_line;   /* the row callback fails (QERR_INTERNAL) at this line */
 	long end_error_line; /* end reports an error at this line (a second pass) */
 	long progress[8];
 	size_t nprogress;
@@ -359,7 +359,8 @@ static void test_a_wrong_field_count_is_a_row_error_and_rejects_the_file(void **
 	expect_error(r.report, 0, 3, "", "csv_field_count", "第3行应有2列，实际3列 (expected 2 fields, got 3)");
 	expect_error(r.report, 1, 4, "", "csv_field_count", "第4行应有2列，实际1列 (expected 2 fields, got 1)");
 	json_decref(r.report);
-	/* The rows of the right width went to the callback: the first written (and rolled back), the last only checked. */
+	/* The rows of the right width went to the callback: the first written (and rolled back), the last only checked.
+	 */
 	assert_int_equal(x.rows_seen, 2);
 	assert_int_equal(x.rows_written, 1);
 	assert_int_equal(x.rows_rejected, 1);
@@ -476,8 +477,8 @@ static void test_progress_is_called_every_so_many_records(void **state)
 	/* No progress callback is fine. */
 	json_t *report = NULL;
 	struct qerror e;
-	assert_int_equal(csv_import_run(f->db, &f->cli, &fake_ops_minimal, &x, "k,v\nz,1\n", 8, NULL, NULL, &report, &e),
-			 QERR_OK);
+	assert_int_equal(
+	    csv_import_run(f->db, &f->cli, &fake_ops_minimal, &x, "k,v\nz,1\n", 8, NULL, NULL, &report, &e), QERR_OK);
 	json_decref(report);
 	buf_free(&b);
 }
@@ -512,7 +513,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_a_clean_file_is_written_audited_once_and_reported, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_the_audit_detail_may_come_from_the_importer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_only_the_row_callback_is_required, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_a_header_problem_reports_one_error_and_starts_nothing, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_a_header_problem_reports_one_error_and_starts_nothing, setup,
+					    teardown),
 	    cmocka_unit_test_setup_teardown(test_a_wrong_field_count_is_a_row_error_and_rejects_the_file, setup,
 					    teardown),
 	    cmocka_unit_test_setup_teardown(test_a_broken_quote_stops_reading_at_its_line, setup, teardown),
