@@ -25,30 +25,31 @@ void csv_import_error(struct csv_import *im, long line, const struct qerror *e)
  * Reads the next record with ncolumns fields: 1, or 0 at the end of the
  * input or after a broken record (reported: the reader cannot
  * resynchronise after a broken quote). A record with another number of
- * fields is reported and skipped.
+ * fields is reported and skipped. e comes cleared and is left cleared when
+ * a record is returned (one clear per row: it is the row's error record).
  */
-static int next_row(struct csv_import *im, size_t ncolumns, csv_import_progress_fn progress, void *pctx)
+static int next_row(struct csv_import *im, size_t ncolumns, csv_import_progress_fn progress, void *pctx,
+		    struct qerror *e)
 {
 	for (;;) {
-		struct qerror e;
-		qerr_clear(&e);
-		int got = csv_next(&im->r, &e);
+		int got = csv_next(&im->r, e);
 		if (got == 0)
 			return 0;
 		im->rows++;
 		if (progress && im->rows % CSV_IMPORT_PROGRESS_EVERY == 0)
 			progress(im->rows, pctx);
 		if (got < 0) {
-			csv_import_error(im, e.line ? e.line : im->r.record_line, &e);
+			csv_import_error(im, e->line ? e->line : im->r.record_line, e);
 			return 0;
 		}
 		im->line = im->r.record_line;
 		if (im->r.nfields == ncolumns)
 			return 1;
-		qerr_set(&e, QERR_INVALID, "csv_field_count", "",
+		qerr_set(e, QERR_INVALID, "csv_field_count", "",
 			 "第%ld行应有%zu列，实际%zu列 (expected %zu fields, got %zu)", im->line, ncolumns,
 			 im->r.nfields, ncolumns, im->r.nfields);
-		csv_import_error(im, im->line, &e);
+		csv_import_error(im, im->line, e);
+		qerr_clear(e);
 	}
 }
 
@@ -98,9 +99,11 @@ enum qerr csv_import_run(struct db *db, const struct actor *a, const struct csv_
 		goto out;
 	if (ops->begin && (rc = ops->begin(ctx, &im, err)))
 		goto rollback;
-	while (next_row(&im, ops->ncolumns, progress, pctx)) {
+	for (;;) {
 		struct qerror rowerr;
 		qerr_clear(&rowerr);
+		if (!next_row(&im, ops->ncolumns, progress, pctx, &rowerr))
+			break;
 		if ((rc = ops->row(ctx, &im, &rowerr, err)))
 			goto rollback;
 		if (rowerr.code)
