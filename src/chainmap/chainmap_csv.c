@@ -2,11 +2,13 @@
  * chainmap_csv.c - all-or-nothing CSV import of segments, capabilities and
  * supply relations (their export is chainmap_export.c).
  *
- * Each import validates and writes in one pass inside one transaction and
- * rolls back if any row was bad; every bad row is reported with its line.
- * Segment files are small and read whole first, because an upstream id may
- * name a segment further down the file and a cycle can only be seen once
- * every link is known.
+ * Each import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction and rolls back if
+ * any row was bad; every bad row is reported with its line. Segment files
+ * are small and read whole first (the driver's row pass only collects them),
+ * then checked and written chain by chain in its end pass, because an
+ * upstream id may name a segment further down the file and a cycle can only
+ * be seen once every link is known.
  *
  * Relations are the big table (10 M rows is the benchmark). Enterprises are
  * resolved through an in-memory map of every USCC loaded once, segments
@@ -26,10 +28,9 @@
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
 #include "platform/audit.h"
+#include "platform/csv_import.h"
 #include "platform/enterprise_ref.h"
 
-#define IMPORT_MAX_REPORTED 1000
-#define IMPORT_PROGRESS_EVERY 50000
 #define BULK_MIN_ROWS 20000	  /* estimated rows from which dropping and rebuilding the indexes pays off */
 #define RELATION_EST_ROW_BYTES 60 /* "9132...,9132...,nev,cathode,123456789\n" */
 #define CAPABILITY_EST_ROW_BYTES 40
@@ -206,96 +207,26 @@ static struct key_slot *key_get(struct key_map *m, uint32_t a, uint32_t b, uint3
 	return s;
 }
 
-/* ---------- shared import plumbing ---------- */
-
-struct import {
-	struct csv_reader r;
-	json_t *errors;
-	long nerrors, rows, inserted, updated;
-};
-
-static void add_error(struct import *im, long line, const struct qerror *e)
-{
-	im->nerrors++;
-	if (json_array_size(im->errors) >= IMPORT_MAX_REPORTED)
-		return;
-	json_array_append_new(im->errors,
-			      json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)line, "field", e->field, "code",
-					e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message));
-}
-
-static void row_error(struct import *im, long line, enum qerr code, const char *slug, const char *field,
+/* A second-pass error with a ready message (upstream links, cycles). */
+static void row_error(struct csv_import *im, long line, enum qerr code, const char *slug, const char *field,
 		      const char *message)
 {
 	struct qerror e;
 	qerr_clear(&e);
 	qerr_set(&e, code, slug, field, "%s", message);
-	add_error(im, line, &e);
+	csv_import_error(im, line, &e);
 }
 
-/* Reads the next data row: 1 with fields, 0 at the end, -1 after reporting a broken record (stop reading). */
-static int next_row(struct import *im, size_t nfields, chainmap_progress_fn progress, void *ctx)
+/* The graph version moves when an import changed anything (the snapshot catches up by it). */
+static enum qerr bump_if_changed(struct csv_import *im, struct qerror *err)
 {
-	for (;;) {
-		struct qerror e;
-		qerr_clear(&e);
-		int got = csv_next(&im->r, &e);
-		if (got == 0)
-			return 0;
-		im->rows++;
-		if (progress && im->rows % IMPORT_PROGRESS_EVERY == 0)
-			progress(im->rows, ctx);
-		if (got < 0) {
-			add_error(im, e.line ? e.line : im->r.record_line, &e);
-			return -1; /* the reader cannot resynchronise after a broken quote */
-		}
-		if (im->r.nfields == nfields)
-			return 1;
-		qerr_set(&e, QERR_INVALID, "csv_field_count", "",
-			 "第%ld行应有%zu列，实际%zu列 (expected %zu fields, got %zu)", im->r.record_line, nfields,
-			 im->r.nfields, nfields, im->r.nfields);
-		add_error(im, im->r.record_line, &e);
-	}
+	return im->inserted + im->updated > 0 ? chainmap_bump_graph_version(im->db, err) : QERR_OK;
 }
 
-/* Ends an import: rolls back when a row was bad, else audits and commits. Fills *report either way. */
-static enum qerr finish_import(struct db *db, const struct actor *a, struct import *im, const char *action,
-			       const char *object_type, bool bulk, bool touched, json_t **report, struct qerror *err)
+/* A failure's code: err's, or internal if a callee forgot to fill it. */
+static enum qerr failed(const struct qerror *err)
 {
-	enum qerr rc = QERR_OK;
-	if (im->nerrors) {
-		db_rollback(db);
-		im->inserted = im->updated = 0;
-		rc = qerr_set(err, QERR_INVALID, "import_rejected", "file",
-			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", im->nerrors,
-			      im->nerrors);
-	} else {
-		json_t *detail = json_pack("{s:I,s:I,s:I,s:b}", "rows", (json_int_t)im->rows, "inserted",
-					   (json_int_t)im->inserted, "updated", (json_int_t)im->updated, "bulk", bulk);
-		rc = audit_record(db, a, action, object_type, "*", detail, err);
-		json_decref(detail);
-		if (!rc && touched)
-			rc = chainmap_bump_graph_version(db, err);
-		if (!rc)
-			rc = db_commit(db, err);
-		if (rc) {
-			db_rollback(db);
-			return rc;
-		}
-	}
-	*report =
-	    json_pack("{s:I,s:I,s:I,s:I,s:O}", "rows", (json_int_t)im->rows, "inserted", (json_int_t)im->inserted,
-		      "updated", (json_int_t)im->updated, "error_count", (json_int_t)im->nerrors, "errors", im->errors);
-	return rc;
-}
-
-/* A header problem: nothing was started; the report carries the one error. */
-static enum qerr header_report(struct import *im, json_t **report, struct qerror *err)
-{
-	add_error(im, err->line ? err->line : 1, err);
-	*report = json_pack("{s:i,s:i,s:i,s:I,s:O}", "rows", 0, "inserted", 0, "updated", 0, "error_count",
-			    (json_int_t)im->nerrors, "errors", im->errors);
-	return err->code;
+	return err->code ? err->code : QERR_INTERNAL;
 }
 
 static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
@@ -536,7 +467,7 @@ static bool seg_read_row(struct seg_import *s, struct csv_reader *r, struct qerr
 
 /* Writes the chain's rows (graph g already has every node, edges from the file for listed nodes). */
 static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci, struct chain_graph *g,
-				 struct import *im, struct qerror *err)
+				 struct csv_import *im, struct qerror *err)
 {
 	struct seg_chain *c = &s->chains[ci];
 	char ts[32];
@@ -617,7 +548,8 @@ static enum qerr seg_write_chain(struct db *db, struct seg_import *s, size_t ci,
  * segments it lists, the database's for the others) have no cycle. Writes
  * the chain when the whole file is clean so far.
  */
-static enum qerr seg_check_chain(struct db *db, struct seg_import *s, size_t ci, struct import *im, struct qerror *err)
+static enum qerr seg_check_chain(struct db *db, struct seg_import *s, size_t ci, struct csv_import *im,
+				 struct qerror *err)
 {
 	struct seg_chain *c = &s->chains[ci];
 	size_t listed = 0;
@@ -744,6 +676,40 @@ out:
 	return rc;
 }
 
+/* Pass 1: every row is read and checked on its own, nothing written yet. */
+static enum qerr seg_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	if (seg_read_row(ctx, &im->r, rowerr) || rowerr->code != QERR_INTERNAL)
+		return QERR_OK;
+	return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+}
+
+/* Pass 2, also after a bad row (so its errors are reported too): each chain against the database. */
+static enum qerr seg_end(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	struct seg_import *s = ctx;
+	enum qerr rc = QERR_OK;
+	for (size_t ci = 0; ci < s->nchains && !rc; ci++)
+		rc = seg_check_chain(im->db, s, ci, im, err);
+	return rc;
+}
+
+static enum qerr seg_finish(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	return bump_if_changed(im, err);
+}
+
+static const struct csv_import_ops segment_ops = {
+    .columns = segment_columns,
+    .ncolumns = 5,
+    .header = SEGMENTS_CSV_HEADER,
+    .audit_action = "segments.import",
+    .audit_object = "segment",
+    .row = seg_row,
+    .end = seg_end,
+    .finish = seg_finish,
+};
+
 enum qerr chainmap_import_segments(struct db *db, const struct actor *a, const char *data, size_t len,
 				   chainmap_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
 {
@@ -752,36 +718,8 @@ enum qerr chainmap_import_segments(struct db *db, const struct actor *a, const c
 	if (a->org_type != ORG_OPERATOR)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 				"只有运营方可以导入产业链环节 (only the operator imports segments)");
-	struct import im = {.errors = json_array()};
 	struct seg_import s = {0};
-	csv_init(&im.r, data, len);
-	enum qerr rc = csv_expect_header(&im.r, segment_columns, 5, SEGMENTS_CSV_HEADER, err);
-	if (rc) {
-		rc = header_report(&im, report, err);
-		goto out;
-	}
-	while (next_row(&im, 5, progress, ctx) == 1) {
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		if (!seg_read_row(&s, &im.r, &rowerr)) {
-			if (rowerr.code == QERR_INTERNAL) {
-				rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-				goto out;
-			}
-			add_error(&im, im.r.record_line, &rowerr);
-		}
-	}
-	if ((rc = db_begin_write(db, err)))
-		goto out;
-	for (size_t ci = 0; ci < s.nchains; ci++)
-		if ((rc = seg_check_chain(db, &s, ci, &im, err))) {
-			db_rollback(db);
-			goto out;
-		}
-	rc = finish_import(db, a, &im, "segments.import", "segment", false, im.inserted + im.updated > 0, report, err);
-out:
-	json_decref(im.errors);
-	csv_free(&im.r);
+	enum qerr rc = csv_import_run(db, a, &segment_ops, &s, data, len, progress, ctx, report, err);
 	seg_import_free(&s);
 	return rc;
 }
@@ -789,11 +727,13 @@ out:
 /* ---------- capabilities ---------- */
 
 struct ref_import {
-	struct import im;
+	size_t len, row_bytes;
+	bool sort_heavy; /* big relation files rebuild their indexes: sort in small runs */
 	struct resolver res;
 	struct strmap chains, segs;
 	struct key_map keys;
-	bool bulk;
+	int64_t existing;   /* relations: the largest id before the import */
+	char ts[32];	    /* relations: updated_at of every row */
 	bool fk_off;	    /* foreign key checks are off on this connection until ref_import_free */
 	int64_t temp_store; /* the connection's temp_store to restore, -1 if untouched */
 	long upserted;	    /* relations written by the small-file upsert (rel_count_created splits them) */
@@ -812,8 +752,6 @@ static void ref_import_free(struct db *db, struct ref_import *x)
 		snprintf(sql, sizeof sql, "PRAGMA temp_store=%d", (int)x->temp_store);
 		db_exec(db, sql, &e);
 	}
-	json_decref(x->im.errors);
-	csv_free(&x->im.r);
 	free(x->res.map.slots);
 	strmap_free(&x->chains);
 	strmap_free(&x->segs);
@@ -821,20 +759,21 @@ static void ref_import_free(struct db *db, struct ref_import *x)
 }
 
 /*
- * Common start of the capability and relation imports: maps of segments and
- * (for big files) enterprises. Every reference a row makes is checked here,
+ * Common start of the capability and relation imports, before the
+ * transaction. Every reference a row makes is checked by the import itself,
  * inside the same write transaction, before the row is written, so SQLite's
  * own foreign key checks (three B-tree lookups per row) only repeat them:
- * they are off until ref_import_end.
+ * they are off until ref_import_free.
  */
-static enum qerr ref_import_begin(struct db *db, struct ref_import *x, size_t len, size_t row_bytes, bool sort_heavy,
-				  struct qerror *err)
+static enum qerr ref_import_prepare(void *ctx, struct csv_import *im, struct qerror *err)
 {
+	struct ref_import *x = ctx;
+	struct db *db = im->db;
 	/* per-backend: SQLite pragmas (foreign key checks, temp_store), changeable only outside a transaction */
 	if (db_exec(db, "PRAGMA foreign_keys=OFF", err))
 		return err->code;
 	x->fk_off = true;
-	if (sort_heavy) {
+	if (x->sort_heavy) {
 		/*
 		 * Rebuilding an index sorts every key. SQLite sorts runs the size of the
 		 * page cache; with temporary files in memory (our default) and a large
@@ -846,8 +785,12 @@ static enum qerr ref_import_begin(struct db *db, struct ref_import *x, size_t le
 		if (x->temp_store < 0 || db_exec(db, "PRAGMA temp_store=FILE", err))
 			return err->code ? err->code : QERR_INTERNAL;
 	}
-	if (db_begin_write(db, err))
-		return err->code;
+	return QERR_OK;
+}
+
+/* Inside the transaction: maps of segments and (for big files) enterprises. */
+static enum qerr ref_import_begin(struct ref_import *x, struct db *db, struct qerror *err)
+{
 	if (load_segments(db, &x->chains, &x->segs, err))
 		return err->code;
 	int64_t enterprises = scalar(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
@@ -857,7 +800,7 @@ static enum qerr ref_import_begin(struct db *db, struct ref_import *x, size_t le
 	if (enterprises > (int64_t)UINT32_MAX || max_sid > (int64_t)UINT32_MAX)
 		return qerr_set(err, QERR_INTERNAL, "ids_too_large", NULL, "enterprise or segment ids beyond 2^32");
 	/* A map of every USCC costs a table scan; it pays off once the file has a fair share of the rows. */
-	int64_t estimate = (int64_t)(len / row_bytes);
+	int64_t estimate = (int64_t)(x->len / x->row_bytes);
 	x->res.db = db;
 	x->res.use_map = estimate * 16 >= enterprises;
 	if (x->res.use_map && uscc_map_load(db, &x->res.map, enterprises, err))
@@ -871,10 +814,10 @@ static bool owner_ok(const struct actor *a, int64_t owner)
 }
 
 /* Validates one capability row; returns false with rowerr for a bad row. Sets *slot for the write. */
-static bool cap_check_row(struct ref_import *x, const struct actor *a, int64_t *enterprise_id, int64_t *sid,
+static bool cap_check_row(struct ref_import *x, struct csv_import *im, int64_t *enterprise_id, int64_t *sid,
 			  int64_t *capacity, struct key_slot **slot, struct qerror *rowerr, struct qerror *err)
 {
-	struct csv_reader *r = &x->im.r;
+	struct csv_reader *r = &im->r;
 	char uscc[USCC_LEN + 1];
 	if (!row_uscc(r->field[0], "uscc", uscc, rowerr))
 		return false;
@@ -895,7 +838,7 @@ static bool cap_check_row(struct ref_import *x, const struct actor *a, int64_t *
 			 "企业未登记 (no enterprise with USCC %s)", uscc);
 		return false;
 	}
-	if (!owner_ok(a, owner)) {
+	if (!owner_ok(im->actor, owner)) {
 		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "uscc",
 			 "该企业属于其他组织 (this enterprise belongs to another organisation)");
 		return false;
@@ -911,9 +854,67 @@ static bool cap_check_row(struct ref_import *x, const struct actor *a, int64_t *
 			 (*slot)->line);
 		return false;
 	}
-	(*slot)->line = x->im.r.record_line > UINT32_MAX ? UINT32_MAX : (uint32_t)x->im.r.record_line;
+	(*slot)->line = im->line > UINT32_MAX ? UINT32_MAX : (uint32_t)im->line;
 	return true;
 }
+
+static enum qerr cap_begin(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	return ref_import_begin(ctx, im->db, err);
+}
+
+static enum qerr cap_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	struct db *db = im->db;
+	int64_t eid, sid, capacity;
+	struct key_slot *slot = NULL;
+	if (!cap_check_row(ctx, im, &eid, &sid, &capacity, &slot, rowerr, err))
+		return err->code; /* QERR_OK for a bad row */
+	if (im->rejected)
+		return QERR_OK; /* keep validating, but stop writing: it will be rolled back */
+	struct db_stmt *st =
+	    db_prepare(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
+	if (!st)
+		return failed(err);
+	db_bind_int64(st, 1, eid);
+	db_bind_int64(st, 2, sid);
+	if (capacity >= 0)
+		db_bind_int64(st, 3, capacity);
+	if (db_run(st, err))
+		return failed(err);
+	if (db_changes(db)) {
+		im->updated++;
+		return QERR_OK;
+	}
+	st = db_prepare(db, "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?1,?2,?3)", err);
+	if (!st)
+		return failed(err);
+	db_bind_int64(st, 1, eid);
+	db_bind_int64(st, 2, sid);
+	if (capacity >= 0)
+		db_bind_int64(st, 3, capacity);
+	if (db_run(st, err))
+		return failed(err);
+	im->inserted++;
+	return QERR_OK;
+}
+
+static enum qerr cap_finish(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	return bump_if_changed(im, err);
+}
+
+static const struct csv_import_ops capability_ops = {
+    .columns = capability_columns,
+    .ncolumns = 4,
+    .header = CAPABILITIES_CSV_HEADER,
+    .audit_action = "capabilities.import",
+    .audit_object = "capability",
+    .prepare = ref_import_prepare,
+    .begin = cap_begin,
+    .row = cap_row,
+    .finish = cap_finish,
+};
 
 enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, const char *data, size_t len,
 				       chainmap_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
@@ -923,63 +924,8 @@ enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, con
 	if (!may_import(a))
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 				"this organisation may not import capabilities");
-	struct ref_import x = {.im.errors = json_array(), .temp_store = -1};
-	csv_init(&x.im.r, data, len);
-	enum qerr rc = csv_expect_header(&x.im.r, capability_columns, 4, CAPABILITIES_CSV_HEADER, err);
-	if (rc) {
-		rc = header_report(&x.im, report, err);
-		goto out;
-	}
-	if ((rc = ref_import_begin(db, &x, len, CAPABILITY_EST_ROW_BYTES, false, err)))
-		goto rollback;
-	while (next_row(&x.im, 4, progress, ctx) == 1) {
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		int64_t eid, sid, capacity;
-		struct key_slot *slot = NULL;
-		if (!cap_check_row(&x, a, &eid, &sid, &capacity, &slot, &rowerr, err)) {
-			if (err->code) {
-				rc = err->code;
-				goto rollback;
-			}
-			add_error(&x.im, x.im.r.record_line, &rowerr);
-			continue;
-		}
-		if (x.im.nerrors)
-			continue; /* keep validating, but stop writing: it will be rolled back */
-		struct db_stmt *st =
-		    db_prepare(db, "UPDATE capabilities SET capacity=?3 WHERE enterprise_id=?1 AND sid=?2", err);
-		if (!st)
-			goto rollback_err;
-		db_bind_int64(st, 1, eid);
-		db_bind_int64(st, 2, sid);
-		if (capacity >= 0)
-			db_bind_int64(st, 3, capacity);
-		if (db_run(st, err))
-			goto rollback_err;
-		if (db_changes(db)) {
-			x.im.updated++;
-			continue;
-		}
-		st = db_prepare(db, "INSERT INTO capabilities(enterprise_id,sid,capacity) VALUES(?1,?2,?3)", err);
-		if (!st)
-			goto rollback_err;
-		db_bind_int64(st, 1, eid);
-		db_bind_int64(st, 2, sid);
-		if (capacity >= 0)
-			db_bind_int64(st, 3, capacity);
-		if (db_run(st, err))
-			goto rollback_err;
-		x.im.inserted++;
-	}
-	rc = finish_import(db, a, &x.im, "capabilities.import", "capability", false, x.im.inserted + x.im.updated > 0,
-			   report, err);
-	goto out;
-rollback_err:
-	rc = err->code ? err->code : QERR_INTERNAL;
-rollback:
-	db_rollback(db);
-out:
+	struct ref_import x = {.len = len, .row_bytes = CAPABILITY_EST_ROW_BYTES, .temp_store = -1};
+	enum qerr rc = csv_import_run(db, a, &capability_ops, &x, data, len, progress, ctx, report, err);
 	ref_import_free(db, &x);
 	return rc;
 }
@@ -991,10 +937,10 @@ struct rel_row {
 	struct key_slot *slot;
 };
 
-static bool rel_check_row(struct ref_import *x, const struct actor *a, struct rel_row *row, struct qerror *rowerr,
+static bool rel_check_row(struct ref_import *x, struct csv_import *im, struct rel_row *row, struct qerror *rowerr,
 			  struct qerror *err)
 {
-	struct csv_reader *r = &x->im.r;
+	struct csv_reader *r = &im->r;
 	char b[USCC_LEN + 1], s[USCC_LEN + 1];
 	if (!row_uscc(r->field[0], "buyer_uscc", b, rowerr) || !row_uscc(r->field[1], "supplier_uscc", s, rowerr))
 		return false;
@@ -1025,7 +971,7 @@ static bool rel_check_row(struct ref_import *x, const struct actor *a, struct re
 			 "供应方企业未登记 (supplier %s is not registered)", s);
 		return false;
 	}
-	if (!owner_ok(a, buyer_org)) {
+	if (!owner_ok(im->actor, buyer_org)) {
 		qerr_set(rowerr, QERR_FORBIDDEN, "not_owner", "buyer_uscc",
 			 "只有采购方所属组织可以导入其供应关系 (only the buyer's organisation imports its relations)");
 		return false;
@@ -1041,7 +987,7 @@ static bool rel_check_row(struct ref_import *x, const struct actor *a, struct re
 			 row->slot->line, row->slot->line);
 		return false;
 	}
-	row->slot->line = r->record_line > UINT32_MAX ? UINT32_MAX : (uint32_t)r->record_line;
+	row->slot->line = im->line > UINT32_MAX ? UINT32_MAX : (uint32_t)im->line;
 	return true;
 }
 
@@ -1092,11 +1038,12 @@ static enum qerr rel_bulk_finish(struct db *db, struct qerror *err)
  * updated by id or appended. Otherwise an upsert on the unique key, counted
  * in x->upserted and told apart by rel_count_created at the end.
  */
-static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel_row *row, const char *ts,
-			   struct qerror *err)
+static enum qerr rel_write(struct csv_import *im, struct ref_import *x, const struct rel_row *row, struct qerror *err)
 {
+	struct db *db = im->db;
+	const char *ts = x->ts;
 	struct db_stmt *st;
-	if (x->bulk && row->slot->id) {
+	if (im->bulk && row->slot->id) {
 		st = db_prepare(db, "UPDATE relations SET annual_amount_fen=?1,updated_at=?2 WHERE id=?3", err);
 		if (!st)
 			return err->code;
@@ -1105,10 +1052,10 @@ static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel
 		db_bind_int64(st, 3, row->slot->id);
 		if (db_run(st, err))
 			return err->code;
-		x->im.updated++;
+		im->updated++;
 		return QERR_OK;
 	}
-	if (x->bulk) {
+	if (im->bulk) {
 		st = db_prepare(db,
 				"INSERT INTO relations(buyer_id,supplier_id,sid,annual_amount_fen,updated_at) "
 				"VALUES(?1,?2,?3,?4,?5)",
@@ -1131,8 +1078,8 @@ static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel
 	db_bind_text_ref(st, 5, ts, strlen(ts));
 	if (db_run(st, err))
 		return err->code;
-	if (x->bulk)
-		x->im.inserted++;
+	if (im->bulk)
+		im->inserted++;
 	else
 		x->upserted++;
 	return QERR_OK;
@@ -1147,8 +1094,10 @@ static enum qerr rel_write(struct db *db, struct ref_import *x, const struct rel
  * range count at the end instead of a lookup per row (a lookup per row cost
  * 8 % more instructions on a 100 k row file).
  */
-static enum qerr rel_count_created(struct db *db, struct ref_import *x, int64_t max_id_before, struct qerror *err)
+static enum qerr rel_count_created(struct csv_import *im, struct ref_import *x, struct qerror *err)
 {
+	struct db *db = im->db;
+	int64_t max_id_before = x->existing;
 	int64_t created = 0;
 	if (x->upserted) {
 		struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM relations WHERE id>?", err);
@@ -1158,10 +1107,64 @@ static enum qerr rel_count_created(struct db *db, struct ref_import *x, int64_t 
 		if (db_scalar_int64(st, &created, err))
 			return err->code;
 	}
-	x->im.inserted += created;
-	x->im.updated += x->upserted - created;
+	im->inserted += created;
+	im->updated += x->upserted - created;
 	return QERR_OK;
 }
+
+/* Decides the path; the bulk path loads every key and drops the indexes until rel_finish. */
+static enum qerr rel_begin(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	struct ref_import *x = ctx;
+	struct db *db = im->db;
+	if (ref_import_begin(x, db, err))
+		return failed(err);
+	int64_t estimate = (int64_t)(x->len / RELATION_EST_ROW_BYTES);
+	x->existing = scalar(db, "SELECT coalesce(max(id),0) FROM relations", err);
+	if (x->existing < 0)
+		return failed(err);
+	/* Rebuilding the indexes costs time in proportion to the whole table: only when the file is a good part of it.
+	 */
+	im->bulk = estimate >= BULK_MIN_ROWS && estimate * 4 >= x->existing;
+	if (im->bulk && !x->res.use_map) {
+		x->res.use_map = true;
+		if (uscc_map_load(db, &x->res.map, 0, err))
+			return failed(err);
+	}
+	if (im->bulk && rel_bulk_start(db, x, x->existing, estimate, err))
+		return failed(err);
+	util_now_iso(x->ts, sizeof x->ts);
+	return QERR_OK;
+}
+
+static enum qerr rel_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	struct rel_row row;
+	if (!rel_check_row(ctx, im, &row, rowerr, err))
+		return err->code; /* QERR_OK for a bad row */
+	if (im->rejected)
+		return QERR_OK; /* keep validating, but stop writing: it will be rolled back */
+	return rel_write(im, ctx, &row, err);
+}
+
+static enum qerr rel_finish(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	if ((im->bulk && rel_bulk_finish(im->db, err)) || rel_count_created(im, ctx, err))
+		return failed(err);
+	return bump_if_changed(im, err);
+}
+
+static const struct csv_import_ops relation_ops = {
+    .columns = relation_columns,
+    .ncolumns = 5,
+    .header = RELATIONS_CSV_HEADER,
+    .audit_action = "relations.import",
+    .audit_object = "relation",
+    .prepare = ref_import_prepare,
+    .begin = rel_begin,
+    .row = rel_row,
+    .finish = rel_finish,
+};
 
 enum qerr chainmap_import_relations(struct db *db, const struct actor *a, const char *data, size_t len,
 				    chainmap_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
@@ -1170,60 +1173,11 @@ enum qerr chainmap_import_relations(struct db *db, const struct actor *a, const 
 	qerr_clear(err);
 	if (!may_import(a))
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not import relations");
-	struct ref_import x = {.im.errors = json_array(), .temp_store = -1};
-	csv_init(&x.im.r, data, len);
-	enum qerr rc = csv_expect_header(&x.im.r, relation_columns, 5, RELATIONS_CSV_HEADER, err);
-	if (rc) {
-		rc = header_report(&x.im, report, err);
-		goto out;
-	}
-	int64_t estimate = (int64_t)(len / RELATION_EST_ROW_BYTES);
-	if ((rc = ref_import_begin(db, &x, len, RELATION_EST_ROW_BYTES, estimate >= BULK_MIN_ROWS, err)))
-		goto rollback;
-	int64_t existing = scalar(db, "SELECT coalesce(max(id),0) FROM relations", err);
-	if (existing < 0) {
-		rc = err->code ? err->code : QERR_INTERNAL;
-		goto rollback;
-	}
-	/* Rebuilding the indexes costs time in proportion to the whole table: only when the file is a good part of it.
-	 */
-	x.bulk = estimate >= BULK_MIN_ROWS && estimate * 4 >= existing;
-	if (x.bulk && !x.res.use_map) {
-		x.res.use_map = true;
-		if ((rc = uscc_map_load(db, &x.res.map, 0, err)))
-			goto rollback;
-	}
-	if (x.bulk && (rc = rel_bulk_start(db, &x, existing, estimate, err)))
-		goto rollback;
-	char ts[32];
-	util_now_iso(ts, sizeof ts);
-	while (next_row(&x.im, 5, progress, ctx) == 1) {
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		struct rel_row row;
-		if (!rel_check_row(&x, a, &row, &rowerr, err)) {
-			if (err->code) {
-				rc = err->code;
-				goto rollback;
-			}
-			add_error(&x.im, x.im.r.record_line, &rowerr);
-			continue;
-		}
-		if (x.im.nerrors)
-			continue; /* keep validating, but stop writing: it will be rolled back */
-		if ((rc = rel_write(db, &x, &row, ts, err)))
-			goto rollback;
-	}
-	if (!x.im.nerrors && x.bulk && (rc = rel_bulk_finish(db, err)))
-		goto rollback;
-	if (!x.im.nerrors && (rc = rel_count_created(db, &x, existing, err)))
-		goto rollback;
-	rc = finish_import(db, a, &x.im, "relations.import", "relation", x.bulk, x.im.inserted + x.im.updated > 0,
-			   report, err);
-	goto out;
-rollback:
-	db_rollback(db);
-out:
+	struct ref_import x = {.len = len,
+			       .row_bytes = RELATION_EST_ROW_BYTES,
+			       .sort_heavy = (int64_t)(len / RELATION_EST_ROW_BYTES) >= BULK_MIN_ROWS,
+			       .temp_store = -1};
+	enum qerr rc = csv_import_run(db, a, &relation_ops, &x, data, len, progress, ctx, report, err);
 	ref_import_free(db, &x);
 	return rc;
 }

@@ -2,9 +2,10 @@
  * listing_csv.c - all-or-nothing CSV import of supplies and demands, and
  * their export in the same formats (listing.h has the headers).
  *
- * An import validates and writes in one pass inside one transaction and
- * rolls back if any row was bad; every bad row is reported with its line,
- * in the report shape of the other imports. It is built for a million
+ * An import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction and rolls back if
+ * any row was bad; every bad row is reported with its line, in the report
+ * shape of the other imports. It is built for a million
  * supplies: one transaction, cached prepared statements, one seq for the
  * whole file (one counter bump), and the enterprise (by USCC) and segment
  * (by chain/segment) of each row looked up once per distinct value and
@@ -25,10 +26,9 @@
 #include "registry/enterprise.h"
 #include "registry/uscc.h"
 #include "platform/audit.h"
+#include "platform/csv_import.h"
 #include "platform/enterprise_ref.h"
 
-#define IMPORT_MAX_REPORTED 1000
-#define IMPORT_PROGRESS_EVERY 50000
 #define BULK_MIN_BYTES (256 * 1024) /* from about 2,000 rows the word index is filled in one statement */
 
 /*
@@ -58,10 +58,10 @@ static const char *const supply_columns[] = {"uscc", "title", "description", "ch
 static const char *const demand_columns[] = {"uscc",	   "title", "description", "chain",  "segment",	      "quantity",
 					     "unit",	   "budget_fen", "deadline",	   "region", "certifications"};
 
-struct import {
-	struct csv_reader r;
-	json_t *errors;
-	long nerrors, rows, inserted;
+/* One import's own state beside the driver's. */
+struct listing_import {
+	bool demand;
+	size_t len;
 	struct strmap enterprises; /* canonical USCC -> value: id (0 = not registered), aux: owning organisation */
 	struct strmap segments;	/* "chain/segment" -> value: sid */
 	struct buf regions, certifications;
@@ -85,22 +85,22 @@ static int64_t max_id(struct db *db, bool demand, struct qerror *err)
  * per-backend: SQLite FTS5 trigger. Inside the import's transaction: big
  * files index their words in one statement at the end.
  */
-static enum qerr bulk_start(struct db *db, struct import *im, bool demand, size_t len, struct qerror *err)
+static enum qerr bulk_start(struct db *db, struct listing_import *x, bool demand, size_t len, struct qerror *err)
 {
 	if (len < BULK_MIN_BYTES)
 		return QERR_OK;
-	if ((im->first_id = max_id(db, demand, err)) < 0)
+	if ((x->first_id = max_id(db, demand, err)) < 0)
 		return err->code ? err->code : QERR_INTERNAL;
 	if (db_exec(db, demand ? "DROP TRIGGER demands_fts_insert" : "DROP TRIGGER supplies_fts_insert", err))
 		return err->code;
-	im->bulk = true;
+	x->bulk = true;
 	return QERR_OK;
 }
 
 /* per-backend: SQLite FTS5 - the file's rows into the word index in one statement, and the trigger back. */
-static enum qerr bulk_finish(struct db *db, struct import *im, bool demand, struct qerror *err)
+static enum qerr bulk_finish(struct db *db, struct listing_import *x, bool demand, struct qerror *err)
 {
-	if (!im->bulk)
+	if (!x->bulk)
 		return QERR_OK;
 	struct db_stmt *st =
 	    demand
@@ -115,21 +115,19 @@ static enum qerr bulk_finish(struct db *db, struct import *im, bool demand, stru
 		      err);
 	if (!st)
 		return err->code;
-	db_bind_int64(st, 1, im->first_id);
+	db_bind_int64(st, 1, x->first_id);
 	if (db_run(st, err))
 		return err->code;
-	im->bulk = false;
+	x->bulk = false;
 	return db_exec(db, demand ? DEMANDS_FTS_TRIGGER : SUPPLIES_FTS_TRIGGER, err);
 }
 
-static void import_free(struct import *im)
+static void import_free(struct listing_import *x)
 {
-	json_decref(im->errors);
-	csv_free(&im->r);
-	strmap_free(&im->enterprises);
-	strmap_free(&im->segments);
-	buf_free(&im->regions);
-	buf_free(&im->certifications);
+	strmap_free(&x->enterprises);
+	strmap_free(&x->segments);
+	buf_free(&x->regions);
+	buf_free(&x->certifications);
 }
 
 /* A normalised ';'-joined list (the import's scratch buffer, valid until the next row): "" when empty. */
@@ -138,94 +136,21 @@ static void bind_list(struct db_stmt *st, int idx, const struct buf *b)
 	db_bind_text_ref(st, idx, b->data ? b->data : "", b->len);
 }
 
-static void add_error(struct import *im, long line, const struct qerror *e)
-{
-	im->nerrors++;
-	if (json_array_size(im->errors) >= IMPORT_MAX_REPORTED)
-		return;
-	json_array_append_new(im->errors,
-			      json_pack("{s:I,s:s,s:s,s:s}", "line", (json_int_t)line, "field", e->field, "code",
-					e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message));
-}
-
-/* Reads the next data row: 1 with fields, 0 at the end or after a broken record (reported; reading stops). */
-static int next_row(struct import *im, size_t nfields, void (*progress)(long, void *), void *ctx)
-{
-	for (;;) {
-		struct qerror e;
-		qerr_clear(&e);
-		int got = csv_next(&im->r, &e);
-		if (got == 0)
-			return 0;
-		im->rows++;
-		if (progress && im->rows % IMPORT_PROGRESS_EVERY == 0)
-			progress(im->rows, ctx);
-		if (got < 0) {
-			add_error(im, e.line ? e.line : im->r.record_line, &e);
-			return 0; /* the reader cannot resynchronise after a broken quote */
-		}
-		if (im->r.nfields == nfields)
-			return 1;
-		qerr_set(&e, QERR_INVALID, "csv_field_count", "",
-			 "第%ld行应有%zu列，实际%zu列 (expected %zu fields, got %zu)", im->r.record_line, nfields,
-			 im->r.nfields, nfields, im->r.nfields);
-		add_error(im, im->r.record_line, &e);
-	}
-}
-
-/* A header problem: nothing was started; the report carries the one error. */
-static enum qerr header_report(struct import *im, json_t **report, struct qerror *err)
-{
-	add_error(im, err->line ? err->line : 1, err);
-	*report = json_pack("{s:i,s:i,s:i,s:I,s:O}", "rows", 0, "inserted", 0, "updated", 0, "error_count",
-			    (json_int_t)im->nerrors, "errors", im->errors);
-	return err->code;
-}
-
-/* Ends an import: rolls back when a row was bad, else audits and commits. Fills *report either way. */
-static enum qerr finish_import(struct db *db, const struct actor *a, struct import *im, const char *action,
-			       const char *object_type, json_t **report, struct qerror *err)
-{
-	enum qerr rc = QERR_OK;
-	if (im->nerrors) {
-		db_rollback(db);
-		im->inserted = 0;
-		rc = qerr_set(err, QERR_INVALID, "import_rejected", "file",
-			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", im->nerrors,
-			      im->nerrors);
-	} else {
-		json_t *detail = json_pack("{s:I,s:I,s:I}", "rows", (json_int_t)im->rows, "inserted",
-					   (json_int_t)im->inserted, "seq", (json_int_t)im->seq);
-		rc = audit_record(db, a, action, object_type, "*", detail, err);
-		json_decref(detail);
-		if (!rc)
-			rc = db_commit(db, err);
-		if (rc) {
-			db_rollback(db);
-			return rc;
-		}
-	}
-	*report = json_pack("{s:I,s:I,s:i,s:I,s:O}", "rows", (json_int_t)im->rows, "inserted",
-			    (json_int_t)im->inserted, "updated", 0, "error_count", (json_int_t)im->nerrors, "errors",
-			    im->errors);
-	return rc;
-}
-
 /* The row's enterprise, from the cache or one query; false with rowerr when unknown or not the actor's. */
-static bool row_enterprise(struct db *db, struct import *im, const struct actor *a, const char *text, int64_t *id,
-			   struct qerror *rowerr, struct qerror *err)
+static bool row_enterprise(struct db *db, struct listing_import *x, const struct actor *a, const char *text,
+			   int64_t *id, struct qerror *rowerr, struct qerror *err)
 {
 	char canon[USCC_LEN + 1];
 	if (uscc_check(text, canon, rowerr)) {
 		snprintf(rowerr->field, sizeof rowerr->field, "uscc");
 		return false;
 	}
-	struct strmap_slot *s = strmap_find(&im->enterprises, canon);
+	struct strmap_slot *s = strmap_find(&x->enterprises, canon);
 	if (!s) {
 		int64_t eid = 0, org = 0;
 		if (enterprise_ref_owner(db, canon, &eid, &org, err))
 			return false;
-		if (!(s = strmap_put(&im->enterprises, canon))) {
+		if (!(s = strmap_put(&x->enterprises, canon))) {
 			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 			return false;
 		}
@@ -247,7 +172,7 @@ static bool row_enterprise(struct db *db, struct import *im, const struct actor 
 }
 
 /* The row's segment (0 when both columns are empty), cached once found. */
-static bool row_segment(struct db *db, struct import *im, const char *chain, const char *segment, int64_t *sid,
+static bool row_segment(struct db *db, struct listing_import *x, const char *chain, const char *segment, int64_t *sid,
 			struct qerror *rowerr, struct qerror *err)
 {
 	*sid = 0;
@@ -256,7 +181,7 @@ static bool row_segment(struct db *db, struct import *im, const char *chain, con
 	char key[2 * LISTING_CODE_MAX + 2];
 	if (chainmap_code_ok(chain) && chainmap_code_ok(segment)) {
 		snprintf(key, sizeof key, "%s/%s", chain, segment);
-		struct strmap_slot *s = strmap_find(&im->segments, key);
+		struct strmap_slot *s = strmap_find(&x->segments, key);
 		if (s) {
 			*sid = s->value;
 			return true;
@@ -264,7 +189,7 @@ static bool row_segment(struct db *db, struct import *im, const char *chain, con
 	}
 	if (listing_segment(db, chain, segment, sid, rowerr))
 		return false;
-	struct strmap_slot *s = strmap_put(&im->segments, key);
+	struct strmap_slot *s = strmap_put(&x->segments, key);
 	if (!s) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		return false;
@@ -274,7 +199,7 @@ static bool row_segment(struct db *db, struct import *im, const char *chain, con
 }
 
 /* The columns both kinds share: title, description, lists. */
-static bool row_text(struct import *im, const char *title, const char *description, const char *regions,
+static bool row_text(struct listing_import *x, const char *title, const char *description, const char *regions,
 		     const char *certifications, struct qerror *rowerr)
 {
 	if (listing_check_text(title, "title", 1, LISTING_TITLE_MAX, false, rowerr) ||
@@ -285,94 +210,113 @@ static bool row_text(struct import *im, const char *title, const char *descripti
 	if (regions) {
 		if (!listing_split(regions, items, LISTING_MAX_REGIONS + 1, &n))
 			n = LISTING_MAX_REGIONS + 1;
-		im->regions.len = 0;
-		if (listing_norm_regions(items, n, true, "regions", &im->regions, rowerr))
+		x->regions.len = 0;
+		if (listing_norm_regions(items, n, true, "regions", &x->regions, rowerr))
 			return false;
 	}
 	if (!listing_split(certifications, items, LISTING_MAX_TAGS + 1, &n))
 		n = LISTING_MAX_TAGS + 1;
-	im->certifications.len = 0;
-	return listing_norm_tags(items, n, true, "certifications", &im->certifications, rowerr) == QERR_OK;
-}
-
-/* Starts an import: header, then the transaction. */
-static enum qerr import_begin(struct db *db, const struct actor *a, struct import *im, const char *data, size_t len,
-			      const char *const *columns, size_t n, const char *header, json_t **report,
-			      struct qerror *err)
-{
-	*report = NULL;
-	qerr_clear(err);
-	im->errors = json_array();
-	csv_init(&im->r, data, len);
-	util_now_iso(im->ts, sizeof im->ts);
-	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not publish listings");
-	if (csv_expect_header(&im->r, columns, n, header, err))
-		return header_report(im, report, err);
-	return db_begin_write(db, err);
+	x->certifications.len = 0;
+	return listing_norm_tags(items, n, true, "certifications", &x->certifications, rowerr) == QERR_OK;
 }
 
 /* The one seq of this import, taken when the first row is written. */
-static bool import_seq(struct db *db, struct import *im, const char *counter, struct qerror *err)
+static bool import_seq(struct db *db, struct listing_import *x, const char *counter, struct qerror *err)
 {
-	return im->seq || listing_next_seq(db, counter, &im->seq, err) == QERR_OK;
+	return x->seq || listing_next_seq(db, counter, &x->seq, err) == QERR_OK;
 }
+
+static enum qerr import_begin(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	struct listing_import *x = ctx;
+	return bulk_start(im->db, x, x->demand, x->len, err);
+}
+
+static enum qerr import_finish(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	struct listing_import *x = ctx;
+	return bulk_finish(im->db, x, x->demand, err);
+}
+
+static json_t *import_detail(void *ctx, const struct csv_import *im)
+{
+	const struct listing_import *x = ctx;
+	return json_pack("{s:I,s:I,s:I}", "rows", (json_int_t)im->rows, "inserted", (json_int_t)im->inserted, "seq",
+			 (json_int_t)x->seq);
+}
+
+/* A failure's code: err's, or internal if a callee forgot to fill it. */
+static enum qerr failed(const struct qerror *err)
+{
+	return err->code ? err->code : QERR_INTERNAL;
+}
+
+/* Checks the actor and runs the driver with the import's state. */
+static enum qerr import_run(struct db *db, const struct actor *a, const struct csv_import_ops *ops, bool demand,
+			    const char *data, size_t len, void (*progress)(long, void *), void *ctx, json_t **report,
+			    struct qerror *err)
+{
+	*report = NULL;
+	qerr_clear(err);
+	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not publish listings");
+	struct listing_import x = {.demand = demand, .len = len};
+	util_now_iso(x.ts, sizeof x.ts);
+	enum qerr rc = csv_import_run(db, a, ops, &x, data, len, progress, ctx, report, err);
+	import_free(&x);
+	return rc;
+}
+
+static enum qerr supply_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	struct listing_import *x = ctx;
+	struct db *db = im->db;
+	const char *const *f = im->r.field;
+	int64_t eid, sid;
+	if (!row_enterprise(db, x, im->actor, f[0], &eid, rowerr, err) ||
+	    !row_segment(db, x, f[3], f[4], &sid, rowerr, err) || !row_text(x, f[1], f[2], f[5], f[6], rowerr))
+		return err->code; /* QERR_OK for a bad row */
+	if (im->rejected)
+		return QERR_OK; /* keep validating, but stop writing: it will be rolled back */
+	if (!import_seq(db, x, "supplies", err))
+		return failed(err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
+		       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+		       err);
+	if (!st)
+		return failed(err);
+	db_bind_int64(st, 1, eid);
+	db_bind_text_ref(st, 2, f[1], im->r.flen[1]);
+	db_bind_text_ref(st, 3, f[2], im->r.flen[2]);
+	db_bind_opt_int64(st, 4, sid != 0, sid);
+	bind_list(st, 5, &x->regions);
+	bind_list(st, 6, &x->certifications);
+	db_bind_int64(st, 7, x->seq);
+	db_bind_text_ref(st, 8, x->ts, strlen(x->ts));
+	if (db_run(st, err))
+		return failed(err);
+	im->inserted++;
+	return QERR_OK;
+}
+
+static const struct csv_import_ops supply_ops = {
+    .columns = supply_columns,
+    .ncolumns = 7,
+    .header = SUPPLIES_CSV_HEADER,
+    .audit_action = "supplies.import",
+    .audit_object = "supply",
+    .begin = import_begin,
+    .row = supply_row,
+    .finish = import_finish,
+    .audit_detail = import_detail,
+};
 
 enum qerr market_import_supplies(struct db *db, const struct actor *a, const char *data, size_t len,
 				 void (*progress)(long, void *), void *ctx, json_t **report, struct qerror *err)
 {
-	struct import im;
-	memset(&im, 0, sizeof im);
-	enum qerr rc = import_begin(db, a, &im, data, len, supply_columns, 7, SUPPLIES_CSV_HEADER, report, err);
-	if (rc)
-		goto out;
-	if (bulk_start(db, &im, false, len, err))
-		goto fail;
-	while (next_row(&im, 7, progress, ctx) == 1) {
-		const char *const *f = im.r.field;
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		int64_t eid, sid;
-		if (!row_enterprise(db, &im, a, f[0], &eid, &rowerr, err) ||
-		    !row_segment(db, &im, f[3], f[4], &sid, &rowerr, err) || !row_text(&im, f[1], f[2], f[5], f[6], &rowerr)) {
-			if (err->code)
-				goto fail;
-			add_error(&im, im.r.record_line, &rowerr);
-			continue;
-		}
-		if (im.nerrors)
-			continue; /* keep validating, but stop writing: it will be rolled back */
-		if (!import_seq(db, &im, "supplies", err))
-			goto fail;
-		struct db_stmt *st =
-		    db_prepare(db,
-			       "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
-			       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
-			       err);
-		if (!st)
-			goto fail;
-		db_bind_int64(st, 1, eid);
-		db_bind_text_ref(st, 2, f[1], im.r.flen[1]);
-		db_bind_text_ref(st, 3, f[2], im.r.flen[2]);
-		db_bind_opt_int64(st, 4, sid != 0, sid);
-		bind_list(st, 5, &im.regions);
-		bind_list(st, 6, &im.certifications);
-		db_bind_int64(st, 7, im.seq);
-		db_bind_text_ref(st, 8, im.ts, strlen(im.ts));
-		if (db_run(st, err))
-			goto fail;
-		im.inserted++;
-	}
-	if (!im.nerrors && bulk_finish(db, &im, false, err))
-		goto fail;
-	rc = finish_import(db, a, &im, "supplies.import", "supply", report, err);
-	goto out;
-fail:
-	rc = err->code ? err->code : QERR_INTERNAL;
-	db_rollback(db);
-out:
-	import_free(&im);
-	return rc;
+	return import_run(db, a, &supply_ops, false, data, len, progress, ctx, report, err);
 }
 
 /* An optional whole number column: empty -> -1 (NULL). */
@@ -387,78 +331,73 @@ static bool opt_int(const char *text, const char *field, int64_t min, int64_t *o
 	return false;
 }
 
+static enum qerr demand_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	struct listing_import *x = ctx;
+	struct db *db = im->db;
+	const char *const *f = im->r.field;
+	int64_t eid, sid, quantity, budget;
+	char region[7] = "";
+	if (!row_enterprise(db, x, im->actor, f[0], &eid, rowerr, err) ||
+	    !row_segment(db, x, f[3], f[4], &sid, rowerr, err) || !row_text(x, f[1], f[2], NULL, f[10], rowerr) ||
+	    !opt_int(f[5], "quantity", 1, &quantity, rowerr) ||
+	    listing_check_text(f[6], "unit", 0, LISTING_UNIT_MAX, false, rowerr) ||
+	    !opt_int(f[7], "budget_fen", 0, &budget, rowerr) ||
+	    (*f[8] && listing_check_deadline(f[8], "deadline", true, rowerr)) ||
+	    (*f[9] && listing_region_norm(f[9], im->r.flen[9], "region", region, rowerr)))
+		return err->code; /* QERR_OK for a bad row */
+	if (im->rejected)
+		return QERR_OK;
+	if (!import_seq(db, x, "demands", err))
+		return failed(err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
+		       "deadline,region,certifications,visibility,seq,created_at,updated_at)"
+		       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12) RETURNING id",
+		       err);
+	if (!st)
+		return failed(err);
+	db_bind_int64(st, 1, eid);
+	db_bind_text_ref(st, 2, f[1], im->r.flen[1]);
+	db_bind_text_ref(st, 3, f[2], im->r.flen[2]);
+	db_bind_opt_int64(st, 4, sid != 0, sid);
+	db_bind_opt_int64(st, 5, quantity >= 0, quantity);
+	db_bind_text_ref(st, 6, f[6], im->r.flen[6]);
+	db_bind_opt_int64(st, 7, budget >= 0, budget);
+	if (*f[8])
+		db_bind_text_ref(st, 8, f[8], im->r.flen[8]);
+	else
+		db_bind_null(st, 8);
+	db_bind_text_or_null(st, 9, region);
+	bind_list(st, 10, &x->certifications);
+	db_bind_int64(st, 11, x->seq);
+	db_bind_text_ref(st, 12, x->ts, strlen(x->ts));
+	int64_t id;
+	if (db_scalar_int64(st, &id, err))
+		return failed(err);
+	im->inserted++;
+	if (market_subscriptions_notify(db, id, err))
+		return failed(err);
+	return QERR_OK;
+}
+
+static const struct csv_import_ops demand_ops = {
+    .columns = demand_columns,
+    .ncolumns = 11,
+    .header = DEMANDS_CSV_HEADER,
+    .audit_action = "demands.import",
+    .audit_object = "demand",
+    .begin = import_begin,
+    .row = demand_row,
+    .finish = import_finish,
+    .audit_detail = import_detail,
+};
+
 enum qerr market_import_demands(struct db *db, const struct actor *a, const char *data, size_t len,
 				void (*progress)(long, void *), void *ctx, json_t **report, struct qerror *err)
 {
-	struct import im;
-	memset(&im, 0, sizeof im);
-	enum qerr rc = import_begin(db, a, &im, data, len, demand_columns, 11, DEMANDS_CSV_HEADER, report, err);
-	if (rc)
-		goto out;
-	if (bulk_start(db, &im, true, len, err))
-		goto fail;
-	while (next_row(&im, 11, progress, ctx) == 1) {
-		const char *const *f = im.r.field;
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		int64_t eid, sid, quantity, budget;
-		char region[7] = "";
-		if (!row_enterprise(db, &im, a, f[0], &eid, &rowerr, err) ||
-		    !row_segment(db, &im, f[3], f[4], &sid, &rowerr, err) ||
-		    !row_text(&im, f[1], f[2], NULL, f[10], &rowerr) || !opt_int(f[5], "quantity", 1, &quantity, &rowerr) ||
-		    listing_check_text(f[6], "unit", 0, LISTING_UNIT_MAX, false, &rowerr) ||
-		    !opt_int(f[7], "budget_fen", 0, &budget, &rowerr) ||
-		    (*f[8] && listing_check_deadline(f[8], "deadline", true, &rowerr)) ||
-		    (*f[9] && listing_region_norm(f[9], im.r.flen[9], "region", region, &rowerr))) {
-			if (err->code)
-				goto fail;
-			add_error(&im, im.r.record_line, &rowerr);
-			continue;
-		}
-		if (im.nerrors)
-			continue;
-		if (!import_seq(db, &im, "demands", err))
-			goto fail;
-		struct db_stmt *st =
-		    db_prepare(db,
-			       "INSERT INTO demands(enterprise_id,title,description,sid,quantity,unit,budget_fen,"
-			       "deadline,region,certifications,visibility,seq,created_at,updated_at)"
-			       " VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,'public',?11,?12,?12) RETURNING id",
-			       err);
-		if (!st)
-			goto fail;
-		db_bind_int64(st, 1, eid);
-		db_bind_text_ref(st, 2, f[1], im.r.flen[1]);
-		db_bind_text_ref(st, 3, f[2], im.r.flen[2]);
-		db_bind_opt_int64(st, 4, sid != 0, sid);
-		db_bind_opt_int64(st, 5, quantity >= 0, quantity);
-		db_bind_text_ref(st, 6, f[6], im.r.flen[6]);
-		db_bind_opt_int64(st, 7, budget >= 0, budget);
-		if (*f[8])
-			db_bind_text_ref(st, 8, f[8], im.r.flen[8]);
-		else
-			db_bind_null(st, 8);
-		db_bind_text_or_null(st, 9, region);
-		bind_list(st, 10, &im.certifications);
-		db_bind_int64(st, 11, im.seq);
-		db_bind_text_ref(st, 12, im.ts, strlen(im.ts));
-		int64_t id;
-		if (db_scalar_int64(st, &id, err))
-			goto fail;
-		im.inserted++;
-		if (market_subscriptions_notify(db, id, err))
-			goto fail;
-	}
-	if (!im.nerrors && bulk_finish(db, &im, true, err))
-		goto fail;
-	rc = finish_import(db, a, &im, "demands.import", "demand", report, err);
-	goto out;
-fail:
-	rc = err->code ? err->code : QERR_INTERNAL;
-	db_rollback(db);
-out:
-	import_free(&im);
-	return rc;
+	return import_run(db, a, &demand_ops, true, data, len, progress, ctx, report, err);
 }
 
 /* ---------- export ---------- */

@@ -1,9 +1,10 @@
 /*
  * enterprise_csv.c - all-or-nothing CSV import and export of enterprises.
  *
- * The import validates and writes in one pass inside one transaction, and
- * rolls back if any row was bad, so a large clean file is read once and a
- * bad file changes nothing. A USCC seen twice in one file is reported with
+ * The import runs on the CSV import driver (platform/csv_import.h): it
+ * validates and writes in one pass inside one transaction, and rolls back if
+ * any row was bad, so a large clean file is read once and a bad file changes
+ * nothing. A USCC seen twice in one file is reported with
  * the line of its first occurrence.
  *
  * Large files take the bulk path: inserting a million random USCCs into a
@@ -21,9 +22,9 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "platform/audit.h"
+#include "platform/csv_import.h"
 #include "platform/enterprise_ref.h"
 
-#define IMPORT_MAX_REPORTED 1000
 #define IMPORT_BULK_MIN_ROWS 20000 /* estimated rows from which the bulk path may pay off */
 #define IMPORT_EST_ROW_BYTES 80
 
@@ -118,15 +119,6 @@ static enum qerr map_load_existing(struct db *db, struct uscc_map *m, struct qer
 	return QERR_OK;
 }
 
-static void add_error(json_t *errors, long *count, long line, const struct qerror *e)
-{
-	(*count)++;
-	if (json_array_size(errors) >= IMPORT_MAX_REPORTED)
-		return;
-	json_array_append_new(errors, json_pack("{s:i,s:s,s:s,s:s}", "line", (int)line, "field", e->field, "code",
-						e->slug, "message", e->message));
-}
-
 static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
@@ -184,125 +176,88 @@ static enum qerr import_check_owner(struct db *db, const struct actor *a, bool b
 	return QERR_OK;
 }
 
+/* One import's own state beside the driver's. */
+struct enterprise_import {
+	size_t len;
+	struct uscc_map map;
+	bool was_insert; /* the previous row's outcome: new records are the likelier start */
+};
+
+/* Decides the path; the bulk path loads every USCC and drops the USCC index until finish. */
+static enum qerr import_begin(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	struct enterprise_import *x = ctx;
+	int64_t existing;
+	if (table_size(im->db, &existing, err))
+		return err->code;
+	int64_t estimate = (int64_t)(x->len / IMPORT_EST_ROW_BYTES);
+	im->bulk = estimate >= IMPORT_BULK_MIN_ROWS && estimate * 4 >= existing;
+	/* Size the USCC map once instead of doubling and rehashing it all the way up. */
+	if (!map_reserve(&x->map, x->len / 100 + (size_t)(im->bulk ? existing : 0)))
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	if (im->bulk &&
+	    (map_load_existing(im->db, &x->map, err) || db_exec(im->db, "DROP INDEX enterprises_uscc", err)))
+		return err->code;
+	return QERR_OK;
+}
+
+static enum qerr import_row(void *ctx, struct csv_import *im, struct qerror *rowerr, struct qerror *err)
+{
+	struct enterprise_import *x = ctx;
+	const char *const *f = im->r.field;
+	struct enterprise e;
+	if (enterprise_from_text(f[0], f[1], f[2], f[3], f[4], f[5], f[6], f[7], &e, rowerr))
+		return QERR_OK;
+	struct uscc_slot *slot = map_get(&x->map, e.uscc);
+	if (!slot)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	if (slot->line) {
+		qerr_set(rowerr, QERR_INVALID, "duplicate_uscc", "uscc",
+			 "统一社会信用代码与第%ld行重复 (USCC repeats line %ld)", slot->line, slot->line);
+		return QERR_OK;
+	}
+	slot->line = im->line;
+	/* Once a row was bad: keep validating, but stop writing (it will be rolled back). */
+	if (im->rejected)
+		return import_check_owner(im->db, im->actor, im->bulk, slot, e.uscc, rowerr, err);
+	if (import_write(im->db, im->actor, im->bulk, slot, &e, &x->was_insert, rowerr, err))
+		return err->code;
+	if (rowerr->code)
+		return QERR_OK;
+	if (x->was_insert)
+		im->inserted++;
+	else
+		im->updated++;
+	return QERR_OK;
+}
+
+static enum qerr import_finish(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	if (im->bulk && db_exec(im->db, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", err))
+		return err->code;
+	return db_touch(im->db, "enterprises", err);
+}
+
+static const struct csv_import_ops import_ops = {
+    .columns = import_columns,
+    .ncolumns = 8,
+    .header = ENTERPRISE_CSV_HEADER,
+    .audit_action = "enterprise.import",
+    .audit_object = "enterprise",
+    .begin = import_begin,
+    .row = import_row,
+    .finish = import_finish,
+};
+
 enum qerr enterprise_import(struct db *db, const struct actor *a, const char *data, size_t len,
 			    enterprise_progress_fn progress, void *ctx, json_t **report, struct qerror *err)
 {
 	*report = NULL;
 	if (a->org_type != ORG_OPERATOR && a->org_type != ORG_LARGE && a->org_type != ORG_SME)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "this organisation may not import enterprises");
-	struct csv_reader r;
-	csv_init(&r, data, len);
-	json_t *errors = json_array();
-	long nerrors = 0, rows = 0, inserted = 0, updated = 0;
-	struct uscc_map map = {0};
-	bool bulk = false;
-	enum qerr rc = csv_expect_header(&r, import_columns, 8, ENTERPRISE_CSV_HEADER, err);
-	if (rc) {
-		add_error(errors, &nerrors, err->line ? err->line : 1, err);
-		goto report;
-	}
-	rc = db_begin_write(db, err);
-	if (rc)
-		goto out;
-	int64_t existing;
-	if ((rc = table_size(db, &existing, err)))
-		goto rollback;
-	int64_t estimate = (int64_t)(len / IMPORT_EST_ROW_BYTES);
-	bulk = estimate >= IMPORT_BULK_MIN_ROWS && estimate * 4 >= existing;
-	/* Size the USCC map once instead of doubling and rehashing it all the way up. */
-	if (!map_reserve(&map, (size_t)len / 100 + (size_t)(bulk ? existing : 0))) {
-		rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-		goto rollback;
-	}
-	if (bulk && ((rc = map_load_existing(db, &map, err)) ||
-		     (rc = db_exec(db, "DROP INDEX enterprises_uscc", err))))
-		goto rollback;
-	bool was_insert = true; /* the previous row's outcome: new records are the likelier start */
-	for (;;) {
-		struct qerror rowerr;
-		qerr_clear(&rowerr);
-		int got = csv_next(&r, &rowerr);
-		if (got == 0)
-			break;
-		rows++;
-		if (progress && rows % 50000 == 0)
-			progress(rows, ctx);
-		if (got < 0) {
-			add_error(errors, &nerrors, rowerr.line, &rowerr);
-			break; /* the reader cannot resynchronise after a broken quote */
-		}
-		long line = r.record_line;
-		if (r.nfields != 8) {
-			qerr_set(&rowerr, QERR_INVALID, "csv_field_count", "", "第%ld行应有8列，实际%zu列 (expected 8 fields, got %zu)",
-				 line, r.nfields, r.nfields);
-			add_error(errors, &nerrors, line, &rowerr);
-			continue;
-		}
-		struct enterprise e;
-		if (enterprise_from_text(r.field[0], r.field[1], r.field[2], r.field[3], r.field[4], r.field[5],
-					 r.field[6], r.field[7], &e, &rowerr)) {
-			add_error(errors, &nerrors, line, &rowerr);
-			continue;
-		}
-		struct uscc_slot *slot = map_get(&map, e.uscc);
-		if (!slot) {
-			rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-			goto rollback;
-		}
-		if (slot->line) {
-			qerr_set(&rowerr, QERR_INVALID, "duplicate_uscc", "uscc",
-				 "统一社会信用代码与第%ld行重复 (USCC repeats line %ld)", slot->line, slot->line);
-			add_error(errors, &nerrors, line, &rowerr);
-			continue;
-		}
-		slot->line = line;
-		if (nerrors) {
-			/* Keep validating, but stop writing: it will be rolled back. */
-			if ((rc = import_check_owner(db, a, bulk, slot, e.uscc, &rowerr, err)))
-				goto rollback;
-			if (rowerr.code)
-				add_error(errors, &nerrors, line, &rowerr);
-			continue;
-		}
-		if ((rc = import_write(db, a, bulk, slot, &e, &was_insert, &rowerr, err)))
-			goto rollback;
-		if (rowerr.code) {
-			add_error(errors, &nerrors, line, &rowerr);
-			continue;
-		}
-		if (was_insert)
-			inserted++;
-		else
-			updated++;
-	}
-	if (nerrors) {
-		db_rollback(db);
-		rc = qerr_set(err, QERR_INVALID, "import_rejected", "file",
-			      "%ld行有错误，未导入任何数据 (%ld bad rows; nothing was imported)", nerrors, nerrors);
-		inserted = updated = 0;
-		goto report;
-	}
-	if (bulk && (rc = db_exec(db, "CREATE UNIQUE INDEX enterprises_uscc ON enterprises(uscc)", err)))
-		goto rollback;
-	json_t *detail = json_pack("{s:i,s:i,s:i,s:b}", "rows", (int)rows, "inserted", (int)inserted, "updated",
-				   (int)updated, "bulk", bulk);
-	rc = db_touch(db, "enterprises", err);
-	if (!rc)
-		rc = audit_record(db, a, "enterprise.import", "enterprise", "*", detail, err);
-	json_decref(detail);
-	if (rc || (rc = db_commit(db, err)))
-		goto rollback;
-	goto report;
-rollback:
-	db_rollback(db);
-	goto out;
-report:
-	*report = json_pack("{s:i,s:i,s:i,s:i,s:O}", "rows", (int)rows, "inserted", (int)inserted, "updated",
-			    (int)updated, "error_count", (int)nerrors, "errors", errors);
-out:
-	json_decref(errors);
-	free(map.slots);
-	csv_free(&r);
+	struct enterprise_import x = {.len = len, .was_insert = true};
+	enum qerr rc = csv_import_run(db, a, &import_ops, &x, data, len, progress, ctx, report, err);
+	free(x.map.slots);
 	return rc;
 }
 
