@@ -75,7 +75,11 @@ sqlite3 "$DB" "SELECT uscc FROM enterprises ORDER BY random() LIMIT 20000" >"$DA
 
 start_qilian() { # threads
   stop "$QPID"
-  "$Q" serve --db "$DB" --listen "127.0.0.1:$PORT" --quiet --threads "$1" --web "$DATA/noweb" \
+  # wrk opens all its connections from one address: lift the per-address cap (64 by default) where
+  # the binary has it, or -c256 would be mostly refused.
+  local cap=()
+  "$Q" serve --help 2>&1 | grep -q -- --max-per-address && cap=(--max-per-address 0)
+  "$Q" serve --db "$DB" --listen "127.0.0.1:$PORT" --quiet --threads "$1" --web "$DATA/noweb" "${cap[@]}" \
     >"$DATA/qilian.log" 2>&1 &
   QPID=$!
   wait_http "http://127.0.0.1:$PORT/api/v1/health"

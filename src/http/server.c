@@ -62,6 +62,7 @@ struct conn_ctx {
 	bool answered;      /* a response is queued: ignore whatever else arrives */
 	bool secure;        /* served over TLS: the session cookie gets Secure */
 	bool authenticated; /* actor and token are valid */
+	struct db *read_db; /* the read transaction the session check ran in, kept for the handler */
 	struct actor actor;
 	char token[ACCOUNT_TOKEN_HEX + 1];
 	int status;
@@ -481,9 +482,21 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 		struct db *db = thread_db(&e);
 		if (!db)
 			return queue_error(conn, ctx, &e, NULL);
+		/*
+		 * A read request checks the session inside the read transaction its
+		 * handler then runs in: one snapshot and one round of locks per request,
+		 * as before requests were judged from their head.
+		 */
+		bool read = safe_method(method);
+		db_release(db);
+		if (read && db_begin_read(db, &e))
+			return queue_error(conn, ctx, &e, NULL);
 		struct qerror aerr = {0};
 		enum qerr rc = account_session(db, token, &ctx->actor, &aerr);
-		db_release(db);
+		if (read && rc == QERR_OK)
+			ctx->read_db = db;
+		else
+			db_release(db);
 		if (rc == QERR_OK) {
 			ctx->authenticated = true;
 			snprintf(ctx->token, sizeof ctx->token, "%s", token);
@@ -518,8 +531,8 @@ static bool is_api_path(const char *url)
  * body. libmicrohttpd answers a refused request with Connection: close and
  * never reads its body.
  */
-static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
-				const char *url)
+static enum MHD_Result precheck_head(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
+				     const char *url)
 {
 	/* "GET x", "GET *", absolute forms: nothing here is addressed that way. */
 	if (url[0] != '/')
@@ -559,6 +572,24 @@ static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ct
 	return MHD_YES;
 }
 
+/* A refused request gives back the read transaction its session check opened. */
+static void drop_read(struct conn_ctx *ctx)
+{
+	if (ctx->read_db) {
+		db_release(ctx->read_db);
+		ctx->read_db = NULL;
+	}
+}
+
+static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
+				const char *url)
+{
+	enum MHD_Result r = precheck_head(conn, ctx, method, url);
+	if (ctx->answered || r != MHD_YES)
+		drop_read(ctx);
+	return r;
+}
+
 static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
 					const char *url)
 {
@@ -579,14 +610,20 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	req.db = thread_db(&req.err);
 	if (!req.db)
 		return queue_error(conn, ctx, &req.err, NULL);
-	db_release(req.db);
 	/*
 	 * A read request runs in one read transaction: one snapshot for the
 	 * handler, and one round of file locks instead of one per statement.
-	 * Writers start their own (BEGIN IMMEDIATE) later.
+	 * Writers start their own (BEGIN IMMEDIATE) later. The one the session
+	 * check opened is reused; if another connection of this thread ended it
+	 * meanwhile, the transaction open now is as good a snapshot.
 	 */
-	if (safe_method(method) && db_begin_read(req.db, &req.err))
-		return queue_error(conn, ctx, &req.err, NULL);
+	bool reuse = ctx->read_db == req.db && db_in_transaction(req.db);
+	ctx->read_db = NULL;
+	if (!reuse) {
+		db_release(req.db);
+		if (safe_method(method) && db_begin_read(req.db, &req.err))
+			return queue_error(conn, ctx, &req.err, NULL);
+	}
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
 	if (rc) {
@@ -677,6 +714,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
 	guard_request_done(conn);
 	if (!ctx)
 		return;
+	drop_read(ctx); /* the client went away between its head and the answer */
 	log_access(ctx->method, ctx->path, ctx->status, ctx->bytes, util_mono_us() - ctx->start_us);
 	http_body_free(&ctx->body);
 	free(ctx);

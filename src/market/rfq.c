@@ -87,7 +87,7 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
 	    db_prepare(db,
 		       "SELECT e.uscc,e.name,e.region,e.level,i.invited_at,"
 		       " EXISTS(SELECT 1 FROM quotes q WHERE q.demand_id=i.demand_id AND q.supplier_id=i.enterprise_id"
-		       "        AND q.status<>'withdrawn')"
+		       "        AND q.status<>'withdrawn'),e.org_id"
 		       " FROM demand_invitations i JOIN enterprises e ON e.id=i.enterprise_id"
 		       " WHERE i.demand_id=?1 AND (?2 OR e.org_id=?3) ORDER BY i.invited_at, e.uscc",
 		       err);
@@ -96,11 +96,22 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
 	db_bind_int64(st, 1, demand_id);
 	db_bind_bool(st, 2, rfq_is_buyer(a, &d));
 	db_bind_int64(st, 3, a->org_id);
+	/*
+	 * While quotes are sealed, whether an invited supplier has quoted is its own business: the buyer
+	 * sees only how many quoted (like the scorecard), so "quoted" is null for other organisations'
+	 * invitations until the quotes open (issue 8: a sealed RFQ must not reveal who bid).
+	 */
+	char now[RFQ_TIME_LEN];
+	util_now_iso(now, sizeof now);
+	bool sealed = !rfq_unsealed(&d, now);
 	json_t *items = json_array();
 	int rc;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:o,s:s,s:b}", "enterprise", rfq_enterprise_json(st, 0),
-						       "invited_at", db_col_text(st, 4), "quoted", db_col_bool(st, 5)));
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		bool own = a->org_id != 0 && db_col_int64(st, 6) == a->org_id;
+		json_t *quoted = sealed && !own ? json_null() : json_boolean(db_col_bool(st, 5));
+		json_array_append_new(items, json_pack("{s:o,s:s,s:o}", "enterprise", rfq_enterprise_json(st, 0),
+						       "invited_at", db_col_text(st, 4), "quoted", quoted));
+	}
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);

@@ -172,7 +172,10 @@ test('an invite-only demand refuses an uninvited supplier and tells the invited 
   const mine = await api(srv.url, supA, 'GET', `/api/v1/demands/${d}/invitations`);
   assert.equal(mine.body.items[0].quoted, true);
   assert.equal((await api(srv.url, supB, 'GET', `/api/v1/demands/${d}/invitations`)).status, 404);
-  assert.equal((await api(srv.url, buyer, 'GET', `/api/v1/demands/${d}/invitations`)).body.items.length, 1);
+  const buyers = await api(srv.url, buyer, 'GET', `/api/v1/demands/${d}/invitations`);
+  assert.equal(buyers.body.items.length, 1);
+  // Sealed: the buyer may not learn who quoted, only how many (issue 8).
+  assert.equal(buyers.body.items[0].quoted, null);
 });
 
 let orderB, orderA;

@@ -592,6 +592,10 @@ static void test_invite_only_demand(void **state)
 	assert_int_equal(market_invitations(f->db, &f->sme_a, d, &out, &err), QERR_OK);
 	assert_true(json_is_true(json_object_get(json_array_get(json_object_get(out, "items"), 0), "quoted")));
 	json_decref(out);
+	/* While quotes are sealed the buyer sees the invitation but not whether that supplier quoted. */
+	assert_int_equal(market_invitations(f->db, &f->buyer, d, &out, &err), QERR_OK);
+	assert_true(json_is_null(json_object_get(json_array_get(json_object_get(out, "items"), 0), "quoted")));
+	json_decref(out);
 	assert_int_equal(market_invitations(f->db, &f->sme_b, d, &out, &err), QERR_NOT_FOUND);
 	char sql[200];
 	snprintf(sql, sizeof sql,
