@@ -2,7 +2,6 @@
 #include <sodium.h>
 #include <stdio.h>
 #include "cli/cli.h"
-#include "text/fts.h"
 
 int main(int argc, char **argv)
 {
@@ -10,7 +9,5 @@ int main(int argc, char **argv)
 		fprintf(stderr, "qilian: libsodium failed to initialise\n");
 		return 1;
 	}
-	/* Every database connection gets the word tokenizer its full-text indexes use. */
-	text_fts_install();
 	return cli_main(argc, argv);
 }

@@ -11,6 +11,7 @@
 #include "base/csv.h"
 #include "base/util.h"
 #include "store/migrate.h"
+#include "text/fts.h"
 
 struct cli_opt cli_export_opts[] = {{"--output", "FILE", "write here instead of stdout", NULL}, CLI_OPT_END};
 
@@ -221,6 +222,8 @@ static const struct cli_cmd *find_command(int argc, char **argv, int *words)
 
 int cli_main(int argc, char **argv)
 {
+	/* Every database connection of every command gets the word tokenizer its full-text indexes use. */
+	text_fts_install();
 	/* A leading "--db PATH" applies to whatever command follows. */
 	while (argc >= 3 && strcmp(argv[1], "--db") == 0) {
 		setenv("QILIAN_DB", argv[2], 1);

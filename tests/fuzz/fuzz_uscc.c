@@ -25,6 +25,29 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memset(&e, 0, sizeof e);
 	enum qerr rc = uscc_check(code, out, &e);
 	if (rc == QERR_OK) {
+		/* Accepted input is the 18 characters, maybe with the separators people paste between groups
+		 * (space, no-break space, ideographic space, hyphen): without them it is the output, case aside. */
+		char *compact = malloc(size + 1);
+		if (!compact)
+			abort();
+		size_t n = 0;
+		for (size_t i = 0; code[i]; i++) {
+			if (code[i] == ' ' || code[i] == '-')
+				continue;
+			if ((unsigned char)code[i] == 0xc2 && (unsigned char)code[i + 1] == 0xa0) {
+				i++;
+				continue;
+			}
+			if ((unsigned char)code[i] == 0xe3 && (unsigned char)code[i + 1] == 0x80 &&
+			    (unsigned char)code[i + 2] == 0x80) {
+				i += 2;
+				continue;
+			}
+			compact[n++] = code[i];
+		}
+		compact[n] = 0;
+		free(code);
+		code = compact;
 		if (strlen(code) != USCC_LEN || strlen(out) != USCC_LEN)
 			abort();
 		for (size_t i = 0; i < USCC_LEN; i++) {
