@@ -223,6 +223,13 @@ static enum qerr bump_if_changed(struct csv_import *im, struct qerror *err)
 	return im->inserted + im->updated > 0 ? chainmap_bump_graph_version(im->db, err) : QERR_OK;
 }
 
+/* The finish of the segment and capability imports: nothing but the version bump. */
+static enum qerr finish_bump(void *ctx, struct csv_import *im, struct qerror *err)
+{
+	(void)ctx;
+	return bump_if_changed(im, err);
+}
+
 /* A failure's code: err's, or internal if a callee forgot to fill it. */
 static enum qerr failed(const struct qerror *err)
 {
@@ -694,11 +701,6 @@ static enum qerr seg_end(void *ctx, struct csv_import *im, struct qerror *err)
 	return rc;
 }
 
-static enum qerr seg_finish(void *ctx, struct csv_import *im, struct qerror *err)
-{
-	return bump_if_changed(im, err);
-}
-
 static const struct csv_import_ops segment_ops = {
     .columns = segment_columns,
     .ncolumns = 5,
@@ -707,7 +709,7 @@ static const struct csv_import_ops segment_ops = {
     .audit_object = "segment",
     .row = seg_row,
     .end = seg_end,
-    .finish = seg_finish,
+    .finish = finish_bump,
 };
 
 enum qerr chainmap_import_segments(struct db *db, const struct actor *a, const char *data, size_t len,
@@ -899,11 +901,6 @@ static enum qerr cap_row(void *ctx, struct csv_import *im, struct qerror *rowerr
 	return QERR_OK;
 }
 
-static enum qerr cap_finish(void *ctx, struct csv_import *im, struct qerror *err)
-{
-	return bump_if_changed(im, err);
-}
-
 static const struct csv_import_ops capability_ops = {
     .columns = capability_columns,
     .ncolumns = 4,
@@ -913,7 +910,7 @@ static const struct csv_import_ops capability_ops = {
     .prepare = ref_import_prepare,
     .begin = cap_begin,
     .row = cap_row,
-    .finish = cap_finish,
+    .finish = finish_bump,
 };
 
 enum qerr chainmap_import_capabilities(struct db *db, const struct actor *a, const char *data, size_t len,
