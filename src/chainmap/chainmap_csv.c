@@ -236,15 +236,6 @@ static enum qerr failed(const struct qerror *err)
 	return err->code ? err->code : QERR_INTERNAL;
 }
 
-static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
-{
-	int64_t v;
-	struct db_stmt *st = db_prepare(db, sql, err);
-	if (!st || db_scalar_int64(st, &v, err))
-		return -1;
-	return v;
-}
-
 /* Loads every chain (key "chain") and segment (key "chain/code", value sid). */
 static enum qerr load_segments(struct db *db, struct strmap *chains, struct strmap *segs, struct qerror *err)
 {
@@ -783,8 +774,8 @@ static enum qerr ref_import_prepare(void *ctx, struct csv_import *im, struct qer
 		 * CPU of small runs in temporary files merged in one streaming pass.
 		 * temp_store can only change outside a transaction, so it changes now.
 		 */
-		x->temp_store = scalar(db, "PRAGMA temp_store", err);
-		if (x->temp_store < 0 || db_exec(db, "PRAGMA temp_store=FILE", err))
+		if (db_query_int64(db, "PRAGMA temp_store", &x->temp_store, err) ||
+		    db_exec(db, "PRAGMA temp_store=FILE", err))
 			return err->code ? err->code : QERR_INTERNAL;
 	}
 	return QERR_OK;
@@ -795,9 +786,9 @@ static enum qerr ref_import_begin(struct ref_import *x, struct db *db, struct qe
 {
 	if (load_segments(db, &x->chains, &x->segs, err))
 		return err->code;
-	int64_t enterprises = scalar(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	int64_t max_sid = scalar(db, "SELECT coalesce(max(sid),0) FROM segments", err);
-	if (enterprises < 0 || max_sid < 0)
+	int64_t enterprises, max_sid;
+	if (db_query_int64(db, "SELECT coalesce(max(id),0) FROM enterprises", &enterprises, err) ||
+	    db_query_int64(db, "SELECT coalesce(max(sid),0) FROM segments", &max_sid, err))
 		return err->code ? err->code : QERR_INTERNAL;
 	if (enterprises > (int64_t)UINT32_MAX || max_sid > (int64_t)UINT32_MAX)
 		return qerr_set(err, QERR_INTERNAL, "ids_too_large", NULL, "enterprise or segment ids beyond 2^32");
@@ -1017,8 +1008,8 @@ static enum qerr rel_bulk_start(struct db *db, struct ref_import *x, int64_t exi
 static enum qerr rel_bulk_finish(struct db *db, struct qerror *err)
 {
 	/* per-backend: SQLite's page cache size for the index sort */
-	int64_t cache = scalar(db, "PRAGMA cache_size", err);
-	if (cache == -1 && err->code)
+	int64_t cache;
+	if (db_query_int64(db, "PRAGMA cache_size", &cache, err))
 		return err->code;
 	if (db_exec(db, "PRAGMA cache_size=-4096", err))
 		return err->code;
@@ -1117,8 +1108,7 @@ static enum qerr rel_begin(void *ctx, struct csv_import *im, struct qerror *err)
 	if (ref_import_begin(x, db, err))
 		return failed(err);
 	int64_t estimate = (int64_t)(x->len / RELATION_EST_ROW_BYTES);
-	x->existing = scalar(db, "SELECT coalesce(max(id),0) FROM relations", err);
-	if (x->existing < 0)
+	if (db_query_int64(db, "SELECT coalesce(max(id),0) FROM relations", &x->existing, err))
 		return failed(err);
 	/* Rebuilding the indexes costs time in proportion to the whole table: only when the file is a good part of it.
 	 */

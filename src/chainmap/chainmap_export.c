@@ -11,15 +11,6 @@
 #include "base/util.h"
 #include "chainmap/chainmap_int.h"
 
-static int64_t scalar(struct db *db, const char *sql, struct qerror *err)
-{
-	int64_t v;
-	struct db_stmt *st = db_prepare(db, sql, err);
-	if (!st || db_scalar_int64(st, &v, err))
-		return -1;
-	return v;
-}
-
 enum qerr chainmap_export_segments(struct db *db, const struct actor *a, FILE *out, long *rows, struct qerror *err)
 {
 	(void)a; /* chains and segments are readable by every signed-in organisation */
@@ -107,10 +98,10 @@ static void id_names_free(struct id_names *t)
 static enum qerr id_names_load(struct db *db, struct id_names *t, struct qerror *err)
 {
 	memset(t, 0, sizeof *t);
-	int64_t max_id = scalar(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	int64_t count = scalar(db, "SELECT count(*) FROM enterprises", err);
-	int64_t max_sid = scalar(db, "SELECT coalesce(max(sid),0) FROM segments", err);
-	if (max_id < 0 || count < 0 || max_sid < 0)
+	int64_t max_id, count, max_sid;
+	if (db_query_int64(db, "SELECT coalesce(max(id),0) FROM enterprises", &max_id, err) ||
+	    db_query_int64(db, "SELECT count(*) FROM enterprises", &count, err) ||
+	    db_query_int64(db, "SELECT coalesce(max(sid),0) FROM segments", &max_sid, err))
 		return err->code ? err->code : QERR_INTERNAL;
 	if (max_id > 2 * count + 4096 || max_sid > 1000000)
 		return QERR_OK; /* sparse ids: the join is cheaper than the arrays */

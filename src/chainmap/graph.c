@@ -94,17 +94,6 @@ void graph_free(struct graph *g)
 	free(g);
 }
 
-static enum qerr scalar(struct db *db, const char *sql, int64_t *out, struct qerror *err)
-{
-	struct db_stmt *st = db_prepare(db, sql, err);
-	if (!st)
-		return err->code;
-	enum qerr rc = db_scalar_int64(st, out, err);
-	if (rc == QERR_NOT_FOUND) /* counts, maxima and the version row always have a row */
-		return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: no row from %s", sql);
-	return rc;
-}
-
 static enum qerr oom(struct qerror *err)
 {
 	return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory building the graph snapshot");
@@ -113,8 +102,8 @@ static enum qerr oom(struct qerror *err)
 static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror *err)
 {
 	int64_t count;
-	if (scalar(db, "SELECT count(*) FROM enterprises", &count, err) ||
-	    scalar(db, "SELECT coalesce(max(id),0) FROM enterprises", &g->max_id, err))
+	if (db_query_int64(db, "SELECT count(*) FROM enterprises", &count, err) ||
+	    db_query_int64(db, "SELECT coalesce(max(id),0) FROM enterprises", &g->max_id, err))
 		return err->code;
 	g->ent_id = xcalloc(g, (size_t)count, sizeof *g->ent_id);
 	g->ent_org = xcalloc(g, (size_t)count, sizeof *g->ent_org);
@@ -173,9 +162,9 @@ static enum qerr load_enterprises(struct graph *g, struct db *db, struct qerror 
 static enum qerr load_segments(struct graph *g, struct db *db, struct qerror *err)
 {
 	int64_t nchains, nseg;
-	if (scalar(db, "SELECT count(*) FROM chains", &nchains, err) ||
-	    scalar(db, "SELECT count(*) FROM segments", &nseg, err) ||
-	    scalar(db, "SELECT coalesce(max(sid),0) FROM segments", &g->max_sid, err))
+	if (db_query_int64(db, "SELECT count(*) FROM chains", &nchains, err) ||
+	    db_query_int64(db, "SELECT count(*) FROM segments", &nseg, err) ||
+	    db_query_int64(db, "SELECT coalesce(max(sid),0) FROM segments", &g->max_sid, err))
 		return err->code;
 	g->chain_id = xcalloc(g, (size_t)nchains, sizeof *g->chain_id);
 	g->seg_sid = xcalloc(g, (size_t)nseg, sizeof *g->seg_sid);
@@ -235,7 +224,7 @@ static int counting_sort(const int32_t *key, int64_t nkeys, const int64_t *perm,
 static enum qerr load_relations(struct graph *g, struct db *db, struct qerror *err)
 {
 	int64_t m;
-	if (scalar(db, "SELECT count(*) FROM relations", &m, err))
+	if (db_query_int64(db, "SELECT count(*) FROM relations", &m, err))
 		return err->code;
 	/* Raw rows first; these temporaries are freed before the snapshot is published. */
 	int32_t *rb = malloc((size_t)(m ? m : 1) * sizeof *rb), *rs = malloc((size_t)(m ? m : 1) * sizeof *rs);
@@ -404,7 +393,7 @@ struct graph *graph_build(struct db *db, struct qerror *err)
 	if (own && db_begin_read(db, err))
 		goto fail;
 	if (db_counter(db, "enterprises", &g->version_enterprises, err) ||
-	    scalar(db, "SELECT version FROM graph_version WHERE id=1", &g->version_relations, err) ||
+	    db_query_int64(db, "SELECT version FROM graph_version WHERE id=1", &g->version_relations, err) ||
 	    load_enterprises(g, db, err) || load_segments(g, db, err) || load_relations(g, db, err)) {
 		if (own)
 			db_rollback(db);
@@ -451,7 +440,7 @@ static struct graph *take_shared(void)
 static bool current(struct db *db, const struct graph *g, struct qerror *err)
 {
 	int64_t rel = -1, ent = -1;
-	if (db_counter(db, "enterprises", &ent, err) || scalar(db, "SELECT version FROM graph_version WHERE id=1", &rel, err))
+	if (db_counter(db, "enterprises", &ent, err) || db_query_int64(db, "SELECT version FROM graph_version WHERE id=1", &rel, err))
 		return false;
 	return g && g->version_relations == rel && g->version_enterprises == ent;
 }

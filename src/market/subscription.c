@@ -460,18 +460,17 @@ static enum qerr cache_refresh(struct db *db, struct qerror *err)
 		atexit(cache_atexit);
 	}
 	cache_clear();
-	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM subscriptions", err);
 	int64_t count;
-	if (!st || db_scalar_int64(st, &count, err))
+	if (db_query_int64(db, "SELECT count(*) FROM subscriptions", &count, err))
 		return err->code ? err->code : QERR_INTERNAL;
 	size_t total = (size_t)count;
 	cache.subs = calloc(total + 1, sizeof *cache.subs);
 	if (!cache.subs)
 		return oom(err);
-	st = db_prepare(db,
-			"SELECT id,enterprise_id,name,segments,keywords,regions FROM subscriptions"
-			" ORDER BY enterprise_id,id",
-			err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,enterprise_id,name,segments,keywords,regions FROM subscriptions"
+					" ORDER BY enterprise_id,id",
+					err);
 	if (!st)
 		return err->code;
 	int rc;

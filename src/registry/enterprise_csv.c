@@ -121,8 +121,7 @@ static enum qerr map_load_existing(struct db *db, struct uscc_map *m, struct qer
 
 static enum qerr table_size(struct db *db, int64_t *n, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT coalesce(max(id),0) FROM enterprises", err);
-	return st ? db_scalar_int64(st, n, err) : err->code;
+	return db_query_int64(db, "SELECT coalesce(max(id),0) FROM enterprises", n, err);
 }
 
 /*

@@ -303,11 +303,21 @@ void db_release(struct db *db)
 
 enum qerr db_exec(struct db *db, const char *sql, struct qerror *err) { return db->drv->exec(db, sql, err); }
 
+enum qerr db_query_int64(struct db *db, const char *sql, int64_t *out, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db, sql, err);
+	if (!st)
+		return err->code;
+	enum qerr rc = db_scalar_int64(st, out, err);
+	if (rc == QERR_NOT_FOUND)
+		return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: no row from %s", sql);
+	return rc;
+}
+
 enum qerr db_ping(struct db *db, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT 1", err);
 	int64_t one;
-	return st ? db_scalar_int64(st, &one, err) : err->code;
+	return db_query_int64(db, "SELECT 1", &one, err);
 }
 
 enum qerr db_touch(struct db *db, const char *name, struct qerror *err)

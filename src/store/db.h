@@ -135,6 +135,13 @@ enum qerr db_one(struct db_stmt *st, struct qerror *err);
 /* Column 0 of the one row st gives (a count, an id from RETURNING id); resets st. QERR_NOT_FOUND without a row. */
 enum qerr db_scalar_int64(struct db_stmt *st, int64_t *out, struct qerror *err);
 
+/*
+ * The integer of a static query without parameters that always gives one row
+ * (a count, a maximum, a setting): db_prepare + db_scalar_int64. No row is a
+ * database error here (QERR_INTERNAL naming the SQL), not "not found".
+ */
+enum qerr db_query_int64(struct db *db, const char *sql, int64_t *out, struct qerror *err);
+
 /* Columns of the current row, 0-based. */
 int64_t db_col_int64(struct db_stmt *st, int col);
 int db_col_int(struct db_stmt *st, int col);

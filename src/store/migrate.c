@@ -20,14 +20,12 @@ enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
 {
 	*version = 0;
 	/* Per backend: SQLite's catalogue (a PostgreSQL driver asks information_schema). */
-	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", err);
 	int64_t have = 0, v = 0;
-	enum qerr rc = st ? db_scalar_int64(st, &have, err) : err->code;
+	enum qerr rc = db_query_int64(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", &have, err);
 	if (rc || !have)
 		return rc;
-	st = db_prepare(db, "SELECT coalesce(max(version),0) FROM schema_migrations", err);
-	if (!st || (rc = db_scalar_int64(st, &v, err)))
-		return st ? rc : err->code;
+	if ((rc = db_query_int64(db, "SELECT coalesce(max(version),0) FROM schema_migrations", &v, err)))
+		return rc;
 	*version = (int)v;
 	return QERR_OK;
 }
