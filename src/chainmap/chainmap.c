@@ -603,8 +603,7 @@ enum qerr chainmap_capabilities_of(struct db *db, const struct actor *a, const c
 		json_t *o =
 		    json_pack("{s:s,s:s,s:s,s:s}", "chain", db_col_text(st, 0), "chain_name", db_col_text(st, 1),
 			      "segment", db_col_text(st, 2), "segment_name", db_col_text(st, 3));
-		json_object_set_new(o, "capacity",
-				    db_col_is_null(st, 4) ? json_null() : json_integer(db_col_int64(st, 4)));
+		json_object_set_new(o, "capacity", db_col_json_int(st, 4));
 		json_array_append_new(items, o);
 	}
 	if (rc < 0) {
