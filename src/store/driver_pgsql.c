@@ -8,7 +8,7 @@
  *   knows: int64 -> int8, double -> float8, blob -> bytea; text is sent
  *   untyped so that the server reads it as the column it meets (SQLite's
  *   affinity), and NULL untyped. When PostgreSQL cannot decide a type
- *   (42P18: `? IS NULL` alone, a bare `?` in a select list) the statement is
+ *   (42P18/42P08: `? IS NULL` alone, a bare `?` in a select list) the statement is
  *   prepared again with text typed as text, then NULL as text; when an
  *   explicit int8 does not fit its context (42883/42804: an integer bound
  *   for a text column) again with integers untyped. The choice sticks to
@@ -439,7 +439,7 @@ static Oid type_of(const struct pg_stmt *s, enum pg_kind k)
 /* Changes the sticky type choice after a type error; false when nothing is left to try. */
 static bool adjust_types(struct pg_stmt *s, const char *state)
 {
-	if (strcmp(state, "42P18") == 0) {
+	if (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) {
 		if (!s->text_typed)
 			return s->text_typed = true;
 		if (!s->null_typed)
