@@ -25,6 +25,11 @@
  *   request); a lost connection is "database_busy" and reconnects on next use.
  * - Booleans read as 1/0; db_changes comes from PQcmdTuples of the last
  *   INSERT/UPDATE/DELETE.
+ * - Between db_bulk_begin and db_bulk_end, db_run sends a statement already
+ *   prepared in pipeline mode (PQsendQueryPrepared) and reads its answer
+ *   later, 512 at most at a time: an import then costs no round trip per
+ *   row. Any other use of the connection first reads every answer; an
+ *   error among them is reported by that use.
  */
 #include "store/db_private.h"
 
@@ -84,9 +89,16 @@ struct pg_stmt {
 	int blob_row, nblob;
 };
 
+#define PG_PIPELINE_MAX 512 /* queued statements before their answers are read */
+
 struct pg_db {
 	PGconn *c;
 	int64_t changes;
+	/* db_bulk_begin: statements sent in pipeline mode, answers not yet read */
+	bool pipeline;
+	int queued;
+	bool failed; /* an answer read by drain() was an error: error holds it until reported */
+	struct qerror error;
 	unsigned serial;
 	struct pg_stmt *stmts;
 	const struct db_tokenizer *tok;
@@ -94,6 +106,63 @@ struct pg_db {
 
 static struct pg_db *P(struct db *db) { return db->impl; }
 static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
+static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err);
+static bool is_change(const PGresult *r);
+
+/*
+ * Leaves pipeline mode: reads the answer of every queued statement; the
+ * first error is kept in pd->error (the transaction is aborted by then).
+ */
+static void drain(struct pg_db *pd)
+{
+	if (!pd->pipeline)
+		return;
+	PGconn *c = pd->c;
+	if (PQpipelineSync(c) != 1 && !pd->failed) {
+		map_result_error(NULL, c, &pd->error);
+		pd->failed = true;
+	}
+	for (int i = 0; i < pd->queued; i++) {
+		PGresult *r;
+		while ((r = PQgetResult(c))) {
+			ExecStatusType st = PQresultStatus(r);
+			if (st == PGRES_COMMAND_OK && is_change(r))
+				pd->changes = *PQcmdTuples(r) ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+			else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+				 !pd->failed) {
+				map_result_error(r, c, &pd->error);
+				pd->failed = true;
+			}
+			PQclear(r);
+		}
+		if (PQstatus(c) == CONNECTION_BAD)
+			break;
+	}
+	/* the sync point's own answer, then the end of it */
+	for (PGresult *r; (r = PQgetResult(c));) {
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	pd->queued = 0;
+	pd->pipeline = false;
+	if (PQexitPipelineMode(c) != 1 && !pd->failed) {
+		map_result_error(NULL, c, &pd->error);
+		pd->failed = true;
+	}
+}
+
+/* Before any other use of the connection: drains the pipeline; an error it held is reported now, once. */
+static enum qerr settle(struct pg_db *pd, struct qerror *err)
+{
+	drain(pd);
+	if (!pd->failed)
+		return QERR_OK;
+	pd->failed = false;
+	*err = pd->error;
+	return err->code;
+}
 
 /* ---- placeholder rewriting ---- */
 
@@ -327,6 +396,8 @@ static void pg_finalize(void *impl)
 		if (s->next)
 			s->next->prev = s->prev;
 		/* Server-side prepared statements end with the connection (db_close finalizes the cache first). */
+		if (s->nvar)
+			drain(s->pd);
 		for (int i = 0; i < s->nvar; i++) {
 			char q[64];
 			snprintf(q, sizeof q, "DEALLOCATE %s", s->var[i].name);
@@ -523,7 +594,7 @@ static bool is_change(const PGresult *r)
 static int execute(struct pg_stmt *s, struct qerror *err)
 {
 	struct pg_db *pd = s->pd;
-	if (ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, err))
 		return -1;
 	int n = s->nparams;
 	Oid *types = s->types;
@@ -681,7 +752,7 @@ static size_t pg_col_bytes(void *impl, int col)
 static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
-	if (ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, err))
 		return err->code;
 	PGresult *r = PQexec(pd->c, sql);
 	ExecStatusType st = PQresultStatus(r);
@@ -696,11 +767,56 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 
 static bool pg_in_transaction(struct db *db)
 {
+	drain(P(db));
 	PGTransactionStatusType t = PQtransactionStatus(P(db)->c);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-static int64_t pg_changes(struct db *db) { return P(db)->changes; }
+static int64_t pg_changes(struct db *db)
+{
+	drain(P(db));
+	return P(db)->changes;
+}
+
+/* db_bulk_begin: a statement whose server-side form exists is sent in pipeline mode, its answer read later. */
+static int pg_send(struct db *db, void *impl, struct qerror *err)
+{
+	struct pg_stmt *s = impl;
+	struct pg_db *pd = P(db);
+	if (pd->failed || PQstatus(pd->c) != CONNECTION_OK)
+		return 0;
+	int n = s->nparams;
+	for (int i = 0; i < n; i++) {
+		struct pg_param *p = &s->params[i];
+		s->types[i] = type_of(s, i);
+		s->values[i] = p->kind == PK_NULL ? NULL : p->buf;
+		s->lengths[i] = (int)p->len;
+		s->formats[i] = p->kind == PK_BLOB ? 1 : 0;
+	}
+	struct pg_variant *v = NULL;
+	for (int i = 0; i < s->nvar && !v; i++)
+		if (n == 0 || memcmp(s->var[i].types, s->types, sizeof(Oid) * (size_t)n) == 0)
+			v = &s->var[i];
+	if (!v)
+		return 0; /* the first run prepares it the usual way */
+	if (!pd->pipeline) {
+		if (PQenterPipelineMode(pd->c) != 1)
+			return 0;
+		pd->pipeline = true;
+	}
+	if (PQsendQueryPrepared(pd->c, v->name, n, s->values, s->lengths, s->formats, 0) != 1) {
+		drain(pd);
+		return settle(pd, err) ? -1 : (map_result_error(NULL, pd->c, err), -1);
+	}
+	if (++pd->queued >= PG_PIPELINE_MAX) {
+		drain(pd);
+		if (pd->failed)
+			return settle(pd, err), -1;
+	}
+	return 1;
+}
+
+static enum qerr pg_flush(struct db *db, struct qerror *err) { return settle(P(db), err); }
 
 static void pg_reset_busy(struct db *db)
 {
@@ -750,4 +866,6 @@ const struct db_driver db_driver_pgsql = {
     .changes = pg_changes,
     .reset_busy = pg_reset_busy,
     .register_tokenizer = pg_register_tokenizer,
+    .send = pg_send,
+    .flush = pg_flush,
 };
