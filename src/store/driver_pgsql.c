@@ -25,11 +25,14 @@
  *   request); a lost connection is "database_busy" and reconnects on next use.
  * - Booleans read as 1/0; db_changes comes from PQcmdTuples of the last
  *   INSERT/UPDATE/DELETE.
- * - Between db_bulk_begin and db_bulk_end, db_run sends a statement already
- *   prepared in pipeline mode (PQsendQueryPrepared) and reads its answer
- *   later, 512 at most at a time: an import then costs no round trip per
- *   row. Any other use of the connection first reads every answer; an
- *   error among them is reported by that use.
+ * - Between db_bulk_begin and db_bulk_end, db_run of a plain
+ *   `INSERT INTO t(cols) VALUES(?,...)` (parameters only) becomes a row of
+ *   `COPY t(cols) FROM STDIN`, kept open while the same statement runs
+ *   again; any other statement already prepared is sent in pipeline mode
+ *   (PQsendQueryPrepared) and its answer read later, 512 at most at a
+ *   time. An import then costs no round trip per row. Any other use of the
+ *   connection first ends the COPY and reads every answer; an error among
+ *   them is reported by that use.
  */
 #include "store/db_private.h"
 
@@ -38,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 
@@ -80,6 +84,10 @@ struct pg_stmt {
 	int *lengths, *formats;
 	struct pg_variant var[PG_MAX_VARIANTS];
 	int nvar;
+	/* a plain INSERT INTO t(cols) VALUES($i,...): its bulk rows go by COPY (NULL otherwise) */
+	char *copy_sql;
+	int copy_ncols;
+	int *copy_param; /* 0-based parameter of each column */
 	PGresult *res;
 	int row, nrows;
 	bool executed;
@@ -99,6 +107,10 @@ struct pg_db {
 	int queued;
 	bool failed; /* an answer read by drain() was an error: error holds it until reported */
 	struct qerror error;
+	/* db_bulk_begin: the statement whose rows are being copied (COPY ... FROM STDIN open), and unsent rows */
+	struct pg_stmt *copying;
+	char *cbuf;
+	size_t clen, ccap;
 	unsigned serial;
 	struct pg_stmt *stmts;
 	const struct db_tokenizer *tok;
@@ -109,12 +121,95 @@ static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
 static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err);
 static bool is_change(const PGresult *r);
 
+static void fail_once(struct pg_db *pd, const PGresult *r)
+{
+	if (!pd->failed) {
+		map_result_error(r, pd->c, &pd->error);
+		pd->failed = true;
+	}
+}
+
+static void copy_flush(struct pg_db *pd)
+{
+	if (pd->clen && PQputCopyData(pd->c, pd->cbuf, (int)pd->clen) != 1)
+		fail_once(pd, NULL);
+	pd->clen = 0;
+}
+
+/* Ends the open COPY: its rows are in (or its error is kept in pd->error). */
+static void copy_end(struct pg_db *pd)
+{
+	if (!pd->copying)
+		return;
+	copy_flush(pd);
+	if (PQputCopyEnd(pd->c, pd->failed ? "an earlier row failed" : NULL) != 1)
+		fail_once(pd, NULL);
+	for (PGresult *r; (r = PQgetResult(pd->c));) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_once(pd, r);
+		PQclear(r);
+	}
+	pd->copying = NULL;
+}
+
+static bool cput(struct pg_db *pd, const char *p, size_t n)
+{
+	if (pd->clen + n > pd->ccap) {
+		size_t cap = pd->ccap ? pd->ccap : 1 << 16;
+		while (cap < pd->clen + n)
+			cap *= 2;
+		char *b = realloc(pd->cbuf, cap);
+		if (!b)
+			return false;
+		pd->cbuf = b;
+		pd->ccap = cap;
+	}
+	memcpy(pd->cbuf + pd->clen, p, n);
+	pd->clen += n;
+	return true;
+}
+
+/* One row of COPY's text format from the statement's parameters. */
+static bool copy_row(struct pg_db *pd, const struct pg_stmt *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	bool ok = true;
+	for (int c = 0; ok && c < s->copy_ncols; c++) {
+		const struct pg_param *p = &s->params[s->copy_param[c]];
+		if (c)
+			ok = cput(pd, "\t", 1);
+		if (p->kind == PK_NULL) {
+			ok = ok && cput(pd, "\\N", 2);
+		} else if (p->kind == PK_BLOB) {
+			ok = ok && cput(pd, "\\\\x", 3);
+			for (size_t i = 0; ok && i < p->len; i++) {
+				char h[2] = {hex[(unsigned char)p->buf[i] >> 4], hex[(unsigned char)p->buf[i] & 15]};
+				ok = cput(pd, h, 2);
+			}
+		} else {
+			size_t from = 0;
+			for (size_t i = 0; ok && i < p->len; i++) {
+				char ch = p->buf[i], esc = ch == '\\' ? '\\' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : 0;
+				if (!esc)
+					continue;
+				char e[2] = {'\\', esc};
+				ok = cput(pd, p->buf + from, i - from) && cput(pd, e, 2);
+				from = i + 1;
+			}
+			ok = ok && cput(pd, p->buf + from, p->len - from);
+		}
+	}
+	return ok && cput(pd, "\n", 1);
+}
+
 /*
- * Leaves pipeline mode: reads the answer of every queued statement; the
- * first error is kept in pd->error (the transaction is aborted by then).
+ * Leaves pipeline mode and ends an open COPY: reads the answer of every
+ * queued statement; the first error is kept in pd->error (the transaction
+ * is aborted by then).
  */
 static void drain(struct pg_db *pd)
 {
+	copy_end(pd);
 	if (!pd->pipeline)
 		return;
 	PGconn *c = pd->c;
@@ -308,6 +403,7 @@ static void pg_close(struct db *db)
 	for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 		s->pd = NULL;
 	PQfinish(pd->c);
+	free(pd->cbuf);
 	free(pd);
 }
 
@@ -327,6 +423,92 @@ static enum qerr ensure_connected(struct pg_db *pd, struct qerror *err)
 }
 
 /* ---- statements ---- */
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *keyword(const char *p, const char *kw)
+{
+	p = skip_ws(p);
+	size_t n = strlen(kw);
+	return strncasecmp(p, kw, n) == 0 && !(isalnum((unsigned char)p[n]) || p[n] == '_') ? p + n : NULL;
+}
+
+/*
+ * A plain `INSERT INTO t(c1,...) VALUES($i,...)` (parameters only, no
+ * RETURNING or ON CONFLICT) can be copied in bulk: s->copy_sql is then
+ * `COPY t(c1,...) FROM STDIN` and s->copy_param the parameter of each column.
+ */
+static void copy_analyse(struct pg_stmt *s)
+{
+	const char *p = keyword(s->sql, "INSERT");
+	p = p ? keyword(p, "INTO") : NULL;
+	if (!p)
+		return;
+	p = skip_ws(p);
+	const char *table = p;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	size_t tlen = (size_t)(p - table);
+	p = skip_ws(p);
+	if (!tlen || *p != '(')
+		return;
+	const char *cols = p;
+	int ncols = 1;
+	for (p++; *p && *p != ')'; p++) {
+		if (*p == ',')
+			ncols++;
+		else if (!(isalnum((unsigned char)*p) || *p == '_' || *p == ' '))
+			return;
+	}
+	if (*p != ')')
+		return;
+	size_t clen = (size_t)(p + 1 - cols);
+	p = keyword(p + 1, "VALUES");
+	p = p ? skip_ws(p) : NULL;
+	if (!p || *p != '(')
+		return;
+	int *param = calloc((size_t)ncols, sizeof *param);
+	if (!param)
+		return;
+	int n = 0;
+	for (p++;;) {
+		p = skip_ws(p);
+		if (*p != '$' || n == ncols)
+			goto no;
+		int v = (int)strtol(p + 1, (char **)&p, 10);
+		if (v < 1 || v > s->nparams)
+			goto no;
+		param[n++] = v - 1;
+		p = skip_ws(p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == ')')
+			break;
+		goto no;
+	}
+	p = skip_ws(p + 1);
+	if (*p == ';')
+		p = skip_ws(p + 1);
+	if (*p || n != ncols)
+		goto no;
+	size_t need = tlen + clen + 32;
+	s->copy_sql = malloc(need);
+	if (!s->copy_sql)
+		goto no;
+	snprintf(s->copy_sql, need, "COPY %.*s%.*s FROM STDIN", (int)tlen, table, (int)clen, cols);
+	s->copy_param = param;
+	s->copy_ncols = ncols;
+	return;
+no:
+	free(param);
+}
 
 static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err)
 {
@@ -352,6 +534,7 @@ static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, voi
 	}
 	s->pd = P(db);
 	s->persistent = persistent;
+	copy_analyse(s);
 	s->next = s->pd->stmts;
 	if (s->next)
 		s->next->prev = s;
@@ -396,7 +579,7 @@ static void pg_finalize(void *impl)
 		if (s->next)
 			s->next->prev = s->prev;
 		/* Server-side prepared statements end with the connection (db_close finalizes the cache first). */
-		if (s->nvar)
+		if (s->nvar || s->pd->copying == s)
 			drain(s->pd);
 		for (int i = 0; i < s->nvar; i++) {
 			char q[64];
@@ -415,6 +598,8 @@ static void pg_finalize(void *impl)
 	free(s->formats);
 	free(s->blob);
 	free(s->blob_len);
+	free(s->copy_sql);
+	free(s->copy_param);
 	free(s->sql);
 	free(s);
 }
@@ -785,6 +970,31 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 	struct pg_db *pd = P(db);
 	if (pd->failed || PQstatus(pd->c) != CONNECTION_OK)
 		return 0;
+	if (s->copy_sql) {
+		if (pd->copying != s) {
+			drain(pd);
+			if (pd->failed)
+				return 0; /* db_run's own step reports it */
+			PGresult *r = PQexec(pd->c, s->copy_sql);
+			bool in = PQresultStatus(r) == PGRES_COPY_IN;
+			PQclear(r);
+			if (!in) {
+				for (PGresult *x; (x = PQgetResult(pd->c));)
+					PQclear(x);
+				return 0;
+			}
+			pd->copying = s;
+		}
+		if (!copy_row(pd, s)) {
+			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+			return -1;
+		}
+		if (pd->clen >= 1 << 16)
+			copy_flush(pd);
+		return 1;
+	}
+	if (pd->copying)
+		drain(pd);
 	int n = s->nparams;
 	for (int i = 0; i < n; i++) {
 		struct pg_param *p = &s->params[i];
