@@ -82,6 +82,7 @@ static int setup(void **state)
 		return 0;
 	struct pgt *t = calloc(1, sizeof *t);
 	struct qerror e = {0};
+	unsetenv("QILIAN_PG_WRITES"); /* these connections write the default way; test_serialisation_failure opens its own */
 	snprintf(t->admin_url, sizeof t->admin_url, "%s/postgres", base);
 	snprintf(t->name, sizeof t->name, "store_pg_%d", (int)getpid());
 	snprintf(t->url, sizeof t->url, "%s/%s", base, t->name);
@@ -402,6 +403,23 @@ static void test_reconnect(void **state)
 	int64_t pid2 = 0;
 	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
 	assert_true(pid2 != pid);
+
+	/* lost inside a write: the rest of it fails (nothing runs outside a transaction) until the rollback */
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	exec_ok(t->db2, "INSERT INTO kv(id,n) VALUES(41,1)");
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid2);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_exec(t->db2, "INSERT INTO kv(id,n) VALUES(42,1)", &e), QERR_UNAVAILABLE);
+	assert_int_equal(db_exec(t->db2, "INSERT INTO kv(id,n) VALUES(43,1)", &e), QERR_UNAVAILABLE);
+	assert_int_equal(db_commit(t->db2, &e), QERR_UNAVAILABLE);
+	assert_true(db_in_transaction(t->db2));
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_ping(t->db2, &e), QERR_OK);
 }
 
 /* Counters and the word index column the market writes. */
