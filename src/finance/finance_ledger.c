@@ -201,8 +201,11 @@ enum qerr finance_statement(struct db *db, const struct actor *a, const char *fr
 			    int64_t cursor, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	if (a->org_type == ORG_OPERATOR && a->org_id == 0)
-		return qerr_set(err, QERR_INVALID, "no_organisation", "as", "statement of which organisation? (--as EMAIL)");
+	if (a->org_type == ORG_OPERATOR)
+		return a->org_id == 0 ? qerr_set(err, QERR_INVALID, "no_organisation", "as",
+						 "statement of which organisation? (--as EMAIL)")
+				      : qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+						 "运营方只看汇总数据 (the operator sees aggregates: /api/v1/ledger/balances)");
 	if (limit < 1 || limit > 500)
 		limit = 50;
 	struct qdate fd, td;
