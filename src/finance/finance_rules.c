@@ -200,10 +200,13 @@ static enum qerr decode_apply(const char *text, size_t len, json_t **out, struct
 enum qerr finance_decode(enum finance_op op, const char *text, size_t len, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	if (!text || len == 0) {
+	/* Operations without fields take no body (or {}); the others need their JSON object. */
+	if ((!text || len == 0) && finance_op_fields(op)[0].name == NULL) {
 		text = "{}";
 		len = 2;
 	}
+	if (!text)
+		text = "";
 	if (op == FINANCE_DISCOUNT_APPLY)
 		return decode_apply(text, len, out, err);
 	return json_decode(text, len, finance_op_fields(op), false, out, err);
