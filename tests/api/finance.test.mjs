@@ -304,3 +304,30 @@ test('the CLI: finance interest prints interest and net; verify exits 1 naming a
   assert.match(broken.stderr, /pieces_partition/);
   assert.match(broken.stderr, /piece \d+/);
 });
+
+test('the CLI acts as a named user: issue, accept, show, wallet (what demo data and scripts use)', async () => {
+  const db = path.join(srv.dir, 'cli.db');
+  sqlite(srv.db, `.backup '${db}'`);
+  const q = (...args) => cli(['finance', ...args, '--db', db]);
+  const issued = q('issue', '--as', 'buyer@qilian.test', '--issuer', w.U.core, '--payee', w.U.sme, '--face', '700000',
+    '--maturity', '2027-09-01', '--contract', 'CLI-1', '--invoices', 'CLI-INV-1,CLI-INV-2');
+  assert.equal(issued.status, 0, issued.stderr);
+  const c = JSON.parse(issued.stdout);
+  assert.deepEqual(c.invoices, ['CLI-INV-1', 'CLI-INV-2']);
+  const wrong = q('accept', String(c.id), '--as', 'buyer@qilian.test');
+  assert.equal(wrong.status, 1);
+  assert.match(wrong.stderr, /forbidden/);
+  const nobody = q('accept', String(c.id), '--as', 'nobody@qilian.test');
+  assert.notEqual(nobody.status, 0);
+  const acc = q('accept', String(c.id), '--as', 'sme@qilian.test');
+  assert.equal(acc.status, 0, acc.stderr);
+  assert.equal(JSON.parse(acc.stdout).status, 'active');
+  const show = q('show', String(c.id));
+  assert.equal(JSON.parse(show.stdout).pieces.length, 1);
+  const wallet = q('wallet', '--as', 'sme@qilian.test');
+  assert.ok(JSON.parse(wallet.stdout).held.some((p) => p.certificate.id === c.id));
+  const noAs = q('issue', '--issuer', w.U.core, '--payee', w.U.sme, '--face', '1', '--maturity', '2027-09-01', '--contract', 'X');
+  assert.notEqual(noAs.status, 0);
+  assert.match(noAs.stderr, /--as/);
+  verify(db);
+});

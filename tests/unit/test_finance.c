@@ -694,6 +694,31 @@ static void verify_pending_state(void **state)
 	violated(f, "state_consistency");
 }
 
+static void certificates_of_for_other_chains(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	json_t *o = NULL;
+	struct qerror e = {0};
+	/* The sub-supplier holds 30,000 + 100 fen of the first certificate (the 100 still offered to it is the SME's). */
+	assert_int_equal(finance_certificates_of(f->db, f->sub.org_id, 0, 50, &o, &e), QERR_OK);
+	assert_int_equal(json_array_size(o), 1);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(o, 0), "role")), "holder");
+	assert_int_equal(json_integer_value(json_object_get(json_array_get(o, 0), "held_fen")), 30000);
+	json_decref(o);
+	/* The issuer: both certificates, as issuer. */
+	assert_int_equal(finance_certificates_of(f->db, f->large.org_id, 0, 50, &o, &e), QERR_OK);
+	assert_int_equal(json_array_size(o), 2);
+	assert_string_equal(json_string_value(json_object_get(json_array_get(o, 1), "role")), "issuer");
+	json_decref(o);
+	/* By enterprise: the unrelated one has none. */
+	char sql[160];
+	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE uscc='%s'", f->uscc[E_FAR]);
+	assert_int_equal(finance_certificates_of(f->db, 0, testdb_scalar(f->db, sql), 50, &o, &e), QERR_OK);
+	assert_int_equal(json_array_size(o), 0);
+	json_decref(o);
+}
+
 static void append_only(void **state)
 {
 	struct fixture *f = *state;
@@ -727,6 +752,7 @@ int main(void)
 		T(verify_hash_chain_gap),
 		T(verify_limits),
 		T(verify_pending_state),
+		T(certificates_of_for_other_chains),
 		T(append_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
