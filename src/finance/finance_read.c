@@ -149,7 +149,8 @@ static enum qerr pieces_json(struct db *db, const struct actor *a, const struct 
 		rc = idset_query(db, "SELECT id FROM finance_pieces WHERE certificate_id=? AND ?>0 ORDER BY id", c->id, 1, s,
 				 err);
 	}
-	qsort(s->ids, s->n, sizeof *s->ids, cmp_id); /* parents before children: ids grow down the tree */
+	if (s->n > 1) /* parents before children: ids grow down the tree */
+		qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		json_t *p;
 		if ((rc = fin_piece_json(db, s->ids[i], &p, err)))
