@@ -70,6 +70,8 @@ enum qerr fin_org(struct db *db, int64_t org_id, const char *field, enum org_typ
 
 /* ---- the ledger (finance_ledger.c) ---- */
 
+/* Takes the finance lock: the chain head's row (PostgreSQL's row lock; a no-op write on SQLite). */
+enum qerr fin_lock(struct fin_tx *tx, struct qerror *err);
 /*
  * Appends an operation to the hash-chained log: seq = head + 1, hash over
  * the previous hash and the operation (detail borrowed; written as

@@ -80,6 +80,13 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 			return QERR_OK;
 		}
 	}
+	/*
+	 * The chain head's row first: on PostgreSQL its lock orders every finance write from here on
+	 * (no deadlock between a settlement and a transfer of the same tree, and each later statement
+	 * reads what the previous writer committed); SQLite's write lock already does.
+	 */
+	if (!rc)
+		rc = fin_lock(&tx, err);
 	/* Applications past their time release their pieces before anything reads them. */
 	if (!rc && op != FINANCE_SWEEP)
 		rc = fin_expire_applications(&tx, NULL, err);
