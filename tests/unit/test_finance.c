@@ -140,8 +140,8 @@ static void refused(struct fixture *f, const struct actor *a, enum finance_op op
 	struct qerror e;
 	enum qerr rc = run(f, a, op, id, body, NULL, &e);
 	if (rc != code || strcmp(e.slug, slug) != 0)
-		fail_msg("%s %s: got %d %s (%s), want %d %s", finance_op_names[op], body ? body : "", rc, e.slug, e.message,
-			 code, slug);
+		fail_msg("%s %s: got %d %s (%s), want %d %s", finance_op_names[op], body ? body : "", rc, e.slug,
+			 e.message, code, slug);
 	assert_int_equal(testdb_scalar(f->db, "SELECT seq FROM finance_chain"), before);
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM finance_pieces"), pieces);
 }
@@ -171,9 +171,10 @@ static void violated(struct fixture *f, const char *invariant)
 static int64_t certificate(struct fixture *f, int64_t face, const char *maturity)
 {
 	char body[512];
-	snprintf(body, sizeof body,
-		 "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":%lld,\"maturity\":\"%s\",\"contract_no\":\"HT-%lld\"}",
-		 f->uscc[E_CORE], f->uscc[E_SME], (long long)face, maturity, (long long)face);
+	snprintf(
+	    body, sizeof body,
+	    "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":%lld,\"maturity\":\"%s\",\"contract_no\":\"HT-%lld\"}",
+	    f->uscc[E_CORE], f->uscc[E_SME], (long long)face, maturity, (long long)face);
 	int64_t id = ok(f, &f->large, FINANCE_ISSUE, 0, body, "id");
 	ok(f, &f->sme, FINANCE_ACCEPT, id, NULL, "id");
 	return id;
@@ -264,14 +265,18 @@ static void issue_rules(void **state)
 	struct fixture *f = *state;
 	char body[600];
 #define ISSUE(payee, face, maturity, extra)                                                                            \
-	(snprintf(body, sizeof body,                                                                                   \
-		  "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":%s,\"maturity\":\"%s\",\"contract_no\":\"HT-1\"%s}",   \
-		  f->uscc[E_CORE], f->uscc[payee], face, maturity, extra),                                             \
+	(snprintf(                                                                                                     \
+	     body, sizeof body,                                                                                        \
+	     "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":%s,\"maturity\":\"%s\",\"contract_no\":\"HT-1\"%s}",    \
+	     f->uscc[E_CORE], f->uscc[payee], face, maturity, extra),                                                  \
 	 body)
 	/* At most one year after issue (2026-12-01 -> 2027-12-01); after today. */
-	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-12-02", ""), QERR_INVALID, "maturity_too_late");
-	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2026-12-01", ""), QERR_INVALID, "maturity_not_future");
-	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2026-11-01", ""), QERR_INVALID, "maturity_not_future");
+	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-12-02", ""), QERR_INVALID,
+		"maturity_too_late");
+	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2026-12-01", ""), QERR_INVALID,
+		"maturity_not_future");
+	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2026-11-01", ""), QERR_INVALID,
+		"maturity_not_future");
 	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-02-30", ""), QERR_INVALID, "invalid_date");
 	/* Amounts: <= 0 and beyond 10^13 are refused by the body's range; not JSON integers neither. */
 	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "0", "2027-03-01", ""), QERR_INVALID, "out_of_range");
@@ -282,31 +287,33 @@ static void issue_rules(void **state)
 	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_FAR, "100", "2027-03-01", ""), QERR_INVALID, "not_a_supplier");
 	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_CORE, "100", "2027-03-01", ""), QERR_INVALID, "self_issue");
 	refused(f, &f->sme, FINANCE_ISSUE, 0, ISSUE(E_SUB, "100", "2027-03-01", ""), QERR_FORBIDDEN, "forbidden");
-	snprintf(body, sizeof body, "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":100,\"maturity\":\"2027-03-01\","
-				    "\"contract_no\":\"   \"}",
+	snprintf(body, sizeof body,
+		 "{\"issuer\":\"%s\",\"payee\":\"%s\",\"face_fen\":100,\"maturity\":\"2027-03-01\","
+		 "\"contract_no\":\"   \"}",
 		 f->uscc[E_CORE], f->uscc[E_SME]);
 	refused(f, &f->large, FINANCE_ISSUE, 0, body, QERR_INVALID, "contract_required");
 	/* Within six months: no warning; an SME payee past delivery + 60 days is flagged. */
 	json_t *o;
 	struct qerror e;
-	assert_int_equal(run(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-01-30", ",\"invoices\":[\"F-1\"]"),
-			     &o, &e),
-			 QERR_OK);
+	assert_int_equal(
+	    run(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-01-30", ",\"invoices\":[\"F-1\"]"), &o, &e),
+	    QERR_OK);
 	assert_int_equal(json_array_size(json_object_get(o, "warnings")), 0);
 	assert_int_equal(json_array_size(json_object_get(o, "flags")), 0);
 	assert_string_equal(json_string_value(json_object_get(o, "status")), "issued");
 	json_decref(o);
-	assert_int_equal(run(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "100", "2027-06-02", ",\"delivery_date\":\"2026-11-20\""),
-			     &o, &e),
+	assert_int_equal(run(f, &f->large, FINANCE_ISSUE, 0,
+			     ISSUE(E_SME, "100", "2027-06-02", ",\"delivery_date\":\"2026-11-20\""), &o, &e),
 			 QERR_OK);
-	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "warnings"), 0), "code")),
-			    "maturity_over_six_months");
+	assert_string_equal(
+	    json_string_value(json_object_get(json_array_get(json_object_get(o, "warnings"), 0), "code")),
+	    "maturity_over_six_months");
 	assert_string_equal(json_string_value(json_object_get(json_array_get(json_object_get(o, "flags"), 0), "code")),
 			    "sme_payment_term_exceeded");
 	json_decref(o);
 	/* An invoice backs one certificate; a refused certificate frees it. */
-	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "200", "2027-01-30", ",\"invoices\":[\"F-1\"]"), QERR_CONFLICT,
-		"invoice_already_used");
+	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "200", "2027-01-30", ",\"invoices\":[\"F-1\"]"),
+		QERR_CONFLICT, "invoice_already_used");
 	refused(f, &f->large, FINANCE_ISSUE, 0, ISSUE(E_SME, "200", "2027-01-30", ",\"invoices\":[\"F-2\",\"F-2\"]"),
 		QERR_INVALID, "duplicate_invoice");
 	int64_t first = testdb_scalar(f->db, "SELECT certificate_id FROM finance_invoices WHERE invoice_no='F-1'");
@@ -434,8 +441,8 @@ static void discount_within_limits_and_settle(void **state)
 	}
 	int64_t second = first + 1;
 	char body[256];
-	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld,%lld]}", (long long)f->bank_org, (long long)first,
-		 (long long)first);
+	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld,%lld]}", (long long)f->bank_org,
+		 (long long)first, (long long)first);
 	refused(f, &f->sme, FINANCE_DISCOUNT_APPLY, 0, body, QERR_INVALID, "duplicate_piece");
 	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld]}", (long long)f->sme.org_id, (long long)first);
 	refused(f, &f->sme, FINANCE_DISCOUNT_APPLY, 0, body, QERR_INVALID, "not_a_bank");
@@ -449,13 +456,16 @@ static void discount_within_limits_and_settle(void **state)
 	snprintf(tb, sizeof tb, "{\"to\":\"%s\",\"amount_fen\":5}", f->uscc[E_SUB]);
 	refused(f, &f->sme, FINANCE_TRANSFER, first, tb, QERR_CONFLICT, "piece_not_held");
 	/* Another bank cannot decide; the applicant cannot approve. No limit yet: beyond the limit. */
-	refused(f, &f->bank2, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_NOT_FOUND, "application_not_found");
+	refused(f, &f->bank2, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_NOT_FOUND,
+		"application_not_found");
 	refused(f, &f->sme, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_FORBIDDEN, "forbidden");
-	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT, "credit_limit_exceeded");
+	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT,
+		"credit_limit_exceeded");
 	char lb[160];
 	snprintf(lb, sizeof lb, "{\"issuer\":\"%s\",\"limit_fen\":399999}", f->uscc[E_CORE]);
 	ok(f, &f->bank, FINANCE_LIMIT_SET, 0, lb, "limit_fen");
-	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT, "credit_limit_exceeded");
+	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT,
+		"credit_limit_exceeded");
 	snprintf(lb, sizeof lb, "{\"issuer\":\"%s\",\"limit_fen\":500000}", f->uscc[E_CORE]);
 	ok(f, &f->bank, FINANCE_LIMIT_SET, 0, lb, "limit_fen");
 	refused(f, &f->sme, FINANCE_LIMIT_SET, 0, lb, QERR_FORBIDDEN, "forbidden");
@@ -470,12 +480,14 @@ static void discount_within_limits_and_settle(void **state)
 	assert_int_equal(testdb_scalar(f->db, "SELECT used_fen FROM finance_limits"), 400000);
 	snprintf(lb, sizeof lb, "{\"issuer\":\"%s\",\"limit_fen\":300000}", f->uscc[E_CORE]);
 	refused(f, &f->bank, FINANCE_LIMIT_SET, 0, lb, QERR_CONFLICT, "limit_below_used");
-	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT, "application_not_pending");
+	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":350}", QERR_CONFLICT,
+		"application_not_pending");
 	verified(f);
 	/* A second application beyond what is left (100,000 of 500,000) is refused at approval, then rejected. */
 	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld]}", (long long)f->bank_org, (long long)second);
 	int64_t app2 = ok(f, &f->sme, FINANCE_DISCOUNT_APPLY, 0, body, "id");
-	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app2, "{\"rate_bp\":350}", QERR_CONFLICT, "credit_limit_exceeded");
+	refused(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app2, "{\"rate_bp\":350}", QERR_CONFLICT,
+		"credit_limit_exceeded");
 	ok(f, &f->bank, FINANCE_DISCOUNT_REJECT, app2, "{\"reason\":\"额度不足\"}", "id");
 	/* An application expires: after 7 days its pieces are free again. */
 	int64_t app3 = ok(f, &f->sme, FINANCE_DISCOUNT_APPLY, 0, body, "id");
@@ -564,12 +576,14 @@ static void history(struct fixture *f)
 	int64_t d = certificate(f, 50000, "2027-04-01");
 	snprintf(body, sizeof body, "{\"issuer\":\"%s\",\"limit_fen\":100000}", f->uscc[E_CORE]);
 	ok(f, &f->bank, FINANCE_LIMIT_SET, 0, body, "id");
-	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld]}", (long long)f->bank_org, (long long)root_of(f, d));
+	snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[%lld]}", (long long)f->bank_org,
+		 (long long)root_of(f, d));
 	int64_t app = ok(f, &f->sme, FINANCE_DISCOUNT_APPLY, 0, body, "id");
 	ok(f, &f->bank, FINANCE_DISCOUNT_APPROVE, app, "{\"rate_bp\":300}", "id");
 	snprintf(body, sizeof body, "{\"to\":\"%s\",\"amount_fen\":100}", f->uscc[E_SUB]);
-	ok(f, &f->sme, FINANCE_TRANSFER, testdb_scalar(f->db, "SELECT max(id) FROM finance_pieces WHERE state='held'"
-							      " AND holder_org=(SELECT org_id FROM enterprises WHERE name='电机厂')"),
+	ok(f, &f->sme, FINANCE_TRANSFER,
+	   testdb_scalar(f->db, "SELECT max(id) FROM finance_pieces WHERE state='held'"
+				" AND holder_org=(SELECT org_id FROM enterprises WHERE name='电机厂')"),
 	   body, "id");
 	verified(f);
 }
@@ -597,9 +611,10 @@ static void verify_tree(void **state)
 	struct fixture *f = *state;
 	history(f);
 	/* A live piece made retired without children, its range still tiled by nobody: the tree breaks. */
-	testdb_exec(f->db, "INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,created_at,"
-			   "updated_at) SELECT certificate_id,id,lo,hi,holder_org,holder_id,'held',created_at,updated_at"
-			   " FROM finance_pieces WHERE state='discounted'");
+	testdb_exec(f->db,
+		    "INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,created_at,"
+		    "updated_at) SELECT certificate_id,id,lo,hi,holder_org,holder_id,'held',created_at,updated_at"
+		    " FROM finance_pieces WHERE state='discounted'");
 	violated(f, "pieces_partition");
 }
 
@@ -635,16 +650,18 @@ static void verify_negative_balance(void **state)
 	struct fixture *f = *state;
 	history(f);
 	/* A posting pair that balances but drives a receivable below zero, mirrored in the stored balance. */
-	testdb_exec(f->db, "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id)"
-			   " SELECT 1,org_id,'receivable',-1000000,0 FROM finance_accounts WHERE account='receivable' LIMIT 1;"
-			   "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id)"
-			   " SELECT 1,org_id,'cash',1000000,0 FROM finance_accounts WHERE account='receivable' LIMIT 1;"
-			   "UPDATE finance_accounts SET balance_fen=balance_fen-1000000 WHERE account='receivable'"
-			   " AND org_id=(SELECT org_id FROM finance_accounts WHERE account='receivable' LIMIT 1);"
-			   "UPDATE finance_accounts SET balance_fen=balance_fen+1000000 WHERE account='cash'"
-			   " AND org_id=(SELECT org_id FROM finance_accounts WHERE account='receivable' LIMIT 1);"
-			   "INSERT INTO finance_accounts(org_id,account,balance_fen) SELECT org_id,'cash',0 FROM finance_accounts"
-			   " WHERE account='receivable' LIMIT 1 ON CONFLICT DO NOTHING");
+	testdb_exec(
+	    f->db,
+	    "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id)"
+	    " SELECT 1,org_id,'receivable',-1000000,0 FROM finance_accounts WHERE account='receivable' LIMIT 1;"
+	    "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id)"
+	    " SELECT 1,org_id,'cash',1000000,0 FROM finance_accounts WHERE account='receivable' LIMIT 1;"
+	    "UPDATE finance_accounts SET balance_fen=balance_fen-1000000 WHERE account='receivable'"
+	    " AND org_id=(SELECT org_id FROM finance_accounts WHERE account='receivable' LIMIT 1);"
+	    "UPDATE finance_accounts SET balance_fen=balance_fen+1000000 WHERE account='cash'"
+	    " AND org_id=(SELECT org_id FROM finance_accounts WHERE account='receivable' LIMIT 1);"
+	    "INSERT INTO finance_accounts(org_id,account,balance_fen) SELECT org_id,'cash',0 FROM finance_accounts"
+	    " WHERE account='receivable' LIMIT 1 ON CONFLICT DO NOTHING");
 	violated(f, "account_balance");
 }
 
@@ -700,7 +717,8 @@ static void certificates_of_for_other_chains(void **state)
 	history(f);
 	json_t *o = NULL;
 	struct qerror e = {0};
-	/* The sub-supplier holds 30,000 + 100 fen of the first certificate (the 100 still offered to it is the SME's). */
+	/* The sub-supplier holds 30,000 + 100 fen of the first certificate (the 100 still offered to it is the SME's).
+	 */
 	assert_int_equal(finance_certificates_of(f->db, f->sub.org_id, 0, 50, &o, &e), QERR_OK);
 	assert_int_equal(json_array_size(o), 1);
 	assert_string_equal(json_string_value(json_object_get(json_array_get(o, 0), "role")), "holder");
@@ -733,27 +751,27 @@ int main(void)
 {
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(interest_edges),
-		cmocka_unit_test(months_clamp_to_month_end),
-		T(issue_rules),
-		T(split_and_transfer_as_ranges),
-		T(discount_within_limits_and_settle),
-		T(overdue_is_flagged_once),
-		T(idempotent_replay),
-		T(verify_overlap),
-		T(verify_gap),
-		T(verify_tree),
-		T(verify_holder),
-		T(verify_unbalanced_postings),
-		T(verify_account_balance),
-		T(verify_negative_balance),
-		T(verify_ledger_vs_pieces),
-		T(verify_hash_chain),
-		T(verify_hash_chain_gap),
-		T(verify_limits),
-		T(verify_pending_state),
-		T(certificates_of_for_other_chains),
-		T(append_only),
+	    cmocka_unit_test(interest_edges),
+	    cmocka_unit_test(months_clamp_to_month_end),
+	    T(issue_rules),
+	    T(split_and_transfer_as_ranges),
+	    T(discount_within_limits_and_settle),
+	    T(overdue_is_flagged_once),
+	    T(idempotent_replay),
+	    T(verify_overlap),
+	    T(verify_gap),
+	    T(verify_tree),
+	    T(verify_holder),
+	    T(verify_unbalanced_postings),
+	    T(verify_account_balance),
+	    T(verify_negative_balance),
+	    T(verify_ledger_vs_pieces),
+	    T(verify_hash_chain),
+	    T(verify_hash_chain_gap),
+	    T(verify_limits),
+	    T(verify_pending_state),
+	    T(certificates_of_for_other_chains),
+	    T(append_only),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
