@@ -696,6 +696,45 @@ static enum qerr q64(struct db *db, const char *sql, const char *bind, int64_t *
 	return db_scalar_int64(st, out, err);
 }
 
+/* [{issuer, certificates, outstanding_fen, overdue_count, overdue_fen, flagged}] for issuers with active certificates,
+ * most overdue first. */
+static enum qerr issuer_aggregates(struct db *db, const char *today, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	struct db_stmt *st = db_prepare(
+	    db,
+	    "SELECT c.issuer_id,count(*),coalesce(sum(CASE WHEN c.maturity<?1 THEN 1 ELSE 0 END),0),"
+	    " coalesce(sum(c.flagged),0),coalesce(sum(coalesce(o.amount,0)),0),"
+	    " coalesce(sum(CASE WHEN c.maturity<?1 THEN c.face_fen ELSE 0 END),0)"
+	    " FROM finance_certificates c LEFT JOIN (SELECT certificate_id,sum(hi-lo+1) AS amount FROM finance_pieces"
+	    "  WHERE state='held' OR state='pending_transfer' OR state='pending_discount' OR state='discounted'"
+	    "  GROUP BY certificate_id) o ON o.certificate_id=c.id"
+	    " WHERE c.status='active' GROUP BY c.issuer_id ORDER BY 3 DESC, 1 LIMIT 100",
+	    err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, today);
+	int64_t rows[100][6];
+	int n = 0, r;
+	while ((r = db_step(st, err)) == DB_ROW && n < 100) {
+		for (int k = 0; k < 6; k++)
+			rows[n][k] = db_col_int64(st, k);
+		n++;
+	}
+	db_reset(st);
+	if (r < 0)
+		return err->code;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+		    items, json_pack("{s:o,s:I,s:I,s:I,s:I,s:I}", "issuer", fin_enterprise_json(db, rows[i][0]),
+				     "certificates", (json_int_t)rows[i][1], "overdue_count", (json_int_t)rows[i][2],
+				     "flagged", (json_int_t)rows[i][3], "outstanding_fen", (json_int_t)rows[i][4],
+				     "overdue_face_fen", (json_int_t)rows[i][5]));
+	*out = items;
+	return QERR_OK;
+}
+
 enum qerr finance_overview(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
@@ -752,6 +791,14 @@ enum qerr finance_overview(struct db *db, const struct actor *a, json_t **out, s
 			 (json_int_t)flagged, "limits", "limit_fen", (json_int_t)limit, "used_fen", (json_int_t)used,
 			 "operations", (json_int_t)ops, "pending_transfers", (json_int_t)pending_t,
 			 "pending_applications", (json_int_t)pending_a, "today", today);
+	/* Per issuer, for the regulator's eye (保障中小企业款项支付): overdue amounts and flagged payment terms. */
+	json_t *by_issuer = NULL;
+	if ((rc = issuer_aggregates(db, today, &by_issuer, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	json_object_set_new(*out, "by_issuer", by_issuer);
 	return QERR_OK;
 }
 

@@ -264,6 +264,8 @@ test('overdue certificates are flagged once to the holders and the operator; the
   const ov = await api(srv.url, w.op, 'GET', `${F}/overview`);
   assert.ok(ov.body.overdue.count >= 1);
   assert.ok(ov.body.overdue.amount_fen >= 30000);
+  const mine = ov.body.by_issuer.find((x) => x.issuer.uscc === w.U.core);
+  assert.ok(mine.overdue_count >= 1 && mine.overdue_face_fen >= 30000, JSON.stringify(mine));
   const no = await write(srv.url, w.sme, 'POST', `${F}/sweep`, {});
   assert.equal(no.status, 403);
   const s1 = await must(srv.url, w.op, 'POST', `${F}/sweep`, {});
