@@ -488,6 +488,23 @@ static enum qerr check_pending(struct db *db, struct qerror *err)
 			     " WHERE (transfer_id IS NOT NULL AND state<>'pending_transfer')"
 			     " OR (application_id IS NOT NULL AND state<>'pending_discount') LIMIT 1",
 			     "state_consistency", "piece %lld names pending operation %lld but is not pending", err);
+	if (!rc)
+		rc = none_of(
+		    db,
+		    "SELECT t.id,coalesce(t.received_piece_id,0) FROM finance_transfers t LEFT JOIN finance_pieces r"
+		    " ON r.id=t.received_piece_id WHERE t.status='accepted' AND (r.id IS NULL OR "
+		    "r.parent_id<>t.piece_id"
+		    " OR r.holder_org<>t.to_org OR coalesce(r.holder_id,0)<>t.to_id OR r.hi-r.lo+1<>t.amount_fen) "
+		    "LIMIT 1",
+		    "state_consistency", "accepted transfer %lld did not give piece %lld to its receiver", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT a.id,ap.piece_id FROM finance_applications a JOIN finance_application_pieces ap"
+			     " ON ap.application_id=a.id LEFT JOIN finance_pieces b ON b.id=ap.bank_piece_id"
+			     " WHERE a.status='approved' AND (b.id IS NULL OR b.parent_id<>ap.piece_id OR "
+			     "b.holder_org<>a.bank_org"
+			     " OR b.holder_id IS NOT NULL) LIMIT 1",
+			     "state_consistency", "approved application %lld did not give piece %lld to its bank", err);
 	return rc;
 }
 

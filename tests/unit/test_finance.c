@@ -737,6 +737,15 @@ static void certificates_of_for_other_chains(void **state)
 	json_decref(o);
 }
 
+static void verify_accepted_transfer(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* The received piece handed to the wrong holder in the transfer's record. */
+	testdb_exec(f->db, "UPDATE finance_transfers SET to_org=from_org WHERE status='accepted'");
+	violated(f, "state_consistency");
+}
+
 static void append_only(void **state)
 {
 	struct fixture *f = *state;
@@ -770,6 +779,7 @@ int main(void)
 	    T(verify_hash_chain_gap),
 	    T(verify_limits),
 	    T(verify_pending_state),
+	    T(verify_accepted_transfer),
 	    T(certificates_of_for_other_chains),
 	    T(append_only),
 	};
