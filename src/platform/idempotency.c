@@ -25,11 +25,10 @@ enum qerr idempotency_key_check(const char *key, struct qerror *err)
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)key[i];
 		if (c < 0x21 || c > 0x7e)
-			return qerr_set(
-			    err, QERR_BAD_REQUEST, "invalid_idempotency_key", KEY_FIELD,
-			    "Idempotency-Key 只能含可打印 ASCII 字符 (an Idempotency-Key is printable ASCII "
-			    "without spaces; character %zu is not)",
-			    i + 1);
+			return qerr_set(err, QERR_BAD_REQUEST, "invalid_idempotency_key", KEY_FIELD,
+					"Idempotency-Key 只能含可打印 ASCII 字符 (an Idempotency-Key is printable ASCII "
+					"without spaces; character %zu is not)",
+					i + 1);
 	}
 	return QERR_OK;
 }
@@ -114,11 +113,10 @@ enum qerr idempotency_claim(struct db *db, int64_t org_id, const struct idempote
 	char now[32];
 	util_now_iso(now, sizeof now);
 	/* The key row first: a concurrent claim of the same key (PostgreSQL) waits on it, then replays. */
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "INSERT INTO idempotency_keys(org_id,idem_key,fingerprint,status,response,created_at)"
-		       " VALUES(?,?,?,0,'',?) ON CONFLICT (org_id,idem_key) DO NOTHING",
-		       err);
+	struct db_stmt *st = db_prepare(db,
+					"INSERT INTO idempotency_keys(org_id,idem_key,fingerprint,status,response,created_at)"
+					" VALUES(?,?,?,0,'',?) ON CONFLICT (org_id,idem_key) DO NOTHING",
+					err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, org_id);
@@ -130,8 +128,7 @@ enum qerr idempotency_claim(struct db *db, int64_t org_id, const struct idempote
 		return rc;
 	if (db_changes(db) == 1)
 		return QERR_OK;
-	st = db_prepare(db, "SELECT fingerprint,status,response FROM idempotency_keys WHERE org_id=? AND idem_key=?",
-			err);
+	st = db_prepare(db, "SELECT fingerprint,status,response FROM idempotency_keys WHERE org_id=? AND idem_key=?", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, org_id);
@@ -151,9 +148,8 @@ enum qerr idempotency_claim(struct db *db, int64_t org_id, const struct idempote
 	if (stored == 0 || !v) {
 		/* A claim without its answer was committed: a caller broke the protocol. */
 		json_decref(v);
-		return qerr_set(
-		    err, QERR_CONFLICT, "idempotency_key_in_progress", KEY_FIELD,
-		    "该 Idempotency-Key 的请求尚未完成 (the request with this Idempotency-Key has no answer)");
+		return qerr_set(err, QERR_CONFLICT, "idempotency_key_in_progress", KEY_FIELD,
+				"该 Idempotency-Key 的请求尚未完成 (the request with this Idempotency-Key has no answer)");
 	}
 	*replay = true;
 	*status = stored;
@@ -168,8 +164,7 @@ enum qerr idempotency_store(struct db *db, int64_t org_id, const struct idempote
 	if (!text)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	struct db_stmt *st = db_prepare(
-	    db, "UPDATE idempotency_keys SET status=?, response=? WHERE org_id=? AND idem_key=? AND fingerprint=?",
-	    err);
+	    db, "UPDATE idempotency_keys SET status=?, response=? WHERE org_id=? AND idem_key=? AND fingerprint=?", err);
 	enum qerr rc = st ? QERR_OK : err->code;
 	if (st) {
 		db_bind_int(st, 1, status > 0 ? status : 200);

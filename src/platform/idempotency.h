@@ -92,8 +92,7 @@ enum qerr idempotency_claim(struct db *db, int64_t org_id, const struct idempote
 enum qerr idempotency_store(struct db *db, int64_t org_id, const struct idempotency *idem, int status,
 			    const json_t *answer, struct qerror *err);
 
-/* Deletes keys created before `before` (UTC ISO-8601); *removed (may be NULL) says how many. Opens its own write
- * transaction. */
+/* Deletes keys created before `before` (UTC ISO-8601); *removed (may be NULL) says how many. Opens its own write transaction. */
 enum qerr idempotency_purge(struct db *db, const char *before, int64_t *removed, struct qerror *err);
 
 #endif

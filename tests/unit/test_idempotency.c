@@ -160,10 +160,10 @@ static void rollback_frees_the_key(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(key_rules),
-	    cmocka_unit_test(fingerprints_are_canonical),
-	    cmocka_unit_test(claim_replay_reuse),
-	    cmocka_unit_test(rollback_frees_the_key),
+		cmocka_unit_test(key_rules),
+		cmocka_unit_test(fingerprints_are_canonical),
+		cmocka_unit_test(claim_replay_reuse),
+		cmocka_unit_test(rollback_frees_the_key),
 	};
 	return cmocka_run_group_tests(tests, setup, testdb_teardown);
 }
