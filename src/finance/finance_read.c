@@ -577,9 +577,8 @@ enum qerr finance_bank_list(struct db *db, const struct actor *a, json_t **out, 
 enum qerr finance_limit_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	if (a->org_type != ORG_BANK && a->org_type != ORG_LARGE && a->org_type != ORG_OPERATOR)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-				"banks, issuers and the operator see credit limits");
+	if (a->org_type != ORG_BANK && a->org_type != ORG_LARGE && !(a->org_type == ORG_OPERATOR && a->org_id == 0))
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "banks and issuers see credit limits");
 	struct db_stmt *st =
 	    db_prepare(db,
 		       "SELECT l.bank_org,l.issuer_id FROM finance_limits l JOIN enterprises e ON e.id=l.issuer_id"
