@@ -390,6 +390,8 @@ enum qerr sharing_maintain(struct db *db, int64_t resource_id, int64_t now, int6
 {
 	if (changed)
 		*changed = 0;
+	if (!now)
+		now = sharing_now();
 	struct actor sys;
 	actor_cli(&sys);
 	snprintf(sys.email, sizeof sys.email, "maintenance");
