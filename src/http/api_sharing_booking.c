@@ -60,7 +60,9 @@ static enum qerr act(struct http_req *req, struct http_res *res, enum sharing_bo
 	json_t *body = NULL, *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	if (req->body_len && http_body_json(req, sharing_booking_action_fields, false, &body))
+	/* The body is optional; one that says it is JSON must be JSON (an empty one too). */
+	if ((req->body_len || http_header(req, "content-type")) &&
+	    http_body_json(req, sharing_booking_action_fields, false, &body))
 		return req->err.code;
 	enum qerr rc = sharing_booking_act(req->db, &req->actor, id, action, body, &out, &req->err);
 	json_decref(body);
