@@ -68,7 +68,7 @@ export async function render(root, ctx) {
       try {
         const page = await get('/bookings', { role: 'owner', state, limit: 200 });
         if (!ctx.isCurrent()) return;
-        const items = state === 'approved' ? page.items.slice().sort((a, b) => a.starts_at.localeCompare(b.starts_at)) : page.items;
+        const items = page.items.slice().sort((a, b) => a.starts_at.localeCompare(b.starts_at) || a.id - b.id);
         fill(tbody, items.length ? items.map((b) => h('tr', { dataset: { id: b.id, state: b.state } },
           h('td', null, h('a', { href: `#/sharing/resources/${b.resource.id}` }, b.resource.name)),
           h('td', null, b.booker.name, h('div', { class: 'muted small' }, t(`sharing.kind.${b.booker.kind}`))),

@@ -55,17 +55,18 @@ export async function render(root, ctx) {
     stat(t('sharing.smesServed'), String(u.smes_served), 'u-smes'),
     stat(t('sharing.smeReserved'), t('sharing.smeReservedValue', { reserved: u.sme_reserved_hours, used: u.sme_reserved_used_hours }), 'u-sme'));
   const chart = echarts.init(chartEl, null, { renderer: 'svg' });
+  const rateOf = (d) => (d.open_hours ? Math.round((d.booked_hours / d.open_hours) * 1000) / 10 : 0);
   chart.setOption({
     tooltip: { trigger: 'axis' },
-    legend: { data: [t('sharing.openHours'), t('sharing.bookedHours'), t('sharing.usedHours'), t('sharing.smeBookedHours')] },
-    grid: { left: 48, right: 16, top: 40, bottom: 40 },
+    legend: { top: 0, data: [t('sharing.bookedHours'), t('sharing.usedHours'), t('sharing.smeBookedHours'), t('sharing.bookedRate')] },
+    grid: { left: 48, right: 48, top: 48, bottom: 32 },
     xAxis: { type: 'category', data: u.days.map((d) => d.date.slice(5)) },
-    yAxis: { type: 'value', name: t('sharing.unitHours') },
+    yAxis: [{ type: 'value', name: t('sharing.unitHours') }, { type: 'value', name: '%', min: 0, max: 100, splitLine: { show: false } }],
     series: [
-      { name: t('sharing.openHours'), type: 'line', data: u.days.map((d) => d.open_hours), lineStyle: { type: 'dashed' }, symbol: 'none' },
       { name: t('sharing.bookedHours'), type: 'bar', data: u.days.map((d) => d.booked_hours) },
       { name: t('sharing.usedHours'), type: 'bar', data: u.days.map((d) => d.used_hours) },
       { name: t('sharing.smeBookedHours'), type: 'bar', data: u.days.map((d) => d.sme_booked_hours) },
+      { name: t('sharing.bookedRate'), type: 'line', yAxisIndex: 1, data: u.days.map(rateOf), smooth: true, symbolSize: 4 },
     ],
   });
   const onResize = () => chart.resize();

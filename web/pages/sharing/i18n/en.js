@@ -91,6 +91,7 @@ export default {
   'sharing.nameAnOwner': 'Enter the owner organisation\'s id',
   'sharing.openHours': 'Open hours',
   'sharing.bookedHours': 'Booked hours',
+  'sharing.bookedRate': 'Booking rate (%)',
   'sharing.usedHours': 'Used hours',
   'sharing.pendingHours': 'Pending hours',
   'sharing.smeBookedHours': 'SME booked hours',

@@ -91,6 +91,7 @@ export default {
   'sharing.nameAnOwner': '请填写资源方组织编号',
   'sharing.openHours': '开放台时',
   'sharing.bookedHours': '预约台时',
+  'sharing.bookedRate': '预约率（%）',
   'sharing.usedHours': '使用台时',
   'sharing.pendingHours': '待审批台时',
   'sharing.smeBookedHours': '中小企业预约台时',
