@@ -21,8 +21,8 @@ enum qerr api_sharing_resource_list(struct http_req *req, struct http_res *res)
 {
 	int64_t hours = 0, units = 1, limit = 20, cursor = 0, mine = 0;
 	if (http_query_int(req, "hours", 1, 24 * 62, 0, &hours) || http_query_int(req, "units", 1, 10000, 1, &units) ||
-	    http_query_int(req, "limit", 1, 200, 20, &limit) || http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor) ||
-	    http_query_int(req, "mine", 0, 1, 0, &mine))
+	    http_query_int(req, "limit", 1, 200, 20, &limit) ||
+	    http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor) || http_query_int(req, "mine", 0, 1, 0, &mine))
 		return req->err.code;
 	struct sharing_search s = {
 	    .type = http_query(req, "type"),
@@ -128,7 +128,7 @@ enum qerr api_sharing_utilisation_owner(struct http_req *req, struct http_res *r
 	if (http_query_int(req, "org_id", 1, INT64_MAX, 0, &org))
 		return req->err.code;
 	return reply(res,
-		     sharing_utilisation_owner(req->db, &req->actor, org, http_query(req, "from"), http_query(req, "to"),
-					       &out, &req->err),
+		     sharing_utilisation_owner(req->db, &req->actor, org, http_query(req, "from"),
+					       http_query(req, "to"), &out, &req->err),
 		     200, &out);
 }

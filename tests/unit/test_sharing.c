@@ -49,7 +49,8 @@ static int setup(void **state)
 		return -1;
 	f->db = f->t.db;
 	testkit_org_actor(f->db, &f->op, 100, "苏州市中小企业服务中心", ORG_OPERATOR, ROLE_ADMIN);
-	f->large_org = testkit_org_actor(f->db, &f->large, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_MEMBER);
+	f->large_org =
+	    testkit_org_actor(f->db, &f->large, 101, "苏州汇川新能源汽车科技有限公司", ORG_LARGE, ROLE_MEMBER);
 	f->sme_org = testkit_org_actor(f->db, &f->sme, 102, "昆山精锐模具科技有限公司", ORG_SME, ROLE_MEMBER);
 	f->sme2_org = testkit_org_actor(f->db, &f->sme2, 103, "太仓宏达精密机械有限公司", ORG_SME, ROLE_MEMBER);
 	testkit_org_actor(f->db, &f->bank, 104, "江苏银行苏州分行", ORG_BANK, ROLE_MEMBER);
@@ -158,10 +159,11 @@ static void test_opening_a_resource_validates_it(void **state)
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		/* a later duplicate key would be rejected by the decoder: replace the base's value instead */
-		snprintf(body, sizeof body,
-			 "{\"type\":\"instrument\",\"name\":\"x\",\"region\":\"320506\",\"capacity\":1,\"price_sme_fen\":1,"
-			 "\"price_large_fen\":1,\"price_other_fen\":1,\"opening_hours\":[\"daily 08:00-18:00\"]%s}",
-			 bad[i][0]);
+		snprintf(
+		    body, sizeof body,
+		    "{\"type\":\"instrument\",\"name\":\"x\",\"region\":\"320506\",\"capacity\":1,\"price_sme_fen\":1,"
+		    "\"price_large_fen\":1,\"price_other_fen\":1,\"opening_hours\":[\"daily 08:00-18:00\"]%s}",
+		    bad[i][0]);
 		/* keys may repeat in this table only when the base lacks them */
 		if (strstr(bad[i][0], "region") || strstr(bad[i][0], "opening_hours")) {
 			const char *v = bad[i][0] + 1;
@@ -301,8 +303,7 @@ static void test_a_no_show_frees_the_units(void **state)
 	assert_true(a);
 	assert_string_equal(state_of(f, a), "approved");
 	sharing_set_clock(T("2026-12-09T09:10:00+08:00"));
-	assert_int_equal(book(f, &f->sme2, res, "2026-12-09T10:00:00+08:00", "2026-12-09T11:00:00+08:00", NULL, &e),
-			 0);
+	assert_int_equal(book(f, &f->sme2, res, "2026-12-09T10:00:00+08:00", "2026-12-09T11:00:00+08:00", NULL, &e), 0);
 	assert_string_equal(e.slug, "no_capacity");
 	/* past start + 30 minutes without a check-in */
 	sharing_set_clock(T("2026-12-09T09:31:00+08:00"));
@@ -324,9 +325,9 @@ static void test_a_weekly_series_is_all_or_none(void **state)
 	struct qerror e;
 	int64_t before = testdb_scalar(f->db, "SELECT count(*) FROM bookings");
 	/* the third Wednesday, 2026-12-16, is closed */
-	assert_int_equal(book(f, &f->sme, res, "2026-12-02T09:00:00+08:00", "2026-12-02T11:00:00+08:00",
-			      ",\"repeat_weeks\":3", &e),
-			 0);
+	assert_int_equal(
+	    book(f, &f->sme, res, "2026-12-02T09:00:00+08:00", "2026-12-02T11:00:00+08:00", ",\"repeat_weeks\":3", &e),
+	    0);
 	assert_string_equal(e.slug, "closed_date");
 	assert_non_null(strstr(e.message, "week 3 of 3"));
 	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM bookings"), before);
@@ -338,8 +339,7 @@ static void test_a_weekly_series_is_all_or_none(void **state)
 	snprintf(sql, sizeof sql, "SELECT count(*) FROM bookings WHERE series_id=%lld", (long long)first);
 	assert_int_equal(testdb_scalar(f->db, sql), 2);
 	/* both weeks are now full */
-	assert_int_equal(book(f, &f->sme2, res, "2026-12-09T10:00:00+08:00", "2026-12-09T11:00:00+08:00", NULL, &e),
-			 0);
+	assert_int_equal(book(f, &f->sme2, res, "2026-12-09T10:00:00+08:00", "2026-12-09T11:00:00+08:00", NULL, &e), 0);
 	assert_string_equal(e.slug, "no_capacity");
 }
 
@@ -348,12 +348,13 @@ static void test_eligibility_and_refusals_name_the_rule(void **state)
 	struct fixture *f = *state;
 	int64_t smes = open_resource(f, ",\"eligibility\":\"sme\"");
 	struct qerror e;
-	assert_int_equal(book(f, &f->op, smes, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00",
-			      ",\"org_id\":999999", &e),
-			 0);
+	assert_int_equal(
+	    book(f, &f->op, smes, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00", ",\"org_id\":999999", &e),
+	    0);
 	assert_string_equal(e.slug, "org_not_found");
 	char extra[64];
-	snprintf(extra, sizeof extra, ",\"eligibility\":\"invited\",\"invited_orgs\":[\"%lld\"]", (long long)f->sme2_org);
+	snprintf(extra, sizeof extra, ",\"eligibility\":\"invited\",\"invited_orgs\":[\"%lld\"]",
+		 (long long)f->sme2_org);
 	int64_t inv = open_resource(f, extra);
 	assert_int_equal(book(f, &f->sme, inv, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00", NULL, &e), 0);
 	assert_string_equal(e.slug, "not_eligible");
@@ -373,12 +374,10 @@ static void test_eligibility_and_refusals_name_the_rule(void **state)
 		assert_int_equal(book(f, &f->sme, any, cases[i][0], cases[i][1], NULL, &e), 0);
 		assert_string_equal(e.slug, cases[i][2]);
 	}
-	assert_int_equal(book(f, &f->sme, any, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00",
-			      ",\"units\":3", &e),
-			 0);
+	assert_int_equal(
+	    book(f, &f->sme, any, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00", ",\"units\":3", &e), 0);
 	assert_string_equal(e.slug, "too_many_units");
-	assert_int_equal(book(f, &f->bank, any, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00", NULL, &e),
-			 0);
+	assert_int_equal(book(f, &f->bank, any, "2026-12-07T09:00:00+08:00", "2026-12-07T10:00:00+08:00", NULL, &e), 0);
 	assert_int_equal(e.code, QERR_FORBIDDEN);
 }
 
@@ -421,8 +420,9 @@ static void test_calendar_folds_escapes_and_counts_changes(void **state)
 {
 	struct fixture *f = *state;
 	int64_t res = open_resource(f, ",\"description\":\"x\"");
-	json_t *b = testkit_json("{\"name\":\"三坐标测量机, 蔡司; 型号\\\\CONTURA 超长名称超长名称超长名称超长名称超长名称\"}",
-				 sharing_resource_patch_fields, true),
+	json_t *b = testkit_json(
+		   "{\"name\":\"三坐标测量机, 蔡司; 型号\\\\CONTURA 超长名称超长名称超长名称超长名称超长名称\"}",
+		   sharing_resource_patch_fields, true),
 	       *out = NULL;
 	struct qerror e;
 	assert_int_equal(sharing_resource_update(f->db, &f->large, res, b, &out, &e), QERR_OK);
@@ -488,7 +488,8 @@ static void test_catalogue_words_and_free_windows(void **state)
 			    "电机");
 	json_decref(out);
 	/* free for 8 hours next week near 苏州 */
-	struct sharing_search w = {.region = "3205", .hours = 8, .from = "2026-12-07", .to = "2026-12-13", .limit = 200};
+	struct sharing_search w = {
+	    .region = "3205", .hours = 8, .from = "2026-12-07", .to = "2026-12-13", .limit = 200};
 	assert_int_equal(sharing_resource_search(f->db, &f->sme, &w, &out, &e), QERR_OK);
 	items = json_object_get(out, "items");
 	assert_true(json_array_size(items) >= 2);

@@ -74,11 +74,11 @@ static void test_opening_hours_across_weekdays(void **state)
 {
 	(void)state;
 	use_rules("mon-fri 08:00-12:00;mon-fri 13:00-18:00;sat 09:00-12:00", "", 1, 0);
-	assert_int_equal(check(NULL, 0, at(1, 9, 0), at(1, 11, 0), 1, true), SH_OK);	       /* Tuesday morning */
-	assert_int_equal(check(NULL, 0, at(4, 16, 0), at(4, 18, 0), 1, true), SH_OK);	       /* Friday until closing */
+	assert_int_equal(check(NULL, 0, at(1, 9, 0), at(1, 11, 0), 1, true), SH_OK);  /* Tuesday morning */
+	assert_int_equal(check(NULL, 0, at(4, 16, 0), at(4, 18, 0), 1, true), SH_OK); /* Friday until closing */
 	assert_int_equal(check(NULL, 0, at(4, 17, 0), at(4, 19, 0), 1, true), SH_OUTSIDE_OPENING_HOURS);
 	assert_int_equal(check(NULL, 0, at(0, 11, 0), at(0, 14, 0), 1, true), SH_OUTSIDE_OPENING_HOURS); /* lunch */
-	assert_int_equal(check(NULL, 0, at(5, 9, 0), at(5, 12, 0), 1, true), SH_OK);		       /* Saturday */
+	assert_int_equal(check(NULL, 0, at(5, 9, 0), at(5, 12, 0), 1, true), SH_OK);			 /* Saturday */
 	assert_int_equal(check(NULL, 0, at(5, 11, 0), at(5, 13, 0), 1, true), SH_OUTSIDE_OPENING_HOURS);
 	assert_int_equal(check(NULL, 0, at(6, 9, 0), at(6, 11, 0), 1, true), SH_OUTSIDE_OPENING_HOURS); /* Sunday */
 	assert_int_equal(check(NULL, 0, at(0, 7, 30), at(0, 9, 0), 1, true), SH_OUTSIDE_OPENING_HOURS);
@@ -98,8 +98,8 @@ static void test_overlapping_intervals_merge_and_bad_entries_are_refused(void **
 	assert_int_equal(r.open[0][0].from, 8 * 60);
 	assert_int_equal(r.open[0][0].to, 14 * 60);
 	assert_int_equal(r.nopen[6], 1);
-	const char *bad[] = {"mon 8:00-12:00", "mon 08:15-12:00", "fri-mon 08:00-12:00", "mon 12:00-08:00",
-			     "monday 08:00-12:00", "mon 08:00-24:30", "mon,08:00-12:00", "mon, 08:00-12:00"};
+	const char *bad[] = {"mon 8:00-12:00",	   "mon 08:15-12:00", "fri-mon 08:00-12:00", "mon 12:00-08:00",
+			     "monday 08:00-12:00", "mon 08:00-24:30", "mon,08:00-12:00",     "mon, 08:00-12:00"};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		assert_int_equal(sharing_hours_parse(bad[i], &r, &e), QERR_INVALID);
 		assert_string_equal(e.slug, "invalid_opening_hours");
