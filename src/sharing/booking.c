@@ -359,38 +359,43 @@ static enum qerr maintain_resource(struct db *db, const struct actor *a, const s
 {
 	char nw[QTIME_ISO_LEN];
 	sharing_format(now, nw);
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "SELECT id,state FROM bookings WHERE resource_id=? AND ("
-		       "((state='requested' OR state='waitlisted') AND starts_at<=?)"
-		       " OR (state='approved' AND noshow_at<=?) OR (state='offered' AND offer_expires_at<=?))"
-		       " ORDER BY id",
-		       err);
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, r->id);
-	for (int i = 2; i <= 4; i++)
-		db_bind_text(st, i, nw);
-	int64_t ids[256];
-	bool noshow[256];
-	int n = 0, rc;
-	while ((rc = db_step(st, err)) == DB_ROW && n < 256) {
-		ids[n] = db_col_int64(st, 0);
-		noshow[n] = strcmp(db_col_text(st, 1), "approved") == 0;
-		n++;
-	}
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	for (int i = 0; i < n; i++) {
-		struct booking b;
-		const char *to = noshow[i] ? "no_show" : "expired";
-		if (set_state(db, ids[i], to, nw, err) || booking_load(db, ids[i], &b, err) ||
-		    notify_booker(db, &b, noshow[i] ? "未按时签到，预约已失效" : "预约已过期", err) ||
-		    audit_booking(db, a, noshow[i] ? "booking.no_show" : "booking.expire", ids[i], NULL, err))
+	/* In batches: each batch's rows change state, so the next query starts after them. */
+	for (;;) {
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "SELECT id,state FROM bookings WHERE resource_id=? AND ("
+			       "((state='requested' OR state='waitlisted') AND starts_at<=?)"
+			       " OR (state='approved' AND noshow_at<=?) OR (state='offered' AND offer_expires_at<=?))"
+			       " ORDER BY id LIMIT 256",
+			       err);
+		if (!st)
 			return err->code;
-		if (changed)
-			(*changed)++;
+		db_bind_int64(st, 1, r->id);
+		for (int i = 2; i <= 4; i++)
+			db_bind_text(st, i, nw);
+		int64_t ids[256];
+		bool noshow[256];
+		int n = 0, rc = DB_DONE;
+		while (n < 256 && (rc = db_step(st, err)) == DB_ROW) {
+			ids[n] = db_col_int64(st, 0);
+			noshow[n] = strcmp(db_col_text(st, 1), "approved") == 0;
+			n++;
+		}
+		db_reset(st);
+		if (n < 256 && rc < 0)
+			return err->code;
+		for (int i = 0; i < n; i++) {
+			struct booking b;
+			const char *to = noshow[i] ? "no_show" : "expired";
+			if (set_state(db, ids[i], to, nw, err) || booking_load(db, ids[i], &b, err) ||
+			    notify_booker(db, &b, noshow[i] ? "未按时签到，预约已失效" : "预约已过期", err) ||
+			    audit_booking(db, a, noshow[i] ? "booking.no_show" : "booking.expire", ids[i], NULL, err))
+				return err->code;
+			if (changed)
+				(*changed)++;
+		}
+		if (n < 256)
+			break;
 	}
 	return offer_next(db, r, now, changed, err);
 }
