@@ -227,12 +227,14 @@ enum qerr api_challenge_milestone(struct http_req *req, struct http_res *res)
 {
 	int64_t id, seq;
 	json_t *body = NULL, *out = NULL;
-	if (api_param_id(req, 0, "id", &id) || api_param_id(req, 1, "seq", &seq))
+	/* The body ({} or {"note"}) is read first: a malformed one is 400 whatever the path says. */
+	if (http_body_json(req, challenge_milestone_fields, false, &body))
 		return req->err.code;
-	if (req->body_len && http_body_json(req, challenge_milestone_fields, false, &body))
+	if (api_param_id(req, 0, "id", &id) || api_param_id(req, 1, "seq", &seq)) {
+		json_decref(body);
 		return req->err.code;
-	enum qerr rc = challenge_accept_milestone(req->db, &req->actor, id, seq, body ? json_str(body, "note", NULL) : NULL,
-						  &out, &req->err);
+	}
+	enum qerr rc = challenge_accept_milestone(req->db, &req->actor, id, seq, json_str(body, "note", NULL), &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }

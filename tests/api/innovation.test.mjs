@@ -346,7 +346,7 @@ test('challenges: sealed proposals, receipts, Q&A broadcast, conflicted reviewer
     const m1 = await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/milestones/1/accept`, { note: '评审通过' });
     assert.equal(m1.status, 200);
     assert.equal(m1.body.milestones[0].paid_fen, 40000000);
-    assert.equal((await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/milestones/3/accept`)).status, 409);
+    assert.equal((await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/milestones/3/accept`, {})).status, 409);
   } finally {
     setClock('2027-03-01T02:00:00Z');
   }
