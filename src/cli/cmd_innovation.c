@@ -63,6 +63,34 @@ int cli_voucher_issue(const struct cli_cmd *cmd, int argc, char **argv)
 	return cli_finish(db, rc, out, &e);
 }
 
+int cli_voucher_apply(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[2];
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 2, 2, &status) < 0)
+		return status;
+	int64_t voucher, booking;
+	if (!util_parse_i64(pos[0], 1, INT64_MAX, &voucher) || !util_parse_i64(pos[1], 1, INT64_MAX, &booking)) {
+		fprintf(stderr, "voucher and booking ids are positive integers\n");
+		return 2;
+	}
+	CLI_DOMAIN(cmd, false, voucher_apply(db, &a, voucher, booking, &out, &e));
+}
+
+int cli_voucher_bookings(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 1, 1, &status) < 0)
+		return status;
+	int64_t voucher;
+	if (!util_parse_i64(pos[0], 1, INT64_MAX, &voucher)) {
+		fprintf(stderr, "the voucher id is a positive integer\n");
+		return 2;
+	}
+	CLI_DOMAIN(cmd, false, voucher_candidates(db, &a, voucher, &out, &e));
+}
+
 int cli_vouchers(const struct cli_cmd *cmd, int argc, char **argv)
 {
 	char *pos[1];
@@ -180,6 +208,10 @@ static const struct cli_cmd innovation_commands[] = {
 	 .help = "Check the voucher ledger: no voucher spent beyond its amount, no enterprise beyond its yearly cap (exit 3 on a problem)."},
 	{.name = "voucher issue", .usage = "USCC", .run = cli_voucher_issue, .opts = issue_opts,
 	 .section = CLI_SECTION_DOMAIN, .help = "Issue an innovation voucher (科技创新券) to an SME enterprise."},
+	{.name = "voucher bookings", .usage = "VOUCHER", .run = cli_voucher_bookings, .section = CLI_SECTION_DOMAIN,
+	 .help = "Completed bookings of the voucher's enterprise that it may still pay part of."},
+	{.name = "voucher apply", .usage = "VOUCHER BOOKING", .run = cli_voucher_apply, .section = CLI_SECTION_DOMAIN,
+	 .help = "Apply a voucher to a completed booking of its enterprise (as the operator, for the SME)."},
 	{.name = "vouchers", .run = cli_vouchers, .section = CLI_SECTION_DOMAIN,
 	 .help = "Innovation vouchers with their balances and this year's use."},
 	{.name = "challenge post", .usage = "FILE.json", .run = cli_challenge_post, .opts = post_opts,

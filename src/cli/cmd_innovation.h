@@ -7,6 +7,8 @@
 
 int cli_innovation_verify(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_voucher_issue(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_voucher_apply(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_voucher_bookings(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_vouchers(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_challenge_post(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_challenges(const struct cli_cmd *cmd, int argc, char **argv);

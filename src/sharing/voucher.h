@@ -111,6 +111,15 @@ enum qerr voucher_apply(struct db *db, const struct actor *a, int64_t voucher_id
 			struct qerror *err);
 
 /*
+ * The completed bookings of the voucher's enterprise that carry no live
+ * application yet, newest first (at most 100): {"items": [{"booking_id",
+ * "resource", "starts_at", "cost_fen"}]}. The holder's organisation or the
+ * operator; else 404.
+ */
+enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t voucher_id, json_t **out,
+			     struct qerror *err);
+
+/*
  * Applications as {"items": [...]}: role "owner" the resource owner's
  * (its claims), "holder" the SME's, NULL: both, or every one for the
  * operator; status filters (applied|claimed|approved|rejected) or NULL.
