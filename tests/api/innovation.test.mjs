@@ -20,8 +20,8 @@ import path from 'node:path';
 import { startServer, loginAll, api, demoDb, tempDir, cli, USERS } from '../lib/server.mjs';
 import { sqlite, smeWithAdmin, registerEnterprise } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
+import { seedCompletedBookings, SME_USCC } from '../lib/innovation.mjs';
 
-const SME_USCC = '91320583MA1N2L8E6H'; // 昆山精锐模具 (sme@qilian.test's organisation)
 const SME2_USCC = '91320583MA1QEW0025'; // 昆山精锐电驱, the same organisation
 const LEADER = '91320500MA1MX4QF3P'; // 苏州汇川 (the large enterprise)
 const NBOOK = 40;
@@ -30,35 +30,12 @@ let firstBooking;
 
 function setClock(iso) { fs.writeFileSync(clockFile, iso); }
 
-// Completed bookings of the demo SME (booker) on a resource of the large enterprise (owner), 1000 yuan each.
-function seedBookings(db) {
-  const org = (type) => sqlite(db, `SELECT id FROM orgs WHERE type='${type}' ORDER BY id LIMIT 1`);
-  const large = org('large');
-  const smeOrg = org('sme');
-  const smeEnt = sqlite(db, `SELECT id FROM enterprises WHERE uscc='${SME_USCC}'`);
-  const t = '2027-02-01T00:00:00Z';
-  sqlite(db, `INSERT INTO resources(org_id,type,name,description,region,address,capacity,price_sme_fen,price_large_fen,
-    price_other_fen,opening_hours,closed_dates,min_minutes,max_minutes,buffer_minutes,horizon_days,approval,eligibility,
-    sme_share_bp,feed_token,created_at,updated_at) VALUES(${large},'instrument','盐雾试验箱 (券测试)','','320506','',4,50000,80000,
-    80000,'','',30,480,0,60,'required','everyone',0,'innovation-test-token','${t}','${t}')`);
-  const res = sqlite(db, "SELECT id FROM resources WHERE feed_token='innovation-test-token'");
-  const rows = [];
-  for (let i = 0; i < NBOOK; i++) {
-    rows.push(`(${res},${smeOrg},${smeEnt},'sme','2027-02-02T01:00:00Z','2027-02-02T03:00:00Z','2027-02-02T03:00:00Z',1,
-      'completed',50000,100000,120,'2027-02-02T01:30:00Z','2027-02-02T03:00:00Z','${t}','${t}')`);
-  }
-  sqlite(db, `INSERT INTO bookings(resource_id,booker_org_id,booker_enterprise_id,booker_kind,starts_at,ends_at,
-    occupied_until,units,state,price_per_hour_fen,cost_fen,used_minutes,noshow_at,completed_at,created_at,updated_at)
-    VALUES ${rows.join(',')}`);
-  return Number(sqlite(db, `SELECT min(id) FROM bookings WHERE resource_id=${res}`));
-}
-
 before(async () => {
   const dir = tempDir('qilian-innovation-');
   clockFile = path.join(dir, 'clock');
   setClock('2027-03-01T02:00:00Z');
   dbPath = demoDb(dir);
-  firstBooking = seedBookings(dbPath);
+  firstBooking = seedCompletedBookings(dbPath, NBOOK);
   srv = await startServer({ db: dbPath, env: { QILIAN_TEST_CLOCK_FILE: clockFile } });
   [op, opMember, large, largeAdmin, sme, smeAdmin, bank, provider] = await loginAll(srv.url,
     ['operator:admin', 'operator:member', 'large:member', 'large:admin', 'sme:member', 'sme:admin', 'bank:member', 'provider:admin']);

@@ -69,13 +69,13 @@ export async function render(root, ctx) {
         apply.disabled = false;
       } catch (e) { fill(out, alertBox('error', errorText(e))); apply.disabled = true; }
     } }, t('inno.voucher.preview'));
-    // Completed bookings of the caller, when the bookings API lists them.
-    get('/bookings', { role: 'booker', state: 'completed', limit: 100 }).then((r) => {
-      const items = (r.items || []).filter((b) => b.state === 'completed');
+    // The completed bookings this voucher may still pay part of.
+    get(`/vouchers/${v.id}/bookings`).then((r) => {
+      const items = r.items || [];
       if (!items.length) return;
       const sel = h('select', { class: 'booking-select', 'aria-label': t('inno.voucher.booking'), onchange: () => { booking.value = sel.value; } },
         h('option', { value: '' }, t('inno.voucher.pickBooking')),
-        items.map((b) => h('option', { value: b.id }, `#${b.id} ${b.resource?.name || ''} ${fen(b.cost_fen)}`)));
+        items.map((b) => h('option', { value: b.booking_id }, `#${b.booking_id} ${b.resource || ''} ${fen(b.cost_fen)}`)));
       booking.before(sel);
     }).catch(() => {});
     return h('div', { class: 'input-group use-form' }, booking, preview, apply, out);
