@@ -52,7 +52,7 @@ test('the SME applies its voucher to a completed booking', async () => {
   const sme = await pageAs(USERS['sme:member']);
   state.sme = sme;
   await go(sme, '/innovation/vouchers');
-  const row = sme.locator('#voucher-table tr', { hasText: 'CXQ-' }).first();
+  const row = sme.locator('#voucher-table tr.use-row').first();
   await row.waitFor();
   await row.locator('.booking-select').waitFor();
   await row.locator('.booking-select').selectOption(String(firstBooking));

@@ -60,7 +60,7 @@ export async function render(root, ctx) {
       title: f.title.value.trim(), problem: f.problem.value.trim(), reward_fen: reward,
       // The deadline is typed in Shanghai time.
       deadline: `${f.deadline.value.length === 16 ? `${f.deadline.value}:00` : f.deadline.value}+08:00`,
-      capabilities: f.caps.value.split(/[;,，；]/).map((s) => s.trim()).filter(Boolean),
+      capabilities: f.caps.value.split(/[;,\uFF0C\uFF1B]/).map((s) => s.trim()).filter(Boolean),
       eligibility: f.eligibility.value.trim(), milestones: ms, criteria: ks,
     };
     if (f.chain.value.trim()) { body.chain = f.chain.value.trim(); body.segment = f.segment.value.trim(); }

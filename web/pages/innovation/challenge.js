@@ -90,7 +90,7 @@ export async function render(root, ctx) {
       const emails = h('input', { type: 'text', id: 'panel-emails', maxlength: 2000, value: (c.panel || []).map((p) => p.email).join(', ') });
       add(card, h('form', { class: 'form', id: 'panel-form', onsubmit: (ev) => {
         ev.preventDefault();
-        act(`/challenges/${id}/panel`, { reviewers: emails.value.split(/[,，;\s]+/).filter(Boolean) }, 'inno.ch.panelSaved');
+        act(`/challenges/${id}/panel`, { reviewers: emails.value.split(/[,\uFF0C;\s]+/).filter(Boolean) }, 'inno.ch.panelSaved');
       } }, field(t('inno.ch.panel'), emails, t('inno.ch.panelHint')),
       h('button', { type: 'submit', class: 'btn btn-outline' }, t('inno.ch.savePanel'))));
     }
@@ -152,7 +152,7 @@ export async function render(root, ctx) {
       h('form', { class: 'form', id: 'proposal-form', onsubmit: async (ev) => {
         ev.preventDefault();
         const body = { enterprise: ent.value, title: f.title.value.trim(), summary: f.summary.value.trim(), approach: f.approach.value.trim() };
-        const members = f.members.value.split(/[,，;\s]+/).map((x) => x.replace(/-/g, '')).filter(Boolean);
+        const members = f.members.value.split(/[,\uFF0C;\s]+/).map((x) => x.replace(/-/g, '')).filter(Boolean);
         if (members.length) body.members = members;
         if (f.budget.value.trim()) {
           const b = yuanToFen(f.budget.value);

@@ -35,8 +35,8 @@ export async function render(root, ctx) {
     if (!items.length) { fill(list, h('p', { class: 'empty-note muted' }, t('inno.voucher.none'))); return; }
     fill(list, h('div', { class: 'table-wrap' }, h('table', { class: 'table', id: 'voucher-table' },
       h('thead', null, h('tr', null, ['inno.voucher.code', 'inno.voucher.holder', 'inno.voucher.amount', 'inno.voucher.balance',
-        'inno.voucher.share', 'inno.voucher.validity', 'inno.voucher.capLeft', ''].map((k) => h('th', { scope: 'col' }, k ? t(k) : '')))),
-      h('tbody', null, items.map((v) => h('tr', { dataset: { id: v.id, code: v.code } },
+        'inno.voucher.share', 'inno.voucher.validity', 'inno.voucher.capLeft'].map((k) => h('th', { scope: 'col' }, t(k))))),
+      h('tbody', null, items.map((v) => [h('tr', { dataset: { id: v.id, code: v.code } },
         h('td', { class: 'mono' }, v.code),
         h('td', null, v.enterprise?.name),
         h('td', { class: 'num' }, fen(v.amount_fen)),
@@ -44,8 +44,10 @@ export async function render(root, ctx) {
         h('td', { class: 'num' }, bpText(v.share_bp)),
         h('td', { class: 'nowrap' }, `${v.valid_from} – ${v.valid_until}`,
           v.valid_today ? null : h('span', { class: 'badge badge-muted' }, t('inno.voucher.notValid'))),
-        h('td', { class: 'num' }, `${fen(v.cap_left_fen)} / ${fen(v.yearly_cap_fen)}`),
-        h('td', null, !isOp && v.valid_today && v.balance_fen > 0 ? useForm(v) : null)))))));
+        h('td', { class: 'num' }, `${fen(v.cap_left_fen)} / ${fen(v.yearly_cap_fen)}`)),
+      // The holder uses a valid voucher with a balance on a completed booking: a row of its own, full width.
+      !isOp && v.valid_today && v.balance_fen > 0
+        ? h('tr', { class: 'use-row', dataset: { id: v.id, code: v.code } }, h('td', { colspan: 7 }, useForm(v))) : null])))));
   }
 
   /* "Use on booking": a completed booking of ours (from the bookings list when there is one), preview, apply. */
@@ -78,7 +80,7 @@ export async function render(root, ctx) {
         items.map((b) => h('option', { value: b.booking_id }, `#${b.booking_id} ${b.resource || ''} ${fen(b.cost_fen)}`)));
       booking.before(sel);
     }).catch(() => {});
-    return h('div', { class: 'input-group use-form' }, booking, preview, apply, out);
+    return h('div', { class: 'use-form' }, h('div', { class: 'btn-row' }, h('span', { class: 'small muted nowrap' }, t('inno.voucher.useOn')), booking, preview, apply), out);
   }
 
   function issueForm() {
