@@ -42,13 +42,13 @@ int cli_voucher_issue(const struct cli_cmd *cmd, int argc, char **argv)
 	int64_t amount = 0, share = 0, cap = 0;
 	if (!cli_required(cmd, "--amount-fen") || !cli_required(cmd, "--share-bp") || !cli_required(cmd, "--from") ||
 	    !cli_required(cmd, "--until") || !cli_required(cmd, "--cap-fen") ||
-	    !cli_int(cmd, "--amount-fen", 1, VOUCHER_MAX_FEN, &amount) || !cli_int(cmd, "--share-bp", 1, 10000, &share) ||
-	    !cli_int(cmd, "--cap-fen", 1, VOUCHER_MAX_FEN, &cap))
+	    !cli_int(cmd, "--amount-fen", 1, VOUCHER_MAX_FEN, &amount) ||
+	    !cli_int(cmd, "--share-bp", 1, 10000, &share) || !cli_int(cmd, "--cap-fen", 1, VOUCHER_MAX_FEN, &cap))
 		return 2;
-	json_t *body = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:s}", "enterprise", pos[0], "amount_fen", (json_int_t)amount,
-				 "share_bp", (json_int_t)share, "valid_from", cli_value(cmd, "--from"), "valid_until",
-				 cli_value(cmd, "--until"), "yearly_cap_fen", (json_int_t)cap, "note",
-				 cli_value(cmd, "--note") ? cli_value(cmd, "--note") : "");
+	json_t *body = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I,s:s}", "enterprise", pos[0], "amount_fen",
+				 (json_int_t)amount, "share_bp", (json_int_t)share, "valid_from",
+				 cli_value(cmd, "--from"), "valid_until", cli_value(cmd, "--until"), "yearly_cap_fen",
+				 (json_int_t)cap, "note", cli_value(cmd, "--note") ? cli_value(cmd, "--note") : "");
 	struct db *db = cli_open_db(cmd, false);
 	if (!db) {
 		json_decref(body);
@@ -185,47 +185,71 @@ int cli_challenge_show(const struct cli_cmd *cmd, int argc, char **argv)
 }
 
 static struct cli_opt issue_opts[] = {
-	{"--amount-fen", "FEN", "voucher amount in fen (required)", NULL},
-	{"--share-bp", "BP", "share of a bill it may pay, basis points: 5000 = 50 % (required)", NULL},
-	{"--from", "DATE", "first valid day, YYYY-MM-DD Asia/Shanghai (required)", NULL},
-	{"--until", "DATE", "last valid day, YYYY-MM-DD Asia/Shanghai (required)", NULL},
-	{"--cap-fen", "FEN", "yearly cap of the enterprise's voucher use (required)", NULL},
-	{"--note", "TEXT", "programme or remark", NULL},
-	CLI_OPT_END,
+    {"--amount-fen", "FEN", "voucher amount in fen (required)", NULL},
+    {"--share-bp", "BP", "share of a bill it may pay, basis points: 5000 = 50 % (required)", NULL},
+    {"--from", "DATE", "first valid day, YYYY-MM-DD Asia/Shanghai (required)", NULL},
+    {"--until", "DATE", "last valid day, YYYY-MM-DD Asia/Shanghai (required)", NULL},
+    {"--cap-fen", "FEN", "yearly cap of the enterprise's voucher use (required)", NULL},
+    {"--note", "TEXT", "programme or remark", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt post_opts[] = {
-	{"--org", "ID", "the posting organisation (a large enterprise's or the operator's; required)", NULL},
-	{"--open", NULL, "open the challenge at once (its terms freeze)", NULL},
-	CLI_OPT_END,
+    {"--org", "ID", "the posting organisation (a large enterprise's or the operator's; required)", NULL},
+    {"--open", NULL, "open the challenge at once (its terms freeze)", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt challenges_opts[] = {
-	{"--status", "STATUS", "draft|open|closed|evaluating|shortlisted|awarded|completed", NULL},
-	CLI_OPT_END,
+    {"--status", "STATUS", "draft|open|closed|evaluating|shortlisted|awarded|completed", NULL},
+    CLI_OPT_END,
 };
 
 static const struct cli_cmd innovation_commands[] = {
-	{.name = "innovation verify", .run = cli_innovation_verify, .section = CLI_SECTION_ADMIN,
-	 .help = "Check the voucher ledger: no voucher spent beyond its amount, no enterprise beyond its yearly cap (exit 3 on a problem)."},
-	{.name = "voucher issue", .usage = "USCC", .run = cli_voucher_issue, .opts = issue_opts,
-	 .section = CLI_SECTION_DOMAIN, .help = "Issue an innovation voucher (科技创新券) to an SME enterprise."},
-	{.name = "voucher bookings", .usage = "VOUCHER", .run = cli_voucher_bookings, .section = CLI_SECTION_DOMAIN,
-	 .help = "Completed bookings of the voucher's enterprise that it may still pay part of."},
-	{.name = "voucher apply", .usage = "VOUCHER BOOKING", .run = cli_voucher_apply, .section = CLI_SECTION_DOMAIN,
-	 .help = "Apply a voucher to a completed booking of its enterprise (as the operator, for the SME)."},
-	{.name = "vouchers", .run = cli_vouchers, .section = CLI_SECTION_DOMAIN,
-	 .help = "Innovation vouchers with their balances and this year's use."},
-	{.name = "challenge post", .usage = "FILE.json", .run = cli_challenge_post, .opts = post_opts,
-	 .section = CLI_SECTION_DOMAIN,
-	 .help = "Post a challenge (揭榜挂帅) from a JSON file shaped as POST /api/v1/challenges' body."},
-	{.name = "challenges", .run = cli_challenges, .opts = challenges_opts, .section = CLI_SECTION_DOMAIN,
-	 .help = "Open innovation challenges, newest first."},
-	{.name = "challenge show", .usage = "ID", .run = cli_challenge_show, .section = CLI_SECTION_DOMAIN,
-	 .help = "One challenge with its milestones, criteria and result."},
+    {.name = "innovation verify",
+     .run = cli_innovation_verify,
+     .section = CLI_SECTION_ADMIN,
+     .help = "Check the voucher ledger: no voucher spent beyond its amount, no enterprise beyond its yearly cap (exit "
+	     "3 on a problem)."},
+    {.name = "voucher issue",
+     .usage = "USCC",
+     .run = cli_voucher_issue,
+     .opts = issue_opts,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Issue an innovation voucher (科技创新券) to an SME enterprise."},
+    {.name = "voucher bookings",
+     .usage = "VOUCHER",
+     .run = cli_voucher_bookings,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Completed bookings of the voucher's enterprise that it may still pay part of."},
+    {.name = "voucher apply",
+     .usage = "VOUCHER BOOKING",
+     .run = cli_voucher_apply,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Apply a voucher to a completed booking of its enterprise (as the operator, for the SME)."},
+    {.name = "vouchers",
+     .run = cli_vouchers,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Innovation vouchers with their balances and this year's use."},
+    {.name = "challenge post",
+     .usage = "FILE.json",
+     .run = cli_challenge_post,
+     .opts = post_opts,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Post a challenge (揭榜挂帅) from a JSON file shaped as POST /api/v1/challenges' body."},
+    {.name = "challenges",
+     .run = cli_challenges,
+     .opts = challenges_opts,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "Open innovation challenges, newest first."},
+    {.name = "challenge show",
+     .usage = "ID",
+     .run = cli_challenge_show,
+     .section = CLI_SECTION_DOMAIN,
+     .help = "One challenge with its milestones, criteria and result."},
 };
 
 const struct cli_table cli_commands_innovation = {
-	.name = "innovation",
-	.order = 75,
-	.commands = innovation_commands,
-	.count = sizeof innovation_commands / sizeof innovation_commands[0],
+    .name = "innovation",
+    .order = 75,
+    .commands = innovation_commands,
+    .count = sizeof innovation_commands / sizeof innovation_commands[0],
 };

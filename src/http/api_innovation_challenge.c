@@ -27,15 +27,17 @@ static enum qerr raw_body(struct http_req *req, const struct jfield *fields, boo
 	json_error_t je;
 	json_t *body = json_loadb(req->body ? req->body : "", req->body_len, JSON_REJECT_DUPLICATES, &je);
 	if (!body)
-		return qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
-				je.line, je.column, je.text);
+		return qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL,
+				"malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
 	if (!json_is_object(body)) {
 		json_decref(body);
-		return qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL, "request body must be a JSON object");
+		return qerr_set(&req->err, QERR_BAD_REQUEST, "malformed_json", NULL,
+				"request body must be a JSON object");
 	}
 	const char *key;
 	json_t *v;
-	json_object_foreach(body, key, v) {
+	json_object_foreach(body, key, v)
+	{
 		const struct jfield *f = fields;
 		while (f->name && strcmp(f->name, key) != 0)
 			f++;
@@ -75,8 +77,8 @@ enum qerr api_challenge_list(struct http_req *req, struct http_res *res)
 	json_t *out = NULL;
 	if (http_query_int(req, "mine", 0, 1, 0, &mine))
 		return req->err.code;
-	return reply(res, challenge_list(req->db, &req->actor, http_query(req, "status"), mine == 1, &out, &req->err), 200,
-		     &out);
+	return reply(res, challenge_list(req->db, &req->actor, http_query(req, "status"), mine == 1, &out, &req->err),
+		     200, &out);
 }
 
 enum qerr api_challenge_create(struct http_req *req, struct http_res *res)
@@ -116,7 +118,8 @@ enum qerr api_challenge_panel(struct http_req *req, struct http_res *res)
 	json_t *body, *out = NULL;
 	if (api_param_id(req, 0, "id", &id) || http_body_json(req, challenge_panel_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = challenge_set_panel(req->db, &req->actor, id, json_object_get(body, "reviewers"), &out, &req->err);
+	enum qerr rc =
+	    challenge_set_panel(req->db, &req->actor, id, json_object_get(body, "reviewers"), &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }
@@ -181,7 +184,8 @@ enum qerr api_challenge_verify_receipt(struct http_req *req, struct http_res *re
 	json_t *body, *out = NULL;
 	if (api_param_id(req, 0, "id", &id) || http_body_json(req, challenge_receipt_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = challenge_verify_receipt(req->db, &req->actor, id, json_str(body, "sha256", ""), &out, &req->err);
+	enum qerr rc =
+	    challenge_verify_receipt(req->db, &req->actor, id, json_str(body, "sha256", ""), &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }
@@ -207,7 +211,8 @@ enum qerr api_challenge_shortlist(struct http_req *req, struct http_res *res)
 	json_t *body, *out = NULL;
 	if (api_param_id(req, 0, "id", &id) || raw_body(req, challenge_shortlist_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = challenge_shortlist(req->db, &req->actor, id, json_object_get(body, "proposals"), &out, &req->err);
+	enum qerr rc =
+	    challenge_shortlist(req->db, &req->actor, id, json_object_get(body, "proposals"), &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }
@@ -234,7 +239,8 @@ enum qerr api_challenge_milestone(struct http_req *req, struct http_res *res)
 		json_decref(body);
 		return req->err.code;
 	}
-	enum qerr rc = challenge_accept_milestone(req->db, &req->actor, id, seq, json_str(body, "note", NULL), &out, &req->err);
+	enum qerr rc =
+	    challenge_accept_milestone(req->db, &req->actor, id, seq, json_str(body, "note", NULL), &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }

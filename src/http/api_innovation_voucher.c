@@ -8,11 +8,14 @@
 
 #include "sharing/voucher.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 
 const struct jfield api_voucher_apply_fields[] = {
-	{"booking", JF_INT, true, 1, INT64_MAX, NULL, "id of the completed booking whose bill the voucher pays part of"},
-	END_FIELDS,
+    {"booking", JF_INT, true, 1, INT64_MAX, NULL, "id of the completed booking whose bill the voucher pays part of"},
+    END_FIELDS,
 };
 
 static enum qerr reply(struct http_res *res, enum qerr rc, int status, json_t **out)

@@ -19,7 +19,10 @@
 #include "registry/uscc.h"
 #include "sharing/challenge_int.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 
 const struct jfield challenge_fields[] = {
     {"title", JF_STRING, true, 1, 200, NULL, "the challenge in a line"},
@@ -33,7 +36,8 @@ const struct jfield challenge_fields[] = {
     {"deadline", JF_STRING, true, 10, 25, NULL, "submission deadline (UTC ISO-8601, +08:00 offsets accepted)"},
     {"milestones", JF_STRING_ARRAY, true, 0, 0, NULL,
      "[{\"title\", \"share_bp\"}]: 1-20 milestones whose shares (basis points) sum to exactly 10000"},
-    {"criteria", JF_STRING_ARRAY, true, 0, 0, NULL, "[{\"name\", \"weight\"}]: 1-20 evaluation criteria, weight 1-10000"},
+    {"criteria", JF_STRING_ARRAY, true, 0, 0, NULL,
+     "[{\"name\", \"weight\"}]: 1-20 evaluation criteria, weight 1-10000"},
     END_FIELDS,
 };
 const struct jfield challenge_panel_fields[] = {
@@ -163,11 +167,12 @@ char *challenge_canonical(const json_t *proposal)
 	return s;
 }
 
-enum qerr challenge_aggregate(const int *scores, size_t reviews, const int64_t *weights, size_t n,
-			      int64_t *hundredths, struct qerror *err)
+enum qerr challenge_aggregate(const int *scores, size_t reviews, const int64_t *weights, size_t n, int64_t *hundredths,
+			      struct qerror *err)
 {
 	if (reviews == 0 || n == 0 || n > CHALLENGE_MAX_CRITERIA || reviews > 1000)
-		return qerr_set(err, QERR_INVALID, "invalid_scores", "scores", "no reviews or no criteria to aggregate");
+		return qerr_set(err, QERR_INVALID, "invalid_scores", "scores",
+				"no reviews or no criteria to aggregate");
 	int64_t wsum = 0, num = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (weights[i] < 1 || weights[i] > 10000)
@@ -228,22 +233,25 @@ bool chl_readable(const struct actor *a, const struct challenge_row *c)
 
 enum qerr chl_not_found(struct qerror *err, int64_t id)
 {
-	return qerr_set(err, QERR_NOT_FOUND, "challenge_not_found", "id", "榜单不存在 (no challenge %lld)", (long long)id);
+	return qerr_set(err, QERR_NOT_FOUND, "challenge_not_found", "id", "榜单不存在 (no challenge %lld)",
+			(long long)id);
 }
 
 enum qerr chl_wrong_state(struct qerror *err, const struct challenge_row *c, const char *needed)
 {
-	return qerr_set(err, QERR_CONFLICT, "wrong_state", "status", "榜单状态为 %s,需要 %s (the challenge is %s, needs %s)",
-			c->effective, needed, c->effective, needed);
+	return qerr_set(err, QERR_CONFLICT, "wrong_state", "status",
+			"榜单状态为 %s,需要 %s (the challenge is %s, needs %s)", c->effective, needed, c->effective,
+			needed);
 }
 
 enum qerr chl_load(struct db *db, int64_t id, struct challenge_row *c, struct qerror *err)
 {
 	memset(c, 0, sizeof *c);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,poster_org_id,coalesce(poster_enterprise_id,0),coalesce(sid,0),reward_fen,"
-					"coalesce(winner_proposal_id,0),winner_consent,status,deadline,title FROM challenges WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,poster_org_id,coalesce(poster_enterprise_id,0),coalesce(sid,0),reward_fen,"
+		       "coalesce(winner_proposal_id,0),winner_consent,status,deadline,title FROM challenges WHERE id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -276,7 +284,8 @@ enum qerr chl_on_panel(struct db *db, const struct actor *a, int64_t challenge_i
 	*yes = false;
 	if (!a->user_id)
 		return QERR_OK;
-	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM challenge_panel WHERE challenge_id=? AND user_id=?", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT count(*) FROM challenge_panel WHERE challenge_id=? AND user_id=?", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, challenge_id);
@@ -323,7 +332,8 @@ enum qerr chl_notify_poster(struct db *db, const struct challenge_row *c, const 
 enum qerr chl_weights(struct db *db, int64_t id, int64_t *w, size_t *n, struct qerror *err)
 {
 	*n = 0;
-	struct db_stmt *st = db_prepare(db, "SELECT weight FROM challenge_criteria WHERE challenge_id=? ORDER BY seq", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT weight FROM challenge_criteria WHERE challenge_id=? ORDER BY seq", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -345,14 +355,16 @@ json_t *chl_enterprise_json(struct db *db, int64_t id)
 
 /* ---- the terms ---- */
 
-/* Checks body against challenge_fields by hand: milestones and criteria are arrays of objects jsonio cannot describe. */
+/* Checks body against challenge_fields by hand: milestones and criteria are arrays of objects jsonio cannot describe.
+ */
 static enum qerr check_terms(const json_t *body, bool partial, struct qerror *err)
 {
 	if (!json_is_object(body))
 		return qerr_set(err, QERR_BAD_REQUEST, "malformed_json", NULL, "request body must be a JSON object");
 	const char *key;
 	json_t *v;
-	json_object_foreach((json_t *)body, key, v) {
+	json_object_foreach((json_t *)body, key, v)
+	{
 		const struct jfield *f = challenge_fields;
 		while (f->name && strcmp(f->name, key) != 0)
 			f++;
@@ -365,12 +377,14 @@ static enum qerr check_terms(const json_t *body, bool partial, struct qerror *er
 				return qerr_set(err, QERR_INVALID, "invalid_type", key, "%s must be a string", key);
 			size_t len = util_utf8_len(json_string_value(v));
 			if ((int64_t)len < f->min || (int64_t)len > f->max)
-				return qerr_set(err, QERR_INVALID, "invalid_length", key, "%s must be %lld-%lld characters", key,
-						(long long)f->min, (long long)f->max);
+				return qerr_set(err, QERR_INVALID, "invalid_length", key,
+						"%s must be %lld-%lld characters", key, (long long)f->min,
+						(long long)f->max);
 		} else if (f->type == JF_INT) {
 			if (!json_is_integer(v) || json_integer_value(v) < f->min || json_integer_value(v) > f->max)
-				return qerr_set(err, QERR_INVALID, "out_of_range", key, "%s must be an integer %lld-%lld", key,
-						(long long)f->min, (long long)f->max);
+				return qerr_set(err, QERR_INVALID, "out_of_range", key,
+						"%s must be an integer %lld-%lld", key, (long long)f->min,
+						(long long)f->max);
 		} else if (!json_is_array(v)) {
 			return qerr_set(err, QERR_INVALID, "invalid_type", key, "%s must be an array", key);
 		}
@@ -380,7 +394,8 @@ static enum qerr check_terms(const json_t *body, bool partial, struct qerror *er
 			return qerr_set(err, QERR_INVALID, "missing_field", f->name, "%s is required", f->name);
 	json_t *caps = json_object_get(body, "capabilities");
 	size_t i;
-	json_array_foreach(caps, i, v) {
+	json_array_foreach(caps, i, v)
+	{
 		if (!json_is_string(v) || util_utf8_len(json_string_value(v)) > 100 || i >= 30)
 			return qerr_set(err, QERR_INVALID, "invalid_capabilities", "capabilities",
 					"capabilities are at most 30 strings of 1-100 characters");
@@ -392,31 +407,38 @@ static enum qerr check_terms(const json_t *body, bool partial, struct qerror *er
 		if (n == 0 || n > CHALLENGE_MAX_MILESTONES)
 			return qerr_set(err, QERR_INVALID, "invalid_milestones", "milestones", "1-%d milestones",
 					CHALLENGE_MAX_MILESTONES);
-		json_array_foreach(ms, i, v) {
+		json_array_foreach(ms, i, v)
+		{
 			json_t *t = json_object_get(v, "title"), *s = json_object_get(v, "share_bp");
 			if (!json_is_object(v) || json_object_size(v) != 2 || !json_is_string(t) ||
 			    util_utf8_len(json_string_value(t)) < 1 || util_utf8_len(json_string_value(t)) > 200 ||
 			    !json_is_integer(s))
-				return qerr_set(err, QERR_INVALID, "invalid_milestones", "milestones",
-						"milestone %zu must be {\"title\": 1-200 characters, \"share_bp\": integer}", i + 1);
+				return qerr_set(
+				    err, QERR_INVALID, "invalid_milestones", "milestones",
+				    "milestone %zu must be {\"title\": 1-200 characters, \"share_bp\": integer}",
+				    i + 1);
 			shares[i] = json_integer_value(s);
 		}
 		if (!challenge_shares_complete(shares, n))
 			return qerr_set(err, QERR_INVALID, "shares_not_100", "milestones",
-					"里程碑比例之和须为100%% (milestone shares must be 1-10000 bp each and sum to exactly 10000 bp)");
+					"里程碑比例之和须为100%% (milestone shares must be 1-10000 bp each and sum to "
+					"exactly 10000 bp)");
 	}
 	json_t *cr = json_object_get(body, "criteria");
 	if (cr) {
 		size_t n = json_array_size(cr);
 		if (n == 0 || n > CHALLENGE_MAX_CRITERIA)
-			return qerr_set(err, QERR_INVALID, "invalid_criteria", "criteria", "1-%d criteria", CHALLENGE_MAX_CRITERIA);
-		json_array_foreach(cr, i, v) {
+			return qerr_set(err, QERR_INVALID, "invalid_criteria", "criteria", "1-%d criteria",
+					CHALLENGE_MAX_CRITERIA);
+		json_array_foreach(cr, i, v)
+		{
 			json_t *nm = json_object_get(v, "name"), *w = json_object_get(v, "weight");
 			if (!json_is_object(v) || json_object_size(v) != 2 || !json_is_string(nm) ||
 			    util_utf8_len(json_string_value(nm)) < 1 || util_utf8_len(json_string_value(nm)) > 200 ||
 			    !json_is_integer(w) || json_integer_value(w) < 1 || json_integer_value(w) > 10000)
-				return qerr_set(err, QERR_INVALID, "invalid_criteria", "criteria",
-						"criterion %zu must be {\"name\": 1-200 characters, \"weight\": 1-10000}", i + 1);
+				return qerr_set(
+				    err, QERR_INVALID, "invalid_criteria", "criteria",
+				    "criterion %zu must be {\"name\": 1-200 characters, \"weight\": 1-10000}", i + 1);
 		}
 	}
 	return QERR_OK;
@@ -433,7 +455,8 @@ static enum qerr parse_deadline(const char *s, char out[QTIME_ISO_LEN], struct q
 }
 
 /* The segment's sid for chain + segment (0 for none). */
-static enum qerr resolve_segment(struct db *db, const char *chain, const char *segment, int64_t *sid, struct qerror *err)
+static enum qerr resolve_segment(struct db *db, const char *chain, const char *segment, int64_t *sid,
+				 struct qerror *err)
 {
 	*sid = 0;
 	if ((!chain || !*chain) && (!segment || !*segment))
@@ -448,8 +471,8 @@ static enum qerr resolve_segment(struct db *db, const char *chain, const char *s
 	db_bind_text(st, 2, segment);
 	if (db_scalar_int64(st, sid, err)) {
 		if (err->code == QERR_NOT_FOUND)
-			return qerr_set(err, QERR_INVALID, "segment_not_found", "segment", "产业链环节不存在 (no segment %s in chain %s)",
-					segment, chain);
+			return qerr_set(err, QERR_INVALID, "segment_not_found", "segment",
+					"产业链环节不存在 (no segment %s in chain %s)", segment, chain);
 		return err->code;
 	}
 	return QERR_OK;
@@ -460,7 +483,8 @@ static char *join_caps(const json_t *caps)
 	struct buf b = {0};
 	size_t i;
 	json_t *v;
-	json_array_foreach(caps, i, v) {
+	json_array_foreach(caps, i, v)
+	{
 		if (i)
 			buf_puts(&b, ";");
 		buf_puts(&b, json_string_value(v));
@@ -481,8 +505,11 @@ static enum qerr write_lists(struct db *db, int64_t id, const json_t *body, stru
 		db_bind_int64(st, 1, id);
 		if (db_run(st, err))
 			return err->code;
-		json_array_foreach(ms, i, v) {
-			st = db_prepare(db, "INSERT INTO challenge_milestones(challenge_id,seq,title,share_bp,status) VALUES(?,?,?,?,'pending')",
+		json_array_foreach(ms, i, v)
+		{
+			st = db_prepare(db,
+					"INSERT INTO challenge_milestones(challenge_id,seq,title,share_bp,status) "
+					"VALUES(?,?,?,?,'pending')",
 					err);
 			if (!st)
 				return err->code;
@@ -500,8 +527,10 @@ static enum qerr write_lists(struct db *db, int64_t id, const json_t *body, stru
 		db_bind_int64(st, 1, id);
 		if (db_run(st, err))
 			return err->code;
-		json_array_foreach(cr, i, v) {
-			st = db_prepare(db, "INSERT INTO challenge_criteria(challenge_id,seq,name,weight) VALUES(?,?,?,?)", err);
+		json_array_foreach(cr, i, v)
+		{
+			st = db_prepare(
+			    db, "INSERT INTO challenge_criteria(challenge_id,seq,name,weight) VALUES(?,?,?,?)", err);
 			if (!st)
 				return err->code;
 			db_bind_int64(st, 1, id);
@@ -515,7 +544,8 @@ static enum qerr write_lists(struct db *db, int64_t id, const json_t *body, stru
 	return QERR_OK;
 }
 
-/* The posting enterprise: the named one (the actor's), else the organisation's first; 0 for the operator without one. */
+/* The posting enterprise: the named one (the actor's), else the organisation's first; 0 for the operator without one.
+ */
 static enum qerr poster_enterprise(struct db *db, const struct actor *a, const char *uscc, int64_t *eid,
 				   struct qerror *err)
 {
@@ -547,8 +577,9 @@ enum qerr challenge_create(struct db *db, const struct actor *a, const json_t *b
 {
 	*out = NULL;
 	if (!chl_is_operator(a) && a->org_type != ORG_LARGE)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-				"只有大企业或运营方可以发榜 (only a large enterprise or the operator posts challenges)");
+		return qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", NULL,
+		    "只有大企业或运营方可以发榜 (only a large enterprise or the operator posts challenges)");
 	if (check_terms(body, false, err))
 		return err->code;
 	char deadline[QTIME_ISO_LEN], now[QTIME_ISO_LEN];
@@ -564,7 +595,8 @@ enum qerr challenge_create(struct db *db, const struct actor *a, const json_t *b
 	char *caps = join_caps(json_object_get(body, "capabilities"));
 	struct db_stmt *st = db_prepare(
 	    db,
-	    "INSERT INTO challenges(poster_org_id,poster_enterprise_id,title,problem,chain_id,sid,capabilities,eligibility,"
+	    "INSERT INTO "
+	    "challenges(poster_org_id,poster_enterprise_id,title,problem,chain_id,sid,capabilities,eligibility,"
 	    "reward_fen,deadline,status,created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?,?,'draft',?,?) RETURNING id",
 	    err);
 	if (!st) {
@@ -607,7 +639,8 @@ enum qerr challenge_update(struct db *db, const struct actor *a, int64_t id, con
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以修改 (only the poster changes a challenge)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以修改 (only the poster changes a challenge)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.status, "draft") != 0) {
@@ -671,7 +704,8 @@ enum qerr challenge_open(struct db *db, const struct actor *a, int64_t id, json_
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以发布 (only the poster opens a challenge)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以发布 (only the poster opens a challenge)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.status, "draft") != 0) {
@@ -679,13 +713,14 @@ enum qerr challenge_open(struct db *db, const struct actor *a, int64_t id, json_
 		return chl_fail(db, err);
 	}
 	if (c.past_deadline) {
-		qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline", "截止时间已过,请先修改 (the deadline %s has passed)",
-			 c.deadline);
+		qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline",
+			 "截止时间已过,请先修改 (the deadline %s has passed)", c.deadline);
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	struct db_stmt *st = db_prepare(db, "UPDATE challenges SET status='open',opened_at=?,updated_at=? WHERE id=?", err);
+	struct db_stmt *st =
+	    db_prepare(db, "UPDATE challenges SET status='open',opened_at=?,updated_at=? WHERE id=?", err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_text(st, 1, now);
@@ -700,11 +735,11 @@ enum qerr challenge_open(struct db *db, const struct actor *a, int64_t id, json_
 
 static json_t *challenge_summary(struct db_stmt *st, const struct challenge_row *c)
 {
-	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:I,s:s,s:s,s:{s:I,s:s},s:s}", "id", (json_int_t)c->id, "title", c->title,
-			 "status", c->effective, "chain", db_col_json_text(st, 1), "segment_name", db_col_json_text(st, 2),
-			 "reward_fen", (json_int_t)c->reward_fen, "deadline", c->deadline, "problem", db_col_text(st, 3),
-			 "poster", "org_id", (json_int_t)c->poster_org_id, "name", db_col_text(st, 4), "created_at",
-			 db_col_text(st, 5));
+	return json_pack("{s:I,s:s,s:s,s:o,s:o,s:I,s:s,s:s,s:{s:I,s:s},s:s}", "id", (json_int_t)c->id, "title",
+			 c->title, "status", c->effective, "chain", db_col_json_text(st, 1), "segment_name",
+			 db_col_json_text(st, 2), "reward_fen", (json_int_t)c->reward_fen, "deadline", c->deadline,
+			 "problem", db_col_text(st, 3), "poster", "org_id", (json_int_t)c->poster_org_id, "name",
+			 db_col_text(st, 4), "created_at", db_col_text(st, 5));
 }
 
 enum qerr challenge_list(struct db *db, const struct actor *a, const char *status, bool mine, json_t **out,
@@ -740,11 +775,12 @@ enum qerr challenge_list(struct db *db, const struct actor *a, const char *statu
 		}
 		if (status && *status && strcmp(status, c.effective) != 0)
 			continue;
-		struct db_stmt *one = db_prepare(db,
-						 "SELECT c.id,c.chain_id,s.name,c.problem,o.name,c.created_at FROM challenges c"
-						 " JOIN orgs o ON o.id=c.poster_org_id LEFT JOIN segments s ON s.sid=c.sid"
-						 " WHERE c.id=?",
-						 err);
+		struct db_stmt *one =
+		    db_prepare(db,
+			       "SELECT c.id,c.chain_id,s.name,c.problem,o.name,c.created_at FROM challenges c"
+			       " JOIN orgs o ON o.id=c.poster_org_id LEFT JOIN segments s ON s.sid=c.sid"
+			       " WHERE c.id=?",
+			       err);
 		if (!one) {
 			json_decref(items);
 			return err->code;
@@ -822,17 +858,18 @@ enum qerr challenge_get(struct db *db, const struct actor *a, int64_t id, json_t
 		return err->code;
 	if (!chl_readable(a, &c))
 		return chl_not_found(err, id);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT c.problem,c.chain_id,s.code,s.name,c.capabilities,c.eligibility,o.name,"
-					"c.opened_at,c.created_at,c.published_at,"
-					" (SELECT count(*) FROM challenge_proposals p WHERE p.challenge_id=c.id"
-					"  AND p.status<>'withdrawn'),"
-					" (SELECT count(*) FROM challenge_solvers r WHERE r.challenge_id=c.id),"
-					" (SELECT count(*) FROM challenge_solvers r JOIN enterprises e ON e.id=r.enterprise_id"
-					"  WHERE r.challenge_id=c.id AND e.org_id=?)"
-					" FROM challenges c JOIN orgs o ON o.id=c.poster_org_id LEFT JOIN segments s ON s.sid=c.sid"
-					" WHERE c.id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT c.problem,c.chain_id,s.code,s.name,c.capabilities,c.eligibility,o.name,"
+		       "c.opened_at,c.created_at,c.published_at,"
+		       " (SELECT count(*) FROM challenge_proposals p WHERE p.challenge_id=c.id"
+		       "  AND p.status<>'withdrawn'),"
+		       " (SELECT count(*) FROM challenge_solvers r WHERE r.challenge_id=c.id),"
+		       " (SELECT count(*) FROM challenge_solvers r JOIN enterprises e ON e.id=r.enterprise_id"
+		       "  WHERE r.challenge_id=c.id AND e.org_id=?)"
+		       " FROM challenges c JOIN orgs o ON o.id=c.poster_org_id LEFT JOIN segments s ON s.sid=c.sid"
+		       " WHERE c.id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, a->org_id);
@@ -841,13 +878,13 @@ enum qerr challenge_get(struct db *db, const struct actor *a, int64_t id, json_t
 		return err->code;
 	bool poster = chl_is_poster(a, &c);
 	json_t *j = json_pack(
-	    "{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:s,s:{s:I,s:s,s:o},s:o,s:s,s:o,s:I,s:b,s:b}", "id", (json_int_t)c.id,
-	    "title", c.title, "status", c.effective, "problem", db_col_text(st, 0), "chain", db_col_json_text(st, 1),
-	    "segment", db_col_json_text(st, 2), "segment_name", db_col_json_text(st, 3), "capabilities",
-	    split_caps(db_col_text(st, 4)), "eligibility", db_col_text(st, 5), "reward_fen", (json_int_t)c.reward_fen,
-	    "deadline", c.deadline, "poster", "org_id", (json_int_t)c.poster_org_id, "name", db_col_text(st, 6),
-	    "enterprise", chl_enterprise_json(db, c.poster_enterprise_id), "opened_at", db_col_json_text(st, 7),
-	    "created_at", db_col_text(st, 8), "proposals",
+	    "{s:I,s:s,s:s,s:s,s:o,s:o,s:o,s:o,s:s,s:I,s:s,s:{s:I,s:s,s:o},s:o,s:s,s:o,s:I,s:b,s:b}", "id",
+	    (json_int_t)c.id, "title", c.title, "status", c.effective, "problem", db_col_text(st, 0), "chain",
+	    db_col_json_text(st, 1), "segment", db_col_json_text(st, 2), "segment_name", db_col_json_text(st, 3),
+	    "capabilities", split_caps(db_col_text(st, 4)), "eligibility", db_col_text(st, 5), "reward_fen",
+	    (json_int_t)c.reward_fen, "deadline", c.deadline, "poster", "org_id", (json_int_t)c.poster_org_id, "name",
+	    db_col_text(st, 6), "enterprise", chl_enterprise_json(db, c.poster_enterprise_id), "opened_at",
+	    db_col_json_text(st, 7), "created_at", db_col_text(st, 8), "proposals",
 	    chl_is_poster(a, &c) ? json_integer(db_col_int64(st, 10)) : json_null(), "solvers",
 	    (json_int_t)db_col_int64(st, 11), "registered", db_col_int64(st, 12) > 0, "is_poster", poster);
 	json_t *published = db_col_json_text(st, 9);
@@ -886,16 +923,18 @@ enum qerr challenge_get(struct db *db, const struct actor *a, int64_t id, json_t
 	/* The result: the winner is named once it consented (published); the poster sees it at once. */
 	json_t *result = json_null();
 	if (c.winner_proposal_id && (c.winner_consent || poster)) {
-		struct db_stmt *w = db_prepare(db, "SELECT lead_enterprise_id,title FROM challenge_proposals WHERE id=?", err);
+		struct db_stmt *w =
+		    db_prepare(db, "SELECT lead_enterprise_id,title FROM challenge_proposals WHERE id=?", err);
 		if (w) {
 			db_bind_int64(w, 1, c.winner_proposal_id);
 			if (db_one(w, err) == QERR_OK) {
 				int64_t lead = db_col_int64(w, 0);
 				json_t *title = db_col_json_text(w, 1);
 				db_reset(w);
-				result = json_pack("{s:I,s:o,s:o,s:b,s:O}", "proposal_id", (json_int_t)c.winner_proposal_id,
-						   "winner", chl_enterprise_json(db, lead), "title", title, "published",
-						   c.winner_consent, "published_at", published);
+				result =
+				    json_pack("{s:I,s:o,s:o,s:b,s:O}", "proposal_id", (json_int_t)c.winner_proposal_id,
+					      "winner", chl_enterprise_json(db, lead), "title", title, "published",
+					      c.winner_consent, "published_at", published);
 			}
 		}
 		qerr_clear(err);
@@ -916,7 +955,8 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 	*out = NULL;
 	size_t n = json_array_size(emails);
 	if (n < 2 || n > 30)
-		return qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers", "评审组须有2至30人 (a panel has 2-30 reviewers)");
+		return qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers",
+				"评审组须有2至30人 (a panel has 2-30 reviewers)");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct challenge_row c;
@@ -927,7 +967,8 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以指定评审 (only the poster names the panel)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以指定评审 (only the poster names the panel)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.status, "draft") != 0 && strcmp(c.status, "open") != 0) {
@@ -944,7 +985,8 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 	chl_now(now);
 	size_t i;
 	json_t *v;
-	json_array_foreach(emails, i, v) {
+	json_array_foreach(emails, i, v)
+	{
 		st = db_prepare(db, "SELECT id FROM users WHERE email=? AND disabled=0", err);
 		if (!st)
 			return chl_fail(db, err);
@@ -956,8 +998,9 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 					 json_string_value(v));
 			return chl_fail(db, err);
 		}
-		st = db_prepare(db, "INSERT INTO challenge_panel(challenge_id,user_id,added_at) VALUES(?,?,?)"
-				    " ON CONFLICT (challenge_id,user_id) DO NOTHING",
+		st = db_prepare(db,
+				"INSERT INTO challenge_panel(challenge_id,user_id,added_at) VALUES(?,?,?)"
+				" ON CONFLICT (challenge_id,user_id) DO NOTHING",
 				err);
 		if (!st)
 			return chl_fail(db, err);
@@ -972,7 +1015,8 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 	if (!st || (db_bind_int64(st, 1, id), db_scalar_int64(st, &members, err)))
 		return chl_fail(db, err);
 	if (members < 2) {
-		qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers", "评审组须有至少2名不同的评审 (two distinct reviewers at least)");
+		qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers",
+			 "评审组须有至少2名不同的评审 (two distinct reviewers at least)");
 		return chl_fail(db, err);
 	}
 	json_t *d = json_pack("{s:O}", "reviewers", emails);
@@ -1013,19 +1057,22 @@ enum qerr challenge_register(struct db *db, const struct actor *a, int64_t id, c
 		return chl_fail(db, err);
 	}
 	if (!chl_is_operator(a) && org != a->org_id) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise", "只能登记本组织的企业 (not your organisation's enterprise)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise",
+			 "只能登记本组织的企业 (not your organisation's enterprise)");
 		return chl_fail(db, err);
 	}
 	if (org == c.poster_org_id) {
-		qerr_set(err, QERR_INVALID, "own_challenge", "enterprise", "发榜方不能揭榜 (the poster cannot take its own challenge)");
+		qerr_set(err, QERR_INVALID, "own_challenge", "enterprise",
+			 "发榜方不能揭榜 (the poster cannot take its own challenge)");
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO challenge_solvers(challenge_id,enterprise_id,registered_at) VALUES(?,?,?)"
-					" ON CONFLICT (challenge_id,enterprise_id) DO NOTHING",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO challenge_solvers(challenge_id,enterprise_id,registered_at) VALUES(?,?,?)"
+		       " ON CONFLICT (challenge_id,enterprise_id) DO NOTHING",
+		       err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_int64(st, 1, id);
@@ -1053,11 +1100,12 @@ enum qerr challenge_questions(struct db *db, const struct actor *a, int64_t id, 
 		return err->code;
 	if (!chl_readable(a, &c))
 		return chl_not_found(err, id);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,question,answer,created_at,answered_at FROM challenge_questions"
-					" WHERE challenge_id=? AND (answer IS NOT NULL OR CAST(? AS BIGINT)=1 OR asker_org_id=?)"
-					" ORDER BY id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,question,answer,created_at,answered_at FROM challenge_questions"
+		       " WHERE challenge_id=? AND (answer IS NOT NULL OR CAST(? AS BIGINT)=1 OR asker_org_id=?)"
+		       " ORDER BY id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -1094,7 +1142,8 @@ enum qerr challenge_ask(struct db *db, const struct actor *a, int64_t id, const 
 		return chl_fail(db, err);
 	}
 	if (a->org_id == c.poster_org_id) {
-		qerr_set(err, QERR_INVALID, "own_challenge", NULL, "发榜方不能提问 (the poster answers, it does not ask)");
+		qerr_set(err, QERR_INVALID, "own_challenge", NULL,
+			 "发榜方不能提问 (the poster answers, it does not ask)");
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
@@ -1111,10 +1160,11 @@ enum qerr challenge_ask(struct db *db, const struct actor *a, int64_t id, const 
 	db_bind_text(st, 4, now);
 	int64_t qid;
 	if (db_scalar_int64(st, &qid, err) || chl_audit(db, a, "challenge.ask", "challenge_question", qid, NULL, err) ||
-	    chl_notify_poster(db, &c, "challenge_question", qid, "揭榜挂帅收到新提问 (a new question on your challenge)", err))
+	    chl_notify_poster(db, &c, "challenge_question", qid,
+			      "揭榜挂帅收到新提问 (a new question on your challenge)", err))
 		return chl_fail(db, err);
-	*out = json_pack("{s:I,s:s,s:n,s:s,s:n}", "id", (json_int_t)qid, "question", question, "answer", "asked_at", now,
-			 "answered_at");
+	*out = json_pack("{s:I,s:s,s:n,s:s,s:n}", "id", (json_int_t)qid, "question", question, "answer", "asked_at",
+			 now, "answered_at");
 	if (db_commit(db, err)) {
 		json_decref(*out);
 		*out = NULL;
@@ -1123,13 +1173,14 @@ enum qerr challenge_ask(struct db *db, const struct actor *a, int64_t id, const 
 	return QERR_OK;
 }
 
-enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t question_id, const char *answer,
-			   json_t **out, struct qerror *err)
+enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t question_id, const char *answer, json_t **out,
+			   struct qerror *err)
 {
 	*out = NULL;
 	if (db_begin_write(db, err))
 		return err->code;
-	struct db_stmt *st = db_prepare(db, "SELECT challenge_id,question,answer FROM challenge_questions WHERE id=?", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT challenge_id,question,answer FROM challenge_questions WHERE id=?", err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_int64(st, 1, question_id);
@@ -1154,7 +1205,8 @@ enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t questio
 			qerr_set(err, QERR_NOT_FOUND, "question_not_found", "id", "问题不存在 (no question %lld)",
 				 (long long)question_id);
 		else
-			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以答复 (only the poster answers)");
+			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				 "只有发榜方可以答复 (only the poster answers)");
 		return chl_fail(db, err);
 	}
 	if (answered) {
@@ -1177,7 +1229,8 @@ enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t questio
 		return chl_fail(db, err);
 	}
 	/* The broadcast: every registered solver's enterprise gets the answer in its inbox. */
-	st = db_prepare(db, "SELECT enterprise_id FROM challenge_solvers WHERE challenge_id=? ORDER BY enterprise_id", err);
+	st = db_prepare(db, "SELECT enterprise_id FROM challenge_solvers WHERE challenge_id=? ORDER BY enterprise_id",
+			err);
 	if (!st) {
 		free(question);
 		return chl_fail(db, err);
@@ -1193,8 +1246,8 @@ enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t questio
 		free(question);
 		return chl_fail(db, err);
 	}
-	json_t *detail = json_pack("{s:I,s:s,s:s,s:s}", "challenge_id", (json_int_t)cid, "challenge", c.title, "question",
-				   question, "answer", answer);
+	json_t *detail = json_pack("{s:I,s:s,s:s,s:s}", "challenge_id", (json_int_t)cid, "challenge", c.title,
+				   "question", question, "answer", answer);
 	char title[480];
 	snprintf(title, sizeof title, "揭榜挂帅答疑:%s", c.title);
 	for (size_t i = 0; i < n; i++)

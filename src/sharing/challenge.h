@@ -47,7 +47,7 @@
 #include "platform/actor.h"
 #include "store/db.h"
 
-#define CHALLENGE_MAX_MEMBERS 5     /* a consortium: the lead and at most four others */
+#define CHALLENGE_MAX_MEMBERS 5 /* a consortium: the lead and at most four others */
 #define CHALLENGE_MAX_MILESTONES 20
 #define CHALLENGE_MAX_CRITERIA 20
 #define CHALLENGE_MAX_REWARD_FEN 100000000000LL /* 10亿元 */
@@ -97,8 +97,8 @@ char *challenge_canonical(const json_t *proposal);
  * Σ score × weight / Σ weight, × 100, rounded half up once. reviews >= 1.
  * QERR_INVALID for a score out of range, no criteria or no reviews.
  */
-enum qerr challenge_aggregate(const int *scores, size_t reviews, const int64_t *weights, size_t n,
-			      int64_t *hundredths, struct qerror *err);
+enum qerr challenge_aggregate(const int *scores, size_t reviews, const int64_t *weights, size_t n, int64_t *hundredths,
+			      struct qerror *err);
 
 /* True when shares (basis points, each >= 1) sum to exactly 10000. */
 bool challenge_shares_complete(const int64_t *share_bp, size_t n);
@@ -132,8 +132,8 @@ enum qerr challenge_questions(struct db *db, const struct actor *a, int64_t id, 
 enum qerr challenge_ask(struct db *db, const struct actor *a, int64_t id, const char *question, json_t **out,
 			struct qerror *err);
 /* The poster answers; every registered solver gets it in its inbox (kind "challenge_answer"). */
-enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t question_id, const char *answer,
-			   json_t **out, struct qerror *err);
+enum qerr challenge_answer(struct db *db, const struct actor *a, int64_t question_id, const char *answer, json_t **out,
+			   struct qerror *err);
 
 /* ---- proposals (challenge_proposal.c) ---- */
 
@@ -156,8 +156,8 @@ enum qerr challenge_withdraw(struct db *db, const struct actor *a, int64_t propo
 enum qerr challenge_receipt(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out,
 			    struct qerror *err);
 /* Whether a proposal with this sha256 was received for the challenge: {found, proposal_id, submitted_at}. */
-enum qerr challenge_verify_receipt(struct db *db, const struct actor *a, int64_t id, const char *sha256,
-				   json_t **out, struct qerror *err);
+enum qerr challenge_verify_receipt(struct db *db, const struct actor *a, int64_t id, const char *sha256, json_t **out,
+				   struct qerror *err);
 /* Proposals as the sealing rule lets the actor see them: {"sealed", "count", "items"}. */
 enum qerr challenge_proposals(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
 /* One proposal, same rule. */
@@ -169,8 +169,8 @@ enum qerr challenge_proposal_get(struct db *db, const struct actor *a, int64_t p
 /* closed -> evaluating (poster or operator): the deadline passed, the panel has at least two members. */
 enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
 /* A panel member declares a conflict of interest (or none) for one proposal, once. */
-enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t proposal_id, bool conflict,
-			    const char *note, json_t **out, struct qerror *err);
+enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t proposal_id, bool conflict, const char *note,
+			    json_t **out, struct qerror *err);
 /* A non-conflicted panel member submits its scores (one integer 0-100 per criterion, in order), once. */
 enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal_id, const json_t *scores,
 			  const char *comment, json_t **out, struct qerror *err);

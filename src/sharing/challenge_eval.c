@@ -56,7 +56,8 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以启动评审 (only the poster starts the evaluation)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以启动评审 (only the poster starts the evaluation)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.effective, "closed") != 0) {
@@ -68,10 +69,12 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 	if (!st || (db_bind_int64(st, 1, id), db_scalar_int64(st, &panel, err)))
 		return chl_fail(db, err);
 	if (panel < 2) {
-		qerr_set(err, QERR_CONFLICT, "panel_too_small", "panel", "评审组至少两人 (name a panel of two reviewers at least)");
+		qerr_set(err, QERR_CONFLICT, "panel_too_small", "panel",
+			 "评审组至少两人 (name a panel of two reviewers at least)");
 		return chl_fail(db, err);
 	}
-	if (chl_set_status(db, id, "evaluating", err) || chl_audit(db, a, "challenge.evaluate", "challenge", id, NULL, err))
+	if (chl_set_status(db, id, "evaluating", err) ||
+	    chl_audit(db, a, "challenge.evaluate", "challenge", id, NULL, err))
 		return chl_fail(db, err);
 	/* Tell the panel: each reviewer's organisation's enterprises. */
 	st = db_prepare(db,
@@ -90,7 +93,8 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 	if (rc < 0)
 		return chl_fail(db, err);
 	for (size_t i = 0; i < n; i++)
-		if (inbox_notify(db, ents[i], "challenge_review", id, "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
+		if (inbox_notify(db, ents[i], "challenge_review", id,
+				 "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
 			return chl_fail(db, err);
 	if (db_commit(db, err))
 		return chl_fail(db, err);
@@ -109,16 +113,18 @@ static enum qerr reviewer_write(struct db *db, const struct actor *a, int64_t pr
 	if (chl_on_panel(db, a, cid, &panel, err))
 		return err->code;
 	if (!panel)
-		return qerr_set(err, QERR_FORBIDDEN, "not_on_panel", NULL, "您不是本榜单的评审 (you are not on this challenge's panel)");
+		return qerr_set(err, QERR_FORBIDDEN, "not_on_panel", NULL,
+				"您不是本榜单的评审 (you are not on this challenge's panel)");
 	if (strcmp(c->status, "evaluating") != 0)
 		return chl_wrong_state(err, c, "evaluating");
 	if (!eligible(status))
-		return qerr_set(err, QERR_CONFLICT, "not_eligible", "id", "该方案不参与评审 (the proposal is %s)", status);
+		return qerr_set(err, QERR_CONFLICT, "not_eligible", "id", "该方案不参与评审 (the proposal is %s)",
+				status);
 	return QERR_OK;
 }
 
-enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t proposal_id, bool conflict,
-			    const char *note, json_t **out, struct qerror *err)
+enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t proposal_id, bool conflict, const char *note,
+			    json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (db_begin_write(db, err))
@@ -133,15 +139,17 @@ enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t propos
 	if (!st || (db_bind_int64(st, 1, proposal_id), db_bind_int64(st, 2, a->org_id), db_scalar_int64(st, &own, err)))
 		return chl_fail(db, err);
 	if (own && !conflict) {
-		qerr_set(err, QERR_CONFLICT, "conflict_of_interest", "conflict",
-			 "您所在组织是该方案的成员,须回避 (your organisation is in this proposal: declare the conflict)");
+		qerr_set(
+		    err, QERR_CONFLICT, "conflict_of_interest", "conflict",
+		    "您所在组织是该方案的成员,须回避 (your organisation is in this proposal: declare the conflict)");
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	st = db_prepare(db,
-			"INSERT INTO challenge_reviews(proposal_id,user_id,conflict,conflict_note,declared_at) VALUES(?,?,?,?,?)",
-			err);
+	st = db_prepare(
+	    db,
+	    "INSERT INTO challenge_reviews(proposal_id,user_id,conflict,conflict_note,declared_at) VALUES(?,?,?,?,?)",
+	    err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_int64(st, 1, proposal_id);
@@ -151,7 +159,8 @@ enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t propos
 	db_bind_text(st, 5, now);
 	if (db_run(st, err)) {
 		if (err->code == QERR_CONFLICT)
-			qerr_set(err, QERR_CONFLICT, "already_declared", "id", "已就该方案作出声明 (you have declared for this proposal)");
+			qerr_set(err, QERR_CONFLICT, "already_declared", "id",
+				 "已就该方案作出声明 (you have declared for this proposal)");
 		return chl_fail(db, err);
 	}
 	json_t *d = json_pack("{s:b}", "conflict", conflict);
@@ -159,7 +168,8 @@ enum qerr challenge_declare(struct db *db, const struct actor *a, int64_t propos
 	json_decref(d);
 	if (rc || db_commit(db, err))
 		return chl_fail(db, err);
-	*out = json_pack("{s:I,s:b,s:s}", "proposal_id", (json_int_t)proposal_id, "conflict", conflict, "declared_at", now);
+	*out = json_pack("{s:I,s:b,s:s}", "proposal_id", (json_int_t)proposal_id, "conflict", conflict, "declared_at",
+			 now);
 	return QERR_OK;
 }
 
@@ -172,8 +182,8 @@ enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal
 	struct challenge_row c;
 	if (reviewer_write(db, a, proposal_id, &c, err))
 		return chl_fail(db, err);
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT conflict,submitted_at FROM challenge_reviews WHERE proposal_id=? AND user_id=?", err);
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT conflict,submitted_at FROM challenge_reviews WHERE proposal_id=? AND user_id=?", err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_int64(st, 1, proposal_id);
@@ -185,7 +195,8 @@ enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal
 	if (rc < 0)
 		return chl_fail(db, err);
 	if (conflict == 1) {
-		qerr_set(err, QERR_FORBIDDEN, "conflicted", NULL, "已声明利益冲突,不能评分 (you declared a conflict for this proposal)");
+		qerr_set(err, QERR_FORBIDDEN, "conflicted", NULL,
+			 "已声明利益冲突,不能评分 (you declared a conflict for this proposal)");
 		return chl_fail(db, err);
 	}
 	if (conflict < 0) {
@@ -202,14 +213,16 @@ enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal
 	if (chl_weights(db, c.id, w, &n, err))
 		return chl_fail(db, err);
 	if (!json_is_array(scores) || json_array_size(scores) != n) {
-		qerr_set(err, QERR_INVALID, "invalid_scores", "scores", "须为每项评审标准各打一个分 (one score per criterion: %zu)", n);
+		qerr_set(err, QERR_INVALID, "invalid_scores", "scores",
+			 "须为每项评审标准各打一个分 (one score per criterion: %zu)", n);
 		return chl_fail(db, err);
 	}
 	int s[CHALLENGE_MAX_CRITERIA];
 	for (size_t i = 0; i < n; i++) {
 		json_t *v = json_array_get(scores, i);
 		if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > 100) {
-			qerr_set(err, QERR_INVALID, "invalid_score", "scores", "分数为0至100的整数 (scores are integers 0-100)");
+			qerr_set(err, QERR_INVALID, "invalid_score", "scores",
+				 "分数为0至100的整数 (scores are integers 0-100)");
 			return chl_fail(db, err);
 		}
 		s[i] = (int)json_integer_value(v);
@@ -220,8 +233,9 @@ enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal
 	char *text = json_dumps(scores, JSON_COMPACT);
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	st = db_prepare(db, "UPDATE challenge_reviews SET scores=?,comment=?,submitted_at=? WHERE proposal_id=? AND user_id=?",
-			err);
+	st = db_prepare(
+	    db, "UPDATE challenge_reviews SET scores=?,comment=?,submitted_at=? WHERE proposal_id=? AND user_id=?",
+	    err);
 	if (!st) {
 		free(text);
 		return chl_fail(db, err);
@@ -235,8 +249,8 @@ enum qerr challenge_score(struct db *db, const struct actor *a, int64_t proposal
 	if (db_run(st, err) || chl_audit(db, a, "challenge.score", "challenge_proposal", proposal_id, NULL, err) ||
 	    db_commit(db, err))
 		return chl_fail(db, err);
-	*out = json_pack("{s:I,s:O,s:I,s:s}", "proposal_id", (json_int_t)proposal_id, "scores", scores, "total_hundredths",
-			 (json_int_t)total, "submitted_at", now);
+	*out = json_pack("{s:I,s:O,s:I,s:s}", "proposal_id", (json_int_t)proposal_id, "scores", scores,
+			 "total_hundredths", (json_int_t)total, "submitted_at", now);
 	return QERR_OK;
 }
 
@@ -245,11 +259,12 @@ static enum qerr reviews_of(struct db *db, int64_t proposal_id, size_t n, int *s
 			    json_t *list, struct qerror *err)
 {
 	*count = 0;
-	struct db_stmt *st = db_prepare(db,
-					"SELECT r.user_id,u.name,r.scores,r.comment FROM challenge_reviews r JOIN users u"
-					" ON u.id=r.user_id WHERE r.proposal_id=? AND r.conflict=0 AND r.submitted_at IS NOT NULL"
-					" ORDER BY r.user_id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT r.user_id,u.name,r.scores,r.comment FROM challenge_reviews r JOIN users u"
+		       " ON u.id=r.user_id WHERE r.proposal_id=? AND r.conflict=0 AND r.submitted_at IS NOT NULL"
+		       " ORDER BY r.user_id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, proposal_id);
@@ -260,9 +275,10 @@ static enum qerr reviews_of(struct db *db, int64_t proposal_id, size_t n, int *s
 		for (size_t i = 0; i < n; i++)
 			s[*count * n + i] = (int)json_integer_value(json_array_get(arr, i));
 		if (list)
-			json_array_append_new(list, json_pack("{s:I,s:s,s:o,s:s}", "user_id", (json_int_t)db_col_int64(st, 0),
-							      "reviewer", db_col_text(st, 1), "scores",
-							      arr ? arr : json_array(), "comment", db_col_text(st, 3)));
+			json_array_append_new(list,
+					      json_pack("{s:I,s:s,s:o,s:s}", "user_id", (json_int_t)db_col_int64(st, 0),
+							"reviewer", db_col_text(st, 1), "scores",
+							arr ? arr : json_array(), "comment", db_col_text(st, 3)));
 		else
 			json_decref(arr);
 		(*count)++;
@@ -291,15 +307,18 @@ enum qerr challenge_evaluation(struct db *db, const struct actor *a, int64_t id,
 		return err->code;
 	bool poster = chl_is_poster(a, &c);
 	if (!panel && !poster)
-		return qerr_set(err, QERR_FORBIDDEN, "not_on_panel", NULL, "您不是本榜单的评审 (you are not on this challenge's panel)");
+		return qerr_set(err, QERR_FORBIDDEN, "not_on_panel", NULL,
+				"您不是本榜单的评审 (you are not on this challenge's panel)");
 	if (strcmp(c.status, "draft") == 0 || strcmp(c.status, "open") == 0)
-		return qerr_set(err, QERR_CONFLICT, "not_evaluating", "status", "评审尚未开始 (the evaluation has not started)");
+		return qerr_set(err, QERR_CONFLICT, "not_evaluating", "status",
+				"评审尚未开始 (the evaluation has not started)");
 	int64_t w[CHALLENGE_MAX_CRITERIA];
 	size_t n;
 	if (chl_weights(db, id, w, &n, err))
 		return err->code;
 	json_t *items = json_array();
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM challenge_proposals WHERE challenge_id=? AND " ELIGIBLE " ORDER BY id", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id FROM challenge_proposals WHERE challenge_id=? AND " ELIGIBLE " ORDER BY id", err);
 	if (!st)
 		goto fail;
 	db_bind_int64(st, 1, id);
@@ -320,7 +339,8 @@ enum qerr challenge_evaluation(struct db *db, const struct actor *a, int64_t id,
 		bool mine_submitted = false;
 		if (panel) {
 			st = db_prepare(db,
-					"SELECT conflict,scores,submitted_at FROM challenge_reviews WHERE proposal_id=? AND user_id=?",
+					"SELECT conflict,scores,submitted_at FROM challenge_reviews WHERE "
+					"proposal_id=? AND user_id=?",
 					err);
 			if (!st) {
 				json_decref(p);
@@ -363,18 +383,19 @@ enum qerr challenge_evaluation(struct db *db, const struct actor *a, int64_t id,
 				total = json_pack("{s:I,s:s}", "hundredths", (json_int_t)t, "text", txt);
 			}
 		}
-		json_array_append_new(items, json_pack("{s:o,s:{s:o,s:o,s:b},s:I,s:o,s:o}", "proposal", p, "mine",
-						       "conflict", mine_conflict < 0 ? json_null() : json_boolean(mine_conflict),
-						       "scores", mine_scores, "submitted", mine_submitted, "reviews",
-						       (json_int_t)count, "others", show ? list : json_null(), "total", total));
+		json_array_append_new(items,
+				      json_pack("{s:o,s:{s:o,s:o,s:b},s:I,s:o,s:o}", "proposal", p, "mine", "conflict",
+						mine_conflict < 0 ? json_null() : json_boolean(mine_conflict), "scores",
+						mine_scores, "submitted", mine_submitted, "reviews", (json_int_t)count,
+						"others", show ? list : json_null(), "total", total));
 		if (!show)
 			json_decref(list);
 	}
 	json_t *criteria = json_array();
 	for (size_t i = 0; i < n; i++)
 		json_array_append_new(criteria, json_integer(w[i]));
-	*out = json_pack("{s:I,s:s,s:b,s:b,s:o,s:o}", "challenge_id", (json_int_t)id, "status", c.effective, "on_panel", panel,
-			 "is_poster", poster, "weights", criteria, "items", items);
+	*out = json_pack("{s:I,s:s,s:b,s:b,s:o,s:o}", "challenge_id", (json_int_t)id, "status", c.effective, "on_panel",
+			 panel, "is_poster", poster, "weights", criteria, "items", items);
 	return QERR_OK;
 fail:
 	json_decref(items);
@@ -403,8 +424,11 @@ static enum qerr rank(struct db *db, int64_t id, struct ranked *r, size_t max, s
 	size_t n;
 	if (chl_weights(db, id, w, &n, err))
 		return err->code;
-	struct db_stmt *st = db_prepare(
-	    db, "SELECT id,lead_enterprise_id,status FROM challenge_proposals WHERE challenge_id=? AND " ELIGIBLE " ORDER BY id", err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,lead_enterprise_id,status FROM challenge_proposals WHERE challenge_id=? AND " ELIGIBLE
+		       " ORDER BY id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -424,7 +448,8 @@ static enum qerr rank(struct db *db, int64_t id, struct ranked *r, size_t max, s
 			return err->code;
 		if (r[k].reviews < 2)
 			return qerr_set(err, QERR_CONFLICT, "results_incomplete", "reviews",
-					"方案 %lld 的有效评审不足两份 (proposal %lld has %zu non-conflicted reviews; two are needed)",
+					"方案 %lld 的有效评审不足两份 (proposal %lld has %zu non-conflicted reviews; "
+					"two are needed)",
 					(long long)r[k].id, (long long)r[k].id, r[k].reviews);
 		if (challenge_aggregate(s, r[k].reviews, w, n, &r[k].total, err))
 			return err->code;
@@ -445,9 +470,11 @@ enum qerr challenge_results(struct db *db, const struct actor *a, int64_t id, js
 	if (chl_on_panel(db, a, id, &panel, err))
 		return err->code;
 	if (!panel && !chl_is_poster(a, &c))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "评审结果仅对发榜方与评审可见 (results are the poster's and the panel's)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"评审结果仅对发榜方与评审可见 (results are the poster's and the panel's)");
 	if (strcmp(c.status, "draft") == 0 || strcmp(c.status, "open") == 0)
-		return qerr_set(err, QERR_CONFLICT, "not_evaluating", "status", "评审尚未开始 (the evaluation has not started)");
+		return qerr_set(err, QERR_CONFLICT, "not_evaluating", "status",
+				"评审尚未开始 (the evaluation has not started)");
 	static struct ranked r[1000];
 	size_t nr;
 	if (rank(db, id, r, 1000, &nr, err))
@@ -459,8 +486,8 @@ enum qerr challenge_results(struct db *db, const struct actor *a, int64_t id, js
 		json_array_append_new(items, json_pack("{s:I,s:I,s:o,s:s,s:I,s:s,s:I}", "rank", (json_int_t)k + 1,
 						       "proposal_id", (json_int_t)r[k].id, "lead",
 						       chl_enterprise_json(db, r[k].lead), "status", r[k].status,
-						       "total_hundredths", (json_int_t)r[k].total, "total", txt, "reviews",
-						       (json_int_t)r[k].reviews));
+						       "total_hundredths", (json_int_t)r[k].total, "total", txt,
+						       "reviews", (json_int_t)r[k].reviews));
 	}
 	*out = json_pack("{s:I,s:s,s:o}", "challenge_id", (json_int_t)id, "status", c.effective, "items", items);
 	return QERR_OK;
@@ -496,23 +523,27 @@ enum qerr challenge_shortlist(struct db *db, const struct actor *a, int64_t id, 
 		return chl_fail(db, err);
 	size_t i;
 	json_t *v;
-	json_array_foreach(proposal_ids, i, v) {
+	json_array_foreach(proposal_ids, i, v)
+	{
 		bool ok = false;
 		for (size_t k = 0; k < nr && json_is_integer(v); k++)
 			ok = ok || r[k].id == json_integer_value(v);
 		if (!ok) {
-			qerr_set(err, QERR_INVALID, "not_eligible", "proposals", "方案 %lld 不在评审范围内 (not an evaluated proposal of this challenge)",
+			qerr_set(err, QERR_INVALID, "not_eligible", "proposals",
+				 "方案 %lld 不在评审范围内 (not an evaluated proposal of this challenge)",
 				 (long long)json_integer_value(v));
 			return chl_fail(db, err);
 		}
-		struct db_stmt *st = db_prepare(db, "UPDATE challenge_proposals SET status='shortlisted' WHERE id=?", err);
+		struct db_stmt *st =
+		    db_prepare(db, "UPDATE challenge_proposals SET status='shortlisted' WHERE id=?", err);
 		if (!st || (db_bind_int64(st, 1, json_integer_value(v)), db_run(st, err)))
 			return chl_fail(db, err);
-		struct db_stmt *l = db_prepare(db, "SELECT lead_enterprise_id FROM challenge_proposals WHERE id=?", err);
+		struct db_stmt *l =
+		    db_prepare(db, "SELECT lead_enterprise_id FROM challenge_proposals WHERE id=?", err);
 		int64_t lead;
 		if (!l || (db_bind_int64(l, 1, json_integer_value(v)), db_scalar_int64(l, &lead, err)) ||
-		    inbox_notify(db, lead, "challenge_shortlist", json_integer_value(v), "揭榜方案已入围 (your proposal is shortlisted)",
-				 NULL, err))
+		    inbox_notify(db, lead, "challenge_shortlist", json_integer_value(v),
+				 "揭榜方案已入围 (your proposal is shortlisted)", NULL, err))
 			return chl_fail(db, err);
 	}
 	json_t *d = json_pack("{s:O}", "proposals", proposal_ids);
@@ -539,7 +570,8 @@ enum qerr challenge_award(struct db *db, const struct actor *a, int64_t id, int6
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以确定揭榜方 (only the poster names the winner)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以确定揭榜方 (only the poster names the winner)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.status, "shortlisted") != 0) {
@@ -551,7 +583,8 @@ enum qerr challenge_award(struct db *db, const struct actor *a, int64_t id, int6
 	if (proposal_of(db, proposal_id, &cid, status, &lead_e, &lead_o, err))
 		return chl_fail(db, err);
 	if (cid != id || strcmp(status, "shortlisted") != 0) {
-		qerr_set(err, QERR_INVALID, "not_shortlisted", "proposal", "揭榜方须在入围名单中 (the winner must be shortlisted)");
+		qerr_set(err, QERR_INVALID, "not_shortlisted", "proposal",
+			 "揭榜方须在入围名单中 (the winner must be shortlisted)");
 		return chl_fail(db, err);
 	}
 	struct db_stmt *st = db_prepare(db, "UPDATE challenge_proposals SET status='winner' WHERE id=?", err);
@@ -560,21 +593,22 @@ enum qerr challenge_award(struct db *db, const struct actor *a, int64_t id, int6
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
 	st = db_prepare(db, "UPDATE challenges SET status='awarded',winner_proposal_id=?,updated_at=? WHERE id=?", err);
-	if (!st || (db_bind_int64(st, 1, proposal_id), db_bind_text(st, 2, now), db_bind_int64(st, 3, id), db_run(st, err)))
+	if (!st ||
+	    (db_bind_int64(st, 1, proposal_id), db_bind_text(st, 2, now), db_bind_int64(st, 3, id), db_run(st, err)))
 		return chl_fail(db, err);
 	json_t *d = json_pack("{s:I}", "proposal", (json_int_t)proposal_id);
 	enum qerr rc = chl_audit(db, a, "challenge.award", "challenge", id, d, err);
 	if (!rc)
-		rc = inbox_notify(db, lead_e, "challenge_award", proposal_id,
-				  "恭喜揭榜成功,请确认是否同意公示 (you won: consent to publishing the result)", d, err);
+		rc =
+		    inbox_notify(db, lead_e, "challenge_award", proposal_id,
+				 "恭喜揭榜成功,请确认是否同意公示 (you won: consent to publishing the result)", d, err);
 	json_decref(d);
 	if (rc || db_commit(db, err))
 		return chl_fail(db, err);
 	return challenge_get(db, a, id, out, err);
 }
 
-enum qerr challenge_consent(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out,
-			    struct qerror *err)
+enum qerr challenge_consent(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (db_begin_write(db, err))
@@ -584,7 +618,8 @@ enum qerr challenge_consent(struct db *db, const struct actor *a, int64_t propos
 	if (proposal_of(db, proposal_id, &cid, status, &lead_e, &lead_o, err))
 		return chl_fail(db, err);
 	if (a->org_id != lead_o) {
-		qerr_set(err, QERR_NOT_FOUND, "proposal_not_found", "id", "方案不存在 (no proposal %lld)", (long long)proposal_id);
+		qerr_set(err, QERR_NOT_FOUND, "proposal_not_found", "id", "方案不存在 (no proposal %lld)",
+			 (long long)proposal_id);
 		return chl_fail(db, err);
 	}
 	struct challenge_row c;
@@ -592,7 +627,8 @@ enum qerr challenge_consent(struct db *db, const struct actor *a, int64_t propos
 		return chl_fail(db, err);
 	if (strcmp(status, "winner") != 0 || c.winner_consent) {
 		qerr_set(err, QERR_CONFLICT, c.winner_consent ? "already_published" : "not_winner", "id",
-			 c.winner_consent ? "结果已公示 (the result is already published)" : "该方案未中榜 (the proposal is not the winner)");
+			 c.winner_consent ? "结果已公示 (the result is already published)"
+					  : "该方案未中榜 (the proposal is not the winner)");
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
@@ -624,7 +660,8 @@ enum qerr challenge_accept_milestone(struct db *db, const struct actor *a, int64
 		return chl_fail(db, err);
 	}
 	if (!chl_is_poster(a, &c)) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发榜方可以验收 (only the poster accepts milestones)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发榜方可以验收 (only the poster accepts milestones)");
 		return chl_fail(db, err);
 	}
 	if (strcmp(c.status, "awarded") != 0) {
@@ -649,15 +686,17 @@ enum qerr challenge_accept_milestone(struct db *db, const struct actor *a, int64
 	if (rc < 0)
 		return chl_fail(db, err);
 	if (seq < 1 || (size_t)seq > n) {
-		qerr_set(err, QERR_NOT_FOUND, "milestone_not_found", "seq", "里程碑不存在 (no milestone %lld)", (long long)seq);
+		qerr_set(err, QERR_NOT_FOUND, "milestone_not_found", "seq", "里程碑不存在 (no milestone %lld)",
+			 (long long)seq);
 		return chl_fail(db, err);
 	}
 	size_t next = 0;
 	while (next < n && strcmp(mstatus[next], "accepted") == 0)
 		next++;
 	if ((size_t)seq - 1 != next) {
-		qerr_set(err, QERR_CONFLICT, "out_of_order", "seq", "里程碑须依次验收,下一个是第%zu个 (milestones are accepted in order: next is %zu)",
-			 next + 1, next + 1);
+		qerr_set(err, QERR_CONFLICT, "out_of_order", "seq",
+			 "里程碑须依次验收,下一个是第%zu个 (milestones are accepted in order: next is %zu)", next + 1,
+			 next + 1);
 		return chl_fail(db, err);
 	}
 	/* The reward split by the shares, largest remainder: the parts add up to the reward to the fen. */
@@ -665,10 +704,11 @@ enum qerr challenge_accept_milestone(struct db *db, const struct actor *a, int64
 		return chl_fail(db, err);
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	st = db_prepare(db,
-			"UPDATE challenge_milestones SET status='accepted',paid_fen=?,accepted_at=?,accepted_by=?,note=?"
-			" WHERE challenge_id=? AND seq=? AND status='pending'",
-			err);
+	st =
+	    db_prepare(db,
+		       "UPDATE challenge_milestones SET status='accepted',paid_fen=?,accepted_at=?,accepted_by=?,note=?"
+		       " WHERE challenge_id=? AND seq=? AND status='pending'",
+		       err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_int64(st, 1, parts[seq - 1]);
@@ -688,8 +728,9 @@ enum qerr challenge_accept_milestone(struct db *db, const struct actor *a, int64
 	if (!r2)
 		r2 = proposal_of(db, c.winner_proposal_id, &cid, pstatus, &lead_e, &lead_o, err);
 	if (!r2)
-		r2 = inbox_renotify(db, lead_e, "challenge_milestone", id, "里程碑已验收,奖励已记录 (a milestone was accepted and its reward recorded)",
-				    d, err);
+		r2 = inbox_renotify(db, lead_e, "challenge_milestone", id,
+				    "里程碑已验收,奖励已记录 (a milestone was accepted and its reward recorded)", d,
+				    err);
 	json_decref(d);
 	if (r2 || db_commit(db, err))
 		return chl_fail(db, err);

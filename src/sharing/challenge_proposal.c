@@ -26,16 +26,18 @@ struct proposal_row {
 
 static enum qerr load_proposal(struct db *db, int64_t id, struct proposal_row *p, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,challenge_id,lead_enterprise_id,lead_org_id,status,sha256,submitted_at"
-					" FROM challenge_proposals WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,challenge_id,lead_enterprise_id,lead_org_id,status,sha256,submitted_at"
+		       " FROM challenge_proposals WHERE id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
 	if (db_one(st, err)) {
 		if (err->code == QERR_NOT_FOUND)
-			qerr_set(err, QERR_NOT_FOUND, "proposal_not_found", "id", "方案不存在 (no proposal %lld)", (long long)id);
+			qerr_set(err, QERR_NOT_FOUND, "proposal_not_found", "id", "方案不存在 (no proposal %lld)",
+				 (long long)id);
 		return err->code;
 	}
 	p->id = db_col_int64(st, 0);
@@ -73,7 +75,8 @@ static enum qerr declaration(struct db *db, const struct actor *a, int64_t propo
 			     struct qerror *err)
 {
 	*conflict = -1;
-	struct db_stmt *st = db_prepare(db, "SELECT conflict FROM challenge_reviews WHERE proposal_id=? AND user_id=?", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT conflict FROM challenge_reviews WHERE proposal_id=? AND user_id=?", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, proposal_id);
@@ -117,11 +120,12 @@ static enum qerr proposal_view(struct db *db, const struct actor *a, const struc
 
 static json_t *members_json(struct db *db, int64_t proposal_id, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT e.uscc,e.name,m.is_lead,m.confirmed_at FROM challenge_proposal_members m"
-					" JOIN enterprises e ON e.id=m.enterprise_id WHERE m.proposal_id=?"
-					" ORDER BY m.is_lead DESC, e.uscc",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT e.uscc,e.name,m.is_lead,m.confirmed_at FROM challenge_proposal_members m"
+		       " JOIN enterprises e ON e.id=m.enterprise_id WHERE m.proposal_id=?"
+		       " ORDER BY m.is_lead DESC, e.uscc",
+		       err);
 	if (!st)
 		return NULL;
 	db_bind_int64(st, 1, proposal_id);
@@ -144,10 +148,10 @@ static json_t *proposal_json(struct db *db, const struct proposal_row *p, enum v
 	json_t *members = members_json(db, p->id, err);
 	if (!members)
 		return NULL;
-	json_t *j = json_pack("{s:I,s:I,s:s,s:o,s:o,s:s}", "id", (json_int_t)p->id, "challenge_id",
-			      (json_int_t)p->challenge_id, "status", p->status, "lead",
-			      chl_enterprise_json(db, p->lead_enterprise_id), "members", members, "submitted_at",
-			      p->submitted_at);
+	json_t *j =
+	    json_pack("{s:I,s:I,s:s,s:o,s:o,s:s}", "id", (json_int_t)p->id, "challenge_id", (json_int_t)p->challenge_id,
+		      "status", p->status, "lead", chl_enterprise_json(db, p->lead_enterprise_id), "members", members,
+		      "submitted_at", p->submitted_at);
 	if (v == VIEW_FULL) {
 		struct db_stmt *st = db_prepare(db, "SELECT title,content FROM challenge_proposals WHERE id=?", err);
 		if (!st) {
@@ -172,13 +176,14 @@ static json_t *proposal_json(struct db *db, const struct proposal_row *p, enum v
 
 static json_t *receipt_json(struct db *db, int64_t id, struct qerror *err)
 {
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT challenge_id,status,sha256,content,submitted_at FROM challenge_proposals WHERE id=?", err);
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT challenge_id,status,sha256,content,submitted_at FROM challenge_proposals WHERE id=?", err);
 	if (!st || (db_bind_int64(st, 1, id), db_one(st, err)))
 		return NULL;
-	json_t *r = json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "proposal_id", (json_int_t)id, "challenge_id",
-			      (json_int_t)db_col_int64(st, 0), "status", db_col_text(st, 1), "sha256", db_col_text(st, 2),
-			      "canonical", db_col_text(st, 3), "submitted_at", db_col_text(st, 4), "algorithm", "sha256");
+	json_t *r =
+	    json_pack("{s:I,s:I,s:s,s:s,s:s,s:s,s:s}", "proposal_id", (json_int_t)id, "challenge_id",
+		      (json_int_t)db_col_int64(st, 0), "status", db_col_text(st, 1), "sha256", db_col_text(st, 2),
+		      "canonical", db_col_text(st, 3), "submitted_at", db_col_text(st, 4), "algorithm", "sha256");
 	db_reset(st);
 	return r;
 }
@@ -197,19 +202,22 @@ static enum qerr solver_enterprise(struct db *db, const struct challenge_row *c,
 		return enterprise_ref_not_registered(err, QERR_INVALID, field, canon);
 	if (!*org)
 		return qerr_set(err, QERR_INVALID, "no_organisation", field,
-				"企业 %s 未在平台注册组织,无法确认 (the enterprise has no organisation to confirm)", canon);
+				"企业 %s 未在平台注册组织,无法确认 (the enterprise has no organisation to confirm)",
+				canon);
 	if (*org == c->poster_org_id)
-		return qerr_set(err, QERR_INVALID, "own_challenge", field, "发榜方不能揭榜 (the poster cannot take its own challenge)");
+		return qerr_set(err, QERR_INVALID, "own_challenge", field,
+				"发榜方不能揭榜 (the poster cannot take its own challenge)");
 	return QERR_OK;
 }
 
-static enum qerr add_member(struct db *db, const struct challenge_row *c, int64_t proposal_id, int64_t eid,
-			    int64_t org, bool lead, const char *now, struct qerror *err)
+static enum qerr add_member(struct db *db, const struct challenge_row *c, int64_t proposal_id, int64_t eid, int64_t org,
+			    bool lead, const char *now, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO challenge_proposal_members(proposal_id,challenge_id,enterprise_id,org_id,"
-					"is_lead,live,confirmed_at) VALUES(?,?,?,?,?,1,?)",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO challenge_proposal_members(proposal_id,challenge_id,enterprise_id,org_id,"
+		       "is_lead,live,confirmed_at) VALUES(?,?,?,?,?,1,?)",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, proposal_id);
@@ -221,7 +229,8 @@ static enum qerr add_member(struct db *db, const struct challenge_row *c, int64_
 	if (db_run(st, err)) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "already_proposed", lead ? "enterprise" : "members",
-				 "该企业已在本榜单的另一份方案中 (an enterprise is already in another proposal for this challenge)");
+				 "该企业已在本榜单的另一份方案中 (an enterprise is already in another proposal for "
+				 "this challenge)");
 		return err->code;
 	}
 	st = db_prepare(db,
@@ -241,12 +250,14 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 {
 	*out = NULL;
 	if (!chl_is_operator(a) && a->org_type != ORG_SME && a->org_type != ORG_LARGE)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有企业可以揭榜 (only enterprises submit proposals)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有企业可以揭榜 (only enterprises submit proposals)");
 	json_t *members = json_object_get(body, "members");
 	size_t nm = json_array_size(members);
 	if (nm > CHALLENGE_MAX_MEMBERS - 1)
-		return qerr_set(err, QERR_INVALID, "consortium_too_large", "members",
-				"联合体最多五家企业 (a consortium has at most five enterprises: the lead and four members)");
+		return qerr_set(
+		    err, QERR_INVALID, "consortium_too_large", "members",
+		    "联合体最多五家企业 (a consortium has at most five enterprises: the lead and four members)");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct challenge_row c;
@@ -258,24 +269,28 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 	}
 	if (strcmp(c.effective, "open") != 0) {
 		if (strcmp(c.effective, "closed") == 0)
-			qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline", "揭榜已截止 (submissions closed at %s)", c.deadline);
+			qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline",
+				 "揭榜已截止 (submissions closed at %s)", c.deadline);
 		else
 			chl_wrong_state(err, &c, "open");
 		return chl_fail(db, err);
 	}
 	char lead_uscc[USCC_LEN + 1];
 	int64_t lead_id, lead_org;
-	if (solver_enterprise(db, &c, json_str(body, "enterprise", ""), "enterprise", &lead_id, &lead_org, lead_uscc, err))
+	if (solver_enterprise(db, &c, json_str(body, "enterprise", ""), "enterprise", &lead_id, &lead_org, lead_uscc,
+			      err))
 		return chl_fail(db, err);
 	if (!chl_is_operator(a) && lead_org != a->org_id) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise", "只能以本组织的企业揭榜 (not your organisation's enterprise)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise",
+			 "只能以本组织的企业揭榜 (not your organisation's enterprise)");
 		return chl_fail(db, err);
 	}
 	int64_t mid[CHALLENGE_MAX_MEMBERS], morg[CHALLENGE_MAX_MEMBERS];
 	json_t *member_usccs = json_array();
 	size_t i;
 	json_t *v;
-	json_array_foreach(members, i, v) {
+	json_array_foreach(members, i, v)
+	{
 		char canon[USCC_LEN + 1];
 		if (solver_enterprise(db, &c, json_string_value(v), "members", &mid[i], &morg[i], canon, err))
 			goto fail;
@@ -288,10 +303,10 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 	}
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	json_t *proposal = json_pack("{s:I,s:s,s:O,s:s,s:s,s:s,s:s}", "challenge_id", (json_int_t)id, "lead", lead_uscc,
-				     "members", member_usccs, "title", json_str(body, "title", ""), "summary",
-				     json_str(body, "summary", ""), "approach", json_str(body, "approach", ""),
-				     "submitted_at", now);
+	json_t *proposal =
+	    json_pack("{s:I,s:s,s:O,s:s,s:s,s:s,s:s}", "challenge_id", (json_int_t)id, "lead", lead_uscc, "members",
+		      member_usccs, "title", json_str(body, "title", ""), "summary", json_str(body, "summary", ""),
+		      "approach", json_str(body, "approach", ""), "submitted_at", now);
 	if (json_object_get(body, "budget_fen"))
 		json_object_set_new(proposal, "budget_fen", json_integer(json_int(body, "budget_fen", 0)));
 	if (json_object_get(body, "duration_days"))
@@ -304,10 +319,11 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 	}
 	char hex[CHALLENGE_SHA256_HEX];
 	challenge_sha256_hex(canonical, strlen(canonical), hex);
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO challenge_proposals(challenge_id,lead_enterprise_id,lead_org_id,title,content,"
-					"sha256,status,submitted_at) VALUES(?,?,?,?,?,?,?,?) RETURNING id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO challenge_proposals(challenge_id,lead_enterprise_id,lead_org_id,title,content,"
+		       "sha256,status,submitted_at) VALUES(?,?,?,?,?,?,?,?) RETURNING id",
+		       err);
 	if (!st) {
 		free(canonical);
 		goto fail;
@@ -327,9 +343,11 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 	for (i = 0; i < nm; i++) {
 		if (add_member(db, &c, pid, mid[i], morg[i], false, now, err))
 			goto fail;
-		json_t *d = json_pack("{s:I,s:s,s:s}", "challenge_id", (json_int_t)id, "challenge", c.title, "lead", lead_uscc);
-		enum qerr rc = inbox_notify(db, mid[i], "challenge_consortium", pid,
-					    "受邀加入揭榜联合体,请确认 (confirm your part in a consortium proposal)", d, err);
+		json_t *d =
+		    json_pack("{s:I,s:s,s:s}", "challenge_id", (json_int_t)id, "challenge", c.title, "lead", lead_uscc);
+		enum qerr rc =
+		    inbox_notify(db, mid[i], "challenge_consortium", pid,
+				 "受邀加入揭榜联合体,请确认 (confirm your part in a consortium proposal)", d, err);
 		json_decref(d);
 		if (rc)
 			goto fail;
@@ -337,7 +355,8 @@ enum qerr challenge_submit(struct db *db, const struct actor *a, int64_t id, con
 	json_t *d = json_pack("{s:I,s:s}", "challenge_id", (json_int_t)id, "sha256", hex);
 	enum qerr rc = chl_audit(db, a, "challenge.submit", "challenge_proposal", pid, d, err);
 	json_decref(d);
-	if (rc || chl_notify_poster(db, &c, "challenge_proposal", c.id, "揭榜挂帅收到密封方案 (a sealed proposal arrived)", err))
+	if (rc || chl_notify_poster(db, &c, "challenge_proposal", c.id,
+				    "揭榜挂帅收到密封方案 (a sealed proposal arrived)", err))
 		goto fail;
 	*out = receipt_json(db, pid, err);
 	if (!*out || db_commit(db, err)) {
@@ -367,13 +386,12 @@ static enum qerr member_write(struct db *db, const struct actor *a, int64_t prop
 		return qerr_set(err, QERR_NOT_FOUND, "proposal_not_found", "id", "方案不存在 (no proposal %lld)",
 				(long long)proposal_id);
 	if (c->past_deadline || strcmp(c->status, "open") != 0)
-		return qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline", "揭榜已截止 (submissions closed at %s)",
-				c->deadline);
+		return qerr_set(err, QERR_CONFLICT, "deadline_passed", "deadline",
+				"揭榜已截止 (submissions closed at %s)", c->deadline);
 	return QERR_OK;
 }
 
-enum qerr challenge_confirm(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out,
-			    struct qerror *err)
+enum qerr challenge_confirm(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (db_begin_write(db, err))
@@ -383,15 +401,17 @@ enum qerr challenge_confirm(struct db *db, const struct actor *a, int64_t propos
 	if (member_write(db, a, proposal_id, &p, &c, err))
 		return chl_fail(db, err);
 	if (strcmp(p.status, "awaiting_members") != 0 && strcmp(p.status, "submitted") != 0) {
-		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status", "方案状态为 %s (the proposal is %s)", p.status, p.status);
+		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status", "方案状态为 %s (the proposal is %s)",
+			 p.status, p.status);
 		return chl_fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
 	chl_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"UPDATE challenge_proposal_members SET confirmed_at=? WHERE proposal_id=? AND org_id=?"
-					" AND confirmed_at IS NULL",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE challenge_proposal_members SET confirmed_at=? WHERE proposal_id=? AND org_id=?"
+		       " AND confirmed_at IS NULL",
+		       err);
 	if (!st)
 		return chl_fail(db, err);
 	db_bind_text(st, 1, now);
@@ -400,13 +420,14 @@ enum qerr challenge_confirm(struct db *db, const struct actor *a, int64_t propos
 	if (db_run(st, err))
 		return chl_fail(db, err);
 	int64_t pending = 0;
-	st = db_prepare(db, "SELECT count(*) FROM challenge_proposal_members WHERE proposal_id=? AND confirmed_at IS NULL",
-			err);
+	st = db_prepare(
+	    db, "SELECT count(*) FROM challenge_proposal_members WHERE proposal_id=? AND confirmed_at IS NULL", err);
 	if (!st || (db_bind_int64(st, 1, proposal_id), db_scalar_int64(st, &pending, err)))
 		return chl_fail(db, err);
 	if (!pending) {
-		st = db_prepare(db, "UPDATE challenge_proposals SET status='submitted' WHERE id=? AND status='awaiting_members'",
-				err);
+		st = db_prepare(
+		    db, "UPDATE challenge_proposals SET status='submitted' WHERE id=? AND status='awaiting_members'",
+		    err);
 		if (!st || (db_bind_int64(st, 1, proposal_id), db_run(st, err)))
 			return chl_fail(db, err);
 	}
@@ -444,8 +465,7 @@ enum qerr challenge_withdraw(struct db *db, const struct actor *a, int64_t propo
 	return challenge_proposal_get(db, a, proposal_id, out, err);
 }
 
-enum qerr challenge_receipt(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out,
-			    struct qerror *err)
+enum qerr challenge_receipt(struct db *db, const struct actor *a, int64_t proposal_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	struct proposal_row p;
@@ -461,8 +481,8 @@ enum qerr challenge_receipt(struct db *db, const struct actor *a, int64_t propos
 	return *out ? QERR_OK : err->code;
 }
 
-enum qerr challenge_verify_receipt(struct db *db, const struct actor *a, int64_t id, const char *sha256,
-				   json_t **out, struct qerror *err)
+enum qerr challenge_verify_receipt(struct db *db, const struct actor *a, int64_t id, const char *sha256, json_t **out,
+				   struct qerror *err)
 {
 	*out = NULL;
 	struct challenge_row c;
@@ -529,8 +549,9 @@ enum qerr challenge_proposals(struct db *db, const struct actor *a, int64_t id, 
 	}
 	bool sealed = !c.past_deadline;
 	/* The count is the poster's and the operator's to know while sealed; then it is the list's. */
-	*out = json_pack("{s:b,s:o,s:o,s:s}", "sealed", sealed, "count",
-			 chl_is_poster(a, &c) ? json_integer(live) : json_null(), "items", items, "deadline", c.deadline);
+	*out =
+	    json_pack("{s:b,s:o,s:o,s:s}", "sealed", sealed, "count",
+		      chl_is_poster(a, &c) ? json_integer(live) : json_null(), "items", items, "deadline", c.deadline);
 	return QERR_OK;
 fail:
 	json_decref(items);

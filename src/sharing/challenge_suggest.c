@@ -65,10 +65,11 @@ static int by_score(const void *x, const void *y)
 /* The challenge's words: title, problem and capabilities. Caller frees. */
 static char *challenge_query(struct db *db, int64_t id, char chain[33], char segment[65], struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT c.title,c.problem,c.capabilities,coalesce(c.chain_id,''),coalesce(s.code,'')"
-					" FROM challenges c LEFT JOIN segments s ON s.sid=c.sid WHERE c.id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT c.title,c.problem,c.capabilities,coalesce(c.chain_id,''),coalesce(s.code,'')"
+		       " FROM challenges c LEFT JOIN segments s ON s.sid=c.sid WHERE c.id=?",
+		       err);
 	if (!st)
 		return NULL;
 	db_bind_int64(st, 1, id);
@@ -96,7 +97,8 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 	if (!chl_readable(a, &c))
 		return chl_not_found(err, id);
 	if (!chl_is_poster(a, &c))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "推荐揭榜方仅对发榜方可见 (suggestions are the poster's)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"推荐揭榜方仅对发榜方可见 (suggestions are the poster's)");
 	struct pool *p = calloc(1, sizeof *p);
 	if (!p)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -112,10 +114,11 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 	}
 	/* Capability: declared in the chain map for the segment. */
 	if (c.sid) {
-		struct db_stmt *st = db_prepare(db,
-						"SELECT e.id,e.uscc,e.name FROM capabilities k JOIN enterprises e ON e.id=k.enterprise_id"
-						" WHERE k.sid=? AND coalesce(e.org_id,0)<>? ORDER BY e.id LIMIT 200",
-						err);
+		struct db_stmt *st = db_prepare(
+		    db,
+		    "SELECT e.id,e.uscc,e.name FROM capabilities k JOIN enterprises e ON e.id=k.enterprise_id"
+		    " WHERE k.sid=? AND coalesce(e.org_id,0)<>? ORDER BY e.id LIMIT 200",
+		    err);
 		if (!st) {
 			rc = err->code;
 			goto out;
@@ -124,7 +127,8 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 		db_bind_int64(st, 2, c.poster_org_id);
 		int s;
 		while ((s = db_step(st, err)) == DB_ROW) {
-			struct candidate *k = find_or_add(p, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2));
+			struct candidate *k =
+			    find_or_add(p, db_col_int64(st, 0), db_col_text(st, 1), db_col_text(st, 2));
 			if (k)
 				k->capable = true;
 		}
@@ -135,11 +139,12 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 		}
 	}
 	/* Past results in other challenges. */
-	struct db_stmt *st = db_prepare(db,
-					"SELECT e.id,e.uscc,e.name,p.status FROM challenge_proposals p JOIN enterprises e"
-					" ON e.id=p.lead_enterprise_id WHERE p.challenge_id<>? AND (p.status='winner' OR"
-					" p.status='shortlisted') AND coalesce(e.org_id,0)<>? ORDER BY p.id LIMIT 1000",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT e.id,e.uscc,e.name,p.status FROM challenge_proposals p JOIN enterprises e"
+		       " ON e.id=p.lead_enterprise_id WHERE p.challenge_id<>? AND (p.status='winner' OR"
+		       " p.status='shortlisted') AND coalesce(e.org_id,0)<>? ORDER BY p.id LIMIT 1000",
+		       err);
 	if (!st) {
 		rc = err->code;
 		goto out;
@@ -161,11 +166,10 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 		rc = err->code;
 		goto out;
 	}
-	/* Listings: active supplies of the segment (every active supply without one), ranked by the challenge's words. */
-	struct listing_filter f = {.chain = chain[0] ? chain : NULL,
-				   .segment = segment[0] ? segment : NULL,
-				   .status = "active",
-				   .limit = 500};
+	/* Listings: active supplies of the segment (every active supply without one), ranked by the challenge's words.
+	 */
+	struct listing_filter f = {
+	    .chain = chain[0] ? chain : NULL, .segment = segment[0] ? segment : NULL, .status = "active", .limit = 500};
 	if ((rc = market_supply_list(db, a, &f, &supplies, err)))
 		goto out;
 	json_t *items = json_object_get(supplies, "items");
@@ -191,7 +195,8 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 			json_t *e = json_object_get(it, "enterprise");
 			const char *uscc = json_string_value(json_object_get(e, "uscc"));
 			/* The poster's own supplies are not suggestions. */
-			struct db_stmt *o = db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
+			struct db_stmt *o =
+			    db_prepare(db, "SELECT id,coalesce(org_id,0) FROM enterprises WHERE uscc=?", err);
 			if (!o) {
 				rc = err->code;
 				goto out;
@@ -206,8 +211,7 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 			qerr_clear(err);
 			if (!eid || org == c.poster_org_id)
 				continue;
-			struct candidate *k =
-			    find_or_add(p, eid, uscc, json_string_value(json_object_get(e, "name")));
+			struct candidate *k = find_or_add(p, eid, uscc, json_string_value(json_object_get(e, "name")));
 			if (!k || k->text >= hits[h].score)
 				continue;
 			k->text = hits[h].score;
@@ -222,7 +226,8 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 		}
 	}
 	for (size_t i = 0; i < p->n; i++)
-		p->c[i].score = (p->c[i].capable ? 10 : 0) + 6.0 * p->c[i].wins + 3.0 * p->c[i].shortlists + p->c[i].text;
+		p->c[i].score =
+		    (p->c[i].capable ? 10 : 0) + 6.0 * p->c[i].wins + 3.0 * p->c[i].shortlists + p->c[i].text;
 	qsort(p->c, p->n, sizeof p->c[0], by_score);
 	json_t *arr = json_array();
 	for (size_t i = 0; i < p->n && (int)i < limit; i++) {
@@ -231,13 +236,13 @@ enum qerr challenge_suggest(struct db *db, const struct actor *a, int64_t id, in
 		if (k->capable)
 			json_array_append_new(why, json_pack("{s:s,s:s}", "kind", "capability", "text", segment));
 		if (k->text > 0)
-			json_array_append_new(why, json_pack("{s:s,s:s,s:s}", "kind", "listing", "text", k->listing, "words",
-							     k->words));
+			json_array_append_new(
+			    why, json_pack("{s:s,s:s,s:s}", "kind", "listing", "text", k->listing, "words", k->words));
 		if (k->wins || k->shortlists)
 			json_array_append_new(why, json_pack("{s:s,s:i,s:i}", "kind", "past_results", "wins", k->wins,
 							     "shortlists", k->shortlists));
-		json_array_append_new(arr, json_pack("{s:{s:s,s:s},s:f,s:o}", "enterprise", "uscc", k->uscc, "name", k->name,
-						     "score", k->score, "why", why));
+		json_array_append_new(arr, json_pack("{s:{s:s,s:s},s:f,s:o}", "enterprise", "uscc", k->uscc, "name",
+						     k->name, "score", k->score, "why", why));
 	}
 	*out = json_pack("{s:I,s:o}", "challenge_id", (json_int_t)id, "items", arr);
 out:

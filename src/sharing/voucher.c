@@ -21,7 +21,10 @@
 #include "registry/uscc.h"
 #include "sharing/challenge.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 
 const struct jfield voucher_issue_fields[] = {
     {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the SME enterprise receiving the voucher"},
@@ -79,8 +82,8 @@ static enum qerr audit(struct db *db, const struct actor *a, const char *action,
 	return audit_record(db, a, action, type, s, detail, err);
 }
 
-enum qerr voucher_part(int64_t bill_fen, int64_t share_bp, int64_t balance_fen, int64_t cap_left_fen,
-		       int64_t *part_fen, struct qerror *err)
+enum qerr voucher_part(int64_t bill_fen, int64_t share_bp, int64_t balance_fen, int64_t cap_left_fen, int64_t *part_fen,
+		       struct qerror *err)
 {
 	if (bill_fen < 0 || share_bp < 0 || share_bp > 10000)
 		return qerr_set(err, QERR_INVALID, "invalid_amount", "", "bill and share must be non-negative");
@@ -171,15 +174,16 @@ static json_t *voucher_json(struct db *db, const struct voucher_row *v, struct q
 		return NULL;
 	char td[QDATE_TEXT_LEN];
 	qdate_format(d, td);
-	bool valid = strcmp(v->status, "active") == 0 && strcmp(td, v->valid_from) >= 0 && strcmp(td, v->valid_until) <= 0;
+	bool valid =
+	    strcmp(v->status, "active") == 0 && strcmp(td, v->valid_from) >= 0 && strcmp(td, v->valid_until) <= 0;
 	int64_t cap_left = v->cap - used_year;
 	return json_pack("{s:I,s:s,s:{s:s,s:s},s:I,s:I,s:s,s:s,s:I,s:s,s:I,s:I,s:I,s:I,s:b}", "id", (json_int_t)v->id,
 			 "code", v->code, "enterprise", "uscc", e.uscc, "name", e.name, "amount_fen",
 			 (json_int_t)v->amount, "share_bp", (json_int_t)v->share_bp, "valid_from", v->valid_from,
 			 "valid_until", v->valid_until, "yearly_cap_fen", (json_int_t)v->cap, "status", v->status,
 			 "used_fen", (json_int_t)spent, "balance_fen", (json_int_t)balance, "used_this_year_fen",
-			 (json_int_t)used_year, "cap_left_fen", (json_int_t)(cap_left < 0 ? 0 : cap_left), "valid_today",
-			 valid);
+			 (json_int_t)used_year, "cap_left_fen", (json_int_t)(cap_left < 0 ? 0 : cap_left),
+			 "valid_today", valid);
 }
 
 /* ---- issue ---- */
@@ -188,7 +192,8 @@ enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body
 {
 	*out = NULL;
 	if (!is_operator(a))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有运营方可以发放创新券 (only the operator issues vouchers)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有运营方可以发放创新券 (only the operator issues vouchers)");
 	char canon[USCC_LEN + 1];
 	if (uscc_check(json_str(body, "enterprise", ""), canon, err)) {
 		snprintf(err->field, sizeof err->field, "enterprise");
@@ -196,9 +201,11 @@ enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body
 	}
 	struct qdate from, until;
 	if (!qdate_parse(json_str(body, "valid_from", ""), &from))
-		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_from", "日期格式应为 YYYY-MM-DD (valid_from must be a date)");
+		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_from",
+				"日期格式应为 YYYY-MM-DD (valid_from must be a date)");
 	if (!qdate_parse(json_str(body, "valid_until", ""), &until))
-		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_until", "日期格式应为 YYYY-MM-DD (valid_until must be a date)");
+		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_until",
+				"日期格式应为 YYYY-MM-DD (valid_until must be a date)");
 	if (qdate_compare(from, until) > 0)
 		return qerr_set(err, QERR_INVALID, "invalid_validity", "valid_until",
 				"有效期结束不能早于开始 (valid_until is before valid_from)");
@@ -222,8 +229,7 @@ enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body
 		db_reset(st);
 	}
 	if (strcmp(e.size, "large") == 0 || !sme_org) {
-		qerr_set(err, QERR_INVALID, "not_sme", "enterprise",
-			 "创新券只发给中小企业 (%s is not an SME)", e.name);
+		qerr_set(err, QERR_INVALID, "not_sme", "enterprise", "创新券只发给中小企业 (%s is not an SME)", e.name);
 		return fail(db, err);
 	}
 	int64_t n = 0;
@@ -234,11 +240,11 @@ enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body
 	now_iso(now);
 	qdate_format(from, vf);
 	qdate_format(until, vu);
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "INSERT INTO vouchers(code,enterprise_id,amount_fen,share_bp,valid_from,valid_until,yearly_cap_fen,"
-		       "note,status,issued_by,created_at) VALUES(?,?,?,?,?,?,?,?,'active',?,?) RETURNING id",
-		       err);
+	struct db_stmt *st = db_prepare(
+	    db,
+	    "INSERT INTO vouchers(code,enterprise_id,amount_fen,share_bp,valid_from,valid_until,yearly_cap_fen,"
+	    "note,status,issued_by,created_at) VALUES(?,?,?,?,?,?,?,?,'active',?,?) RETURNING id",
+	    err);
 	if (!st)
 		return fail(db, err);
 	db_bind_text(st, 1, code);
@@ -279,7 +285,8 @@ enum qerr voucher_list(struct db *db, const struct actor *a, json_t **out, struc
 {
 	*out = NULL;
 	if (!is_operator(a) && a->org_type != ORG_SME)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "创新券只对中小企业和运营方可见 (vouchers are the SMEs' and the operator's)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"创新券只对中小企业和运营方可见 (vouchers are the SMEs' and the operator's)");
 	struct db_stmt *st = db_prepare(db,
 					"SELECT v.id FROM vouchers v JOIN enterprises e ON e.id=v.enterprise_id"
 					" WHERE CAST(? AS BIGINT)=1 OR e.org_id=? ORDER BY v.id DESC",
@@ -330,10 +337,11 @@ static json_t *application_row_json(struct db_stmt *st)
 			 (json_int_t)db_col_int64(st, 4), "voucher_fen", (json_int_t)db_col_int64(st, 5), "sme_fen",
 			 (json_int_t)db_col_int64(st, 6), "minutes_used", (json_int_t)db_col_int64(st, 7), "year",
 			 (json_int_t)db_col_int64(st, 8), "status", db_col_text(st, 9), "usage_record",
-			 usage ? usage : json_object(), "reason", db_col_text(st, 11), "applied_at", db_col_text(st, 12),
-			 "claimed_at", db_col_json_text(st, 13), "decided_at", db_col_json_text(st, 14), "enterprise",
-			 "uscc", db_col_text(st, 15), "name", db_col_text(st, 16), "owner", "org_id",
-			 (json_int_t)db_col_int64(st, 17), "name", db_col_text(st, 18));
+			 usage ? usage : json_object(), "reason", db_col_text(st, 11), "applied_at",
+			 db_col_text(st, 12), "claimed_at", db_col_json_text(st, 13), "decided_at",
+			 db_col_json_text(st, 14), "enterprise", "uscc", db_col_text(st, 15), "name",
+			 db_col_text(st, 16), "owner", "org_id", (json_int_t)db_col_int64(st, 17), "name",
+			 db_col_text(st, 18));
 }
 
 enum qerr voucher_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
@@ -343,14 +351,16 @@ enum qerr voucher_get(struct db *db, const struct actor *a, int64_t id, json_t *
 	if (load_voucher(db, id, &v, err))
 		return err->code;
 	if (!is_operator(a) && (v.org_id == 0 || v.org_id != a->org_id))
-		return qerr_set(err, QERR_NOT_FOUND, "voucher_not_found", "id", "创新券不存在 (no voucher %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "voucher_not_found", "id", "创新券不存在 (no voucher %lld)",
+				(long long)id);
 	json_t *j = voucher_json(db, &v, err);
 	if (!j)
 		return err->code;
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,application_id,kind,amount_fen,year,created_at FROM voucher_movements"
-					" WHERE voucher_id=? ORDER BY id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,application_id,kind,amount_fen,year,created_at FROM voucher_movements"
+		       " WHERE voucher_id=? ORDER BY id",
+		       err);
 	if (!st) {
 		json_decref(j);
 		return err->code;
@@ -359,10 +369,11 @@ enum qerr voucher_get(struct db *db, const struct actor *a, int64_t id, json_t *
 	json_t *moves = json_array();
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(moves, json_pack("{s:I,s:I,s:s,s:I,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0),
-						       "application_id", (json_int_t)db_col_int64(st, 1), "kind",
-						       db_col_text(st, 2), "amount_fen", (json_int_t)db_col_int64(st, 3),
-						       "year", (json_int_t)db_col_int64(st, 4), "at", db_col_text(st, 5)));
+		json_array_append_new(moves,
+				      json_pack("{s:I,s:I,s:s,s:I,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0),
+						"application_id", (json_int_t)db_col_int64(st, 1), "kind",
+						db_col_text(st, 2), "amount_fen", (json_int_t)db_col_int64(st, 3),
+						"year", (json_int_t)db_col_int64(st, 4), "at", db_col_text(st, 5)));
 	db_reset(st);
 	json_object_set_new(j, "movements", moves);
 	if (rc < 0) {
@@ -427,10 +438,10 @@ static enum qerr plan(struct db *db, const struct actor *a, int64_t voucher_id, 
 	qdate_format(d, td);
 	if (strcmp(v->status, "active") != 0 || strcmp(td, v->valid_from) < 0 || strcmp(td, v->valid_until) > 0)
 		return qerr_set(err, QERR_CONFLICT, "voucher_not_valid", "voucher",
-				"创新券不在有效期内 (voucher %s is valid %s to %s, today is %s)", v->code, v->valid_from,
-				v->valid_until, td);
-	struct db_stmt *st = db_prepare(
-	    db, "SELECT count(*) FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
+				"创新券不在有效期内 (voucher %s is valid %s to %s, today is %s)", v->code,
+				v->valid_from, v->valid_until, td);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT count(*) FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, booking_id);
@@ -455,8 +466,8 @@ static enum qerr plan(struct db *db, const struct actor *a, int64_t voucher_id, 
 		return err->code;
 	s->limited_by = s->part == share ? "share" : s->part == s->balance ? "balance" : "yearly_cap";
 	if (s->balance <= 0)
-		return qerr_set(err, QERR_CONFLICT, "voucher_exhausted", "voucher", "创新券余额为零 (voucher %s is used up)",
-				v->code);
+		return qerr_set(err, QERR_CONFLICT, "voucher_exhausted", "voucher",
+				"创新券余额为零 (voucher %s is used up)", v->code);
 	if (s->cap_left <= 0)
 		return qerr_set(err, QERR_CONFLICT, "yearly_cap_reached", "voucher",
 				"本年度创新券使用已达上限 (the enterprise has drawn its yearly cap for %d)", d.year);
@@ -468,8 +479,8 @@ static enum qerr plan(struct db *db, const struct actor *a, int64_t voucher_id, 
 static json_t *split_json(const struct split *s)
 {
 	return json_pack("{s:I,s:I,s:I,s:s,s:I,s:I}", "bill_fen", (json_int_t)s->bill, "voucher_fen",
-			 (json_int_t)s->part, "sme_fen", (json_int_t)s->sme, "limited_by", s->limited_by,
-			 "balance_fen", (json_int_t)s->balance, "cap_left_fen", (json_int_t)s->cap_left);
+			 (json_int_t)s->part, "sme_fen", (json_int_t)s->sme, "limited_by", s->limited_by, "balance_fen",
+			 (json_int_t)s->balance, "cap_left_fen", (json_int_t)s->cap_left);
 }
 
 enum qerr voucher_preview(struct db *db, const struct actor *a, int64_t voucher_id, int64_t booking_id, json_t **out,
@@ -504,7 +515,8 @@ enum qerr voucher_apply(struct db *db, const struct actor *a, int64_t voucher_id
 {
 	*out = NULL;
 	if (!is_operator(a) && a->org_type != ORG_SME)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有持券中小企业可以用券 (only the SME holding it applies a voucher)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有持券中小企业可以用券 (only the SME holding it applies a voucher)");
 	if (db_begin_write(db, err))
 		return err->code;
 	/*
@@ -548,13 +560,15 @@ enum qerr voucher_apply(struct db *db, const struct actor *a, int64_t voucher_id
 	if (db_scalar_int64(st, &app_id, err)) {
 		if (err->code == QERR_CONFLICT)
 			qerr_set(err, QERR_CONFLICT, "already_applied", "booking",
-				 "该预约已使用过创新券 (booking %lld already carries a voucher)", (long long)booking_id);
+				 "该预约已使用过创新券 (booking %lld already carries a voucher)",
+				 (long long)booking_id);
 		return fail(db, err);
 	}
-	st = db_prepare(db,
-			"INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,created_at)"
-			" VALUES(?,?,?,?,'use',?,?)",
-			err);
+	st = db_prepare(
+	    db,
+	    "INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,created_at)"
+	    " VALUES(?,?,?,?,'use',?,?)",
+	    err);
 	if (!st)
 		return fail(db, err);
 	db_bind_int64(st, 1, v.id);
@@ -570,16 +584,18 @@ enum qerr voucher_apply(struct db *db, const struct actor *a, int64_t voucher_id
 	if (voucher_spent(db, v.id, &spent, err) || year_used(db, v.enterprise_id, s.year, &used, err))
 		return fail(db, err);
 	if (spent > v.amount || used > v.cap) {
-		qerr_set(err, QERR_CONFLICT, "voucher_exhausted", "voucher", "创新券余额不足 (voucher %s would be overspent)",
-			 v.code);
+		qerr_set(err, QERR_CONFLICT, "voucher_exhausted", "voucher",
+			 "创新券余额不足 (voucher %s would be overspent)", v.code);
 		return fail(db, err);
 	}
-	json_t *detail = json_pack("{s:I,s:I,s:I,s:I}", "voucher_id", (json_int_t)v.id, "booking_id",
-				   (json_int_t)booking_id, "voucher_fen", (json_int_t)s.part, "sme_fen", (json_int_t)s.sme);
+	json_t *detail =
+	    json_pack("{s:I,s:I,s:I,s:I}", "voucher_id", (json_int_t)v.id, "booking_id", (json_int_t)booking_id,
+		      "voucher_fen", (json_int_t)s.part, "sme_fen", (json_int_t)s.sme);
 	enum qerr rc = audit(db, a, "voucher.apply", "voucher_application", app_id, detail, err);
 	if (!rc && bill.owner_enterprise_id)
 		rc = inbox_notify(db, bill.owner_enterprise_id, "voucher_applied", app_id,
-				  "预约账单已用科技创新券,可向运营方申领 (a bill was paid with a voucher: claim it)", detail, err);
+				  "预约账单已用科技创新券,可向运营方申领 (a bill was paid with a voucher: claim it)",
+				  detail, err);
 	json_decref(detail);
 	if (rc || application_by_id(db, app_id, out, err) || db_commit(db, err)) {
 		json_decref(*out);
@@ -599,7 +615,8 @@ enum qerr voucher_application_list(struct db *db, const struct actor *a, const c
 		return qerr_set(err, QERR_INVALID, "invalid_role", "role", "role is owner or holder");
 	if (status && *status && strcmp(status, "applied") != 0 && strcmp(status, "claimed") != 0 &&
 	    strcmp(status, "approved") != 0 && strcmp(status, "rejected") != 0)
-		return qerr_set(err, QERR_INVALID, "invalid_status", "status", "status is applied|claimed|approved|rejected");
+		return qerr_set(err, QERR_INVALID, "invalid_status", "status",
+				"status is applied|claimed|approved|rejected");
 	bool owner = !role || !*role || strcmp(role, "owner") == 0;
 	bool holder = !role || !*role || strcmp(role, "holder") == 0;
 	struct db_stmt *st = db_prepare(db,
@@ -630,8 +647,8 @@ enum qerr voucher_application_list(struct db *db, const struct actor *a, const c
 
 /* The application's parties: owner organisation and holder organisation. */
 static enum qerr app_parties(struct db *db, int64_t id, int64_t *owner_org, int64_t *holder_org, char *status,
-			     int64_t *voucher_id, int64_t *booking_id, int64_t *part, int64_t *enterprise_id,
-			     int *year, struct qerror *err)
+			     int64_t *voucher_id, int64_t *booking_id, int64_t *part, int64_t *enterprise_id, int *year,
+			     struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db,
 					"SELECT a.owner_org_id,coalesce(e.org_id,0),a.status,a.voucher_id,a.booking_id,"
@@ -673,12 +690,11 @@ enum qerr voucher_application_get(struct db *db, const struct actor *a, int64_t 
 static json_t *bill_json(const struct voucher_bill *b)
 {
 	return json_pack("{s:I,s:s,s:I,s:I,s:I,s:s}", "booking_id", (json_int_t)b->booking_id, "resource", b->resource,
-			 "minutes_used", (json_int_t)b->minutes_used, "cost_fen", (json_int_t)b->cost_fen, "owner_org_id",
-			 (json_int_t)b->owner_org_id, "state", b->state);
+			 "minutes_used", (json_int_t)b->minutes_used, "cost_fen", (json_int_t)b->cost_fen,
+			 "owner_org_id", (json_int_t)b->owner_org_id, "state", b->state);
 }
 
-enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t application_id, json_t **out,
-			struct qerror *err)
+enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t application_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (db_begin_write(db, err))
@@ -698,8 +714,8 @@ enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t applicatio
 		return fail(db, err);
 	}
 	if (strcmp(status, "applied") != 0) {
-		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status", "用券记录状态为 %s,不能申领 (the application is %s)",
-			 status, status);
+		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status",
+			 "用券记录状态为 %s,不能申领 (the application is %s)", status, status);
 		return fail(db, err);
 	}
 	struct voucher_bill bill;
@@ -711,10 +727,10 @@ enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t applicatio
 	json_decref(usage);
 	char now[QTIME_ISO_LEN];
 	now_iso(now);
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "UPDATE voucher_applications SET status='claimed',usage_record=?,claimed_at=? WHERE id=? AND status='applied'",
-		       err);
+	struct db_stmt *st = db_prepare(db,
+					"UPDATE voucher_applications SET status='claimed',usage_record=?,claimed_at=? "
+					"WHERE id=? AND status='applied'",
+					err);
 	if (!st) {
 		free(usage_text);
 		return fail(db, err);
@@ -736,14 +752,16 @@ enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t applicatio
 	return QERR_OK;
 }
 
-enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t application_id, bool approve,
-			 const char *reason, json_t **out, struct qerror *err)
+enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t application_id, bool approve, const char *reason,
+			 json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (!is_operator(a))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有运营方可以审核申领 (only the operator decides claims)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有运营方可以审核申领 (only the operator decides claims)");
 	if (!approve && (!reason || !*reason))
-		return qerr_set(err, QERR_INVALID, "missing_field", "reason", "驳回须说明理由 (a rejection needs a reason)");
+		return qerr_set(err, QERR_INVALID, "missing_field", "reason",
+				"驳回须说明理由 (a rejection needs a reason)");
 	if (db_begin_write(db, err))
 		return err->code;
 	int64_t owner, holder, vid, bid, part, eid;
@@ -752,8 +770,8 @@ enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t applicati
 	if (app_parties(db, application_id, &owner, &holder, status, &vid, &bid, &part, &eid, &year, err))
 		return fail(db, err);
 	if (strcmp(status, "claimed") != 0) {
-		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status", "用券记录状态为 %s,不能审核 (the application is %s, not claimed)",
-			 status, status);
+		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status",
+			 "用券记录状态为 %s,不能审核 (the application is %s, not claimed)", status, status);
 		return fail(db, err);
 	}
 	char now[QTIME_ISO_LEN];
@@ -770,10 +788,11 @@ enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t applicati
 		return fail(db, err);
 	if (!approve) {
 		/* The part goes back to the voucher (and to the year's cap): a return movement of -part. */
-		st = db_prepare(db,
-				"INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,"
-				"created_at) VALUES(?,?,?,?,'return',?,?)",
-				err);
+		st = db_prepare(
+		    db,
+		    "INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,"
+		    "created_at) VALUES(?,?,?,?,'return',?,?)",
+		    err);
 		if (!st)
 			return fail(db, err);
 		db_bind_int64(st, 1, vid);
@@ -789,7 +808,8 @@ enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t applicati
 				   (json_int_t)part, "reason", approve ? "" : reason);
 	enum qerr rc = audit(db, a, approve ? "voucher.approve" : "voucher.reject", "voucher_application",
 			     application_id, detail, err);
-	const char *title = approve ? "创新券申领已通过 (voucher claim approved)" : "创新券申领被驳回 (voucher claim rejected)";
+	const char *title =
+	    approve ? "创新券申领已通过 (voucher claim approved)" : "创新券申领被驳回 (voucher claim rejected)";
 	/* Both parties: the owner for its money, the holder because a rejection gives its voucher back. */
 	st = rc ? NULL
 		: db_prepare(db,
@@ -829,8 +849,8 @@ enum qerr voucher_booking_view(struct db *db, const struct actor *a, int64_t boo
 	if (!is_operator(a) && a->org_id != bill.owner_org_id && a->org_id != bill.booker_org_id)
 		return qerr_set(err, QERR_NOT_FOUND, "booking_not_found", "id", "预约不存在 (no booking %lld)",
 				(long long)booking_id);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, booking_id);
@@ -872,7 +892,8 @@ enum qerr voucher_verify(struct db *db, const struct actor *a, json_t **out, str
 {
 	*out = NULL;
 	if (!is_operator(a))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "only the operator verifies the voucher ledger");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"only the operator verifies the voucher ledger");
 	json_t *problems = json_array();
 	int64_t nv = 0, nm = 0, na = 0;
 	enum qerr rc = db_query_int64(db, "SELECT count(*) FROM vouchers", &nv, err);
@@ -899,7 +920,8 @@ enum qerr voucher_verify(struct db *db, const struct actor *a, json_t **out, str
 			if (any && (!row || db_col_int64(st, 0) != cur)) {
 				int64_t bal;
 				if (money_sub(amount, sum, &bal, NULL) || bal < 0 || bal > amount)
-					problem(problems, "voucher %lld: amount %lld, movements sum %lld (balance out of range)",
+					problem(problems,
+						"voucher %lld: amount %lld, movements sum %lld (balance out of range)",
 						(long long)cur, (long long)amount, (long long)sum);
 				sum = 0;
 			}
@@ -916,16 +938,17 @@ enum qerr voucher_verify(struct db *db, const struct actor *a, json_t **out, str
 			rc = err->code;
 	}
 	/* Each application: one use of its part; a rejected one also one return of it, nothing else. */
-	st = rc ? NULL
-		: db_prepare(db,
-			     "SELECT a.id,a.status,a.voucher_fen,"
-			     " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id AND m.kind='use'"
-			     "  AND m.amount_fen=a.voucher_fen AND m.voucher_id=a.voucher_id),"
-			     " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id AND m.kind='return'"
-			     "  AND m.amount_fen=-a.voucher_fen AND m.voucher_id=a.voucher_id),"
-			     " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id)"
-			     " FROM voucher_applications a ORDER BY a.id",
-			     err);
+	st =
+	    rc ? NULL
+	       : db_prepare(db,
+			    "SELECT a.id,a.status,a.voucher_fen,"
+			    " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id AND m.kind='use'"
+			    "  AND m.amount_fen=a.voucher_fen AND m.voucher_id=a.voucher_id),"
+			    " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id AND m.kind='return'"
+			    "  AND m.amount_fen=-a.voucher_fen AND m.voucher_id=a.voucher_id),"
+			    " (SELECT count(*) FROM voucher_movements m WHERE m.application_id=a.id)"
+			    " FROM voucher_applications a ORDER BY a.id",
+			    err);
 	if (!rc && !st)
 		rc = err->code;
 	if (!rc) {
@@ -934,8 +957,10 @@ enum qerr voucher_verify(struct db *db, const struct actor *a, json_t **out, str
 			bool rejected = strcmp(db_col_text(st, 1), "rejected") == 0;
 			int64_t uses = db_col_int64(st, 3), rets = db_col_int64(st, 4), all = db_col_int64(st, 5);
 			if (uses != 1 || rets != (rejected ? 1 : 0) || all != uses + rets)
-				problem(problems, "application %lld: %lld uses and %lld returns of its part do not match its status",
-					(long long)db_col_int64(st, 0), (long long)uses, (long long)rets);
+				problem(
+				    problems,
+				    "application %lld: %lld uses and %lld returns of its part do not match its status",
+				    (long long)db_col_int64(st, 0), (long long)uses, (long long)rets);
 		}
 		db_reset(st);
 		if (s < 0)
@@ -966,7 +991,7 @@ enum qerr voucher_verify(struct db *db, const struct actor *a, json_t **out, str
 		json_decref(problems);
 		return rc;
 	}
-	*out = json_pack("{s:I,s:I,s:I,s:b,s:o}", "vouchers", (json_int_t)nv, "movements", (json_int_t)nm, "applications",
-			 (json_int_t)na, "ok", json_array_size(problems) == 0, "problems", problems);
+	*out = json_pack("{s:I,s:I,s:I,s:b,s:o}", "vouchers", (json_int_t)nv, "movements", (json_int_t)nm,
+			 "applications", (json_int_t)na, "ok", json_array_size(problems) == 0, "problems", problems);
 	return QERR_OK;
 }

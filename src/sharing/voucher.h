@@ -52,13 +52,13 @@ extern const struct jfield voucher_reject_fields[];
 /* What the voucher needs to know of a completed booking (filled from booking.h). */
 struct voucher_bill {
 	int64_t booking_id;
-	int64_t owner_org_id;        /* the resource's owner organisation */
+	int64_t owner_org_id;	     /* the resource's owner organisation */
 	int64_t owner_enterprise_id; /* its enterprise, 0 when none */
 	int64_t booker_org_id;
 	int64_t booker_enterprise_id; /* 0 when the booking names none */
 	int64_t minutes_used;
-	int64_t cost_fen; /* the bill */
-	char state[24];   /* "completed" when a voucher may apply */
+	int64_t cost_fen;   /* the bill */
+	char state[24];	    /* "completed" when a voucher may apply */
 	char resource[200]; /* its name, for people */
 };
 
@@ -77,8 +77,8 @@ void voucher_set_bill_source(voucher_bill_source fn);
  * The voucher part of a bill: min(bill × share_bp / 10000 rounded half up,
  * balance, cap_left), never negative. Pure; QERR_INVALID on negative input.
  */
-enum qerr voucher_part(int64_t bill_fen, int64_t share_bp, int64_t balance_fen, int64_t cap_left_fen,
-		       int64_t *part_fen, struct qerror *err);
+enum qerr voucher_part(int64_t bill_fen, int64_t share_bp, int64_t balance_fen, int64_t cap_left_fen, int64_t *part_fen,
+		       struct qerror *err);
 
 /* Issues a voucher (operator) to an SME enterprise named by USCC. *out is the voucher. 422 not_sme, invalid dates. */
 enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err);
@@ -131,16 +131,15 @@ enum qerr voucher_application_list(struct db *db, const struct actor *a, const c
 enum qerr voucher_application_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
 
 /* The owner claims the voucher part of an applied application, attaching the booking's usage record. 409 otherwise. */
-enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t application_id, json_t **out,
-			struct qerror *err);
+enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t application_id, json_t **out, struct qerror *err);
 
 /*
  * The operator decides a claimed application: approve, or reject with a
  * reason (required), which returns the part to the voucher. 409 unless
  * claimed.
  */
-enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t application_id, bool approve,
-			 const char *reason, json_t **out, struct qerror *err);
+enum qerr voucher_decide(struct db *db, const struct actor *a, int64_t application_id, bool approve, const char *reason,
+			 json_t **out, struct qerror *err);
 
 /*
  * The bill of a booking as its owner, booker or the operator sees it:

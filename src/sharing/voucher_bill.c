@@ -32,13 +32,12 @@ enum qerr voucher_booking_bill(struct db *db, int64_t booking_id, struct voucher
 	db_bind_int64(st, 1, b.owner_org_id);
 	if (db_scalar_int64(st, &bill->owner_enterprise_id, err))
 		return err->code;
-	snprintf(bill->resource, sizeof bill->resource, "resource %lld, %s to %s", (long long)b.resource_id, b.starts_at,
-		 b.ends_at);
+	snprintf(bill->resource, sizeof bill->resource, "resource %lld, %s to %s", (long long)b.resource_id,
+		 b.starts_at, b.ends_at);
 	return QERR_OK;
 }
 
-enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t voucher_id, json_t **out,
-			     struct qerror *err)
+enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t voucher_id, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	struct db_stmt *st = db_prepare(db,
@@ -52,8 +51,8 @@ enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t vouch
 	int64_t enterprise = rc ? 0 : db_col_int64(st, 0), org = rc ? 0 : db_col_int64(st, 1);
 	if (!rc)
 		db_reset(st);
-	bool operator = a->user_id == 0 || a->org_type == ORG_OPERATOR;
-	if (rc == QERR_NOT_FOUND || (!rc && !operator && (!org || org != a->org_id)))
+	bool operator= a->user_id == 0 || a->org_type == ORG_OPERATOR;
+	if (rc == QERR_NOT_FOUND || (!rc && !operator&&(!org || org != a->org_id)))
 		return qerr_set(err, QERR_NOT_FOUND, "voucher_not_found", "id", "创新券不存在 (no voucher %lld)",
 				(long long)voucher_id);
 	if (rc)
@@ -68,11 +67,13 @@ enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t vouch
 		return rc;
 	json_t *items = json_array(), *b;
 	size_t i;
-	json_array_foreach(json_object_get(page, "items"), i, b) {
+	json_array_foreach(json_object_get(page, "items"), i, b)
+	{
 		int64_t id = json_integer_value(json_object_get(b, "id"));
 		if (json_integer_value(json_object_get(json_object_get(b, "booker"), "enterprise_id")) != enterprise)
 			continue;
-		st = db_prepare(db, "SELECT count(*) FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
+		st = db_prepare(
+		    db, "SELECT count(*) FROM voucher_applications WHERE booking_id=? AND status<>'rejected'", err);
 		int64_t live = 0;
 		if (!st || (db_bind_int64(st, 1, id), db_scalar_int64(st, &live, err))) {
 			json_decref(items);
@@ -82,8 +83,9 @@ enum qerr voucher_candidates(struct db *db, const struct actor *a, int64_t vouch
 		if (live)
 			continue;
 		json_array_append_new(items, json_pack("{s:I,s:O,s:O,s:O}", "booking_id", (json_int_t)id, "resource",
-						       json_object_get(json_object_get(b, "resource"), "name"), "starts_at",
-						       json_object_get(b, "starts_at"), "cost_fen", json_object_get(b, "cost_fen")));
+						       json_object_get(json_object_get(b, "resource"), "name"),
+						       "starts_at", json_object_get(b, "starts_at"), "cost_fen",
+						       json_object_get(b, "cost_fen")));
 	}
 	json_decref(page);
 	*out = json_pack("{s:o}", "items", items);

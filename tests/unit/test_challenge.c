@@ -46,10 +46,11 @@ static void set_clock(struct fixture *f, const char *iso)
 static void user_row(struct fixture *f, const struct actor *a)
 {
 	char sql[400];
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO users(id,org_id,email,name,role,password_hash,created_at) VALUES(%lld,%lld,'%s','评审%lld',"
-		 "'admin','x','2026-01-01T00:00:00Z')",
-		 (long long)a->user_id, (long long)a->org_id, a->email, (long long)a->user_id);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO users(id,org_id,email,name,role,password_hash,created_at) VALUES(%lld,%lld,'%s','评审%lld',"
+	    "'admin','x','2026-01-01T00:00:00Z')",
+	    (long long)a->user_id, (long long)a->org_id, a->email, (long long)a->user_id);
 	testdb_exec(f->db, sql);
 }
 
@@ -67,7 +68,8 @@ static int setup(void **state)
 	testkit_org_actor(f->db, &f->sme_a, 102, "昆山精锐电驱", ORG_SME, ROLE_ADMIN);
 	testkit_org_actor(f->db, &f->sme_b, 103, "太仓宏达精密", ORG_SME, ROLE_ADMIN);
 	testkit_org_actor(f->db, &f->sme_c, 104, "常州联合体成员", ORG_SME, ROLE_ADMIN);
-	/* Reviewers: one from a university (provider), one from the operator, one from SME C (conflicted with C's consortium). */
+	/* Reviewers: one from a university (provider), one from the operator, one from SME C (conflicted with C's
+	 * consortium). */
 	testkit_org_actor(f->db, &f->rev1, 105, "苏州大学", ORG_PROVIDER, ROLE_ADMIN);
 	testkit_actor(&f->rev2, 106, f->op.org_id, ORG_OPERATOR, ROLE_MEMBER, NULL);
 	testkit_actor(&f->rev3, 107, f->sme_c.org_id, ORG_SME, ROLE_MEMBER, NULL);
@@ -98,7 +100,8 @@ static void test_receipt_hash(void **state)
 	char hex[CHALLENGE_SHA256_HEX];
 	challenge_sha256_hex("abc", 3, hex);
 	assert_string_equal(hex, "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
-	assert_true(challenge_receipt_matches("abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
+	assert_true(
+	    challenge_receipt_matches("abc", "BA7816BF8F01CFEA414140DE5DAE2223B00361A396177A9CB410FF61F20015AD"));
 	assert_false(challenge_receipt_matches("abd", hex));
 	assert_false(challenge_receipt_matches("abc", "ba78"));
 	/* The canonical text does not depend on key order or member order; UTF-8 is kept as is. */
@@ -156,18 +159,19 @@ static void test_score_aggregation(void **state)
 static json_t *terms(const char *deadline)
 {
 	return json_pack("{s:s,s:s,s:[s,s],s:s,s:I,s:s,s:[{s:s,s:i},{s:s,s:i},{s:s,s:i}],s:[{s:s,s:i},{s:s,s:i}]}",
-			 "title", "驱动电机油冷散热方案", "problem", "800V平台驱动电机峰值工况温升过高,需要新的油冷散热结构。",
-			 "capabilities", "电机热管理", "CFD仿真", "eligibility", "长三角中小企业", "reward_fen",
-			 (json_int_t)100000001, "deadline", deadline, "milestones", "title", "方案评审", "share_bp", 3333,
-			 "title", "样机", "share_bp", 3333, "title", "量产验证", "share_bp", 3334, "criteria", "name",
-			 "技术先进性", "weight", 3, "name", "成本", "weight", 1);
+			 "title", "驱动电机油冷散热方案", "problem",
+			 "800V平台驱动电机峰值工况温升过高,需要新的油冷散热结构。", "capabilities", "电机热管理",
+			 "CFD仿真", "eligibility", "长三角中小企业", "reward_fen", (json_int_t)100000001, "deadline",
+			 deadline, "milestones", "title", "方案评审", "share_bp", 3333, "title", "样机", "share_bp",
+			 3333, "title", "量产验证", "share_bp", 3334, "criteria", "name", "技术先进性", "weight", 3,
+			 "name", "成本", "weight", 1);
 }
 
 static int64_t submit(struct fixture *f, const struct actor *a, int64_t cid, const char *uscc, json_t *members,
 		      char sha[CHALLENGE_SHA256_HEX])
 {
-	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "enterprise", uscc, "title", "扁线油冷电机", "summary", "转子甩油+定子喷淋",
-				 "approach", "……详细技术路线……");
+	json_t *body = json_pack("{s:s,s:s,s:s,s:s}", "enterprise", uscc, "title", "扁线油冷电机", "summary",
+				 "转子甩油+定子喷淋", "approach", "……详细技术路线……");
 	if (members)
 		json_object_set_new(body, "members", members);
 	json_t *out = NULL;
@@ -241,7 +245,8 @@ static void test_challenge_life(void **state)
 	int64_t qid = json_integer_value(json_object_get(out, "id"));
 	json_decref(out);
 	assert_int_equal(challenge_questions(f->db, &f->sme_a, cid, &out, &e), QERR_OK);
-	assert_int_equal(json_array_size(json_object_get(out, "items")), 0); /* unanswered: the asker's and the poster's */
+	assert_int_equal(json_array_size(json_object_get(out, "items")),
+			 0); /* unanswered: the asker's and the poster's */
 	json_decref(out);
 	assert_int_equal(challenge_answer(f->db, &f->sme_a, qid, "两台", &out, &e), QERR_FORBIDDEN);
 	assert_int_equal(challenge_answer(f->db, &f->poster, qid, "两台", &out, &e), QERR_OK);
@@ -258,7 +263,8 @@ static void test_challenge_life(void **state)
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "submitted");
 	json_decref(out);
 	/* A second proposal by A, or with A in it, is refused. */
-	json_t *again = json_pack("{s:s,s:s,s:s,s:s}", "enterprise", f->a_uscc, "title", "x", "summary", "x", "approach", "x");
+	json_t *again =
+	    json_pack("{s:s,s:s,s:s,s:s}", "enterprise", f->a_uscc, "title", "x", "summary", "x", "approach", "x");
 	assert_int_equal(challenge_submit(f->db, &f->sme_a, cid, again, &out, &e), QERR_CONFLICT);
 	json_decref(again);
 	/* Sealed: before the deadline nobody but the members reads a proposal, the poster included. */
@@ -274,7 +280,8 @@ static void test_challenge_life(void **state)
 	assert_int_equal(json_array_size(json_object_get(out, "items")), 1); /* its own */
 	assert_true(json_is_null(json_object_get(out, "count")));
 	json_decref(out);
-	/* The panel: rev1, rev2, rev3 (rev3's organisation is C, in B's consortium). Evaluation waits for the deadline. */
+	/* The panel: rev1, rev2, rev3 (rev3's organisation is C, in B's consortium). Evaluation waits for the deadline.
+	 */
 	json_t *panel = json_pack("[s,s,s]", f->rev1.email, f->rev2.email, f->rev3.email);
 	assert_int_equal(challenge_set_panel(f->db, &f->poster, cid, panel, &out, &e), QERR_OK);
 	json_decref(out);
@@ -333,7 +340,8 @@ static void test_challenge_life(void **state)
 	/* Results wait for two non-conflicted reviews of every proposal. */
 	assert_int_equal(challenge_results(f->db, &f->poster, cid, &out, &e), QERR_CONFLICT);
 	assert_string_equal(e.slug, "results_incomplete");
-	scores(f, &f->rev2, pa, 80, 61, QERR_OK); /* pa: (97.5×... ) rev1 (90×3+70)/4=85, rev2 (80×3+61)/4=75.25 -> 80.13 */
+	scores(f, &f->rev2, pa, 80, 61,
+	       QERR_OK); /* pa: (97.5×... ) rev1 (90×3+70)/4=85, rev2 (80×3+61)/4=75.25 -> 80.13 */
 	scores(f, &f->rev1, pb, 60, 60, QERR_OK);
 	scores(f, &f->rev2, pb, 70, 50, QERR_OK); /* pb: 60 and 65 -> 62.50 */
 	assert_int_equal(challenge_results(f->db, &f->sme_a, cid, &out, &e), QERR_FORBIDDEN);
@@ -342,7 +350,9 @@ static void test_challenge_life(void **state)
 	assert_int_equal(json_integer_value(json_object_get(first, "proposal_id")), pa);
 	assert_int_equal(json_integer_value(json_object_get(first, "total_hundredths")), 8013);
 	assert_string_equal(json_string_value(json_object_get(first, "total")), "80.13");
-	assert_int_equal(json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 1), "total_hundredths")), 6250);
+	assert_int_equal(
+	    json_integer_value(json_object_get(json_array_get(json_object_get(out, "items"), 1), "total_hundredths")),
+	    6250);
 	json_decref(out);
 	/* Shortlist both, award A; the result is published only with A's consent. */
 	json_t *ids = json_pack("[I,I]", (json_int_t)pa, (json_int_t)pb);
@@ -369,7 +379,8 @@ static void test_challenge_life(void **state)
 	assert_string_equal(e.slug, "out_of_order");
 	int64_t paid = 0;
 	for (int seq = 1; seq <= 3; seq++) {
-		assert_int_equal(challenge_accept_milestone(f->db, &f->poster, cid, seq, "验收通过", &out, &e), QERR_OK);
+		assert_int_equal(challenge_accept_milestone(f->db, &f->poster, cid, seq, "验收通过", &out, &e),
+				 QERR_OK);
 		json_t *m = json_array_get(json_object_get(out, "milestones"), (size_t)seq - 1);
 		paid += json_integer_value(json_object_get(m, "paid_fen"));
 		if (seq == 1)

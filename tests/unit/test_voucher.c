@@ -47,7 +47,8 @@ static enum qerr scripted_bill(struct db *db, int64_t booking_id, struct voucher
 {
 	(void)db;
 	if (booking_id < 1 || booking_id > NBOOK)
-		return qerr_set(err, QERR_NOT_FOUND, "booking_not_found", "booking", "no booking %lld", (long long)booking_id);
+		return qerr_set(err, QERR_NOT_FOUND, "booking_not_found", "booking", "no booking %lld",
+				(long long)booking_id);
 	memset(bill, 0, sizeof *bill);
 	bill->booking_id = booking_id;
 	bill->owner_org_id = script.owner_org;
@@ -55,7 +56,8 @@ static enum qerr scripted_bill(struct db *db, int64_t booking_id, struct voucher
 	bill->booker_enterprise_id = script.booker_other[booking_id] ? script.other_e : script.sme_e;
 	bill->minutes_used = 120;
 	bill->cost_fen = script.cost[booking_id];
-	snprintf(bill->state, sizeof bill->state, "%s", script.state[booking_id] ? script.state[booking_id] : "completed");
+	snprintf(bill->state, sizeof bill->state, "%s",
+		 script.state[booking_id] ? script.state[booking_id] : "completed");
 	snprintf(bill->resource, sizeof bill->resource, "盐雾试验箱");
 	return QERR_OK;
 }
@@ -86,7 +88,8 @@ static int setup(void **state)
 	uscc_generate("320506", 7003, f->large_uscc);
 	f->sme_e = testkit_enterprise(f->db, &f->sme, f->sme_uscc, "昆山精锐模具,320583,35,86,5200,4100,provincial");
 	f->other_e = testkit_enterprise(f->db, &f->other_sme, f->other_uscc, "太仓宏达,320585,35,60,3000,2000,none");
-	f->owner_e = testkit_enterprise(f->db, &f->owner, f->large_uscc, "苏州检测中心,320506,36,3200,860000,1250000,none");
+	f->owner_e =
+	    testkit_enterprise(f->db, &f->owner, f->large_uscc, "苏州检测中心,320506,36,3200,860000,1250000,none");
 	memset(&script, 0, sizeof script);
 	script.owner_org = owner_org;
 	script.sme_org = sme_org;
@@ -112,8 +115,8 @@ static int64_t issue(struct fixture *f, const char *uscc, int64_t amount, int64_
 		     const char *until, int64_t cap)
 {
 	json_t *body = json_pack("{s:s,s:I,s:I,s:s,s:s,s:I}", "enterprise", uscc, "amount_fen", (json_int_t)amount,
-				 "share_bp", (json_int_t)share_bp, "valid_from", from, "valid_until", until, "yearly_cap_fen",
-				 (json_int_t)cap);
+				 "share_bp", (json_int_t)share_bp, "valid_from", from, "valid_until", until,
+				 "yearly_cap_fen", (json_int_t)cap);
 	json_t *out = NULL;
 	struct qerror e = {0};
 	if (voucher_issue(f->db, &f->op, body, &out, &e))
@@ -318,7 +321,9 @@ static void test_claim_approve_reject(void **state)
 	assert_int_equal(voucher_decide(f->db, &f->op, app2, false, "使用记录与预约不符", &out, &e), QERR_OK);
 	json_decref(out);
 	assert_int_equal(balance(f, v), 50000);
-	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM voucher_movements WHERE kind='return' AND amount_fen=-50000"), 1);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT count(*) FROM voucher_movements WHERE kind='return' AND amount_fen=-50000"),
+	    1);
 	int64_t part;
 	assert_int_equal(apply(f, v, 2, &part, &e), QERR_OK);
 	assert_int_equal(part, 50000);
@@ -341,10 +346,11 @@ static void test_verify_catches_overspend(void **state)
 	expect_verified(f);
 	/* A movement written behind the domain's back: the check names the voucher. */
 	char sql[400];
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,created_at)"
-		 " SELECT %lld,id,enterprise_id,year,'use',500,'2026-03-10T02:00:00Z' FROM voucher_applications",
-		 (long long)v);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO voucher_movements(voucher_id,application_id,enterprise_id,year,kind,amount_fen,created_at)"
+	    " SELECT %lld,id,enterprise_id,year,'use',500,'2026-03-10T02:00:00Z' FROM voucher_applications",
+	    (long long)v);
 	testdb_exec(f->db, sql);
 	json_t *out = NULL;
 	assert_int_equal(voucher_verify(f->db, &f->op, &out, &e), QERR_OK);
@@ -362,8 +368,9 @@ static void test_verify_catches_overspend(void **state)
 static void test_issue_rules(void **state)
 {
 	struct fixture *f = *state;
-	json_t *body = json_pack("{s:s,s:i,s:i,s:s,s:s,s:i}", "enterprise", f->large_uscc, "amount_fen", 100, "share_bp",
-				 5000, "valid_from", "2026-01-01", "valid_until", "2026-12-31", "yearly_cap_fen", 100);
+	json_t *body =
+	    json_pack("{s:s,s:i,s:i,s:s,s:s,s:i}", "enterprise", f->large_uscc, "amount_fen", 100, "share_bp", 5000,
+		      "valid_from", "2026-01-01", "valid_until", "2026-12-31", "yearly_cap_fen", 100);
 	json_t *out = NULL;
 	struct qerror e = {0};
 	assert_int_equal(voucher_issue(f->db, &f->op, body, &out, &e), QERR_INVALID);
