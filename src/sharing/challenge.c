@@ -41,7 +41,9 @@ const struct jfield challenge_fields[] = {
     END_FIELDS,
 };
 const struct jfield challenge_panel_fields[] = {
-    {"reviewers", JF_STRING_ARRAY, true, 0, 0, NULL, "e-mails of the reviewers (2-30), replacing the panel"},
+    {"reviewers", JF_STRING_ARRAY, true, 0, 0, NULL,
+     "the reviewers, replacing the panel: user e-mails, or \"org:ID\" for every admin of an organisation (2-30 "
+     "entries, two people at least)"},
     END_FIELDS,
 };
 const struct jfield challenge_register_fields[] = {
@@ -954,7 +956,7 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 {
 	*out = NULL;
 	size_t n = json_array_size(emails);
-	if (n < 2 || n > 30)
+	if (n < 1 || n > 30)
 		return qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers",
 				"评审组须有2至30人 (a panel has 2-30 reviewers)");
 	if (db_begin_write(db, err))
@@ -987,28 +989,59 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 	json_t *v;
 	json_array_foreach(emails, i, v)
 	{
-		st = db_prepare(db, "SELECT id FROM users WHERE email=? AND disabled=0", err);
-		if (!st)
-			return chl_fail(db, err);
-		db_bind_text(st, 1, json_string_value(v));
-		int64_t uid;
-		if (db_scalar_int64(st, &uid, err)) {
-			if (err->code == QERR_NOT_FOUND)
-				qerr_set(err, QERR_INVALID, "user_not_found", "reviewers", "没有该用户 (no user %s)",
-					 json_string_value(v));
+		/*
+		 * "someone@x" names one user; "org:ID" names an organisation,
+		 * whose admins all sit on the panel (each declares and scores
+		 * for itself).
+		 */
+		const char *who = json_string_value(v);
+		int64_t org = 0;
+		bool by_org = who && strncmp(who, "org:", 4) == 0;
+		if (by_org && !util_parse_i64(who + 4, 1, INT64_MAX, &org)) {
+			qerr_set(err, QERR_INVALID, "invalid_panel", "reviewers",
+				 "org:ID needs an organisation id (%s)", who);
 			return chl_fail(db, err);
 		}
-		st = db_prepare(db,
-				"INSERT INTO challenge_panel(challenge_id,user_id,added_at) VALUES(?,?,?)"
-				" ON CONFLICT (challenge_id,user_id) DO NOTHING",
-				err);
+		st = by_org ? db_prepare(
+				  db,
+				  "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT ?,id,? FROM users"
+				  " WHERE org_id=? AND role='admin' AND disabled=0 ON CONFLICT (challenge_id,user_id) "
+				  "DO NOTHING",
+				  err)
+			    : db_prepare(
+				  db,
+				  "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT ?,id,? FROM users"
+				  " WHERE email=? AND disabled=0 ON CONFLICT (challenge_id,user_id) DO NOTHING",
+				  err);
 		if (!st)
 			return chl_fail(db, err);
 		db_bind_int64(st, 1, id);
-		db_bind_int64(st, 2, uid);
-		db_bind_text(st, 3, now);
+		db_bind_text(st, 2, now);
+		if (by_org)
+			db_bind_int64(st, 3, org);
+		else
+			db_bind_text(st, 3, who);
 		if (db_run(st, err))
 			return chl_fail(db, err);
+		/* Nothing added and not already there: nobody answers to that name. */
+		struct db_stmt *chk =
+		    by_org ? db_prepare(db, "SELECT count(*) FROM users WHERE org_id=? AND role='admin' AND disabled=0",
+					err)
+			   : db_prepare(db, "SELECT count(*) FROM users WHERE email=? AND disabled=0", err);
+		int64_t known = 0;
+		if (!chk)
+			return chl_fail(db, err);
+		if (by_org)
+			db_bind_int64(chk, 1, org);
+		else
+			db_bind_text(chk, 1, who);
+		if (db_scalar_int64(chk, &known, err))
+			return chl_fail(db, err);
+		if (!known) {
+			qerr_set(err, QERR_INVALID, "user_not_found", "reviewers",
+				 "没有该用户或组织 (no user or organisation %s)", who);
+			return chl_fail(db, err);
+		}
 	}
 	int64_t members = 0;
 	st = db_prepare(db, "SELECT count(*) FROM challenge_panel WHERE challenge_id=?", err);

@@ -282,6 +282,23 @@ static void test_challenge_life(void **state)
 	json_decref(out);
 	/* The panel: rev1, rev2, rev3 (rev3's organisation is C, in B's consortium). Evaluation waits for the deadline.
 	 */
+	/* By organisation: "org:ID" seats its admins (an organisation without users: nobody), a lone reviewer is too
+	 * few. */
+	char org_c[32], org_1[32];
+	snprintf(org_c, sizeof org_c, "org:%lld", (long long)f->sme_b.org_id);
+	snprintf(org_1, sizeof org_1, "org:%lld", (long long)f->rev1.org_id);
+	json_t *try = json_pack("[s]", org_c);
+	assert_int_equal(challenge_set_panel(f->db, &f->poster, cid, try, &out, &e), QERR_INVALID);
+	assert_string_equal(e.slug, "user_not_found");
+	json_decref(try);
+	try = json_pack("[s]", org_1);
+	assert_int_equal(challenge_set_panel(f->db, &f->poster, cid, try, &out, &e), QERR_INVALID);
+	json_decref(try);
+	try = json_pack("[s,s]", org_1, f->rev2.email);
+	assert_int_equal(challenge_set_panel(f->db, &f->poster, cid, try, &out, &e), QERR_OK);
+	assert_int_equal(json_array_size(json_object_get(out, "panel")), 2);
+	json_decref(out);
+	json_decref(try);
 	json_t *panel = json_pack("[s,s,s]", f->rev1.email, f->rev2.email, f->rev3.email);
 	assert_int_equal(challenge_set_panel(f->db, &f->poster, cid, panel, &out, &e), QERR_OK);
 	json_decref(out);

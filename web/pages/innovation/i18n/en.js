@@ -92,7 +92,7 @@ export default {
   "inno.ch.open": "Open for submissions",
   "inno.ch.opened": "Challenge opened",
   "inno.ch.panel": "Reviewers (e-mails)",
-  "inno.ch.panelHint": "Two at least, separated by commas",
+  "inno.ch.panelHint": "Two at least, separated by commas; org:ID names every admin of an organisation",
   "inno.ch.savePanel": "Save panel",
   "inno.ch.panelSaved": "Panel saved",
   "inno.ch.evaluate": "Start evaluation",

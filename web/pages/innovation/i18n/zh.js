@@ -92,7 +92,7 @@ export default {
   "inno.ch.open": "发布榜单",
   "inno.ch.opened": "榜单已发布",
   "inno.ch.panel": "评审专家（邮箱）",
-  "inno.ch.panelHint": "至少两位，用逗号分隔",
+  "inno.ch.panelHint": "至少两位，用逗号分隔；填 org:编号 可指定某组织的全部管理员",
   "inno.ch.savePanel": "保存评审组",
   "inno.ch.panelSaved": "评审组已保存",
   "inno.ch.evaluate": "启动评审",
