@@ -20,7 +20,10 @@
 #include "sharing/schedule.h"
 #include "sharing/sharing_int.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 #define CHECK_IN_EARLY (30 * 60) /* check-in opens this long before the start */
 
 const struct jfield sharing_booking_fields[] = {
@@ -43,8 +46,8 @@ const struct jfield sharing_booking_action_fields[] = {
     END_FIELDS,
 };
 
-const char *const sharing_booking_action_names[] = {"approve", "reject",  "cancel",
-						    "check_in", "complete", "confirm", NULL};
+const char *const sharing_booking_action_names[] = {"approve",	"reject",  "cancel", "check_in",
+						    "complete", "confirm", NULL};
 
 enum qerr sharing_cost(int64_t price_per_hour_fen, int64_t minutes, int64_t units, int64_t *cost_fen,
 		       struct qerror *err)
@@ -60,9 +63,9 @@ enum qerr sharing_cost(int64_t price_per_hour_fen, int64_t minutes, int64_t unit
 /* ---- reading ---- */
 
 #define BOOKING_COLS                                                                                                   \
-	"b.id,b.resource_id,r.name,r.type,r.org_id,ro.name,b.booker_org_id,bo.name,b.booker_enterprise_id,"           \
-	"b.booker_kind,b.series_id,b.starts_at,b.ends_at,b.units,b.state,b.price_per_hour_fen,b.cost_fen,"            \
-	"b.used_minutes,b.note,b.reason,b.noshow_at,b.offer_expires_at,b.checked_in_at,b.completed_at,b.seq,"         \
+	"b.id,b.resource_id,r.name,r.type,r.org_id,ro.name,b.booker_org_id,bo.name,b.booker_enterprise_id,"            \
+	"b.booker_kind,b.series_id,b.starts_at,b.ends_at,b.units,b.state,b.price_per_hour_fen,b.cost_fen,"             \
+	"b.used_minutes,b.note,b.reason,b.noshow_at,b.offer_expires_at,b.checked_in_at,b.completed_at,b.seq,"          \
 	"b.created_at,b.updated_at,b.occupied_until"
 #define BOOKING_FROM                                                                                                   \
 	" FROM bookings b JOIN resources r ON r.id=b.resource_id JOIN orgs ro ON ro.id=r.org_id"                       \
@@ -82,10 +85,10 @@ static json_t *booking_row(struct db_stmt *st)
 	    "owner_name", db_col_text(st, 5), "booker", "org_id", (json_int_t)db_col_int64(st, 6), "name",
 	    db_col_text(st, 7), "enterprise_id", db_col_json_int(st, 8), "kind", db_col_text(st, 9), "series_id",
 	    db_col_json_int(st, 10), "starts_at", db_col_text(st, 11), "ends_at", db_col_text(st, 12), "units",
-	    (json_int_t)db_col_int64(st, 13), "state", state, "stored_state", db_col_text(st, 14),
-	    "price_per_hour_fen", (json_int_t)db_col_int64(st, 15), "cost_fen", (json_int_t)db_col_int64(st, 16),
-	    "used_minutes", db_col_json_int(st, 17), "note", db_col_text(st, 18), "reason", db_col_text(st, 19),
-	    "noshow_at", db_col_text(st, 20), "offer_expires_at", db_col_json_text(st, 21), "checked_in_at",
+	    (json_int_t)db_col_int64(st, 13), "state", state, "stored_state", db_col_text(st, 14), "price_per_hour_fen",
+	    (json_int_t)db_col_int64(st, 15), "cost_fen", (json_int_t)db_col_int64(st, 16), "used_minutes",
+	    db_col_json_int(st, 17), "note", db_col_text(st, 18), "reason", db_col_text(st, 19), "noshow_at",
+	    db_col_text(st, 20), "offer_expires_at", db_col_json_text(st, 21), "checked_in_at",
 	    db_col_json_text(st, 22), "completed_at", db_col_json_text(st, 23), "sequence",
 	    (json_int_t)db_col_int64(st, 24), "created_at", db_col_text(st, 25), "updated_at", db_col_text(st, 26),
 	    "occupied_until", db_col_text(st, 27));
@@ -116,7 +119,8 @@ struct booking {
 	int64_t id, resource_id, booker_org_id, booker_enterprise_id, owner_org_id, units, price, seq;
 	int64_t start, end;
 	char state[16];
-	char starts_at[QTIME_ISO_LEN], ends_at[QTIME_ISO_LEN], noshow_at[QTIME_ISO_LEN], offer_expires_at[QTIME_ISO_LEN];
+	char starts_at[QTIME_ISO_LEN], ends_at[QTIME_ISO_LEN], noshow_at[QTIME_ISO_LEN],
+	    offer_expires_at[QTIME_ISO_LEN];
 	char kind[8];
 	char resource_name[SHARING_NAME_MAX * 4 + 1];
 };
@@ -124,12 +128,13 @@ struct booking {
 static enum qerr booking_load(struct db *db, int64_t id, struct booking *b, struct qerror *err)
 {
 	memset(b, 0, sizeof *b);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT b.id,b.resource_id,b.booker_org_id,b.booker_enterprise_id,r.org_id,b.units,"
-					"b.price_per_hour_fen,b.seq,b.state,b.starts_at,b.ends_at,b.noshow_at,"
-					"b.offer_expires_at,b.booker_kind,r.name"
-					" FROM bookings b JOIN resources r ON r.id=b.resource_id WHERE b.id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT b.id,b.resource_id,b.booker_org_id,b.booker_enterprise_id,r.org_id,b.units,"
+		       "b.price_per_hour_fen,b.seq,b.state,b.starts_at,b.ends_at,b.noshow_at,"
+		       "b.offer_expires_at,b.booker_kind,r.name"
+		       " FROM bookings b JOIN resources r ON r.id=b.resource_id WHERE b.id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -314,8 +319,9 @@ static enum qerr offer_next(struct db *db, const struct sharing_resource *r, int
 			expires = w->start;
 		char ex[QTIME_ISO_LEN];
 		sharing_format(expires, ex);
-		st = db_prepare(db, "UPDATE bookings SET state='offered',offer_expires_at=?,seq=seq+1,updated_at=? WHERE id=?",
-				err);
+		st = db_prepare(
+		    db, "UPDATE bookings SET state='offered',offer_expires_at=?,seq=seq+1,updated_at=? WHERE id=?",
+		    err);
 		if (!st) {
 			e = err->code;
 			break;
@@ -327,8 +333,10 @@ static enum qerr offer_next(struct db *db, const struct sharing_resource *r, int
 		if ((e = db_run(st, err)) || (e = booking_load(db, w->id, &b, err)))
 			break;
 		char title[900];
-		snprintf(title, sizeof title, "候补有空位，请在%.16s前确认：%s %.16s", ex, b.resource_name, b.starts_at);
-		if ((e = notify_org(db, b.booker_org_id, b.booker_enterprise_id, "booking_offer", b.id, title, true, err)))
+		snprintf(title, sizeof title, "候补有空位，请在%.16s前确认：%s %.16s", ex, b.resource_name,
+			 b.starts_at);
+		if ((e = notify_org(db, b.booker_org_id, b.booker_enterprise_id, "booking_offer", b.id, title, true,
+				    err)))
 			break;
 		struct sh_hold *nh = realloc(holds, (size_t)(n + 1) * sizeof *holds);
 		if (!nh) {
@@ -346,42 +354,48 @@ static enum qerr offer_next(struct db *db, const struct sharing_resource *r, int
 }
 
 /* Inside the caller's write transaction: materialises the lapsed states of r's bookings, then offers freed units. */
-static enum qerr maintain_resource(struct db *db, const struct actor *a, const struct sharing_resource *r,
-				   int64_t now, int64_t *changed, struct qerror *err)
+static enum qerr maintain_resource(struct db *db, const struct actor *a, const struct sharing_resource *r, int64_t now,
+				   int64_t *changed, struct qerror *err)
 {
 	char nw[QTIME_ISO_LEN];
 	sharing_format(now, nw);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,state FROM bookings WHERE resource_id=? AND ("
-					"((state='requested' OR state='waitlisted') AND starts_at<=?)"
-					" OR (state='approved' AND noshow_at<=?) OR (state='offered' AND offer_expires_at<=?))"
-					" ORDER BY id",
-					err);
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, r->id);
-	for (int i = 2; i <= 4; i++)
-		db_bind_text(st, i, nw);
-	int64_t ids[256];
-	bool noshow[256];
-	int n = 0, rc;
-	while ((rc = db_step(st, err)) == DB_ROW && n < 256) {
-		ids[n] = db_col_int64(st, 0);
-		noshow[n] = strcmp(db_col_text(st, 1), "approved") == 0;
-		n++;
-	}
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	for (int i = 0; i < n; i++) {
-		struct booking b;
-		const char *to = noshow[i] ? "no_show" : "expired";
-		if (set_state(db, ids[i], to, nw, err) || booking_load(db, ids[i], &b, err) ||
-		    notify_booker(db, &b, noshow[i] ? "未按时签到，预约已失效" : "预约已过期", err) ||
-		    audit_booking(db, a, noshow[i] ? "booking.no_show" : "booking.expire", ids[i], NULL, err))
+	/* In batches: each batch's rows change state, so the next query starts after them. */
+	for (;;) {
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "SELECT id,state FROM bookings WHERE resource_id=? AND ("
+			       "((state='requested' OR state='waitlisted') AND starts_at<=?)"
+			       " OR (state='approved' AND noshow_at<=?) OR (state='offered' AND offer_expires_at<=?))"
+			       " ORDER BY id LIMIT 256",
+			       err);
+		if (!st)
 			return err->code;
-		if (changed)
-			(*changed)++;
+		db_bind_int64(st, 1, r->id);
+		for (int i = 2; i <= 4; i++)
+			db_bind_text(st, i, nw);
+		int64_t ids[256];
+		bool noshow[256];
+		int n = 0, rc = DB_DONE;
+		while (n < 256 && (rc = db_step(st, err)) == DB_ROW) {
+			ids[n] = db_col_int64(st, 0);
+			noshow[n] = strcmp(db_col_text(st, 1), "approved") == 0;
+			n++;
+		}
+		db_reset(st);
+		if (n < 256 && rc < 0)
+			return err->code;
+		for (int i = 0; i < n; i++) {
+			struct booking b;
+			const char *to = noshow[i] ? "no_show" : "expired";
+			if (set_state(db, ids[i], to, nw, err) || booking_load(db, ids[i], &b, err) ||
+			    notify_booker(db, &b, noshow[i] ? "未按时签到，预约已失效" : "预约已过期", err) ||
+			    audit_booking(db, a, noshow[i] ? "booking.no_show" : "booking.expire", ids[i], NULL, err))
+				return err->code;
+			if (changed)
+				(*changed)++;
+		}
+		if (n < 256)
+			break;
 	}
 	return offer_next(db, r, now, changed, err);
 }
@@ -390,6 +404,8 @@ enum qerr sharing_maintain(struct db *db, int64_t resource_id, int64_t now, int6
 {
 	if (changed)
 		*changed = 0;
+	if (!now)
+		now = sharing_now();
 	struct actor sys;
 	actor_cli(&sys);
 	snprintf(sys.email, sizeof sys.email, "maintenance");
@@ -474,15 +490,17 @@ static enum qerr booker_of(struct db *db, const struct actor *a, const json_t *b
 	*org = a->org_id;
 	if (json_object_get(body, "org_id")) {
 		if (a->org_type != ORG_OPERATOR)
-			return qerr_set(err, QERR_FORBIDDEN, "forbidden", "org_id",
-					"只有运营方可以代其他组织预约 (only the operator may book for another organisation)");
+			return qerr_set(
+			    err, QERR_FORBIDDEN, "forbidden", "org_id",
+			    "只有运营方可以代其他组织预约 (only the operator may book for another organisation)");
 		*org = json_int(body, "org_id", 0);
 	}
 	if (!*org)
 		return qerr_set(err, QERR_INVALID, "missing_field", "org_id",
 				"请指定预约的组织 (org_id: which organisation books)");
 	if (a->org_type == ORG_BANK && *org == a->org_id)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "银行不能预约共享资源 (banks do not book resources)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"银行不能预约共享资源 (banks do not book resources)");
 	const char *uscc = json_str(body, "enterprise_uscc", NULL);
 	if (!uscc)
 		return sharing_org_enterprise(db, *org, enterprise, err);
@@ -632,7 +650,9 @@ enum qerr sharing_booking_request(struct db *db, const struct actor *a, int64_t 
 	struct booking b;
 	if (booking_load(db, ids[0], &b, err))
 		goto fail;
-	const char *what = waitlisted ? "新的候补" : strcmp(state, "approved") == 0 ? "新的预约（已自动确认）" : "新的预约申请，待审批";
+	const char *what = waitlisted			    ? "新的候补"
+			   : strcmp(state, "approved") == 0 ? "新的预约（已自动确认）"
+							    : "新的预约申请，待审批";
 	if (!waitlisted && notify_owner(db, &b, what, err))
 		goto fail;
 	for (int w = 0; w < nids; w++) {
@@ -673,8 +693,7 @@ static enum qerr illegal(struct qerror *err, const char *action, const char *sta
 }
 
 enum qerr sharing_booking_act(struct db *db, const struct actor *a, int64_t booking_id,
-			      enum sharing_booking_action action, const json_t *body, json_t **out,
-			      struct qerror *err)
+			      enum sharing_booking_action action, const json_t *body, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	const char *name = sharing_booking_action_names[action];
@@ -761,7 +780,8 @@ enum qerr sharing_booking_act(struct db *db, const struct actor *a, int64_t book
 		break;
 	case BOOKING_CHECK_IN:
 		if (!owner) {
-			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有资源所属组织可以签到 (only the owner checks in)");
+			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				 "只有资源所属组织可以签到 (only the owner checks in)");
 			goto fail;
 		}
 		if (strcmp(b.state, "approved") != 0) {
@@ -852,7 +872,8 @@ enum qerr sharing_booking_act(struct db *db, const struct actor *a, int64_t book
 		if (db_run(st, err))
 			goto fail;
 	}
-	if ((tell_booker && notify_booker(db, &b, tell_booker, err)) || (tell_owner && notify_owner(db, &b, tell_owner, err)))
+	if ((tell_booker && notify_booker(db, &b, tell_booker, err)) ||
+	    (tell_owner && notify_owner(db, &b, tell_owner, err)))
 		goto fail;
 	json_t *detail = json_pack("{s:s,s:s,s:s}", "from", b.state, "to", to, "reason", reason);
 	char act[40];
@@ -879,7 +900,8 @@ enum qerr sharing_booking_get(struct db *db, const struct actor *a, int64_t book
 	struct booking b;
 	if (booking_load(db, booking_id, &b, err))
 		return err->code;
-	if (a->org_type != ORG_OPERATOR && (!a->org_id || (a->org_id != b.owner_org_id && a->org_id != b.booker_org_id)))
+	if (a->org_type != ORG_OPERATOR &&
+	    (!a->org_id || (a->org_id != b.owner_org_id && a->org_id != b.booker_org_id)))
 		return qerr_set(err, QERR_NOT_FOUND, "booking_not_found", "id", "预约不存在 (no booking %lld)",
 				(long long)booking_id);
 	return booking_json(db, booking_id, out, err);
@@ -892,13 +914,15 @@ enum qerr sharing_booking_list(struct db *db, const struct actor *a, const struc
 	const char *role = f->role ? f->role : "booker";
 	bool as_owner = strcmp(role, "owner") == 0;
 	if (!as_owner && strcmp(role, "booker") != 0)
-		return qerr_set(err, QERR_INVALID, "invalid_role", "role", "role须为booker或owner (role: booker or owner)");
+		return qerr_set(err, QERR_INVALID, "invalid_role", "role",
+				"role须为booker或owner (role: booker or owner)");
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	sharing_now_iso(tl_now);
 	/* A stored state that has lapsed reads as its effective state: filter on that. */
 	struct db_stmt *st = db_prepare(
 	    db,
-	    "SELECT " BOOKING_COLS BOOKING_FROM " WHERE (?1 = 1 OR (?2 = 1 AND r.org_id=?3) OR (?2 = 0 AND b.booker_org_id=?3))"
+	    "SELECT " BOOKING_COLS BOOKING_FROM
+	    " WHERE (?1 = 1 OR (?2 = 1 AND r.org_id=?3) OR (?2 = 0 AND b.booker_org_id=?3))"
 	    " AND (CAST(?4 AS TEXT) IS NULL OR b.state=?4 OR (?4='no_show' AND b.state='approved' AND b.noshow_at<=?5)"
 	    "      OR (?4='expired' AND ((b.state='requested' AND b.starts_at<=?5)"
 	    "          OR (b.state='offered' AND b.offer_expires_at<=?5))))"

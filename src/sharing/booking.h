@@ -38,7 +38,7 @@
 #include "platform/actor.h"
 #include "store/db.h"
 
-#define SHARING_GRANULE_MINUTES 30 /* windows start and end on these */
+#define SHARING_GRANULE_MINUTES 30  /* windows start and end on these */
 #define SHARING_MAX_REPEAT_WEEKS 12 /* a weekly series has at most this many bookings */
 
 /*
@@ -51,15 +51,15 @@
 struct sharing_bill {
 	int64_t booking_id;
 	int64_t resource_id;
-	int64_t owner_org_id;	      /* the resource's organisation */
+	int64_t owner_org_id; /* the resource's organisation */
 	int64_t booker_org_id;
 	int64_t booker_enterprise_id; /* the booker organisation's enterprise named at request time; 0 if none */
 	char booker_kind[8];	      /* "sme", "large" or "other": which price applied */
 	char state[16];		      /* one of the states above */
 	int64_t units;
-	int64_t booked_minutes;	      /* ends_at - starts_at */
-	int64_t used_minutes;	      /* recorded at completion; 0 before */
-	int64_t price_per_hour_fen;   /* per unit, of booker_kind, fixed at request time */
+	int64_t booked_minutes;	    /* ends_at - starts_at */
+	int64_t used_minutes;	    /* recorded at completion; 0 before */
+	int64_t price_per_hour_fen; /* per unit, of booker_kind, fixed at request time */
 	int64_t cost_fen;
 	char starts_at[QTIME_ISO_LEN];
 	char ends_at[QTIME_ISO_LEN];
@@ -102,7 +102,8 @@ enum sharing_booking_action {
 	BOOKING_CONFIRM,  /* booker: offered -> requested or approved */
 	BOOKING_ACTION_COUNT
 };
-extern const char *const sharing_booking_action_names[]; /* "approve", "reject", "cancel", "check_in", "complete", "confirm" */
+extern const char
+    *const sharing_booking_action_names[]; /* "approve", "reject", "cancel", "check_in", "complete", "confirm" */
 
 /* Body of an action: {"reason", "used_minutes"}. */
 extern const struct jfield sharing_booking_action_fields[];
@@ -114,18 +115,17 @@ extern const struct jfield sharing_booking_action_fields[];
  * waitlist. The other side is notified. *out is the booking.
  */
 enum qerr sharing_booking_act(struct db *db, const struct actor *a, int64_t booking_id,
-			      enum sharing_booking_action action, const json_t *body, json_t **out,
-			      struct qerror *err);
+			      enum sharing_booking_action action, const json_t *body, json_t **out, struct qerror *err);
 
 /* One booking: the booker organisation, the owner organisation or the operator; anyone else 404. */
 enum qerr sharing_booking_get(struct db *db, const struct actor *a, int64_t booking_id, json_t **out,
 			      struct qerror *err);
 
 struct sharing_booking_filter {
-	const char *role;	/* "booker" (the actor's bookings), "owner" (of its resources); NULL: booker */
-	const char *state;	/* NULL: any */
-	int64_t resource_id;	/* 0: any */
-	int limit;		/* 1..500, 0 = 50 */
+	const char *role;    /* "booker" (the actor's bookings), "owner" (of its resources); NULL: booker */
+	const char *state;   /* NULL: any */
+	int64_t resource_id; /* 0: any */
+	int limit;	     /* 1..500, 0 = 50 */
 	int64_t cursor;
 };
 

@@ -102,9 +102,9 @@ static const char *ics_status(const char *state)
 static const char *state_zh(const char *state)
 {
 	static const char *const map[][2] = {
-	    {"requested", "待审批"}, {"approved", "已确认"}, {"rejected", "已驳回"},  {"cancelled", "已取消"},
-	    {"checked_in", "已签到"}, {"completed", "已完成"}, {"no_show", "未签到"}, {"expired", "已过期"},
-	    {"offered", "候补待确认"},
+	    {"requested", "待审批"}, {"approved", "已确认"},   {"rejected", "已驳回"},
+	    {"cancelled", "已取消"}, {"checked_in", "已签到"}, {"completed", "已完成"},
+	    {"no_show", "未签到"},   {"expired", "已过期"},    {"offered", "候补待确认"},
 	};
 	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
 		if (strcmp(map[i][0], state) == 0)
@@ -141,14 +141,15 @@ enum qerr sharing_calendar_ics(struct db *db, int64_t id, const char *token, cha
 	bool ok = put_raw(&b, "BEGIN:VCALENDAR") && put_raw(&b, "VERSION:2.0") &&
 		  put_raw(&b, "PRODID:-//Qilian//Shared resources//ZH") && put_raw(&b, "CALSCALE:GREGORIAN") &&
 		  put_raw(&b, "METHOD:PUBLISH") && put_text(&b, "X-WR-CALNAME", r->name);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT b.id,b.starts_at,b.ends_at,b.units,b.state,b.seq,b.created_at,b.updated_at,"
-					"bo.name,b.note,b.noshow_at,b.offer_expires_at,r.address"
-					" FROM bookings b JOIN orgs bo ON bo.id=b.booker_org_id"
-					" JOIN resources r ON r.id=b.resource_id"
-					" WHERE b.resource_id=? AND b.ends_at>? AND b.state<>'waitlisted'"
-					" ORDER BY b.starts_at, b.id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT b.id,b.starts_at,b.ends_at,b.units,b.state,b.seq,b.created_at,b.updated_at,"
+		       "bo.name,b.note,b.noshow_at,b.offer_expires_at,r.address"
+		       " FROM bookings b JOIN orgs bo ON bo.id=b.booker_org_id"
+		       " JOIN resources r ON r.id=b.resource_id"
+		       " WHERE b.resource_id=? AND b.ends_at>? AND b.state<>'waitlisted'"
+		       " ORDER BY b.starts_at, b.id",
+		       err);
 	if (!st) {
 		rc = err->code;
 		goto out;
@@ -170,16 +171,18 @@ enum qerr sharing_calendar_ics(struct db *db, int64_t id, const char *token, cha
 			 state_zh(state), state, db_col_text(st, 8), (long long)db_col_int64(st, 3),
 			 *db_col_text(st, 9) ? "\n备注 (note): " : "", db_col_text(st, 9));
 		snprintf(location, sizeof location, "%s %s", region_name, db_col_text(st, 12));
-		ok = put_raw(&b, "BEGIN:VEVENT") && put_text(&b, "UID", uid) && put_time(&b, "DTSTAMP", db_col_text(st, 7)) &&
-		     put_time(&b, "CREATED", db_col_text(st, 6)) && put_time(&b, "LAST-MODIFIED", db_col_text(st, 7)) &&
-		     put_time(&b, "DTSTART", db_col_text(st, 1)) && put_time(&b, "DTEND", db_col_text(st, 2));
+		ok = put_raw(&b, "BEGIN:VEVENT") && put_text(&b, "UID", uid) &&
+		     put_time(&b, "DTSTAMP", db_col_text(st, 7)) && put_time(&b, "CREATED", db_col_text(st, 6)) &&
+		     put_time(&b, "LAST-MODIFIED", db_col_text(st, 7)) && put_time(&b, "DTSTART", db_col_text(st, 1)) &&
+		     put_time(&b, "DTEND", db_col_text(st, 2));
 		snprintf(line, sizeof line, "SEQUENCE:%lld", (long long)seq);
 		ok = ok && put_raw(&b, line);
 		snprintf(line, sizeof line, "STATUS:%s", ics_status(state));
-		ok = ok && put_raw(&b, line) && put_text(&b, "SUMMARY", summary) && put_text(&b, "DESCRIPTION", desc) &&
-		     put_text(&b, "LOCATION", location) &&
-		     put_raw(&b, strcmp(ics_status(state), "CANCELLED") == 0 ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE") &&
-		     put_raw(&b, "END:VEVENT");
+		ok =
+		    ok && put_raw(&b, line) && put_text(&b, "SUMMARY", summary) && put_text(&b, "DESCRIPTION", desc) &&
+		    put_text(&b, "LOCATION", location) &&
+		    put_raw(&b, strcmp(ics_status(state), "CANCELLED") == 0 ? "TRANSP:TRANSPARENT" : "TRANSP:OPAQUE") &&
+		    put_raw(&b, "END:VEVENT");
 	}
 	db_reset(st);
 	if (ok && s < 0) {

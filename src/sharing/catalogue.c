@@ -36,8 +36,8 @@ static enum qerr parse_date(const char *s, const char *field, int64_t *day, stru
 {
 	struct qdate d;
 	if (!qdate_parse(s, &d))
-		return qerr_set(err, QERR_INVALID, "invalid_date", field, "%s须为 YYYY-MM-DD (%s must be a YYYY-MM-DD date)",
-				field, field);
+		return qerr_set(err, QERR_INVALID, "invalid_date", field,
+				"%s须为 YYYY-MM-DD (%s must be a YYYY-MM-DD date)", field, field);
 	*day = qdate_to_days(d);
 	return QERR_OK;
 }
@@ -49,9 +49,8 @@ static enum org_type asking_type(const struct actor *a)
 }
 
 /* Earliest free window of r for the actor in [from, to), or false. */
-static enum qerr window_for(struct db *db, const struct actor *a, int64_t id, int64_t from, int64_t to,
-			    int64_t minutes, int64_t units, int64_t now, bool *found, int64_t *start, bool *may,
-			    struct qerror *err)
+static enum qerr window_for(struct db *db, const struct actor *a, int64_t id, int64_t from, int64_t to, int64_t minutes,
+			    int64_t units, int64_t now, bool *found, int64_t *start, bool *may, struct qerror *err)
 {
 	*found = false;
 	struct sharing_resource *r = malloc(sizeof *r);
@@ -85,8 +84,8 @@ enum qerr sharing_resource_search(struct db *db, const struct actor *a, const st
 		for (int i = 0; sharing_resource_types[i]; i++)
 			ok = ok || strcmp(s->type, sharing_resource_types[i]) == 0;
 		if (!ok)
-			return qerr_set(err, QERR_INVALID, "invalid_type", "type", "未知资源类型 (unknown resource type %s)",
-					s->type);
+			return qerr_set(err, QERR_INVALID, "invalid_type", "type",
+					"未知资源类型 (unknown resource type %s)", s->type);
 	}
 	char prefix[8] = "";
 	if (s->region && *s->region) {
@@ -116,12 +115,13 @@ enum qerr sharing_resource_search(struct db *db, const struct actor *a, const st
 		to_day = from_day + 6;
 	if (s->hours) {
 		if (s->hours < 1 || s->hours > 24 * SH_MAX_WINDOW_DAYS)
-			return qerr_set(err, QERR_INVALID, "out_of_range", "hours", "hours须在1至%d之间 (hours out of range)",
-					24 * SH_MAX_WINDOW_DAYS);
+			return qerr_set(err, QERR_INVALID, "out_of_range", "hours",
+					"hours须在1至%d之间 (hours out of range)", 24 * SH_MAX_WINDOW_DAYS);
 		if (to_day < from_day || to_day - from_day >= SH_MAX_WINDOW_DAYS)
-			return qerr_set(err, QERR_INVALID, "invalid_range", "to",
-					"日期范围须在%d天以内且不倒置 (from..to must be in order and span at most %d days)",
-					SH_MAX_WINDOW_DAYS, SH_MAX_WINDOW_DAYS);
+			return qerr_set(
+			    err, QERR_INVALID, "invalid_range", "to",
+			    "日期范围须在%d天以内且不倒置 (from..to must be in order and span at most %d days)",
+			    SH_MAX_WINDOW_DAYS, SH_MAX_WINDOW_DAYS);
 	}
 	int64_t units = s->units > 0 ? s->units : 1;
 	char like[12];
@@ -242,8 +242,8 @@ enum qerr sharing_resource_search(struct db *db, const struct actor *a, const st
 		json_array_append(items, row);
 	}
 	bool more = i < n;
-	*out = json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor",
-			 more ? json_sprintf("%zu", i) : json_null(), "total_candidates", (json_int_t)n);
+	*out = json_pack("{s:o,s:o,s:I}", "items", items, "next_cursor", more ? json_sprintf("%zu", i) : json_null(),
+			 "total_candidates", (json_int_t)n);
 out:
 	for (size_t k = 0; k < n; k++)
 		json_decref(c[k].row);
@@ -293,14 +293,14 @@ enum qerr sharing_resource_availability(struct db *db, const struct actor *a, in
 			sharing_format(t, iso);
 			snprintf(hm, sizeof hm, "%02d:%02d", g / 2, (g % 2) * 30);
 			int64_t free_units = open && t >= now ? r->rules.capacity - held : 0;
-			json_array_append_new(slots, json_pack("{s:s,s:s,s:b,s:I,s:I}", "time", hm, "starts_at", iso, "open",
-							       open, "held", (json_int_t)held, "free",
+			json_array_append_new(slots, json_pack("{s:s,s:s,s:b,s:I,s:I}", "time", hm, "starts_at", iso,
+							       "open", open, "held", (json_int_t)held, "free",
 							       (json_int_t)(free_units > 0 ? free_units : 0)));
 		}
-		json_array_append_new(jdays, json_pack("{s:s,s:i,s:b,s:I,s:o}", "date", date, "weekday",
-						       sh_weekday(day) + 1, "closed", sh_is_closed(&r->rules, day),
-						       "open_minutes", (json_int_t)sh_open_minutes(&r->rules, day),
-						       "slots", slots));
+		json_array_append_new(jdays,
+				      json_pack("{s:s,s:i,s:b,s:I,s:o}", "date", date, "weekday", sh_weekday(day) + 1,
+						"closed", sh_is_closed(&r->rules, day), "open_minutes",
+						(json_int_t)sh_open_minutes(&r->rules, day), "slots", slots));
 	}
 	free(holds);
 	*out = json_pack("{s:I,s:s,s:I,s:I,s:o}", "resource_id", (json_int_t)id, "name", r->name, "capacity",

@@ -18,42 +18,61 @@
 #include "sharing/resource_int.h"
 #include "sharing/sharing_int.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 #define MAX_PRICE_FEN 10000000000LL /* 1亿元 an hour */
 
-const char *const sharing_resource_types[] = {"instrument", "equipment",      "test_site",
-					      "rd_service", "design_service", "brand_licence", NULL};
+const char *const sharing_resource_types[] = {"instrument",	"equipment",	 "test_site", "rd_service",
+					      "design_service", "brand_licence", NULL};
 static const char *const approvals[] = {"required", "instant", NULL};
 static const char *const eligibilities[] = {"everyone", "sme", "invited", NULL};
 static const char *const statuses[] = {"active", "withdrawn", NULL};
 static const char *const day_names[] = {"mon", "tue", "wed", "thu", "fri", "sat", "sun"};
 
-#define RESOURCE_FIELDS(req)                                                                                           \
-	{"type", JF_STRING, req, 0, 0, sharing_resource_types,                                                         \
+#define RESOURCE_FIELDS(req)                                                                                            \
+	{"type",                                                                                                        \
+	 JF_STRING,                                                                                                     \
+	 req,                                                                                                           \
+	 0,                                                                                                             \
+	 0,                                                                                                             \
+	 sharing_resource_types,                                                                                        \
 	 "instrument, equipment, test_site, rd_service, design_service or brand_licence"},                              \
-	    {"name", JF_STRING, req, 1, SHARING_NAME_MAX, NULL, "name (盐雾试验箱)"},                                 \
-	    {"description", JF_STRING, false, 0, 5000, NULL, "what it is and does"},                                   \
-	    {"region", JF_STRING, req, 6, 6, NULL, "GB/T 2260 county code of its location"},                           \
-	    {"address", JF_STRING, false, 0, 300, NULL, "street address"},                                             \
-	    {"capacity", JF_INT, req, 1, 10000, NULL, "number of identical units"},                                    \
-	    {"price_sme_fen", JF_INT, req, 0, MAX_PRICE_FEN, NULL, "price per unit-hour for SMEs, fen"},               \
+	    {"name", JF_STRING, req, 1, SHARING_NAME_MAX, NULL, "name (盐雾试验箱)"},                                   \
+	    {"description", JF_STRING, false, 0, 5000, NULL, "what it is and does"},                                    \
+	    {"region", JF_STRING, req, 6, 6, NULL, "GB/T 2260 county code of its location"},                            \
+	    {"address", JF_STRING, false, 0, 300, NULL, "street address"},                                              \
+	    {"capacity", JF_INT, req, 1, 10000, NULL, "number of identical units"},                                     \
+	    {"price_sme_fen", JF_INT, req, 0, MAX_PRICE_FEN, NULL, "price per unit-hour for SMEs, fen"},                \
 	    {"price_large_fen", JF_INT, req, 0, MAX_PRICE_FEN, NULL, "price per unit-hour for large enterprises, fen"}, \
 	    {"price_other_fen", JF_INT, req, 0, MAX_PRICE_FEN, NULL, "price per unit-hour for other organisations"},    \
-	    {"opening_hours", JF_STRING_ARRAY, req, 0, 0, NULL,                                                        \
-	     "entries \"DAYS HH:MM-HH:MM\" in Asia/Shanghai: mon-fri 08:00-18:00, sat,sun 09:00-12:00, daily "         \
-	     "00:00-24:00"},                                                                                           \
-	    {"closed_dates", JF_STRING_ARRAY, false, 0, 0, NULL, "Shanghai dates YYYY-MM-DD when it is closed"},       \
+	    {"opening_hours",                                                                                           \
+	     JF_STRING_ARRAY,                                                                                           \
+	     req,                                                                                                       \
+	     0,                                                                                                         \
+	     0,                                                                                                         \
+	     NULL,                                                                                                      \
+	     "entries \"DAYS HH:MM-HH:MM\" in Asia/Shanghai: mon-fri 08:00-18:00, sat,sun 09:00-12:00, daily "          \
+	     "00:00-24:00"},                                                                                            \
+	    {"closed_dates", JF_STRING_ARRAY, false, 0, 0, NULL, "Shanghai dates YYYY-MM-DD when it is closed"},        \
 	    {"min_minutes", JF_INT, false, 30, 525600, NULL, "shortest booking, minutes (multiple of 30; default 60)"}, \
 	    {"max_minutes", JF_INT, false, 30, 525600, NULL, "longest booking, minutes (multiple of 30; default 480)"}, \
-	    {"buffer_minutes", JF_INT, false, 0, 1440, NULL, "held after each booking, minutes (multiple of 30)"},     \
-	    {"horizon_days", JF_INT, false, 1, 730, NULL, "how far ahead a booking may start, days (default 60)"},     \
+	    {"buffer_minutes", JF_INT, false, 0, 1440, NULL, "held after each booking, minutes (multiple of 30)"},      \
+	    {"horizon_days", JF_INT, false, 1, 730, NULL, "how far ahead a booking may start, days (default 60)"},      \
 	    {"approval", JF_STRING, false, 0, 0, approvals, "required (default) or instant"},                           \
 	    {"eligibility", JF_STRING, false, 0, 0, eligibilities, "who may book: everyone (default), sme, invited"},   \
-	    {"invited_orgs", JF_STRING_ARRAY, false, 0, 0, NULL, "ids of the organisations invited to book"},          \
-	    {"sme_share_bp", JF_INT, false, 0, 10000, NULL, "share of each day's open unit-hours reserved for SMEs, bp"}, \
-	    {"no_show_minutes", JF_INT, false, 0, 1440, NULL, "check-in grace after the start (default 30)"},          \
-	{                                                                                                              \
-		"offer_minutes", JF_INT, false, 5, 10080, NULL, "how long a waitlist offer is held (default 120)"      \
+	    {"invited_orgs", JF_STRING_ARRAY, false, 0, 0, NULL, "ids of the organisations invited to book"},           \
+	    {"sme_share_bp",                                                                                            \
+	     JF_INT,                                                                                                    \
+	     false,                                                                                                     \
+	     0,                                                                                                         \
+	     10000,                                                                                                     \
+	     NULL,                                                                                                      \
+	     "share of each day's open unit-hours reserved for SMEs, bp"},                                              \
+	    {"no_show_minutes", JF_INT, false, 0, 1440, NULL, "check-in grace after the start (default 30)"},           \
+	{                                                                                                               \
+		"offer_minutes", JF_INT, false, 5, 10080, NULL, "how long a waitlist offer is held (default 120)"       \
 	}
 
 const struct jfield sharing_resource_fields[] = {
@@ -222,10 +241,12 @@ enum qerr sharing_closed_parse(const char *text, struct sh_rules *r, struct qerr
 			buf[n] = '\0';
 			if (!qdate_parse(buf, &d))
 				return qerr_set(err, QERR_INVALID, "invalid_closed_dates", "closed_dates",
-						"日期格式应为 YYYY-MM-DD (closed date \"%s\" is not a YYYY-MM-DD date)", buf);
+						"日期格式应为 YYYY-MM-DD (closed date \"%s\" is not a YYYY-MM-DD date)",
+						buf);
 			if (r->nclosed == SH_MAX_CLOSED)
 				return qerr_set(err, QERR_INVALID, "invalid_closed_dates", "closed_dates",
-						"最多%d个不开放日期 (at most %d closed dates)", SH_MAX_CLOSED, SH_MAX_CLOSED);
+						"最多%d个不开放日期 (at most %d closed dates)", SH_MAX_CLOSED,
+						SH_MAX_CLOSED);
 			r->closed[r->nclosed++] = qdate_to_days(d);
 		}
 		p += e ? (size_t)(e - p) : strlen(p);
@@ -298,7 +319,8 @@ static bool join_array(const json_t *arr, struct buf *b)
 {
 	size_t i;
 	json_t *v;
-	json_array_foreach(arr, i, v) {
+	json_array_foreach(arr, i, v)
+	{
 		const char *s = json_string_value(v);
 		if (strchr(s, ';'))
 			return false;
@@ -331,8 +353,8 @@ json_t *resource_row_json(struct db_stmt *st, bool owner)
 	    db_col_text(st, 26), "updated_at", db_col_text(st, 27));
 	if (o && owner) {
 		char url[160];
-		snprintf(url, sizeof url, "/api/v1/resources/%lld/calendar.ics?token=%s", (long long)db_col_int64(st, 0),
-			 db_col_text(st, 25));
+		snprintf(url, sizeof url, "/api/v1/resources/%lld/calendar.ics?token=%s",
+			 (long long)db_col_int64(st, 0), db_col_text(st, 25));
 		json_object_set_new(o, "feed_url", json_string(url));
 	}
 	return o;
@@ -401,8 +423,9 @@ enum qerr sharing_resource_get(struct db *db, const struct actor *a, int64_t id,
 	} else {
 		json_object_set_new(o, "may_book", json_boolean(a->org_type == ORG_OPERATOR));
 	}
-	json_object_set_new(o, "mine", json_boolean(a->org_id && json_integer_value(json_object_get(
-									 json_object_get(o, "owner"), "org_id")) == a->org_id));
+	json_object_set_new(o, "mine",
+			    json_boolean(a->org_id && json_integer_value(json_object_get(json_object_get(o, "owner"),
+											 "org_id")) == a->org_id));
 	if (owner) {
 		json_t *inv;
 		if (invited_json(db, id, &inv, err)) {
@@ -435,7 +458,8 @@ static enum qerr check_values(const struct resource_values *v, struct qerror *er
 	const struct {
 		const char *field;
 		int64_t v;
-	} m30[] = {{"min_minutes", v->min_minutes}, {"max_minutes", v->max_minutes}, {"buffer_minutes", v->buffer_minutes}};
+	} m30[] = {
+	    {"min_minutes", v->min_minutes}, {"max_minutes", v->max_minutes}, {"buffer_minutes", v->buffer_minutes}};
 	for (size_t i = 0; i < sizeof m30 / sizeof m30[0]; i++)
 		if (m30[i].v % SHARING_GRANULE_MINUTES != 0)
 			return qerr_set(err, QERR_INVALID, "not_on_granule", m30[i].field,
@@ -464,7 +488,8 @@ static enum qerr write_invites(struct db *db, int64_t id, const json_t *invited,
 		return err->code;
 	size_t i;
 	json_t *v;
-	json_array_foreach(invited, i, v) {
+	json_array_foreach(invited, i, v)
+	{
 		int64_t org;
 		if (!util_parse_i64(json_string_value(v), 1, INT64_MAX, &org))
 			return qerr_set(err, QERR_INVALID, "invalid_org", "invited_orgs",
@@ -579,8 +604,7 @@ static void bind_values(struct db_stmt *st, int i, const struct resource_values 
 	db_bind_text(st, i, v->status);
 }
 
-static enum qerr rules_text(const struct resource_values *v, struct buf *hours, struct buf *closed,
-			    struct qerror *err)
+static enum qerr rules_text(const struct resource_values *v, struct buf *hours, struct buf *closed, struct qerror *err)
 {
 	if (!resource_hours_text(&v->rules, hours) || !resource_closed_text(&v->rules, closed))
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -599,13 +623,21 @@ enum qerr sharing_resource_create(struct db *db, const struct actor *a, const js
 				"只有运营方可以代其他组织发布资源 (only the operator may open a resource for another "
 				"organisation)");
 	if (a->org_type == ORG_BANK)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "银行不能发布共享资源 (banks do not open resources)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"银行不能发布共享资源 (banks do not open resources)");
 	if (!owner)
 		return qerr_set(err, QERR_INVALID, "missing_field", "owner_org_id",
 				"请指定资源所属组织 (owner_org_id: which organisation owns the resource)");
-	struct resource_values v = {.description = "", .address = "", .approval = "required", .eligibility = "everyone",
-				    .status = "active", .min_minutes = 60, .max_minutes = 480, .horizon_days = 60,
-				    .no_show_minutes = 30, .offer_minutes = 120};
+	struct resource_values v = {.description = "",
+				    .address = "",
+				    .approval = "required",
+				    .eligibility = "everyone",
+				    .status = "active",
+				    .min_minutes = 60,
+				    .max_minutes = 480,
+				    .horizon_days = 60,
+				    .no_show_minutes = 30,
+				    .offer_minutes = 120};
 	struct buf hours = {0}, closed = {0};
 	if (values_from(body, NULL, db, &v, err) || rules_text(&v, &hours, &closed, err)) {
 		buf_free(&hours);
@@ -662,8 +694,8 @@ out:
 	return rc;
 }
 
-enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t id, const json_t *body,
-				  json_t **out, struct qerror *err)
+enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+				  struct qerror *err)
 {
 	*out = NULL;
 	struct buf hours = {0}, closed = {0};
@@ -680,18 +712,20 @@ enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t 
 			qerr_set(err, QERR_NOT_FOUND, "resource_not_found", "id", "资源不存在 (no resource %lld)",
 				 (long long)id);
 		else
-			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-				 "只有资源所属组织或运营方可以修改 (only the owner organisation or the operator may change "
-				 "a resource)");
+			qerr_set(
+			    err, QERR_FORBIDDEN, "forbidden", NULL,
+			    "只有资源所属组织或运营方可以修改 (only the owner organisation or the operator may change "
+			    "a resource)");
 		goto fail;
 	}
 	/* The row's current values, then the body over them. */
-	struct db_stmt *st = db_prepare(db,
-					"SELECT type,name,description,region,address,capacity,price_sme_fen,"
-					"price_large_fen,price_other_fen,min_minutes,max_minutes,buffer_minutes,"
-					"horizon_days,approval,eligibility,sme_share_bp,no_show_minutes,offer_minutes,status"
-					" FROM resources WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT type,name,description,region,address,capacity,price_sme_fen,"
+		       "price_large_fen,price_other_fen,min_minutes,max_minutes,buffer_minutes,"
+		       "horizon_days,approval,eligibility,sme_share_bp,no_show_minutes,offer_minutes,status"
+		       " FROM resources WHERE id=?",
+		       err);
 	if (!st)
 		goto fail;
 	db_bind_int64(st, 1, id);
@@ -747,7 +781,8 @@ enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t 
 		free(holds);
 		if (peak > v.capacity) {
 			qerr_set(err, QERR_CONFLICT, "capacity_in_use", "capacity",
-				 "已有预约占用%lld个单位，不能减到%lld (bookings hold %lld units at once; capacity cannot go "
+				 "已有预约占用%lld个单位，不能减到%lld (bookings hold %lld units at once; capacity "
+				 "cannot go "
 				 "below %lld)",
 				 (long long)peak, (long long)v.capacity, (long long)peak, (long long)peak);
 			goto fail_txt;
@@ -755,12 +790,13 @@ enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t 
 	}
 	char now[QTIME_ISO_LEN];
 	sharing_now_iso(now);
-	st = db_prepare(db,
-			"UPDATE resources SET type=?,name=?,description=?,region=?,address=?,capacity=?,price_sme_fen=?,"
-			"price_large_fen=?,price_other_fen=?,opening_hours=?,closed_dates=?,min_minutes=?,max_minutes=?,"
-			"buffer_minutes=?,horizon_days=?,approval=?,eligibility=?,sme_share_bp=?,no_show_minutes=?,"
-			"offer_minutes=?,status=?,updated_at=? WHERE id=?",
-			err);
+	st =
+	    db_prepare(db,
+		       "UPDATE resources SET type=?,name=?,description=?,region=?,address=?,capacity=?,price_sme_fen=?,"
+		       "price_large_fen=?,price_other_fen=?,opening_hours=?,closed_dates=?,min_minutes=?,max_minutes=?,"
+		       "buffer_minutes=?,horizon_days=?,approval=?,eligibility=?,sme_share_bp=?,no_show_minutes=?,"
+		       "offer_minutes=?,status=?,updated_at=? WHERE id=?",
+		       err);
 	if (!st)
 		goto fail_txt;
 	bind_values(st, 1, &v, hours.data, closed.data);

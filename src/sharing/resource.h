@@ -62,8 +62,8 @@ enum qerr sharing_resource_create(struct db *db, const struct actor *a, const js
  * capacity below the units held by bookings from now on is 409
  * capacity_in_use. Existing bookings keep their price and window.
  */
-enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t id, const json_t *body,
-				  json_t **out, struct qerror *err);
+enum qerr sharing_resource_update(struct db *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+				  struct qerror *err);
 
 /* One resource; the owner and the operator also see invited_orgs and feed_url. Withdrawn ones only to them. */
 enum qerr sharing_resource_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
@@ -75,10 +75,10 @@ struct sharing_search {
 	int64_t hours;	    /* > 0: only resources free for this many consecutive hours ... */
 	const char *from;   /* ... in these Shanghai dates, inclusive (YYYY-MM-DD; default today .. +6) */
 	const char *to;
-	int64_t units;	    /* units wanted in the window (default 1) */
-	bool mine;	    /* only the actor's organisation's (withdrawn included) */
-	int limit;	    /* 1..200, 0 = 20 */
-	int64_t cursor;	    /* offset from the previous page's next_cursor */
+	int64_t units;	/* units wanted in the window (default 1) */
+	bool mine;	/* only the actor's organisation's (withdrawn included) */
+	int limit;	/* 1..200, 0 = 20 */
+	int64_t cursor; /* offset from the previous page's next_cursor */
 };
 
 /*

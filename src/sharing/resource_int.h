@@ -18,7 +18,6 @@
 	"r.buffer_minutes,r.horizon_days,r.approval,r.eligibility,r.sme_share_bp,r.no_show_minutes,r.offer_minutes,"   \
 	"r.status,r.feed_token,r.created_at,r.updated_at"
 
-
 /* A resource row (RES_COLS) as JSON; owner adds its feed_url. NULL when out of memory. */
 json_t *resource_row_json(struct db_stmt *st, bool owner);
 

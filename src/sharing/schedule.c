@@ -149,8 +149,8 @@ static int64_t overlap(int64_t a0, int64_t a1, int64_t b0, int64_t b1)
 }
 
 /* Does a non-SME booking of units over [start, end) stay within every touched day's non-reserved unit-minutes? */
-static bool within_sme_share(const struct sh_rules *r, const struct sh_hold *holds, int n, int64_t skip,
-			     int64_t start, int64_t end, int64_t units)
+static bool within_sme_share(const struct sh_rules *r, const struct sh_hold *holds, int n, int64_t skip, int64_t start,
+			     int64_t end, int64_t units)
 {
 	if (r->sme_share_bp <= 0)
 		return true;

@@ -43,13 +43,14 @@ enum qerr sharing_fail(struct db *db, struct qerror *err)
 enum qerr sharing_resource_load(struct db *db, int64_t id, struct sharing_resource *r, struct qerror *err)
 {
 	memset(r, 0, sizeof *r);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT r.id,r.org_id,o.name,r.type,r.name,r.region,r.capacity,r.price_sme_fen,"
-					"r.price_large_fen,r.price_other_fen,r.opening_hours,r.closed_dates,r.min_minutes,"
-					"r.max_minutes,r.buffer_minutes,r.horizon_days,r.approval,r.eligibility,"
-					"r.sme_share_bp,r.no_show_minutes,r.offer_minutes,r.status,r.feed_token"
-					" FROM resources r JOIN orgs o ON o.id=r.org_id WHERE r.id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT r.id,r.org_id,o.name,r.type,r.name,r.region,r.capacity,r.price_sme_fen,"
+		       "r.price_large_fen,r.price_other_fen,r.opening_hours,r.closed_dates,r.min_minutes,"
+		       "r.max_minutes,r.buffer_minutes,r.horizon_days,r.approval,r.eligibility,"
+		       "r.sme_share_bp,r.no_show_minutes,r.offer_minutes,r.status,r.feed_token"
+		       " FROM resources r JOIN orgs o ON o.id=r.org_id WHERE r.id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -117,11 +118,12 @@ enum qerr sharing_holds_load(struct db *db, int64_t resource_id, int64_t from, i
 	sharing_format(from, f);
 	sharing_format(until, u);
 	sharing_format(now, nw);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT b.id,b.starts_at,b.ends_at,b.occupied_until,b.units,b.booker_kind"
-					" FROM bookings b WHERE b.resource_id=? AND b.starts_at<? AND b.occupied_until>?"
-					" AND " SHARING_HOLDING_SQL " ORDER BY b.starts_at, b.id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT b.id,b.starts_at,b.ends_at,b.occupied_until,b.units,b.booker_kind"
+		       " FROM bookings b WHERE b.resource_id=? AND b.starts_at<? AND b.occupied_until>?"
+		       " AND " SHARING_HOLDING_SQL " ORDER BY b.starts_at, b.id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, resource_id);

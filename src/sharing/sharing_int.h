@@ -58,7 +58,7 @@ enum qerr sharing_holds_load(struct db *db, int64_t resource_id, int64_t from, i
 
 /* The SQL condition "booking b holds units at ?now" with its three placeholders bound by sharing_bind_holding. */
 #define SHARING_HOLDING_SQL                                                                                            \
-	"((b.state='requested' AND b.starts_at>?) OR b.state='checked_in' OR (b.state='approved' AND b.noshow_at>?)"    \
+	"((b.state='requested' AND b.starts_at>?) OR b.state='checked_in' OR (b.state='approved' AND b.noshow_at>?)"   \
 	" OR (b.state='offered' AND b.offer_expires_at>?))"
 
 /* Binds now to the three placeholders of SHARING_HOLDING_SQL starting at idx. */

@@ -29,8 +29,8 @@ struct acc {
 	size_t nsmes, smes_cap;
 };
 
-static const char *const states[] = {"requested", "approved", "rejected",   "cancelled", "checked_in",
-				     "completed", "no_show",  "expired",    "waitlisted", "offered"};
+static const char *const states[] = {"requested", "approved", "rejected", "cancelled",	"checked_in",
+				     "completed", "no_show",  "expired",  "waitlisted", "offered"};
 
 static double hours(int64_t unit_minutes)
 {
@@ -53,8 +53,8 @@ static enum qerr parse_range(const char *from, const char *to, int64_t *d0, int6
 	*d1 = qdate_to_days(b);
 	if (*d1 < *d0 || *d1 - *d0 >= MAX_DAYS)
 		return qerr_set(err, QERR_INVALID, "invalid_range", "to",
-				"日期范围须在%d天以内且不倒置 (from..to must be in order and span at most %d days)", MAX_DAYS,
-				MAX_DAYS);
+				"日期范围须在%d天以内且不倒置 (from..to must be in order and span at most %d days)",
+				MAX_DAYS, MAX_DAYS);
 	return QERR_OK;
 }
 
@@ -167,22 +167,22 @@ static json_t *totals_json(const struct acc *x, bool with_days, int64_t d0)
 			char date[QDATE_TEXT_LEN] = "";
 			if (qdate_from_days(d0 + i, &q))
 				qdate_format(q, date);
-			json_array_append_new(days, json_pack("{s:s,s:f,s:f,s:f,s:f}", "date", date, "open_hours",
-							      hours(d->open), "booked_hours", hours(d->booked),
-							      "used_hours", hours(d->used), "sme_booked_hours",
-							      hours(d->sme_booked)));
+			json_array_append_new(days,
+					      json_pack("{s:s,s:f,s:f,s:f,s:f}", "date", date, "open_hours",
+							hours(d->open), "booked_hours", hours(d->booked), "used_hours",
+							hours(d->used), "sme_booked_hours", hours(d->sme_booked)));
 		}
 	}
 	json_t *counts = json_object();
 	for (size_t k = 0; k < sizeof states / sizeof states[0]; k++)
 		json_object_set_new(counts, states[k], json_integer(x->counts[k]));
-	json_t *o = json_pack("{s:f,s:f,s:f,s:f,s:f,s:f,s:o,s:I,s:o,s:f,s:f,s:f,s:f}", "open_hours", hours(t.open),
-			      "booked_hours", hours(t.booked), "used_hours", hours(t.used), "pending_hours",
-			      hours(t.pending), "booked_rate", rate(t.booked, t.open), "used_rate", rate(t.used, t.open),
-			      "revenue_fen", x->revenue_overflow ? json_null() : json_integer(x->revenue_fen),
-			      "smes_served", (json_int_t)x->nsmes, "bookings", counts, "sme_reserved_hours",
-			      hours(t.reserved), "sme_booked_hours", hours(t.sme_booked), "sme_used_hours",
-			      hours(t.sme_used), "sme_reserved_used_hours", hours(reserved_used));
+	json_t *o = json_pack(
+	    "{s:f,s:f,s:f,s:f,s:f,s:f,s:o,s:I,s:o,s:f,s:f,s:f,s:f}", "open_hours", hours(t.open), "booked_hours",
+	    hours(t.booked), "used_hours", hours(t.used), "pending_hours", hours(t.pending), "booked_rate",
+	    rate(t.booked, t.open), "used_rate", rate(t.used, t.open), "revenue_fen",
+	    x->revenue_overflow ? json_null() : json_integer(x->revenue_fen), "smes_served", (json_int_t)x->nsmes,
+	    "bookings", counts, "sme_reserved_hours", hours(t.reserved), "sme_booked_hours", hours(t.sme_booked),
+	    "sme_used_hours", hours(t.sme_used), "sme_reserved_used_hours", hours(reserved_used));
 	if (days)
 		json_object_set_new(o, "days", days);
 	return o;
@@ -205,15 +205,17 @@ enum qerr sharing_utilisation_resource(struct db *db, const struct actor *a, int
 	if ((rc = sharing_resource_load(db, id, r, err)))
 		goto out;
 	if (!sharing_is_owner(a, r)) {
-		rc = qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-			      "只有资源所属组织或运营方可以查看利用率 (only the owner or the operator sees utilisation)");
+		rc = qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", NULL,
+		    "只有资源所属组织或运营方可以查看利用率 (only the owner or the operator sees utilisation)");
 		goto out;
 	}
 	if ((rc = accumulate(db, r, d0, d1, x, err)))
 		goto out;
 	json_t *o = totals_json(x, true, d0);
-	json_object_set_new(o, "resource", json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)r->id, "name", r->name,
-						     "type", r->type, "capacity", (json_int_t)r->rules.capacity));
+	json_object_set_new(o, "resource",
+			    json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)r->id, "name", r->name, "type", r->type,
+				      "capacity", (json_int_t)r->rules.capacity));
 	json_object_set_new(o, "from", json_string(from));
 	json_object_set_new(o, "to", json_string(to));
 	*out = o;
@@ -265,9 +267,9 @@ enum qerr sharing_utilisation_owner(struct db *db, const struct actor *a, int64_
 		if ((rc = sharing_resource_load(db, ids[i], r, err)) || (rc = accumulate(db, r, d0, d1, one, err)))
 			goto out;
 		json_t *row = totals_json(one, false, d0);
-		json_object_set_new(row, "resource", json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)r->id, "name",
-							       r->name, "type", r->type, "capacity",
-							       (json_int_t)r->rules.capacity));
+		json_object_set_new(row, "resource",
+				    json_pack("{s:I,s:s,s:s,s:I}", "id", (json_int_t)r->id, "name", r->name, "type",
+					      r->type, "capacity", (json_int_t)r->rules.capacity));
 		json_array_append_new(rows, row);
 		for (int d = 0; d < one->ndays; d++) {
 			struct day_acc *t = &total->day[d], *o = &one->day[d];

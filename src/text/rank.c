@@ -175,7 +175,7 @@ out:
 enum qerr text_rank(const char *query, const struct text_rank_doc *docs, size_t ndocs, size_t k,
 		    struct text_rank_hit *hits, size_t *nhits, struct text_rank_terms *terms, struct qerror *err)
 {
-	struct text_rank_terms local;
+	struct text_rank_terms local = {0};
 	struct text_rank_terms *t = terms ? terms : &local;
 	*nhits = 0;
 	enum qerr rc = text_rank_prepare(query, t, err);
