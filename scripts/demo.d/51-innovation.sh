@@ -1,12 +1,12 @@
 # 51-innovation.sh - the innovation vouchers and challenges of the demo (sourced by scripts/demo-data).
-# 科技创新券: the operator issues the demo SME (昆山精锐模具, sme@qilian.test) a voucher of 2万元
+# 科技创新券: the operator issues the demo SME (昆山精锐电驱, sme@qilian.test) a voucher of 2万元
 # paying 50 % of a bill, valid for a year, with a yearly cap of 3万元; when the shared-resource
 # demo (50-sharing.sh) left a completed booking of that SME, the voucher is applied to it, so the
 # owner's claim queue has one bill to claim. 揭榜挂帅: the chain leader (buyer@qilian.test) posts
 # and opens a challenge on 驱动电机 with three milestones and three weighted criteria.
 inno_today=$(date -u -d '+8 hours' +%Y-%m-%d)
 inno_until=$(date -u -d '+8 hours +364 days' +%Y-%m-%d)
-"$Q" --db "$DB.tmp" voucher issue 91320583MA1N2L8E6H --amount-fen 2000000 --share-bp 5000 \
+"$Q" --db "$DB.tmp" voucher issue 91320583MA1QEW0025 --amount-fen 2000000 --share-bp 5000 \
   --from "$inno_today" --until "$inno_until" --cap-fen 3000000 --note "2026年度苏州市科技创新券" >"$tmp/voucher.json"
 inno_voucher=$(sed -n 's/^  "id": \([0-9]*\),/\1/p' "$tmp/voucher.json")
 inno_booking=$("$Q" --db "$DB.tmp" voucher bookings "$inno_voucher" 2>/dev/null | sed -n 's/^ *"booking_id": \([0-9]*\),*/\1/p' | head -1)

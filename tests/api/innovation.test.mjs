@@ -22,7 +22,7 @@ import { sqlite, smeWithAdmin, registerEnterprise } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
 import { seedCompletedBookings, SME_USCC } from '../lib/innovation.mjs';
 
-const SME2_USCC = '91320583MA1QEW0025'; // 昆山精锐电驱, the same organisation
+const SME2_USCC = '91320583MA1N2L8E6H'; // 昆山精锐模具, the same organisation
 const LEADER = '91320500MA1MX4QF3P'; // 苏州汇川 (the large enterprise)
 const NBOOK = 40;
 let srv, clockFile, dbPath, op, large, largeAdmin, sme, smeAdmin, bank, provider, opMember;
@@ -337,8 +337,8 @@ test('challenges: suggestions rank solvers from capabilities, listings and past 
   assert.ok(r.body.items.length >= 3);
   const top = r.body.items[0];
   assert.ok(top.why.some((w) => w.kind === 'capability'));
-  // The demo SME (昆山精锐电驱) declares 驱动电机 and lists 永磁同步电机: it is suggested with the matched words.
-  const s = r.body.items.find((i) => i.enterprise.uscc === SME2_USCC);
+  // The demo SME (昆山精锐电驱, SME_USCC) declares 驱动电机 and lists 永磁同步电机: it is suggested with the matched words.
+  const s = r.body.items.find((i) => i.enterprise.uscc === SME_USCC);
   assert.ok(s, JSON.stringify(r.body.items.map((i) => i.enterprise.name)));
   assert.ok(s.why.some((w) => w.kind === 'listing' && /电机/.test(w.words)));
   assert.ok(!r.body.items.some((i) => i.enterprise.uscc === LEADER)); // never the poster's own

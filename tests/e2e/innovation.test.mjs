@@ -61,7 +61,7 @@ test('the SME applies its voucher to a completed booking', async () => {
   await shot(sme, 'innovation-voucher-preview');
   await row.locator('.apply-btn').click();
   await waitText(sme.locator('#voucher-message'), /已用券/);
-  await waitText(sme.locator('#voucher-table'), /¥19,500\.00/); // 2万元 − 500
+  await waitText(sme.locator('#voucher-table'), /¥18,000\.00/); // 2万元 − 1500 (the demo's completed booking) − 500
   await shot(sme, 'innovation-voucher-wallet');
 });
 
@@ -213,6 +213,6 @@ test('after the deadline: the panel declares and scores, a conflicted reviewer i
   await results.first().waitFor();
   // (90×20+80×50+...): the criteria are the form's two with weights 60 and 40.
   assert.equal(await results.count(), 2);
-  assert.match(await results.first().innerText(), /昆山精锐模具/);
+  assert.match(await results.first().innerText(), /昆山精锐电驱/);
   await shot(leader, 'innovation-results');
 });

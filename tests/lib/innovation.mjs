@@ -4,7 +4,7 @@
 // without walking each booking through its own flow (tests/api/sharing*).
 import { sqlite } from './fixtures.mjs';
 
-export const SME_USCC = '91320583MA1N2L8E6H'; // 昆山精锐模具 (sme@qilian.test's organisation)
+export const SME_USCC = '91320583MA1QEW0025'; // 昆山精锐电驱 (sme@qilian.test's organisation; the demo bookings' booker)
 
 // n completed bookings of the demo SME (booker, SME price) on a new resource of the large enterprise
 // (owner): 2 hours used, cost 1000 yuan each. Returns the first booking's id (the others follow).
