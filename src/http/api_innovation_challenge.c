@@ -41,13 +41,15 @@ static enum qerr raw_body(struct http_req *req, const struct jfield *fields, boo
 		const struct jfield *f = fields;
 		while (f->name && strcmp(f->name, key) != 0)
 			f++;
-		if (!f->name) {
+		/* The error names the key before the body (which owns it) is released. */
+		enum qerr rc = QERR_OK;
+		if (!f->name)
+			rc = qerr_set(&req->err, QERR_INVALID, "unknown_field", key, "unknown field %s", key);
+		else if (f->type == JF_STRING && !json_is_string(v))
+			rc = qerr_set(&req->err, QERR_INVALID, "invalid_type", key, "%s must be a string", key);
+		if (rc) {
 			json_decref(body);
-			return qerr_set(&req->err, QERR_INVALID, "unknown_field", key, "unknown field %s", key);
-		}
-		if (f->type == JF_STRING && !json_is_string(v)) {
-			json_decref(body);
-			return qerr_set(&req->err, QERR_INVALID, "invalid_type", key, "%s must be a string", key);
+			return rc;
 		}
 	}
 	for (const struct jfield *f = fields; f->name && !partial; f++)
