@@ -216,3 +216,15 @@ test('after the deadline: the panel declares and scores, a conflicted reviewer i
   assert.match(await results.first().innerText(), /昆山精锐电驱/);
   await shot(leader, 'innovation-results');
 });
+
+test('the challenge page in English', async () => {
+  const { leader } = state;
+  await go(leader, `/innovation/challenges/${state.challenge}`);
+  await leader.locator('#terms').waitFor();
+  await leader.click('.lang-switch button[data-lang="en"]');
+  await waitText(leader.locator('#terms'), /Milestones[\s\S]*Evaluation criteria/);
+  await waitText(leader.locator('#sidenav'), /Open challenges/);
+  await shot(leader, 'innovation-challenge-en');
+  await leader.click('.lang-switch button[data-lang="zh"]');
+  await waitText(leader.locator('#terms'), /里程碑/);
+});
