@@ -21,7 +21,7 @@ export default {
     { re: new RegExp(`^/innovation/challenges/${ID}/review$`), page: () => import('./review.js'), params: ['id'], nav: 'inno-challenges' },
   ],
   navGroups: [
-    { id: 'innovation', title: 'nav.innovation', order: 25 },
+    { id: 'innovation', title: 'nav.innovation', order: 45 },
   ],
   nav: [
     { group: 'innovation', id: 'inno-vouchers', href: '#/innovation/vouchers', label: 'nav.innoVouchers', icon: 'list', order: 10, allow: 'GET /vouchers' },
