@@ -14,6 +14,7 @@
 #include "sharing/challenge_int.h"
 
 #define ELIGIBLE "(status='submitted' OR status='shortlisted' OR status='winner')"
+#define ELIGIBLE_P "(p.status='submitted' OR p.status='shortlisted' OR p.status='winner')"
 
 /* A proposal's challenge and status, for the evaluation writes. */
 static enum qerr proposal_of(struct db *db, int64_t proposal_id, int64_t *challenge_id, char status[24],
@@ -372,8 +373,11 @@ enum qerr challenge_evaluation(struct db *db, const struct actor *a, int64_t id,
 			json_decref(mine_scores);
 			goto fail;
 		}
-		/* Others' scores: a reviewer after submitting its own; the poster once the proposal has two. */
-		bool show = (panel && mine_submitted) || (poster && count >= 2);
+		/*
+		 * A panel member (the poster's own staff and the operator's included) sees the others only after its
+		 * own scores are in; the poster off the panel once the proposal has two.
+		 */
+		bool show = panel ? mine_submitted : poster && count >= 2;
 		json_t *total = json_null();
 		if (show && count) {
 			int64_t t;
@@ -475,6 +479,24 @@ enum qerr challenge_results(struct db *db, const struct actor *a, int64_t id, js
 	if (strcmp(c.status, "draft") == 0 || strcmp(c.status, "open") == 0)
 		return qerr_set(err, QERR_CONFLICT, "not_evaluating", "status",
 				"评审尚未开始 (the evaluation has not started)");
+	if (panel) {
+		/* A reviewer reads the totals (made of the others' scores) only when its own work is done. */
+		struct db_stmt *st = db_prepare(
+		    db,
+		    "SELECT count(*) FROM challenge_proposals p WHERE p.challenge_id=? AND " ELIGIBLE_P
+		    " AND NOT EXISTS(SELECT 1 FROM challenge_reviews r WHERE r.proposal_id=p.id AND r.user_id=?"
+		    " AND (r.conflict=1 OR r.submitted_at IS NOT NULL))",
+		    err);
+		int64_t pending = 0;
+		if (!st ||
+		    (db_bind_int64(st, 1, id), db_bind_int64(st, 2, a->user_id), db_scalar_int64(st, &pending, err)))
+			return err->code;
+		if (pending)
+			return qerr_set(
+			    err, QERR_CONFLICT, "scores_pending", "scores",
+			    "请先完成您的 %lld 份评审 (declare and score your %lld remaining proposals first)",
+			    (long long)pending, (long long)pending);
+	}
 	static struct ranked r[1000];
 	size_t nr;
 	if (rank(db, id, r, 1000, &nr, err))

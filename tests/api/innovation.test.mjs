@@ -273,7 +273,8 @@ test('challenges: sealed proposals, receipts, Q&A broadcast, conflicted reviewer
   const found = await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/receipts/verify`, { sha256: p1.body.sha256 });
   assert.equal(found.body.found, true);
   // The panel, then the deadline passes.
-  assert.equal((await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/panel`, { reviewers: [USERS['provider:admin'], USERS['operator:member'], USERS['bank:member']] })).status, 200);
+  // The panel: a university-like provider, the operator's staff, a bank (conflicted below) and the poster's own admin.
+  assert.equal((await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/panel`, { reviewers: [USERS['provider:admin'], USERS['operator:member'], USERS['bank:member'], USERS['large:admin']] })).status, 200);
   assert.equal((await api(srv.url, large, 'POST', `/api/v1/challenges/${c.id}/evaluate`)).status, 409);
   setClock('2027-03-10T08:00:00Z');
   try {
@@ -308,6 +309,15 @@ test('challenges: sealed proposals, receipts, Q&A broadcast, conflicted reviewer
     await api(srv.url, rev2, 'POST', `/api/v1/proposals/${p2.body.proposal_id}/scores`, { scores: [60, 60, 60] });
     ev = await api(srv.url, rev2, 'GET', `/api/v1/challenges/${c.id}/evaluation`);
     assert.equal(ev.body.items.find((i) => i.proposal.id === p1.body.proposal_id).others.length, 2);
+    // The poster's own admin on the panel, not yet scored: two reviews are in, it still sees neither them nor the totals.
+    assert.equal((await api(srv.url, largeAdmin, 'POST', `/api/v1/proposals/${p1.body.proposal_id}/declaration`, { conflict: false })).status, 201);
+    const own = await api(srv.url, largeAdmin, 'GET', `/api/v1/challenges/${c.id}/evaluation`);
+    const ownItem = own.body.items.find((i) => i.proposal.id === p1.body.proposal_id);
+    assert.equal(ownItem.others, null);
+    assert.equal(ownItem.total, null);
+    const pending = await api(srv.url, largeAdmin, 'GET', `/api/v1/challenges/${c.id}/results`);
+    assert.equal(pending.status, 409);
+    assert.equal(pending.body.error.code, 'scores_pending');
     const res = await api(srv.url, large, 'GET', `/api/v1/challenges/${c.id}/results`);
     assert.equal(res.status, 200, JSON.stringify(res.body));
     // p1: (90×50+80×30+70×20)/100 = 83, (80×50+70×30+60×20)/100 = 73 -> 78.00; p2: 70 and 60 -> 65.00.
