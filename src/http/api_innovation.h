@@ -15,6 +15,7 @@ enum qerr api_voucher_issue(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_verify(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_get(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_preview(struct http_req *req, struct http_res *res);
+enum qerr api_voucher_revoke(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_bookings(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_apply(struct http_req *req, struct http_res *res);
 enum qerr api_voucher_applications(struct http_req *req, struct http_res *res);

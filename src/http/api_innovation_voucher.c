@@ -143,3 +143,12 @@ enum qerr api_voucher_bookings(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	return reply(res, voucher_candidates(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
+
+enum qerr api_voucher_revoke(struct http_req *req, struct http_res *res)
+{
+	int64_t id;
+	json_t *out = NULL;
+	if (api_param_id(req, 0, "id", &id))
+		return req->err.code;
+	return reply(res, voucher_revoke(req->db, &req->actor, id, &out, &req->err), 200, &out);
+}

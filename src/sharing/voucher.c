@@ -279,6 +279,39 @@ enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body
 	return QERR_OK;
 }
 
+enum qerr voucher_revoke(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	if (!is_operator(a))
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有运营方可以作废创新券 (only the operator revokes vouchers)");
+	if (db_begin_write(db, err))
+		return err->code;
+	struct voucher_row v;
+	if (load_voucher(db, id, &v, err))
+		return fail(db, err);
+	if (strcmp(v.status, "active") != 0) {
+		qerr_set(err, QERR_CONFLICT, "illegal_transition", "status",
+			 "创新券已作废 (voucher %s is already revoked)", v.code);
+		return fail(db, err);
+	}
+	struct db_stmt *st = db_prepare(db, "UPDATE vouchers SET status='revoked' WHERE id=? AND status='active'", err);
+	if (!st || (db_bind_int64(st, 1, id), db_run(st, err)))
+		return fail(db, err);
+	json_t *detail = json_pack("{s:s}", "code", v.code);
+	enum qerr rc = audit(db, a, "voucher.revoke", "voucher", id, detail, err);
+	if (!rc)
+		rc = inbox_renotify(db, v.enterprise_id, "voucher_issued", id,
+				    "科技创新券已作废 (a voucher was revoked)", detail, err);
+	json_decref(detail);
+	if (rc || load_voucher(db, id, &v, err) || !(*out = voucher_json(db, &v, err)) || db_commit(db, err)) {
+		json_decref(*out);
+		*out = NULL;
+		return fail(db, err);
+	}
+	return QERR_OK;
+}
+
 /* ---- list and get ---- */
 
 enum qerr voucher_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)

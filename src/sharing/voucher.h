@@ -84,6 +84,12 @@ enum qerr voucher_part(int64_t bill_fen, int64_t share_bp, int64_t balance_fen, 
 enum qerr voucher_issue(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err);
 
 /*
+ * Revokes an active voucher (operator): it pays no further bill; what it
+ * paid stays paid and claims already made go on. 409 when already revoked.
+ */
+enum qerr voucher_revoke(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
+
+/*
  * Vouchers with balance_fen, used_fen and used_this_year_fen: the SME's own
  * (its organisation's enterprises), every voucher for the operator, 403 for
  * others. {"items": [...]}.

@@ -68,9 +68,18 @@ test('vouchers: only the operator issues, only SMEs and the operator see wallets
   const wallet = await api(srv.url, sme, 'GET', '/api/v1/vouchers');
   assert.equal(wallet.status, 200);
   assert.ok(wallet.body.items.some((v) => v.id === r.body.id));
-  // Another SME's wallet does not hold it.
   const mine = await api(srv.url, sme, 'GET', `/api/v1/vouchers/${r.body.id}`);
   assert.equal(mine.status, 200);
+  // Revoked: it pays no further bill.
+  const rv = (await issue({})).body;
+  assert.equal((await api(srv.url, sme, 'POST', `/api/v1/vouchers/${rv.id}/revoke`)).status, 403);
+  const revoked = await api(srv.url, op, 'POST', `/api/v1/vouchers/${rv.id}/revoke`);
+  assert.equal(revoked.status, 200);
+  assert.equal(revoked.body.status, 'revoked');
+  assert.equal((await api(srv.url, op, 'POST', `/api/v1/vouchers/${rv.id}/revoke`)).status, 409);
+  const refused = await api(srv.url, sme, 'POST', `/api/v1/vouchers/${rv.id}/apply`, { booking: booking() });
+  assert.equal(refused.status, 409);
+  assert.equal(refused.body.error.code, 'voucher_not_valid');
 });
 
 test('vouchers: apply, the owner bill, claim, approve; reject returns the part', async () => {

@@ -91,6 +91,11 @@ test('the owner claims the voucher part; the operator approves, issues and check
   await op.fill('#v-cap', '30000');
   await op.click('#v-submit');
   await waitText(op.locator('#voucher-message'), /已发放创新券 CXQ-/);
+  // The new voucher (newest first) is revoked: it shows as such.
+  const fresh = op.locator('#voucher-table tbody tr').first();
+  await fresh.locator('.revoke-btn').click();
+  await waitText(op.locator('#voucher-message'), /已作废/);
+  await waitText(op.locator('#voucher-table tbody tr').first(), /已作废/);
   await op.click('#verify-btn');
   await waitText(op.locator('#verify-result'), /台账无误/);
   await shot(op, 'innovation-operator-vouchers');

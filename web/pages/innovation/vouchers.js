@@ -44,7 +44,12 @@ export async function render(root, ctx) {
         h('td', { class: 'num' }, bpText(v.share_bp)),
         h('td', { class: 'nowrap' }, `${v.valid_from} – ${v.valid_until}`,
           v.valid_today ? null : h('span', { class: 'badge badge-muted' }, t('inno.voucher.notValid'))),
-        h('td', { class: 'num' }, `${fen(v.cap_left_fen)} / ${fen(v.yearly_cap_fen)}`)),
+        h('td', { class: 'num' }, `${fen(v.cap_left_fen)} / ${fen(v.yearly_cap_fen)}`,
+          isOp && v.status === 'active' ? h('button', { type: 'button', class: 'btn btn-sm btn-ghost revoke-btn', onclick: async () => {
+            if (!window.confirm(t('inno.voucher.confirmRevoke', { code: v.code }))) return;
+            try { await post(`/vouchers/${v.id}/revoke`); flash('success', t('inno.voucher.revoked', { code: v.code })); draw(); } catch (e) { flash('error', errorText(e)); }
+          } }, t('inno.voucher.revoke')) : null,
+          v.status === 'revoked' ? h('span', { class: 'badge badge-muted' }, t('inno.voucher.revokedBadge')) : null)),
       // The holder uses a valid voucher with a balance on a completed booking: a row of its own, full width.
       !isOp && v.valid_today && v.balance_fen > 0
         ? h('tr', { class: 'use-row', dataset: { id: v.id, code: v.code } }, h('td', { colspan: 7 }, useForm(v))) : null])))));
