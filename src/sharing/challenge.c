@@ -663,13 +663,14 @@ enum qerr challenge_update(struct db *db, const struct actor *a, int64_t id, con
 	chl_now(now);
 	json_t *capsv = json_object_get(body, "capabilities");
 	char *caps = capsv ? join_caps(capsv) : NULL;
-	struct db_stmt *st = db_prepare(db,
-					"UPDATE challenges SET title=coalesce(?,title),problem=coalesce(?,problem),"
-					"eligibility=coalesce(?,eligibility),reward_fen=coalesce(?,reward_fen),"
-					"deadline=coalesce(?,deadline),capabilities=coalesce(?,capabilities),"
-					"chain_id=CASE WHEN CAST(? AS BIGINT)=1 THEN ? ELSE chain_id END,"
-					"sid=CASE WHEN CAST(? AS BIGINT)=1 THEN ? ELSE sid END,updated_at=? WHERE id=?",
-					err);
+	struct db_stmt *st = db_prepare(
+	    db,
+	    "UPDATE challenges SET title=coalesce(CAST(? AS TEXT),title),problem=coalesce(CAST(? AS TEXT),problem),"
+	    "eligibility=coalesce(CAST(? AS TEXT),eligibility),reward_fen=coalesce(CAST(? AS BIGINT),reward_fen),"
+	    "deadline=coalesce(CAST(? AS TEXT),deadline),capabilities=coalesce(CAST(? AS TEXT),capabilities),"
+	    "chain_id=CASE WHEN CAST(? AS BIGINT)=1 THEN CAST(? AS TEXT) ELSE chain_id END,"
+	    "sid=CASE WHEN CAST(? AS BIGINT)=1 THEN CAST(? AS BIGINT) ELSE sid END,updated_at=? WHERE id=?",
+	    err);
 	if (!st) {
 		free(caps);
 		return chl_fail(db, err);
@@ -1004,15 +1005,16 @@ enum qerr challenge_set_panel(struct db *db, const struct actor *a, int64_t id, 
 		}
 		st = by_org ? db_prepare(
 				  db,
-				  "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT ?,id,? FROM users"
+				  "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT CAST(? AS "
+				  "BIGINT),id,CAST(? AS TEXT) FROM users"
 				  " WHERE org_id=? AND role='admin' AND disabled=0 ON CONFLICT (challenge_id,user_id) "
 				  "DO NOTHING",
 				  err)
-			    : db_prepare(
-				  db,
-				  "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT ?,id,? FROM users"
-				  " WHERE email=? AND disabled=0 ON CONFLICT (challenge_id,user_id) DO NOTHING",
-				  err);
+			    : db_prepare(db,
+					 "INSERT INTO challenge_panel(challenge_id,user_id,added_at) SELECT CAST(? AS "
+					 "BIGINT),id,CAST(? AS TEXT) FROM users"
+					 " WHERE email=? AND disabled=0 ON CONFLICT (challenge_id,user_id) DO NOTHING",
+					 err);
 		if (!st)
 			return chl_fail(db, err);
 		db_bind_int64(st, 1, id);
