@@ -491,7 +491,7 @@ enum qerr challenge_verify_receipt(struct db *db, const struct actor *a, int64_t
 	if (!chl_readable(a, &c))
 		return chl_not_found(err, id);
 	char lower[CHALLENGE_SHA256_HEX] = {0};
-	for (size_t i = 0; sha256[i] && i < CHALLENGE_SHA256_HEX - 1; i++)
+	for (size_t i = 0; i < CHALLENGE_SHA256_HEX - 1 && sha256[i]; i++)
 		lower[i] = (char)(sha256[i] >= 'A' && sha256[i] <= 'F' ? sha256[i] - 'A' + 'a' : sha256[i]);
 	struct db_stmt *st =
 	    db_prepare(db, "SELECT id,submitted_at FROM challenge_proposals WHERE challenge_id=? AND sha256=?", err);
