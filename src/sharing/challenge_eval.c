@@ -497,7 +497,7 @@ enum qerr challenge_results(struct db *db, const struct actor *a, int64_t id, js
 			    "请先完成您的 %lld 份评审 (declare and score your %lld remaining proposals first)",
 			    (long long)pending, (long long)pending);
 	}
-	static struct ranked r[1000];
+	static __thread struct ranked r[1000]; /* per thread: the server runs requests on several */
 	size_t nr;
 	if (rank(db, id, r, 1000, &nr, err))
 		return err->code;
@@ -539,7 +539,7 @@ enum qerr challenge_shortlist(struct db *db, const struct actor *a, int64_t id, 
 		chl_wrong_state(err, &c, "evaluating");
 		return chl_fail(db, err);
 	}
-	static struct ranked r[1000];
+	static __thread struct ranked r[1000]; /* per thread: the server runs requests on several */
 	size_t nr;
 	if (rank(db, id, r, 1000, &nr, err))
 		return chl_fail(db, err);
