@@ -124,6 +124,15 @@ test('the chain leader posts a challenge through the form, opens it and names th
   await leader.click('#c-submit');
   await leader.locator('#open-btn').waitFor();
   state.challenge = Number(/challenges\/(\d+)/.exec(leader.url())[1]);
+  // The draft is edited through the same form (PATCH): the reward changes, the shares stay.
+  await leader.click('#edit-btn');
+  await leader.locator('#challenge-form').waitFor();
+  assert.equal(await leader.inputValue('#c-reward'), '800000');
+  assert.equal(await leader.locator('#share-sum').getAttribute('data-ok'), 'true');
+  await leader.fill('#c-reward', '900000');
+  await leader.click('#c-submit');
+  await leader.locator('#open-btn').waitFor();
+  await waitText(leader.locator('#challenge-badges'), /¥900,000\.00/);
   await leader.fill('#panel-emails', `${USERS['provider:admin']}, ${USERS['operator:member']}, ${USERS['bank:member']}`);
   await leader.click('#panel-form button[type=submit]');
   await waitText(leader.locator('.alert-success'), /评审组已保存/);

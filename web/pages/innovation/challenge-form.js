@@ -3,15 +3,28 @@
  * problem, chain segment, required capabilities, eligibility, reward,
  * deadline, milestones with their shares (which must add up to exactly
  * 100 %, shown as you type) and evaluation criteria with weights. It is saved
- * as a draft; the terms freeze when it is opened on its page.
+ * as a draft; the terms freeze when it is opened on its page. The same form
+ * changes a draft (#/innovation/challenges/{id}/edit, PATCH).
  */
 import { t } from '../../lib/i18n.js';
-import { h, pageHeader, alertBox, errorText } from '../../lib/dom.js';
-import { post } from '../../lib/api.js';
+import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
+import { get, post, patch } from '../../lib/api.js';
 import { yuanToFen, percentToBp, bpText, fill, add, field } from './innovation.js';
 
+/* A UTC instant as the datetime-local value of its Shanghai time. */
+const shanghaiLocal = (iso) => new Date(new Date(iso).getTime() + 8 * 3600000).toISOString().slice(0, 16);
+
 export async function render(root, ctx) {
-  ctx.setTitle(t('inno.ch.post'));
+  const editing = ctx.params.id;
+  let draft = null;
+  if (editing) {
+    const wait = loading();
+    root.appendChild(wait);
+    try { draft = await get(`/challenges/${editing}`); } catch (e) { wait.replaceWith(loadError(e)); return; }
+    wait.remove();
+    if (!ctx.isCurrent()) return;
+  }
+  ctx.setTitle(t(editing ? 'inno.form.edit' : 'inno.ch.post'));
   const message = h('div', { id: 'form-message', 'aria-live': 'polite' });
   const f = {
     title: h('input', { type: 'text', id: 'c-title', maxlength: 200, required: true }),
@@ -42,11 +55,24 @@ export async function render(root, ctx) {
     container.appendChild(r);
     updateSum();
   };
-  row(milestones, 'm', t('inno.form.m1'), '30');
-  row(milestones, 'm', t('inno.form.m2'), '40');
-  row(milestones, 'm', t('inno.form.m3'), '30');
-  row(criteria, 'k', t('inno.form.k1'), '60');
-  row(criteria, 'k', t('inno.form.k2'), '40');
+  if (draft) {
+    f.title.value = draft.title;
+    f.problem.value = draft.problem;
+    f.chain.value = draft.chain || '';
+    f.segment.value = draft.segment || '';
+    f.caps.value = (draft.capabilities || []).join(', ');
+    f.eligibility.value = draft.eligibility || '';
+    f.reward.value = (draft.reward_fen / 100).toFixed(2).replace(/\.00$/, '');
+    f.deadline.value = shanghaiLocal(draft.deadline);
+    for (const m of draft.milestones) row(milestones, 'm', m.title, (m.share_bp / 100).toFixed(2).replace(/\.?0+$/, ''));
+    for (const k of draft.criteria) row(criteria, 'k', k.name, String(k.weight));
+  } else {
+    row(milestones, 'm', t('inno.form.m1'), '30');
+    row(milestones, 'm', t('inno.form.m2'), '40');
+    row(milestones, 'm', t('inno.form.m3'), '30');
+    row(criteria, 'k', t('inno.form.k1'), '60');
+    row(criteria, 'k', t('inno.form.k2'), '40');
+  }
   const form = h('form', { class: 'card form', id: 'challenge-form', onsubmit: async (ev) => {
     ev.preventDefault();
     const reward = yuanToFen(f.reward.value);
@@ -63,9 +89,9 @@ export async function render(root, ctx) {
       capabilities: f.caps.value.split(/[;,\uFF0C\uFF1B]/).map((s) => s.trim()).filter(Boolean),
       eligibility: f.eligibility.value.trim(), milestones: ms, criteria: ks,
     };
-    if (f.chain.value.trim()) { body.chain = f.chain.value.trim(); body.segment = f.segment.value.trim(); }
+    if (f.chain.value.trim()) { body.chain = f.chain.value.trim(); body.segment = f.segment.value.trim(); } else if (editing) { body.chain = null; body.segment = null; }
     try {
-      const c = await post('/challenges', body);
+      const c = editing ? await patch(`/challenges/${editing}`, body) : await post('/challenges', body);
       ctx.navigate(`/innovation/challenges/${c.id}`, { kind: 'success', text: t('inno.form.saved') });
     } catch (e) { fill(message, alertBox('error', errorText(e))); }
   } },
@@ -80,5 +106,5 @@ export async function render(root, ctx) {
   h('h2', null, t('inno.ch.criteria')), criteria,
   h('button', { type: 'button', class: 'btn btn-sm btn-outline', onclick: () => row(criteria, 'k', '', '') }, t('inno.form.addCriterion')),
   h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'c-submit' }, t('inno.form.saveDraft'))));
-  add(root, pageHeader(t('inno.ch.post'), t('inno.form.subtitle')), message, form);
+  add(root, pageHeader(t(editing ? 'inno.form.edit' : 'inno.ch.post'), t('inno.form.subtitle')), message, form);
 }

@@ -84,7 +84,9 @@ export async function render(root, ctx) {
     const card = h('section', { class: 'card card-pad', id: 'poster-actions' }, h('h2', null, t('inno.ch.posterActions')));
     if (c.status === 'draft') {
       add(card, h('p', { class: 'muted small' }, t('inno.ch.openHint')),
-        h('button', { type: 'button', class: 'btn btn-primary', id: 'open-btn', onclick: () => act(`/challenges/${id}/open`, undefined, 'inno.ch.opened') }, t('inno.ch.open')));
+        h('div', { class: 'btn-row' },
+          h('a', { class: 'btn btn-outline', id: 'edit-btn', href: `#/innovation/challenges/${id}/edit` }, t('inno.form.edit')),
+          h('button', { type: 'button', class: 'btn btn-primary', id: 'open-btn', onclick: () => act(`/challenges/${id}/open`, undefined, 'inno.ch.opened') }, t('inno.ch.open'))));
     }
     if (['draft', 'open', 'closed'].includes(c.status)) {
       const emails = h('input', { type: 'text', id: 'panel-emails', maxlength: 2000, value: (c.panel || []).map((p) => p.email).join(', ') });

@@ -18,6 +18,7 @@ export default {
     { re: /^\/innovation\/challenges$/, page: () => import('./challenges.js'), nav: 'inno-challenges' },
     { re: /^\/innovation\/challenges\/new$/, page: () => import('./challenge-form.js'), nav: 'inno-challenges' },
     { re: new RegExp(`^/innovation/challenges/${ID}$`), page: () => import('./challenge.js'), params: ['id'], nav: 'inno-challenges' },
+    { re: new RegExp(`^/innovation/challenges/${ID}/edit$`), page: () => import('./challenge-form.js'), params: ['id'], nav: 'inno-challenges' },
     { re: new RegExp(`^/innovation/challenges/${ID}/review$`), page: () => import('./review.js'), params: ['id'], nav: 'inno-challenges' },
   ],
   navGroups: [

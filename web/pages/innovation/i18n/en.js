@@ -139,6 +139,7 @@ export default {
   "inno.form.k2": "Feasibility",
   "inno.form.addMilestone": "Add a milestone",
   "inno.form.addCriterion": "Add a criterion",
+  "inno.form.edit": "Edit draft",
   "inno.form.saveDraft": "Save draft",
   "inno.form.saved": "Draft saved",
   "inno.prop.title": "Proposals",

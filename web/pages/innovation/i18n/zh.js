@@ -139,6 +139,7 @@ export default {
   "inno.form.k2": "实施可行性",
   "inno.form.addMilestone": "添加里程碑",
   "inno.form.addCriterion": "添加评审标准",
+  "inno.form.edit": "修改草稿",
   "inno.form.saveDraft": "保存草稿",
   "inno.form.saved": "草稿已保存",
   "inno.prop.title": "揭榜方案",
