@@ -305,8 +305,16 @@ static void test_claim_approve_reject(void **state)
 	assert_int_equal(voucher_decide(f->db, &f->op, app1, true, NULL, &out, &e), QERR_CONFLICT);
 	assert_int_equal(voucher_claim(f->db, &f->sme, app1, &out, &e), QERR_FORBIDDEN);
 	assert_int_equal(voucher_claim(f->db, &f->other_sme, app1, &out, &e), QERR_NOT_FOUND);
+	/* The operator organisation with an enterprise of its own is told a claim awaits it. */
+	char op_uscc[USCC_LEN + 1], sql[200];
+	uscc_generate("320505", 7004, op_uscc);
+	int64_t op_e = testkit_enterprise(f->db, &f->op, op_uscc, "苏州市中小企业服务中心,320505,72,40,2000,1500,none");
+	snprintf(sql, sizeof sql, "UPDATE enterprises SET org_id=%lld WHERE id=%lld", (long long)f->op.org_id,
+		 (long long)op_e);
+	testdb_exec(f->db, sql);
 	assert_int_equal(voucher_claim(f->db, &f->owner, app1, &out, &e), QERR_OK);
 	assert_string_equal(json_string_value(json_object_get(out, "status")), "claimed");
+	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM notifications WHERE kind='voucher_claim'"), 1);
 	assert_int_equal(json_integer_value(json_object_get(json_object_get(out, "usage_record"), "cost_fen")), 100000);
 	json_decref(out);
 	assert_int_equal(voucher_claim(f->db, &f->owner, app1, &out, &e), QERR_CONFLICT);
