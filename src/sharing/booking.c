@@ -556,7 +556,14 @@ enum qerr sharing_booking_request(struct db *db, const struct actor *a, int64_t 
 	enum org_type type;
 	enum sharing_kind kind;
 	bool may;
-	if (sharing_org_kind(db, org, &type, &kind, err) || sharing_may_book(db, r, org, type, &may, err))
+	if (sharing_org_kind(db, org, &type, &kind, err))
+		goto fail;
+	if (type == ORG_BANK) {
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", "org_id",
+			 "银行不能预约共享资源 (banks do not book resources)");
+		goto fail;
+	}
+	if (sharing_may_book(db, r, org, type, &may, err))
 		goto fail;
 	if (!may) {
 		qerr_set(err, QERR_FORBIDDEN, "not_eligible", NULL,

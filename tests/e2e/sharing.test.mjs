@@ -115,6 +115,11 @@ test('the owner approves one request and rejects another with a reason', async (
   const b = (await api(srv.url, ownerToken, 'GET', `/api/v1/bookings/${state.toReject.id}`)).body;
   assert.equal(b.state, 'rejected');
   assert.equal(b.reason, '设备当天校准');
+  // The owner's resource page lists the resource's bookings.
+  await ui.go(owner, `/sharing/resources/${state.salt.id}`);
+  const listed = owner.locator(`#resource-bookings tr[data-id="${state.booking.id}"]`);
+  await listed.waitFor();
+  assert.match(await listed.innerText(), /已通过/);
 });
 
 test('the SME sees both outcomes in its bookings', async () => {

@@ -26,6 +26,10 @@ const HAND_COPIED = {
     audit: (type) => type === 'operator', // canSeeAudit
     'supply-base': (type) => ['operator', 'large'].includes(type), // canSeeSupplyBase
     disrupt: (type) => type === 'operator', // canRunDisruption
+    // Shared resources: banks neither book nor open resources (routes_sharing.c).
+    'sharing-bookings': (type) => type !== 'bank',
+    'sharing-queue': (type) => type !== 'bank',
+    'sharing-utilisation': (type) => type !== 'bank',
     'inno-vouchers': (type) => ['operator', 'sme'].includes(type), // the voucher wallet: SMEs and the operator (GET /vouchers)
   },
   operations: {

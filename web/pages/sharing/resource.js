@@ -9,7 +9,7 @@
 import { t } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
 import { get, post } from '../../lib/api.js';
-import { fen, local, shanghaiDate, isoAt, stateBadge, windowText, fill } from './sharing.js';
+import { fen, shanghaiDate, isoAt, stateBadge, windowText, fill } from './sharing.js';
 
 const TIMES = Array.from({ length: 49 }, (_, i) => `${String(Math.floor(i / 2)).padStart(2, '0')}:${i % 2 ? '30' : '00'}`);
 
@@ -158,4 +158,25 @@ export async function render(root, ctx) {
       : h('p', { class: 'muted' }, t('sharing.closedAllWeek')));
   }
   drawWeek();
+  if (owner) drawOwnerBookings();
+
+  // The owner's view of this resource's bookings, soonest first (the queue is #/sharing/queue).
+  async function drawOwnerBookings() {
+    const tbody = h('tbody');
+    root.appendChild(h('section', { class: 'card card-flush', id: 'resource-bookings' },
+      h('div', { class: 'card-head' }, h('h2', null, t('sharing.resourceBookings')), h('a', { href: '#/sharing/queue', class: 'btn btn-sm btn-outline' }, t('nav.sharingQueue'))),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'table' },
+        h('thead', null, h('tr', null, ['sharing.window', 'sharing.booker', 'sharing.units', 'sharing.cost', 'sharing.stateLabel'].map((k) => h('th', { scope: 'col' }, t(k))))),
+        tbody))));
+    try {
+      const page = await get('/bookings', { role: 'owner', resource: id, limit: 200 });
+      if (!ctx.isCurrent()) return;
+      const items = page.items.slice().sort((a, b) => a.starts_at.localeCompare(b.starts_at));
+      fill(tbody, items.length ? items.map((b) => h('tr', { dataset: { id: b.id } }, h('td', null, windowText(b)), h('td', null, b.booker.name),
+        h('td', null, String(b.units)), h('td', null, fen(b.cost_fen)), h('td', null, stateBadge(b.state))))
+        : h('tr', null, h('td', { colspan: 5, class: 'muted' }, t('sharing.nothingHere'))));
+    } catch (e) {
+      fill(tbody, h('tr', null, h('td', { colspan: 5 }, alertBox('error', errorText(e)))));
+    }
+  }
 }

@@ -84,6 +84,7 @@ export default {
   'sharing.complete': 'Complete',
   'sharing.minutes': 'minutes',
   'sharing.nothingHere': 'Nothing here',
+  'sharing.resourceBookings': 'Bookings of this resource',
   'sharing.utilisationSubtitle': 'Open, booked and used unit-hours, revenue and SMEs served',
   'sharing.from': 'From',
   'sharing.to': 'To',

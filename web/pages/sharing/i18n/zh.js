@@ -84,6 +84,7 @@ export default {
   'sharing.complete': '登记完成',
   'sharing.minutes': '分钟',
   'sharing.nothingHere': '暂无',
+  'sharing.resourceBookings': '本资源的预约',
   'sharing.utilisationSubtitle': '开放、预约与实际使用的台时，收入与服务中小企业情况',
   'sharing.from': '开始日期',
   'sharing.to': '结束日期',
