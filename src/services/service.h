@@ -176,6 +176,9 @@ enum qerr service_route_delete(struct db *db, const struct actor *a, int64_t id,
 enum qerr service_route_resolve(struct db *db, const char *category, const char *region, int64_t *route_id,
 				int64_t *handler_org, struct qerror *err);
 
+/* Provider organisations (handlers a request can be routed or transferred to): {items:[{id, name}]}. */
+enum qerr service_providers(struct db *db, json_t **out, struct qerror *err);
+
 /* ---- statistics ---- */
 
 /*

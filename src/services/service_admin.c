@@ -868,3 +868,23 @@ enum qerr service_stats(struct db *db, const struct actor *a, const char *from, 
 			 "calendar", workdays_calendar_json());
 	return QERR_OK;
 }
+
+enum qerr service_providers(struct db *db, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	struct db_stmt *st = db_prepare(db, "SELECT id,name FROM orgs WHERE type='provider' ORDER BY id", err);
+	if (!st)
+		return err->code;
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name",
+						       db_col_text(st, 1)));
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return QERR_OK;
+}
