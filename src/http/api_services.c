@@ -61,7 +61,7 @@ static enum qerr action(struct http_req *req, struct http_res *res, enum service
 	json_t *body = NULL, *out = NULL;
 	if (api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	if (fields && req->body_len && http_body_json(req, fields, false, &body))
+	if (fields && http_body_json(req, fields, false, &body))
 		return req->err.code;
 	enum qerr rc = service_act(req->db, &req->actor, id, a, body ? json_str(body, key, NULL) : NULL, &out, &req->err);
 	json_decref(body);
@@ -159,7 +159,7 @@ enum qerr api_service_extension_reject(struct http_req *req, struct http_res *re
 enum qerr api_service_escalate(struct http_req *req, struct http_res *res)
 {
 	json_t *body = NULL, *out = NULL;
-	if (req->body_len && http_body_json(req, service_escalate_fields, false, &body))
+	if (http_body_json(req, service_escalate_fields, false, &body))
 		return req->err.code;
 	const char *date = body ? json_str(body, "date", NULL) : NULL;
 	struct qdate on;
