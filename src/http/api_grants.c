@@ -94,3 +94,9 @@ enum qerr api_grant_export(struct http_req *req, struct http_res *res)
 	http_ok(res, 200, out);
 	return QERR_OK;
 }
+
+enum qerr api_grant_grantees(struct http_req *req, struct http_res *res)
+{
+	json_t *out = NULL;
+	return reply(res, grant_grantees(req->db, &req->actor, &out, &req->err), 200, &out);
+}

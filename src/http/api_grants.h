@@ -11,5 +11,6 @@ enum qerr api_grant_revoke(struct http_req *req, struct http_res *res);
 enum qerr api_grant_read(struct http_req *req, struct http_res *res);
 enum qerr api_grant_access_log(struct http_req *req, struct http_res *res);
 enum qerr api_grant_export(struct http_req *req, struct http_res *res);
+enum qerr api_grant_grantees(struct http_req *req, struct http_res *res);
 
 #endif

@@ -31,6 +31,8 @@ static const struct http_route routes[] = {
 	{.method = "GET", .pattern = "/api/v1/data-grants", .who = WHO_USERS, .fn = api_grant_list, .tag = "data",
 	 .summary = "Grants the caller's enterprises gave, or (role=grantee) received; the operator sees all",
 	 .query = q_grants},
+	{.method = "GET", .pattern = "/api/v1/data-grants/grantees", .who = WHO_USERS, .fn = api_grant_grantees,
+	 .tag = "data", .summary = "Organisations a grant can name (banks and large enterprises first)"},
 	{.method = "GET", .pattern = "/api/v1/data-grants/{id}", .who = WHO_USERS, .fn = api_grant_get, .tag = "data",
 	 .summary = "One grant (its enterprise's organisation, the grantee or the operator)"},
 	{.method = "GET", .pattern = "/api/v1/data-grants/{id}/consent", .who = WHO_USERS, .fn = api_grant_consent,

@@ -691,3 +691,27 @@ fail:
 	json_decref(doc);
 	return err->code ? err->code : QERR_INTERNAL;
 }
+
+enum qerr grant_grantees(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,name,type FROM orgs WHERE type<>'operator' AND id<>? ORDER BY"
+					" CASE WHEN type='bank' THEN 0 WHEN type='large' THEN 1 ELSE 2 END, id LIMIT 1000",
+					err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, a->org_id);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name",
+						       db_col_text(st, 1), "type", db_col_text(st, 2)));
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	*out = json_pack("{s:o}", "items", items);
+	return QERR_OK;
+}
