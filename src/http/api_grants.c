@@ -28,10 +28,10 @@ enum qerr api_grant_create(struct http_req *req, struct http_res *res)
 enum qerr api_grant_list(struct http_req *req, struct http_res *res)
 {
 	json_t *out = NULL;
-	return reply(res,
-		     grant_list(req->db, &req->actor, http_query(req, "role"), http_query(req, "enterprise"), &out,
-				&req->err),
-		     200, &out);
+	return reply(
+	    res,
+	    grant_list(req->db, &req->actor, http_query(req, "role"), http_query(req, "enterprise"), &out, &req->err),
+	    200, &out);
 }
 
 enum qerr api_grant_get(struct http_req *req, struct http_res *res)
@@ -76,13 +76,14 @@ enum qerr api_grant_read(struct http_req *req, struct http_res *res)
 enum qerr api_grant_access_log(struct http_req *req, struct http_res *res)
 {
 	int64_t limit, cursor;
-	if (http_query_int(req, "limit", 1, 500, 100, &limit) || http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor))
+	if (http_query_int(req, "limit", 1, 500, 100, &limit) ||
+	    http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor))
 		return req->err.code;
 	json_t *out = NULL;
-	return reply(res,
-		     grant_access_log(req->db, &req->actor, http_query(req, "enterprise"), (int)limit, cursor, &out,
-				      &req->err),
-		     200, &out);
+	return reply(
+	    res,
+	    grant_access_log(req->db, &req->actor, http_query(req, "enterprise"), (int)limit, cursor, &out, &req->err),
+	    200, &out);
 }
 
 enum qerr api_grant_export(struct http_req *req, struct http_res *res)

@@ -34,11 +34,11 @@ enum qerr api_service_list(struct http_req *req, struct http_res *res)
 	if (http_query_int(req, "limit", 1, 500, 50, &limit) || http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor))
 		return req->err.code;
 	struct service_filter f = {
-		.role = http_query(req, "role"),
-		.status = http_query(req, "status"),
-		.enterprise = http_query(req, "enterprise"),
-		.limit = (int)limit,
-		.cursor = cursor,
+	    .role = http_query(req, "role"),
+	    .status = http_query(req, "status"),
+	    .enterprise = http_query(req, "enterprise"),
+	    .limit = (int)limit,
+	    .cursor = cursor,
 	};
 	json_t *out = NULL;
 	return reply(res, service_list(req->db, &req->actor, &f, &out, &req->err), 200, &out);
@@ -63,7 +63,8 @@ static enum qerr action(struct http_req *req, struct http_res *res, enum service
 		return req->err.code;
 	if (fields && http_body_json(req, fields, false, &body))
 		return req->err.code;
-	enum qerr rc = service_act(req->db, &req->actor, id, a, body ? json_str(body, key, NULL) : NULL, &out, &req->err);
+	enum qerr rc =
+	    service_act(req->db, &req->actor, id, a, body ? json_str(body, key, NULL) : NULL, &out, &req->err);
 	json_decref(body);
 	return reply(res, rc, 200, &out);
 }
@@ -153,8 +154,14 @@ static enum qerr decide(struct http_req *req, struct http_res *res, bool approve
 		return req->err.code;
 	return reply(res, service_extension_decide(req->db, &req->actor, id, approve, &out, &req->err), 200, &out);
 }
-enum qerr api_service_extension_approve(struct http_req *req, struct http_res *res) { return decide(req, res, true); }
-enum qerr api_service_extension_reject(struct http_req *req, struct http_res *res) { return decide(req, res, false); }
+enum qerr api_service_extension_approve(struct http_req *req, struct http_res *res)
+{
+	return decide(req, res, true);
+}
+enum qerr api_service_extension_reject(struct http_req *req, struct http_res *res)
+{
+	return decide(req, res, false);
+}
 
 enum qerr api_service_escalate(struct http_req *req, struct http_res *res)
 {

@@ -50,8 +50,14 @@ static enum qerr by_id(struct http_req *req, struct http_res *res, id_fn fn)
 	return reply(res, fn(req->db, &req->actor, id, &out, &req->err), 200, &out);
 }
 
-enum qerr api_talent_get(struct http_req *req, struct http_res *res) { return by_id(req, res, talent_post_get); }
-enum qerr api_talent_close(struct http_req *req, struct http_res *res) { return by_id(req, res, talent_post_close); }
+enum qerr api_talent_get(struct http_req *req, struct http_res *res)
+{
+	return by_id(req, res, talent_post_get);
+}
+enum qerr api_talent_close(struct http_req *req, struct http_res *res)
+{
+	return by_id(req, res, talent_post_close);
+}
 
 enum qerr api_talent_matches(struct http_req *req, struct http_res *res)
 {
@@ -87,8 +93,14 @@ static enum qerr contact_decide(struct http_req *req, struct http_res *res, bool
 		return req->err.code;
 	return reply(res, talent_contact_decide(req->db, &req->actor, id, approve, &out, &req->err), 200, &out);
 }
-enum qerr api_talent_contact_approve(struct http_req *req, struct http_res *res) { return contact_decide(req, res, true); }
-enum qerr api_talent_contact_decline(struct http_req *req, struct http_res *res) { return contact_decide(req, res, false); }
+enum qerr api_talent_contact_approve(struct http_req *req, struct http_res *res)
+{
+	return contact_decide(req, res, true);
+}
+enum qerr api_talent_contact_decline(struct http_req *req, struct http_res *res)
+{
+	return contact_decide(req, res, false);
+}
 
 enum qerr api_talent_secondment_propose(struct http_req *req, struct http_res *res)
 {

@@ -55,9 +55,9 @@ static enum qerr out_of_range(struct qerror *err, const char *field, struct qdat
 	return qerr_set(err, QERR_INVALID, "calendar_out_of_range", field,
 			"工作日历(%s %s)只覆盖 %d–%d 年,%s 不在其中 (the working-day calendar %s %s covers %d-%d; %s "
 			"is outside it)",
-			workdays_data_package, workdays_data_version, workdays_data_first_year, workdays_data_last_year, text,
 			workdays_data_package, workdays_data_version, workdays_data_first_year, workdays_data_last_year,
-			text);
+			text, workdays_data_package, workdays_data_version, workdays_data_first_year,
+			workdays_data_last_year, text);
 }
 
 /* d is covered (checked by the caller). */

@@ -19,13 +19,17 @@
 #include "services/service.h"
 #include "services/services_int.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 #define GRANT_MAX_ITEMS 5000
 
 const char *const grant_scopes[] = {"profile", "relations", "orders", "certificates", "service_requests", NULL};
 
 const struct jfield grant_fields[] = {
-    {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the enterprise whose data is shared (of the caller's organisation)"},
+    {"enterprise", JF_STRING, true, 18, 36, NULL,
+     "USCC of the enterprise whose data is shared (of the caller's organisation)"},
     {"grantee_org_id", JF_INT, true, 1, INT64_MAX, NULL, "the organisation that may read"},
     {"scopes", JF_STRING_ARRAY, true, 0, 0, NULL, "profile, relations, orders, certificates, service_requests"},
     {"purpose", JF_STRING, true, 1, 500, NULL, "what the data is for (e.g. 供应链金融授信审查)"},
@@ -83,8 +87,8 @@ static enum qerr read_orders(struct db *db, int64_t eid, const char *uscc, json_
 	if (enterprise_ref_by_id(db, eid, &ref, err))
 		return err->code;
 	/* The owner's view (orders of its organisation's enterprises), narrowed to this enterprise. */
-	struct actor owner = {.user_id = 0, .org_id = ref.org_id ? ref.org_id : -1, .org_type = ORG_SME,
-			      .role = ROLE_MEMBER};
+	struct actor owner = {
+	    .user_id = 0, .org_id = ref.org_id ? ref.org_id : -1, .org_type = ORG_SME, .role = ROLE_MEMBER};
 	json_t *items = json_array();
 	struct market_order_filter f = {.limit = 500};
 	for (;;) {
@@ -95,7 +99,8 @@ static enum qerr read_orders(struct db *db, int64_t eid, const char *uscc, json_
 		}
 		size_t i;
 		json_t *o;
-		json_array_foreach(json_object_get(page, "items"), i, o) {
+		json_array_foreach(json_object_get(page, "items"), i, o)
+		{
 			const char *b = json_string_value(json_object_get(json_object_get(o, "buyer"), "uscc"));
 			const char *s = json_string_value(json_object_get(json_object_get(o, "supplier"), "uscc"));
 			if ((b && strcmp(b, uscc) == 0) || (s && strcmp(s, uscc) == 0))
@@ -163,10 +168,11 @@ static enum qerr scope_unavailable(struct qerror *err, const char *scope)
 /* ---- grants ---- */
 
 #define GRANT_COLS                                                                                                     \
-	"g.id,e.uscc,e.name,g.grantee_org_id,o.name,o.type,g.scopes,g.purpose,g.valid_from,g.valid_until,g.granted_by," \
+	"g.id,e.uscc,e.name,g.grantee_org_id,o.name,o.type,g.scopes,g.purpose,g.valid_from,g.valid_until,g.granted_"   \
+	"by,"                                                                                                          \
 	"g.granted_at,g.revoked_at,g.revoked_by,u.email,g.enterprise_id,e.org_id"
 #define GRANT_FROM                                                                                                     \
-	" FROM data_grants g JOIN enterprises e ON e.id=g.enterprise_id JOIN orgs o ON o.id=g.grantee_org_id"         \
+	" FROM data_grants g JOIN enterprises e ON e.id=g.enterprise_id JOIN orgs o ON o.id=g.grantee_org_id"          \
 	" LEFT JOIN users u ON u.id=g.granted_by"
 
 static const char *grant_state(const char *from, const char *until, bool revoked, const char *today)
@@ -196,20 +202,24 @@ static json_t *grant_row(struct db_stmt *st)
 	qdate_format(svc_today(), today);
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
-	json_object_set_new(o, "enterprise", json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2)));
-	json_object_set_new(o, "grantee", json_pack("{s:I,s:s,s:s}", "org_id", (json_int_t)db_col_int64(st, 3), "name",
-						    db_col_text(st, 4), "type", db_col_text(st, 5)));
+	json_object_set_new(o, "enterprise",
+			    json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2)));
+	json_object_set_new(o, "grantee",
+			    json_pack("{s:I,s:s,s:s}", "org_id", (json_int_t)db_col_int64(st, 3), "name",
+				      db_col_text(st, 4), "type", db_col_text(st, 5)));
 	json_object_set_new(o, "scopes", split_scopes(db_col_text(st, 6)));
 	json_object_set_new(o, "purpose", json_string(db_col_text(st, 7)));
 	json_object_set_new(o, "valid_from", json_string(db_col_text(st, 8)));
 	json_object_set_new(o, "valid_until", json_string(db_col_text(st, 9)));
-	json_object_set_new(o, "granted_by", json_pack("{s:I,s:o}", "user_id", (json_int_t)db_col_int64(st, 10), "email",
-						       db_col_json_text(st, 14)));
+	json_object_set_new(
+	    o, "granted_by",
+	    json_pack("{s:I,s:o}", "user_id", (json_int_t)db_col_int64(st, 10), "email", db_col_json_text(st, 14)));
 	json_object_set_new(o, "granted_at", json_string(db_col_text(st, 11)));
 	json_object_set_new(o, "revoked_at", db_col_json_text(st, 12));
 	json_object_set_new(o, "revoked_by", db_col_json_int(st, 13));
-	json_object_set_new(o, "state", json_string(grant_state(db_col_text(st, 8), db_col_text(st, 9),
-								 !db_col_is_null(st, 12), today)));
+	json_object_set_new(
+	    o, "state",
+	    json_string(grant_state(db_col_text(st, 8), db_col_text(st, 9), !db_col_is_null(st, 12), today)));
 	return o;
 }
 
@@ -227,7 +237,8 @@ static enum qerr grant_load(struct db *db, int64_t id, struct grant_row *g, json
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)",
+				(long long)id);
 	if (rc)
 		return rc;
 	memset(g, 0, sizeof *g);
@@ -245,7 +256,10 @@ static enum qerr grant_load(struct db *db, int64_t id, struct grant_row *g, json
 	return QERR_OK;
 }
 
-static bool owner_of(const struct actor *a, int64_t owner_org) { return a->org_id != 0 && a->org_id == owner_org; }
+static bool owner_of(const struct actor *a, int64_t owner_org)
+{
+	return a->org_id != 0 && a->org_id == owner_org;
+}
 
 /* The enterprise named by a USCC as text: checked, resolved; QERR_NOT_FOUND when unknown. */
 static enum qerr resolve(struct db *db, const char *uscc, const char *field, struct enterprise_ref *ref,
@@ -264,7 +278,10 @@ static enum qerr resolve(struct db *db, const char *uscc, const char *field, str
 	return QERR_OK;
 }
 
-static int cmp_str(const void *a, const void *b) { return strcmp(*(const char *const *)a, *(const char *const *)b); }
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
 
 enum qerr grant_create(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err)
 {
@@ -272,16 +289,18 @@ enum qerr grant_create(struct db *db, const struct actor *a, const json_t *body,
 	const json_t *scopes = json_object_get(body, "scopes");
 	size_t n = json_array_size(scopes);
 	if (n == 0 || n > SCOPE_COUNT)
-		return qerr_set(err, QERR_INVALID, "invalid_scopes", "scopes", "scopes needs 1 to %zu of %s", SCOPE_COUNT,
-				"profile, relations, orders, certificates, service_requests");
+		return qerr_set(err, QERR_INVALID, "invalid_scopes", "scopes", "scopes needs 1 to %zu of %s",
+				SCOPE_COUNT, "profile, relations, orders, certificates, service_requests");
 	const char *list[SCOPE_COUNT];
 	for (size_t i = 0; i < n; i++) {
 		list[i] = json_string_value(json_array_get(scopes, i));
 		if (scope_index(list[i]) < 0)
-			return qerr_set(err, QERR_INVALID, "invalid_scope", "scopes", "unknown scope %s", list[i] ? list[i] : "");
+			return qerr_set(err, QERR_INVALID, "invalid_scope", "scopes", "unknown scope %s",
+					list[i] ? list[i] : "");
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(list[i], list[j]) == 0)
-				return qerr_set(err, QERR_INVALID, "duplicate_scope", "scopes", "scope %s twice", list[i]);
+				return qerr_set(err, QERR_INVALID, "duplicate_scope", "scopes", "scope %s twice",
+						list[i]);
 	}
 	qsort(list, n, sizeof list[0], cmp_str);
 	char joined[128] = "";
@@ -296,7 +315,8 @@ enum qerr grant_create(struct db *db, const struct actor *a, const json_t *body,
 	if (!qdate_parse(json_str(body, "valid_until", ""), &until))
 		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_until", "valid_until must be YYYY-MM-DD");
 	if (qdate_compare(from, today) < 0)
-		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_from", "授权不能从过去开始 (valid_from is in the past)");
+		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_from",
+				"授权不能从过去开始 (valid_from is in the past)");
 	if (qdate_compare(until, from) < 0)
 		return qerr_set(err, QERR_INVALID, "invalid_date", "valid_until", "valid_until is before valid_from");
 	qdate_add_days(today, 3 * 366, &limit);
@@ -309,8 +329,9 @@ enum qerr grant_create(struct db *db, const struct actor *a, const json_t *body,
 	if (resolve(db, json_str(body, "enterprise", ""), "enterprise", &ref, err))
 		return svc_fail(db, err);
 	if (!owner_of(a, ref.org_id) || a->role != ROLE_ADMIN) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise",
-			 "只有企业所属组织的管理员可以授权 (only an admin of the enterprise's organisation grants access)");
+		qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", "enterprise",
+		    "只有企业所属组织的管理员可以授权 (only an admin of the enterprise's organisation grants access)");
 		return svc_fail(db, err);
 	}
 	int64_t grantee = json_int(body, "grantee_org_id", 0);
@@ -350,8 +371,8 @@ enum qerr grant_create(struct db *db, const struct actor *a, const json_t *body,
 		return svc_fail(db, err);
 	char oid[24];
 	snprintf(oid, sizeof oid, "%lld", (long long)id);
-	json_t *detail = json_pack("{s:s,s:I,s:s,s:s,s:s}", "enterprise", ref.uscc, "grantee_org_id", (json_int_t)grantee,
-				   "scopes", joined, "valid_from", f, "valid_until", u);
+	json_t *detail = json_pack("{s:s,s:I,s:s,s:s,s:s}", "enterprise", ref.uscc, "grantee_org_id",
+				   (json_int_t)grantee, "scopes", joined, "valid_from", f, "valid_until", u);
 	enum qerr rc = audit_record(db, a, "data.grant", "data_grant", oid, detail, err);
 	json_decref(detail);
 	if (rc || db_commit(db, err))
@@ -375,11 +396,12 @@ enum qerr grant_list(struct db *db, const struct actor *a, const char *role, con
 		eid = ref.id;
 	}
 	bool op = svc_is_operator(a);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT " GRANT_COLS GRANT_FROM " WHERE (CAST(?1 AS BIGINT)=0 OR g.enterprise_id=?1)"
-					" AND ((?2=1 AND g.grantee_org_id=?3) OR (?2=0 AND (?4=1 OR e.org_id=?3)))"
-					" ORDER BY g.id DESC LIMIT 1000",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT " GRANT_COLS GRANT_FROM " WHERE (CAST(?1 AS BIGINT)=0 OR g.enterprise_id=?1)"
+		       " AND ((?2=1 AND g.grantee_org_id=?3) OR (?2=0 AND (?4=1 OR e.org_id=?3)))"
+		       " ORDER BY g.id DESC LIMIT 1000",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, eid);
@@ -408,7 +430,8 @@ enum qerr grant_get(struct db *db, const struct actor *a, int64_t id, json_t **o
 		return err->code;
 	if (!owner_of(a, g.owner_org) && a->org_id != g.grantee_org && !svc_is_operator(a)) {
 		json_decref(o);
-		return qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)",
+				(long long)id);
 	}
 	*out = o;
 	return QERR_OK;
@@ -439,11 +462,13 @@ enum qerr grant_revoke(struct db *db, const struct actor *a, int64_t id, json_t 
 			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 				 "只有授权企业可以撤销授权 (only the granting enterprise's organisation revokes)");
 		else
-			qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)", (long long)id);
+			qerr_set(err, QERR_NOT_FOUND, "grant_not_found", "id", "授权不存在 (no data grant %lld)",
+				 (long long)id);
 		return svc_fail(db, err);
 	}
 	if (a->role != ROLE_ADMIN) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有管理员可以撤销授权 (only an admin revokes a grant)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有管理员可以撤销授权 (only an admin revokes a grant)");
 		return svc_fail(db, err);
 	}
 	if (g.revoked) {
@@ -494,8 +519,7 @@ static enum qerr active_grant(struct db *db, int64_t eid, int64_t org, const cha
 	*grant_id = 0;
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		bool scoped = has_scope(db_col_text(st, 1), scope);
-		const char *state =
-		    grant_state(db_col_text(st, 2), db_col_text(st, 3), !db_col_is_null(st, 4), today);
+		const char *state = grant_state(db_col_text(st, 2), db_col_text(st, 3), !db_col_is_null(st, 4), today);
 		if (scoped && strcmp(state, "active") == 0) {
 			*grant_id = db_col_int64(st, 0);
 			break;
@@ -559,10 +583,11 @@ enum qerr grant_read(struct db *db, const struct actor *a, const char *uscc, con
 	if (!own) {
 		char now[SVC_TIME_LEN];
 		svc_now(now);
-		struct db_stmt *st = db_prepare(db,
-						"INSERT INTO data_access_log(grant_id,enterprise_id,reader_org_id,reader_user_id,"
-						"scope,items,at) VALUES(?,?,?,?,?,?,?)",
-						err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "INSERT INTO data_access_log(grant_id,enterprise_id,reader_org_id,reader_user_id,"
+			       "scope,items,at) VALUES(?,?,?,?,?,?,?)",
+			       err);
 		if (!st)
 			goto fail;
 		db_bind_int64(st, 1, grant_id);
@@ -587,11 +612,11 @@ fail:
 
 static json_t *log_row(struct db_stmt *st)
 {
-	return json_pack("{s:I,s:I,s:{s:I,s:o},s:{s:I,s:o},s:s,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "grant_id",
-			 (json_int_t)db_col_int64(st, 1), "reader", "org_id", (json_int_t)db_col_int64(st, 2), "name",
-			 db_col_json_text(st, 3), "user", "id", (json_int_t)db_col_int64(st, 4), "email",
-			 db_col_json_text(st, 5), "scope", db_col_text(st, 6), "items", (json_int_t)db_col_int64(st, 7),
-			 "at", db_col_text(st, 8));
+	return json_pack("{s:I,s:I,s:{s:I,s:o},s:{s:I,s:o},s:s,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0),
+			 "grant_id", (json_int_t)db_col_int64(st, 1), "reader", "org_id",
+			 (json_int_t)db_col_int64(st, 2), "name", db_col_json_text(st, 3), "user", "id",
+			 (json_int_t)db_col_int64(st, 4), "email", db_col_json_text(st, 5), "scope", db_col_text(st, 6),
+			 "items", (json_int_t)db_col_int64(st, 7), "at", db_col_text(st, 8));
 }
 
 enum qerr grant_access_log(struct db *db, const struct actor *a, const char *uscc, int limit, int64_t cursor,
@@ -602,14 +627,16 @@ enum qerr grant_access_log(struct db *db, const struct actor *a, const char *usc
 	if (resolve(db, uscc, "enterprise", &ref, err))
 		return err->code;
 	if (!owner_of(a, ref.org_id) && !svc_is_operator(a))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise",
-				"只有企业本身可以查看其数据访问记录 (only the enterprise's organisation sees who read its data)");
-	struct db_stmt *st = db_prepare(db,
-					"SELECT l.id,l.grant_id,l.reader_org_id,o.name,l.reader_user_id,u.email,l.scope,l.items,l.at"
-					" FROM data_access_log l LEFT JOIN orgs o ON o.id=l.reader_org_id"
-					" LEFT JOIN users u ON u.id=l.reader_user_id"
-					" WHERE l.enterprise_id=? AND (CAST(? AS BIGINT)=0 OR l.id<?) ORDER BY l.id DESC LIMIT ?",
-					err);
+		return qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", "enterprise",
+		    "只有企业本身可以查看其数据访问记录 (only the enterprise's organisation sees who read its data)");
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT l.id,l.grant_id,l.reader_org_id,o.name,l.reader_user_id,u.email,l.scope,l.items,l.at"
+		       " FROM data_access_log l LEFT JOIN orgs o ON o.id=l.reader_org_id"
+		       " LEFT JOIN users u ON u.id=l.reader_user_id"
+		       " WHERE l.enterprise_id=? AND (CAST(? AS BIGINT)=0 OR l.id<?) ORDER BY l.id DESC LIMIT ?",
+		       err);
 	if (!st)
 		return err->code;
 	limit = limit > 0 && limit <= 500 ? limit : 100;
@@ -634,10 +661,10 @@ static enum qerr talent_of(struct db *db, int64_t eid, json_t **out, struct qerr
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW)
 		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:s}", "id",
-						       (json_int_t)db_col_int64(st, 0), "kind", db_col_text(st, 1), "title",
-						       db_col_text(st, 2), "skills", db_col_text(st, 3), "mode",
-						       db_col_text(st, 4), "region", db_col_text(st, 5), "status",
-						       db_col_text(st, 6), "created_at", db_col_text(st, 7)));
+						       (json_int_t)db_col_int64(st, 0), "kind", db_col_text(st, 1),
+						       "title", db_col_text(st, 2), "skills", db_col_text(st, 3),
+						       "mode", db_col_text(st, 4), "region", db_col_text(st, 5),
+						       "status", db_col_text(st, 6), "created_at", db_col_text(st, 7)));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
@@ -654,8 +681,9 @@ enum qerr grant_export(struct db *db, const struct actor *a, const char *uscc, j
 	if (resolve(db, uscc, "enterprise", &ref, err))
 		return err->code;
 	if (!owner_of(a, ref.org_id))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "enterprise",
-				"只有企业所属组织可以导出其全部数据 (only the enterprise's own organisation exports its data)");
+		return qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", "enterprise",
+		    "只有企业所属组织可以导出其全部数据 (only the enterprise's own organisation exports its data)");
 	json_t *doc = json_object(), *part = NULL;
 	char now[SVC_TIME_LEN];
 	svc_now(now);
@@ -695,10 +723,11 @@ fail:
 enum qerr grant_grantees(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,name,type FROM orgs WHERE type<>'operator' AND id<>? ORDER BY"
-					" CASE WHEN type='bank' THEN 0 WHEN type='large' THEN 1 ELSE 2 END, id LIMIT 1000",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,name,type FROM orgs WHERE type<>'operator' AND id<>? ORDER BY"
+		       " CASE WHEN type='bank' THEN 0 WHEN type='large' THEN 1 ELSE 2 END, id LIMIT 1000",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, a->org_id);

@@ -30,7 +30,7 @@
 #include "platform/actor.h"
 #include "store/db.h"
 
-extern const char *const grant_scopes[]; /* NULL-terminated */
+extern const char *const grant_scopes[];   /* NULL-terminated */
 extern const struct jfield grant_fields[]; /* POST /data-grants */
 
 /*
@@ -46,7 +46,8 @@ typedef enum qerr (*grant_scope_fn)(struct db *db, int64_t enterprise_id, const 
  */
 enum qerr grant_scope_register(const char *scope, grant_scope_fn fn, struct qerror *err);
 
-/* Organisations a grant can name (banks, large enterprises, providers, SMEs; not the operator): {items:[{id,name,type}]}. */
+/* Organisations a grant can name (banks, large enterprises, providers, SMEs; not the operator):
+ * {items:[{id,name,type}]}. */
 enum qerr grant_grantees(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
 
 /* Creates a grant (the owner organisation's admin). *out: the grant. */

@@ -16,20 +16,23 @@
 #include "registry/uscc.h"
 #include "services/services_int.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 
-const char *const service_categories[] = {"financing", "land_and_space", "talent",  "logistics", "technology",
-					   "policy",    "market_access",  "overseas", "complaint", "other",
-					   NULL};
+const char *const service_categories[] = {"financing", "land_and_space", "talent",   "logistics", "technology",
+					  "policy",    "market_access",	 "overseas", "complaint", "other",
+					  NULL};
 const char *const service_urgencies[] = {"normal", "urgent", "critical", NULL};
 const char *const service_statuses[] = {"submitted", "accepted", "in_progress", "resolved",
-					"closed",    "reopened", "withdrawn",   NULL};
-const char *const service_action_names[] = {"accept", "start", "resolve", "confirm", "reopen",
-					    "withdraw", "propose_withdrawal", "supervise", NULL};
+					"closed",    "reopened", "withdrawn",	NULL};
+const char *const service_action_names[] = {
+    "accept", "start", "resolve", "confirm", "reopen", "withdraw", "propose_withdrawal", "supervise", NULL};
 static const char *const callback_results[] = {"satisfied", "unsatisfied", "unreachable", NULL};
-static const char *const category_or_any[] = {"*",          "financing", "land_and_space", "talent",
-					      "logistics",  "technology", "policy",        "market_access",
-					      "overseas",   "complaint", "other",          NULL};
+static const char *const category_or_any[] = {"*",	   "financing",	 "land_and_space", "talent",
+					      "logistics", "technology", "policy",	   "market_access",
+					      "overseas",  "complaint",	 "other",	   NULL};
 
 const struct jfield service_request_fields[] = {
     {"enterprise", JF_STRING, true, 18, 36, NULL, "USCC of the requesting enterprise (of the caller's organisation)"},
@@ -102,7 +105,10 @@ const struct jfield service_escalate_fields[] = {
 
 static int64_t clock_override;
 
-void service_clock_set(int64_t utc) { clock_override = utc; }
+void service_clock_set(int64_t utc)
+{
+	clock_override = utc;
+}
 
 void svc_now(char out[SVC_TIME_LEN])
 {
@@ -118,7 +124,10 @@ struct qdate svc_today(void)
 	return qdate_shanghai_today();
 }
 
-bool svc_date(const char *text, struct qdate *d) { return text && text[0] && qdate_parse(text, d); }
+bool svc_date(const char *text, struct qdate *d)
+{
+	return text && text[0] && qdate_parse(text, d);
+}
 
 enum qerr svc_fail(struct db *db, struct qerror *err)
 {
@@ -126,7 +135,10 @@ enum qerr svc_fail(struct db *db, struct qerror *err)
 	return err->code ? err->code : QERR_INTERNAL;
 }
 
-bool svc_is_operator(const struct actor *a) { return a->org_type == ORG_OPERATOR; }
+bool svc_is_operator(const struct actor *a)
+{
+	return a->org_type == ORG_OPERATOR;
+}
 
 bool svc_is_requester(const struct actor *a, const struct svc_req *r)
 {
@@ -146,23 +158,27 @@ bool svc_open_status(const char *s)
 	       strcmp(s, "reopened") == 0;
 }
 
-static void copy(char *dst, size_t cap, const char *src) { snprintf(dst, cap, "%s", src ? src : ""); }
+static void copy(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
 
 enum qerr svc_load(struct db *db, int64_t id, struct svc_req *r, struct qerror *err)
 {
 	memset(r, 0, sizeof *r);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,enterprise_id,requester_org_id,handler_org_id,status,category,urgency,"
-					"submitted_date,accept_due,resolve_due,title,rating_reopened"
-					" FROM service_requests WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,enterprise_id,requester_org_id,handler_org_id,status,category,urgency,"
+		       "submitted_date,accept_due,resolve_due,title,rating_reopened"
+		       " FROM service_requests WHERE id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "service_request_not_found", "id", "诉求不存在 (no service request %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "service_request_not_found", "id",
+				"诉求不存在 (no service request %lld)", (long long)id);
 	if (rc)
 		return rc;
 	r->id = db_col_int64(st, 0);
@@ -187,10 +203,11 @@ enum qerr svc_event(struct db *db, const struct actor *a, int64_t request_id, co
 	char now[SVC_TIME_LEN];
 	svc_now(now);
 	char *d = detail ? json_encode(detail) : NULL;
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO service_events(request_id,at,user_id,org_id,kind,from_status,to_status,"
-					"note,detail) VALUES(?,?,?,?,?,?,?,?,?)",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO service_events(request_id,at,user_id,org_id,kind,from_status,to_status,"
+		       "note,detail) VALUES(?,?,?,?,?,?,?,?,?)",
+		       err);
 	if (!st) {
 		free(d);
 		return err->code;
@@ -243,15 +260,15 @@ enum qerr svc_audit(struct db *db, const struct actor *a, const char *action, in
 	return audit_record(db, a, action, "service_request", oid, detail, err);
 }
 
-/* Default limits: accept in 2/1/1 working days by urgency; resolve by category, halved when urgent, a third when critical. */
+/* Default limits: accept in 2/1/1 working days by urgency; resolve by category, halved when urgent, a third when
+ * critical. */
 static int64_t default_resolve(const char *category)
 {
 	static const struct {
 		const char *category;
 		int days;
-	} table[] = {{"financing", 15}, {"land_and_space", 20}, {"talent", 10},  {"logistics", 10},
-		     {"technology", 15}, {"policy", 10},         {"market_access", 15}, {"overseas", 20},
-		     {"complaint", 10}, {"other", 15}};
+	} table[] = {{"financing", 15}, {"land_and_space", 20}, {"talent", 10},	  {"logistics", 10}, {"technology", 15},
+		     {"policy", 10},	{"market_access", 15},	{"overseas", 20}, {"complaint", 10}, {"other", 15}};
 	for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
 		if (strcmp(table[i].category, category) == 0)
 			return table[i].days;
@@ -293,12 +310,14 @@ enum qerr svc_limit(struct db *db, const char *category, const char *urgency, in
 	"r.id,e.uscc,e.name,r.requester_org_id,r.category,r.title,r.description,r.region,r.urgency,r.status,"          \
 	"r.handler_org_id,h.name,r.route_id,r.submitted_at,r.accept_due,r.resolve_due,r.calendar,r.accepted_at,"       \
 	"r.accept_workdays,r.accepted_in_time,r.resolved_at,r.resolve_workdays,r.resolved_in_time,r.resolution,"       \
-	"r.closed_at,r.reopen_count,r.rating,r.rating_comment,r.rated_at,r.withdrawal_proposed,r.callback_sampled,"     \
-	"r.callback_result,r.callback_note,r.callback_at,r.updated_at,"                                                 \
+	"r.closed_at,r.reopen_count,r.rating,r.rating_comment,r.rated_at,r.withdrawal_proposed,r.callback_sampled,"    \
+	"r.callback_result,r.callback_note,r.callback_at,r.updated_at,"                                                \
 	"(SELECT s.level FROM service_escalations s WHERE s.request_id=r.id ORDER BY s.id DESC LIMIT 1),"              \
 	"(SELECT count(*) FROM service_extensions x WHERE x.request_id=r.id AND x.status='pending'),"                  \
 	"r.submitted_date"
-#define REQ_FROM " FROM service_requests r JOIN enterprises e ON e.id=r.enterprise_id LEFT JOIN orgs h ON h.id=r.handler_org_id"
+#define REQ_FROM                                                                                                       \
+	" FROM service_requests r JOIN enterprises e ON e.id=r.enterprise_id LEFT JOIN orgs h ON "                     \
+	"h.id=r.handler_org_id"
 
 static json_t *opt_bool(struct db_stmt *st, int col)
 {
@@ -332,7 +351,8 @@ static json_t *req_row(struct db_stmt *st)
 {
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
-	json_object_set_new(o, "enterprise", json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2)));
+	json_object_set_new(o, "enterprise",
+			    json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2)));
 	json_object_set_new(o, "requester_org_id", json_integer(db_col_int64(st, 3)));
 	static const char *const text_cols[] = {"category", "title", "description", "region", "urgency", "status"};
 	for (int i = 0; i < 6; i++)
@@ -363,7 +383,8 @@ static json_t *req_row(struct db_stmt *st)
 	json_object_set_new(o, "withdrawal_proposed", json_boolean(db_col_int64(st, 29) != 0));
 	json_object_set_new(o, "callback",
 			    json_pack("{s:b,s:o,s:s,s:o}", "sampled", db_col_int64(st, 30) != 0, "result",
-				      db_col_json_text(st, 31), "note", db_col_text(st, 32), "at", db_col_json_text(st, 33)));
+				      db_col_json_text(st, 31), "note", db_col_text(st, 32), "at",
+				      db_col_json_text(st, 33)));
 	json_object_set_new(o, "updated_at", db_col_json_text(st, 34));
 	json_object_set_new(o, "escalation", db_col_json_text(st, 35));
 	json_object_set_new(o, "pending_extensions", json_integer(db_col_int64(st, 36)));
@@ -390,11 +411,12 @@ enum qerr svc_request_json(struct db *db, int64_t id, json_t **out, struct qerro
 
 static enum qerr timeline_json(struct db *db, int64_t id, json_t **out, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT v.id,v.at,v.user_id,v.org_id,o.name,v.kind,v.from_status,v.to_status,v.note,"
-					"v.detail FROM service_events v LEFT JOIN orgs o ON o.id=v.org_id"
-					" WHERE v.request_id=? ORDER BY v.id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT v.id,v.at,v.user_id,v.org_id,o.name,v.kind,v.from_status,v.to_status,v.note,"
+		       "v.detail FROM service_events v LEFT JOIN orgs o ON o.id=v.org_id"
+		       " WHERE v.request_id=? ORDER BY v.id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -403,11 +425,12 @@ static enum qerr timeline_json(struct db *db, int64_t id, json_t **out, struct q
 	while ((rc = db_step(st, err)) == DB_ROW) {
 		json_t *detail = json_loads(db_col_text(st, 9), 0, NULL);
 		json_array_append_new(
-		    items, json_pack("{s:I,s:s,s:I,s:o,s:o,s:s,s:o,s:o,s:s,s:o}", "id", (json_int_t)db_col_int64(st, 0),
-				     "at", db_col_text(st, 1), "user_id", (json_int_t)db_col_int64(st, 2), "org_id",
-				     db_col_json_int(st, 3), "org_name", db_col_json_text(st, 4), "kind", db_col_text(st, 5),
-				     "from_status", db_col_json_text(st, 6), "to_status", db_col_json_text(st, 7), "note",
-				     db_col_text(st, 8), "detail", detail ? detail : json_object()));
+		    items,
+		    json_pack("{s:I,s:s,s:I,s:o,s:o,s:s,s:o,s:o,s:s,s:o}", "id", (json_int_t)db_col_int64(st, 0), "at",
+			      db_col_text(st, 1), "user_id", (json_int_t)db_col_int64(st, 2), "org_id",
+			      db_col_json_int(st, 3), "org_name", db_col_json_text(st, 4), "kind", db_col_text(st, 5),
+			      "from_status", db_col_json_text(st, 6), "to_status", db_col_json_text(st, 7), "note",
+			      db_col_text(st, 8), "detail", detail ? detail : json_object()));
 	}
 	db_reset(st);
 	if (rc < 0) {
@@ -622,7 +645,8 @@ enum qerr service_submit(struct db *db, const struct actor *a, const json_t *bod
 	struct db_stmt *st = db_prepare(
 	    db,
 	    "INSERT INTO service_requests(enterprise_id,requester_org_id,created_by,category,title,description,region,"
-	    "urgency,status,handler_org_id,route_id,submitted_at,submitted_date,accept_due,resolve_due,calendar,updated_at)"
+	    "urgency,status,handler_org_id,route_id,submitted_at,submitted_date,accept_due,resolve_due,calendar,"
+	    "updated_at)"
 	    " VALUES(?,?,?,?,?,?,?,?,'submitted',?,?,?,?,?,?,?,?) RETURNING id",
 	    err);
 	int64_t id = 0;
@@ -646,14 +670,15 @@ enum qerr service_submit(struct db *db, const struct actor *a, const json_t *bod
 	db_bind_text(st, 16, now);
 	if (db_scalar_int64(st, &id, err))
 		goto fail;
-	json_t *detail = json_pack("{s:o,s:o,s:I,s:I,s:s,s:o,s:o,s:O}", "handler_org_id",
-				   handler ? json_integer(handler) : json_null(), "route_id",
-				   route_id ? json_integer(route_id) : json_null(), "accept_days", (json_int_t)accept_days,
-				   "resolve_days", (json_int_t)resolve_days, "calendar", calendar, "accept_due",
-				   accept_due[0] ? json_string(accept_due) : json_null(), "resolve_due",
-				   resolve_due[0] ? json_string(resolve_due) : json_null(), "calendar_problems", problems);
+	json_t *detail = json_pack(
+	    "{s:o,s:o,s:I,s:I,s:s,s:o,s:o,s:O}", "handler_org_id", handler ? json_integer(handler) : json_null(),
+	    "route_id", route_id ? json_integer(route_id) : json_null(), "accept_days", (json_int_t)accept_days,
+	    "resolve_days", (json_int_t)resolve_days, "calendar", calendar, "accept_due",
+	    accept_due[0] ? json_string(accept_due) : json_null(), "resolve_due",
+	    resolve_due[0] ? json_string(resolve_due) : json_null(), "calendar_problems", problems);
 	enum qerr rc = svc_event(db, a, id, "submitted", NULL, "submitted",
-				 handler ? "已按规则分派 (routed by rule)" : "未匹配规则,进入运营方队列 (no rule matched: operator queue)",
+				 handler ? "已按规则分派 (routed by rule)"
+					 : "未匹配规则,进入运营方队列 (no rule matched: operator queue)",
 				 detail, err);
 	if (!rc)
 		rc = svc_audit(db, a, "service.submit", id, detail, err);
@@ -678,18 +703,19 @@ enum party { P_HANDLER, P_REQUESTER, P_OPERATOR };
 static const struct {
 	enum party party;
 	const char *from[4]; /* states it leaves, NULL-terminated */
-	const char *to;      /* NULL: no state change */
+	const char *to;	     /* NULL: no state change */
 	bool text_required;
-	const char *verb;    /* for messages */
+	const char *verb; /* for messages */
 } transitions[SERVICE_ACTION_COUNT] = {
     [SERVICE_ACCEPT] = {P_HANDLER, {"submitted"}, "accepted", false, "受理"},
     [SERVICE_START] = {P_HANDLER, {"accepted", "reopened"}, "in_progress", false, "开始办理"},
     [SERVICE_RESOLVE] = {P_HANDLER, {"in_progress"}, "resolved", true, "办结"},
     [SERVICE_CONFIRM] = {P_REQUESTER, {"resolved"}, "closed", false, "确认办结"},
     [SERVICE_REOPEN] = {P_REQUESTER, {"resolved"}, "reopened", true, "重新打开"},
-    [SERVICE_WITHDRAW] = {P_REQUESTER, {"submitted", "accepted", "in_progress", "reopened"}, "withdrawn", false, "撤回"},
-    [SERVICE_PROPOSE_WITHDRAWAL] = {P_HANDLER, {"submitted", "accepted", "in_progress", "reopened"}, NULL, true,
-				    "建议撤回"},
+    [SERVICE_WITHDRAW] =
+	{P_REQUESTER, {"submitted", "accepted", "in_progress", "reopened"}, "withdrawn", false, "撤回"},
+    [SERVICE_PROPOSE_WITHDRAWAL] =
+	{P_HANDLER, {"submitted", "accepted", "in_progress", "reopened"}, NULL, true, "建议撤回"},
     [SERVICE_SUPERVISE] = {P_OPERATOR, {"submitted", "accepted", "in_progress", "reopened"}, NULL, false, "督办"},
 };
 
@@ -704,9 +730,12 @@ static bool allowed_from(enum service_action action, const char *status)
 static bool party_ok(const struct actor *a, const struct svc_req *r, enum party p)
 {
 	switch (p) {
-	case P_HANDLER: return svc_is_handler(a, r);
-	case P_REQUESTER: return svc_is_requester(a, r);
-	case P_OPERATOR: return svc_is_operator(a);
+	case P_HANDLER:
+		return svc_is_handler(a, r);
+	case P_REQUESTER:
+		return svc_is_requester(a, r);
+	case P_OPERATOR:
+		return svc_is_operator(a);
 	}
 	return false;
 }
@@ -765,7 +794,8 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 		db_bind_text(st, 4, text);
 		db_bind_text(st, 5, now);
 		db_bind_int64(st, 6, r->id);
-		json_object_set_new(detail, "resolved_in_time", r->resolve_due[0] ? json_boolean(in_time) : json_null());
+		json_object_set_new(detail, "resolved_in_time",
+				    r->resolve_due[0] ? json_boolean(in_time) : json_null());
 		break;
 	}
 	case SERVICE_REOPEN: {
@@ -777,10 +807,11 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 		struct qerror e = {0};
 		if (workdays_add(today, resolve_days, &due, &e) == QERR_OK)
 			qdate_format(due, new_due);
-		st = db_prepare(db,
-				"UPDATE service_requests SET status='reopened',reopen_count=reopen_count+1,resolve_due=?,"
-				"resolved_in_time=NULL,updated_at=? WHERE id=?",
-				err);
+		st = db_prepare(
+		    db,
+		    "UPDATE service_requests SET status='reopened',reopen_count=reopen_count+1,resolve_due=?,"
+		    "resolved_in_time=NULL,updated_at=? WHERE id=?",
+		    err);
 		if (!st)
 			return err->code;
 		db_bind_text_or_null(st, 1, new_due);
@@ -815,7 +846,8 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 		db_bind_text(st, 1, now);
 		db_bind_int64(st, 2, r->id);
 		break;
-	case SERVICE_ACTION_COUNT: break;
+	case SERVICE_ACTION_COUNT:
+		break;
 	}
 	return st ? db_run(st, err) : QERR_OK;
 }
@@ -826,8 +858,9 @@ static enum qerr notify_after(struct db *db, const struct svc_req *r, enum servi
 	char title[480];
 	snprintf(title, sizeof title, "诉求%s:%s", transitions[action].verb, r->title);
 	bool to_requester = transitions[action].party != P_REQUESTER;
-	enum qerr rc = svc_notify_org(db, to_requester ? r->requester_org : r->handler_org,
-				      action == SERVICE_SUPERVISE ? "service_supervise" : "service_request", r->id, title, err);
+	enum qerr rc =
+	    svc_notify_org(db, to_requester ? r->requester_org : r->handler_org,
+			   action == SERVICE_SUPERVISE ? "service_supervise" : "service_request", r->id, title, err);
 	if (!rc && action == SERVICE_SUPERVISE) /* 督办 goes to the handler too */
 		rc = svc_notify_org(db, r->handler_org, "service_supervise", r->id, title, err);
 	return rc;
@@ -839,14 +872,19 @@ static enum qerr act_locked(struct db *db, const struct actor *a, struct svc_req
 	if (!party_ok(a, r, transitions[action].party)) {
 		enum party p = transitions[action].party;
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有%s可以%s (only %s may %s this request)",
-				p == P_HANDLER ? "承办单位" : p == P_REQUESTER ? "诉求企业" : "运营方", transitions[action].verb,
-				p == P_HANDLER ? "the handler" : p == P_REQUESTER ? "the requester" : "the operator",
+				p == P_HANDLER	   ? "承办单位"
+				: p == P_REQUESTER ? "诉求企业"
+						   : "运营方",
+				transitions[action].verb,
+				p == P_HANDLER	   ? "the handler"
+				: p == P_REQUESTER ? "the requester"
+						   : "the operator",
 				service_action_names[action]);
 	}
 	if (!allowed_from(action, r->status))
 		return qerr_set(err, QERR_CONFLICT, "invalid_transition", "status",
-				"诉求当前状态为 %s,不能%s (a %s request cannot be %s)", r->status, transitions[action].verb,
-				r->status, service_action_names[action]);
+				"诉求当前状态为 %s,不能%s (a %s request cannot be %s)", r->status,
+				transitions[action].verb, r->status, service_action_names[action]);
 	if (transitions[action].text_required && (!text || !text[0]))
 		return qerr_set(err, QERR_INVALID, "missing_field", action == SERVICE_RESOLVE ? "resolution" : "note",
 				"%s需要说明 (%s needs a note)", transitions[action].verb, service_action_names[action]);
@@ -872,10 +910,11 @@ static enum qerr act_locked(struct db *db, const struct actor *a, struct svc_req
 		qdate_format(svc_today(), today);
 		bool accepting = strcmp(r->status, "submitted") == 0;
 		const char *due = accepting ? r->accept_due : r->resolve_due;
-		struct db_stmt *st = db_prepare(db,
-						"INSERT INTO service_escalations(request_id,stage,level,due,on_date,created_at)"
-						" VALUES(?,?,'supervise',?,?,?) ON CONFLICT (request_id,stage,level,due) DO NOTHING",
-						err);
+		struct db_stmt *st =
+		    db_prepare(db,
+			       "INSERT INTO service_escalations(request_id,stage,level,due,on_date,created_at)"
+			       " VALUES(?,?,'supervise',?,?,?) ON CONFLICT (request_id,stage,level,due) DO NOTHING",
+			       err);
 		if (!st)
 			return err->code;
 		db_bind_int64(st, 1, r->id);
@@ -926,9 +965,9 @@ enum qerr service_withdraw(struct db *db, const struct actor *a, int64_t id, boo
 		return svc_fail(db, err);
 	}
 	if (!svc_is_requester(a, &r)) {
-		qerr_set(err, QERR_FORBIDDEN, "requester_only",
-			 NULL, "只有诉求企业本身可以撤回诉求;承办单位只能建议撤回 (only the requester withdraws a request; "
-			       "a handler may only propose it)");
+		qerr_set(err, QERR_FORBIDDEN, "requester_only", NULL,
+			 "只有诉求企业本身可以撤回诉求;承办单位只能建议撤回 (only the requester withdraws a request; "
+			 "a handler may only propose it)");
 		return svc_fail(db, err);
 	}
 	if (!confirm) {
@@ -965,14 +1004,18 @@ static enum qerr provider_org(struct db *db, int64_t org, char *name, size_t cap
 
 /* Exposed for service_admin.c's routing rules. */
 enum qerr svc_provider_org(struct db *db, int64_t org, struct qerror *err);
-enum qerr svc_provider_org(struct db *db, int64_t org, struct qerror *err) { return provider_org(db, org, NULL, 0, err); }
+enum qerr svc_provider_org(struct db *db, int64_t org, struct qerror *err)
+{
+	return provider_org(db, org, NULL, 0, err);
+}
 
 enum qerr service_transfer(struct db *db, const struct actor *a, int64_t id, int64_t to_org, const char *reason,
 			   json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (!reason || !reason[0])
-		return qerr_set(err, QERR_INVALID, "missing_field", "reason", "转办需要说明理由 (a transfer needs a reason)");
+		return qerr_set(err, QERR_INVALID, "missing_field", "reason",
+				"转办需要说明理由 (a transfer needs a reason)");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct svc_req r;
@@ -1003,17 +1046,19 @@ enum qerr service_transfer(struct db *db, const struct actor *a, int64_t id, int
 	char now[SVC_TIME_LEN];
 	svc_now(now);
 	/* The new handler accepts afresh; the requester's deadlines keep running (they are the requester's). */
-	struct db_stmt *st = db_prepare(db,
-					"UPDATE service_requests SET handler_org_id=?,status='submitted',accepted_at=NULL,"
-					"accept_workdays=NULL,accepted_in_time=NULL,updated_at=? WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE service_requests SET handler_org_id=?,status='submitted',accepted_at=NULL,"
+		       "accept_workdays=NULL,accepted_in_time=NULL,updated_at=? WHERE id=?",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_int64(st, 1, to_org);
 	db_bind_text(st, 2, now);
 	db_bind_int64(st, 3, id);
-	json_t *detail = json_pack("{s:o,s:I,s:s}", "from_org_id", r.handler_org ? json_integer(r.handler_org) : json_null(),
-				   "to_org_id", (json_int_t)to_org, "to_org_name", name);
+	json_t *detail =
+	    json_pack("{s:o,s:I,s:s}", "from_org_id", r.handler_org ? json_integer(r.handler_org) : json_null(),
+		      "to_org_id", (json_int_t)to_org, "to_org_name", name);
 	enum qerr rc = db_run(st, err);
 	if (!rc)
 		rc = svc_event(db, a, id, "transfer", r.status, "submitted", reason, detail, err);
@@ -1043,7 +1088,8 @@ enum qerr service_rate(struct db *db, const struct actor *a, int64_t id, int rat
 		return svc_fail(db, err);
 	}
 	if (!svc_is_requester(a, &r)) {
-		qerr_set(err, QERR_FORBIDDEN, "requester_only", NULL, "只有诉求企业可以评价 (only the requester rates)");
+		qerr_set(err, QERR_FORBIDDEN, "requester_only", NULL,
+			 "只有诉求企业可以评价 (only the requester rates)");
 		return svc_fail(db, err);
 	}
 	if (strcmp(r.status, "resolved") != 0 && strcmp(r.status, "closed") != 0) {
@@ -1054,10 +1100,11 @@ enum qerr service_rate(struct db *db, const struct actor *a, int64_t id, int rat
 	bool reopen = rating <= SERVICE_UNSATISFIED_MAX && !r.rating_reopened;
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"UPDATE service_requests SET rating=?,rating_comment=?,rated_at=?,"
-					"rating_reopened=CASE WHEN ?=1 THEN 1 ELSE rating_reopened END,updated_at=? WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE service_requests SET rating=?,rating_comment=?,rated_at=?,"
+		       "rating_reopened=CASE WHEN ?=1 THEN 1 ELSE rating_reopened END,updated_at=? WHERE id=?",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_int(st, 1, rating);
@@ -1066,7 +1113,8 @@ enum qerr service_rate(struct db *db, const struct actor *a, int64_t id, int rat
 	db_bind_int(st, 4, reopen ? 1 : 0);
 	db_bind_text(st, 5, now);
 	db_bind_int64(st, 6, id);
-	json_t *detail = json_pack("{s:i,s:s,s:b}", "rating", rating, "comment", comment ? comment : "", "reopens", reopen);
+	json_t *detail =
+	    json_pack("{s:i,s:s,s:b}", "rating", rating, "comment", comment ? comment : "", "reopens", reopen);
 	enum qerr rc = db_run(st, err);
 	if (!rc)
 		rc = svc_event(db, a, id, "rated", r.status, r.status, comment, detail, err);
@@ -1093,7 +1141,8 @@ enum qerr service_rate(struct db *db, const struct actor *a, int64_t id, int rat
 	} else if (strcmp(r.status, "resolved") == 0) {
 		rc = apply(db, a, &r, SERVICE_CONFIRM, NULL, NULL, err);
 		if (!rc)
-			rc = svc_event(db, a, id, "confirm", "resolved", "closed", "评价即确认办结 (rated: closed)", NULL, err);
+			rc = svc_event(db, a, id, "confirm", "resolved", "closed", "评价即确认办结 (rated: closed)",
+				       NULL, err);
 	}
 	if (rc || db_commit(db, err))
 		return svc_fail(db, err);

@@ -41,12 +41,12 @@ extern const char *const service_statuses[];
 /* An unsatisfied rating (at most this) reopens a resolved case, once. */
 #define SERVICE_UNSATISFIED_MAX 2
 
-extern const struct jfield service_request_fields[];  /* POST /service-requests */
-extern const struct jfield service_note_fields[];     /* {note}: reopen, propose-withdrawal, supervise */
-extern const struct jfield service_resolve_fields[];  /* {resolution} */
-extern const struct jfield service_transfer_fields[]; /* {handler_org_id, reason} */
-extern const struct jfield service_withdraw_fields[]; /* {confirm, reason} */
-extern const struct jfield service_rate_fields[];     /* {rating, comment} */
+extern const struct jfield service_request_fields[];   /* POST /service-requests */
+extern const struct jfield service_note_fields[];      /* {note}: reopen, propose-withdrawal, supervise */
+extern const struct jfield service_resolve_fields[];   /* {resolution} */
+extern const struct jfield service_transfer_fields[];  /* {handler_org_id, reason} */
+extern const struct jfield service_withdraw_fields[];  /* {confirm, reason} */
+extern const struct jfield service_rate_fields[];      /* {rating, comment} */
 extern const struct jfield service_extension_fields[]; /* {days, reason} */
 extern const struct jfield service_callback_fields[];  /* {result, note} */
 extern const struct jfield service_sample_fields[];    /* {count, from, to, seed} */
@@ -85,14 +85,14 @@ enum qerr service_list(struct db *db, const struct actor *a, const struct servic
 		       struct qerror *err);
 
 enum service_action {
-	SERVICE_ACCEPT,     /* handler: submitted -> accepted */
-	SERVICE_START,      /* handler: accepted | reopened -> in_progress */
-	SERVICE_RESOLVE,    /* handler: in_progress -> resolved (text: the resolution) */
-	SERVICE_CONFIRM,    /* requester: resolved -> closed */
-	SERVICE_REOPEN,     /* requester: resolved -> reopened (text: why) */
-	SERVICE_WITHDRAW,   /* requester, confirmed: open -> withdrawn (text: why) */
+	SERVICE_ACCEPT,		    /* handler: submitted -> accepted */
+	SERVICE_START,		    /* handler: accepted | reopened -> in_progress */
+	SERVICE_RESOLVE,	    /* handler: in_progress -> resolved (text: the resolution) */
+	SERVICE_CONFIRM,	    /* requester: resolved -> closed */
+	SERVICE_REOPEN,		    /* requester: resolved -> reopened (text: why) */
+	SERVICE_WITHDRAW,	    /* requester, confirmed: open -> withdrawn (text: why) */
 	SERVICE_PROPOSE_WITHDRAWAL, /* handler: proposes it to the requester (text: why); no state change */
-	SERVICE_SUPERVISE,  /* operator: 督办 an open case (text: note) */
+	SERVICE_SUPERVISE,	    /* operator: 督办 an open case (text: note) */
 	SERVICE_ACTION_COUNT
 };
 extern const char *const service_action_names[];
@@ -128,8 +128,7 @@ enum qerr service_rate(struct db *db, const struct actor *a, int64_t id, int rat
 /* Limits (working days to accept and resolve) per category and urgency: {items:[...], calendar}. */
 enum qerr service_limits(struct db *db, json_t **out, struct qerror *err);
 /* The operator sets one (category, urgency) limit; applies to requests submitted afterwards. */
-enum qerr service_limit_set(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			    struct qerror *err);
+enum qerr service_limit_set(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err);
 
 /* The handler asks to extend the resolve-by date by days working days (pending until the operator decides). */
 enum qerr service_extension_request(struct db *db, const struct actor *a, int64_t id, int64_t days, const char *reason,

@@ -34,7 +34,7 @@ static json_t *route_row(struct db_stmt *st)
 }
 
 #define ROUTE_SELECT                                                                                                   \
-	"SELECT r.id,r.category,r.region_prefix,r.handler_org_id,o.name,r.created_at,r.updated_at"                      \
+	"SELECT r.id,r.category,r.region_prefix,r.handler_org_id,o.name,r.created_at,r.updated_at"                     \
 	" FROM service_routes r JOIN orgs o ON o.id=r.handler_org_id"
 
 enum qerr service_route_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
@@ -102,10 +102,11 @@ static enum qerr route_write(struct db *db, const struct actor *a, int64_t id, c
 	enum qerr rc = svc_provider_org(db, handler, err);
 	struct db_stmt *st = NULL;
 	if (!rc && id == 0) {
-		st = db_prepare(db,
-				"INSERT INTO service_routes(category,region_prefix,handler_org_id,created_at,updated_at)"
-				" VALUES(?,?,?,?,?) RETURNING id",
-				err);
+		st =
+		    db_prepare(db,
+			       "INSERT INTO service_routes(category,region_prefix,handler_org_id,created_at,updated_at)"
+			       " VALUES(?,?,?,?,?) RETURNING id",
+			       err);
 		if (!st)
 			return svc_fail(db, err);
 		db_bind_text(st, 1, json_str(body, "category", "*"));
@@ -118,9 +119,9 @@ static enum qerr route_write(struct db *db, const struct actor *a, int64_t id, c
 			rc = qerr_set(err, QERR_CONFLICT, "route_exists", "region_prefix",
 				      "该类别与区划已有规则 (a rule for this category and region prefix exists)");
 	} else if (!rc) {
-		st = db_prepare(db,
-				"UPDATE service_routes SET category=?,region_prefix=?,handler_org_id=?,updated_at=? WHERE id=?",
-				err);
+		st = db_prepare(
+		    db, "UPDATE service_routes SET category=?,region_prefix=?,handler_org_id=?,updated_at=? WHERE id=?",
+		    err);
 		if (!st)
 			return svc_fail(db, err);
 		db_bind_text(st, 1, json_str(body, "category", "*"));
@@ -133,8 +134,8 @@ static enum qerr route_write(struct db *db, const struct actor *a, int64_t id, c
 			rc = qerr_set(err, QERR_CONFLICT, "route_exists", "region_prefix",
 				      "该类别与区划已有规则 (a rule for this category and region prefix exists)");
 		else if (!rc && db_changes(db) == 0)
-			rc = qerr_set(err, QERR_NOT_FOUND, "route_not_found", "id", "分派规则不存在 (no routing rule %lld)",
-				      (long long)id);
+			rc = qerr_set(err, QERR_NOT_FOUND, "route_not_found", "id",
+				      "分派规则不存在 (no routing rule %lld)", (long long)id);
 	}
 	if (!rc) {
 		char oid[24];
@@ -169,7 +170,8 @@ enum qerr service_route_delete(struct db *db, const struct actor *a, int64_t id,
 	if (db_run(st, err))
 		return svc_fail(db, err);
 	if (db_changes(db) == 0) {
-		qerr_set(err, QERR_NOT_FOUND, "route_not_found", "id", "分派规则不存在 (no routing rule %lld)", (long long)id);
+		qerr_set(err, QERR_NOT_FOUND, "route_not_found", "id", "分派规则不存在 (no routing rule %lld)",
+			 (long long)id);
 		return svc_fail(db, err);
 	}
 	char oid[24];
@@ -191,11 +193,12 @@ enum qerr service_route_resolve(struct db *db, const char *category, const char 
 		memcpy(p4, region, 4);
 	if (region && strlen(region) >= 6)
 		memcpy(p6, region, 6);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,handler_org_id,region_prefix,category FROM service_routes"
-					" WHERE (category=? OR category='*')"
-					" AND (region_prefix='' OR region_prefix=? OR region_prefix=? OR region_prefix=?)",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,handler_org_id,region_prefix,category FROM service_routes"
+		       " WHERE (category=? OR category='*')"
+		       " AND (region_prefix='' OR region_prefix=? OR region_prefix=? OR region_prefix=?)",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, category);
@@ -239,20 +242,20 @@ enum qerr service_limits(struct db *db, json_t **out, struct qerror *err)
 	return QERR_OK;
 }
 
-enum qerr service_limit_set(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			    struct qerror *err)
+enum qerr service_limit_set(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (operator_only(a, err) || db_begin_write(db, err))
 		return err->code;
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"INSERT INTO service_limits(category,urgency,accept_days,resolve_days,updated_at)"
-					" VALUES(?,?,?,?,?) ON CONFLICT (category,urgency) DO UPDATE SET"
-					" accept_days=excluded.accept_days,resolve_days=excluded.resolve_days,"
-					"updated_at=excluded.updated_at",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "INSERT INTO service_limits(category,urgency,accept_days,resolve_days,updated_at)"
+		       " VALUES(?,?,?,?,?) ON CONFLICT (category,urgency) DO UPDATE SET"
+		       " accept_days=excluded.accept_days,resolve_days=excluded.resolve_days,"
+		       "updated_at=excluded.updated_at",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_text(st, 1, json_str(body, "category", ""));
@@ -260,7 +263,8 @@ enum qerr service_limit_set(struct db *db, const struct actor *a, const json_t *
 	db_bind_int64(st, 3, json_int(body, "accept_days", 1));
 	db_bind_int64(st, 4, json_int(body, "resolve_days", 1));
 	db_bind_text(st, 5, now);
-	if (db_run(st, err) || audit_record(db, a, "service.limit", "service_limit", json_str(body, "category", ""), body, err) ||
+	if (db_run(st, err) ||
+	    audit_record(db, a, "service.limit", "service_limit", json_str(body, "category", ""), body, err) ||
 	    db_commit(db, err))
 		return svc_fail(db, err);
 	return service_limits(db, out, err);
@@ -275,7 +279,8 @@ enum qerr service_extension_request(struct db *db, const struct actor *a, int64_
 	if (days < 1 || days > 60)
 		return qerr_set(err, QERR_INVALID, "out_of_range", "days", "days must be 1 to 60");
 	if (!reason || !reason[0])
-		return qerr_set(err, QERR_INVALID, "missing_field", "reason", "延期需要说明理由 (an extension needs a reason)");
+		return qerr_set(err, QERR_INVALID, "missing_field", "reason",
+				"延期需要说明理由 (an extension needs a reason)");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct svc_req r;
@@ -283,8 +288,8 @@ enum qerr service_extension_request(struct db *db, const struct actor *a, int64_
 		return svc_fail(db, err);
 	if (!svc_is_handler(a, &r)) {
 		if (!svc_is_requester(a, &r) && !svc_is_operator(a))
-			qerr_set(err, QERR_NOT_FOUND, "service_request_not_found", "id", "诉求不存在 (no service request %lld)",
-				 (long long)id);
+			qerr_set(err, QERR_NOT_FOUND, "service_request_not_found", "id",
+				 "诉求不存在 (no service request %lld)", (long long)id);
 		else
 			qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 				 "只有承办单位可以申请延期 (only the handler asks for an extension)");
@@ -298,8 +303,8 @@ enum qerr service_extension_request(struct db *db, const struct actor *a, int64_
 	}
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT count(*) FROM service_extensions WHERE request_id=? AND status='pending'", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT count(*) FROM service_extensions WHERE request_id=? AND status='pending'", err);
 	int64_t pending = 0;
 	if (!st)
 		return svc_fail(db, err);
@@ -307,13 +312,15 @@ enum qerr service_extension_request(struct db *db, const struct actor *a, int64_
 	if (db_scalar_int64(st, &pending, err))
 		return svc_fail(db, err);
 	if (pending) {
-		qerr_set(err, QERR_CONFLICT, "extension_pending", NULL, "已有待审批的延期申请 (an extension is already pending)");
+		qerr_set(err, QERR_CONFLICT, "extension_pending", NULL,
+			 "已有待审批的延期申请 (an extension is already pending)");
 		return svc_fail(db, err);
 	}
-	st = db_prepare(db,
-			"INSERT INTO service_extensions(request_id,days,reason,status,requested_by,requested_at,old_due)"
-			" VALUES(?,?,?,'pending',?,?,?) RETURNING id",
-			err);
+	st =
+	    db_prepare(db,
+		       "INSERT INTO service_extensions(request_id,days,reason,status,requested_by,requested_at,old_due)"
+		       " VALUES(?,?,?,'pending',?,?,?) RETURNING id",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_int64(st, 1, id);
@@ -341,21 +348,22 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
 	*out = NULL;
 	if (operator_only(a, err) || db_begin_write(db, err))
 		return err->code;
-	struct db_stmt *st =
-	    db_prepare(db, "SELECT request_id,days,status FROM service_extensions WHERE id=?", err);
+	struct db_stmt *st = db_prepare(db, "SELECT request_id,days,status FROM service_extensions WHERE id=?", err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_int64(st, 1, ext);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		qerr_set(err, QERR_NOT_FOUND, "extension_not_found", "id", "延期申请不存在 (no extension %lld)", (long long)ext);
+		qerr_set(err, QERR_NOT_FOUND, "extension_not_found", "id", "延期申请不存在 (no extension %lld)",
+			 (long long)ext);
 	if (rc)
 		return svc_fail(db, err);
 	int64_t id = db_col_int64(st, 0), days = db_col_int64(st, 1);
 	bool pending = strcmp(db_col_text(st, 2), "pending") == 0;
 	db_reset(st);
 	if (!pending) {
-		qerr_set(err, QERR_CONFLICT, "extension_decided", "status", "该延期申请已处理 (the extension was decided already)");
+		qerr_set(err, QERR_CONFLICT, "extension_decided", "status",
+			 "该延期申请已处理 (the extension was decided already)");
 		return svc_fail(db, err);
 	}
 	struct svc_req r;
@@ -379,8 +387,8 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
 		if (db_run(st, err))
 			return svc_fail(db, err);
 	}
-	st = db_prepare(db,
-			"UPDATE service_extensions SET status=?,decided_by=?,decided_at=?,new_due=? WHERE id=?", err);
+	st = db_prepare(db, "UPDATE service_extensions SET status=?,decided_by=?,decided_at=?,new_due=? WHERE id=?",
+			err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_text(st, 1, approve ? "approved" : "rejected");
@@ -540,13 +548,14 @@ enum qerr service_escalate(struct db *db, const struct actor *a, struct qdate on
 		if (!added)
 			continue;
 		counts[steps[i].level[0] == 'r' ? 0 : steps[i].level[0] == 'u' ? 1 : 2]++;
-		json_array_append_new(items, json_pack("{s:I,s:s,s:s,s:s}", "request_id", (json_int_t)steps[i].id, "stage",
-						       steps[i].stage, "level", steps[i].level, "due", steps[i].due));
+		json_array_append_new(items,
+				      json_pack("{s:I,s:s,s:s,s:s}", "request_id", (json_int_t)steps[i].id, "stage",
+						steps[i].stage, "level", steps[i].level, "due", steps[i].due));
 	}
 	free(steps);
-	json_t *summary = json_pack("{s:s,s:I,s:I,s:I,s:I}", "date", on_text, "reminders", (json_int_t)counts[0], "urges",
-				    (json_int_t)counts[1], "supervisions", (json_int_t)counts[2], "skipped",
-				    (json_int_t)skipped);
+	json_t *summary =
+	    json_pack("{s:s,s:I,s:I,s:I,s:I}", "date", on_text, "reminders", (json_int_t)counts[0], "urges",
+		      (json_int_t)counts[1], "supervisions", (json_int_t)counts[2], "skipped", (json_int_t)skipped);
 	if (audit_record(db, a, "service.escalate", "service_requests", on_text, summary, err) || db_commit(db, err)) {
 		json_decref(summary);
 		json_decref(items);
@@ -575,14 +584,16 @@ enum qerr service_callback_sample(struct db *db, const struct actor *a, const js
 	uint64_t seed = (uint64_t)json_int(body, "seed", (json_int_t)util_now_unix());
 	char to_end[SVC_TIME_LEN] = "";
 	if (to)
-		snprintf(to_end, sizeof to_end, "%sT99", to); /* closed_at text sorts before this for the whole day (UTC) */
+		snprintf(to_end, sizeof to_end, "%sT99",
+			 to); /* closed_at text sorts before this for the whole day (UTC) */
 	if (db_begin_write(db, err))
 		return err->code;
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id FROM service_requests WHERE status='closed' AND callback_sampled=0"
-					" AND (CAST(? AS TEXT) IS NULL OR closed_at>=?) AND (CAST(? AS TEXT) IS NULL OR closed_at<?)"
-					" ORDER BY id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id FROM service_requests WHERE status='closed' AND callback_sampled=0"
+		       " AND (CAST(? AS TEXT) IS NULL OR closed_at>=?) AND (CAST(? AS TEXT) IS NULL OR closed_at<?)"
+		       " ORDER BY id",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_text(st, 1, from);
@@ -627,9 +638,8 @@ enum qerr service_callback_sample(struct db *db, const struct actor *a, const js
 		if (!st)
 			goto fail;
 		db_bind_int64(st, 1, ids[i]);
-		if (db_run(st, err) ||
-		    svc_event(db, a, ids[i], "callback_sampled", "closed", "closed", "抽中回访 (sampled for a call-back)", NULL,
-			      err))
+		if (db_run(st, err) || svc_event(db, a, ids[i], "callback_sampled", "closed", "closed",
+						 "抽中回访 (sampled for a call-back)", NULL, err))
 			goto fail;
 	}
 	json_t *detail = json_pack("{s:I,s:I}", "count", (json_int_t)k, "seed", (json_int_t)seed);
@@ -676,10 +686,11 @@ enum qerr service_callback_record(struct db *db, const struct actor *a, int64_t 
 	}
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	struct db_stmt *st = db_prepare(db,
-					"UPDATE service_requests SET callback_sampled=1,callback_result=?,callback_note=?,"
-					"callback_at=?,updated_at=? WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "UPDATE service_requests SET callback_sampled=1,callback_result=?,callback_note=?,"
+		       "callback_at=?,updated_at=? WHERE id=?",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_text(st, 1, result);
@@ -739,7 +750,10 @@ static json_t *median(int64_t *v, size_t n)
 	return json_real((double)(v[n / 2 - 1] + v[n / 2]) / 2.0);
 }
 
-static json_t *rate(int64_t num, int64_t den) { return den ? json_real((double)num / (double)den) : json_null(); }
+static json_t *rate(int64_t num, int64_t den)
+{
+	return den ? json_real((double)num / (double)den) : json_null();
+}
 
 static json_t *group_json(struct group *g)
 {
@@ -792,15 +806,19 @@ enum qerr service_stats(struct db *db, const struct actor *a, const char *from, 
 	if (qdate_compare(f, t) > 0)
 		return qerr_set(err, QERR_INVALID, "invalid_range", "to", "to must not be before from");
 	by = by && by[0] ? by : "category";
-	int mode = strcmp(by, "category") == 0 ? 0 : strcmp(by, "region") == 0 ? 1 : strcmp(by, "handler") == 0 ? 2 : -1;
+	int mode = strcmp(by, "category") == 0	? 0
+		   : strcmp(by, "region") == 0	? 1
+		   : strcmp(by, "handler") == 0 ? 2
+						: -1;
 	if (mode < 0)
 		return qerr_set(err, QERR_INVALID, "invalid_group", "by", "by must be category, region or handler");
-	struct db_stmt *st = db_prepare(db,
-					"SELECT r.category,r.region,r.handler_org_id,r.accepted_at,r.accepted_in_time,"
-					"r.resolved_at,r.resolved_in_time,r.rating,r.accept_workdays,r.resolve_workdays,o.name"
-					" FROM service_requests r LEFT JOIN orgs o ON o.id=r.handler_org_id"
-					" WHERE r.submitted_date>=? AND r.submitted_date<=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT r.category,r.region,r.handler_org_id,r.accepted_at,r.accepted_in_time,"
+		       "r.resolved_at,r.resolved_in_time,r.rating,r.accept_workdays,r.resolve_workdays,o.name"
+		       " FROM service_requests r LEFT JOIN orgs o ON o.id=r.handler_org_id"
+		       " WHERE r.submitted_date>=? AND r.submitted_date<=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, from);
@@ -837,7 +855,9 @@ enum qerr service_stats(struct db *db, const struct actor *a, const char *from, 
 			memset(&groups[n], 0, sizeof groups[n]);
 			snprintf(groups[n].key, sizeof groups[n].key, "%s", key);
 			snprintf(groups[n].label, sizeof groups[n].label, "%s",
-				 mode == 2 ? (db_col_is_null(st, 2) ? "运营方队列 (operator queue)" : db_col_text(st, 10)) : key);
+				 mode == 2
+				     ? (db_col_is_null(st, 2) ? "运营方队列 (operator queue)" : db_col_text(st, 10))
+				     : key);
 			n++;
 		}
 		if (!add_row(&groups[i], st) || !add_row(&total, st)) {
@@ -878,8 +898,8 @@ enum qerr service_providers(struct db *db, json_t **out, struct qerror *err)
 	json_t *items = json_array();
 	int rc;
 	while ((rc = db_step(st, err)) == DB_ROW)
-		json_array_append_new(items, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name",
-						       db_col_text(st, 1)));
+		json_array_append_new(
+		    items, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name", db_col_text(st, 1)));
 	db_reset(st);
 	if (rc < 0) {
 		json_decref(items);
@@ -892,10 +912,11 @@ enum qerr service_providers(struct db *db, json_t **out, struct qerror *err)
 enum qerr service_actor_by_email(struct db *db, const char *email, struct actor *a, struct qerror *err)
 {
 	memset(a, 0, sizeof *a);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT u.id,u.org_id,o.type,u.role,u.email FROM users u JOIN orgs o ON o.id=u.org_id"
-					" WHERE u.email=? AND u.disabled=0",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT u.id,u.org_id,o.type,u.role,u.email FROM users u JOIN orgs o ON o.id=u.org_id"
+		       " WHERE u.email=? AND u.disabled=0",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, email);

@@ -16,7 +16,10 @@
 #include "services/services_int.h"
 #include "text/rank.h"
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 #define TALENT_MAX_CANDIDATES 20000
 
 static const char *const kinds[] = {"expert", "need", NULL};
@@ -82,12 +85,11 @@ static enum qerr audit(struct db *db, const struct actor *a, const char *action,
 /* ---- posts ---- */
 
 #define POST_COLS                                                                                                      \
-	"p.id,p.kind,p.org_id,o.name,o.type,p.title,p.person_name,p.contact,p.skills,p.description,p.chain_id,"       \
+	"p.id,p.kind,p.org_id,o.name,o.type,p.title,p.person_name,p.contact,p.skills,p.description,p.chain_id,"        \
 	"p.segment,p.region,p.mode,p.availability,p.terms,p.status,p.created_at,p.updated_at,e.uscc,e.name,"           \
-	"(SELECT count(*) FROM talent_contacts c WHERE c.expert_id=p.id AND c.requester_org_id=?1 AND "               \
+	"(SELECT count(*) FROM talent_contacts c WHERE c.expert_id=p.id AND c.requester_org_id=?1 AND "                \
 	"c.status='approved')"
-#define POST_FROM                                                                                                      \
-	" FROM talent_posts p JOIN orgs o ON o.id=p.org_id LEFT JOIN enterprises e ON e.id=p.enterprise_id"
+#define POST_FROM " FROM talent_posts p JOIN orgs o ON o.id=p.org_id LEFT JOIN enterprises e ON e.id=p.enterprise_id"
 
 static json_t *post_row(struct db_stmt *st, int64_t viewer_org)
 {
@@ -97,20 +99,21 @@ static json_t *post_row(struct db_stmt *st, int64_t viewer_org)
 	json_t *o = json_object();
 	json_object_set_new(o, "id", json_integer(db_col_int64(st, 0)));
 	json_object_set_new(o, "kind", json_string(db_col_text(st, 1)));
-	json_object_set_new(o, "org", json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(st, 2), "name",
-						db_col_text(st, 3), "type", db_col_text(st, 4)));
+	json_object_set_new(o, "org",
+			    json_pack("{s:I,s:s,s:s}", "id", (json_int_t)db_col_int64(st, 2), "name",
+				      db_col_text(st, 3), "type", db_col_text(st, 4)));
 	json_object_set_new(o, "title", json_string(db_col_text(st, 5)));
 	json_object_set_new(o, "person_name", visible ? json_string(db_col_text(st, 6)) : json_null());
 	json_object_set_new(o, "contact", visible ? json_string(db_col_text(st, 7)) : json_null());
 	json_object_set_new(o, "contact_visible", json_boolean(visible));
-	static const char *const cols[] = {"skills", "description", "chain", "segment", "region", "mode",
-					   "availability", "terms", "status", "created_at", "updated_at"};
+	static const char *const cols[] = {"skills",	   "description", "chain",  "segment",	  "region",    "mode",
+					   "availability", "terms",	  "status", "created_at", "updated_at"};
 	for (int i = 0; i < 11; i++)
 		json_object_set_new(o, cols[i], json_string(db_col_text(st, 8 + i)));
 	json_object_set_new(o, "enterprise",
-			    db_col_is_null(st, 19) ? json_null()
-						   : json_pack("{s:s,s:s}", "uscc", db_col_text(st, 19), "name",
-							       db_col_text(st, 20)));
+			    db_col_is_null(st, 19)
+				? json_null()
+				: json_pack("{s:s,s:s}", "uscc", db_col_text(st, 19), "name", db_col_text(st, 20)));
 	json_object_set_new(o, "own", json_boolean(own));
 	return o;
 }
@@ -139,7 +142,8 @@ struct post_head {
 
 static enum qerr post_head(struct db *db, int64_t id, struct post_head *p, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id,org_id,kind,status,person_name FROM talent_posts WHERE id=?", err);
+	struct db_stmt *st =
+	    db_prepare(db, "SELECT id,org_id,kind,status,person_name FROM talent_posts WHERE id=?", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -157,21 +161,22 @@ static enum qerr post_head(struct db *db, int64_t id, struct post_head *p, struc
 	return QERR_OK;
 }
 
-enum qerr talent_post_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			     struct qerror *err)
+enum qerr talent_post_create(struct db *db, const struct actor *a, const json_t *body, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	const char *kind = json_str(body, "kind", ""), *mode = json_str(body, "mode", "");
 	if (!in_list(kinds, kind))
 		return qerr_set(err, QERR_INVALID, "invalid_kind", "kind", "kind must be expert or need");
 	if (!in_list(modes, mode))
-		return qerr_set(err, QERR_INVALID, "invalid_mode", "mode", "mode must be secondment, consulting or training");
+		return qerr_set(err, QERR_INVALID, "invalid_mode", "mode",
+				"mode must be secondment, consulting or training");
 	bool expert = strcmp(kind, "expert") == 0;
 	if (expert && a->org_type != ORG_LARGE && a->org_type != ORG_PROVIDER)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "kind",
 				"专家由大企业或服务机构发布 (experts are offered by large enterprises and providers)");
 	if (!expert && a->org_type != ORG_SME)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "kind", "人才需求由中小企业发布 (needs are posted by SMEs)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", "kind",
+				"人才需求由中小企业发布 (needs are posted by SMEs)");
 	const char *region = json_str(body, "region", "");
 	if (region[0] && !region_find(region))
 		return qerr_set(err, QERR_INVALID, "invalid_region", "region", "%s is not a GB/T 2260 code", region);
@@ -218,8 +223,8 @@ enum qerr talent_post_create(struct db *db, const struct actor *a, const json_t 
 	    err);
 	if (!st)
 		return svc_fail(db, err);
-	static const char *const text[] = {"title", "person_name", "contact", "skills", "description", "chain",
-					   "segment", "region", "mode", "availability", "terms"};
+	static const char *const text[] = {"title",   "person_name", "contact", "skills",	"description", "chain",
+					   "segment", "region",	     "mode",	"availability", "terms"};
 	db_bind_text(st, 1, kind);
 	db_bind_int64(st, 2, a->org_id);
 	db_bind_opt_int64(st, 3, eid != 0, eid);
@@ -254,7 +259,8 @@ enum qerr talent_post_close(struct db *db, const struct actor *a, int64_t id, js
 	if (post_head(db, id, &p, err))
 		return svc_fail(db, err);
 	if (p.org_id != a->org_id) {
-		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有发布者可以关闭 (only the posting organisation closes it)");
+		qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+			 "只有发布者可以关闭 (only the posting organisation closes it)");
 		return svc_fail(db, err);
 	}
 	char now[SVC_TIME_LEN];
@@ -288,19 +294,18 @@ static void free_cands(struct cand *c, size_t n)
 
 /* Open posts of kind (NULL both), mode, region prefix, the caller's own only with mine; newest first. */
 static enum qerr read_cands(struct db *db, const struct actor *a, const char *kind, const char *mode,
-			    const char *region, int mine, int64_t exclude_org, size_t max, struct cand **out,
-			    size_t *n, struct qerror *err)
+			    const char *region, int mine, int64_t exclude_org, size_t max, struct cand **out, size_t *n,
+			    struct qerror *err)
 {
 	*out = NULL;
 	*n = 0;
-	struct db_stmt *st = db_prepare(
-	    db,
-	    "SELECT " POST_COLS POST_FROM " WHERE (CAST(?2 AS TEXT) IS NULL OR p.kind=?2)"
-	    " AND (CAST(?3 AS TEXT) IS NULL OR p.mode=?3)"
-	    " AND (CAST(?4 AS TEXT) IS NULL OR p.region LIKE CAST(?4 AS TEXT) || '%')"
-	    " AND ((?5=1 AND p.org_id=?1) OR (?5=0 AND p.status='open')) AND p.org_id<>?6"
-	    " ORDER BY p.id DESC LIMIT ?7",
-	    err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT " POST_COLS POST_FROM " WHERE (CAST(?2 AS TEXT) IS NULL OR p.kind=?2)"
+					" AND (CAST(?3 AS TEXT) IS NULL OR p.mode=?3)"
+					" AND (CAST(?4 AS TEXT) IS NULL OR p.region LIKE CAST(?4 AS TEXT) || '%')"
+					" AND ((?5=1 AND p.org_id=?1) OR (?5=0 AND p.status='open')) AND p.org_id<>?6"
+					" ORDER BY p.id DESC LIMIT ?7",
+					err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, a->org_id);
@@ -400,7 +405,9 @@ static enum qerr rank_cands(const char *query, struct cand *c, size_t n, const c
 		goto out;
 	for (size_t i = 0; i < nhits; i++) {
 		struct cand *x = &c[hits[i].doc];
-		r[i] = (struct ranked){.cand = hits[i].doc, .score = hits[i].score, .near = nearness(region, x->region),
+		r[i] = (struct ranked){.cand = hits[i].doc,
+				       .score = hits[i].score,
+				       .near = nearness(region, x->region),
 				       .segment = segment[0] && strcmp(chain, x->chain) == 0 &&
 						  strcmp(segment, x->segment) == 0,
 				       .matched = hits[i].matched};
@@ -416,8 +423,9 @@ static enum qerr rank_cands(const char *query, struct cand *c, size_t n, const c
 		static const char *const near_words[] = {"other", "province", "city", "county"};
 		json_t *o = json_incref(c[r[i].cand].row);
 		json_object_set_new(o, "score", json_real(r[i].score));
-		json_object_set_new(o, "why", json_pack("{s:o,s:b,s:s}", "matched", why, "same_segment", r[i].segment,
-							"region", near_words[r[i].near]));
+		json_object_set_new(o, "why",
+				    json_pack("{s:o,s:b,s:s}", "matched", why, "same_segment", r[i].segment, "region",
+					      near_words[r[i].near]));
 		json_array_append_new(*items, o);
 	}
 out:
@@ -439,14 +447,16 @@ enum qerr talent_post_list(struct db *db, const struct actor *a, const struct ta
 	if (f->kind && f->kind[0] && !in_list(kinds, f->kind))
 		return qerr_set(err, QERR_INVALID, "invalid_kind", "kind", "kind must be expert or need");
 	if (f->mode && f->mode[0] && !in_list(modes, f->mode))
-		return qerr_set(err, QERR_INVALID, "invalid_mode", "mode", "mode must be secondment, consulting or training");
+		return qerr_set(err, QERR_INVALID, "invalid_mode", "mode",
+				"mode must be secondment, consulting or training");
 	if (f->region && f->region[0]) {
 		size_t n = strlen(f->region);
 		bool digits = n <= 6;
 		for (size_t i = 0; digits && i < n; i++)
 			digits = f->region[i] >= '0' && f->region[i] <= '9';
 		if (!digits)
-			return qerr_set(err, QERR_INVALID, "invalid_region", "region", "region is a GB/T 2260 code or prefix");
+			return qerr_set(err, QERR_INVALID, "invalid_region", "region",
+					"region is a GB/T 2260 code or prefix");
 	}
 	int limit = f->limit > 0 && f->limit <= 500 ? f->limit : 50;
 	bool ranked = f->q && f->q[0];
@@ -522,11 +532,11 @@ enum qerr talent_match(struct db *db, const struct actor *a, int64_t id, int lim
 
 static json_t *contact_row(struct db_stmt *st)
 {
-	return json_pack("{s:I,s:I,s:s,s:o,s:I,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)db_col_int64(st, 0), "expert_id",
-			 (json_int_t)db_col_int64(st, 1), "expert_title", db_col_text(st, 2), "need_id",
+	return json_pack("{s:I,s:I,s:s,s:o,s:I,s:s,s:s,s:s,s:s,s:o}", "id", (json_int_t)db_col_int64(st, 0),
+			 "expert_id", (json_int_t)db_col_int64(st, 1), "expert_title", db_col_text(st, 2), "need_id",
 			 db_col_json_int(st, 3), "requester_org_id", (json_int_t)db_col_int64(st, 4), "requester_name",
-			 db_col_text(st, 5), "message", db_col_text(st, 6), "status", db_col_text(st, 7), "requested_at",
-			 db_col_text(st, 8), "decided_at", db_col_json_text(st, 9));
+			 db_col_text(st, 5), "message", db_col_text(st, 6), "status", db_col_text(st, 7),
+			 "requested_at", db_col_text(st, 8), "decided_at", db_col_json_text(st, 9));
 }
 
 #define CONTACT_SELECT                                                                                                 \
@@ -562,12 +572,13 @@ enum qerr talent_contact_request(struct db *db, const struct actor *a, int64_t e
 	if (post_head(db, expert_id, &p, err))
 		return svc_fail(db, err);
 	if (strcmp(p.kind, "expert") != 0 || strcmp(p.status, "open") != 0) {
-		qerr_set(err, QERR_CONFLICT, "not_an_open_expert", "id", "只能联系开放中的专家 (post %lld is not an open expert)",
-			 (long long)expert_id);
+		qerr_set(err, QERR_CONFLICT, "not_an_open_expert", "id",
+			 "只能联系开放中的专家 (post %lld is not an open expert)", (long long)expert_id);
 		return svc_fail(db, err);
 	}
 	if (p.org_id == a->org_id) {
-		qerr_set(err, QERR_INVALID, "own_expert", "id", "本组织的专家无需申请 (the expert is your organisation's)");
+		qerr_set(err, QERR_INVALID, "own_expert", "id",
+			 "本组织的专家无需申请 (the expert is your organisation's)");
 		return svc_fail(db, err);
 	}
 	int64_t need = json_int(body, "need_id", 0);
@@ -576,7 +587,8 @@ enum qerr talent_contact_request(struct db *db, const struct actor *a, int64_t e
 		if (post_head(db, need, &n, err))
 			return svc_fail(db, err);
 		if (n.org_id != a->org_id || strcmp(n.kind, "need") != 0) {
-			qerr_set(err, QERR_INVALID, "invalid_need", "need_id", "need_id must be a need of your organisation");
+			qerr_set(err, QERR_INVALID, "invalid_need", "need_id",
+				 "need_id must be a need of your organisation");
 			return svc_fail(db, err);
 		}
 	}
@@ -597,7 +609,8 @@ enum qerr talent_contact_request(struct db *db, const struct actor *a, int64_t e
 	int64_t id;
 	enum qerr rc = db_scalar_int64(st, &id, err);
 	if (rc == QERR_CONFLICT)
-		qerr_set(err, QERR_CONFLICT, "contact_exists", "id", "已申请过联系该专家 (your organisation asked already)");
+		qerr_set(err, QERR_CONFLICT, "contact_exists", "id",
+			 "已申请过联系该专家 (your organisation asked already)");
 	if (rc || audit(db, a, "talent.contact_request", "talent_contact", id, NULL, err) ||
 	    svc_notify_org(db, p.org_id, "talent_contact", id, "人才对接:有组织申请联系贵单位专家", err) ||
 	    db_commit(db, err))
@@ -632,7 +645,8 @@ enum qerr talent_contact_decide(struct db *db, const struct actor *a, int64_t id
 		return svc_fail(db, err);
 	}
 	if (!pending) {
-		qerr_set(err, QERR_CONFLICT, "contact_decided", "status", "该申请已处理 (the request was decided already)");
+		qerr_set(err, QERR_CONFLICT, "contact_decided", "status",
+			 "该申请已处理 (the request was decided already)");
 		return svc_fail(db, err);
 	}
 	char now[SVC_TIME_LEN];
@@ -645,7 +659,8 @@ enum qerr talent_contact_decide(struct db *db, const struct actor *a, int64_t id
 	db_bind_text(st, 3, now);
 	db_bind_int64(st, 4, id);
 	if (db_run(st, err) ||
-	    audit(db, a, approve ? "talent.contact_approve" : "talent.contact_decline", "talent_contact", id, NULL, err) ||
+	    audit(db, a, approve ? "talent.contact_approve" : "talent.contact_decline", "talent_contact", id, NULL,
+		  err) ||
 	    svc_notify_org(db, requester, "talent_contact", id,
 			   approve ? "人才对接:联系申请已通过,可查看联系方式" : "人才对接:联系申请未通过", err) ||
 	    db_commit(db, err))
@@ -656,9 +671,8 @@ enum qerr talent_contact_decide(struct db *db, const struct actor *a, int64_t id
 enum qerr talent_contacts(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	struct db_stmt *st = db_prepare(db,
-					CONTACT_SELECT " WHERE c.requester_org_id=?1 OR p.org_id=?1 ORDER BY c.id DESC LIMIT 500",
-					err);
+	struct db_stmt *st = db_prepare(
+	    db, CONTACT_SELECT " WHERE c.requester_org_id=?1 OR p.org_id=?1 ORDER BY c.id DESC LIMIT 500", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, a->org_id);
@@ -691,12 +705,12 @@ static json_t *sec_row(struct db_stmt *st)
 {
 	return json_pack("{s:I,s:I,s:s,s:{s:I,s:s},s:{s:I,s:s},s:s,s:s,s:s,s:{s:o,s:o,s:o,s:o},s:s,s:s}", "id",
 			 (json_int_t)db_col_int64(st, 0), "expert_id", (json_int_t)db_col_int64(st, 1), "expert_title",
-			 db_col_text(st, 2), "host", "org_id", (json_int_t)db_col_int64(st, 3), "name", db_col_text(st, 4),
-			 "home", "org_id", (json_int_t)db_col_int64(st, 5), "name", db_col_text(st, 6), "start_date",
-			 db_col_text(st, 7), "end_date", db_col_text(st, 8), "terms", db_col_text(st, 9), "agreement",
-			 "host_agreed_at", db_col_json_text(st, 10), "home_agreed_at", db_col_json_text(st, 11),
-			 "person_consent_at", db_col_json_text(st, 12), "person_consent_by", db_col_json_text(st, 13),
-			 "status", db_col_text(st, 14), "created_at", db_col_text(st, 15));
+			 db_col_text(st, 2), "host", "org_id", (json_int_t)db_col_int64(st, 3), "name",
+			 db_col_text(st, 4), "home", "org_id", (json_int_t)db_col_int64(st, 5), "name",
+			 db_col_text(st, 6), "start_date", db_col_text(st, 7), "end_date", db_col_text(st, 8), "terms",
+			 db_col_text(st, 9), "agreement", "host_agreed_at", db_col_json_text(st, 10), "home_agreed_at",
+			 db_col_json_text(st, 11), "person_consent_at", db_col_json_text(st, 12), "person_consent_by",
+			 db_col_json_text(st, 13), "status", db_col_text(st, 14), "created_at", db_col_text(st, 15));
 }
 
 struct sec_head {
@@ -755,14 +769,16 @@ enum qerr talent_secondment_propose(struct db *db, const struct actor *a, int64_
 	if (!qdate_parse(json_str(body, "start_date", ""), &s))
 		return qerr_set(err, QERR_INVALID, "invalid_date", "start_date", "start_date must be YYYY-MM-DD");
 	if (!qdate_parse(json_str(body, "end_date", ""), &e) || qdate_compare(e, s) < 0)
-		return qerr_set(err, QERR_INVALID, "invalid_date", "end_date", "end_date must be a date on or after start_date");
+		return qerr_set(err, QERR_INVALID, "invalid_date", "end_date",
+				"end_date must be a date on or after start_date");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct post_head p;
 	if (post_head(db, expert_id, &p, err))
 		return svc_fail(db, err);
 	if (strcmp(p.kind, "expert") != 0 || strcmp(p.status, "open") != 0) {
-		qerr_set(err, QERR_CONFLICT, "not_an_open_expert", "id", "post %lld is not an open expert", (long long)expert_id);
+		qerr_set(err, QERR_CONFLICT, "not_an_open_expert", "id", "post %lld is not an open expert",
+			 (long long)expert_id);
 		return svc_fail(db, err);
 	}
 	struct db_stmt *st = db_prepare(db,
@@ -777,16 +793,18 @@ enum qerr talent_secondment_propose(struct db *db, const struct actor *a, int64_
 	if (db_scalar_int64(st, &approved, err))
 		return svc_fail(db, err);
 	if (!approved) {
-		qerr_set(err, QERR_FORBIDDEN, "contact_not_approved", "id",
-			 "需先经专家所在组织同意联系 (the expert's organisation must approve your contact request first)");
+		qerr_set(
+		    err, QERR_FORBIDDEN, "contact_not_approved", "id",
+		    "需先经专家所在组织同意联系 (the expert's organisation must approve your contact request first)");
 		return svc_fail(db, err);
 	}
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	st = db_prepare(db,
-			"INSERT INTO talent_secondments(expert_id,host_org_id,home_org_id,start_date,end_date,terms,"
-			"host_agreed_at,host_agreed_by,status,created_at) VALUES(?,?,?,?,?,?,?,?,'proposed',?) RETURNING id",
-			err);
+	st = db_prepare(
+	    db,
+	    "INSERT INTO talent_secondments(expert_id,host_org_id,home_org_id,start_date,end_date,terms,"
+	    "host_agreed_at,host_agreed_by,status,created_at) VALUES(?,?,?,?,?,?,?,?,'proposed',?) RETURNING id",
+	    err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_int64(st, 1, expert_id);
@@ -799,8 +817,10 @@ enum qerr talent_secondment_propose(struct db *db, const struct actor *a, int64_
 	db_bind_int64(st, 8, a->user_id);
 	db_bind_text(st, 9, now);
 	int64_t id;
-	if (db_scalar_int64(st, &id, err) || audit(db, a, "talent.secondment_propose", "talent_secondment", id, body, err) ||
-	    svc_notify_org(db, p.org_id, "talent_secondment", id, "共享用工:收到借调协议,待贵单位同意并记录本人意愿", err) ||
+	if (db_scalar_int64(st, &id, err) ||
+	    audit(db, a, "talent.secondment_propose", "talent_secondment", id, body, err) ||
+	    svc_notify_org(db, p.org_id, "talent_secondment", id, "共享用工:收到借调协议,待贵单位同意并记录本人意愿",
+			   err) ||
 	    db_commit(db, err))
 		return svc_fail(db, err);
 	return sec_json(db, id, out, err);
@@ -847,10 +867,11 @@ enum qerr talent_secondment_agree(struct db *db, const struct actor *a, int64_t 
 	}
 	char now[SVC_TIME_LEN];
 	svc_now(now);
-	struct db_stmt *st = db_prepare(db,
-					host ? "UPDATE talent_secondments SET host_agreed_at=?,host_agreed_by=? WHERE id=?"
-					     : "UPDATE talent_secondments SET home_agreed_at=?,home_agreed_by=? WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       host ? "UPDATE talent_secondments SET host_agreed_at=?,host_agreed_by=? WHERE id=?"
+			    : "UPDATE talent_secondments SET home_agreed_at=?,home_agreed_by=? WHERE id=?",
+		       err);
 	if (!st)
 		return svc_fail(db, err);
 	db_bind_text(st, 1, now);
@@ -858,14 +879,15 @@ enum qerr talent_secondment_agree(struct db *db, const struct actor *a, int64_t 
 	db_bind_int64(st, 3, id);
 	if (db_run(st, err) || maybe_activate(db, id, err) ||
 	    audit(db, a, "talent.secondment_agree", "talent_secondment", id, NULL, err) ||
-	    svc_notify_org(db, host ? s.home : s.host, "talent_secondment", id, "共享用工:对方单位已同意借调协议", err) ||
+	    svc_notify_org(db, host ? s.home : s.host, "talent_secondment", id, "共享用工:对方单位已同意借调协议",
+			   err) ||
 	    db_commit(db, err))
 		return svc_fail(db, err);
 	return sec_json(db, id, out, err);
 }
 
-enum qerr talent_secondment_consent(struct db *db, const struct actor *a, int64_t id, const json_t *body,
-				    json_t **out, struct qerror *err)
+enum qerr talent_secondment_consent(struct db *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+				    struct qerror *err)
 {
 	*out = NULL;
 	if (!json_is_true(json_object_get(body, "confirm")))
@@ -926,9 +948,8 @@ enum qerr talent_secondment_cancel(struct db *db, const struct actor *a, int64_t
 enum qerr talent_secondments(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	struct db_stmt *st = db_prepare(db,
-					SEC_SELECT " WHERE ?2=1 OR s.host_org_id=?1 OR s.home_org_id=?1 ORDER BY s.id DESC LIMIT 500",
-					err);
+	struct db_stmt *st = db_prepare(
+	    db, SEC_SELECT " WHERE ?2=1 OR s.host_org_id=?1 OR s.home_org_id=?1 ORDER BY s.id DESC LIMIT 500", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, a->org_id);

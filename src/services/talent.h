@@ -32,10 +32,10 @@ enum qerr talent_post_create(struct db *db, const struct actor *a, const json_t 
 
 struct talent_filter {
 	const char *kind;   /* expert | need | NULL (both) */
-	const char *q;      /* words: ranked by text/rank.h when given */
+	const char *q;	    /* words: ranked by text/rank.h when given */
 	const char *mode;   /* secondment | consulting | training | NULL */
 	const char *region; /* GB/T 2260 prefix, NULL: anywhere */
-	int mine;           /* 1: the caller's organisation's only */
+	int mine;	    /* 1: the caller's organisation's only */
 	int limit;
 };
 /* Open posts (and the caller's own closed ones with mine), newest first or by rank for q. {items}. */
@@ -75,8 +75,8 @@ enum qerr talent_secondment_propose(struct db *db, const struct actor *a, int64_
 /* The other organisation (home or host) agrees. Active once both agree and the person consented. */
 enum qerr talent_secondment_agree(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
 /* The home organisation records the person's consent (their name as posted, confirm=true). */
-enum qerr talent_secondment_consent(struct db *db, const struct actor *a, int64_t id, const json_t *body,
-				    json_t **out, struct qerror *err);
+enum qerr talent_secondment_consent(struct db *db, const struct actor *a, int64_t id, const json_t *body, json_t **out,
+				    struct qerror *err);
 /* Either organisation cancels a secondment that is not active yet. */
 enum qerr talent_secondment_cancel(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);
 /* Secondments of the caller's organisation (home or host; the operator: all). {items}. */

@@ -113,7 +113,10 @@ static int64_t id_of(json_t *o)
 	return id;
 }
 
-static const char *str(const json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+static const char *str(const json_t *o, const char *k)
+{
+	return json_string_value(json_object_get(o, k));
+}
 
 static int64_t handler_of(json_t *o)
 {
@@ -193,7 +196,8 @@ static void test_routing(void **state)
 	b = testkit_json(body, service_route_fields, false);
 	assert_int_equal(service_route_create(f->db, &f->op, b, &out, &e), QERR_CONFLICT);
 	json_decref(b);
-	b = testkit_json("{\"category\":\"*\",\"region_prefix\":\"3\",\"handler_org_id\":4}", service_route_fields, false);
+	b = testkit_json("{\"category\":\"*\",\"region_prefix\":\"3\",\"handler_org_id\":4}", service_route_fields,
+			 false);
 	assert_int_equal(service_route_create(f->db, &f->op, b, &out, &e), QERR_INVALID);
 	assert_string_equal(e.slug, "invalid_region_prefix");
 	json_decref(b);
@@ -202,9 +206,9 @@ static void test_routing(void **state)
 	int64_t catch_all = 0;
 	size_t i;
 	json_t *r;
-	json_array_foreach(json_object_get(out, "items"), i, r) if (strcmp(str(r, "category"), "*") == 0 &&
-								   strcmp(str(r, "region_prefix"), "") == 0) catch_all =
-	    json_integer_value(json_object_get(r, "id"));
+	json_array_foreach(json_object_get(out, "items"), i,
+			   r) if (strcmp(str(r, "category"), "*") == 0 && strcmp(str(r, "region_prefix"), "") == 0)
+	    catch_all = json_integer_value(json_object_get(r, "id"));
 	json_decref(out);
 	assert_true(catch_all > 0);
 	assert_int_equal(service_route_delete(f->db, &f->op, catch_all, &e), QERR_OK);
@@ -250,8 +254,8 @@ static void test_transitions(void **state)
 	/* closed: nothing moves it; withdrawing it is a conflict too. */
 	for (int a = 0; a < SERVICE_ACTION_COUNT; a++) {
 		const struct actor *who = a == SERVICE_CONFIRM || a == SERVICE_REOPEN || a == SERVICE_WITHDRAW ? &f->sme
-					  : a == SERVICE_SUPERVISE ? &f->op
-								   : &f->p1;
+					  : a == SERVICE_SUPERVISE					       ? &f->op
+													       : &f->p1;
 		act(f, who, id, (enum service_action)a, "note", QERR_CONFLICT, "invalid_transition");
 	}
 	/* The timeline has every step, in order. */
@@ -314,7 +318,8 @@ static void test_deadlines(void **state)
 	workdays_identity(cal);
 	assert_string_equal(str(o, "calendar"), cal);
 	json_decref(o);
-	/* 2026-02-12 (Thursday) before 春节, urgent complaint: accept 1 -> 2-13, resolve 5 -> 2-14 (调休), 2-24..2-26. */
+	/* 2026-02-12 (Thursday) before 春节, urgent complaint: accept 1 -> 2-13, resolve 5 -> 2-14 (调休), 2-24..2-26.
+	 */
 	on("2026-02-12");
 	o = submit(f, "complaint", "320583", "urgent");
 	assert_string_equal(str(o, "accept_due"), "2026-02-13");
@@ -333,8 +338,9 @@ static void test_deadlines(void **state)
 	assert_int_equal(json_array_size(problems), 1);
 	json_decref(o);
 	/* The operator's limit applies to later requests. */
-	json_t *b = testkit_json("{\"category\":\"financing\",\"urgency\":\"normal\",\"accept_days\":1,\"resolve_days\":3}",
-				 service_limit_fields, false),
+	json_t *b = testkit_json(
+		   "{\"category\":\"financing\",\"urgency\":\"normal\",\"accept_days\":1,\"resolve_days\":3}",
+		   service_limit_fields, false),
 	       *out = NULL;
 	assert_int_equal(service_limit_set(f->db, &f->sme, b, &out, &e), QERR_FORBIDDEN);
 	assert_int_equal(service_limit_set(f->db, &f->op, b, &out, &e), QERR_OK);
@@ -369,15 +375,15 @@ static void test_escalation(void **state)
 	route(f, "*", "", f->org_p1);
 	on("2025-09-26");
 	int64_t id = id_of(submit(f, "financing", "320583", "normal")); /* accept by 9-29 */
-	assert_int_equal(escalate(f, "2025-09-26"), 0);  /* 2 working days left */
-	assert_int_equal(escalate(f, "2025-09-27"), 0);  /* Saturday: still 2 (9-28, 9-29) */
-	assert_int_equal(escalate(f, "2025-09-28"), 100); /* the make-up Sunday: 1 left -> reminder */
-	assert_int_equal(escalate(f, "2025-09-28"), 0);  /* once */
-	assert_int_equal(escalate(f, "2025-09-29"), 0);  /* due today: the reminder was given */
-	assert_int_equal(escalate(f, "2025-09-30"), 10); /* passed -> 催办 */
-	assert_int_equal(escalate(f, "2025-10-08"), 0);  /* holidays do not count: 1 working day over */
-	assert_int_equal(escalate(f, "2025-10-09"), 0);  /* 2 */
-	assert_int_equal(escalate(f, "2025-10-10"), 1);  /* 3 working days over -> 督办 */
+	assert_int_equal(escalate(f, "2025-09-26"), 0);			/* 2 working days left */
+	assert_int_equal(escalate(f, "2025-09-27"), 0);			/* Saturday: still 2 (9-28, 9-29) */
+	assert_int_equal(escalate(f, "2025-09-28"), 100);		/* the make-up Sunday: 1 left -> reminder */
+	assert_int_equal(escalate(f, "2025-09-28"), 0);			/* once */
+	assert_int_equal(escalate(f, "2025-09-29"), 0);			/* due today: the reminder was given */
+	assert_int_equal(escalate(f, "2025-09-30"), 10);		/* passed -> 催办 */
+	assert_int_equal(escalate(f, "2025-10-08"), 0);			/* holidays do not count: 1 working day over */
+	assert_int_equal(escalate(f, "2025-10-09"), 0);			/* 2 */
+	assert_int_equal(escalate(f, "2025-10-10"), 1);			/* 3 working days over -> 督办 */
 	assert_int_equal(escalate(f, "2025-10-13"), 0);
 	/* Notified: the handler's enterprise has the 催办 in its inbox. */
 	int64_t n = testdb_scalar(f->db, "SELECT count(*) FROM notifications WHERE kind='service_urge'");
@@ -389,7 +395,8 @@ static void test_escalation(void **state)
 	struct qerror e = {0};
 	assert_int_equal(service_get(f->db, &f->p1, id, &o, &e), QERR_OK);
 	assert_false(json_boolean_value(json_object_get(o, "accepted_in_time")));
-	assert_int_equal(json_integer_value(json_object_get(o, "accept_workdays")), 7); /* 9-28, 9-29, 9-30, 10-09, 10-10, 10-11, 10-13 */
+	assert_int_equal(json_integer_value(json_object_get(o, "accept_workdays")),
+			 7); /* 9-28, 9-29, 9-30, 10-09, 10-10, 10-11, 10-13 */
 	json_decref(o);
 	assert_int_equal(escalate(f, "2025-10-22"), 100); /* resolve by 10-23 */
 	assert_int_equal(escalate(f, "2025-10-24"), 10);
@@ -447,7 +454,8 @@ static void test_rating_and_callback(void **state)
 	assert_int_equal(json_array_size(json_object_get(o, "items")), 0); /* sampled once */
 	json_decref(o);
 	json_decref(b);
-	assert_int_equal(service_callback_record(f->db, &f->op, id, "unsatisfied", "企业反映仍有困难", &o, &e), QERR_OK);
+	assert_int_equal(service_callback_record(f->db, &f->op, id, "unsatisfied", "企业反映仍有困难", &o, &e),
+			 QERR_OK);
 	assert_string_equal(str(json_object_get(o, "callback"), "result"), "unsatisfied");
 	json_decref(o);
 	/* Statistics over June. */

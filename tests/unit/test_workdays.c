@@ -16,15 +16,15 @@
 
 #include "platform/workdays.h"
 
-static struct qdate D(const char *s)
-{
+static struct qdate D(const char *s) {
 	struct qdate d;
 	if (!qdate_parse(s, &d))
 		fail_msg("bad date %s", s);
 	return d;
 }
 
-static void expect_add(const char *from, int64_t n, const char *want)
+static void
+expect_add(const char *from, int64_t n, const char *want)
 {
 	struct qdate due;
 	struct qerror e = {0};
@@ -46,7 +46,8 @@ static void expect_workday(const char *date, bool want)
 	struct qerror e = {0};
 	assert_int_equal(workdays_is_workday(D(date), &got, &e), QERR_OK);
 	if (got != want)
-		fail_msg("%s: got %s, want %s", date, got ? "working day" : "day off", want ? "working day" : "day off");
+		fail_msg("%s: got %s, want %s", date, got ? "working day" : "day off",
+			 want ? "working day" : "day off");
 }
 
 static void test_national_day_2025(void **state)
@@ -62,8 +63,8 @@ static void test_national_day_2025(void **state)
 		expect_workday(s, false); /* 国庆 + 中秋 (10-06) */
 	}
 	expect_workday("2025-10-09", true);
-	expect_workday("2025-10-11", true);  /* Saturday, 调休上班 */
-	expect_workday("2025-10-12", false); /* Sunday */
+	expect_workday("2025-10-11", true);	   /* Saturday, 调休上班 */
+	expect_workday("2025-10-12", false);	   /* Sunday */
 	expect_add("2025-09-26", 1, "2025-09-28"); /* the make-up Sunday counts */
 	expect_add("2025-09-26", 2, "2025-09-29");
 	expect_add("2025-09-30", 1, "2025-10-09"); /* the whole holiday is skipped */
@@ -99,7 +100,7 @@ static void test_spring_festival_2026(void **state)
 static void test_national_day_2026(void **state)
 {
 	(void)state;
-	expect_workday("2026-09-20", true); /* Sunday, 调休上班 */
+	expect_workday("2026-09-20", true);  /* Sunday, 调休上班 */
 	expect_workday("2026-09-25", false); /* 中秋 (Friday) */
 	expect_workday("2026-10-07", false);
 	expect_workday("2026-10-08", true);
