@@ -147,6 +147,18 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
  */
 enum qerr service_escalate(struct db *db, const struct actor *a, struct qdate on, json_t **out, struct qerror *err);
 
+/* Seconds between two escalation passes inside `qilian serve`. */
+#define SERVICE_MAINTENANCE_PERIOD 3600
+
+/*
+ * `qilian serve` runs the escalation pass for today in a thread of its own
+ * (its own connection to db_path): at start, then every
+ * SERVICE_MAINTENANCE_PERIOD seconds, until service_maintenance_stop.
+ * Failures are logged, never fatal. Start once, before serving.
+ */
+void service_maintenance_start(const char *db_path);
+void service_maintenance_stop(void);
+
 /* ---- call-backs (回访) ---- */
 
 /*
