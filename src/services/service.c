@@ -242,7 +242,7 @@ enum qerr svc_notify_org(struct db *db, int64_t org, const char *kind, int64_t r
 	db_reset(st);
 	if (rc < 0)
 		return err->code;
-	json_t *detail = json_pack("{s:I}", "service_request_id", (json_int_t)request_id);
+	json_t *detail = json_pack("{s:s,s:I}", "kind", kind, "object_id", (json_int_t)request_id);
 	for (int i = 0; i < n; i++)
 		if (inbox_renotify(db, ids[i], kind, request_id, title, detail, err)) {
 			json_decref(detail);

@@ -12,6 +12,7 @@
 #include "base/util.h"
 #include "platform/audit.h"
 #include "platform/workdays.h"
+#include "registry/region.h"
 #include "services/services_int.h"
 
 enum qerr svc_provider_org(struct db *db, int64_t org, struct qerror *err);
@@ -854,10 +855,17 @@ enum qerr service_stats(struct db *db, const struct actor *a, const char *from, 
 			}
 			memset(&groups[n], 0, sizeof groups[n]);
 			snprintf(groups[n].key, sizeof groups[n].key, "%s", key);
-			snprintf(groups[n].label, sizeof groups[n].label, "%s",
-				 mode == 2
-				     ? (db_col_is_null(st, 2) ? "运营方队列 (operator queue)" : db_col_text(st, 10))
-				     : key);
+			const char *label = key;
+			char province[16];
+			if (mode == 2)
+				label = db_col_is_null(st, 2) ? "运营方队列 (operator queue)" : db_col_text(st, 10);
+			else if (mode == 1) {
+				snprintf(province, sizeof province, "%.2s0000", key);
+				const struct region *r = region_find(province);
+				if (r)
+					label = r->name;
+			}
+			snprintf(groups[n].label, sizeof groups[n].label, "%s", label);
 			n++;
 		}
 		if (!add_row(&groups[i], st) || !add_row(&total, st)) {
