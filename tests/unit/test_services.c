@@ -271,6 +271,76 @@ static void test_transitions(void **state)
 	json_decref(o);
 }
 
+/* Drives a new request to status (by the parties' own actions). */
+static int64_t request_in(struct fixture *f, const char *target)
+{
+	int64_t id = id_of(submit(f, "policy", "320583", "normal"));
+	static const struct {
+		const char *status;
+		enum service_action path[5];
+		int n;
+	} ways[] = {
+	    {"submitted", {0}, 0},
+	    {"accepted", {SERVICE_ACCEPT}, 1},
+	    {"in_progress", {SERVICE_ACCEPT, SERVICE_START}, 2},
+	    {"resolved", {SERVICE_ACCEPT, SERVICE_START, SERVICE_RESOLVE}, 3},
+	    {"closed", {SERVICE_ACCEPT, SERVICE_START, SERVICE_RESOLVE, SERVICE_CONFIRM}, 4},
+	    {"reopened", {SERVICE_ACCEPT, SERVICE_START, SERVICE_RESOLVE, SERVICE_REOPEN}, 4},
+	    {"withdrawn", {SERVICE_WITHDRAW}, 1},
+	};
+	for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+		if (strcmp(ways[w].status, target) != 0)
+			continue;
+		for (int i = 0; i < ways[w].n; i++) {
+			enum service_action a = ways[w].path[i];
+			bool requester = a == SERVICE_CONFIRM || a == SERVICE_REOPEN || a == SERVICE_WITHDRAW;
+			act(f, requester ? &f->sme : &f->p1, id, a, "note", QERR_OK, NULL);
+		}
+		assert_string_equal(status(f, id), target);
+		return id;
+	}
+	fail_msg("no way to %s", target);
+	return 0;
+}
+
+/* Every (state, action) by the action's own party: allowed exactly where the state machine says, 409 elsewhere. */
+static void test_transition_matrix(void **state)
+{
+	struct fixture *f = *state;
+	on("2025-06-03");
+	route(f, "*", "", f->org_p1);
+	static const char *const states[] = {"submitted", "accepted", "in_progress", "resolved",
+					     "closed",	  "reopened", "withdrawn"};
+	/* allowed[state][action]: the target state, "=" for no change, NULL when illegal. */
+	static const char *const allowed[7][SERVICE_ACTION_COUNT] = {
+	    /* accept, start, resolve, confirm, reopen, withdraw, propose_withdrawal, supervise */
+	    {"accepted", NULL, NULL, NULL, NULL, "withdrawn", "=", "="},
+	    {NULL, "in_progress", NULL, NULL, NULL, "withdrawn", "=", "="},
+	    {NULL, NULL, "resolved", NULL, NULL, "withdrawn", "=", "="},
+	    {NULL, NULL, NULL, "closed", "reopened", NULL, NULL, NULL},
+	    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	    {NULL, "in_progress", NULL, NULL, NULL, "withdrawn", "=", "="},
+	    {NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL},
+	};
+	for (int s = 0; s < 7; s++)
+		for (int a = 0; a < SERVICE_ACTION_COUNT; a++) {
+			int64_t id = request_in(f, states[s]);
+			const struct actor *who = a == SERVICE_CONFIRM || a == SERVICE_REOPEN || a == SERVICE_WITHDRAW
+						      ? &f->sme
+						  : a == SERVICE_SUPERVISE ? &f->op
+									   : &f->p1;
+			const char *to = allowed[s][a];
+			act(f, who, id, (enum service_action)a, "note", to ? QERR_OK : QERR_CONFLICT,
+			    to ? NULL : "invalid_transition");
+			assert_string_equal(status(f, id), to && strcmp(to, "=") != 0 ? to : states[s]);
+			/* The wrong party never moves it: the requester for the handler's steps and back. */
+			if (a != SERVICE_SUPERVISE && a != SERVICE_WITHDRAW) {
+				const struct actor *wrong = who == &f->sme ? &f->p1 : &f->sme;
+				act(f, wrong, id, (enum service_action)a, "note", QERR_FORBIDDEN, NULL);
+			}
+		}
+}
+
 static void test_withdraw_and_transfer(void **state)
 {
 	struct fixture *f = *state;
@@ -481,6 +551,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_routing, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_transitions, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_transition_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_withdraw_and_transfer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_escalation, setup, teardown),
