@@ -810,13 +810,16 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 		st = db_prepare(
 		    db,
 		    "UPDATE service_requests SET status='reopened',reopen_count=reopen_count+1,resolve_due=?,"
-		    "resolved_in_time=NULL,updated_at=? WHERE id=?",
+		    "resolved_in_time=NULL,updated_at=?,calendar=? WHERE id=?",
 		    err);
 		if (!st)
 			return err->code;
+		char calendar[WORKDAYS_IDENTITY_LEN];
+		workdays_identity(calendar);
 		db_bind_text_or_null(st, 1, new_due);
 		db_bind_text(st, 2, now);
-		db_bind_int64(st, 3, r->id);
+		db_bind_text(st, 3, calendar);
+		db_bind_int64(st, 4, r->id);
 		json_object_set_new(detail, "resolve_due", new_due[0] ? json_string(new_due) : json_null());
 		break;
 	}

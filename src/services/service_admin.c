@@ -379,12 +379,16 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
 		if (workdays_add(from, days, &due, err))
 			return svc_fail(db, err);
 		qdate_format(due, new_due);
-		st = db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=? WHERE id=?", err);
+		/* The date moves by the calendar compiled in now, which the request then names. */
+		st = db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=?,calendar=? WHERE id=?", err);
 		if (!st)
 			return svc_fail(db, err);
+		char calendar[WORKDAYS_IDENTITY_LEN];
+		workdays_identity(calendar);
 		db_bind_text(st, 1, new_due);
 		db_bind_text(st, 2, now);
-		db_bind_int64(st, 3, id);
+		db_bind_text(st, 3, calendar);
+		db_bind_int64(st, 4, id);
 		if (db_run(st, err))
 			return svc_fail(db, err);
 	}

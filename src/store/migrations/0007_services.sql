@@ -46,7 +46,7 @@ CREATE TABLE service_requests (
   submitted_date TEXT NOT NULL,                    -- Shanghai date of submission
   accept_due TEXT,                                 -- NULL when the calendar does not cover it
   resolve_due TEXT,
-  calendar TEXT NOT NULL,
+  calendar TEXT NOT NULL,                         -- the working-day calendar of the current dates
   accepted_at TEXT,
   accept_workdays INTEGER,                         -- working days from submission to acceptance
   accepted_in_time INTEGER,                        -- 0/1, NULL until accepted
