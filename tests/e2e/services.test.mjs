@@ -4,7 +4,8 @@
 // (the demo's overdue request in red) and the provider accepts the new
 // request; the operator adds a routing rule and sees the statistics chart;
 // the SME asks to contact an expert whose contact is hidden, the chain
-// leader approves, and the contact shows; the SME grants the chain leader
+// leader approves, and the contact shows; a secondment proposed by the SME is
+// agreed by the chain leader, who records the person's consent; the SME grants the chain leader
 // a scope, sees the bank's reads in the access log and revokes the grant.
 // Screenshots go to test-output/e2e/services-*.png.
 import { test, before, after } from 'node:test';
@@ -18,7 +19,10 @@ const state = {};
 before(async () => {
   srv = await startServer();
   ui = await openBrowser(srv.url);
-  [sme, prov, op, large] = await Promise.all([0, 1, 2, 3].map(() => ui.newPage({ acceptDialogs: true })));
+  [sme, prov, op] = await Promise.all([0, 1, 2].map(() => ui.newPage({ acceptDialogs: true })));
+  // The chain leader answers prompts too: the seconded person's name when it records their consent.
+  large = await ui.newPage();
+  large.on('dialog', (d) => d.accept(d.type() === 'prompt' ? '王建国' : undefined));
   await ui.loginAs(sme, USERS['sme:admin']);
   await ui.loginAs(prov, USERS['provider:admin']);
   await ui.loginAs(op, USERS['operator:admin']);
@@ -95,6 +99,27 @@ test('talent: contact details appear only after the expert\'s organisation appro
   await waitText(sme.locator('#tal-person-shown'), /李敏/);
   await sme.locator('#tal-matches').waitFor();
   await shot(sme, 'services-talent-expert');
+});
+
+test('a secondment is in force once both organisations agree and the person\'s consent is recorded', async () => {
+  // The demo SME's contact for the chain leader's motor-control engineer is approved already.
+  await ui.go(sme, '/talent?kind=expert');
+  await sme.locator('#tal-list li', { hasText: '高级电机控制工程师' }).locator('a').click();
+  await sme.locator('#tal-sec-form').waitFor();
+  await sme.fill('#tal-sec-start', '2027-01-04');
+  await sme.fill('#tal-sec-end', '2027-03-31');
+  await sme.fill('#tal-sec-terms', '人工成本按月分摊');
+  await sme.click('#tal-sec-save');
+  await waitText(sme.locator('#tal-message'), /已提出/);
+  await ui.go(large, '/talent');
+  const li = large.locator('#tal-secondments li', { hasText: '高级电机控制工程师' }).first();
+  await waitText(li.locator('.tal-sec-status'), /待确认/);
+  await li.locator('.tal-agree').click();
+  await waitText(large.locator('.alert'), /已同意协议/);
+  await large.locator('#tal-secondments li', { hasText: '高级电机控制工程师' }).first().locator('.tal-consent').click();
+  await waitText(large.locator('.alert'), /已记录本人同意/);
+  await waitText(large.locator('#tal-secondments li', { hasText: '高级电机控制工程师' }).first().locator('.tal-sec-status'), /已生效/);
+  await shot(large, 'services-secondment');
 });
 
 test('data grants: the access log shows the bank\'s reads; a new grant is revoked', async () => {

@@ -72,7 +72,7 @@ export async function render(root, ctx) {
     const r = await get('/data-grants', { role: 'grantee' });
     if (!ctx.isCurrent()) return;
     if (r.items.length) {
-      fill(received, h('section', { class: 'card' }, h('h2', null, t('grant.received')), h('ul', { class: 'plain-list', id: 'grant-received' },
+      fill(received, h('section', { class: 'card' }, h('h2', null, t('grant.received')), h('ul', { class: 'sub-list', id: 'grant-received' },
         r.items.map((x) => h('li', { dataset: { id: x.id } }, `${x.enterprise.name} · ${x.purpose} · `, stateBadge(x.state), ' ',
           x.state === 'active' ? x.scopes.map((s) => h('button', { type: 'button', class: 'btn btn-sm btn-ghost grant-read', dataset: { scope: s }, onclick: async () => {
             try {

@@ -86,7 +86,7 @@ export async function render(root, ctx) {
           r.resolution ? [h('dt', null, t('svc.resolution')), h('dd', null, r.resolution)] : null,
           r.rating ? [h('dt', null, t('svc.rating')), h('dd', { id: 'svc-rating' }, `${r.rating}/5 ${r.rating_comment || ''}`)] : null,
           r.callback?.result ? [h('dt', null, t('svc.callback')), h('dd', null, `${t(`svc.cb.${r.callback.result}`)} ${r.callback.note}`)] : null),
-        extensions.length ? h('ul', { class: 'plain-list', id: 'svc-extensions' }, extensions) : null,
+        extensions.length ? h('ul', { class: 'sub-list', id: 'svc-extensions' }, extensions) : null,
         acts.length ? h('div', { class: 'form', id: 'svc-actions' }, field(t('svc.note'), note), h('div', { class: 'form-actions' }, acts)) : null,
         rating, callback),
       h('section', { class: 'card' }, h('h2', null, t('svc.timeline')),

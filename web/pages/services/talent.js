@@ -9,6 +9,7 @@ import { t, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
 import { get, post } from '../../lib/api.js';
 import { may } from '../../lib/access.js';
+import { session } from '../../lib/session.js';
 import { fill, add, field, select, orgType } from './svc.js';
 
 const MODES = ['secondment', 'consulting', 'training'];
@@ -36,13 +37,14 @@ export async function render(root, ctx) {
   const tabs = h('div', { class: 'segmented', role: 'group', id: 'tal-kind' }, ['expert', 'need'].map((k) => h('button', {
     type: 'button', class: `btn btn-sm ${k === kind ? 'btn-primary' : 'btn-outline'}`, dataset: { kind: k }, onclick: () => ctx.navigate(`/talent?kind=${k}`),
   }, t(`tal.kind.${k}s`))));
-  const list = h('ul', { class: 'plain-list', id: 'tal-list' }, loading());
+  const list = h('ul', { class: 'sub-list', id: 'tal-list' }, loading());
   const mine = h('div', null);
   const contacts = h('div', null);
+  const seconds = h('div', null);
   const formBox = h('div', null);
   add(root, pageHeader(t('nav.svcTalent'), t('tal.subtitle')), message,
     h('div', { class: 'card filters' }, tabs, search),
-    h('div', { class: 'grid-side' }, h('section', null, list), h('section', null, formBox, mine, contacts)));
+    h('div', { class: 'grid-side' }, h('section', null, list), h('section', null, formBox, mine, contacts, seconds)));
   try {
     const r = await get('/talent/posts', { kind, q: ctx.query.q || '' });
     if (!ctx.isCurrent()) return;
@@ -52,22 +54,64 @@ export async function render(root, ctx) {
   if (may('POST /talent/posts') && orgType() !== 'bank') fill(formBox, postForm(ctx, message));
   try {
     const own = await get('/talent/posts', { mine: 1 });
-    if (own.items.length) fill(mine, h('section', { class: 'card' }, h('h2', null, t('tal.mine')), h('ul', { class: 'plain-list', id: 'tal-mine' },
+    if (own.items.length) fill(mine, h('section', { class: 'card' }, h('h2', null, t('tal.mine')), h('ul', { class: 'sub-list', id: 'tal-mine' },
       own.items.map((p) => h('li', null, h('a', { href: `#/talent/${p.id}` }, p.title), ` · ${t(`tal.kind.${p.kind}`)} · ${t(`tal.status.${p.status}`)}`)))));
     const c = await get('/talent/contacts');
     if (!ctx.isCurrent()) return;
-    if (c.items.length) fill(contacts, h('section', { class: 'card' }, h('h2', null, t('tal.contacts')), h('ul', { class: 'plain-list', id: 'tal-contacts' },
+    if (c.items.length) fill(contacts, h('section', { class: 'card' }, h('h2', null, t('tal.contacts')), h('ul', { class: 'sub-list', id: 'tal-contacts' },
       c.items.map((x) => h('li', { dataset: { id: x.id, status: x.status } },
         `${x.expert_title} · ${x.requester_name} · ${t(`tal.cstatus.${x.status}`)} `, x.message ? h('span', { class: 'muted' }, x.message) : null,
         x.direction === 'received' && x.status === 'pending' ? [
           h('button', { type: 'button', class: 'btn btn-sm btn-primary tal-approve', onclick: () => decide(x.id, true) }, t('tal.approve')),
           h('button', { type: 'button', class: 'btn btn-sm btn-outline', onclick: () => decide(x.id, false) }, t('tal.decline')),
         ] : null)))));
+    const sec = await get('/talent/secondments');
+    if (!ctx.isCurrent()) return;
+    if (sec.items.length) fill(seconds, secondmentList(ctx, sec.items, message));
   } catch (e) { fill(message, alertBox('error', errorText(e))); }
 
   async function decide(id, approve) {
     try { await post(`/talent/contacts/${id}/${approve ? 'approve' : 'decline'}`); ctx.navigate('/talent', { kind: 'success', text: t(approve ? 'tal.approved' : 'tal.declined') }); } catch (e) { fill(message, alertBox('error', errorText(e))); }
   }
+}
+
+/* Secondments of the organisation: who agreed, the person's consent, and the steps left to this side. */
+function secondmentList(ctx, items, message) {
+  const orgId = session()?.org?.id;
+  const step = (id, path, body, done) => post(`/talent/secondments/${id}/${path}`, body)
+    .then(() => ctx.navigate('/talent', { kind: 'success', text: t(done) })).catch((e) => fill(message, alertBox('error', errorText(e))));
+  return h('section', { class: 'card' }, h('h2', null, t('tal.secondments')), h('ul', { class: 'sub-list', id: 'tal-secondments' },
+    items.map((x) => {
+      const home = x.home.org_id === orgId;
+      const mineAgreed = home ? x.agreement.home_agreed_at : x.agreement.host_agreed_at;
+      return h('li', { dataset: { id: x.id, status: x.status } },
+        h('div', null, h('strong', null, x.expert_title), ` · ${x.host.name} · ${x.start_date} ~ ${x.end_date} · `, h('span', { class: 'badge tal-sec-status' }, t(`tal.sec.${x.status}`))),
+        h('div', { class: 'muted small' }, `${t('tal.hostAgreed')}: ${x.agreement.host_agreed_at ? formatTime(x.agreement.host_agreed_at) : '—'} · `
+          + `${t('tal.homeAgreed')}: ${x.agreement.home_agreed_at ? formatTime(x.agreement.home_agreed_at) : '—'} · `
+          + `${t('tal.consent')}: ${x.agreement.person_consent_by || '—'}`),
+        x.status === 'proposed' ? h('div', { class: 'form-actions' },
+          !mineAgreed ? h('button', { type: 'button', class: 'btn btn-sm btn-primary tal-agree', onclick: () => step(x.id, 'agree', {}, 'tal.agreed') }, t('tal.agree')) : null,
+          home && !x.agreement.person_consent_at ? h('button', { type: 'button', class: 'btn btn-sm btn-outline tal-consent', onclick: () => {
+            const name = window.prompt(t('tal.consentName'));
+            if (name) step(x.id, 'consent', { person_name: name.trim(), confirm: true }, 'tal.consented');
+          } }, t('tal.recordConsent')) : null,
+          h('button', { type: 'button', class: 'btn btn-sm btn-ghost', onclick: () => step(x.id, 'cancel', {}, 'tal.cancelled') }, t('tal.cancel'))) : null);
+    })));
+}
+
+function secondmentForm(p, message) {
+  const start = h('input', { id: 'tal-sec-start', type: 'date' });
+  const end = h('input', { id: 'tal-sec-end', type: 'date' });
+  const terms = h('input', { id: 'tal-sec-terms', type: 'text', maxlength: 2000 });
+  return h('section', { class: 'card' }, h('h2', null, t('tal.propose')), h('form', { class: 'form', id: 'tal-sec-form', onsubmit: async (ev) => {
+    ev.preventDefault();
+    try {
+      await post(`/talent/posts/${p.id}/secondments`, { start_date: start.value, end_date: end.value, terms: terms.value.trim() });
+      fill(message, alertBox('success', t('tal.proposed')));
+    } catch (e) { fill(message, alertBox('error', errorText(e))); }
+  } }, field(t('tal.start'), start), field(t('tal.end'), end), field(t('tal.terms'), terms),
+  h('p', { class: 'muted small' }, t('tal.secRule')),
+  h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'tal-sec-save' }, t('tal.proposeSave')))));
 }
 
 function postForm(ctx, message) {
@@ -112,9 +156,10 @@ async function renderOne(root, ctx) {
         h('dt', null, t('tal.description')), h('dd', null, p.description || '—'),
         h('dt', null, t('tal.availability')), h('dd', null, p.availability || '—'),
         h('dt', null, t('tal.terms')), h('dd', null, p.terms || '—'),
-        p.kind === 'expert' ? [h('dt', null, t('tal.person')), h('dd', { id: 'tal-person-shown' }, p.contact_visible ? `${p.person_name} · ${p.contact}` : t('tal.hidden'))] : null)),
+        p.kind === 'expert' ? [h('dt', null, t('tal.person')), h('dd', { id: 'tal-person-shown' }, p.contact_visible ? `${p.person_name} · ${p.contact}` : t('tal.hidden'))] : null),
+        p.kind === 'expert' && p.mode === 'secondment' && p.contact_visible && !p.own ? secondmentForm(p, message) : null),
       h('section', null, h('h2', null, t(p.kind === 'expert' ? 'tal.matchNeeds' : 'tal.matchExperts')),
-        h('ul', { class: 'plain-list', id: 'tal-matches' }, m.items.length ? m.items.map((x) => postCard(x, h('div', { class: 'muted small' },
+        h('ul', { class: 'sub-list', id: 'tal-matches' }, m.items.length ? m.items.map((x) => postCard(x, h('div', { class: 'muted small' },
           `${t('tal.matched')}: ${x.why.matched.join(', ')}${x.why.same_segment ? ` · ${t('tal.sameSegment')}` : ''} · ${t(`tal.near.${x.why.region}`)}`)))
           : h('p', { class: 'muted' }, t('tal.noMatches'))))));
 }
