@@ -26,6 +26,11 @@ const HAND_COPIED = {
     audit: (type) => type === 'operator', // canSeeAudit
     'supply-base': (type) => ['operator', 'large'].includes(type), // canSeeSupplyBase
     disrupt: (type) => type === 'operator', // canRunDisruption
+    // Shared resources: banks neither book nor open resources (routes_sharing.c).
+    'sharing-bookings': (type) => type !== 'bank',
+    'sharing-queue': (type) => type !== 'bank',
+    'sharing-utilisation': (type) => type !== 'bank',
+    'inno-vouchers': (type) => ['operator', 'sme'].includes(type), // the voucher wallet: SMEs and the operator (GET /vouchers)
   },
   operations: {
     'POST /enterprises': (type) => ['operator', 'large', 'sme'].includes(type), // canWriteEnterprises
@@ -70,7 +75,7 @@ after(async () => {
 
 test('web/gen/domains.js lists every web/pages folder with an index.js (scripts/bootstrap writes it)', () => {
   assert.equal(fs.readFileSync(MANIFEST, 'utf8'), manifestText(), 'run scripts/bootstrap (or make build)');
-  assert.deepEqual(manifest.map((m) => m.folder).sort(), ['chainmap', 'market', 'platform', 'registry']);
+  assert.deepEqual(manifest.map((m) => m.folder).sort(), ['chainmap', 'innovation', 'market', 'platform', 'registry', 'sharing']);
 });
 
 test('the domains fit together: no clashing ids, every route has a pattern and a page, every entry a known group', () => {
