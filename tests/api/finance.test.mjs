@@ -10,7 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { api, cli } from '../lib/server.mjs';
-import { sqlite } from '../lib/fixtures.mjs';
+import { backupDb, sqlite } from '../lib/fixtures.mjs';
 import {
   startFinanceServer, financeWorld, write, must, verify, activeCertificate, rootPiece,
 } from '../lib/finance.mjs';
@@ -298,8 +298,7 @@ test('the CLI: finance interest prints interest and net; verify exits 1 naming a
   assert.match(past.stderr, /maturity_before_start/);
   verify(srv.db);
   // A copy of the database with one piece stretched by a fen: verify exits 1 and names the invariant.
-  const copy = path.join(srv.dir, 'corrupt.db');
-  sqlite(srv.db, `.backup '${copy}'`);
+  const copy = backupDb(srv.db, path.join(srv.dir, 'corrupt.db'));
   sqlite(copy, "UPDATE finance_pieces SET hi=hi+1 WHERE id=(SELECT min(id) FROM finance_pieces WHERE state='held')");
   const broken = cli(['finance', 'verify', '--db', copy]);
   assert.equal(broken.status, 1);
@@ -308,8 +307,7 @@ test('the CLI: finance interest prints interest and net; verify exits 1 naming a
 });
 
 test('the CLI acts as a named user: issue, accept, show, wallet (what demo data and scripts use)', async () => {
-  const db = path.join(srv.dir, 'cli.db');
-  sqlite(srv.db, `.backup '${db}'`);
+  const db = backupDb(srv.db, path.join(srv.dir, 'cli.db'));
   const q = (...args) => cli(['finance', ...args, '--db', db]);
   const issued = q('issue', '--as', 'buyer@qilian.test', '--issuer', w.U.core, '--payee', w.U.sme, '--face', '700000',
     '--maturity', '2027-09-01', '--contract', 'CLI-1', '--invoices', 'CLI-INV-1,CLI-INV-2');
