@@ -63,6 +63,7 @@ struct db {
 	void *impl;
 	char *path;
 	struct db_stmt cache[DB_STMT_CACHE];
+	bool fault_lost; /* an injected crash took the connection (db_fault_set) */
 };
 
 #endif
