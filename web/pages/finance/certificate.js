@@ -38,7 +38,7 @@ export async function render(root, ctx) {
   const pieces = c.pieces || [];
   const myHeld = pieces.filter((p) => p.mine && p.state === 'held');
   const today = shanghaiToday();
-  const matured = today >= c.maturity;
+  const matured = Boolean(c.overdue) || today >= c.maturity; // the server's clock says overdue; ours may lag it
   const message = h('div', { id: 'cert-message', 'aria-live': 'polite' });
   const flash = (kind, text) => fill(message, alertBox(kind, text));
   const reload = (text) => ctx.navigate(`/finance/certificates/${c.id}`, { kind: 'success', text });

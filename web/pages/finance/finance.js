@@ -26,7 +26,7 @@ export function fen(n) {
 
 /* A yuan amount as typed ("12,500.5") → integer fen, or null when it is not one. */
 export function yuanToFen(text) {
-  const s = String(text ?? '').trim().replace(/[,，\s]/g, '');
+  const s = String(text ?? '').trim().replace(/[,\uff0c\s]/g, '');
   if (!/^\d{1,13}(\.\d{1,2})?$/.test(s)) return null;
   const [a, b = ''] = s.split('.');
   return Number(a) * 100 + Number((b + '00').slice(0, 2));

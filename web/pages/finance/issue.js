@@ -52,7 +52,7 @@ export async function render(root, ctx) {
     if (!payee.value) { fill(message, alertBox('error', t('finance.noSuppliers'))); return; }
     const body = {
       issuer: issuer.value, payee: payee.value, face_fen: f, maturity: maturity.value, contract_no: contract.value.trim(),
-      invoices: invoices.value.split(/[,，\s]+/).map((s) => s.trim()).filter(Boolean),
+      invoices: invoices.value.split(/[,\uff0c\s]+/).map((s) => s.trim()).filter(Boolean),
     };
     if (order.value) body.order_id = Number(order.value);
     if (delivery.value) body.delivery_date = delivery.value;
