@@ -172,7 +172,7 @@ export async function readBalances(w) {
 /* An account's balance signed debit-positive, whichever way the answer states it. */
 function signedBalance(acc) {
   // balance_fen is on the account's normal side (a payable of 100 reads 100): signed debit-positive here.
-  return acc.normal === 'credit' ? -acc.balance_fen : acc.balance_fen;
+  return acc.normal === 'credit' ? 0 - acc.balance_fen || 0 : acc.balance_fen;
 }
 
 export function opCount(w) {
@@ -356,7 +356,7 @@ function holderOp(w, ent) {
   case 'withdraw': {
     const a = r.pick(myApps);
     return {
-      lock: [`app:${a.id}`],
+      lock: [`app:${a.id}`, ...a.pieces.map((id) => `piece:${id}`)],
       req: request(w, ent, 'POST', `/api/v1/finance/discounts/${a.id}/withdraw`, {}),
       expect: { status: 200 },
       apply(body) {
@@ -487,7 +487,7 @@ function bankOp(w) {
     const a = r.pick(queue);
     if (r.chance(0.2)) {
       return {
-        lock: [`app:${a.id}`],
+        lock: [`app:${a.id}`, ...a.pieces.map((id) => `piece:${id}`)],
         req: request(w, 'bank', 'POST', `/api/v1/finance/discounts/${a.id}/reject`, { reason: '贸易背景材料不足' }),
         expect: { status: 200 },
         apply(body) {
@@ -501,13 +501,13 @@ function bankOp(w) {
     const over = m.limit.used + a.amount > m.limit.limit;
     if (over) {
       return {
-        lock: [`app:${a.id}`],
+        lock: [`app:${a.id}`, ...a.pieces.map((id) => `piece:${id}`)],
         req: request(w, 'bank', 'POST', `/api/v1/finance/discounts/${a.id}/approve`, { rate_bp: rate }),
         expect: { status: 409, code: 'credit_limit_exceeded' },
       };
     }
     return {
-      lock: [`app:${a.id}`],
+      lock: [`app:${a.id}`, ...a.pieces.map((id) => `piece:${id}`)],
       req: request(w, 'bank', 'POST', `/api/v1/finance/discounts/${a.id}/approve`, { rate_bp: rate }),
       expect: { status: 200 },
       apply(body) {
