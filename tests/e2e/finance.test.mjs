@@ -141,7 +141,7 @@ test('the SME passes one piece to its supplier, who accepts it in its wallet', a
   await shot(sme, 'finance-transfer');
 
   await go(supplier, '/finance');
-  const row = supplier.locator('#accept-transfers tr').first();
+  const row = supplier.locator('#accept-transfers tbody tr').first();
   await row.waitFor();
   await row.locator('[data-action="accept-transfer"]').click();
   await waitText(supplier.locator('.alert-success'), /已签收/);
@@ -185,6 +185,7 @@ test('the bank reads the risk view and approves at a rate', async () => {
   await bank.locator('#risk').waitFor();
   assert.match(await bank.locator('#risk-lineage').innerText(), /昆山精锐电驱/);
   assert.ok(await bank.locator('#risk-relations tr').count() >= 2, 'the chain-map relation of the SME with the issuer is shown');
+  state.usedBefore = (await get(tokens.bank, '/finance/limits')).body.items.find((l) => l.issuer.uscc === ISSUER).used_fen;
   await bank.fill('#ap-rate', '350');
   await bank.click('#ap-check');
   await waitText(bank.locator('#ap-interest'), /¥/);
@@ -208,7 +209,10 @@ test('the issuer sees the whole tree and its maturity calendar with the limit us
   await go(issuer, '/finance/calendar');
   await issuer.locator(`#maturity-table tr[data-id="${state.cert}"]`).waitFor();
   await issuer.locator('#maturity-heat svg').waitFor();
-  assert.match(await issuer.locator('#issuer-limits').innerText(), /300,000\.00/);
+  const limit = (await get(tokens.issuer, '/finance/limits')).body.items.find((l) => l.issuer.uscc === ISSUER);
+  assert.equal(limit.used_fen, state.usedBefore + 30000000, 'the discount uses the issuer\'s limit');
+  const used = (limit.used_fen / 100).toLocaleString('zh-CN', { minimumFractionDigits: 2 });
+  assert.ok((await issuer.locator('#issuer-limits').innerText()).includes(used), `the calendar shows ${used} used`);
   await shot(issuer, 'finance-calendar');
 });
 

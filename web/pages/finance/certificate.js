@@ -16,8 +16,6 @@ import {
   shanghaiToday, myEnterprises, suppliersOf, drawLineage,
 } from './finance.js';
 
-const LIVE = new Set(['held', 'pending_transfer', 'pending_discount', 'discounted', 'settled']);
-
 export async function render(root, ctx) {
   const id = ctx.params.id;
   const wait = loading();
@@ -79,7 +77,8 @@ export async function render(root, ctx) {
   const notes = [...(c.warnings || []).map((x) => alertBox('info', x.message || t(`finance.rule.${x.code}`))),
     ...(c.flags || []).map((x) => alertBox('error', x.message || t(`finance.rule.${x.code}`)))];
 
-  const treeEl = h('div', { class: 'chart', id: 'lineage-chart', style: { height: `${Math.min(560, 140 + 46 * Math.max(1, pieces.filter((p) => LIVE.has(p.state)).length))}px` } });
+  const leaves = pieces.filter((p) => !pieces.some((q) => q.parent_id === p.id)).length;
+  const treeEl = h('div', { class: 'chart', id: 'lineage-chart', style: { height: `${Math.min(720, 120 + 70 * Math.max(1, leaves))}px` } });
   const treeCard = h('section', { class: 'card', id: 'lineage' }, h('h2', null, t('finance.lineage')),
     h('p', { class: 'muted small' }, t(c.viewer === 'issuer' ? 'finance.lineageIssuer' : 'finance.lineageHolder')),
     pieces.length ? treeEl : h('p', { class: 'muted' }, t('finance.noPieces')));
@@ -106,7 +105,7 @@ export async function render(root, ctx) {
     h('div', { class: 'badges' }, h('span', { id: 'cert-status' }, stateBadge('cert', c.status)), overdueBadge(c),
       h('span', { class: 'badge' }, t(`finance.viewer.${c.viewer || 'holder'}`))),
     message, ...notes, formCard,
-    h('div', { class: 'grid-2' }, facts, treeCard), pieceTable, settleCard);
+    facts, treeCard, pieceTable, settleCard);
 
   if (pieces.length) {
     drawLineage(treeEl, pieces, (p) => { if (p.mine && p.state === 'held' && c.status === 'active' && !matured) openTransfer(p); })

@@ -108,19 +108,24 @@ function riskView(risk) {
   const lineage = (risk.lineage || []).map((l) => h('li', { dataset: { piece: l.piece_id } },
     h('strong', null, `#${l.piece_id}`), ' ',
     h('span', null, (l.pieces || []).map((p, i) => [i ? ' → ' : '', h('span', { class: 'badge badge-tag' }, `${holderName(p.holder)} · ${fen(p.amount_fen)}`)]))));
-  const orders = risk.orders || {};
+  // Per issuer: relations [{issuer, items}] and orders [{issuer, orders}] (a flat list or one summary also reads).
+  const relGroups = (risk.relations || []).map((g) => (g.items ? g : { issuer: null, items: [g] }));
+  const relations = relGroups.flatMap((g) => g.items.map((r) => ({ ...r, issuer: g.issuer })));
+  const orderGroups = Array.isArray(risk.orders) ? risk.orders.map((g) => ({ issuer: g.issuer, ...(g.orders || {}) })) : [risk.orders || {}];
   return h('section', { class: 'card', id: 'risk' }, h('h2', null, t('finance.risk.title')),
     h('p', { class: 'muted small' }, t('finance.risk.intro')),
     h('div', { class: 'grid-2' },
       h('div', null, h('h3', null, t('finance.risk.lineage')), lineage.length ? h('ul', { class: 'risk-list', id: 'risk-lineage' }, lineage) : h('p', { class: 'muted' }, '—')),
       h('div', null, h('h3', null, t('finance.risk.relations')),
-        (risk.relations || []).length
-          ? table('risk-relations', ['finance.risk.chain', 'finance.risk.segment', 'finance.risk.annual'],
-            risk.relations.map((r) => ({ cells: [r.chain, r.segment_name || r.segment, fen(r.annual_amount_fen)] })), { num: [2] })
+        relations.length
+          ? table('risk-relations', ['finance.issuer', 'finance.risk.chain', 'finance.risk.segment', 'finance.risk.annual'],
+            relations.map((r) => ({ cells: [entName(r.issuer), r.chain, r.segment_name || r.segment, fen(r.annual_amount_fen)] })), { num: [3] })
           : alertBox('error', t('finance.risk.noRelation')))),
     h('h3', null, t('finance.risk.orders')),
-    h('p', { id: 'risk-orders' }, t('finance.risk.orderSummary', { count: orders.count ?? 0, accepted: orders.accepted ?? 0, rejected: orders.rejected ?? 0, value: fen(orders.value_fen ?? 0) })),
-    (orders.items || []).length ? table('risk-order-table', ['finance.order', 'finance.stateLabel', 'finance.amount', 'finance.risk.placed', 'finance.risk.delivered'],
-      orders.items.map((o) => ({ cells: [`#${o.id}`, o.status, fen(o.amount_fen), formatTime(o.placed_at), formatTime(o.delivered_at)] })), { num: [2] }) : null,
+    orderGroups.map((o) => [
+      h('p', { class: 'risk-orders', dataset: { issuer: o.issuer?.uscc || '' } }, o.issuer ? `${entName(o.issuer)} · ` : '',
+        t('finance.risk.orderSummary', { count: o.count ?? 0, accepted: o.accepted ?? 0, rejected: o.rejected ?? 0, value: fen(o.value_fen ?? 0) })),
+      (o.items || []).length ? table('risk-order-table', ['finance.order', 'finance.stateLabel', 'finance.amount', 'finance.risk.placed', 'finance.risk.delivered'],
+        o.items.map((x) => ({ cells: [`#${x.id}`, x.status, fen(x.amount_fen), formatTime(x.placed_at), formatTime(x.delivered_at)] })), { num: [2] }) : null]),
     h('h3', null, t('finance.limits')), (risk.limits || []).length ? limitTable(risk.limits) : h('p', { class: 'muted' }, t('finance.limitsNone')));
 }

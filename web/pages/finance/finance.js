@@ -147,7 +147,7 @@ export function lineageData(pieces) {
       piece: p,
       children: [],
       itemStyle: { color: STATE_COLORS[p.state] || '#1d4f91', borderColor: p.mine ? '#c0392b' : STATE_COLORS[p.state] },
-      symbolSize: p.mine ? 14 : 10,
+      symbolSize: p.mine ? 16 : 12,
     };
     nodes.set(p.id, node);
     const parent = p.parent_id ? nodes.get(p.parent_id) : null;
@@ -162,6 +162,7 @@ export async function drawLineage(el, pieces, onPick) {
   const echarts = await import('/vendor/echarts.esm.min.js');
   const chart = echarts.init(el, null, { renderer: 'svg' });
   const data = lineageData(pieces);
+  const short = (x) => { const n = holderName(x); return n.length > 12 ? `${n.slice(0, 12)}…` : n; };
   chart.setOption({
     tooltip: {
       trigger: 'item',
@@ -172,11 +173,15 @@ export async function drawLineage(el, pieces, onPick) {
       },
     },
     series: data.map((root, i) => ({
-      type: 'tree', data: [root], top: '6%', bottom: '6%', left: `${(i * 100) / data.length + 8}%`, right: '18%',
-      orient: 'LR', expandAndCollapse: false, initialTreeDepth: -1,
-      label: { position: 'top', fontSize: 11, lineHeight: 14 },
+      type: 'tree', data: [root], top: 24, bottom: 24, left: `${(i * 100) / data.length + 12}%`, right: '24%',
+      orient: 'LR', expandAndCollapse: false, initialTreeDepth: -1, edgeShape: 'polyline', edgeForkPosition: '50%',
+      label: {
+        position: 'top', fontSize: 12, lineHeight: 16, color: '#1f2d3d',
+        formatter: (p) => `{amt|${fen(p.data.piece.amount_fen)}}\n${short(p.data.piece.holder)} · ${t(`finance.state.piece.${p.data.piece.state}`)}`,
+        rich: { amt: { fontWeight: 'bold', fontSize: 12, color: '#1d4f91' } },
+      },
       leaves: { label: { position: 'right', verticalAlign: 'middle', align: 'left' } },
-      lineStyle: { color: '#b8c2cc', width: 1.5, curveness: 0.4 },
+      lineStyle: { color: '#9fb3c8', width: 1.5 },
     })),
   });
   if (onPick) chart.on('click', (p) => p.data?.piece && onPick(p.data.piece));
