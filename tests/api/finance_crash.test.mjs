@@ -16,11 +16,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import {
-  setupWorld, runLoad, checkWorld, send, settle, unlock, reattach, opCount, rngOf,
+  setupWorld, runLoad, checkWorld, send, settle, unlock, reattach, opCount, rngOf, issueOp,
 } from '../lib/finance.mjs';
 
 const SEED = Number(process.env.QILIAN_FINANCE_SEED || Math.floor(Math.random() * 2 ** 31));
-const ROUNDS = Number(process.env.FINANCE_CRASH_ROUNDS || 5);
+const ROUNDS = Number(process.env.FINANCE_CRASH_ROUNDS || 4);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 let srv, w, env;
 
@@ -39,16 +39,26 @@ test(`SIGKILL under load ${ROUNDS} times: acknowledged operations survive, cut-o
   const kills = rngOf(SEED ^ 0x5eed);
   let totalLost = 0, totalCommitted = 0;
   // A warm-up so that there are pieces, transfers and applications to work on when the kills come.
-  const warm = await runLoad(w, 400);
+  const warm = await runLoad(w, 250);
   assert.equal(warm.lost.length, 0);
   await checkWorld(w, 'before the first kill');
   for (let round = 1; round <= ROUNDS; round++) {
     let killed = false;
     const load = runLoad(w, 1e9, { stop: () => killed });
     await sleep(kills.int(150, 900));
+    // A burst of writes the server is still working through when it dies: the client reads answers
+    // slower than the server writes them, so without it nearly every request is answered first.
+    const burst = Array.from({ length: 24 }, () => issueOp(w));
+    const sent = burst.map((o) => send(w, o.req).then((r) => ({ o, r })));
+    await sleep(kills.int(0, 12));
+    const dead = w.srv.stop('SIGKILL');
     killed = true;
-    assert.equal(await w.srv.stop('SIGKILL'), 'SIGKILL');
+    assert.equal(await dead, 'SIGKILL');
     const { done, lost } = await load;
+    for (const { o, r } of await Promise.all(sent)) {
+      if (r.lost) lost.push(o);
+      else await settle(w, o, r);
+    }
 
     const again = await startServer({ db: w.srv.db, env });
     await reattach(w, again);

@@ -21,8 +21,8 @@ import {
 } from '../lib/finance.mjs';
 
 const SEED = Number(process.env.QILIAN_FINANCE_SEED || Math.floor(Math.random() * 2 ** 31));
-const OPS = Number(process.env.FINANCE_OPS || 3000);
-const BATCHES = 12;
+const OPS = Number(process.env.FINANCE_OPS || 2000);
+const BATCHES = 8;
 let srv, w;
 
 before(async () => {
