@@ -103,6 +103,7 @@ test('the SME accepts it in its wallet', async () => {
   assert.equal(c.status, 'active');
   state.root = c.pieces.find((p) => p.state === 'held').id;
   assert.match(await sme.locator(`#held-table tr[data-id="${state.root}"]`).innerText(), /500,000\.00/);
+  assert.doesNotMatch(await sme.locator('body').innerText(), /\bnull\b|undefined|finance\./, 'no empty value or missing word shows');
   await shot(sme, 'finance-wallet');
 });
 
@@ -205,6 +206,7 @@ test('the issuer sees the whole tree and its maturity calendar with the limit us
   await issuer.locator('#lineage-chart svg').waitFor();
   const rows = await issuer.locator('#piece-table tbody tr').count();
   assert.ok(rows >= 5, `the issuer sees every piece (${rows})`);
+  assert.doesNotMatch(await issuer.locator('body').innerText(), /\bnull\b|undefined|finance\./, 'no empty value or missing word shows');
   await shot(issuer, 'finance-lineage');
   await go(issuer, '/finance/calendar');
   await issuer.locator(`#maturity-table tr[data-id="${state.cert}"]`).waitFor();

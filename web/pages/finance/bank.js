@@ -7,7 +7,7 @@
 import { t, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
-import { fen, yuanToFen, stateBadge, entName, table, fill, submitter } from './finance.js';
+import { fen, yuanToFen, stateBadge, entName, table, fill, add, submitter } from './finance.js';
 
 const STATES = ['pending', 'approved', 'rejected', 'withdrawn', 'expired', 'cancelled'];
 
@@ -19,7 +19,7 @@ export async function render(root, ctx) {
   const limits = h('div', null, loading());
   const sel = h('select', { id: 'q-status', onchange: (ev) => ctx.navigate(`/finance/bank?status=${ev.target.value}`) },
     h('option', { value: '' }, t('common.all')), STATES.map((s) => h('option', { value: s, selected: s === status }, t(`finance.state.discount.${s}`))));
-  root.append(pageHeader(t('nav.financeBank'), t('finance.bank.subtitle')), message,
+  add(root, pageHeader(t('nav.financeBank'), t('finance.bank.subtitle')), message,
     h('section', { class: 'card card-flush', id: 'bank-queue' }, h('div', { class: 'card-head' }, h('h2', null, t('finance.bank.queue')),
       h('label', { class: 'inline-label' }, t('finance.stateLabel'), sel)), queue),
     h('section', { class: 'card', id: 'bank-limits' }, h('h2', null, t('finance.limits')), limits));
@@ -31,7 +31,7 @@ export async function render(root, ctx) {
       items.map((a) => ({
         dataset: { id: a.id, state: a.status },
         cells: [h('a', { class: 'row-link', href: `#/finance/discounts/${a.id}` }, `#${a.id}`), entName(a.applicant),
-          [...new Set((a.pieces || []).map((p) => entName(p.issuer)))].join('、'), fen(a.amount_fen), formatTime(a.created_at), formatTime(a.expires_at), stateBadge('discount', a.status)],
+          [...new Set((a.pieces || []).map((p) => entName(p.issuer)))].join(t('common.listSep')), fen(a.amount_fen), formatTime(a.created_at), formatTime(a.expires_at), stateBadge('discount', a.status)],
       })), { num: [3] }) : h('p', { class: 'empty-note muted' }, t('finance.bank.empty')));
   } catch (e) { fill(queue, alertBox('error', errorText(e))); }
   await drawLimits();

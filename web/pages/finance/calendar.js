@@ -9,13 +9,13 @@
 import { t, getLang } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
-import { fen, stateBadge, overdueBadge, entName, certLink, table, fill, shanghaiToday, addDays, daysBetween } from './finance.js';
+import { fen, stateBadge, overdueBadge, entName, certLink, table, fill, add, shanghaiToday, addDays, daysBetween } from './finance.js';
 import { limitTable } from './bank.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('nav.financeCalendar'));
   const body = h('div', null, loading());
-  root.append(pageHeader(t('nav.financeCalendar'), t('finance.calendar.subtitle')), body);
+  add(root, pageHeader(t('nav.financeCalendar'), t('finance.calendar.subtitle')), body);
   let certs = [], limits = [];
   try {
     const [page, l] = await Promise.all([get('/finance/certificates', { role: 'issued', limit: 500 }), get('/finance/limits')]);

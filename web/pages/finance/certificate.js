@@ -12,7 +12,7 @@ import { t, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
 import {
-  fen, yuanToFen, stateBadge, overdueBadge, entName, holderName, dl, table, fill, submitter, write, quote,
+  fen, yuanToFen, stateBadge, overdueBadge, entName, holderName, dl, table, fill, add, submitter, write, quote,
   shanghaiToday, myEnterprises, suppliersOf, drawLineage,
 } from './finance.js';
 
@@ -67,7 +67,7 @@ export async function render(root, ctx) {
     ['finance.maturity', h('span', { id: 'cert-maturity' }, c.maturity, ' ', overdueBadge(c))],
     ['finance.contract', c.contract_no],
     c.order_id ? ['finance.order', h('a', { href: `#/market/orders/${c.order_id}` }, `#${c.order_id}`)] : null,
-    ['finance.invoices', (c.invoices || []).join('、') || '—'],
+    ['finance.invoices', (c.invoices || []).join(t('common.listSep')) || '—'],
     c.delivery_date ? ['finance.deliveryDate', c.delivery_date] : null,
     c.memo ? ['finance.memo', c.memo] : null,
     ['finance.acceptedAt', formatTime(c.accepted_at)],
@@ -98,7 +98,7 @@ export async function render(root, ctx) {
   const formCard = h('div', { id: 'piece-form' });
   const settleCard = isIssuer && c.status === 'active' ? settleForm() : null;
 
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: '#/finance' }, t('nav.financeWallet')), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', null, `#${c.id}`)),
     pageHeader(`${t('finance.cert')} #${c.id}`, `${entName(c.issuer)} → ${entName(c.payee)}`, ...actions),

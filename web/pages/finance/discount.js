@@ -12,7 +12,7 @@ import { t, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
 import { may } from '../../lib/access.js';
-import { fen, stateBadge, entName, holderName, certLink, dl, table, fill, submitter, write, quote, shanghaiToday } from './finance.js';
+import { fen, stateBadge, entName, holderName, certLink, dl, table, fill, add, submitter, write, quote, shanghaiToday } from './finance.js';
 import { limitTable } from './bank.js';
 
 export async function render(root, ctx) {
@@ -52,7 +52,7 @@ export async function render(root, ctx) {
     a.fee_fen ? ['finance.fee', `${fen(a.fee_fen)} (${a.fee_bp} bp) → ${fen(a.net_after_fee_fen)}`] : null,
     a.reason ? ['finance.reason', a.reason] : null,
   ]));
-  root.append(
+  add(root, 
     h('nav', { class: 'breadcrumb', 'aria-label': t('common.breadcrumb') },
       h('a', { href: isBank ? '#/finance/bank' : '#/finance' }, t(isBank ? 'nav.financeBank' : 'nav.financeWallet')), h('span', { 'aria-hidden': 'true' }, ' / '), h('span', null, `#${a.id}`)),
     pageHeader(`${t('finance.application')} #${a.id}`, `${entName(a.applicant)} → ${a.bank?.name ?? ''}`, ...actions),

@@ -66,7 +66,12 @@ export function table(id, heads, rows, { num = [] } = {}) {
 
 export function fill(el, ...children) {
   clear(el);
-  for (const c of children.flat()) if (c) el.appendChild(c);
+  return add(el, ...children);
+}
+
+/* Appends the children that are there (null, false and undefined are skipped; arrays are flattened). */
+export function add(el, ...children) {
+  for (const c of children.flat(Infinity)) if (c) el.appendChild(typeof c === 'string' ? document.createTextNode(c) : c);
   return el;
 }
 

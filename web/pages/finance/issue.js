@@ -7,7 +7,7 @@
  */
 import { t } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
-import { fen, yuanToFen, fill, submitter, shanghaiToday, addDays, myEnterprises, suppliersOf } from './finance.js';
+import { fen, yuanToFen, fill, add, submitter, shanghaiToday, addDays, myEnterprises, suppliersOf } from './finance.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('finance.issue.title'));
@@ -75,7 +75,7 @@ export async function render(root, ctx) {
     h('label', { class: 'field' }, h('span', null, t('finance.memo')), memo)),
   h('p', { class: 'muted small' }, t('finance.issue.rules')),
   h('div', { class: 'form-actions' }, h('button', { type: 'submit', class: 'btn btn-primary', id: 'i-submit' }, t('finance.issue.submit'))));
-  root.append(pageHeader(t('finance.issue.title'), t('finance.issue.subtitle')), message, form);
+  add(root, pageHeader(t('finance.issue.title'), t('finance.issue.subtitle')), message, form);
   term();
   if (mine.length) await loadPayees();
 }

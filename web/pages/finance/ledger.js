@@ -7,13 +7,13 @@
 import { t, hasKey, formatTime } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
-import { fen, certLink, table, fill } from './finance.js';
+import { fen, certLink, table, fill, add } from './finance.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('nav.financeLedger'));
   const balances = h('div', null, loading());
   const statement = h('div', null, loading());
-  root.append(pageHeader(t('nav.financeLedger'), t('finance.ledger.subtitle')),
+  add(root, pageHeader(t('nav.financeLedger'), t('finance.ledger.subtitle')),
     h('section', { class: 'card', id: 'balances' }, h('h2', null, t('finance.ledger.balances')), balances),
     h('section', { class: 'card card-flush', id: 'statement' }, h('div', { class: 'card-head' }, h('h2', null, t('finance.ledger.statement'))), statement));
   try {

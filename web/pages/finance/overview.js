@@ -8,7 +8,7 @@
 import { t, formatNumber } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
-import { fen, table, fill, write } from './finance.js';
+import { fen, table, fill, add, write } from './finance.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('nav.financeOverview'));
@@ -20,7 +20,7 @@ export async function render(root, ctx) {
       fill(message, alertBox('success', t('finance.done.sweep', { overdue: r.overdue_flagged, expired: r.applications_expired })));
     } catch (e) { fill(message, alertBox('error', errorText(e))); }
   } }, t('finance.sweep'));
-  root.append(pageHeader(t('nav.financeOverview'), t('finance.overview.subtitle'), sweep), message, body);
+  add(root, pageHeader(t('nav.financeOverview'), t('finance.overview.subtitle'), sweep), message, body);
   let o;
   try { o = await get('/finance/overview'); } catch (e) { fill(body, alertBox('error', errorText(e))); return; }
   if (!ctx.isCurrent()) return;

@@ -10,7 +10,7 @@ import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../li
 import { get } from '../../lib/api.js';
 import { may } from '../../lib/access.js';
 import { session } from '../../lib/session.js';
-import { fen, stateBadge, overdueBadge, entName, certLink, table, fill, write } from './finance.js';
+import { fen, stateBadge, overdueBadge, entName, certLink, table, fill, add, write } from './finance.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('finance.wallet.title'));
@@ -71,7 +71,7 @@ export async function render(root, ctx) {
   }));
   const waiting = certRows.length + transferRows.length;
 
-  root.append(
+  add(root, 
     pageHeader(t('finance.wallet.title'), t('chain.capital.short'), ...actions),
     message,
     h('div', { class: 'stats-grid', id: 'wallet-stats' },
