@@ -48,9 +48,9 @@ test(`SIGKILL under load ${ROUNDS} times: acknowledged operations survive, cut-o
     await sleep(kills.int(150, 900));
     // A burst of writes the server is still working through when it dies: the client reads answers
     // slower than the server writes them, so without it nearly every request is answered first.
-    const burst = Array.from({ length: 24 }, () => issueOp(w));
+    const burst = Array.from({ length: 40 }, () => issueOp(w));
     const sent = burst.map((o) => send(w, o.req).then((r) => ({ o, r })));
-    await sleep(kills.int(0, 12));
+    await sleep(kills.int(1, 8));
     const dead = w.srv.stop('SIGKILL');
     killed = true;
     assert.equal(await dead, 'SIGKILL');
