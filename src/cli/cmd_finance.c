@@ -29,7 +29,8 @@ static bool actor_as(struct db *db, const char *email, struct actor *a)
 	}
 	json_t *found = NULL, *u;
 	size_t i;
-	json_array_foreach(json_object_get(users, "items"), i, u) {
+	json_array_foreach(json_object_get(users, "items"), i, u)
+	{
 		if (strcasecmp(json_string_value(json_object_get(u, "email")), email) == 0)
 			found = u;
 	}
@@ -78,22 +79,22 @@ struct write_spec {
 };
 
 static const struct write_spec specs[FINANCE_OP_COUNT] = {
-	[FINANCE_ISSUE] = {FINANCE_ISSUE, false, "POST", "/api/v1/finance/certificates"},
-	[FINANCE_ACCEPT] = {FINANCE_ACCEPT, true, "POST", "/api/v1/finance/certificates/", "/accept"},
-	[FINANCE_REFUSE] = {FINANCE_REFUSE, true, "POST", "/api/v1/finance/certificates/", "/refuse"},
-	[FINANCE_SETTLE] = {FINANCE_SETTLE, true, "POST", "/api/v1/finance/certificates/", "/settle"},
-	[FINANCE_SPLIT] = {FINANCE_SPLIT, true, "POST", "/api/v1/finance/pieces/", "/split"},
-	[FINANCE_TRANSFER] = {FINANCE_TRANSFER, true, "POST", "/api/v1/finance/pieces/", "/transfers"},
-	[FINANCE_TRANSFER_ACCEPT] = {FINANCE_TRANSFER_ACCEPT, true, "POST", "/api/v1/finance/transfers/", "/accept"},
-	[FINANCE_TRANSFER_REFUSE] = {FINANCE_TRANSFER_REFUSE, true, "POST", "/api/v1/finance/transfers/", "/refuse"},
-	[FINANCE_TRANSFER_CANCEL] = {FINANCE_TRANSFER_CANCEL, true, "POST", "/api/v1/finance/transfers/", "/cancel"},
-	[FINANCE_DISCOUNT_APPLY] = {FINANCE_DISCOUNT_APPLY, false, "POST", "/api/v1/finance/discounts"},
-	[FINANCE_DISCOUNT_APPROVE] = {FINANCE_DISCOUNT_APPROVE, true, "POST", "/api/v1/finance/discounts/", "/approve"},
-	[FINANCE_DISCOUNT_REJECT] = {FINANCE_DISCOUNT_REJECT, true, "POST", "/api/v1/finance/discounts/", "/reject"},
-	[FINANCE_DISCOUNT_WITHDRAW] = {FINANCE_DISCOUNT_WITHDRAW, true, "POST", "/api/v1/finance/discounts/", "/withdraw"},
-	[FINANCE_LIMIT_SET] = {FINANCE_LIMIT_SET, false, "PUT", "/api/v1/finance/limits"},
-	[FINANCE_SETTINGS_SET] = {FINANCE_SETTINGS_SET, false, "PUT", "/api/v1/finance/settings"},
-	[FINANCE_SWEEP] = {FINANCE_SWEEP, false, "POST", "/api/v1/finance/sweep"},
+    [FINANCE_ISSUE] = {FINANCE_ISSUE, false, "POST", "/api/v1/finance/certificates"},
+    [FINANCE_ACCEPT] = {FINANCE_ACCEPT, true, "POST", "/api/v1/finance/certificates/", "/accept"},
+    [FINANCE_REFUSE] = {FINANCE_REFUSE, true, "POST", "/api/v1/finance/certificates/", "/refuse"},
+    [FINANCE_SETTLE] = {FINANCE_SETTLE, true, "POST", "/api/v1/finance/certificates/", "/settle"},
+    [FINANCE_SPLIT] = {FINANCE_SPLIT, true, "POST", "/api/v1/finance/pieces/", "/split"},
+    [FINANCE_TRANSFER] = {FINANCE_TRANSFER, true, "POST", "/api/v1/finance/pieces/", "/transfers"},
+    [FINANCE_TRANSFER_ACCEPT] = {FINANCE_TRANSFER_ACCEPT, true, "POST", "/api/v1/finance/transfers/", "/accept"},
+    [FINANCE_TRANSFER_REFUSE] = {FINANCE_TRANSFER_REFUSE, true, "POST", "/api/v1/finance/transfers/", "/refuse"},
+    [FINANCE_TRANSFER_CANCEL] = {FINANCE_TRANSFER_CANCEL, true, "POST", "/api/v1/finance/transfers/", "/cancel"},
+    [FINANCE_DISCOUNT_APPLY] = {FINANCE_DISCOUNT_APPLY, false, "POST", "/api/v1/finance/discounts"},
+    [FINANCE_DISCOUNT_APPROVE] = {FINANCE_DISCOUNT_APPROVE, true, "POST", "/api/v1/finance/discounts/", "/approve"},
+    [FINANCE_DISCOUNT_REJECT] = {FINANCE_DISCOUNT_REJECT, true, "POST", "/api/v1/finance/discounts/", "/reject"},
+    [FINANCE_DISCOUNT_WITHDRAW] = {FINANCE_DISCOUNT_WITHDRAW, true, "POST", "/api/v1/finance/discounts/", "/withdraw"},
+    [FINANCE_LIMIT_SET] = {FINANCE_LIMIT_SET, false, "PUT", "/api/v1/finance/limits"},
+    [FINANCE_SETTINGS_SET] = {FINANCE_SETTINGS_SET, false, "PUT", "/api/v1/finance/settings"},
+    [FINANCE_SWEEP] = {FINANCE_SWEEP, false, "POST", "/api/v1/finance/sweep"},
 };
 
 /* Sets key from option name: text, or an integer when as_int. False after a message. */
@@ -152,9 +153,12 @@ static json_t *body_of(const struct cli_cmd *cmd, enum finance_op op)
 	switch (op) {
 	case FINANCE_ISSUE: {
 		ok = put(cmd, b, "issuer", "--issuer", true, false) && put(cmd, b, "payee", "--payee", true, false) &&
-		     put(cmd, b, "face_fen", "--face", true, true) && put(cmd, b, "maturity", "--maturity", true, false) &&
-		     put(cmd, b, "contract_no", "--contract", true, false) && put(cmd, b, "order_id", "--order", false, true) &&
-		     put(cmd, b, "delivery_date", "--delivery", false, false) && put(cmd, b, "memo", "--memo", false, false);
+		     put(cmd, b, "face_fen", "--face", true, true) &&
+		     put(cmd, b, "maturity", "--maturity", true, false) &&
+		     put(cmd, b, "contract_no", "--contract", true, false) &&
+		     put(cmd, b, "order_id", "--order", false, true) &&
+		     put(cmd, b, "delivery_date", "--delivery", false, false) &&
+		     put(cmd, b, "memo", "--memo", false, false);
 		if (ok && cli_value(cmd, "--invoices")) {
 			json_t *inv = list(cmd, "--invoices", false);
 			ok = inv != NULL;
@@ -362,7 +366,8 @@ static int run_read(const struct cli_cmd *cmd, int argc, char **argv, enum read_
 			rc = finance_balances(db, &a, &out, &e);
 			break;
 		case READ_STATEMENT:
-			rc = finance_statement(db, &a, cli_value(cmd, "--from"), cli_value(cmd, "--to"), 500, 0, &out, &e);
+			rc = finance_statement(db, &a, cli_value(cmd, "--from"), cli_value(cmd, "--to"), 500, 0, &out,
+					       &e);
 			break;
 		}
 		db_rollback(db);
@@ -389,120 +394,211 @@ static int cli_finance_statement(const struct cli_cmd *cmd, int argc, char **arg
 
 /* ---- the table ---- */
 
-#define AS {"--as", "EMAIL", "act as this user (its organisation and role)", NULL}
-#define KEY {"--key", "KEY", "idempotency key: a retry with the same key and request returns the first answer", NULL}
+#define AS                                                                                                             \
+	{                                                                                                              \
+		"--as", "EMAIL", "act as this user (its organisation and role)", NULL                                  \
+	}
+#define KEY                                                                                                            \
+	{                                                                                                              \
+		"--key", "KEY", "idempotency key: a retry with the same key and request returns the first answer",     \
+		    NULL                                                                                               \
+	}
 
 static struct cli_opt interest_opts[] = {
-	{"--amount", "FEN", "amount in fen", NULL},
-	{"--rate-bp", "BP", "annual rate in basis points", NULL},
-	{"--from", "YYYY-MM-DD", "discount date", NULL},
-	{"--maturity", "YYYY-MM-DD", "maturity date", NULL},
-	{"--fee-bp", "BP", "platform fee in basis points of the amount (default 0)", NULL},
-	CLI_OPT_END,
+    {"--amount", "FEN", "amount in fen", NULL},
+    {"--rate-bp", "BP", "annual rate in basis points", NULL},
+    {"--from", "YYYY-MM-DD", "discount date", NULL},
+    {"--maturity", "YYYY-MM-DD", "maturity date", NULL},
+    {"--fee-bp", "BP", "platform fee in basis points of the amount (default 0)", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt issue_opts[] = {
-	AS, KEY,
-	{"--issuer", "USCC", "the issuing enterprise (of the user's large organisation)", NULL},
-	{"--payee", "USCC", "the supplier paid", NULL},
-	{"--face", "FEN", "face amount in fen", NULL},
-	{"--maturity", "YYYY-MM-DD", "maturity date (at most one year ahead)", NULL},
-	{"--contract", "NO", "the contract paid", NULL},
-	{"--order", "ID", "a market order it pays", NULL},
-	{"--invoices", "NO,NO", "the payee's invoice numbers", NULL},
-	{"--delivery", "YYYY-MM-DD", "delivery date", NULL},
-	{"--memo", "TEXT", "remarks", NULL},
-	CLI_OPT_END,
+    AS,
+    KEY,
+    {"--issuer", "USCC", "the issuing enterprise (of the user's large organisation)", NULL},
+    {"--payee", "USCC", "the supplier paid", NULL},
+    {"--face", "FEN", "face amount in fen", NULL},
+    {"--maturity", "YYYY-MM-DD", "maturity date (at most one year ahead)", NULL},
+    {"--contract", "NO", "the contract paid", NULL},
+    {"--order", "ID", "a market order it pays", NULL},
+    {"--invoices", "NO,NO", "the payee's invoice numbers", NULL},
+    {"--delivery", "YYYY-MM-DD", "delivery date", NULL},
+    {"--memo", "TEXT", "remarks", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt as_key_opts[] = {AS, KEY, CLI_OPT_END};
 static struct cli_opt reason_opts[] = {AS, KEY, {"--reason", "TEXT", "why", NULL}, CLI_OPT_END};
 static struct cli_opt settle_opts[] = {
-	AS, KEY, {"--confirmation", "REF", "the bank's payment confirmation reference", NULL}, CLI_OPT_END};
+    AS, KEY, {"--confirmation", "REF", "the bank's payment confirmation reference", NULL}, CLI_OPT_END};
 static struct cli_opt split_opts[] = {AS, KEY, {"--amount", "FEN", "the first part in fen", NULL}, CLI_OPT_END};
 static struct cli_opt transfer_opts[] = {
-	AS, KEY,
-	{"--to", "USCC", "the receiver (a recorded supplier of the holder)", NULL},
-	{"--amount", "FEN", "the part passed on, in fen", NULL},
-	CLI_OPT_END,
+    AS,
+    KEY,
+    {"--to", "USCC", "the receiver (a recorded supplier of the holder)", NULL},
+    {"--amount", "FEN", "the part passed on, in fen", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt discount_opts[] = {
-	AS, KEY,
-	{"--bank", "ORG_ID", "the bank's organisation id", NULL},
-	{"--pieces", "ID,ID", "the held pieces to discount", NULL},
-	CLI_OPT_END,
+    AS,
+    KEY,
+    {"--bank", "ORG_ID", "the bank's organisation id", NULL},
+    {"--pieces", "ID,ID", "the held pieces to discount", NULL},
+    CLI_OPT_END,
 };
-static struct cli_opt approve_opts[] = {AS, KEY, {"--rate-bp", "BP", "annual discount rate in basis points", NULL}, CLI_OPT_END};
+static struct cli_opt approve_opts[] = {
+    AS, KEY, {"--rate-bp", "BP", "annual discount rate in basis points", NULL}, CLI_OPT_END};
 static struct cli_opt limit_opts[] = {
-	AS, KEY,
-	{"--issuer", "USCC", "the issuer (core enterprise)", NULL},
-	{"--limit", "FEN", "the credit limit in fen", NULL},
-	CLI_OPT_END,
+    AS,
+    KEY,
+    {"--issuer", "USCC", "the issuer (core enterprise)", NULL},
+    {"--limit", "FEN", "the credit limit in fen", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt settings_opts[] = {
-	AS, KEY,
-	{"--fee-bp", "BP", "platform fee on discounts, basis points", NULL},
-	{"--ttl-days", "N", "days a discount application waits for the bank", NULL},
-	CLI_OPT_END,
+    AS,
+    KEY,
+    {"--fee-bp", "BP", "platform fee on discounts, basis points", NULL},
+    {"--ttl-days", "N", "days a discount application waits for the bank", NULL},
+    CLI_OPT_END,
 };
 static struct cli_opt as_opts[] = {AS, CLI_OPT_END};
 static struct cli_opt statement_opts[] = {
-	AS,
-	{"--from", "YYYY-MM-DD", "first day", NULL},
-	{"--to", "YYYY-MM-DD", "last day", NULL},
-	CLI_OPT_END,
+    AS,
+    {"--from", "YYYY-MM-DD", "first day", NULL},
+    {"--to", "YYYY-MM-DD", "last day", NULL},
+    CLI_OPT_END,
 };
 
 #define DOMAIN .section = CLI_SECTION_DOMAIN
 
 static const struct cli_cmd finance_commands[] = {
-	{.name = "finance verify", .run = cli_finance_verify, DOMAIN,
-	 .help = "Re-prove every finance invariant (partition, holders, postings, balances, hash chain, limits); exit 1 names the first violation."},
-	{.name = "finance interest", .run = cli_finance_interest, .opts = interest_opts, DOMAIN,
-	 .help = "Discount interest = amount x rate x days / 360, half up, and the net amount, as JSON."},
-	{.name = "finance issue", .run = cli_finance_issue, .opts = issue_opts, DOMAIN,
-	 .help = "Issue a payable certificate to a supplier (as a user of a large organisation)."},
-	{.name = "finance accept", .usage = "CERT", .run = cli_finance_accept, .opts = as_key_opts, DOMAIN,
-	 .help = "Accept a certificate issued to you."},
-	{.name = "finance refuse", .usage = "CERT", .run = cli_finance_refuse, .opts = reason_opts, DOMAIN,
-	 .help = "Refuse a certificate issued to you."},
-	{.name = "finance settle", .usage = "CERT", .run = cli_finance_settle, .opts = settle_opts, DOMAIN,
-	 .help = "Settle a certificate on or after maturity (the issuer), paying every holder."},
-	{.name = "finance split", .usage = "PIECE", .run = cli_finance_split, .opts = split_opts, DOMAIN,
-	 .help = "Split a held piece in two."},
-	{.name = "finance transfer", .usage = "PIECE", .run = cli_finance_transfer, .opts = transfer_opts, DOMAIN,
-	 .help = "Offer part of a held piece to a supplier."},
-	{.name = "finance transfer-accept", .usage = "TRANSFER", .run = cli_finance_transfer_accept, .opts = as_key_opts,
-	 DOMAIN, .help = "Accept a transfer offered to you."},
-	{.name = "finance transfer-refuse", .usage = "TRANSFER", .run = cli_finance_transfer_refuse, .opts = reason_opts,
-	 DOMAIN, .help = "Refuse a transfer offered to you."},
-	{.name = "finance transfer-cancel", .usage = "TRANSFER", .run = cli_finance_transfer_cancel, .opts = as_key_opts,
-	 DOMAIN, .help = "Cancel a transfer you offered."},
-	{.name = "finance discount", .run = cli_finance_discount, .opts = discount_opts, DOMAIN,
-	 .help = "Apply to a bank to discount held pieces."},
-	{.name = "finance approve", .usage = "APPLICATION", .run = cli_finance_approve, .opts = approve_opts, DOMAIN,
-	 .help = "Approve a discount application at a rate (as a bank user)."},
-	{.name = "finance reject", .usage = "APPLICATION", .run = cli_finance_reject, .opts = reason_opts, DOMAIN,
-	 .help = "Reject a discount application (as a bank user)."},
-	{.name = "finance withdraw", .usage = "APPLICATION", .run = cli_finance_withdraw, .opts = as_key_opts, DOMAIN,
-	 .help = "Withdraw your pending discount application."},
-	{.name = "finance limit", .run = cli_finance_limit, .opts = limit_opts, DOMAIN,
-	 .help = "Grant or change an issuer's credit limit (as a bank user)."},
-	{.name = "finance settings", .run = cli_finance_settings, .opts = settings_opts, DOMAIN,
-	 .help = "Change the platform fee or the application time (the operator)."},
-	{.name = "finance sweep", .run = cli_finance_sweep, .opts = as_key_opts, DOMAIN,
-	 .help = "Flag overdue certificates (notifying holders, issuer and operator) and expire applications."},
-	{.name = "finance show", .usage = "CERT", .run = cli_finance_show, .opts = as_opts, DOMAIN,
-	 .help = "A certificate and the pieces the user sees (without --as: every piece)."},
-	{.name = "finance wallet", .run = cli_finance_wallet, .opts = as_opts, DOMAIN,
-	 .help = "A user's wallet: held pieces, issued certificates, what waits for it."},
-	{.name = "finance balances", .run = cli_finance_balances, .opts = as_opts, DOMAIN,
-	 .help = "Ledger balances of the user's organisation (without --as: platform totals)."},
-	{.name = "finance statement", .run = cli_finance_statement, .opts = statement_opts, DOMAIN,
-	 .help = "Ledger postings of the user's organisation with running balances (first 500)."},
+    {.name = "finance verify",
+     .run = cli_finance_verify,
+     DOMAIN,
+     .help = "Re-prove every finance invariant (partition, holders, postings, balances, hash chain, limits); exit 1 "
+	     "names the first violation."},
+    {.name = "finance interest",
+     .run = cli_finance_interest,
+     .opts = interest_opts,
+     DOMAIN,
+     .help = "Discount interest = amount x rate x days / 360, half up, and the net amount, as JSON."},
+    {.name = "finance issue",
+     .run = cli_finance_issue,
+     .opts = issue_opts,
+     DOMAIN,
+     .help = "Issue a payable certificate to a supplier (as a user of a large organisation)."},
+    {.name = "finance accept",
+     .usage = "CERT",
+     .run = cli_finance_accept,
+     .opts = as_key_opts,
+     DOMAIN,
+     .help = "Accept a certificate issued to you."},
+    {.name = "finance refuse",
+     .usage = "CERT",
+     .run = cli_finance_refuse,
+     .opts = reason_opts,
+     DOMAIN,
+     .help = "Refuse a certificate issued to you."},
+    {.name = "finance settle",
+     .usage = "CERT",
+     .run = cli_finance_settle,
+     .opts = settle_opts,
+     DOMAIN,
+     .help = "Settle a certificate on or after maturity (the issuer), paying every holder."},
+    {.name = "finance split",
+     .usage = "PIECE",
+     .run = cli_finance_split,
+     .opts = split_opts,
+     DOMAIN,
+     .help = "Split a held piece in two."},
+    {.name = "finance transfer",
+     .usage = "PIECE",
+     .run = cli_finance_transfer,
+     .opts = transfer_opts,
+     DOMAIN,
+     .help = "Offer part of a held piece to a supplier."},
+    {.name = "finance transfer-accept",
+     .usage = "TRANSFER",
+     .run = cli_finance_transfer_accept,
+     .opts = as_key_opts,
+     DOMAIN,
+     .help = "Accept a transfer offered to you."},
+    {.name = "finance transfer-refuse",
+     .usage = "TRANSFER",
+     .run = cli_finance_transfer_refuse,
+     .opts = reason_opts,
+     DOMAIN,
+     .help = "Refuse a transfer offered to you."},
+    {.name = "finance transfer-cancel",
+     .usage = "TRANSFER",
+     .run = cli_finance_transfer_cancel,
+     .opts = as_key_opts,
+     DOMAIN,
+     .help = "Cancel a transfer you offered."},
+    {.name = "finance discount",
+     .run = cli_finance_discount,
+     .opts = discount_opts,
+     DOMAIN,
+     .help = "Apply to a bank to discount held pieces."},
+    {.name = "finance approve",
+     .usage = "APPLICATION",
+     .run = cli_finance_approve,
+     .opts = approve_opts,
+     DOMAIN,
+     .help = "Approve a discount application at a rate (as a bank user)."},
+    {.name = "finance reject",
+     .usage = "APPLICATION",
+     .run = cli_finance_reject,
+     .opts = reason_opts,
+     DOMAIN,
+     .help = "Reject a discount application (as a bank user)."},
+    {.name = "finance withdraw",
+     .usage = "APPLICATION",
+     .run = cli_finance_withdraw,
+     .opts = as_key_opts,
+     DOMAIN,
+     .help = "Withdraw your pending discount application."},
+    {.name = "finance limit",
+     .run = cli_finance_limit,
+     .opts = limit_opts,
+     DOMAIN,
+     .help = "Grant or change an issuer's credit limit (as a bank user)."},
+    {.name = "finance settings",
+     .run = cli_finance_settings,
+     .opts = settings_opts,
+     DOMAIN,
+     .help = "Change the platform fee or the application time (the operator)."},
+    {.name = "finance sweep",
+     .run = cli_finance_sweep,
+     .opts = as_key_opts,
+     DOMAIN,
+     .help = "Flag overdue certificates (notifying holders, issuer and operator) and expire applications."},
+    {.name = "finance show",
+     .usage = "CERT",
+     .run = cli_finance_show,
+     .opts = as_opts,
+     DOMAIN,
+     .help = "A certificate and the pieces the user sees (without --as: every piece)."},
+    {.name = "finance wallet",
+     .run = cli_finance_wallet,
+     .opts = as_opts,
+     DOMAIN,
+     .help = "A user's wallet: held pieces, issued certificates, what waits for it."},
+    {.name = "finance balances",
+     .run = cli_finance_balances,
+     .opts = as_opts,
+     DOMAIN,
+     .help = "Ledger balances of the user's organisation (without --as: platform totals)."},
+    {.name = "finance statement",
+     .run = cli_finance_statement,
+     .opts = statement_opts,
+     DOMAIN,
+     .help = "Ledger postings of the user's organisation with running balances (first 500)."},
 };
 
 const struct cli_table cli_commands_finance = {
-	.name = "finance",
-	.order = 60,
-	.commands = finance_commands,
-	.count = sizeof finance_commands / sizeof finance_commands[0],
+    .name = "finance",
+    .order = 60,
+    .commands = finance_commands,
+    .count = sizeof finance_commands / sizeof finance_commands[0],
 };

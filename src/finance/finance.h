@@ -57,22 +57,22 @@ struct qdate finance_today(void);
 /* ---- writes ---- */
 
 enum finance_op {
-	FINANCE_ISSUE,             /* body: finance_issue_fields; id unused */
-	FINANCE_ACCEPT,            /* id: certificate; body {} */
-	FINANCE_REFUSE,            /* id: certificate; body finance_reason_fields */
-	FINANCE_SETTLE,            /* id: certificate; body finance_settle_fields */
-	FINANCE_SPLIT,             /* id: piece; body finance_split_fields */
-	FINANCE_TRANSFER,          /* id: piece; body finance_transfer_fields */
+	FINANCE_ISSUE,		   /* body: finance_issue_fields; id unused */
+	FINANCE_ACCEPT,		   /* id: certificate; body {} */
+	FINANCE_REFUSE,		   /* id: certificate; body finance_reason_fields */
+	FINANCE_SETTLE,		   /* id: certificate; body finance_settle_fields */
+	FINANCE_SPLIT,		   /* id: piece; body finance_split_fields */
+	FINANCE_TRANSFER,	   /* id: piece; body finance_transfer_fields */
 	FINANCE_TRANSFER_ACCEPT,   /* id: transfer; body {} */
 	FINANCE_TRANSFER_REFUSE,   /* id: transfer; body finance_reason_fields */
 	FINANCE_TRANSFER_CANCEL,   /* id: transfer; body {} */
-	FINANCE_DISCOUNT_APPLY,    /* body {bank_id, pieces: [ids]} (finance_apply_fields documents it) */
+	FINANCE_DISCOUNT_APPLY,	   /* body {bank_id, pieces: [ids]} (finance_apply_fields documents it) */
 	FINANCE_DISCOUNT_APPROVE,  /* id: application; body finance_approve_fields */
 	FINANCE_DISCOUNT_REJECT,   /* id: application; body finance_reason_fields */
 	FINANCE_DISCOUNT_WITHDRAW, /* id: application; body {} */
-	FINANCE_LIMIT_SET,         /* body finance_limit_fields */
-	FINANCE_SETTINGS_SET,      /* body finance_settings_fields */
-	FINANCE_SWEEP,             /* body {}: overdue flags and expired applications */
+	FINANCE_LIMIT_SET,	   /* body finance_limit_fields */
+	FINANCE_SETTINGS_SET,	   /* body finance_settings_fields */
+	FINANCE_SWEEP,		   /* body {}: overdue flags and expired applications */
 	FINANCE_OP_COUNT
 };
 
@@ -117,10 +117,10 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 /* ---- reads (finance_read.c) ---- */
 
 struct finance_list {
-	const char *role;      /* certificates: issued|held|all; transfers: in|out|all; NULL = all */
-	const char *status;    /* NULL = any (pieces: the state; "all" includes retired pieces) */
-	int limit;             /* 1..500, 0 = 50 */
-	int64_t cursor;        /* next_cursor of the previous page */
+	const char *role;   /* certificates: issued|held|all; transfers: in|out|all; NULL = all */
+	const char *status; /* NULL = any (pieces: the state; "all" includes retired pieces) */
+	int limit;	    /* 1..500, 0 = 50 */
+	int64_t cursor;	    /* next_cursor of the previous page */
 };
 
 enum qerr finance_certificate_list(struct db *db, const struct actor *a, const struct finance_list *f, json_t **out,
@@ -175,7 +175,8 @@ struct finance_interest {
 enum qerr finance_interest_calc(int64_t amount_fen, int64_t rate_bp, struct qdate from, struct qdate maturity,
 				int64_t fee_bp, struct finance_interest *out, struct qerror *err);
 
-/* The same from text (the CLI and GET /finance/interest): *out {amount_fen, rate_bp, from, maturity, days, interest_fen, net_fen, fee_bp, fee_fen, net_after_fee_fen}. */
+/* The same from text (the CLI and GET /finance/interest): *out {amount_fen, rate_bp, from, maturity, days,
+ * interest_fen, net_fen, fee_bp, fee_fen, net_after_fee_fen}. */
 enum qerr finance_interest_json(const char *amount, const char *rate_bp, const char *from, const char *maturity,
 				int64_t fee_bp, json_t **out, struct qerror *err);
 

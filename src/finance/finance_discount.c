@@ -27,12 +27,17 @@ static enum qerr load_app(struct db *db, int64_t id, struct app_row *r, struct q
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id", "贴现申请不存在 (no application %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id",
+				"贴现申请不存在 (no application %lld)", (long long)id);
 	if (rc)
 		return rc;
-	*r = (struct app_row){db_col_int64(st, 0), db_col_int64(st, 1), db_col_int64(st, 2), db_col_int64(st, 3),
-			      db_col_int64(st, 4), "", ""};
+	*r = (struct app_row){db_col_int64(st, 0),
+			      db_col_int64(st, 1),
+			      db_col_int64(st, 2),
+			      db_col_int64(st, 3),
+			      db_col_int64(st, 4),
+			      "",
+			      ""};
 	snprintf(r->status, sizeof r->status, "%s", db_col_text(st, 5));
 	snprintf(r->expires_at, sizeof r->expires_at, "%s", db_col_text(st, 6));
 	db_reset(st);
@@ -73,7 +78,8 @@ static enum qerr end_application(struct fin_tx *tx, const struct app_row *r, con
 	if ((rc = db_run(st, err)))
 		return rc;
 	if (db_changes(tx->db) != 1)
-		return qerr_set(err, QERR_CONFLICT, "application_not_pending", "status", "申请已被处理 (the application was decided)");
+		return qerr_set(err, QERR_CONFLICT, "application_not_pending", "status",
+				"申请已被处理 (the application was decided)");
 	json_t *detail = json_pack("{s:I,s:s,s:I,s:I}", "application_id", (json_int_t)r->id, "status", status,
 				   "bank_org", (json_int_t)r->bank_org, "amount_fen", (json_int_t)r->amount);
 	if (reason)
@@ -84,7 +90,10 @@ static enum qerr end_application(struct fin_tx *tx, const struct app_row *r, con
 	json_decref(detail);
 	char title[160];
 	snprintf(title, sizeof title, "贴现申请 %lld 已%s (discount application %s)", (long long)r->id,
-		 strcmp(status, "rejected") == 0 ? "被拒绝" : strcmp(status, "expired") == 0 ? "过期" : "撤回或取消", status);
+		 strcmp(status, "rejected") == 0  ? "被拒绝"
+		 : strcmp(status, "expired") == 0 ? "过期"
+						  : "撤回或取消",
+		 status);
 	if (!rc)
 		rc = inbox_renotify(tx->db, r->applicant_id, "finance_discount", r->id, title, NULL, err);
 	return rc;
@@ -95,10 +104,11 @@ enum qerr fin_expire_applications(struct fin_tx *tx, int64_t *n, struct qerror *
 	if (n)
 		*n = 0;
 	for (;;) {
-		struct db_stmt *st = db_prepare(tx->db,
-						"SELECT id FROM finance_applications WHERE status='pending' AND expires_at<?"
-						" ORDER BY id LIMIT 100",
-						err);
+		struct db_stmt *st =
+		    db_prepare(tx->db,
+			       "SELECT id FROM finance_applications WHERE status='pending' AND expires_at<?"
+			       " ORDER BY id LIMIT 100",
+			       err);
 		if (!st)
 			return err->code;
 		db_bind_text(st, 1, tx->now_iso);
@@ -128,7 +138,8 @@ enum qerr fin_cancel_pending(struct fin_tx *tx, int64_t certificate_id, struct q
 {
 	/* Pending transfers: the offered piece stays with the sender, who is paid. */
 	struct db_stmt *st = db_prepare(
-	    tx->db, "SELECT id,piece_id FROM finance_transfers WHERE certificate_id=? AND status='pending' ORDER BY id", err);
+	    tx->db, "SELECT id,piece_id FROM finance_transfers WHERE certificate_id=? AND status='pending' ORDER BY id",
+	    err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, certificate_id);
@@ -148,11 +159,12 @@ enum qerr fin_cancel_pending(struct fin_tx *tx, int64_t certificate_id, struct q
 			return err->code;
 		for (int i = 0; !rc && i < count; i++) {
 			rc = fin_piece_move(tx, ids[i][1], "pending_transfer", "held", 0, 0, err);
-			struct db_stmt *u = rc ? NULL
-					       : db_prepare(tx->db,
-							    "UPDATE finance_transfers SET status='cancelled',reason=?,decided_at=?"
-							    " WHERE id=? AND status='pending'",
-							    err);
+			struct db_stmt *u =
+			    rc ? NULL
+			       : db_prepare(tx->db,
+					    "UPDATE finance_transfers SET status='cancelled',reason=?,decided_at=?"
+					    " WHERE id=? AND status='pending'",
+					    err);
 			if (!rc && !u)
 				rc = err->code;
 			if (!rc) {
@@ -164,9 +176,10 @@ enum qerr fin_cancel_pending(struct fin_tx *tx, int64_t certificate_id, struct q
 		}
 		if (rc || count < 64)
 			break;
-		st = db_prepare(tx->db,
-				"SELECT id,piece_id FROM finance_transfers WHERE certificate_id=? AND status='pending' ORDER BY id",
-				err);
+		st = db_prepare(
+		    tx->db,
+		    "SELECT id,piece_id FROM finance_transfers WHERE certificate_id=? AND status='pending' ORDER BY id",
+		    err);
 		if (!st)
 			return err->code;
 	}
@@ -191,8 +204,8 @@ enum qerr fin_cancel_pending(struct fin_tx *tx, int64_t certificate_id, struct q
 		struct app_row a;
 		rc = load_app(tx->db, apps[i], &a, err);
 		if (!rc)
-			rc = end_application(tx, &a, "cancelled", "discount_cancel", "凭证已兑付 (the certificate was settled)",
-					     err);
+			rc = end_application(tx, &a, "cancelled", "discount_cancel",
+					     "凭证已兑付 (the certificate was settled)", err);
 	}
 	return rc;
 }
@@ -207,8 +220,9 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 	if (rc)
 		return rc;
 	if (type != ORG_BANK)
-		return qerr_set(err, QERR_INVALID, "not_a_bank", "bank_id", "机构 %lld 不是银行 (organisation %lld is not a bank)",
-				(long long)bank, (long long)bank);
+		return qerr_set(err, QERR_INVALID, "not_a_bank", "bank_id",
+				"机构 %lld 不是银行 (organisation %lld is not a bank)", (long long)bank,
+				(long long)bank);
 	const json_t *ids = json_object_get(body, "pieces");
 	size_t n = json_array_size(ids);
 	if (n < 1 || n > FINANCE_MAX_APPLICATION_PIECES)
@@ -221,22 +235,25 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		for (size_t j = 0; j < i; j++)
 			if (pieces[j].id == id)
 				return qerr_set(err, QERR_INVALID, "duplicate_piece", "pieces",
-						"凭证分片 %lld 重复 (piece %lld is listed twice)", (long long)id, (long long)id);
+						"凭证分片 %lld 重复 (piece %lld is listed twice)", (long long)id,
+						(long long)id);
 		struct fin_piece *p = &pieces[i];
 		struct fin_cert c;
-		if ((rc = fin_piece_load(tx->db, id, p, err)) || (rc = fin_cert_load(tx->db, p->certificate_id, &c, err)))
+		if ((rc = fin_piece_load(tx->db, id, p, err)) ||
+		    (rc = fin_cert_load(tx->db, p->certificate_id, &c, err)))
 			return rc;
 		if (p->holder_org != tx->a->org_id || !p->holder_id)
-			return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "pieces", "凭证分片不存在 (no piece %lld)",
-					(long long)id);
+			return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "pieces",
+					"凭证分片不存在 (no piece %lld)", (long long)id);
 		if (applicant && p->holder_id != applicant)
-			return qerr_set(err, QERR_INVALID, "mixed_holders", "pieces",
-					"一次申请的分片须属同一企业 (the pieces of one application belong to one enterprise)");
+			return qerr_set(
+			    err, QERR_INVALID, "mixed_holders", "pieces",
+			    "一次申请的分片须属同一企业 (the pieces of one application belong to one enterprise)");
 		applicant = p->holder_id;
 		if (strcmp(p->state, "held") != 0)
 			return qerr_set(err, QERR_CONFLICT, "piece_not_held", "pieces",
-					"凭证分片 %lld 处于 %s 状态 (piece %lld is %s, not held)", (long long)id, p->state,
-					(long long)id, p->state);
+					"凭证分片 %lld 处于 %s 状态 (piece %lld is %s, not held)", (long long)id,
+					p->state, (long long)id, p->state);
 		if (strcmp(c.status, "active") != 0)
 			return qerr_set(err, QERR_CONFLICT, "certificate_not_active", "pieces", "凭证 %lld 状态为 %s",
 					(long long)c.id, c.status);
@@ -252,10 +269,11 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		return rc;
 	char expires[FIN_TIME_LEN];
 	fin_iso(tx->now + ttl * 86400, expires);
-	struct db_stmt *st = db_prepare(tx->db,
-					"INSERT INTO finance_applications(applicant_id,applicant_org,bank_org,status,amount_fen,"
-					"created_at,expires_at) VALUES(?,?,?,'pending',?,?,?) RETURNING id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(tx->db,
+		       "INSERT INTO finance_applications(applicant_id,applicant_org,bank_org,status,amount_fen,"
+		       "created_at,expires_at) VALUES(?,?,?,'pending',?,?,?) RETURNING id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, applicant);
@@ -271,10 +289,11 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		struct fin_piece *p = &pieces[i];
 		if ((rc = fin_piece_move(tx, p->id, "held", "pending_discount", 0, app, err)))
 			return rc;
-		st = db_prepare(tx->db,
-				"INSERT INTO finance_application_pieces(application_id,piece_id,certificate_id,amount_fen)"
-				" VALUES(?,?,?,?)",
-				err);
+		st = db_prepare(
+		    tx->db,
+		    "INSERT INTO finance_application_pieces(application_id,piece_id,certificate_id,amount_fen)"
+		    " VALUES(?,?,?,?)",
+		    err);
 		if (!st)
 			return err->code;
 		db_bind_int64(st, 1, app);
@@ -284,9 +303,9 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		if ((rc = db_run(st, err)))
 			return rc;
 	}
-	json_t *detail = json_pack("{s:I,s:I,s:I,s:I,s:O}", "application_id", (json_int_t)app, "bank_org",
-				   (json_int_t)bank, "applicant_id", (json_int_t)applicant, "amount_fen", (json_int_t)total,
-				   "pieces", ids);
+	json_t *detail =
+	    json_pack("{s:I,s:I,s:I,s:I,s:O}", "application_id", (json_int_t)app, "bank_org", (json_int_t)bank,
+		      "applicant_id", (json_int_t)applicant, "amount_fen", (json_int_t)total, "pieces", ids);
 	rc = fin_log(tx, "discount_apply", 0, detail, NULL, err);
 	if (!rc)
 		rc = fin_audit(tx, "finance.discount_apply", "application", app, detail, err);
@@ -313,15 +332,15 @@ static enum qerr load_for(struct fin_tx *tx, int64_t id, bool bank, struct app_r
 			return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
 					bank ? "只有受理银行可以审批 (only the bank applied to may decide)"
 					     : "只有申请方可以撤回 (only the applicant may withdraw)");
-		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id", "贴现申请不存在 (no application %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id",
+				"贴现申请不存在 (no application %lld)", (long long)id);
 	}
 	if (strcmp(r->status, "expired") == 0)
 		return qerr_set(err, QERR_CONFLICT, "application_expired", "status",
 				"贴现申请已于 %s 过期 (the application expired at %s)", r->expires_at, r->expires_at);
 	if (strcmp(r->status, "pending") != 0)
-		return qerr_set(err, QERR_CONFLICT, "application_not_pending", "status", "贴现申请已%s (the application is %s)",
-				r->status, r->status);
+		return qerr_set(err, QERR_CONFLICT, "application_not_pending", "status",
+				"贴现申请已%s (the application is %s)", r->status, r->status);
 	return QERR_OK;
 }
 
@@ -361,19 +380,22 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 			return rc;
 		if (strcmp(a->p.state, "pending_discount") != 0 || a->p.application_id != id)
 			return qerr_set(err, QERR_INTERNAL, "state_inconsistent", NULL,
-					"piece %lld of application %lld is %s", (long long)a->p.id, (long long)id, a->p.state);
+					"piece %lld of application %lld is %s", (long long)a->p.id, (long long)id,
+					a->p.state);
 		if (strcmp(c.status, "active") != 0 || qdate_compare(tx->today, c.maturity_date) >= 0)
 			return qerr_set(err, QERR_CONFLICT, "certificate_matured", "id",
 					"凭证 %lld 已到期,不能贴现 (certificate %lld has matured)", (long long)c.id,
 					(long long)c.id);
 		struct finance_interest fi;
-		if ((rc = finance_interest_calc(fin_piece_amount(&a->p), rate, tx->today, c.maturity_date, 0, &fi, err)))
+		if ((rc =
+			 finance_interest_calc(fin_piece_amount(&a->p), rate, tx->today, c.maturity_date, 0, &fi, err)))
 			return rc;
 		a->issuer_id = c.issuer_id;
 		a->days = fi.days;
 		a->interest = fi.interest_fen;
 		a->net = fi.net_fen;
-		if ((rc = money_add(interest, fi.interest_fen, &interest, err)) || (rc = money_add(net, fi.net_fen, &net, err)))
+		if ((rc = money_add(interest, fi.interest_fen, &interest, err)) ||
+		    (rc = money_add(net, fi.net_fen, &net, err)))
 			return rc;
 	}
 	/* The limit of every issuer involved: used + this application's pieces of it <= limit. */
@@ -385,10 +407,11 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		if (seen)
 			continue;
 		for (int j = i; j < n; j++)
-			if (ps[j].issuer_id == ps[i].issuer_id && (rc = money_add(sum, fin_piece_amount(&ps[j].p), &sum, err)))
+			if (ps[j].issuer_id == ps[i].issuer_id &&
+			    (rc = money_add(sum, fin_piece_amount(&ps[j].p), &sum, err)))
 				return rc;
-		st = db_prepare(tx->db, "SELECT limit_fen,used_fen FROM finance_limits WHERE bank_org=? AND issuer_id=?",
-				err);
+		st = db_prepare(tx->db,
+				"SELECT limit_fen,used_fen FROM finance_limits WHERE bank_org=? AND issuer_id=?", err);
 		if (!st)
 			return err->code;
 		db_bind_int64(st, 1, r.bank_org);
@@ -401,13 +424,16 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		int64_t after;
 		if (money_add(used, sum, &after, NULL) || after > limit)
 			return qerr_set(err, QERR_CONFLICT, "credit_limit_exceeded", "id",
-					"超出对开立方的授信额度:可用 %lld 分,本次 %lld 分 (beyond the credit limit for the issuer: %lld "
+					"超出对开立方的授信额度:可用 %lld 分,本次 %lld 分 (beyond the credit limit for "
+					"the issuer: %lld "
 					"fen available, %lld fen asked)",
-					(long long)(limit - used), (long long)sum, (long long)(limit - used), (long long)sum);
-		st = db_prepare(tx->db,
-				"UPDATE finance_limits SET used_fen=used_fen+?,updated_at=? WHERE bank_org=? AND issuer_id=?"
-				" AND used_fen=?",
-				err);
+					(long long)(limit - used), (long long)sum, (long long)(limit - used),
+					(long long)sum);
+		st = db_prepare(
+		    tx->db,
+		    "UPDATE finance_limits SET used_fen=used_fen+?,updated_at=? WHERE bank_org=? AND issuer_id=?"
+		    " AND used_fen=?",
+		    err);
 		if (!st)
 			return err->code;
 		db_bind_int64(st, 1, sum);
@@ -418,7 +444,8 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		if ((rc = db_run(st, err)))
 			return rc;
 		if (db_changes(tx->db) != 1)
-			return qerr_set(err, QERR_CONFLICT, "credit_limit_exceeded", "id", "额度已变化 (the limit changed)");
+			return qerr_set(err, QERR_CONFLICT, "credit_limit_exceeded", "id",
+					"额度已变化 (the limit changed)");
 	}
 	int64_t fee, after_fee;
 	if ((rc = money_interest_bp(r.amount, fee_bp, MONEY_DAYS_PER_YEAR, &fee, err)) ||
@@ -428,12 +455,13 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 	for (int i = 0; i < n; i++)
 		json_array_append_new(lines, json_pack("{s:I,s:I,s:I,s:I,s:I}", "piece_id", (json_int_t)ps[i].p.id,
 						       "amount_fen", (json_int_t)fin_piece_amount(&ps[i].p), "days",
-						       (json_int_t)ps[i].days, "interest_fen", (json_int_t)ps[i].interest,
-						       "net_fen", (json_int_t)ps[i].net));
-	json_t *detail = json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o}", "application_id", (json_int_t)id, "bank_org",
-				   (json_int_t)r.bank_org, "rate_bp", (json_int_t)rate, "amount_fen", (json_int_t)r.amount,
-				   "interest_fen", (json_int_t)interest, "net_fen", (json_int_t)net, "fee_fen",
-				   (json_int_t)fee, "discount_date", tx->today_text, "pieces", lines);
+						       (json_int_t)ps[i].days, "interest_fen",
+						       (json_int_t)ps[i].interest, "net_fen", (json_int_t)ps[i].net));
+	json_t *detail =
+	    json_pack("{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:s,s:o}", "application_id", (json_int_t)id, "bank_org",
+		      (json_int_t)r.bank_org, "rate_bp", (json_int_t)rate, "amount_fen", (json_int_t)r.amount,
+		      "interest_fen", (json_int_t)interest, "net_fen", (json_int_t)net, "fee_fen", (json_int_t)fee,
+		      "discount_date", tx->today_text, "pieces", lines);
 	int64_t seq;
 	rc = fin_log(tx, "discount_approve", 0, detail, &seq, err);
 	for (int i = 0; !rc && i < n; i++) {
@@ -441,8 +469,8 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		int64_t x = fin_piece_amount(&a->p);
 		rc = fin_piece_move(tx, a->p.id, "pending_discount", "transferred", 0, 0, err);
 		if (!rc)
-			rc = fin_piece_insert(tx, a->p.certificate_id, a->p.id, a->p.lo, a->p.hi, r.bank_org, 0, "discounted",
-					      &a->bank_piece, err);
+			rc = fin_piece_insert(tx, a->p.certificate_id, a->p.id, a->p.lo, a->p.hi, r.bank_org, 0,
+					      "discounted", &a->bank_piece, err);
 		if (!rc)
 			rc = fin_post(tx, seq, r.bank_org, "receivable", x, a->p.certificate_id, err);
 		if (!rc)
@@ -450,16 +478,18 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		if (!rc)
 			rc = fin_post(tx, seq, r.applicant_org, "cash", a->net, a->p.certificate_id, err);
 		if (!rc)
-			rc = fin_post(tx, seq, r.applicant_org, "interest_expense", a->interest, a->p.certificate_id, err);
+			rc = fin_post(tx, seq, r.applicant_org, "interest_expense", a->interest, a->p.certificate_id,
+				      err);
 		if (!rc)
 			rc = fin_post(tx, seq, r.bank_org, "cash", -a->net, a->p.certificate_id, err);
 		if (!rc)
 			rc = fin_post(tx, seq, r.bank_org, "interest_income", -a->interest, a->p.certificate_id, err);
 		if (!rc) {
-			st = db_prepare(tx->db,
-					"UPDATE finance_application_pieces SET days=?,interest_fen=?,net_fen=?,bank_piece_id=?"
-					" WHERE application_id=? AND piece_id=?",
-					err);
+			st = db_prepare(
+			    tx->db,
+			    "UPDATE finance_application_pieces SET days=?,interest_fen=?,net_fen=?,bank_piece_id=?"
+			    " WHERE application_id=? AND piece_id=?",
+			    err);
 			if (!st)
 				rc = err->code;
 			else {
@@ -474,10 +504,11 @@ enum qerr fin_approve(struct fin_tx *tx, int64_t id, const json_t *body, json_t 
 		}
 	}
 	if (!rc) {
-		st = db_prepare(tx->db,
-				"UPDATE finance_applications SET status='approved',decided_at=?,rate_bp=?,discount_date=?,"
-				"interest_fen=?,net_fen=?,fee_bp=?,fee_fen=? WHERE id=? AND status='pending'",
-				err);
+		st = db_prepare(
+		    tx->db,
+		    "UPDATE finance_applications SET status='approved',decided_at=?,rate_bp=?,discount_date=?,"
+		    "interest_fen=?,net_fen=?,fee_bp=?,fee_fen=? WHERE id=? AND status='pending'",
+		    err);
 		if (!st)
 			rc = err->code;
 		else {
@@ -514,7 +545,7 @@ enum qerr fin_application_close(struct fin_tx *tx, enum finance_op op, int64_t i
 		rc = end_application(tx, &r, reject ? "rejected" : "withdrawn", finance_op_names[op],
 				     json_str(body, "reason", NULL), err);
 	if (!rc && !reject)
-		rc = fin_notify_org(tx->db, r.bank_org, "finance_discount", id, "贴现申请已撤回 (application withdrawn)", NULL,
-				    err);
+		rc = fin_notify_org(tx->db, r.bank_org, "finance_discount", id,
+				    "贴现申请已撤回 (application withdrawn)", NULL, err);
 	return rc ? rc : fin_application_json(tx->db, id, tx->now, out, err);
 }

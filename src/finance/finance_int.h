@@ -18,9 +18,9 @@
 struct fin_tx {
 	struct db *db;
 	const struct actor *a;
-	int64_t now;                 /* UTC seconds */
-	char now_iso[FIN_TIME_LEN];  /* the same as text */
-	struct qdate today;          /* Asia/Shanghai */
+	int64_t now;		    /* UTC seconds */
+	char now_iso[FIN_TIME_LEN]; /* the same as text */
+	struct qdate today;	    /* Asia/Shanghai */
 	char today_text[QDATE_TEXT_LEN];
 };
 
@@ -70,6 +70,8 @@ enum qerr fin_org(struct db *db, int64_t org_id, const char *field, enum org_typ
 
 /* ---- the ledger (finance_ledger.c) ---- */
 
+/* Takes the finance lock: the chain head's row (PostgreSQL's row lock; a no-op write on SQLite). */
+enum qerr fin_lock(struct fin_tx *tx, struct qerror *err);
 /*
  * Appends an operation to the hash-chained log: seq = head + 1, hash over
  * the previous hash and the operation (detail borrowed; written as
@@ -81,8 +83,8 @@ enum qerr fin_log(struct fin_tx *tx, const char *kind, int64_t certificate_id, c
 enum qerr fin_post(struct fin_tx *tx, int64_t seq, int64_t org_id, const char *account, int64_t amount,
 		   int64_t certificate_id, struct qerror *err);
 /* The hash of one log entry (hex) from its fields, as fin_log writes it and verify checks it. */
-void fin_op_hash(const char *prev_hash, int64_t seq, const char *kind, const char *at, int64_t org_id,
-		 int64_t user_id, int64_t certificate_id, const char *detail, char out[65]);
+void fin_op_hash(const char *prev_hash, int64_t seq, const char *kind, const char *at, int64_t org_id, int64_t user_id,
+		 int64_t certificate_id, const char *detail, char out[65]);
 
 /* ---- the operations ---- */
 
@@ -103,7 +105,8 @@ enum qerr fin_settings_set(struct fin_tx *tx, const json_t *body, json_t **out, 
 enum qerr fin_sweep(struct fin_tx *tx, json_t **out, struct qerror *err);
 /* Expires pending applications past their time, releasing their pieces; *n (may be NULL) counts them. */
 enum qerr fin_expire_applications(struct fin_tx *tx, int64_t *n, struct qerror *err);
-/* Releases the pending transfers and applications of a certificate being settled (their pieces stay with the holder). */
+/* Releases the pending transfers and applications of a certificate being settled (their pieces stay with the holder).
+ */
 enum qerr fin_cancel_pending(struct fin_tx *tx, int64_t certificate_id, struct qerror *err);
 
 /* ---- JSON of rows (finance_json.c) ---- */

@@ -15,8 +15,8 @@
 #include <sodium.h>
 #include <stdlib.h>
 
-void fin_op_hash(const char *prev_hash, int64_t seq, const char *kind, const char *at, int64_t org_id,
-		 int64_t user_id, int64_t certificate_id, const char *detail, char out[65])
+void fin_op_hash(const char *prev_hash, int64_t seq, const char *kind, const char *at, int64_t org_id, int64_t user_id,
+		 int64_t certificate_id, const char *detail, char out[65])
 {
 	char head[256];
 	int n = snprintf(head, sizeof head, "%s\n%lld\n%s\n%s\n%lld\n%lld\n%lld\n", prev_hash, (long long)seq, kind, at,
@@ -30,16 +30,24 @@ void fin_op_hash(const char *prev_hash, int64_t seq, const char *kind, const cha
 	sodium_bin2hex(out, 65, h, sizeof h);
 }
 
+enum qerr fin_lock(struct fin_tx *tx, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(tx->db, "UPDATE finance_chain SET seq=seq WHERE id=1", err);
+	return st ? db_run(st, err) : err->code;
+}
+
 enum qerr fin_log(struct fin_tx *tx, const char *kind, int64_t certificate_id, const json_t *detail, int64_t *seq,
 		  struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(tx->db, "UPDATE finance_chain SET seq=seq+1 WHERE id=1 RETURNING seq,hash", err);
+	struct db_stmt *st =
+	    db_prepare(tx->db, "UPDATE finance_chain SET seq=seq+1 WHERE id=1 RETURNING seq,hash", err);
 	if (!st)
 		return err->code;
 	enum qerr rc = db_one(st, err);
 	if (rc)
-		return rc == QERR_NOT_FOUND ? qerr_set(err, QERR_INTERNAL, "database_error", NULL, "no finance chain head")
-					    : rc;
+		return rc == QERR_NOT_FOUND
+			   ? qerr_set(err, QERR_INTERNAL, "database_error", NULL, "no finance chain head")
+			   : rc;
 	int64_t s = db_col_int64(st, 0);
 	char prev[65];
 	snprintf(prev, sizeof prev, "%s", db_col_text(st, 1));
@@ -86,8 +94,8 @@ enum qerr fin_post(struct fin_tx *tx, int64_t seq, int64_t org_id, const char *a
 	if (amount == 0)
 		return QERR_OK;
 	struct db_stmt *st = db_prepare(
-	    tx->db,
-	    "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id) VALUES(?,?,?,?,?)", err);
+	    tx->db, "INSERT INTO finance_postings(op_seq,org_id,account,amount_fen,certificate_id) VALUES(?,?,?,?,?)",
+	    err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, seq);
@@ -151,11 +159,11 @@ enum qerr finance_balances(struct db *db, const struct actor *a, json_t **out, s
 		while ((r = db_step(st, err)) == DB_ROW) {
 			const char *acc = db_col_text(st, 0);
 			int64_t debit = db_col_int64(st, 1), credit = db_col_int64(st, 2);
-			json_array_append_new(totals, json_pack("{s:s,s:I,s:I,s:I,s:s}", "account", acc, "debit_fen",
-								(json_int_t)debit, "credit_fen", (json_int_t)credit,
-								"balance_fen",
-								(json_int_t)(debit_normal(acc) ? debit - credit : credit - debit),
-								"normal", debit_normal(acc) ? "debit" : "credit"));
+			json_array_append_new(
+			    totals, json_pack("{s:s,s:I,s:I,s:I,s:s}", "account", acc, "debit_fen", (json_int_t)debit,
+					      "credit_fen", (json_int_t)credit, "balance_fen",
+					      (json_int_t)(debit_normal(acc) ? debit - credit : credit - debit),
+					      "normal", debit_normal(acc) ? "debit" : "credit"));
 		}
 		db_reset(st);
 		if (r < 0) {
@@ -202,10 +210,11 @@ enum qerr finance_statement(struct db *db, const struct actor *a, const char *fr
 {
 	*out = NULL;
 	if (a->org_type == ORG_OPERATOR)
-		return a->org_id == 0 ? qerr_set(err, QERR_INVALID, "no_organisation", "as",
-						 "statement of which organisation? (--as EMAIL)")
-				      : qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-						 "运营方只看汇总数据 (the operator sees aggregates: /api/v1/ledger/balances)");
+		return a->org_id == 0
+			   ? qerr_set(err, QERR_INVALID, "no_organisation", "as",
+				      "statement of which organisation? (--as EMAIL)")
+			   : qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				      "运营方只看汇总数据 (the operator sees aggregates: /api/v1/ledger/balances)");
 	if (limit < 1 || limit > 500)
 		limit = 50;
 	struct qdate fd, td;
@@ -243,11 +252,11 @@ enum qerr finance_statement(struct db *db, const struct actor *a, const char *fr
 		}
 		n++;
 		last = db_col_int64(st, 0);
-		json_array_append_new(items, json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)last, "op_seq",
-						       (json_int_t)db_col_int64(st, 1), "at", db_col_text(st, 2),
-						       "op_kind", db_col_text(st, 3), "certificate_id",
-						       (json_int_t)db_col_int64(st, 4), "account", db_col_text(st, 5),
-						       "amount_fen", (json_int_t)db_col_int64(st, 6)));
+		json_array_append_new(
+		    items, json_pack("{s:I,s:I,s:s,s:s,s:I,s:s,s:I}", "id", (json_int_t)last, "op_seq",
+				     (json_int_t)db_col_int64(st, 1), "at", db_col_text(st, 2), "op_kind",
+				     db_col_text(st, 3), "certificate_id", (json_int_t)db_col_int64(st, 4), "account",
+				     db_col_text(st, 5), "amount_fen", (json_int_t)db_col_int64(st, 6)));
 	}
 	db_reset(st);
 	if (r < 0) {
@@ -258,11 +267,13 @@ enum qerr finance_statement(struct db *db, const struct actor *a, const char *fr
 	size_t i;
 	json_t *row;
 	int64_t opening[8] = {0};
-	int64_t first = json_array_size(items) ? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
+	int64_t first =
+	    json_array_size(items) ? json_integer_value(json_object_get(json_array_get(items, 0), "id")) : 0;
 	for (int k = 0; accounts[k] && first; k++) {
-		st = db_prepare(db,
-				"SELECT coalesce(sum(amount_fen),0) FROM finance_postings WHERE org_id=? AND account=? AND id<?",
-				err);
+		st = db_prepare(
+		    db,
+		    "SELECT coalesce(sum(amount_fen),0) FROM finance_postings WHERE org_id=? AND account=? AND id<?",
+		    err);
 		if (!st) {
 			json_decref(items);
 			return err->code;
@@ -275,7 +286,8 @@ enum qerr finance_statement(struct db *db, const struct actor *a, const char *fr
 			return err->code;
 		}
 	}
-	json_array_foreach(items, i, row) {
+	json_array_foreach(items, i, row)
+	{
 		const char *acc = json_string_value(json_object_get(row, "account"));
 		for (int k = 0; accounts[k]; k++) {
 			if (strcmp(acc, accounts[k]) == 0) {

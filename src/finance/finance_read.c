@@ -59,8 +59,7 @@ static void idset_add(struct idset *s, int64_t id)
 	s->ids[s->n++] = id;
 }
 
-static enum qerr idset_query(struct db *db, const char *sql, int64_t a, int64_t b, struct idset *s,
-			     struct qerror *err)
+static enum qerr idset_query(struct db *db, const char *sql, int64_t a, int64_t b, struct idset *s, struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
@@ -101,9 +100,9 @@ static enum qerr visible_pieces(struct db *db, const struct actor *a, const stru
 	enum qerr rc;
 	if ((rc = idset_query(db, "SELECT id FROM finance_pieces WHERE certificate_id=? AND holder_org=? ORDER BY id",
 			      c->id, a->org_id, s, err)) ||
-	    (rc = idset_query(db,
-			      "SELECT piece_id FROM finance_transfers WHERE certificate_id=? AND to_org=? AND status='pending'",
-			      c->id, a->org_id, s, err)) ||
+	    (rc = idset_query(
+		 db, "SELECT piece_id FROM finance_transfers WHERE certificate_id=? AND to_org=? AND status='pending'",
+		 c->id, a->org_id, s, err)) ||
 	    (rc = idset_query(db,
 			      "SELECT c.id FROM finance_pieces c JOIN finance_pieces p ON p.id=c.parent_id"
 			      " WHERE p.certificate_id=? AND p.holder_org=? AND p.state='transferred'",
@@ -112,10 +111,11 @@ static enum qerr visible_pieces(struct db *db, const struct actor *a, const stru
 	bool holder = s->n > 0 || c->payee_org == a->org_id;
 	if (a->org_type == ORG_BANK) {
 		size_t before = s->n;
-		if ((rc = idset_query(db,
-				      "SELECT ap.piece_id FROM finance_application_pieces ap JOIN finance_applications x"
-				      " ON x.id=ap.application_id WHERE ap.certificate_id=? AND x.bank_org=?",
-				      c->id, a->org_id, s, err)))
+		if ((rc =
+			 idset_query(db,
+				     "SELECT ap.piece_id FROM finance_application_pieces ap JOIN finance_applications x"
+				     " ON x.id=ap.application_id WHERE ap.certificate_id=? AND x.bank_org=?",
+				     c->id, a->org_id, s, err)))
 			return rc;
 		if (!holder && s->n > before)
 			*view = VIEW_BANK;
@@ -146,17 +146,19 @@ static enum qerr pieces_json(struct db *db, const struct actor *a, const struct 
 	enum qerr rc = QERR_OK;
 	if (view == VIEW_FULL || view == VIEW_ISSUER) {
 		s->n = 0;
-		rc = idset_query(db, "SELECT id FROM finance_pieces WHERE certificate_id=? AND ?>0 ORDER BY id", c->id, 1, s,
-				 err);
+		rc = idset_query(db, "SELECT id FROM finance_pieces WHERE certificate_id=? AND ?>0 ORDER BY id", c->id,
+				 1, s, err);
 	}
-	qsort(s->ids, s->n, sizeof *s->ids, cmp_id); /* parents before children: ids grow down the tree */
+	if (s->n > 1) /* parents before children: ids grow down the tree */
+		qsort(s->ids, s->n, sizeof *s->ids, cmp_id);
 	for (size_t i = 0; !rc && i < s->n; i++) {
 		json_t *p;
 		if ((rc = fin_piece_json(db, s->ids[i], &p, err)))
 			break;
 		json_t *h = json_object_get(p, "holder");
-		json_object_set_new(p, "mine", json_boolean(a->org_id &&
-							    json_integer_value(json_object_get(h, "org_id")) == a->org_id));
+		json_object_set_new(
+		    p, "mine",
+		    json_boolean(a->org_id && json_integer_value(json_object_get(h, "org_id")) == a->org_id));
 		json_array_append_new(arr, p);
 	}
 	if (rc) {
@@ -169,7 +171,8 @@ static enum qerr pieces_json(struct db *db, const struct actor *a, const struct 
 
 static enum qerr cert_not_found(int64_t id, struct qerror *err)
 {
-	return qerr_set(err, QERR_NOT_FOUND, "certificate_not_found", "id", "凭证不存在 (no certificate %lld)", (long long)id);
+	return qerr_set(err, QERR_NOT_FOUND, "certificate_not_found", "id", "凭证不存在 (no certificate %lld)",
+			(long long)id);
 }
 
 enum qerr finance_certificate_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err)
@@ -220,7 +223,8 @@ enum qerr finance_piece_get(struct db *db, const struct actor *a, int64_t id, js
 	if (rc)
 		return rc;
 	if (!visible)
-		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)",
+				(long long)id);
 	json_t *piece = NULL, *lineage = json_array();
 	if ((rc = fin_piece_json(db, id, &piece, err)))
 		goto fail;
@@ -248,9 +252,9 @@ fail:
 
 /* ---- lists ---- */
 
-static enum qerr ids_page(struct db *db, struct db_stmt *st, int limit, enum qerr (*one)(struct db *, int64_t, json_t **,
-											struct qerror *),
-			  json_t **out, struct qerror *err)
+static enum qerr ids_page(struct db *db, struct db_stmt *st, int limit,
+			  enum qerr (*one)(struct db *, int64_t, json_t **, struct qerror *), json_t **out,
+			  struct qerror *err)
 {
 	json_t *items = json_array();
 	int64_t ids[501];
@@ -305,8 +309,10 @@ enum qerr finance_certificate_list(struct db *db, const struct actor *a, const s
 	    "SELECT c.id FROM finance_certificates c WHERE c.id<?1 AND (CAST(?3 AS TEXT) IS NULL OR c.status=?3) AND ("
 	    " (?4=1 AND c.issuer_org=?2) OR (?5=1 AND (c.payee_org=?2"
 	    "  OR EXISTS(SELECT 1 FROM finance_pieces p WHERE p.certificate_id=c.id AND p.holder_org=?2)"
-	    "  OR EXISTS(SELECT 1 FROM finance_transfers t WHERE t.certificate_id=c.id AND t.to_org=?2 AND t.status='pending')"
-	    "  OR EXISTS(SELECT 1 FROM finance_application_pieces ap JOIN finance_applications x ON x.id=ap.application_id"
+	    "  OR EXISTS(SELECT 1 FROM finance_transfers t WHERE t.certificate_id=c.id AND t.to_org=?2 AND "
+	    "t.status='pending')"
+	    "  OR EXISTS(SELECT 1 FROM finance_application_pieces ap JOIN finance_applications x ON "
+	    "x.id=ap.application_id"
 	    "            WHERE ap.certificate_id=c.id AND x.bank_org=?2))))"
 	    " ORDER BY c.id DESC LIMIT ?6",
 	    err);
@@ -328,16 +334,17 @@ static enum qerr piece_one(struct db *db, int64_t id, json_t **out, struct qerro
 		return rc;
 	struct fin_piece p;
 	json_t *c = NULL;
-	if ((rc = fin_piece_load(db, id, &p, err)) || (rc = fin_cert_json(db, p.certificate_id, finance_today(), &c, err))) {
+	if ((rc = fin_piece_load(db, id, &p, err)) ||
+	    (rc = fin_cert_json(db, p.certificate_id, finance_today(), &c, err))) {
 		json_decref(*out);
 		*out = NULL;
 		return rc;
 	}
 	json_object_set_new(*out, "certificate",
 			    json_pack("{s:O,s:O,s:O,s:O,s:O,s:O}", "id", json_object_get(c, "id"), "issuer",
-				      json_object_get(c, "issuer"), "maturity", json_object_get(c, "maturity"), "status",
-				      json_object_get(c, "status"), "overdue", json_object_get(c, "overdue"), "face_fen",
-				      json_object_get(c, "face_fen")));
+				      json_object_get(c, "issuer"), "maturity", json_object_get(c, "maturity"),
+				      "status", json_object_get(c, "status"), "overdue", json_object_get(c, "overdue"),
+				      "face_fen", json_object_get(c, "face_fen")));
 	json_decref(c);
 	return QERR_OK;
 }
@@ -378,10 +385,11 @@ enum qerr finance_transfer_list(struct db *db, const struct actor *a, const stru
 	if (!in && !outgoing && strcmp(dir, "all") != 0)
 		return qerr_set(err, QERR_INVALID, "invalid_parameter", "direction", "direction is in, out or all");
 	int limit = page_limit(f->limit);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id FROM finance_transfers WHERE id<?1 AND (CAST(?3 AS TEXT) IS NULL OR status=?3)"
-					" AND ((?4=1 AND to_org=?2) OR (?5=1 AND from_org=?2)) ORDER BY id DESC LIMIT ?6",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id FROM finance_transfers WHERE id<?1 AND (CAST(?3 AS TEXT) IS NULL OR status=?3)"
+		       " AND ((?4=1 AND to_org=?2) OR (?5=1 AND from_org=?2)) ORDER BY id DESC LIMIT ?6",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, f->cursor > 0 ? f->cursor : INT64_MAX);
@@ -405,7 +413,8 @@ enum qerr finance_transfer_get(struct db *db, const struct actor *a, int64_t id,
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "transfer_not_found", "id", "转让不存在 (no transfer %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "transfer_not_found", "id", "转让不存在 (no transfer %lld)",
+				(long long)id);
 	if (rc)
 		return rc;
 	int64_t org = a->org_id;
@@ -413,7 +422,8 @@ enum qerr finance_transfer_get(struct db *db, const struct actor *a, int64_t id,
 		  (org && (db_col_int64(st, 0) == org || db_col_int64(st, 1) == org || db_col_int64(st, 2) == org));
 	db_reset(st);
 	if (!ok)
-		return qerr_set(err, QERR_NOT_FOUND, "transfer_not_found", "id", "转让不存在 (no transfer %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "transfer_not_found", "id", "转让不存在 (no transfer %lld)",
+				(long long)id);
 	return fin_transfer_json(db, id, out, err);
 }
 
@@ -429,10 +439,11 @@ enum qerr finance_application_list(struct db *db, const struct actor *a, const s
 	if (a->org_type == ORG_OPERATOR)
 		return operator_aggregates_only(err);
 	int limit = page_limit(f->limit);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id FROM finance_applications WHERE id<?1 AND (CAST(?3 AS TEXT) IS NULL OR status=?3)"
-					" AND (applicant_org=?2 OR bank_org=?2) ORDER BY id DESC LIMIT ?4",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id FROM finance_applications WHERE id<?1 AND (CAST(?3 AS TEXT) IS NULL OR status=?3)"
+		       " AND (applicant_org=?2 OR bank_org=?2) ORDER BY id DESC LIMIT ?4",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, f->cursor > 0 ? f->cursor : INT64_MAX);
@@ -452,7 +463,8 @@ static enum qerr risk_view(struct db *db, int64_t bank, int64_t applicant, const
 	enum qerr rc = QERR_OK;
 	size_t i;
 	json_t *line;
-	json_array_foreach(json_object_get(app, "pieces"), i, line) {
+	json_array_foreach(json_object_get(app, "pieces"), i, line)
+	{
 		int64_t pid = json_integer_value(json_object_get(line, "piece_id"));
 		json_t *chain = json_array();
 		struct fin_piece p;
@@ -489,9 +501,10 @@ static enum qerr risk_view(struct db *db, int64_t bank, int64_t applicant, const
 			json_decref(ord);
 			break;
 		}
-		json_array_append_new(relations,
-				      json_pack("{s:o,s:o}", "issuer", fin_enterprise_json(db, issuers[k]), "items", rel));
-		json_array_append_new(orders, json_pack("{s:o,s:o}", "issuer", fin_enterprise_json(db, issuers[k]), "orders", ord));
+		json_array_append_new(
+		    relations, json_pack("{s:o,s:o}", "issuer", fin_enterprise_json(db, issuers[k]), "items", rel));
+		json_array_append_new(
+		    orders, json_pack("{s:o,s:o}", "issuer", fin_enterprise_json(db, issuers[k]), "orders", ord));
 		json_array_append_new(limits, lim);
 	}
 	if (rc) {
@@ -516,16 +529,16 @@ enum qerr finance_application_get(struct db *db, const struct actor *a, int64_t 
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id", "贴现申请不存在 (no application %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id",
+				"贴现申请不存在 (no application %lld)", (long long)id);
 	if (rc)
 		return rc;
 	int64_t applicant_org = db_col_int64(st, 0), bank = db_col_int64(st, 1), applicant = db_col_int64(st, 2);
 	db_reset(st);
 	bool is_bank = a->org_id && a->org_id == bank;
 	if (!is_cli(a) && !is_bank && !(a->org_id && a->org_id == applicant_org))
-		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id", "贴现申请不存在 (no application %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id",
+				"贴现申请不存在 (no application %lld)", (long long)id);
 	json_t *app = NULL, *risk = NULL;
 	if ((rc = fin_application_json(db, id, finance_now(), &app, err)))
 		return rc;
@@ -550,8 +563,8 @@ enum qerr finance_bank_list(struct db *db, const struct actor *a, json_t **out, 
 	json_t *items = json_array();
 	int r;
 	while ((r = db_step(st, err)) == DB_ROW)
-		json_array_append_new(items,
-				      json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name", db_col_text(st, 1)));
+		json_array_append_new(
+		    items, json_pack("{s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0), "name", db_col_text(st, 1)));
 	db_reset(st);
 	if (r < 0) {
 		json_decref(items);
@@ -564,18 +577,19 @@ enum qerr finance_bank_list(struct db *db, const struct actor *a, json_t **out, 
 enum qerr finance_limit_list(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	if (a->org_type != ORG_BANK && a->org_type != ORG_LARGE && a->org_type != ORG_OPERATOR)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "banks, issuers and the operator see credit limits");
-	struct db_stmt *st = db_prepare(db,
-					"SELECT l.bank_org,l.issuer_id FROM finance_limits l JOIN enterprises e ON e.id=l.issuer_id"
-					" WHERE ?1=1 OR (?1=2 AND l.bank_org=?2) OR (?1=3 AND e.org_id=?2)"
-					" ORDER BY l.bank_org,l.issuer_id LIMIT 1000",
-					err);
+	if (a->org_type != ORG_BANK && a->org_type != ORG_LARGE && !(a->org_type == ORG_OPERATOR && a->org_id == 0))
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "banks and issuers see credit limits");
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT l.bank_org,l.issuer_id FROM finance_limits l JOIN enterprises e ON e.id=l.issuer_id"
+		       " WHERE ?1=1 OR (?1=2 AND l.bank_org=?2) OR (?1=3 AND e.org_id=?2)"
+		       " ORDER BY l.bank_org,l.issuer_id LIMIT 1000",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int(st, 1, a->org_type == ORG_OPERATOR ? 1 : a->org_type == ORG_BANK ? 2 : 3);
 	db_bind_int64(st, 2, a->org_id);
-	int64_t (*pairs)[2] = malloc(1000 * sizeof *pairs);
+	int64_t(*pairs)[2] = malloc(1000 * sizeof *pairs);
 	int n = 0, r;
 	if (!pairs) {
 		db_reset(st);
@@ -604,8 +618,9 @@ enum qerr finance_limit_list(struct db *db, const struct actor *a, json_t **out,
 }
 
 /* Up to 100 ids of sql (bound to org) as JSON by one(). */
-static enum qerr some(struct db *db, const char *sql, int64_t org, enum qerr (*one)(struct db *, int64_t, json_t **, struct qerror *),
-		      json_t **out, struct qerror *err)
+static enum qerr some(struct db *db, const char *sql, int64_t org,
+		      enum qerr (*one)(struct db *, int64_t, json_t **, struct qerror *), json_t **out,
+		      struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db, sql, err);
 	if (!st)
@@ -644,14 +659,14 @@ enum qerr finance_wallet(struct db *db, const struct actor *a, json_t **out, str
 		       "SELECT id FROM finance_pieces WHERE holder_org=? AND (state='held' OR state='pending_transfer'"
 		       " OR state='pending_discount' OR state='discounted') ORDER BY id DESC",
 		       a->org_id, piece_one, &held, err)) ||
-	    (rc = some(db, "SELECT id FROM finance_certificates WHERE issuer_org=? ORDER BY id DESC", a->org_id, cert_one,
-		       &issued, err)) ||
+	    (rc = some(db, "SELECT id FROM finance_certificates WHERE issuer_org=? ORDER BY id DESC", a->org_id,
+		       cert_one, &issued, err)) ||
 	    (rc = some(db, "SELECT id FROM finance_certificates WHERE payee_org=? AND status='issued' ORDER BY id",
 		       a->org_id, cert_one, &to_accept, err)) ||
-	    (rc = some(db, "SELECT id FROM finance_transfers WHERE to_org=? AND status='pending' ORDER BY id", a->org_id,
-		       fin_transfer_json, &incoming, err)) ||
-	    (rc = some(db, "SELECT id FROM finance_transfers WHERE from_org=? AND status='pending' ORDER BY id", a->org_id,
-		       fin_transfer_json, &outgoing, err)) ||
+	    (rc = some(db, "SELECT id FROM finance_transfers WHERE to_org=? AND status='pending' ORDER BY id",
+		       a->org_id, fin_transfer_json, &incoming, err)) ||
+	    (rc = some(db, "SELECT id FROM finance_transfers WHERE from_org=? AND status='pending' ORDER BY id",
+		       a->org_id, fin_transfer_json, &outgoing, err)) ||
 	    (rc = some(db, "SELECT id FROM finance_applications WHERE applicant_org=? AND status='pending' ORDER BY id",
 		       a->org_id, app_one, &discounts, err)) ||
 	    (rc = some(db, "SELECT id FROM finance_applications WHERE bank_org=? AND status='pending' ORDER BY id",
@@ -665,8 +680,8 @@ enum qerr finance_wallet(struct db *db, const struct actor *a, json_t **out, str
 		return rc;
 	}
 	*out = json_pack("{s:o,s:o,s:{s:o,s:o},s:{s:o,s:o},s:o}", "held", held, "issued", issued, "to_accept",
-			 "certificates", to_accept, "transfers", incoming, "outgoing", "transfers", outgoing, "discounts",
-			 discounts, "bank_queue", queue);
+			 "certificates", to_accept, "transfers", incoming, "outgoing", "transfers", outgoing,
+			 "discounts", discounts, "bank_queue", queue);
 	return QERR_OK;
 }
 
@@ -680,14 +695,54 @@ static enum qerr q64(struct db *db, const char *sql, const char *bind, int64_t *
 	return db_scalar_int64(st, out, err);
 }
 
+/* [{issuer, certificates, outstanding_fen, overdue_count, overdue_fen, flagged}] for issuers with active certificates,
+ * most overdue first. */
+static enum qerr issuer_aggregates(struct db *db, const char *today, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	struct db_stmt *st = db_prepare(
+	    db,
+	    "SELECT c.issuer_id,count(*),coalesce(sum(CASE WHEN c.maturity<?1 THEN 1 ELSE 0 END),0),"
+	    " coalesce(sum(c.flagged),0),coalesce(sum(coalesce(o.amount,0)),0),"
+	    " coalesce(sum(CASE WHEN c.maturity<?1 THEN c.face_fen ELSE 0 END),0)"
+	    " FROM finance_certificates c LEFT JOIN (SELECT certificate_id,sum(hi-lo+1) AS amount FROM finance_pieces"
+	    "  WHERE state='held' OR state='pending_transfer' OR state='pending_discount' OR state='discounted'"
+	    "  GROUP BY certificate_id) o ON o.certificate_id=c.id"
+	    " WHERE c.status='active' GROUP BY c.issuer_id ORDER BY 3 DESC, 1 LIMIT 100",
+	    err);
+	if (!st)
+		return err->code;
+	db_bind_text(st, 1, today);
+	int64_t rows[100][6];
+	int n = 0, r;
+	while ((r = db_step(st, err)) == DB_ROW && n < 100) {
+		for (int k = 0; k < 6; k++)
+			rows[n][k] = db_col_int64(st, k);
+		n++;
+	}
+	db_reset(st);
+	if (r < 0)
+		return err->code;
+	json_t *items = json_array();
+	for (int i = 0; i < n; i++)
+		json_array_append_new(
+		    items, json_pack("{s:o,s:I,s:I,s:I,s:I,s:I}", "issuer", fin_enterprise_json(db, rows[i][0]),
+				     "certificates", (json_int_t)rows[i][1], "overdue_count", (json_int_t)rows[i][2],
+				     "flagged", (json_int_t)rows[i][3], "outstanding_fen", (json_int_t)rows[i][4],
+				     "overdue_face_fen", (json_int_t)rows[i][5]));
+	*out = items;
+	return QERR_OK;
+}
+
 enum qerr finance_overview(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	if (a->org_type != ORG_OPERATOR)
 		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "operator only");
-	struct db_stmt *st = db_prepare(
-	    db, "SELECT status,count(*),coalesce(sum(face_fen),0) FROM finance_certificates GROUP BY status ORDER BY status",
-	    err);
+	struct db_stmt *st = db_prepare(db,
+					"SELECT status,count(*),coalesce(sum(face_fen),0) FROM finance_certificates "
+					"GROUP BY status ORDER BY status",
+					err);
 	if (!st)
 		return err->code;
 	json_t *by = json_object();
@@ -703,15 +758,16 @@ enum qerr finance_overview(struct db *db, const struct actor *a, json_t **out, s
 	}
 	char today[QDATE_TEXT_LEN];
 	qdate_format(finance_today(), today);
-	int64_t outstanding = 0, discounted = 0, overdue_n = 0, overdue_fen = 0, flagged = 0, limit = 0, used = 0, ops = 0,
-		pending_t = 0, pending_a = 0;
+	int64_t outstanding = 0, discounted = 0, overdue_n = 0, overdue_fen = 0, flagged = 0, limit = 0, used = 0,
+		ops = 0, pending_t = 0, pending_a = 0;
 	enum qerr rc;
-	if ((rc = q64(db,
-		      "SELECT coalesce(sum(hi-lo+1),0) FROM finance_pieces WHERE state='held' OR state='pending_transfer'"
-		      " OR state='pending_discount' OR state='discounted'",
-		      NULL, &outstanding, err)) ||
-	    (rc = q64(db, "SELECT coalesce(sum(hi-lo+1),0) FROM finance_pieces WHERE state='discounted'", NULL, &discounted,
-		      err)) ||
+	if ((rc = q64(
+		 db,
+		 "SELECT coalesce(sum(hi-lo+1),0) FROM finance_pieces WHERE state='held' OR state='pending_transfer'"
+		 " OR state='pending_discount' OR state='discounted'",
+		 NULL, &outstanding, err)) ||
+	    (rc = q64(db, "SELECT coalesce(sum(hi-lo+1),0) FROM finance_pieces WHERE state='discounted'", NULL,
+		      &discounted, err)) ||
 	    (rc = q64(db, "SELECT count(*) FROM finance_certificates WHERE status='active' AND maturity<?", today,
 		      &overdue_n, err)) ||
 	    (rc = q64(db,
@@ -729,11 +785,19 @@ enum qerr finance_overview(struct db *db, const struct actor *a, json_t **out, s
 		return rc;
 	}
 	*out = json_pack("{s:o,s:I,s:I,s:{s:I,s:I},s:I,s:{s:I,s:I},s:I,s:I,s:I,s:s}", "certificates", by,
-			 "outstanding_fen", (json_int_t)outstanding, "discounted_fen", (json_int_t)discounted, "overdue",
-			 "count", (json_int_t)overdue_n, "amount_fen", (json_int_t)overdue_fen, "flagged",
+			 "outstanding_fen", (json_int_t)outstanding, "discounted_fen", (json_int_t)discounted,
+			 "overdue", "count", (json_int_t)overdue_n, "amount_fen", (json_int_t)overdue_fen, "flagged",
 			 (json_int_t)flagged, "limits", "limit_fen", (json_int_t)limit, "used_fen", (json_int_t)used,
 			 "operations", (json_int_t)ops, "pending_transfers", (json_int_t)pending_t,
 			 "pending_applications", (json_int_t)pending_a, "today", today);
+	/* Per issuer, for the regulator's eye (保障中小企业款项支付): overdue amounts and flagged payment terms. */
+	json_t *by_issuer = NULL;
+	if ((rc = issuer_aggregates(db, today, &by_issuer, err))) {
+		json_decref(*out);
+		*out = NULL;
+		return rc;
+	}
+	json_object_set_new(*out, "by_issuer", by_issuer);
 	return QERR_OK;
 }
 
@@ -753,20 +817,22 @@ enum qerr finance_certificates_of(struct db *db, int64_t org_id, int64_t enterpr
 {
 	*out = NULL;
 	limit = page_limit(limit);
-	struct db_stmt *st = db_prepare(
-	    db,
-	    "SELECT c.id,c.issuer_id,c.face_fen,c.maturity,c.status,"
-	    " CASE WHEN (?1>0 AND c.issuer_id=?1) OR (?1=0 AND c.issuer_org=?2) THEN 1 ELSE 0 END,"
-	    " (SELECT coalesce(sum(p.hi-p.lo+1),0) FROM finance_pieces p WHERE p.certificate_id=c.id"
-	    "  AND ((?1>0 AND p.holder_id=?1) OR (?1=0 AND p.holder_org=?2))"
-	    "  AND (p.state='held' OR p.state='pending_transfer' OR p.state='pending_discount' OR p.state='discounted'))"
-	    " FROM finance_certificates c WHERE (c.status='active' OR c.status='settled') AND ("
-	    "  (?1>0 AND c.issuer_id=?1) OR (?1=0 AND c.issuer_org=?2)"
-	    "  OR EXISTS(SELECT 1 FROM finance_pieces q WHERE q.certificate_id=c.id"
-	    "   AND ((?1>0 AND q.holder_id=?1) OR (?1=0 AND q.holder_org=?2))"
-	    "   AND (q.state='held' OR q.state='pending_transfer' OR q.state='pending_discount' OR q.state='discounted')))"
-	    " ORDER BY c.id DESC LIMIT ?3",
-	    err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT c.id,c.issuer_id,c.face_fen,c.maturity,c.status,"
+		       " CASE WHEN (?1>0 AND c.issuer_id=?1) OR (?1=0 AND c.issuer_org=?2) THEN 1 ELSE 0 END,"
+		       " (SELECT coalesce(sum(p.hi-p.lo+1),0) FROM finance_pieces p WHERE p.certificate_id=c.id"
+		       "  AND ((?1>0 AND p.holder_id=?1) OR (?1=0 AND p.holder_org=?2))"
+		       "  AND (p.state='held' OR p.state='pending_transfer' OR p.state='pending_discount' OR "
+		       "p.state='discounted'))"
+		       " FROM finance_certificates c WHERE (c.status='active' OR c.status='settled') AND ("
+		       "  (?1>0 AND c.issuer_id=?1) OR (?1=0 AND c.issuer_org=?2)"
+		       "  OR EXISTS(SELECT 1 FROM finance_pieces q WHERE q.certificate_id=c.id"
+		       "   AND ((?1>0 AND q.holder_id=?1) OR (?1=0 AND q.holder_org=?2))"
+		       "   AND (q.state='held' OR q.state='pending_transfer' OR q.state='pending_discount' OR "
+		       "q.state='discounted')))"
+		       " ORDER BY c.id DESC LIMIT ?3",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, enterprise_id > 0 ? enterprise_id : 0);
@@ -781,11 +847,12 @@ enum qerr finance_certificates_of(struct db *db, int64_t org_id, int64_t enterpr
 		qdate_parse(db_col_text(st, 3), &m);
 		bool overdue = strcmp(db_col_text(st, 4), "active") == 0 && qdate_compare(today, m) > 0;
 		issuers[n++] = db_col_int64(st, 1);
-		json_array_append_new(items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:b,s:I}", "id", (json_int_t)db_col_int64(st, 0),
-						       "role", db_col_int(st, 5) ? "issuer" : "holder", "face_fen",
-						       (json_int_t)db_col_int64(st, 2), "maturity", db_col_text(st, 3),
-						       "status", db_col_text(st, 4), "overdue", overdue, "held_fen",
-						       (json_int_t)db_col_int64(st, 6)));
+		json_array_append_new(items,
+				      json_pack("{s:I,s:s,s:I,s:s,s:s,s:b,s:I}", "id", (json_int_t)db_col_int64(st, 0),
+						"role", db_col_int(st, 5) ? "issuer" : "holder", "face_fen",
+						(json_int_t)db_col_int64(st, 2), "maturity", db_col_text(st, 3),
+						"status", db_col_text(st, 4), "overdue", overdue, "held_fen",
+						(json_int_t)db_col_int64(st, 6)));
 	}
 	db_reset(st);
 	if (r < 0) {

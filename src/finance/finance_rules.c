@@ -61,65 +61,85 @@ void fin_iso(int64_t t, char out[FIN_TIME_LEN])
 
 /* ---- request bodies ---- */
 
-#define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
+#define END_FIELDS                                                                                                     \
+	{                                                                                                              \
+		NULL, 0, false, 0, 0, NULL, NULL                                                                       \
+	}
 
 const struct jfield finance_issue_fields[] = {
-	{"issuer", JF_STRING, true, 18, 36, NULL, "USCC of the issuing enterprise (of the caller's large organisation)"},
-	{"payee", JF_STRING, true, 18, 36, NULL, "USCC of the supplier paid (a recorded supply relation or the order's supplier)"},
-	{"face_fen", JF_INT, true, 1, FINANCE_MAX_FACE_FEN, NULL, "face amount in fen, 1 to 10^13"},
-	{"maturity", JF_STRING, true, 10, 10, NULL, "maturity date YYYY-MM-DD (Asia/Shanghai), at most one year after today"},
-	{"contract_no", JF_STRING, true, 1, 100, NULL, "the contract the certificate pays (required)"},
-	{"order_id", JF_INT, false, 1, INT64_MAX, NULL, "a market order of the issuer with the payee that it pays"},
-	{"invoices", JF_STRING_ARRAY, false, 0, 0, NULL, "the payee's invoice numbers (up to 50, 1-64 characters each); each backs one certificate"},
-	{"delivery_date", JF_STRING, false, 10, 10, NULL, "delivery date YYYY-MM-DD (the SME payment-term rule)"},
-	{"memo", JF_STRING, false, 0, 500, NULL, "remarks"},
-	END_FIELDS,
+    {"issuer", JF_STRING, true, 18, 36, NULL, "USCC of the issuing enterprise (of the caller's large organisation)"},
+    {"payee", JF_STRING, true, 18, 36, NULL,
+     "USCC of the supplier paid (a recorded supply relation or the order's supplier)"},
+    {"face_fen", JF_INT, true, 1, FINANCE_MAX_FACE_FEN, NULL, "face amount in fen, 1 to 10^13"},
+    {"maturity", JF_STRING, true, 10, 10, NULL,
+     "maturity date YYYY-MM-DD (Asia/Shanghai), at most one year after today"},
+    {"contract_no", JF_STRING, true, 1, 100, NULL, "the contract the certificate pays (required)"},
+    {"order_id", JF_INT, false, 1, INT64_MAX, NULL, "a market order of the issuer with the payee that it pays"},
+    {"invoices", JF_STRING_ARRAY, false, 0, 0, NULL,
+     "the payee's invoice numbers (up to 50, 1-64 characters each); each backs one certificate"},
+    {"delivery_date", JF_STRING, false, 10, 10, NULL, "delivery date YYYY-MM-DD (the SME payment-term rule)"},
+    {"memo", JF_STRING, false, 0, 500, NULL, "remarks"},
+    END_FIELDS,
 };
 const struct jfield finance_reason_fields[] = {
-	{"reason", JF_STRING, true, 1, 500, NULL, "why"},
-	END_FIELDS,
+    {"reason", JF_STRING, true, 1, 500, NULL, "why"},
+    END_FIELDS,
 };
 const struct jfield finance_settle_fields[] = {
-	{"confirmation_ref", JF_STRING, true, 1, 100, NULL, "the bank's payment confirmation reference"},
-	END_FIELDS,
+    {"confirmation_ref", JF_STRING, true, 1, 100, NULL, "the bank's payment confirmation reference"},
+    END_FIELDS,
 };
 const struct jfield finance_split_fields[] = {
-	{"amount_fen", JF_INT, true, INT64_MIN, INT64_MAX, NULL, "the first part, 1 fen to the piece's balance - 1"},
-	END_FIELDS,
+    {"amount_fen", JF_INT, true, INT64_MIN, INT64_MAX, NULL, "the first part, 1 fen to the piece's balance - 1"},
+    END_FIELDS,
 };
 const struct jfield finance_transfer_fields[] = {
-	{"to", JF_STRING, true, 18, 36, NULL, "USCC of the receiver: an enterprise that supplies the holder"},
-	{"amount_fen", JF_INT, true, INT64_MIN, INT64_MAX, NULL, "the part passed on, 1 fen to the piece's balance"},
-	END_FIELDS,
+    {"to", JF_STRING, true, 18, 36, NULL, "USCC of the receiver: an enterprise that supplies the holder"},
+    {"amount_fen", JF_INT, true, INT64_MIN, INT64_MAX, NULL, "the part passed on, 1 fen to the piece's balance"},
+    END_FIELDS,
 };
 const struct jfield finance_apply_fields[] = {
-	{"bank_id", JF_INT, true, 1, INT64_MAX, NULL, "the bank's organisation id (GET /api/v1/finance/banks)"},
-	{"pieces", JF_STRING_ARRAY, true, 0, 0, NULL, "ids (integers) of the caller's held pieces, 1 to 50"},
-	END_FIELDS,
+    {"bank_id", JF_INT, true, 1, INT64_MAX, NULL, "the bank's organisation id (GET /api/v1/finance/banks)"},
+    {"pieces", JF_STRING_ARRAY, true, 0, 0, NULL, "ids (integers) of the caller's held pieces, 1 to 50"},
+    END_FIELDS,
 };
 const struct jfield finance_approve_fields[] = {
-	{"rate_bp", JF_INT, true, 1, FINANCE_MAX_RATE_BP, NULL, "annual discount rate in basis points"},
-	END_FIELDS,
+    {"rate_bp", JF_INT, true, 1, FINANCE_MAX_RATE_BP, NULL, "annual discount rate in basis points"},
+    END_FIELDS,
 };
 const struct jfield finance_limit_fields[] = {
-	{"issuer", JF_STRING, true, 18, 36, NULL, "USCC of the issuer (core enterprise)"},
-	{"limit_fen", JF_INT, true, 0, FINANCE_MAX_LIMIT_FEN, NULL, "the credit limit in fen (not below what is used)"},
-	END_FIELDS,
+    {"issuer", JF_STRING, true, 18, 36, NULL, "USCC of the issuer (core enterprise)"},
+    {"limit_fen", JF_INT, true, 0, FINANCE_MAX_LIMIT_FEN, NULL, "the credit limit in fen (not below what is used)"},
+    END_FIELDS,
 };
 const struct jfield finance_settings_fields[] = {
-	{"fee_bp", JF_INT, false, 0, 1000, NULL, "platform fee on discounts, basis points of the amount (shown separately)"},
-	{"application_ttl_days", JF_INT, false, 1, 90, NULL, "days a discount application waits for the bank"},
-	END_FIELDS,
+    {"fee_bp", JF_INT, false, 0, 1000, NULL,
+     "platform fee on discounts, basis points of the amount (shown separately)"},
+    {"application_ttl_days", JF_INT, false, 1, 90, NULL, "days a discount application waits for the bank"},
+    END_FIELDS,
 };
 const struct jfield finance_empty_fields[] = {END_FIELDS};
 
 const char *const finance_op_names[FINANCE_OP_COUNT] = {
-	"issue", "accept", "refuse", "settle", "split", "transfer", "transfer_accept", "transfer_refuse",
-	"transfer_cancel", "discount_apply", "discount_approve", "discount_reject", "discount_withdraw",
-	"limit_set", "settings_set", "sweep",
+    "issue",
+    "accept",
+    "refuse",
+    "settle",
+    "split",
+    "transfer",
+    "transfer_accept",
+    "transfer_refuse",
+    "transfer_cancel",
+    "discount_apply",
+    "discount_approve",
+    "discount_reject",
+    "discount_withdraw",
+    "limit_set",
+    "settings_set",
+    "sweep",
 };
 const int finance_op_status[FINANCE_OP_COUNT] = {
-	201, 200, 200, 200, 201, 201, 200, 200, 200, 201, 200, 200, 200, 200, 200, 200,
+    201, 200, 200, 200, 201, 201, 200, 200, 200, 201, 200, 200, 200, 200, 200, 200,
 };
 
 const struct jfield *finance_op_fields(enum finance_op op)
@@ -156,15 +176,16 @@ static enum qerr decode_apply(const char *text, size_t len, json_t **out, struct
 	json_error_t je;
 	json_t *body = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
 	if (!body)
-		return qerr_set(err, QERR_BAD_REQUEST, "malformed_json", NULL, "malformed JSON at line %d column %d: %s",
-				je.line, je.column, je.text);
+		return qerr_set(err, QERR_BAD_REQUEST, "malformed_json", NULL,
+				"malformed JSON at line %d column %d: %s", je.line, je.column, je.text);
 	enum qerr rc = QERR_OK;
 	const char *key;
 	json_t *v;
 	if (!json_is_object(body))
 		rc = qerr_set(err, QERR_BAD_REQUEST, "malformed_json", NULL, "request body must be a JSON object");
 	else
-		json_object_foreach(body, key, v) {
+		json_object_foreach(body, key, v)
+		{
 			if (!rc && strcmp(key, "bank_id") != 0 && strcmp(key, "pieces") != 0)
 				rc = qerr_set(err, QERR_INVALID, "unknown_field", key, "unknown field %s", key);
 		}
@@ -184,7 +205,8 @@ static enum qerr decode_apply(const char *text, size_t len, json_t **out, struct
 	size_t i;
 	json_t *item;
 	if (!rc)
-		json_array_foreach(pieces, i, item) {
+		json_array_foreach(pieces, i, item)
+		{
 			if (!rc && (!json_is_integer(item) || json_integer_value(item) < 1))
 				rc = qerr_set(err, QERR_INVALID, "wrong_type", "pieces",
 					      "pieces must be positive integers (piece ids)");
@@ -200,10 +222,13 @@ static enum qerr decode_apply(const char *text, size_t len, json_t **out, struct
 enum qerr finance_decode(enum finance_op op, const char *text, size_t len, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	if (!text || len == 0) {
+	/* Operations without fields take no body (or {}); the others need their JSON object. */
+	if ((!text || len == 0) && finance_op_fields(op)[0].name == NULL) {
 		text = "{}";
 		len = 2;
 	}
+	if (!text)
+		text = "";
 	if (op == FINANCE_DISCOUNT_APPLY)
 		return decode_apply(text, len, out, err);
 	return json_decode(text, len, finance_op_fields(op), false, out, err);
@@ -214,8 +239,8 @@ enum qerr finance_decode(enum finance_op op, const char *text, size_t len, json_
 enum qerr fin_date(const char *text, const char *field, struct qdate *out, struct qerror *err)
 {
 	if (!qdate_parse(text, out))
-		return qerr_set(err, QERR_INVALID, "invalid_date", field, "%s 须为日期 YYYY-MM-DD (%s must be a date YYYY-MM-DD)",
-				field, field);
+		return qerr_set(err, QERR_INVALID, "invalid_date", field,
+				"%s 须为日期 YYYY-MM-DD (%s must be a date YYYY-MM-DD)", field, field);
 	return QERR_OK;
 }
 
@@ -245,12 +270,15 @@ enum qerr finance_interest_calc(int64_t amount_fen, int64_t rate_bp, struct qdat
 {
 	memset(out, 0, sizeof *out);
 	if (amount_fen < 1)
-		return qerr_set(err, QERR_INVALID, "invalid_amount", "amount_fen", "金额须大于 0 (the amount must be at least 1 fen)");
+		return qerr_set(err, QERR_INVALID, "invalid_amount", "amount_fen",
+				"金额须大于 0 (the amount must be at least 1 fen)");
 	if (rate_bp < 0 || rate_bp > FINANCE_MAX_RATE_BP)
-		return qerr_set(err, QERR_INVALID, "invalid_rate", "rate_bp", "年利率须在 0 至 %d 基点之间 (rate_bp must be 0 to %d)",
-				FINANCE_MAX_RATE_BP, FINANCE_MAX_RATE_BP);
+		return qerr_set(err, QERR_INVALID, "invalid_rate", "rate_bp",
+				"年利率须在 0 至 %d 基点之间 (rate_bp must be 0 to %d)", FINANCE_MAX_RATE_BP,
+				FINANCE_MAX_RATE_BP);
 	if (fee_bp < 0 || fee_bp > FINANCE_MAX_RATE_BP)
-		return qerr_set(err, QERR_INVALID, "invalid_rate", "fee_bp", "fee_bp must be 0 to %d", FINANCE_MAX_RATE_BP);
+		return qerr_set(err, QERR_INVALID, "invalid_rate", "fee_bp", "fee_bp must be 0 to %d",
+				FINANCE_MAX_RATE_BP);
 	int64_t days = qdate_days_between(from, maturity);
 	if (days < 0)
 		return qerr_set(err, QERR_INVALID, "maturity_before_start", "maturity",
@@ -263,14 +291,14 @@ enum qerr finance_interest_calc(int64_t amount_fen, int64_t rate_bp, struct qdat
 		return err->code;
 	}
 	*out = (struct finance_interest){
-		.amount_fen = amount_fen,
-		.rate_bp = rate_bp,
-		.days = days,
-		.interest_fen = interest,
-		.net_fen = net,
-		.fee_bp = fee_bp,
-		.fee_fen = fee,
-		.net_after_fee_fen = net_after,
+	    .amount_fen = amount_fen,
+	    .rate_bp = rate_bp,
+	    .days = days,
+	    .interest_fen = interest,
+	    .net_fen = net,
+	    .fee_bp = fee_bp,
+	    .fee_fen = fee,
+	    .net_after_fee_fen = net_after,
 	};
 	return QERR_OK;
 }
@@ -284,8 +312,9 @@ enum qerr finance_interest_json(const char *amount, const char *rate_bp, const c
 	if (money_parse_fen(amount, 1, INT64_MAX, "amount_fen", &a, err))
 		return err->code;
 	if (!rate_bp || !util_parse_i64(rate_bp, 0, FINANCE_MAX_RATE_BP, &r))
-		return qerr_set(err, QERR_INVALID, "invalid_rate", "rate_bp", "rate_bp 须为 0 至 %d 的整数 (rate_bp must be an integer 0 to %d)",
-				FINANCE_MAX_RATE_BP, FINANCE_MAX_RATE_BP);
+		return qerr_set(err, QERR_INVALID, "invalid_rate", "rate_bp",
+				"rate_bp 须为 0 至 %d 的整数 (rate_bp must be an integer 0 to %d)", FINANCE_MAX_RATE_BP,
+				FINANCE_MAX_RATE_BP);
 	if (fin_date(from, "from", &f, err) || fin_date(maturity, "maturity", &m, err))
 		return err->code;
 	struct finance_interest fi;
@@ -294,10 +323,11 @@ enum qerr finance_interest_json(const char *amount, const char *rate_bp, const c
 	char ft[QDATE_TEXT_LEN], mt[QDATE_TEXT_LEN];
 	qdate_format(f, ft);
 	qdate_format(m, mt);
-	*out = json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "amount_fen", (json_int_t)fi.amount_fen, "rate_bp",
-			 (json_int_t)fi.rate_bp, "from", ft, "maturity", mt, "days", (json_int_t)fi.days, "interest_fen",
-			 (json_int_t)fi.interest_fen, "net_fen", (json_int_t)fi.net_fen, "fee_bp", (json_int_t)fi.fee_bp,
-			 "fee_fen", (json_int_t)fi.fee_fen, "net_after_fee_fen", (json_int_t)fi.net_after_fee_fen);
+	*out =
+	    json_pack("{s:I,s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:I,s:I}", "amount_fen", (json_int_t)fi.amount_fen, "rate_bp",
+		      (json_int_t)fi.rate_bp, "from", ft, "maturity", mt, "days", (json_int_t)fi.days, "interest_fen",
+		      (json_int_t)fi.interest_fen, "net_fen", (json_int_t)fi.net_fen, "fee_bp", (json_int_t)fi.fee_bp,
+		      "fee_fen", (json_int_t)fi.fee_fen, "net_after_fee_fen", (json_int_t)fi.net_after_fee_fen);
 	return QERR_OK;
 }
 

@@ -14,10 +14,11 @@
 enum qerr fin_cert_load(struct db *db, int64_t id, struct fin_cert *c, struct qerror *err)
 {
 	memset(c, 0, sizeof *c);
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,issuer_id,issuer_org,payee_id,payee_org,face_fen,coalesce(order_id,0),"
-					"issue_date,maturity,status FROM finance_certificates WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,issuer_id,issuer_org,payee_id,payee_org,face_fen,coalesce(order_id,0),"
+		       "issue_date,maturity,status FROM finance_certificates WHERE id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
@@ -44,8 +45,9 @@ enum qerr fin_cert_load(struct db *db, int64_t id, struct fin_cert *c, struct qe
 	return QERR_OK;
 }
 
-#define PIECE_COLS "id,certificate_id,coalesce(parent_id,0),lo,hi,holder_org,coalesce(holder_id,0),state," \
-		   "coalesce(transfer_id,0),coalesce(application_id,0)"
+#define PIECE_COLS                                                                                                     \
+	"id,certificate_id,coalesce(parent_id,0),lo,hi,holder_org,coalesce(holder_id,0),state,"                        \
+	"coalesce(transfer_id,0),coalesce(application_id,0)"
 
 static void piece_of(struct db_stmt *st, struct fin_piece *p)
 {
@@ -70,7 +72,8 @@ enum qerr fin_piece_load(struct db *db, int64_t id, struct fin_piece *p, struct 
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)",
+				(long long)id);
 	if (rc)
 		return rc;
 	piece_of(st, p);
@@ -81,10 +84,11 @@ enum qerr fin_piece_load(struct db *db, int64_t id, struct fin_piece *p, struct 
 enum qerr fin_piece_insert(struct fin_tx *tx, int64_t certificate_id, int64_t parent_id, int64_t lo, int64_t hi,
 			   int64_t holder_org, int64_t holder_id, const char *state, int64_t *id, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(tx->db,
-					"INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,"
-					"created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id",
-					err);
+	struct db_stmt *st =
+	    db_prepare(tx->db,
+		       "INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,"
+		       "created_at,updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, certificate_id);
@@ -165,7 +169,9 @@ enum qerr fin_settings(struct db *db, int64_t *fee_bp, int64_t *ttl_days, struct
 		return err->code;
 	enum qerr rc = db_one(st, err);
 	if (rc)
-		return rc == QERR_NOT_FOUND ? qerr_set(err, QERR_INTERNAL, "database_error", NULL, "no finance settings") : rc;
+		return rc == QERR_NOT_FOUND
+			   ? qerr_set(err, QERR_INTERNAL, "database_error", NULL, "no finance settings")
+			   : rc;
 	*fee_bp = db_col_int64(st, 0);
 	*ttl_days = db_col_int64(st, 1);
 	db_reset(st);
@@ -277,10 +283,13 @@ enum qerr fin_cert_json(struct db *db, int64_t id, struct qdate today, json_t **
 	*out = NULL;
 	struct db_stmt *st = db_prepare(
 	    db,
-	    "SELECT id,issuer_id,payee_id,face_fen,issue_date,maturity,contract_no,order_id,delivery_date,memo,warnings,"
-	    "flags,status,created_at,accepted_at,refused_at,refuse_reason,settled_at,confirmation_ref,overdue_flagged_at,"
+	    "SELECT "
+	    "id,issuer_id,payee_id,face_fen,issue_date,maturity,contract_no,order_id,delivery_date,memo,warnings,"
+	    "flags,status,created_at,accepted_at,refused_at,refuse_reason,settled_at,confirmation_ref,overdue_flagged_"
+	    "at,"
 	    "(SELECT coalesce(sum(p.hi-p.lo+1),0) FROM finance_pieces p WHERE p.certificate_id=c.id"
-	    "  AND (p.state='held' OR p.state='pending_transfer' OR p.state='pending_discount' OR p.state='discounted'))"
+	    "  AND (p.state='held' OR p.state='pending_transfer' OR p.state='pending_discount' OR "
+	    "p.state='discounted'))"
 	    " FROM finance_certificates c WHERE id=?",
 	    err);
 	if (!st)
@@ -298,13 +307,13 @@ enum qerr fin_cert_json(struct db *db, int64_t id, struct qdate today, json_t **
 	const char *status = db_col_text(st, 12);
 	bool overdue = strcmp(status, "active") == 0 && qdate_compare(today, maturity) > 0;
 	json_t *invoices = json_array();
-	json_t *c = json_pack("{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:s,s:b,s:I,s:s}", "id",
-			      (json_int_t)db_col_int64(st, 0), "face_fen", (json_int_t)db_col_int64(st, 3), "issue_date",
-			      db_col_text(st, 4), "maturity", db_col_text(st, 5), "contract_no", db_col_text(st, 6),
-			      "order_id", db_col_json_int(st, 7), "delivery_date", db_col_json_text(st, 8), "memo",
-			      db_col_text(st, 9), "warnings", parsed_or_empty(db_col_text(st, 10)), "flags",
-			      parsed_or_empty(db_col_text(st, 11)), "status", status, "overdue", overdue,
-			      "outstanding_fen", (json_int_t)db_col_int64(st, 20), "created_at", db_col_text(st, 13));
+	json_t *c = json_pack(
+	    "{s:I,s:I,s:s,s:s,s:s,s:o,s:o,s:s,s:o,s:o,s:s,s:b,s:I,s:s}", "id", (json_int_t)db_col_int64(st, 0),
+	    "face_fen", (json_int_t)db_col_int64(st, 3), "issue_date", db_col_text(st, 4), "maturity",
+	    db_col_text(st, 5), "contract_no", db_col_text(st, 6), "order_id", db_col_json_int(st, 7), "delivery_date",
+	    db_col_json_text(st, 8), "memo", db_col_text(st, 9), "warnings", parsed_or_empty(db_col_text(st, 10)),
+	    "flags", parsed_or_empty(db_col_text(st, 11)), "status", status, "overdue", overdue, "outstanding_fen",
+	    (json_int_t)db_col_int64(st, 20), "created_at", db_col_text(st, 13));
 	json_object_set_new(c, "accepted_at", db_col_json_text(st, 14));
 	json_object_set_new(c, "refused_at", db_col_json_text(st, 15));
 	json_object_set_new(c, "refuse_reason", db_col_json_text(st, 16));
@@ -344,16 +353,17 @@ enum qerr fin_piece_json(struct db *db, int64_t id, json_t **out, struct qerror 
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)", (long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "piece_not_found", "id", "凭证分片不存在 (no piece %lld)",
+				(long long)id);
 	if (rc)
 		return rc;
 	struct fin_piece p;
 	piece_of(st, &p);
-	json_t *o = json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)p.id, "certificate_id",
-			      (json_int_t)p.certificate_id, "parent_id",
-			      p.parent_id ? json_integer(p.parent_id) : json_null(), "lo", (json_int_t)p.lo, "hi",
-			      (json_int_t)p.hi, "amount_fen", (json_int_t)fin_piece_amount(&p), "state", p.state,
-			      "created_at", db_col_text(st, 10), "updated_at", db_col_text(st, 11));
+	json_t *o =
+	    json_pack("{s:I,s:I,s:o,s:I,s:I,s:I,s:s,s:s,s:s}", "id", (json_int_t)p.id, "certificate_id",
+		      (json_int_t)p.certificate_id, "parent_id", p.parent_id ? json_integer(p.parent_id) : json_null(),
+		      "lo", (json_int_t)p.lo, "hi", (json_int_t)p.hi, "amount_fen", (json_int_t)fin_piece_amount(&p),
+		      "state", p.state, "created_at", db_col_text(st, 10), "updated_at", db_col_text(st, 11));
 	db_reset(st);
 	json_object_set_new(o, "transfer_id", p.transfer_id ? json_integer(p.transfer_id) : json_null());
 	json_object_set_new(o, "application_id", p.application_id ? json_integer(p.application_id) : json_null());
@@ -396,18 +406,19 @@ enum qerr fin_transfer_json(struct db *db, int64_t id, json_t **out, struct qerr
 enum qerr fin_application_json(struct db *db, int64_t id, int64_t now, json_t **out, struct qerror *err)
 {
 	*out = NULL;
-	struct db_stmt *st = db_prepare(db,
-					"SELECT id,applicant_id,bank_org,status,amount_fen,created_at,expires_at,decided_at,"
-					"reason,rate_bp,discount_date,interest_fen,net_fen,fee_bp,fee_fen"
-					" FROM finance_applications WHERE id=?",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT id,applicant_id,bank_org,status,amount_fen,created_at,expires_at,decided_at,"
+		       "reason,rate_bp,discount_date,interest_fen,net_fen,fee_bp,fee_fen"
+		       " FROM finance_applications WHERE id=?",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, id);
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id", "贴现申请不存在 (no application %lld)",
-				(long long)id);
+		return qerr_set(err, QERR_NOT_FOUND, "application_not_found", "id",
+				"贴现申请不存在 (no application %lld)", (long long)id);
 	if (rc)
 		return rc;
 	int64_t applicant = db_col_int64(st, 1), bank = db_col_int64(st, 2);
@@ -417,24 +428,24 @@ enum qerr fin_application_json(struct db *db, int64_t id, int64_t now, json_t **
 	/* A pending application past its time reads as expired (the next write releases its pieces). */
 	if (strcmp(status, "pending") == 0 && strcmp(db_col_text(st, 6), now_iso) < 0)
 		status = "expired";
-	json_t *o = json_pack("{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id",
-			      (json_int_t)db_col_int64(st, 0), "status", status, "amount_fen",
-			      (json_int_t)db_col_int64(st, 4), "created_at", db_col_text(st, 5), "expires_at",
-			      db_col_text(st, 6), "decided_at", db_col_json_text(st, 7), "reason", db_col_json_text(st, 8),
-			      "rate_bp", db_col_json_int(st, 9), "discount_date", db_col_json_text(st, 10), "interest_fen",
-			      db_col_json_int(st, 11), "net_fen", db_col_json_int(st, 12), "fee_bp",
-			      db_col_json_int(st, 13), "fee_fen", db_col_json_int(st, 14));
+	json_t *o = json_pack(
+	    "{s:I,s:s,s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:o,s:o,s:o,s:o}", "id", (json_int_t)db_col_int64(st, 0), "status",
+	    status, "amount_fen", (json_int_t)db_col_int64(st, 4), "created_at", db_col_text(st, 5), "expires_at",
+	    db_col_text(st, 6), "decided_at", db_col_json_text(st, 7), "reason", db_col_json_text(st, 8), "rate_bp",
+	    db_col_json_int(st, 9), "discount_date", db_col_json_text(st, 10), "interest_fen", db_col_json_int(st, 11),
+	    "net_fen", db_col_json_int(st, 12), "fee_bp", db_col_json_int(st, 13), "fee_fen", db_col_json_int(st, 14));
 	bool decided = !db_col_is_null(st, 12) && !db_col_is_null(st, 14);
 	int64_t after = decided ? db_col_int64(st, 12) - db_col_int64(st, 14) : 0;
 	db_reset(st);
 	json_object_set_new(o, "net_after_fee_fen", decided ? json_integer(after) : json_null());
 	json_object_set_new(o, "applicant", fin_enterprise_json(db, applicant));
 	json_object_set_new(o, "bank", fin_org_json(db, bank));
-	st = db_prepare(db,
-			"SELECT ap.piece_id,ap.certificate_id,c.issuer_id,c.maturity,ap.amount_fen,ap.days,ap.interest_fen,"
-			"ap.net_fen,ap.bank_piece_id FROM finance_application_pieces ap"
-			" JOIN finance_certificates c ON c.id=ap.certificate_id WHERE ap.application_id=? ORDER BY ap.piece_id",
-			err);
+	st = db_prepare(
+	    db,
+	    "SELECT ap.piece_id,ap.certificate_id,c.issuer_id,c.maturity,ap.amount_fen,ap.days,ap.interest_fen,"
+	    "ap.net_fen,ap.bank_piece_id FROM finance_application_pieces ap"
+	    " JOIN finance_certificates c ON c.id=ap.certificate_id WHERE ap.application_id=? ORDER BY ap.piece_id",
+	    err);
 	if (!st) {
 		json_decref(o);
 		return err->code;
@@ -443,12 +454,12 @@ enum qerr fin_application_json(struct db *db, int64_t id, int64_t now, json_t **
 	json_t *pieces = json_array();
 	int r;
 	while ((r = db_step(st, err)) == DB_ROW) {
-		json_t *p = json_pack("{s:I,s:I,s:I,s:s,s:I,s:o,s:o,s:o,s:o}", "piece_id", (json_int_t)db_col_int64(st, 0),
-				      "certificate_id", (json_int_t)db_col_int64(st, 1), "issuer_id",
-				      (json_int_t)db_col_int64(st, 2), "maturity", db_col_text(st, 3), "amount_fen",
-				      (json_int_t)db_col_int64(st, 4), "days", db_col_json_int(st, 5), "interest_fen",
-				      db_col_json_int(st, 6), "net_fen", db_col_json_int(st, 7), "bank_piece_id",
-				      db_col_json_int(st, 8));
+		json_t *p = json_pack("{s:I,s:I,s:I,s:s,s:I,s:o,s:o,s:o,s:o}", "piece_id",
+				      (json_int_t)db_col_int64(st, 0), "certificate_id",
+				      (json_int_t)db_col_int64(st, 1), "issuer_id", (json_int_t)db_col_int64(st, 2),
+				      "maturity", db_col_text(st, 3), "amount_fen", (json_int_t)db_col_int64(st, 4),
+				      "days", db_col_json_int(st, 5), "interest_fen", db_col_json_int(st, 6), "net_fen",
+				      db_col_json_int(st, 7), "bank_piece_id", db_col_json_int(st, 8));
 		json_array_append_new(pieces, p);
 	}
 	db_reset(st);
@@ -459,8 +470,10 @@ enum qerr fin_application_json(struct db *db, int64_t id, int64_t now, json_t **
 	}
 	size_t i;
 	json_t *p;
-	json_array_foreach(pieces, i, p) {
-		json_object_set_new(p, "issuer", fin_enterprise_json(db, json_integer_value(json_object_get(p, "issuer_id"))));
+	json_array_foreach(pieces, i, p)
+	{
+		json_object_set_new(p, "issuer",
+				    fin_enterprise_json(db, json_integer_value(json_object_get(p, "issuer_id"))));
 		json_object_del(p, "issuer_id");
 	}
 	json_object_set_new(o, "pieces", pieces);
@@ -492,8 +505,7 @@ enum qerr fin_limit_json(struct db *db, int64_t bank_org, int64_t issuer_id, jso
 		return err->code;
 	}
 	*out = json_pack("{s:o,s:o,s:I,s:I,s:I,s:o}", "bank", fin_org_json(db, bank_org), "issuer",
-			 fin_enterprise_json(db, issuer_id), "limit_fen", (json_int_t)limit, "used_fen", (json_int_t)used,
-			 "available_fen", (json_int_t)(limit - used), "updated_at", updated);
+			 fin_enterprise_json(db, issuer_id), "limit_fen", (json_int_t)limit, "used_fen",
+			 (json_int_t)used, "available_fen", (json_int_t)(limit - used), "updated_at", updated);
 	return QERR_OK;
 }
-

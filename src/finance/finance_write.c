@@ -80,6 +80,13 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 			return QERR_OK;
 		}
 	}
+	/*
+	 * The chain head's row first: on PostgreSQL its lock orders every finance write from here on
+	 * (no deadlock between a settlement and a transfer of the same tree, and each later statement
+	 * reads what the previous writer committed); SQLite's write lock already does.
+	 */
+	if (!rc)
+		rc = fin_lock(&tx, err);
 	/* Applications past their time release their pieces before anything reads them. */
 	if (!rc && op != FINANCE_SWEEP)
 		rc = fin_expire_applications(&tx, NULL, err);
@@ -108,12 +115,13 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 /* Whether org holds, held or is offered anything of the certificate (a party that may see it). */
 static enum qerr is_party(struct db *db, int64_t cert, int64_t org, bool *yes, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT CASE WHEN EXISTS(SELECT 1 FROM finance_pieces WHERE certificate_id=?1 AND holder_org=?2)"
-					" OR EXISTS(SELECT 1 FROM finance_transfers WHERE certificate_id=?1 AND to_org=?2)"
-					" OR EXISTS(SELECT 1 FROM finance_certificates WHERE id=?1 AND (payee_org=?2 OR issuer_org=?2))"
-					" THEN 1 ELSE 0 END",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT CASE WHEN EXISTS(SELECT 1 FROM finance_pieces WHERE certificate_id=?1 AND holder_org=?2)"
+		       " OR EXISTS(SELECT 1 FROM finance_transfers WHERE certificate_id=?1 AND to_org=?2)"
+		       " OR EXISTS(SELECT 1 FROM finance_certificates WHERE id=?1 AND (payee_org=?2 OR issuer_org=?2))"
+		       " THEN 1 ELSE 0 END",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, cert);
@@ -141,8 +149,8 @@ static enum qerr need_status(const struct fin_cert *c, const char *status, const
 {
 	if (strcmp(c->status, status) == 0)
 		return QERR_OK;
-	return qerr_set(err, QERR_CONFLICT, slug, "status", "凭证状态为 %s,不能这样做 (the certificate is %s)", c->status,
-			c->status);
+	return qerr_set(err, QERR_CONFLICT, slug, "status", "凭证状态为 %s,不能这样做 (the certificate is %s)",
+			c->status, c->status);
 }
 
 static json_t *cert_detail(const struct fin_cert *c)
@@ -178,7 +186,8 @@ static enum qerr check_supplier(struct fin_tx *tx, int64_t issuer, int64_t payee
 			return rc;
 		if (o.buyer_id != issuer || o.supplier_id != payee)
 			return qerr_set(err, QERR_INVALID, "not_a_supplier", "order_id",
-					"订单 %lld 不是开立方向收款方的采购订单 (order %lld is not the issuer's order with the payee)",
+					"订单 %lld 不是开立方向收款方的采购订单 (order %lld is not the issuer's order "
+					"with the payee)",
 					(long long)order_id, (long long)order_id);
 		int64_t t;
 		if (o.delivered_at[0] && qtime_parse(o.delivered_at, QTIME_STRICT, &t, NULL))
@@ -200,8 +209,9 @@ static enum qerr check_supplier(struct fin_tx *tx, int64_t issuer, int64_t payee
 	json_decref(orders);
 	if (count)
 		return QERR_OK;
-	return qerr_set(err, QERR_INVALID, "not_a_supplier", "payee",
-			"收款方不是开立方的供应商(无供应关系或订单) (the payee has no supply relation or order with the issuer)");
+	return qerr_set(
+	    err, QERR_INVALID, "not_a_supplier", "payee",
+	    "收款方不是开立方的供应商(无供应关系或订单) (the payee has no supply relation or order with the issuer)");
 }
 
 static enum qerr insert_invoices(struct fin_tx *tx, int64_t cert, int64_t payee, const json_t *invoices,
@@ -209,7 +219,8 @@ static enum qerr insert_invoices(struct fin_tx *tx, int64_t cert, int64_t payee,
 {
 	size_t n = json_array_size(invoices);
 	if (n > 50)
-		return qerr_set(err, QERR_INVALID, "too_many_invoices", "invoices", "最多 50 张发票 (at most 50 invoices)");
+		return qerr_set(err, QERR_INVALID, "too_many_invoices", "invoices",
+				"最多 50 张发票 (at most 50 invoices)");
 	for (size_t i = 0; i < n; i++) {
 		const char *no = json_string_value(json_array_get(invoices, i));
 		size_t len = strlen(no);
@@ -235,8 +246,8 @@ static enum qerr insert_invoices(struct fin_tx *tx, int64_t cert, int64_t payee,
 			return qerr_set(err, QERR_CONFLICT, "invoice_already_used", "invoices",
 					"发票 %s 已用于凭证 %lld (invoice %s already backs certificate %lld)", no,
 					(long long)other, no, (long long)other);
-		st = db_prepare(tx->db, "INSERT INTO finance_invoices(payee_id,invoice_no,certificate_id) VALUES(?,?,?)",
-				err);
+		st = db_prepare(tx->db,
+				"INSERT INTO finance_invoices(payee_id,invoice_no,certificate_id) VALUES(?,?,?)", err);
 		if (!st)
 			return err->code;
 		db_bind_int64(st, 1, payee);
@@ -253,8 +264,9 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 {
 	const struct actor *a = tx->a;
 	if (a->org_type != ORG_LARGE)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
-				"只有大型企业(链主)可以开立凭证 (only a large enterprise's organisation issues certificates)");
+		return qerr_set(
+		    err, QERR_FORBIDDEN, "forbidden", NULL,
+		    "只有大型企业(链主)可以开立凭证 (only a large enterprise's organisation issues certificates)");
 	struct enterprise_ref issuer, payee;
 	enum qerr rc;
 	if ((rc = fin_enterprise(tx->db, json_str(body, "issuer", ""), "issuer", &issuer, err)))
@@ -268,11 +280,13 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		return qerr_set(err, QERR_INVALID, "self_issue", "payee",
 				"不能向本机构的企业开立凭证 (a certificate pays another organisation's enterprise)");
 	if (!payee.org_id)
-		return qerr_set(err, QERR_INVALID, "receiver_not_registered", "payee",
-				"收款方企业未在平台开户,无法签收 (the payee has no organisation on the platform to accept)");
+		return qerr_set(
+		    err, QERR_INVALID, "receiver_not_registered", "payee",
+		    "收款方企业未在平台开户,无法签收 (the payee has no organisation on the platform to accept)");
 	int64_t face = json_int(body, "face_fen", 0);
 	if (face < 1 || face > FINANCE_MAX_FACE_FEN)
-		return qerr_set(err, QERR_INVALID, "invalid_amount", "face_fen", "票面金额须为 1 至 10^13 分 (face_fen 1 to 10^13)");
+		return qerr_set(err, QERR_INVALID, "invalid_amount", "face_fen",
+				"票面金额须为 1 至 10^13 分 (face_fen 1 to 10^13)");
 	struct qdate maturity;
 	if ((rc = fin_date(json_str(body, "maturity", ""), "maturity", &maturity, err)))
 		return rc;
@@ -286,7 +300,8 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 	qdate_format(half, half_text);
 	if (qdate_compare(maturity, year) > 0)
 		return qerr_set(err, QERR_INVALID, "maturity_too_late", "maturity",
-				"到期日不得晚于开立后一年 %s(银发〔2025〕77号) (the maturity may be at most one year after issue: %s)",
+				"到期日不得晚于开立后一年 %s(银发〔2025〕77号) (the maturity may be at most one year "
+				"after issue: %s)",
 				year_text, year_text);
 	const char *contract = json_str(body, "contract_no", "");
 	if (!*contract || strspn(contract, " \t") == strlen(contract))
@@ -310,8 +325,9 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 	json_t *warnings = json_array(), *flags = json_array();
 	char msg[320];
 	if (qdate_compare(maturity, half) > 0) {
-		snprintf(msg, sizeof msg, "到期日晚于开立后六个月 %s (the maturity is more than six months after issue: %s)",
-			 half_text, half_text);
+		snprintf(msg, sizeof msg,
+			 "到期日晚于开立后六个月 %s (the maturity is more than six months after issue: %s)", half_text,
+			 half_text);
 		json_array_append_new(warnings, note("maturity_over_six_months", msg));
 	}
 	struct qdate limit60;
@@ -319,7 +335,8 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 		char t[QDATE_TEXT_LEN];
 		qdate_format(limit60, t);
 		snprintf(msg, sizeof msg,
-			 "收款方为中小企业,到期日晚于交货后60日 %s(《保障中小企业款项支付条例》) (an SME payee: the maturity is "
+			 "收款方为中小企业,到期日晚于交货后60日 %s(《保障中小企业款项支付条例》) (an SME payee: the "
+			 "maturity is "
 			 "later than delivery + 60 days, %s)",
 			 t, t);
 		json_array_append_new(flags, note("sme_payment_term_exceeded", msg));
@@ -364,8 +381,8 @@ enum qerr fin_issue(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 	if ((rc = insert_invoices(tx, id, payee.id, json_object_get(body, "invoices"), err)))
 		return rc;
 	json_t *detail = json_pack("{s:I,s:I,s:I,s:I,s:s,s:s,s:b}", "certificate_id", (json_int_t)id, "issuer_id",
-				   (json_int_t)issuer.id, "payee_id", (json_int_t)payee.id, "face_fen", (json_int_t)face,
-				   "maturity", mtext, "contract_no", contract, "flagged", flagged);
+				   (json_int_t)issuer.id, "payee_id", (json_int_t)payee.id, "face_fen",
+				   (json_int_t)face, "maturity", mtext, "contract_no", contract, "flagged", flagged);
 	rc = fin_log(tx, "issue", id, detail, NULL, err);
 	if (!rc)
 		rc = fin_audit(tx, "finance.issue", "certificate", id, detail, err);
@@ -395,7 +412,8 @@ enum qerr fin_accept(struct fin_tx *tx, int64_t id, json_t **out, struct qerror 
 		return qerr_set(err, QERR_CONFLICT, "certificate_matured", "maturity",
 				"凭证已过到期日 %s,不能签收 (the certificate matured on %s)", c.maturity, c.maturity);
 	struct db_stmt *st = db_prepare(
-	    tx->db, "UPDATE finance_certificates SET status='active',accepted_at=? WHERE id=? AND status='issued'", err);
+	    tx->db, "UPDATE finance_certificates SET status='active',accepted_at=? WHERE id=? AND status='issued'",
+	    err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, tx->now_iso);
@@ -403,7 +421,8 @@ enum qerr fin_accept(struct fin_tx *tx, int64_t id, json_t **out, struct qerror 
 	if ((rc = db_run(st, err)))
 		return rc;
 	if (db_changes(tx->db) != 1)
-		return qerr_set(err, QERR_CONFLICT, "certificate_not_issued", "status", "凭证已被处理 (the certificate was decided)");
+		return qerr_set(err, QERR_CONFLICT, "certificate_not_issued", "status",
+				"凭证已被处理 (the certificate was decided)");
 	int64_t root, seq;
 	if ((rc = fin_piece_insert(tx, id, 0, 1, c.face_fen, c.payee_org, c.payee_id, "held", &root, err)))
 		return rc;
@@ -418,8 +437,8 @@ enum qerr fin_accept(struct fin_tx *tx, int64_t id, json_t **out, struct qerror 
 		rc = fin_audit(tx, "finance.accept", "certificate", id, detail, err);
 	json_decref(detail);
 	if (!rc)
-		rc = inbox_renotify(tx->db, c.issuer_id, "finance_certificate", id, "凭证已签收 (certificate accepted)", NULL,
-				    err);
+		rc = inbox_renotify(tx->db, c.issuer_id, "finance_certificate", id, "凭证已签收 (certificate accepted)",
+				    NULL, err);
 	return rc ? rc : fin_cert_json(tx->db, id, tx->today, out, err);
 }
 
@@ -446,7 +465,8 @@ enum qerr fin_refuse(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 	if ((rc = db_run(st, err)))
 		return rc;
 	if (db_changes(tx->db) != 1)
-		return qerr_set(err, QERR_CONFLICT, "certificate_not_issued", "status", "凭证已被处理 (the certificate was decided)");
+		return qerr_set(err, QERR_CONFLICT, "certificate_not_issued", "status",
+				"凭证已被处理 (the certificate was decided)");
 	/* Nothing was confirmed: the invoices may back another certificate. */
 	st = db_prepare(tx->db, "DELETE FROM finance_invoices WHERE certificate_id=?", err);
 	if (!st)
@@ -461,8 +481,8 @@ enum qerr fin_refuse(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 		rc = fin_audit(tx, "finance.refuse", "certificate", id, detail, err);
 	json_decref(detail);
 	if (!rc)
-		rc = inbox_renotify(tx->db, c.issuer_id, "finance_certificate", id, "凭证被拒签 (certificate refused)", NULL,
-				    err);
+		rc = inbox_renotify(tx->db, c.issuer_id, "finance_certificate", id, "凭证被拒签 (certificate refused)",
+				    NULL, err);
 	return rc ? rc : fin_cert_json(tx->db, id, tx->today, out, err);
 }
 
@@ -480,8 +500,8 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 		return rc;
 	if (qdate_compare(tx->today, c.maturity_date) < 0)
 		return qerr_set(err, QERR_CONFLICT, "not_matured", "maturity",
-				"到期日 %s 前不能兑付 (the certificate can be settled on or after its maturity %s)", c.maturity,
-				c.maturity);
+				"到期日 %s 前不能兑付 (the certificate can be settled on or after its maturity %s)",
+				c.maturity, c.maturity);
 	if ((rc = fin_cancel_pending(tx, id, err)))
 		return rc;
 	const char *ref = json_str(body, "confirmation_ref", "");
@@ -511,7 +531,8 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 			pays = grown;
 		}
 		pays[n++] = (struct pay){db_col_int64(st, 0), db_col_int64(st, 2) - db_col_int64(st, 1) + 1,
-					 db_col_int64(st, 3), db_col_int64(st, 4), strcmp(db_col_text(st, 5), "discounted") == 0};
+					 db_col_int64(st, 3), db_col_int64(st, 4),
+					 strcmp(db_col_text(st, 5), "discounted") == 0};
 	}
 	db_reset(st);
 	if (r < 0) {
@@ -520,8 +541,9 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 	}
 	json_t *payments = json_array();
 	for (size_t i = 0; i < n; i++)
-		json_array_append_new(payments, json_pack("{s:I,s:I,s:I}", "piece_id", (json_int_t)pays[i].piece, "org_id",
-							  (json_int_t)pays[i].org, "amount_fen", (json_int_t)pays[i].amount));
+		json_array_append_new(payments,
+				      json_pack("{s:I,s:I,s:I}", "piece_id", (json_int_t)pays[i].piece, "org_id",
+						(json_int_t)pays[i].org, "amount_fen", (json_int_t)pays[i].amount));
 	json_t *detail = cert_detail(&c);
 	json_object_set_new(detail, "confirmation_ref", json_string(ref));
 	json_object_set(detail, "payments", payments);
@@ -560,8 +582,8 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 					      (long long)p->org, (long long)c.issuer_id, (long long)p->piece);
 		}
 		if (!rc && p->enterprise)
-			rc = inbox_renotify(tx->db, p->enterprise, "finance_settled", id, "凭证已到期兑付 (certificate settled)",
-					    NULL, err);
+			rc = inbox_renotify(tx->db, p->enterprise, "finance_settled", id,
+					    "凭证已到期兑付 (certificate settled)", NULL, err);
 	}
 	free(pays);
 	if (!rc) {
@@ -577,7 +599,8 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 			db_bind_int64(st, 3, id);
 			rc = db_run(st, err);
 			if (!rc && db_changes(tx->db) != 1)
-				rc = qerr_set(err, QERR_CONFLICT, "certificate_not_active", "status", "凭证已兑付 (already settled)");
+				rc = qerr_set(err, QERR_CONFLICT, "certificate_not_active", "status",
+					      "凭证已兑付 (already settled)");
 		}
 	}
 	if (!rc)
@@ -596,7 +619,8 @@ enum qerr fin_settle(struct fin_tx *tx, int64_t id, const json_t *body, json_t *
 enum qerr fin_limit_set(struct fin_tx *tx, const json_t *body, json_t **out, struct qerror *err)
 {
 	if (tx->a->org_type != ORG_BANK)
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有银行可以授信 (only a bank grants credit limits)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有银行可以授信 (only a bank grants credit limits)");
 	struct enterprise_ref issuer;
 	enum qerr rc = fin_enterprise(tx->db, json_str(body, "issuer", ""), "issuer", &issuer, err);
 	if (rc)
@@ -617,11 +641,12 @@ enum qerr fin_limit_set(struct fin_tx *tx, const json_t *body, json_t **out, str
 		return err->code;
 	if (limit < used)
 		return qerr_set(err, QERR_CONFLICT, "limit_below_used", "limit_fen",
-				"额度不能低于已用额度 %lld 分 (the limit cannot be below the %lld fen in use)", (long long)used,
-				(long long)used);
+				"额度不能低于已用额度 %lld 分 (the limit cannot be below the %lld fen in use)",
+				(long long)used, (long long)used);
 	st = db_prepare(tx->db,
 			"INSERT INTO finance_limits(bank_org,issuer_id,limit_fen,used_fen,updated_at) VALUES(?,?,?,0,?)"
-			" ON CONFLICT (bank_org,issuer_id) DO UPDATE SET limit_fen=excluded.limit_fen,updated_at=excluded.updated_at",
+			" ON CONFLICT (bank_org,issuer_id) DO UPDATE SET "
+			"limit_fen=excluded.limit_fen,updated_at=excluded.updated_at",
 			err);
 	if (!st)
 		return err->code;
@@ -643,15 +668,16 @@ enum qerr fin_limit_set(struct fin_tx *tx, const json_t *body, json_t **out, str
 enum qerr fin_settings_set(struct fin_tx *tx, const json_t *body, json_t **out, struct qerror *err)
 {
 	if (!actor_is_platform_admin(tx->a))
-		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL, "只有平台管理员可以修改 (platform admins only)");
+		return qerr_set(err, QERR_FORBIDDEN, "forbidden", NULL,
+				"只有平台管理员可以修改 (platform admins only)");
 	int64_t fee, ttl;
 	enum qerr rc = fin_settings(tx->db, &fee, &ttl, err);
 	if (rc)
 		return rc;
 	fee = json_int(body, "fee_bp", fee);
 	ttl = json_int(body, "application_ttl_days", ttl);
-	struct db_stmt *st =
-	    db_prepare(tx->db, "UPDATE finance_settings SET fee_bp=?,application_ttl_days=?,updated_at=? WHERE id=1", err);
+	struct db_stmt *st = db_prepare(
+	    tx->db, "UPDATE finance_settings SET fee_bp=?,application_ttl_days=?,updated_at=? WHERE id=1", err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, fee);
@@ -671,7 +697,8 @@ enum qerr fin_settings_set(struct fin_tx *tx, const json_t *body, json_t **out, 
 	return QERR_OK;
 }
 
-/* Overdue: active certificates past maturity not yet flagged; each is flagged once and its holders, issuer and the operator told. */
+/* Overdue: active certificates past maturity not yet flagged; each is flagged once and its holders, issuer and the
+ * operator told. */
 static enum qerr flag_overdue(struct fin_tx *tx, int64_t *n, struct qerror *err)
 {
 	*n = 0;
@@ -702,21 +729,22 @@ static enum qerr flag_overdue(struct fin_tx *tx, int64_t *n, struct qerror *err)
 		if ((rc = db_run(st, err)))
 			break;
 		char title[200];
-		snprintf(title, sizeof title, "凭证 %lld 已逾期未兑付(到期日 %s) (certificate overdue)", (long long)c.id,
-			 c.maturity);
+		snprintf(title, sizeof title, "凭证 %lld 已逾期未兑付(到期日 %s) (certificate overdue)",
+			 (long long)c.id, c.maturity);
 		json_t *detail = cert_detail(&c);
 		json_object_set_new(detail, "maturity", json_string(c.maturity));
 		rc = fin_log(tx, "overdue", c.id, detail, NULL, err);
 		if (!rc)
 			rc = inbox_renotify(tx->db, c.issuer_id, "finance_overdue", c.id, title, detail, err);
 		/* The holders' enterprises, and every operator organisation's. */
-		struct db_stmt *h = rc ? NULL
-				       : db_prepare(tx->db,
-						    "SELECT DISTINCT holder_org FROM finance_pieces WHERE certificate_id=?"
-						    " AND (state='held' OR state='pending_transfer' OR state='pending_discount'"
-						    " OR state='discounted')"
-						    " UNION SELECT id FROM orgs WHERE type='operator' ORDER BY 1",
-						    err);
+		struct db_stmt *h =
+		    rc ? NULL
+		       : db_prepare(tx->db,
+				    "SELECT DISTINCT holder_org FROM finance_pieces WHERE certificate_id=?"
+				    " AND (state='held' OR state='pending_transfer' OR state='pending_discount'"
+				    " OR state='discounted')"
+				    " UNION SELECT id FROM orgs WHERE type='operator' ORDER BY 1",
+				    err);
 		int64_t orgs[64];
 		int no = 0;
 		if (h) {

@@ -14,13 +14,16 @@ static enum qerr write_op(struct http_req *req, struct http_res *res, enum finan
 	int64_t id = 0;
 	if (has_id && api_param_id(req, 0, "id", &id))
 		return req->err.code;
-	struct idempotency idem;
-	bool present;
-	if (http_idempotency(req, true, &idem, &present))
-		return req->err.code;
+	/* The body first: a malformed request is 400/422 whatever its key. */
 	json_t *body = NULL, *out = NULL;
 	if (finance_decode(op, req->body, req->body_len, &body, &req->err))
 		return req->err.code;
+	struct idempotency idem;
+	bool present;
+	if (http_idempotency(req, true, &idem, &present)) {
+		json_decref(body);
+		return req->err.code;
+	}
 	int status = 0;
 	enum qerr rc = finance_write(req->db, &req->actor, &idem, op, id, body, &out, &status, &req->err);
 	json_decref(body);

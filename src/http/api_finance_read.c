@@ -22,10 +22,10 @@ static enum qerr list_filter(struct http_req *req, const char *role_param, struc
 	if (http_query_int(req, "limit", 1, 500, 50, &limit) || http_query_int(req, "cursor", 0, INT64_MAX, 0, &cursor))
 		return req->err.code;
 	*f = (struct finance_list){
-		.role = role_param ? http_query(req, role_param) : NULL,
-		.status = http_query(req, "status"),
-		.limit = (int)limit,
-		.cursor = cursor,
+	    .role = role_param ? http_query(req, role_param) : NULL,
+	    .status = http_query(req, "status"),
+	    .limit = (int)limit,
+	    .cursor = cursor,
 	};
 	return QERR_OK;
 }
@@ -117,8 +117,8 @@ enum qerr api_finance_interest(struct http_req *req, struct http_res *res)
 	int64_t fee = json_integer_value(json_object_get(settings, "fee_bp"));
 	json_decref(settings);
 	return reply(res,
-		     finance_interest_json(http_query(req, "amount_fen"), http_query(req, "rate_bp"), http_query(req, "from"),
-					   http_query(req, "maturity"), fee, &out, &req->err),
+		     finance_interest_json(http_query(req, "amount_fen"), http_query(req, "rate_bp"),
+					   http_query(req, "from"), http_query(req, "maturity"), fee, &out, &req->err),
 		     &out);
 }
 

@@ -17,7 +17,7 @@ import path from 'node:path';
 import { startServer } from '../lib/server.mjs';
 import {
   setupWorld, runLoad, checkWorld, send, settle, unlock, reattach, opCount, rngOf, issueOp,
-} from '../lib/finance.mjs';
+} from '../lib/finance_load.mjs';
 
 const SEED = Number(process.env.QILIAN_FINANCE_SEED || Math.floor(Math.random() * 2 ** 31));
 const ROUNDS = Number(process.env.FINANCE_CRASH_ROUNDS || 4);

@@ -18,7 +18,7 @@ import { startServer, api } from '../lib/server.mjs';
 import { sqlite } from '../lib/fixtures.mjs';
 import {
   setupWorld, runLoad, checkWorld, settleAll, readBalances, send, verify, addDays, ISSUER_USCC,
-} from '../lib/finance.mjs';
+} from '../lib/finance_load.mjs';
 
 const SEED = Number(process.env.QILIAN_FINANCE_SEED || Math.floor(Math.random() * 2 ** 31));
 const OPS = Number(process.env.FINANCE_OPS || 2000);

@@ -17,7 +17,7 @@ import { startServer, login, api, cli, USERS } from '../lib/server.mjs';
 import { registerEnterprise, smeWithAdmin } from '../lib/fixtures.mjs';
 import { makeUscc } from '../lib/uscc.mjs';
 import { openBrowser, shot, waitText } from '../lib/browser.mjs';
-import { interestFen, shanghaiDate, addDays, daysBetween, isoSeconds } from '../lib/finance.mjs';
+import { interestFen, shanghaiDate, addDays, daysBetween, isoSeconds } from '../lib/finance_load.mjs';
 
 const ISSUER = '91320500MA1MX4QF3P'; // 苏州汇川新能源汽车 (buyer-admin's)
 const SME = '91320583MA1QEW0025'; // 昆山精锐电驱 (sme-admin's)

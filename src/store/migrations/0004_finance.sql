@@ -83,9 +83,9 @@ CREATE TABLE finance_pieces (
   updated_at TEXT NOT NULL,
   CHECK (lo >= 1 AND hi >= lo)
 );
-CREATE INDEX finance_pieces_certificate ON finance_pieces(certificate_id, lo);
+CREATE INDEX finance_pieces_certificate ON finance_pieces(certificate_id, lo, hi, state); -- covers the verify partition scan
 CREATE INDEX finance_pieces_holder ON finance_pieces(holder_org, state);
-CREATE INDEX finance_pieces_parent ON finance_pieces(parent_id, lo);
+CREATE INDEX finance_pieces_parent ON finance_pieces(parent_id, lo, hi, certificate_id); -- covers the verify tree scan
 
 CREATE TABLE finance_transfers (
   id INTEGER PRIMARY KEY,
