@@ -1,4 +1,4 @@
-// Crash safety of the finance domain: the randomised load of tests/lib/finance.mjs runs against
+// Crash safety of the finance domain: the randomised load of tests/lib/finance_load.mjs runs against
 // a real `qilian serve`, which is killed with SIGKILL at random moments (several rounds). After
 // each restart on the same database:
 //  - every acknowledged operation is there and nothing else: `qilian finance verify` passes, and

@@ -1,5 +1,5 @@
 // The finance domain under a randomised concurrent load against a real `qilian serve`
-// (tests/lib/finance.mjs): ten clients (the issuer, the bank, two for each of four suppliers)
+// (tests/lib/finance_load.mjs): ten clients (the issuer, the bank, two for each of four suppliers)
 // send thousands of operations — issue, accept, refuse, split, transfer and its answers,
 // discount, withdraw, approve, reject, limits, replays of acknowledged requests, reused keys and
 // illegal requests — and after every batch `qilian finance verify` passes and the server agrees
