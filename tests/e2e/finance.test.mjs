@@ -236,6 +236,20 @@ test('after maturity the issuer settles: every outstanding piece is paid to its 
   assert.equal(v.status, 0, v.stdout + v.stderr);
 });
 
+test('the operator sees aggregates only: by status, per issuer, limits', async () => {
+  const op = await ui.newPage({ acceptDialogs: true });
+  await ui.loginAs(op, USERS['operator:admin']);
+  await go(op, '/finance/overview');
+  await op.locator('#overview-stats').waitFor();
+  const o = (await get(tokens.op, '/finance/overview')).body;
+  assert.ok(o.certificates.settled.count >= 1);
+  assert.match(await op.locator('#overview-status').innerText(), /已兑付/);
+  assert.match(await op.locator('#overview-issuer-table').innerText(), /苏州汇川/);
+  assert.doesNotMatch(await op.locator('body').innerText(), /\bnull\b|undefined|finance\./);
+  await shot(op, 'finance-overview');
+  assert.deepEqual(op.errors, []);
+});
+
 test('the wallet in English', async () => {
   await go(supplier, '/finance');
   await supplier.locator('#wallet-stats').waitFor();

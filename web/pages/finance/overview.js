@@ -8,7 +8,7 @@
 import { t, formatNumber } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText, loading } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
-import { fen, table, fill, add, write } from './finance.js';
+import { fen, entName, table, fill, add, write } from './finance.js';
 
 export async function render(root, ctx) {
   ctx.setTitle(t('nav.financeOverview'));
@@ -24,20 +24,24 @@ export async function render(root, ctx) {
   let o;
   try { o = await get('/finance/overview'); } catch (e) { fill(body, alertBox('error', errorText(e))); return; }
   if (!ctx.isCurrent()) return;
-  const num = (x) => (typeof x === 'object' && x !== null ? x : { count: x });
   const stat = (label, value, note) => h('div', { class: 'stat' }, h('div', { class: 'stat-label' }, t(label)), h('div', { class: 'stat-value stat-value-sm' }, value), note ? h('div', { class: 'stat-note muted small' }, note) : null);
-  const byStatus = o.certificates || o.by_status || {};
-  const statusRows = Array.isArray(byStatus) ? byStatus : Object.entries(byStatus).map(([status, v]) => ({ status, ...num(v) }));
+  const byStatus = Object.entries(o.certificates || {}).map(([status, v]) => ({ status, ...v }));
   fill(body,
     h('div', { class: 'stats-grid', id: 'overview-stats' },
-      stat('finance.outstanding', fen(num(o.outstanding).amount_fen ?? num(o.outstanding).fen ?? o.outstanding_fen ?? o.outstanding)),
-      stat('finance.overview.discounted', fen(num(o.discounted).amount_fen ?? o.discounted_fen ?? o.discounted)),
-      stat('finance.overdue', formatNumber(num(o.overdue).count), fen(num(o.overdue).amount_fen)),
-      stat('finance.overview.flagged', formatNumber(num(o.flagged).count ?? o.flagged)),
-      stat('finance.overview.operations', formatNumber(num(o.operations).count ?? o.operations))),
+      stat('finance.outstanding', fen(o.outstanding_fen)),
+      stat('finance.overview.discounted', fen(o.discounted_fen)),
+      stat('finance.overdue', formatNumber(o.overdue?.count ?? 0), fen(o.overdue?.amount_fen ?? 0)),
+      stat('finance.overview.flagged', formatNumber(o.flagged ?? 0)),
+      stat('finance.overview.operations', formatNumber(o.operations ?? 0),
+        t('finance.overview.pending', { transfers: o.pending_transfers ?? 0, applications: o.pending_applications ?? 0 }))),
     h('section', { class: 'card card-flush' }, h('div', { class: 'card-head' }, h('h2', null, t('finance.overview.byStatus'))),
       table('overview-status', ['finance.stateLabel', 'finance.overview.count', 'finance.face'],
-        statusRows.map((r) => ({ cells: [t(`finance.state.cert.${r.status}`), formatNumber(r.count), fen(r.face_fen ?? r.amount_fen)] })), { num: [1, 2] })),
+        byStatus.map((r) => ({ cells: [t(`finance.state.cert.${r.status}`), formatNumber(r.count), fen(r.face_fen)] })), { num: [1, 2] })),
+    (o.by_issuer || []).length ? h('section', { class: 'card card-flush', id: 'overview-issuers' }, h('div', { class: 'card-head' }, h('h2', null, t('finance.overview.byIssuer'))),
+      h('p', { class: 'muted small card-pad' }, t('finance.overview.byIssuerNote')),
+      table('overview-issuer-table', ['finance.issuer', 'finance.overview.count', 'finance.outstanding', 'finance.overdue', 'finance.overview.overdueFace', 'finance.overview.flagged'],
+        o.by_issuer.map((r) => ({ cells: [entName(r.issuer), formatNumber(r.certificates), fen(r.outstanding_fen), formatNumber(r.overdue_count), fen(r.overdue_face_fen), formatNumber(r.flagged)] })),
+        { num: [1, 2, 3, 4, 5] })) : null,
     o.limits ? h('section', { class: 'card' }, h('h2', null, t('finance.limits')),
-      h('p', null, t('finance.overview.limits', { total: fen(num(o.limits).total_fen ?? num(o.limits).limit_fen), used: fen(num(o.limits).used_fen) }))) : null);
+      h('p', null, t('finance.overview.limits', { total: fen(o.limits.limit_fen), used: fen(o.limits.used_fen) }))) : null);
 }

@@ -192,6 +192,10 @@ export default {
   'finance.overview.discounted': 'Discounted',
   'finance.overview.flagged': 'Payment term flags',
   'finance.overview.operations': 'Operations',
+  'finance.overview.pending': '{transfers} transfers and {applications} applications pending',
+  'finance.overview.byIssuer': 'By core enterprise',
+  'finance.overview.byIssuerNote': 'What the SME payment regulation watches: overdue certificates and flagged payment terms.',
+  'finance.overview.overdueFace': 'Overdue face',
   'finance.overview.limits': 'Limits {total}, used {used}',
 
   'finance.state.cert.issued': 'Awaiting acceptance',

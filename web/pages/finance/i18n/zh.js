@@ -192,6 +192,10 @@ export default {
   'finance.overview.discounted': '已贴现',
   'finance.overview.flagged': '账期超限标记',
   'finance.overview.operations': '业务笔数',
+  'finance.overview.pending': '待签收转让 {transfers} 笔，待审批贴现 {applications} 笔',
+  'finance.overview.byIssuer': '按核心企业',
+  'finance.overview.byIssuerNote': '《保障中小企业款项支付条例》关注：逾期未兑付与账期超限的凭证。',
+  'finance.overview.overdueFace': '逾期票面',
   'finance.overview.limits': '授信总额 {total}，已用 {used}',
 
   'finance.state.cert.issued': '待签收',
