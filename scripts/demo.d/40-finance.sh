@@ -2,7 +2,9 @@
 # $tmp, $PW, q, id_of, g, $large, $sme, $bank, $L): payable certificates of the chain leader
 # 苏州汇川 (buyer-admin@qilian.test) to the demo SME 昆山精锐电驱 (sme-admin@qilian.test), passed on
 # to the SME's own bearing supplier 常州精密轴承 (fin-supplier@qilian.test, added here with its
-# supply relation) and discounted at 江苏银行苏州分行 (bank-admin@qilian.test), in every state:
+# supply relation) and discounted at a second bank, 中国工商银行苏州分行 (bank2-admin@qilian.test,
+# added here; the demo's 江苏银行苏州分行 is left without finance data for the API tests), in every
+# state:
 #   - issued, waiting for the SME's acceptance;
 #   - accepted and held, with part of it offered to the supplier (waiting for its acceptance);
 #   - split and passed down: part held by the supplier, part under a discount application,
@@ -10,8 +12,8 @@
 #   - discounted: approved by the bank at 3.20% a year;
 #   - settled: issued four months ago, split, passed down and discounted, paid at maturity;
 #   - overdue: matured two days ago, not settled yet (flagged by the sweep).
-# The bank grants the chain leader a limit of ¥50,000,000. Past operations run on the finance
-# clock (QILIAN_FINANCE_CLOCK_FILE), so the settled certificate's history has real dates.
+# The bank grants the chain leader a limit of ¥50,000,000. Past operations run on the finance clock
+# (QILIAN_FINANCE_CLOCK_FILE), so the settled certificate's history has real dates.
 fin_clock="$tmp/finance-clock"
 fin() { "$Q" --db "$DB.tmp" finance "$@"; }
 # The value of a JavaScript expression over the JSON on stdin (o is the parsed object).
@@ -25,7 +27,9 @@ fin_uscc() {
   echo "${1}${c:-0}"
 }
 
-ISS=buyer-admin@qilian.test SMEU=sme-admin@qilian.test BANKU=bank-admin@qilian.test SUPU=fin-supplier@qilian.test
+ISS=buyer-admin@qilian.test SMEU=sme-admin@qilian.test BANKU=bank2-admin@qilian.test SUPU=fin-supplier@qilian.test
+fin_bank=$(id_of --name "中国工商银行苏州分行" --type bank)
+q user add --org "$fin_bank" --role admin --email "$BANKU" --name 授信经理 --password "$PW"
 BR=$(fin_uscc 91320412MA1QFK001)
 supplier_org=$(id_of --name "常州精密轴承科技有限公司" --type sme --uscc "$BR")
 q user add --org "$supplier_org" --role admin --email "$SUPU" --name 财务经理 --password "$PW"
@@ -48,7 +52,7 @@ root=$(fin accept "$c_settled" --as "$SMEU" --key demo-settled-accept >/dev/null
 t=$(fin transfer "$root" --as "$SMEU" --to "$BR" --amount 30000000 --key demo-settled-tr)
 fin transfer-accept "$(echo "$t" | fin_js o.id)" --as "$SUPU" --key demo-settled-tr-acc >/dev/null
 fin_at "-110 days 02:30"
-a=$(fin discount --as "$SMEU" --bank "$bank" --pieces "$(echo "$t" | fin_js o.remainder_piece_id)" --key demo-settled-disc | fin_js o.id)
+a=$(fin discount --as "$SMEU" --bank "$fin_bank" --pieces "$(echo "$t" | fin_js o.remainder_piece_id)" --key demo-settled-disc | fin_js o.id)
 fin approve "$a" --as "$BANKU" --rate-bp 350 --key demo-settled-appr >/dev/null
 
 # ---- the overdue one: matured two days ago, not settled ----
@@ -80,16 +84,17 @@ root=$(fin show "$c_split" --as "$SMEU" | fin_js 'o.pieces.find(p=>p.state==="he
 t=$(fin transfer "$root" --as "$SMEU" --to "$BR" --amount 60000000 --key demo-split-tr)
 fin transfer-accept "$(echo "$t" | fin_js o.id)" --as "$SUPU" --key demo-split-tr-acc >/dev/null
 parts=$(fin split "$(echo "$t" | fin_js o.remainder_piece_id)" --as "$SMEU" --amount 40000000 --key demo-split-split)
-fin discount --as "$SMEU" --bank "$bank" --pieces "$(echo "$parts" | fin_js o.pieces[0].id)" --key demo-split-disc >/dev/null
+fin discount --as "$SMEU" --bank "$fin_bank" --pieces "$(echo "$parts" | fin_js o.pieces[0].id)" --key demo-split-disc >/dev/null
 
 # Discounted: the whole certificate, approved at 3.20%.
 c_disc=$(fin issue --as "$ISS" --issuer "$L" --payee "$SMEE" --face 150000000 --maturity "$(fin_day '+100 days')" \
   --contract HC-2026-1112 --invoices 04401112 --key demo-disc-issue | fin_js o.id)
 fin accept "$c_disc" --as "$SMEU" --key demo-disc-accept >/dev/null
 root=$(fin show "$c_disc" --as "$SMEU" | fin_js 'o.pieces.find(p=>p.state==="held").id')
-a=$(fin discount --as "$SMEU" --bank "$bank" --pieces "$root" --key demo-disc-apply | fin_js o.id)
+a=$(fin discount --as "$SMEU" --bank "$fin_bank" --pieces "$root" --key demo-disc-apply | fin_js o.id)
 fin approve "$a" --as "$BANKU" --rate-bp 320 --key demo-disc-approve >/dev/null
 
 fin sweep >/dev/null
 unset QILIAN_FINANCE_CLOCK_FILE
 fin verify >/dev/null
+echo "资金链 (capital chain): certificates of buyer-admin@qilian.test to sme-admin@qilian.test, passed on to fin-supplier@qilian.test, discounted at bank2-admin@qilian.test"

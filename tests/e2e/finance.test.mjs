@@ -162,6 +162,8 @@ test('the SME applies to the bank to discount the other piece, the interest show
   await go(sme, `/finance/certificates/${state.cert}`);
   await sme.locator(`#piece-table [data-action="discount"][data-id="${state.second}"]`).click();
   await sme.locator('#discount-form').waitFor();
+  const banks = (await get(tokens.sme, '/finance/banks')).body.items;
+  await selectWhenReady(sme, '#d-bank', String(banks.find((b) => b.name === '江苏银行苏州分行').id));
   await sme.fill('#d-rate', '350');
   await sme.click('#d-check');
   const days = daysBetween(today, maturity);
