@@ -46,8 +46,9 @@ static void die(const char *what, const struct qerror *e)
 static void actor_of(struct db *db, const char *email, struct actor *a)
 {
 	struct qerror e = {0};
-	struct db_stmt *st = db_prepare(db, "SELECT u.id,u.org_id,o.type,u.role FROM users u JOIN orgs o ON o.id=u.org_id"
-					    " WHERE u.email=?",
+	struct db_stmt *st = db_prepare(db,
+					"SELECT u.id,u.org_id,o.type,u.role FROM users u JOIN orgs o ON o.id=u.org_id"
+					" WHERE u.email=?",
 					&e);
 	if (!st)
 		die("users", &e);
@@ -68,7 +69,8 @@ static int64_t write_op(struct db *db, const struct actor *a, enum finance_op op
 	struct qerror e = {0};
 	json_t *body = NULL, *out = NULL;
 	int status = 0;
-	if (finance_decode(op, text, strlen(text), &body, &e) || finance_write(db, a, NULL, op, id, body, &out, &status, &e))
+	if (finance_decode(op, text, strlen(text), &body, &e) ||
+	    finance_write(db, a, NULL, op, id, body, &out, &status, &e))
 		die(finance_op_names[op], &e);
 	int64_t got = json_integer_value(json_object_get(out, "id"));
 	json_decref(body);
@@ -137,12 +139,14 @@ static int gen(const char *path, long certs, long leaves)
 	if (db_begin_write(db, &e))
 		die("begin", &e);
 	struct tree t = {.now = "2026-12-04T00:00:00Z"};
-	t.ins = db_prepare(db,
-			   "INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,created_at,"
-			   "updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id",
-			   &e);
-	struct db_stmt *root = db_prepare(db, "SELECT id,holder_org,holder_id FROM finance_pieces WHERE certificate_id=?"
-					      " AND parent_id IS NULL",
+	t.ins = db_prepare(
+	    db,
+	    "INSERT INTO finance_pieces(certificate_id,parent_id,lo,hi,holder_org,holder_id,state,created_at,"
+	    "updated_at) VALUES(?,?,?,?,?,?,?,?,?) RETURNING id",
+	    &e);
+	struct db_stmt *root = db_prepare(db,
+					  "SELECT id,holder_org,holder_id FROM finance_pieces WHERE certificate_id=?"
+					  " AND parent_id IS NULL",
 					  &e);
 	struct db_stmt *retire = db_prepare(db, "UPDATE finance_pieces SET state='split' WHERE id=?", &e);
 	if (!t.ins || !root || !retire)

@@ -66,15 +66,15 @@ static const char *const ent_names[N_ENT] = {"sim issuer", "A", "B", "C", "D"};
 
 /* Who buys from whom (a recorded chain-map relation). */
 static const int suppliers[N_ENT][3] = {
-    [E_ISSUER] = {E_A, E_B, -1}, [E_A] = {E_B, E_C, -1}, [E_B] = {E_C, E_D, -1}, [E_C] = {E_D, -1, -1},
-    [E_D] = {E_A, -1, -1},
+    [E_ISSUER] = {E_A, E_B, -1}, [E_A] = {E_B, E_C, -1}, [E_B] = {E_C, E_D, -1},
+    [E_C] = {E_D, -1, -1},	 [E_D] = {E_A, -1, -1},
 };
 
 enum cstate { C_ISSUED, C_ACTIVE, C_REFUSED, C_SETTLED };
 enum pstate { P_HELD, P_PEND_T, P_PEND_D, P_DISC, P_SETTLED, P_SPLIT, P_TRANSFERRED };
 enum xstate { X_PENDING, X_DONE };
-static const char *const pstate_names[] = {"held", "pending_transfer", "pending_discount", "discounted",
-					   "settled", "split", "transferred"};
+static const char *const pstate_names[] = {"held",  "pending_transfer", "pending_discount", "discounted", "settled",
+					   "split", "transferred"};
 
 #define MAX_CERTS 2048
 #define MAX_PIECES 16384
@@ -163,15 +163,15 @@ static void sim_report(struct sim *s)
 	}
 }
 
-#define SIM_FAIL(s, ...)                                                                                             \
-	do {                                                                                                         \
-		sim_report(s);                                                                                       \
-		fail_msg(__VA_ARGS__);                                                                               \
+#define SIM_FAIL(s, ...)                                                                                               \
+	do {                                                                                                           \
+		sim_report(s);                                                                                         \
+		fail_msg(__VA_ARGS__);                                                                                 \
 	} while (0)
-#define SIM_CHECK(s, cond, ...)                                                                                      \
-	do {                                                                                                         \
-		if (!(cond))                                                                                         \
-			SIM_FAIL(s, __VA_ARGS__);                                                                    \
+#define SIM_CHECK(s, cond, ...)                                                                                        \
+	do {                                                                                                           \
+		if (!(cond))                                                                                           \
+			SIM_FAIL(s, __VA_ARGS__);                                                                      \
 	} while (0)
 
 static void trace(struct sim *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -187,7 +187,10 @@ static void trace(struct sim *s, const char *fmt, ...)
 
 /* ---- the clock and the faults ---- */
 
-static int64_t sim_clock(void *ctx) { return ((struct sim *)ctx)->now; }
+static int64_t sim_clock(void *ctx)
+{
+	return ((struct sim *)ctx)->now;
+}
 
 static int64_t today_of(int64_t now)
 {
@@ -195,7 +198,10 @@ static int64_t today_of(int64_t now)
 	assert_true(qdate_shanghai_of(now, &d, NULL));
 	return qdate_to_days(d);
 }
-static int64_t sim_today(struct sim *s) { return today_of(s->now); }
+static int64_t sim_today(struct sim *s)
+{
+	return today_of(s->now);
+}
 
 static void date_text(int64_t days, char out[QDATE_TEXT_LEN])
 {
@@ -211,10 +217,14 @@ static enum db_fault_action sim_decide(void *ctx, struct db *db, enum db_fault_p
 	if (!s->armed || (int)rng_below(&s->frng, 1000) >= s->fault_permille)
 		return DB_FAULT_NONE;
 	uint64_t r = rng_below(&s->frng, 100);
-	enum db_fault_action a = r < 30 ? DB_FAULT_ERROR : r < 60 ? DB_FAULT_BUSY : (r < 80 || at != DB_AT_COMMIT) ? DB_FAULT_CRASH : DB_FAULT_LOST_ACK;
+	enum db_fault_action a = r < 30				  ? DB_FAULT_ERROR
+				 : r < 60			  ? DB_FAULT_BUSY
+				 : (r < 80 || at != DB_AT_COMMIT) ? DB_FAULT_CRASH
+								  : DB_FAULT_LOST_ACK;
 	static const char *const what[] = {"none", "error", "busy", "crash", "lost answer", "abort"};
 	static const char *const where[] = {"begin", "step", "commit"};
-	snprintf(s->last_fault, sizeof s->last_fault, "%s at %s of %.200s", what[a], where[at], sql ? sql : "(dynamic SQL)");
+	snprintf(s->last_fault, sizeof s->last_fault, "%s at %s of %.200s", what[a], where[at],
+		 sql ? sql : "(dynamic SQL)");
 	return a;
 }
 
@@ -263,8 +273,8 @@ static void make_world(struct sim *s)
 	for (int b = 0; b < N_ENT; b++)
 		for (int k = 0; k < 3 && suppliers[b][k] >= 0; k++) {
 			out = NULL;
-			if (chainmap_relation_put(db, &s->act[b], s->uscc[b], s->uscc[suppliers[b][k]], "simnev", "motor",
-						  100000000, &out, &e))
+			if (chainmap_relation_put(db, &s->act[b], s->uscc[b], s->uscc[suppliers[b][k]], "simnev",
+						  "motor", 100000000, &out, &e))
 				fail_msg("relation %d->%d: %s", b, suppliers[b][k], e.message);
 			json_decref(out);
 		}
@@ -277,7 +287,8 @@ static void make_world(struct sim *s)
 static void copy_world(struct sim *s)
 {
 	/* tmpfs when there is one: the crashes are in-process, durability on disk would only cost time */
-	snprintf(s->t.dir, sizeof s->t.dir, "%s/qilian-test-finsim-XXXXXX", access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
+	snprintf(s->t.dir, sizeof s->t.dir, "%s/qilian-test-finsim-XXXXXX",
+		 access("/dev/shm", W_OK) == 0 ? "/dev/shm" : "/tmp");
 	assert_non_null(mkdtemp(s->t.dir));
 	snprintf(s->t.path, sizeof s->t.path, "%s/qilian.db", s->t.dir);
 	FILE *in = fopen(s->tmpl, "rb"), *out = fopen(s->t.path, "wb");
@@ -306,15 +317,18 @@ static bool store_error(const struct qerror *e)
 	       strcmp(e->slug, "connection_lost") == 0;
 }
 
-static char *dump(const json_t *j) { return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS); }
+static char *dump(const json_t *j)
+{
+	return json_dumps(j, JSON_COMPACT | JSON_SORT_KEYS);
+}
 
 /*
  * Runs op as who with the body text under key: faults armed, retried with
  * the same key after store errors (reopening when the connection is lost),
  * the last attempts without faults. Returns the final code; *out the answer.
  */
-static enum qerr sim_run(struct sim *s, int who, enum finance_op op, int64_t id, const char *body_text,
-			 const char *key, json_t **out, struct qerror *e)
+static enum qerr sim_run(struct sim *s, int who, enum finance_op op, int64_t id, const char *body_text, const char *key,
+			 json_t **out, struct qerror *e)
 {
 	const struct actor *a = who < 0 ? &s->op : &s->act[who];
 	json_t *body = NULL;
@@ -349,8 +363,8 @@ static enum qerr sim_run(struct sim *s, int who, enum finance_op op, int64_t id,
 			  finance_op_names[op], who, s->last_fault, e->slug, e->message);
 		SIM_CHECK(s, !(rc == QERR_OK && injected), "%s as %d: succeeded past an injected store fault (%s)",
 			  finance_op_names[op], who, s->last_fault);
-		SIM_CHECK(s, !(rc && store_error(e)), "%s as %d: a store error nobody injected: %s", finance_op_names[op],
-			  who, e->message);
+		SIM_CHECK(s, !(rc && store_error(e)), "%s as %d: a store error nobody injected: %s",
+			  finance_op_names[op], who, e->message);
 		json_decref(body);
 		return rc;
 	}
@@ -393,12 +407,16 @@ static json_t *sim_do(struct sim *s, int who, enum finance_op op, int64_t id, co
 	new_key(s, key);
 	json_t *out = NULL;
 	struct qerror e = {0};
-	trace(s, "%s as %s on %lld %s", finance_op_names[op], who < 0 ? "operator" : who == H_BANK ? "bank" : ent_names[who],
+	trace(s, "%s as %s on %lld %s", finance_op_names[op],
+	      who < 0	      ? "operator"
+	      : who == H_BANK ? "bank"
+			      : ent_names[who],
 	      (long long)id, body);
 	enum qerr rc = sim_run(s, who, op, id, body, key, &out, &e);
 	if (want.slug) {
-		SIM_CHECK(s, rc == want.rc && (strcmp(e.slug, want.slug) == 0 || (want.alt && strcmp(e.slug, want.alt) == 0)),
-			  "%s %s: want %s, got %d %s (%s)", finance_op_names[op], body, want.slug, rc, e.slug, e.message);
+		SIM_CHECK(
+		    s, rc == want.rc && (strcmp(e.slug, want.slug) == 0 || (want.alt && strcmp(e.slug, want.alt) == 0)),
+		    "%s %s: want %s, got %d %s (%s)", finance_op_names[op], body, want.slug, rc, e.slug, e.message);
 		s->n_refused++;
 		json_decref(out);
 		return NULL;
@@ -412,19 +430,35 @@ static json_t *sim_do(struct sim *s, int who, enum finance_op op, int64_t id, co
 }
 
 static const struct outcome LEGAL = {QERR_OK, NULL, NULL};
-static struct outcome refused(enum qerr rc, const char *slug) { return (struct outcome){rc, slug, NULL}; }
+static struct outcome refused(enum qerr rc, const char *slug)
+{
+	return (struct outcome){rc, slug, NULL};
+}
 
 /* ---- the model ---- */
 
-static int64_t jint(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
-static int64_t amount(const struct mpiece *p) { return p->hi - p->lo + 1; }
-static bool live(const struct mpiece *p) { return p->state != P_SPLIT && p->state != P_TRANSFERRED; }
-static bool cert_open(struct sim *s, int c) { return s->certs[c].state == C_ACTIVE && sim_today(s) < s->certs[c].maturity; }
+static int64_t jint(const json_t *o, const char *k)
+{
+	return json_integer_value(json_object_get(o, k));
+}
+static int64_t amount(const struct mpiece *p)
+{
+	return p->hi - p->lo + 1;
+}
+static bool live(const struct mpiece *p)
+{
+	return p->state != P_SPLIT && p->state != P_TRANSFERRED;
+}
+static bool cert_open(struct sim *s, int c)
+{
+	return s->certs[c].state == C_ACTIVE && sim_today(s) < s->certs[c].maturity;
+}
 
 static int add_piece(struct sim *s, int64_t id, int cert, int64_t lo, int64_t hi, int holder, enum pstate st)
 {
 	SIM_CHECK(s, s->npieces < MAX_PIECES, "too many pieces");
-	s->pieces[s->npieces] = (struct mpiece){.id = id, .lo = lo, .hi = hi, .cert = cert, .holder = holder, .state = st};
+	s->pieces[s->npieces] =
+	    (struct mpiece){.id = id, .lo = lo, .hi = hi, .cert = cert, .holder = holder, .state = st};
 	return s->npieces++;
 }
 
@@ -451,8 +485,9 @@ static int64_t find_piece_id(struct sim *s, int c, int64_t lo, int64_t hi, int h
 	json_array_foreach(json_object_get(cert, "pieces"), i, p)
 	{
 		const char *st = json_string_value(json_object_get(p, "state"));
-		if (jint(p, "lo") == lo && jint(p, "hi") == hi && holder_of(s, json_object_get(p, "holder")) == holder &&
-		    strcmp(st, "split") != 0 && strcmp(st, "transferred") != 0)
+		if (jint(p, "lo") == lo && jint(p, "hi") == hi &&
+		    holder_of(s, json_object_get(p, "holder")) == holder && strcmp(st, "split") != 0 &&
+		    strcmp(st, "transferred") != 0)
 			id = jint(p, "id");
 	}
 	json_decref(cert);
@@ -510,7 +545,8 @@ static bool matured_held_by(struct sim *s, int i, const void *ctx)
 static bool pending_by(struct sim *s, int i, const void *ctx)
 {
 	const struct mpiece *p = &s->pieces[i];
-	return p->holder == *(const int *)ctx && (p->state == P_PEND_D || p->state == P_PEND_T) && cert_open(s, p->cert);
+	return p->holder == *(const int *)ctx && (p->state == P_PEND_D || p->state == P_PEND_T) &&
+	       cert_open(s, p->cert);
 }
 static bool cert_to(struct sim *s, int i, const void *ctx)
 {
@@ -566,7 +602,10 @@ static int pick_supplier(struct sim *s, int ent)
 	return suppliers[ent][rng_below(&s->rng, (uint64_t)n)];
 }
 
-static void post(struct sim *s, int who, int acc, int64_t fen) { s->bal[who][acc] += fen; }
+static void post(struct sim *s, int who, int acc, int64_t fen)
+{
+	s->bal[who][acc] += fen;
+}
 
 /* ---- the issuer ---- */
 
@@ -618,9 +657,11 @@ static void do_issue(struct sim *s)
 		return;
 	SIM_CHECK(s, s->ncerts < MAX_CERTS, "too many certificates");
 	struct mcert *m = &s->certs[s->ncerts++];
-	*m = (struct mcert){.id = jint(c, "id"), .face = face, .maturity = mday, .payee = payee, .inv = n, .state = C_ISSUED};
+	*m = (struct mcert){
+	    .id = jint(c, "id"), .face = face, .maturity = mday, .payee = payee, .inv = n, .state = C_ISSUED};
 	snprintf(m->mat, sizeof m->mat, "%s", mat);
-	SIM_CHECK(s, strcmp(json_string_value(json_object_get(c, "status")), "issued") == 0, "issued certificate status");
+	SIM_CHECK(s, strcmp(json_string_value(json_object_get(c, "status")), "issued") == 0,
+		  "issued certificate status");
 	json_decref(c);
 }
 
@@ -656,7 +697,9 @@ static void do_split(struct sim *s, int ent, int pi)
 	json_t *parts = json_object_get(out, "pieces");
 	SIM_CHECK(s, json_array_size(parts) == 2, "split answers two pieces");
 	json_t *a = json_array_get(parts, 0), *b = json_array_get(parts, 1);
-	SIM_CHECK(s, jint(a, "lo") == p.lo && jint(a, "hi") == p.lo + x - 1 && jint(b, "lo") == p.lo + x && jint(b, "hi") == p.hi,
+	SIM_CHECK(s,
+		  jint(a, "lo") == p.lo && jint(a, "hi") == p.lo + x - 1 && jint(b, "lo") == p.lo + x &&
+		      jint(b, "hi") == p.hi,
 		  "split ranges");
 	s->pieces[pi].state = P_SPLIT;
 	add_piece(s, jint(a, "id"), p.cert, p.lo, p.lo + x - 1, ent, P_HELD);
@@ -682,8 +725,8 @@ static void do_transfer(struct sim *s, int ent, int pi)
 		s->pieces[pi].state = P_PEND_T;
 	}
 	SIM_CHECK(s, s->ntransfers < MAX_TRANSFERS, "too many transfers");
-	s->transfers[s->ntransfers++] =
-	    (struct mtransfer){.id = jint(t, "id"), .amount = x, .piece = offered, .from = ent, .to = to, .state = X_PENDING};
+	s->transfers[s->ntransfers++] = (struct mtransfer){
+	    .id = jint(t, "id"), .amount = x, .piece = offered, .from = ent, .to = to, .state = X_PENDING};
 	json_decref(t);
 }
 
@@ -692,8 +735,11 @@ static void do_answer_transfer(struct sim *s, int ent, int ti, bool as_sender)
 	struct mtransfer *x = &s->transfers[ti];
 	struct mpiece *p = &s->pieces[x->piece];
 	uint64_t r = rng_below(&s->rng, 100);
-	enum finance_op op = as_sender ? FINANCE_TRANSFER_CANCEL : r < 75 ? FINANCE_TRANSFER_ACCEPT : FINANCE_TRANSFER_REFUSE;
-	json_t *out = sim_do(s, ent, op, x->id, op == FINANCE_TRANSFER_REFUSE ? "{\"reason\":\"未到货\"}" : "{}", LEGAL);
+	enum finance_op op = as_sender ? FINANCE_TRANSFER_CANCEL
+			     : r < 75  ? FINANCE_TRANSFER_ACCEPT
+				       : FINANCE_TRANSFER_REFUSE;
+	json_t *out =
+	    sim_do(s, ent, op, x->id, op == FINANCE_TRANSFER_REFUSE ? "{\"reason\":\"未到货\"}" : "{}", LEGAL);
 	x->state = X_DONE;
 	if (op == FINANCE_TRANSFER_ACCEPT) {
 		int64_t got = jint(out, "received_piece_id");
@@ -727,7 +773,8 @@ static void do_apply(struct sim *s, int ent)
 	int len = snprintf(body, sizeof body, "{\"bank_id\":%lld,\"pieces\":[", (long long)s->org[H_BANK]);
 	int64_t total = 0;
 	for (int k = 0; k < n; k++) {
-		len += snprintf(body + len, sizeof body - (size_t)len, "%s%lld", k ? "," : "", (long long)s->pieces[chosen[k]].id);
+		len += snprintf(body + len, sizeof body - (size_t)len, "%s%lld", k ? "," : "",
+				(long long)s->pieces[chosen[k]].id);
 		total += amount(&s->pieces[chosen[k]]);
 	}
 	snprintf(body + len, sizeof body - (size_t)len, "]}");
@@ -739,7 +786,8 @@ static void do_apply(struct sim *s, int ent)
 	SIM_CHECK(s, expires && qtime_parse(expires, 0, &exp, NULL), "expires_at %s", expires ? expires : "(none)");
 	SIM_CHECK(s, s->napps < MAX_APPS, "too many applications");
 	struct mapp *m = &s->apps[s->napps++];
-	*m = (struct mapp){.id = jint(a, "id"), .amount = total, .expires = exp, .applicant = ent, .n = n, .state = X_PENDING};
+	*m = (struct mapp){
+	    .id = jint(a, "id"), .amount = total, .expires = exp, .applicant = ent, .n = n, .state = X_PENDING};
 	for (int k = 0; k < n; k++) {
 		m->pieces[k] = chosen[k];
 		s->pieces[chosen[k]].state = P_PEND_D;
@@ -774,7 +822,8 @@ static void do_illegal(struct sim *s, int ent)
 			return;
 		snprintf(body, sizeof body, "{\"to\":\"%s\",\"amount_fen\":%lld}", s->uscc[pick_supplier(s, ent)],
 			 (long long)(amount(&s->pieces[pi]) + 1 + (int64_t)rng_below(&s->rng, 1000)));
-		sim_do(s, ent, FINANCE_TRANSFER, s->pieces[pi].id, body, refused(QERR_INVALID, "amount_exceeds_balance"));
+		sim_do(s, ent, FINANCE_TRANSFER, s->pieces[pi].id, body,
+		       refused(QERR_INVALID, "amount_exceeds_balance"));
 		return;
 	case 2:
 		if (pi < 0)
@@ -826,7 +875,8 @@ static void do_illegal(struct sim *s, int ent)
 	default: { /* someone else's piece: 404 when we cannot see it, 403 when we are a party */
 		int q = -1, count = 0;
 		for (int i = 0; i < s->npieces; i++)
-			if (s->pieces[i].holder != ent && live(&s->pieces[i]) && rng_below(&s->rng, (uint64_t)++count) == 0)
+			if (s->pieces[i].holder != ent && live(&s->pieces[i]) &&
+			    rng_below(&s->rng, (uint64_t)++count) == 0)
 				q = i;
 		if (q < 0)
 			return;
@@ -838,7 +888,9 @@ static void do_illegal(struct sim *s, int ent)
 		struct qerror e = {0};
 		trace(s, "split foreign piece %lld as %s", (long long)s->pieces[q].id, ent_names[ent]);
 		enum qerr rc = sim_run(s, ent, FINANCE_SPLIT, s->pieces[q].id, body, key, &out, &e);
-		SIM_CHECK(s, (rc == QERR_NOT_FOUND && strcmp(e.slug, o.slug) == 0) || (rc == QERR_FORBIDDEN && strcmp(e.slug, o.alt) == 0),
+		SIM_CHECK(s,
+			  (rc == QERR_NOT_FOUND && strcmp(e.slug, o.slug) == 0) ||
+			      (rc == QERR_FORBIDDEN && strcmp(e.slug, o.alt) == 0),
 			  "splitting another's piece: %d %s %s", rc, e.slug, e.message);
 		s->n_refused++;
 		json_decref(out);
@@ -896,7 +948,8 @@ static void do_approve(struct sim *s, int ai)
 	char body[48];
 	snprintf(body, sizeof body, "{\"rate_bp\":%lld}", (long long)rate);
 	if (s->used + a->amount > s->limit) {
-		sim_do(s, H_BANK, FINANCE_DISCOUNT_APPROVE, a->id, body, refused(QERR_CONFLICT, "credit_limit_exceeded"));
+		sim_do(s, H_BANK, FINANCE_DISCOUNT_APPROVE, a->id, body,
+		       refused(QERR_CONFLICT, "credit_limit_exceeded"));
 		return;
 	}
 	json_t *out = sim_do(s, H_BANK, FINANCE_DISCOUNT_APPROVE, a->id, body, LEGAL);
@@ -911,11 +964,13 @@ static void do_approve(struct sim *s, int ai)
 		size_t li;
 		json_array_foreach(json_object_get(out, "pieces"), li, l) if (jint(l, "piece_id") == p->id) line = l;
 		SIM_CHECK(s, line, "the approval names piece %lld", (long long)p->id);
-		SIM_CHECK(s, jint(line, "piece_id") == p->id && jint(line, "days") == days && jint(line, "interest_fen") == i &&
-				 jint(line, "net_fen") == x - i,
+		SIM_CHECK(s,
+			  jint(line, "piece_id") == p->id && jint(line, "days") == days &&
+			      jint(line, "interest_fen") == i && jint(line, "net_fen") == x - i,
 			  "approval line %d: piece %lld days %lld interest %lld net %lld; want %lld %lld %lld %lld", k,
-			  (long long)jint(line, "piece_id"), (long long)jint(line, "days"), (long long)jint(line, "interest_fen"),
-			  (long long)jint(line, "net_fen"), (long long)p->id, (long long)days, (long long)i, (long long)(x - i));
+			  (long long)jint(line, "piece_id"), (long long)jint(line, "days"),
+			  (long long)jint(line, "interest_fen"), (long long)jint(line, "net_fen"), (long long)p->id,
+			  (long long)days, (long long)i, (long long)(x - i));
 		interest += i;
 		p->state = P_TRANSFERRED;
 		add_piece(s, 0, p->cert, p->lo, p->hi, H_BANK, P_DISC);
@@ -1000,14 +1055,16 @@ static void do_settle(struct sim *s, int c)
 				continue;
 			found = true;
 			char *pj = dump(pay);
-			/* docs/finance.md says {piece_id, holder, amount_fen}; the code answers {piece_id, org_id, amount_fen} */
+			/* docs/finance.md says {piece_id, holder, amount_fen}; the code answers {piece_id, org_id,
+			 * amount_fen} */
 			const json_t *who = json_object_get(pay, "holder") ? json_object_get(pay, "holder") : pay;
 			SIM_CHECK(s, jint(pay, "amount_fen") == amount(p) && holder_of(s, who) == p->holder,
 				  "payment %s; the model: %lld to holder %d (%s)", pj, (long long)amount(p), p->holder,
 				  pstate_names[p->state]);
 			free(pj);
 		}
-		SIM_CHECK(s, found, "settlement pays outstanding piece %lld (%s)", (long long)p->id, pstate_names[p->state]);
+		SIM_CHECK(s, found, "settlement pays outstanding piece %lld (%s)", (long long)p->id,
+			  pstate_names[p->state]);
 		post(s, p->holder, ACC_RECEIVABLE, -amount(p));
 		post(s, E_ISSUER, ACC_PAYABLE, amount(p));
 		post(s, p->holder, ACC_CASH, amount(p));
@@ -1051,9 +1108,10 @@ static void do_sweep(struct sim *s)
 	json_t *out = sim_do(s, -1, FINANCE_SWEEP, 0, "{}", LEGAL);
 	/* sim_do counted the sweep as one logged write: it logs its expiries and flags, not itself */
 	s->ops_logged += expect_overdue - 1;
-	SIM_CHECK(s, jint(out, "applications_expired") == expect_expired && jint(out, "overdue_flagged") == expect_overdue,
-		  "sweep: expired %lld (want %lld), overdue %lld (want %lld)", (long long)jint(out, "applications_expired"),
-		  (long long)expect_expired, (long long)jint(out, "overdue_flagged"), (long long)expect_overdue);
+	SIM_CHECK(
+	    s, jint(out, "applications_expired") == expect_expired && jint(out, "overdue_flagged") == expect_overdue,
+	    "sweep: expired %lld (want %lld), overdue %lld (want %lld)", (long long)jint(out, "applications_expired"),
+	    (long long)expect_expired, (long long)jint(out, "overdue_flagged"), (long long)expect_overdue);
 	for (int i = 0; i < s->ncerts; i++)
 		if (s->certs[i].state == C_ACTIVE && today > s->certs[i].maturity)
 			s->certs[i].flagged = true;
@@ -1156,7 +1214,8 @@ static void check(struct sim *s, bool full, bool api)
 	for (int h = 0; h < N_HOLD; h++)
 		for (int a = 0; a < N_ACC; a++) {
 			SIM_CHECK(s, got[h][a] == s->bal[h][a], "%s's %s is %lld; the answers make it %lld",
-				  h == H_BANK ? "bank" : ent_names[h], acc_names[a], (long long)got[h][a], (long long)s->bal[h][a]);
+				  h == H_BANK ? "bank" : ent_names[h], acc_names[a], (long long)got[h][a],
+				  (long long)s->bal[h][a]);
 			sum[a] += got[h][a];
 		}
 	/* No fen created or lost: what is receivable is what is payable is what is outstanding. */
@@ -1194,15 +1253,19 @@ static void check_pieces(struct sim *s)
 			n++;
 			int mi = piece_index(s, jint(p, "id"));
 			const struct mpiece *m = &s->pieces[mi];
-			SIM_CHECK(s, m->cert == c && m->lo == jint(p, "lo") && m->hi == jint(p, "hi") &&
-					 m->holder == holder_of(s, json_object_get(p, "holder")) && strcmp(pstate_names[m->state], st) == 0,
-				  "piece %lld: server [%lld,%lld] %s, model [%lld,%lld] %s", (long long)m->id, (long long)jint(p, "lo"),
-				  (long long)jint(p, "hi"), st, (long long)m->lo, (long long)m->hi, pstate_names[m->state]);
+			SIM_CHECK(s,
+				  m->cert == c && m->lo == jint(p, "lo") && m->hi == jint(p, "hi") &&
+				      m->holder == holder_of(s, json_object_get(p, "holder")) &&
+				      strcmp(pstate_names[m->state], st) == 0,
+				  "piece %lld: server [%lld,%lld] %s, model [%lld,%lld] %s", (long long)m->id,
+				  (long long)jint(p, "lo"), (long long)jint(p, "hi"), st, (long long)m->lo,
+				  (long long)m->hi, pstate_names[m->state]);
 		}
 		size_t want = 0;
 		for (int k = 0; k < s->npieces; k++)
 			want += s->pieces[k].cert == c && live(&s->pieces[k]);
-		SIM_CHECK(s, n == want, "certificate %lld: %zu live pieces, the model has %zu", (long long)s->certs[c].id, n, want);
+		SIM_CHECK(s, n == want, "certificate %lld: %zu live pieces, the model has %zu",
+			  (long long)s->certs[c].id, n, want);
 		json_decref(cert);
 	}
 }
@@ -1236,7 +1299,8 @@ static void run_seed(struct sim *s, uint64_t seed, long steps)
 		s->trace[s->step % TRACE][0] = 0;
 		expire_effective(s);
 		uint64_t r = rng_below(&s->rng, 1000);
-		if (r < 40) { /* the clock: a day and a second, or up to a month (never exactly N days: expiry is never a tie) */
+		if (r < 40) { /* the clock: a day and a second, or up to a month (never exactly N days: expiry is never
+				 a tie) */
 			int64_t days = rng_below(&s->rng, 4) ? 1 : 1 + (int64_t)rng_below(&s->rng, 30);
 			s->now += days * 86401;
 			trace(s, "clock +%lld days", (long long)days);
@@ -1259,15 +1323,18 @@ static void run_seed(struct sim *s, uint64_t seed, long steps)
 		} else if (r < 320) {
 			int c = pick_where(s, s->ncerts, cert_active_any, NULL);
 			if (c >= 0) /* the payee settling: a party, not the issuer */
-				sim_do(s, s->certs[c].payee, FINANCE_SETTLE, s->certs[c].id, "{\"confirmation_ref\":\"X\"}",
+				sim_do(s, s->certs[c].payee, FINANCE_SETTLE, s->certs[c].id,
+				       "{\"confirmation_ref\":\"X\"}",
 				       (struct outcome){QERR_FORBIDDEN, "forbidden", NULL});
 		} else if (r < 420) {
 			bank_step(s);
 		} else {
 			supplier_step(s, E_A + (int)rng_below(&s->rng, 4));
 		}
-		/* finance_verify after every step that wrote, met a fault or crashed (QILIAN_SIM_VERIFY_EVERY thins it) */
-		bool eventful = s->ops_logged != logged_before || s->n_faults != faults_before || s->n_reopens != reopens_before;
+		/* finance_verify after every step that wrote, met a fault or crashed (QILIAN_SIM_VERIFY_EVERY thins it)
+		 */
+		bool eventful =
+		    s->ops_logged != logged_before || s->n_faults != faults_before || s->n_reopens != reopens_before;
 		check(s, eventful && s->step % s->verify_every == 0, false);
 	}
 	/* The sweep records what reads already show expired, so the stored pieces agree with the model. */
@@ -1330,20 +1397,22 @@ static void test_simulation(void **state)
 	long seeds = one && *one ? 1 : env_long("QILIAN_SIM_SEEDS", 500);
 	uint64_t first = one && *one ? strtoull(one, NULL, 10) : 1;
 	long total = 0;
-	long n_ok = 0, n_refused = 0, n_faults = 0, n_crashes = 0, n_reopens = 0, n_replays = 0, n_settled = 0, n_appr = 0;
+	long n_ok = 0, n_refused = 0, n_faults = 0, n_crashes = 0, n_reopens = 0, n_replays = 0, n_settled = 0,
+	     n_appr = 0;
 	for (long i = 0; i < seeds; i++) {
 		s->n_ok = s->n_refused = s->n_faults = s->n_crashes = s->n_reopens = s->n_replays = s->n_retries = 0;
 		s->n_settled = s->n_approved = 0;
 		run_seed(s, first + (uint64_t)i, per_seed);
 		total += per_seed;
 		n_ok += s->n_ok, n_refused += s->n_refused, n_faults += s->n_faults, n_crashes += s->n_crashes;
-		n_reopens += s->n_reopens, n_replays += s->n_replays, n_settled += s->n_settled, n_appr += s->n_approved;
+		n_reopens += s->n_reopens, n_replays += s->n_replays, n_settled += s->n_settled,
+		    n_appr += s->n_approved;
 	}
 	printf("finance simulation: %ld seeds from %llu, %ld steps: %ld writes applied, %ld refused as they must be, "
 	       "%ld replays, %ld injected faults (%ld lost connections), %ld reopens, %ld discounts approved, %ld "
 	       "certificates settled; 0 fen created or lost\n",
-	       seeds, (unsigned long long)first, total, n_ok, n_refused, n_replays, n_faults, n_crashes, n_reopens, n_appr,
-	       n_settled);
+	       seeds, (unsigned long long)first, total, n_ok, n_refused, n_replays, n_faults, n_crashes, n_reopens,
+	       n_appr, n_settled);
 	assert_true(n_ok > 0 && n_refused > 0 && n_faults > 0 && n_settled > 0 && n_appr > 0);
 }
 
