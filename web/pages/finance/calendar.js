@@ -72,7 +72,7 @@ export async function render(root, ctx) {
     grid: { left: 8, right: 16, top: 28, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: months },
     yAxis: { type: 'value', name: t('finance.calendar.axisWan') },
-    series: [{ type: 'bar', data: months.map((m) => Math.round(byMonth.get(m) / 1000000) / 100), barMaxWidth: 32 }],
+    series: [{ type: 'bar', data: months.map((m) => Math.round(byMonth.get(m) / 10000) / 100) /* fen to 10k yuan, two decimals */, barMaxWidth: 32 }],
   });
   charts.push(bc);
   return () => { for (const c of charts) c.dispose(); };
