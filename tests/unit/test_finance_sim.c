@@ -32,7 +32,7 @@
  * past is a failure.
  *
  * Environment: QILIAN_SIM_SEED=N replays one seed (the failure message names
- * it); QILIAN_SIM_SEEDS (default 500) and QILIAN_SIM_OPS_PER_SEED (default
+ * it); QILIAN_SIM_SEEDS (default 500; 100 under ASan) and QILIAN_SIM_OPS_PER_SEED (default
  * 200) set the volume (CI: 100,000 operations), QILIAN_SIM_FAULTS the faults
  * per thousand calls (default 5), QILIAN_SIM_VERIFY_EVERY how often (in
  * steps) finance_verify runs (default 1: every step).
@@ -1346,6 +1346,13 @@ static void run_seed(struct sim *s, uint64_t seed, long steps)
 	testdb_close(&s->t);
 }
 
+/* 100,000 steps in the normal build; a fifth under the sanitizers (make asan), which run it ~5x slower. */
+#if defined(__SANITIZE_ADDRESS__)
+#define SIM_DEFAULT_SEEDS 100
+#else
+#define SIM_DEFAULT_SEEDS 500
+#endif
+
 static long env_long(const char *name, long dflt)
 {
 	const char *v = getenv(name);
@@ -1394,7 +1401,7 @@ static void test_simulation(void **state)
 	struct sim *s = *state;
 	long per_seed = env_long("QILIAN_SIM_OPS_PER_SEED", 200);
 	const char *one = getenv("QILIAN_SIM_SEED");
-	long seeds = one && *one ? 1 : env_long("QILIAN_SIM_SEEDS", 500);
+	long seeds = one && *one ? 1 : env_long("QILIAN_SIM_SEEDS", SIM_DEFAULT_SEEDS);
 	uint64_t first = one && *one ? strtoull(one, NULL, 10) : 1;
 	long total = 0;
 	long n_ok = 0, n_refused = 0, n_faults = 0, n_crashes = 0, n_reopens = 0, n_replays = 0, n_settled = 0,
