@@ -7,6 +7,7 @@
  */
 #include "store/db_private.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,25 @@ void db_fault_set(struct db_faults *f)
 }
 
 bool db_fault_lost(const struct db *db) { return db->fault_lost; }
+
+/* $QILIAN_DB_FAULT, read at the first db_open (see db.h). */
+static struct db_faults env_faults;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+
+static void fault_env_init(void)
+{
+	static const char prefix[] = "abort-after-commit:";
+	const char *v = getenv("QILIAN_DB_FAULT");
+	if (!v || strncmp(v, prefix, sizeof prefix - 1) != 0)
+		return;
+	char *end = NULL;
+	long n = strtol(v + sizeof prefix - 1, &end, 10);
+	if (n <= 0 || !end || *end)
+		return;
+	env_faults.commit_nth = n;
+	env_faults.commit_action = DB_FAULT_ABORT_AFTER;
+	db_fault_set(&env_faults);
+}
 
 static bool fault_armed(const struct db *db)
 {
@@ -67,6 +87,8 @@ static enum db_fault_action fault_decide(struct db *db, enum db_fault_point at, 
 		a = planned;
 	if (a == DB_FAULT_LOST_ACK && at != DB_AT_COMMIT)
 		a = DB_FAULT_CRASH; /* only a commit has an answer to lose */
+	if (a == DB_FAULT_ABORT_AFTER && at != DB_AT_COMMIT)
+		a = DB_FAULT_ABORT;
 	if (a != DB_FAULT_NONE)
 		__atomic_add_fetch(&f->injected, 1, __ATOMIC_RELAXED);
 	return a;
@@ -86,6 +108,7 @@ static enum qerr fault_apply(struct db *db, enum db_fault_action a, struct qerro
 		abort();
 	case DB_FAULT_CRASH:
 	case DB_FAULT_LOST_ACK:
+	case DB_FAULT_ABORT_AFTER:
 		break;
 	}
 	fault_lose(db);
@@ -114,6 +137,7 @@ void db_add_open_hook(db_open_hook fn)
 
 struct db *db_open(const char *path, bool create, struct qerror *err)
 {
+	pthread_once(&env_once, fault_env_init);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -402,6 +426,10 @@ enum qerr db_commit(struct db *db, struct qerror *err)
 		if (db->fault_lost)
 			return fault_lost_error(err);
 		enum db_fault_action a = fault_decide(db, DB_AT_COMMIT, db->drv->commit_sql);
+		if (a == DB_FAULT_ABORT_AFTER) {
+			run_cached(db, db->drv->commit_sql, err);
+			abort();
+		}
 		if (a == DB_FAULT_LOST_ACK) {
 			enum qerr rc = run_cached(db, db->drv->commit_sql, err);
 			if (rc)

@@ -229,11 +229,18 @@ enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct q
  *                     on the way back)
  *   DB_FAULT_ABORT    abort() the process before the call runs (for crash
  *                     tests in a forked child)
+ *   DB_FAULT_ABORT_AFTER (commit only) the commit is made durable, then
+ *                     abort(): a process that dies between its commit and
+ *                     its answer
  *
  * The counters pick the Nth call of each kind (1-based, counted over every
  * connection from db_fault_set on; 0 = never); decide, when set, is asked
  * first at every point and its answer other than DB_FAULT_NONE wins. The
  * struct must stay valid while set; db.c updates its counts atomically.
+ *
+ * For crash tests of a whole program, the first db_open of a process reads
+ * $QILIAN_DB_FAULT: "abort-after-commit:N" makes the process's Nth commit
+ * durable and then aborts it (DB_FAULT_ABORT_AFTER); unset, nothing is set.
  */
 enum db_fault_point { DB_AT_BEGIN, DB_AT_STEP, DB_AT_COMMIT };
 enum db_fault_action {
@@ -243,6 +250,7 @@ enum db_fault_action {
 	DB_FAULT_CRASH,
 	DB_FAULT_LOST_ACK,
 	DB_FAULT_ABORT,
+	DB_FAULT_ABORT_AFTER,
 };
 struct db_faults {
 	long begin_nth, step_nth, commit_nth;

@@ -8,7 +8,10 @@
 //    committed before the kill returns its stored answer and is not applied twice (the operation
 //    count proves it), one that had not runs now;
 //  - acknowledged requests replayed after the crash return their first answer and change nothing.
-// QILIAN_FINANCE_SEED replays the choices and the kill points.
+// A last round makes the worst moment certain: the server runs with QILIAN_DB_FAULT=
+// abort-after-commit:N (the store seam's test hook), so it dies right after its Nth commit, before
+// it could answer; that write is found committed, its retry returns the stored answer, and the
+// operation log shows it once. QILIAN_FINANCE_SEED replays the choices and the kill points.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -91,4 +94,36 @@ test(`SIGKILL under load ${ROUNDS} times: acknowledged operations survive, cut-o
   }
   t.diagnostic(`${totalLost} requests cut off by kills, ${totalCommitted} had committed`);
   assert.ok(totalLost > 0, 'the kills caught requests in flight');
+});
+
+// Recovery as the rounds above do it: the cut-off requests again with their keys, then the checks.
+async function recover(t, lost, label) {
+  for (const o of lost) {
+    const r = await send(w, o.req);
+    assert.ok(!r.lost, 'the restarted server answers');
+    await settle(w, o, r);
+    unlock(w, o);
+  }
+  await checkWorld(w, label);
+}
+
+test('a server that dies right after a commit, before answering: the write is there once and its retry answers it', async (t) => {
+  // Restart with the hook armed: the Nth commit from now (the sign-ins are 7 of them) is the last.
+  await w.srv.stop();
+  const n = 7 + rngOf(SEED ^ 0xab0).int(20, 120);
+  const doomed = await startServer({ db: w.srv.db, env: { ...env, QILIAN_DB_FAULT: `abort-after-commit:${n}` } });
+  const died = new Promise((r) => (doomed.proc.exitCode !== null || doomed.proc.signalCode !== null ? r() : doomed.proc.on('exit', () => r())));
+  await reattach(w, doomed);
+  const before = opCount(w) - w.model.opsBaseline - w.model.ops;
+  assert.equal(before, 0);
+  const { lost } = await runLoad(w, 1e9);
+  await died;
+  assert.equal(doomed.proc.signalCode, 'SIGABRT', 'the server aborted at its commit');
+  const again = await startServer({ db: w.srv.db, env });
+  await reattach(w, again);
+  const committed = opCount(w) - (w.model.opsBaseline + w.model.ops);
+  t.diagnostic(`aborted after commit ${n}: ${lost.length} requests cut off, ${committed} of them committed`);
+  assert.ok(committed >= 1, 'the write of the last commit is there though it was never answered');
+  assert.ok(committed <= lost.length);
+  await recover(t, lost, 'after the abort at a commit');
 });

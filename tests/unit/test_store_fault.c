@@ -15,7 +15,8 @@
  *  - a decide callback sees every point with its SQL and its answer wins;
  *    transaction control counts as begins and commits, not steps;
  *  - a real crash: a forked child aborts at its commit; the parent finds
- *    the database intact without the child's write.
+ *    the database intact without the child's write; a child that aborts
+ *    just after its commit (before it could answer) leaves its write.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -302,6 +303,32 @@ static void test_abort_in_child(void **state)
 	assert_int_equal(count_v(t->db, after), 1);
 }
 
+static void test_abort_after_commit_in_child(void **state)
+{
+	struct testdb *t = *state;
+	struct qerror e = {0};
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		signal(SIGABRT, SIG_DFL);
+		struct db *db = db_open(t->path, false, &e);
+		if (!db)
+			_exit(2);
+		struct db_faults f = {.commit_nth = 1, .commit_action = DB_FAULT_ABORT_AFTER};
+		db_fault_set(&f);
+		int64_t v[] = {81, 82};
+		write_all(db, v, 2, &e);
+		_exit(3); /* not reached */
+	}
+	int status = 0;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGABRT);
+	reopen(t);
+	assert_int_equal(testdb_scalar(t->db, "SELECT count(*) FROM fault_t WHERE v IN (81,82)"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -312,6 +339,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_lost_ack_is_durable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_decide_callback, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_abort_in_child, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_abort_after_commit_in_child, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
