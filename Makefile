@@ -41,20 +41,30 @@ unit:
 # which also runs the driver's own unit test test_store_pg on that cluster).
 api: api-sqlite api-pg
 
+# Each test file's servers start from a copy of one demo database, built once per run by the
+# binary under test (tests/lib/server.mjs reads QILIAN_TEST_DEMO_DB; without it, once per file).
+demo-template = rm -f $(1) && scripts/demo-data $(2) $(1) >/dev/null
+
 api-sqlite:
-	QILIAN_BIN=$(abspath $(BUILD))/qilian node --test --test-concurrency=1 tests/api/
+	$(call demo-template,$(abspath $(BUILD))/test-demo.db,$(abspath $(BUILD))/qilian)
+	QILIAN_TEST_DEMO_DB=$(abspath $(BUILD))/test-demo.db QILIAN_BIN=$(abspath $(BUILD))/qilian \
+	  node --test --test-concurrency=1 tests/api/
 
 api-pg:
 	tests/pg/run-api $(abspath $(BUILD))/qilian
 
 e2e:
-	QILIAN_BIN=$(abspath $(BUILD))/qilian node --test --test-concurrency=1 tests/e2e/
+	$(call demo-template,$(abspath $(BUILD))/test-demo.db,$(abspath $(BUILD))/qilian)
+	QILIAN_TEST_DEMO_DB=$(abspath $(BUILD))/test-demo.db QILIAN_BIN=$(abspath $(BUILD))/qilian \
+	  node --test --test-concurrency=1 tests/e2e/
 
 asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=Debug -DQILIAN_SANITIZE=ON -DQILIAN_WERROR=ON >/dev/null
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure
+	$(call demo-template,$(abspath $(ASAN_BUILD))/test-demo.db,$(abspath $(ASAN_BUILD))/qilian)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  QILIAN_TEST_DEMO_DB=$(abspath $(ASAN_BUILD))/test-demo.db \
 	  QILIAN_BIN=$(abspath $(ASAN_BUILD))/qilian QILIAN_SANITIZED=1 node --test --test-concurrency=1 tests/api/
 
 $(FUZZ_BUILD)/.built: deps

@@ -76,6 +76,9 @@ function pgDemoDb() {
 let demoTemplate = null;
 export function demoDb(dir) {
   if (PG) return pgDemoDb();
+  if (!demoTemplate && process.env.QILIAN_TEST_DEMO_DB && fs.existsSync(process.env.QILIAN_TEST_DEMO_DB)) {
+    demoTemplate = process.env.QILIAN_TEST_DEMO_DB; // built once per run by the Makefile
+  }
   if (!demoTemplate) {
     const t = tempDir('qilian-demo-');
     demoTemplate = path.join(t, 'demo.db');
