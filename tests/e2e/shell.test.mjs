@@ -38,6 +38,18 @@ const HAND_COPIED = {
     'finance-calendar': (type) => type === 'large',
     'finance-ledger': (type) => ['large', 'sme', 'bank', 'provider'].includes(type),
     'finance-overview': (type) => type === 'operator',
+    // Shared resources and innovation (web/pages/sharing, web/pages/innovation): the catalogue,
+    // the voucher claims and the open challenges are for every signed-in user (WHO_USERS).
+    'sharing-catalogue': () => true,
+    'inno-claims': () => true,
+    'inno-challenges': () => true,
+    // The service, talent and data chains (web/pages/services): every user sees service requests,
+    // talent posts and data grants (WHO_USERS); only the operator keeps the routing rules
+    // (POST /service-routes is WHO_ORG(ORG_OPERATOR) in routes_services.c).
+    'svc-requests': () => true,
+    'svc-admin': (type) => type === 'operator',
+    'svc-talent': () => true,
+    'svc-grants': () => true,
   },
   operations: {
     'POST /enterprises': (type) => ['operator', 'large', 'sme'].includes(type), // canWriteEnterprises
@@ -98,7 +110,10 @@ test('the domains fit together: no clashing ids, every route has a pattern and a
   // The seven chains keep their order; the ones a domain implements are that domain's.
   const chains = house.groups.find((g) => g.id === 'chains').entries;
   assert.deepEqual(chains.map((e) => e.id), ['innovation', 'industry', 'supply', 'data', 'capital', 'service', 'talent'].map((c) => `chain-${c}`));
-  assert.deepEqual(chains.filter((e) => !e.fallback).map((e) => [e.id, e.domain]), [['chain-industry', 'chainmap'], ['chain-supply', 'market'], ['chain-capital', 'finance']]);
+  assert.deepEqual(chains.filter((e) => !e.fallback).map((e) => [e.id, e.domain]), [
+    ['chain-industry', 'chainmap'], ['chain-supply', 'market'], ['chain-data', 'services'],
+    ['chain-capital', 'finance'], ['chain-service', 'services'], ['chain-talent', 'services'],
+  ]);
 });
 
 test('the routes send each address to the same page as before the split', async () => {
@@ -111,7 +126,11 @@ test('the routes send each address to the same page as before the split', async 
     '/login': 'platform:login.js {}',
     '/': 'platform:dashboard.js {}',
     '/chains/innovation': 'platform:chain.js {"id":"innovation"}',
-    '/chains/talent': 'platform:chain.js {"id":"talent"}',
+    // The chains a domain implements are that domain's pages (one owner per address).
+    '/chains/talent': 'services:talent.js {}',
+    '/chains/service': 'services:requests.js {}',
+    '/chains/data': 'services:grants.js {}',
+    '/chains/capital': 'finance:wallet.js {}',
     '/chains/industry': 'chainmap:industry.js {}',
     '/chains/supply': 'market:home.js {}',
     '/chains/nev': 'chainmap:chain-map.js {"id":"nev"}',

@@ -29,6 +29,21 @@ after(async () => {
 });
 
 const newPage = () => ui.newPage();
+
+// The directory pages at PAGE_SIZE: its summary says how many are shown and whether there
+// are more; "load more" until all `total` (as counted by the API from the demo data) are
+// shown, checking the summary and the row count after each page.
+const PAGE_SIZE = 20;
+async function showAll(page, total) {
+  const summary = page.locator('.result-summary');
+  for (let shown = Math.min(PAGE_SIZE, total); ; shown = Math.min(shown + PAGE_SIZE, total)) {
+    await waitText(summary, shown < total ? new RegExp(`已显示 ${shown} 家企业，还有更多`) : new RegExp(`共 ${total} 家企业`));
+    assert.equal(await page.locator('#enterprise-table tbody tr').count(), shown);
+    assert.equal(await page.locator('#load-more').isVisible(), shown < total);
+    if (shown === total) return;
+    await page.click('#load-more');
+  }
+}
 const loginViaPage = (page, email, password) => ui.loginViaPage(page, email, password);
 
 test('SME admin: login, dashboard, directory search, create an enterprise with live checks, English', async () => {
@@ -77,7 +92,7 @@ test('SME admin: login, dashboard, directory search, create an enterprise with l
   assert.ok(want.length > 0 && want.length < all.items.length, 'the demo data has some 电机 enterprises');
   await page.fill('#f-q', '电机');
   await page.press('#f-q', 'Enter');
-  await waitText(page.locator('.result-summary'), new RegExp(`共 ${want.length} 家企业`));
+  await showAll(page, want.length);
   const names = await page.locator('#enterprise-table tbody tr td:first-child').allInnerTexts();
   assert.deepEqual(names, want.map((e) => e.name));
   assert.match(page.url(), /q=%E7%94%B5%E6%9C%BA/, 'the search is kept in the address');
@@ -85,8 +100,10 @@ test('SME admin: login, dashboard, directory search, create an enterprise with l
   await page.fill('#f-q', '');
   await page.locator('#f-province option[value="320000"]').waitFor({ state: 'attached' });
   await page.selectOption('#f-province', '320000');
-  const js = (await api(srv.url, smeToken, 'GET', '/api/v1/enterprises?region=32&limit=100')).body.items;
-  await waitText(page.locator('.result-summary'), new RegExp(`共 ${js.length} 家企业`));
+  const jsAll = (await api(srv.url, smeToken, 'GET', '/api/v1/enterprises?region=32&limit=100')).body;
+  assert.equal(jsAll.next_cursor ?? null, null, 'the demo has fewer than 100 enterprises in 江苏省');
+  const js = jsAll.items;
+  await showAll(page, js.length);
   const regionsShown = await page.locator('#enterprise-table tbody tr td:nth-child(3)').allInnerTexts();
   assert.ok(regionsShown.length === js.length && regionsShown.every((r) => r.startsWith('江苏省')), regionsShown.join());
   await page.locator('#f-city option[value="320100"]').waitFor({ state: 'attached' });
