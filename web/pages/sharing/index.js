@@ -5,6 +5,7 @@
  * the booker's bookings, the owner's approval queue and the utilisation
  * chart. The innovation chain's home page is left to the innovation domain.
  */
+import { chainNav } from '../../lib/domains.js';
 import zh from './i18n/zh.js';
 import en from './i18n/en.js';
 
@@ -13,6 +14,9 @@ const ID = '(\\d{1,12})';
 export default {
   order: 40,
   routes: [
+    // 创新链 (the innovation chain) opens on the shared-resource catalogue; vouchers and challenges
+    // (web/pages/innovation) are in the same nav group's neighbour.
+    { re: /^\/chains\/innovation$/, page: () => import('./catalogue.js'), nav: 'chain-innovation' },
     { re: /^\/sharing$/, page: () => import('./catalogue.js'), nav: 'sharing-catalogue' },
     { re: /^\/sharing\/resources\/new$/, page: () => import('./form.js'), nav: 'sharing-catalogue' },
     { re: new RegExp(`^/sharing/resources/${ID}/edit$`), page: () => import('./form.js'), params: ['id'], nav: 'sharing-catalogue' },
@@ -25,6 +29,7 @@ export default {
     { id: 'sharing', title: 'nav.sharing', order: 40 },
   ],
   nav: [
+    chainNav('innovation'),
     { group: 'sharing', id: 'sharing-catalogue', href: '#/sharing', label: 'nav.sharingCatalogue', icon: 'list', order: 10, allow: 'GET /resources' },
     { group: 'sharing', id: 'sharing-bookings', href: '#/sharing/bookings', label: 'nav.sharingBookings', icon: 'list', order: 20, allow: 'GET /bookings' },
     { group: 'sharing', id: 'sharing-queue', href: '#/sharing/queue', label: 'nav.sharingQueue', icon: 'list', order: 30, allow: 'POST /resources' },
