@@ -7,6 +7,8 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdbool.h>
 #include <sqlite3.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -57,12 +59,46 @@ static void turn_signal(void)
 	pthread_mutex_unlock(&turn_mu);
 }
 
+/*
+ * The checkpoint runs off the request path: the commit that finds the WAL long starts a detached
+ * thread that checkpoints (PASSIVE: writers and readers go on meanwhile) on a connection of its own,
+ * one at a time per process. Checkpointing is crash-safe at any point, so nothing waits for it.
+ */
+static atomic_bool ckpt_running;
+
+static void *checkpointer(void *arg)
+{
+	char *path = arg;
+	sqlite3 *h = NULL;
+	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_timeout(h, 1000);
+		if (sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
+			log_error("WAL checkpoint of %s: %s", path, sqlite3_errmsg(h));
+	}
+	sqlite3_close_v2(h);
+	free(path);
+	atomic_store(&ckpt_running, false);
+	return NULL;
+}
+
 static int sq_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
 	(void)arg;
 	turn_signal();
-	if (frames >= CHECKPOINT_FRAMES)
-		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+	if (frames < CHECKPOINT_FRAMES || atomic_exchange(&ckpt_running, true))
+		return SQLITE_OK;
+	const char *file = sqlite3_db_filename(h, name);
+	char *path = file && *file ? strdup(file) : NULL;
+	pthread_attr_t at;
+	pthread_t t;
+	pthread_attr_init(&at);
+	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
+	if (!path || pthread_create(&t, &at, checkpointer, path) != 0) {
+		free(path);
+		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* here, then */
+		atomic_store(&ckpt_running, false);
+	}
+	pthread_attr_destroy(&at);
 	return SQLITE_OK;
 }
 
