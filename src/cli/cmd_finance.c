@@ -19,38 +19,12 @@
 /* Fills *a as the user with this e-mail (case-insensitive), enabled. False after a message. */
 static bool actor_as(struct db *db, const char *email, struct actor *a)
 {
-	struct actor cli;
-	actor_cli(&cli);
 	struct qerror e = {0};
-	json_t *users = NULL, *org = NULL;
-	if (user_list(db, &cli, 0, &users, &e)) {
+	if (account_actor_by_email(db, email, a, &e)) {
 		cli_fail(&e);
 		return false;
 	}
-	json_t *found = NULL, *u;
-	size_t i;
-	json_array_foreach(json_object_get(users, "items"), i, u)
-	{
-		if (strcasecmp(json_string_value(json_object_get(u, "email")), email) == 0)
-			found = u;
-	}
-	bool ok = false;
-	if (!found || json_is_true(json_object_get(found, "disabled"))) {
-		qerr_set(&e, QERR_NOT_FOUND, "user_not_found", "--as", "no enabled user %s", email);
-		cli_fail(&e);
-	} else if (org_get(db, &cli, json_integer_value(json_object_get(found, "org_id")), &org, &e)) {
-		cli_fail(&e);
-	} else {
-		memset(a, 0, sizeof *a);
-		a->user_id = json_integer_value(json_object_get(found, "id"));
-		a->org_id = json_integer_value(json_object_get(found, "org_id"));
-		snprintf(a->email, sizeof a->email, "%s", email);
-		ok = org_type_parse(json_string_value(json_object_get(org, "type")), &a->org_type) &&
-		     user_role_parse(json_string_value(json_object_get(found, "role")), &a->role);
-	}
-	json_decref(users);
-	json_decref(org);
-	return ok;
+	return true;
 }
 
 /* The actor of --as, or the CLI's operator when --as is absent and not required. */

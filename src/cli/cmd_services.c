@@ -16,6 +16,7 @@
 #include "base/qtime.h"
 #include "base/util.h"
 #include "platform/workdays.h"
+#include "registry/account.h"
 #include "services/grant.h"
 #include "services/service.h"
 #include "services/talent.h"
@@ -61,7 +62,7 @@ static enum qerr who(const struct cli_cmd *cmd, struct db *db, struct actor *a, 
 		service_clock_set(t);
 	}
 	const char *as = cli_value(cmd, "--as");
-	return as ? service_actor_by_email(db, as, a, e) : QERR_OK;
+	return as ? account_actor_by_email(db, as, a, e) : QERR_OK;
 }
 
 /* Runs call as the --as actor: prints out or the error. */

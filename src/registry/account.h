@@ -92,6 +92,15 @@ enum qerr account_logout(struct db *db, const struct actor *a, const char *token
 enum qerr account_change_password(struct db *db, const struct actor *a, const char *old_password,
 				  const char *new_password, const char *keep_token, struct qerror *err);
 
+/*
+ * The actor of the enabled user with this e-mail (case-insensitive: the
+ * column is NOCASE on SQLite and CITEXT on PostgreSQL, as for logins):
+ * for the CLI's `--as EMAIL`, which acts as that user without a
+ * password (whoever runs the CLI holds the database). QERR_NOT_FOUND
+ * "user_not_found" (field "as") when there is none.
+ */
+enum qerr account_actor_by_email(struct db *db, const char *email, struct actor *a, struct qerror *err);
+
 /* The actor's own user and organisation as JSON. */
 enum qerr account_me(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
 

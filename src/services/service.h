@@ -203,13 +203,6 @@ enum qerr service_providers(struct db *db, json_t **out, struct qerror *err);
 enum qerr service_stats(struct db *db, const struct actor *a, const char *from, const char *to, const char *by,
 			json_t **out, struct qerror *err);
 
-/*
- * The actor of the (enabled) user with this e-mail, for the CLI's --as:
- * the local operator acting on behalf of a user (demo data, scripts).
- * QERR_NOT_FOUND "user_not_found".
- */
-enum qerr service_actor_by_email(struct db *db, const char *email, struct actor *a, struct qerror *err);
-
 /* Requests of one enterprise (for the data chain's scope and export): {items}. */
 enum qerr service_requests_of(struct db *db, int64_t enterprise_id, json_t **out, struct qerror *err);
 

@@ -920,29 +920,3 @@ enum qerr service_providers(struct db *db, json_t **out, struct qerror *err)
 	*out = json_pack("{s:o}", "items", items);
 	return QERR_OK;
 }
-
-enum qerr service_actor_by_email(struct db *db, const char *email, struct actor *a, struct qerror *err)
-{
-	memset(a, 0, sizeof *a);
-	struct db_stmt *st =
-	    db_prepare(db,
-		       "SELECT u.id,u.org_id,o.type,u.role,u.email FROM users u JOIN orgs o ON o.id=u.org_id"
-		       " WHERE u.email=? AND u.disabled=0",
-		       err);
-	if (!st)
-		return err->code;
-	db_bind_text(st, 1, email);
-	enum qerr rc = db_one(st, err);
-	if (rc == QERR_NOT_FOUND)
-		return qerr_set(err, QERR_NOT_FOUND, "user_not_found", "as", "no enabled user %s", email);
-	if (rc)
-		return rc;
-	a->user_id = db_col_int64(st, 0);
-	a->org_id = db_col_int64(st, 1);
-	bool ok = org_type_parse(db_col_text(st, 2), &a->org_type) && user_role_parse(db_col_text(st, 3), &a->role);
-	snprintf(a->email, sizeof a->email, "%s", db_col_text(st, 4));
-	db_reset(st);
-	if (!ok)
-		return qerr_set(err, QERR_INTERNAL, "bad_user_row", "as", "user %s has an unknown type or role", email);
-	return QERR_OK;
-}
