@@ -12,7 +12,7 @@
 #include "platform/csv_import.h"
 #include "text/vocab.h"
 
-#define TERM_CHARS 20
+#define TERM_CHARS 40
 #define SOURCE_CHARS 200
 
 static const char *const kind_choices[] = {"synonym", "colloquial", "abbreviation", "english", "narrower", NULL};
@@ -511,10 +511,13 @@ enum qerr vocab_seed(struct db *db, const struct actor *a, long *inserted, struc
 {
 	if (inserted)
 		*inserted = 0;
-	enum qerr rc = db_begin_write(db, err);
+	int64_t done = 0;
+	enum qerr rc = db_query_int64(db, "SELECT count(*) FROM vocab_state", &done, err);
+	if (rc || done)
+		return rc; /* the usual case, without taking the write lock */
+	rc = db_begin_write(db, err);
 	if (rc)
 		return rc;
-	int64_t done = 0;
 	rc = db_query_int64(db, "SELECT count(*) FROM vocab_state", &done, err);
 	if (rc || done) {
 		db_rollback(db);

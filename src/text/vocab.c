@@ -289,15 +289,26 @@ struct word {
 	size_t len, start, end;
 };
 
-/* Two words touch: nothing between them, or only spaces. */
+static bool ascii_alnum(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+}
+
+/*
+ * Two words touch: nothing between them, or only spaces next to a Latin
+ * or digit word (CNC 加工). Spaces between Chinese words separate
+ * attributes (碳酸锂 电池级 is no 锂电池).
+ */
 static bool touching(const char *text, size_t end, size_t start)
 {
 	if (start < end)
 		return false;
+	if (start == end)
+		return true;
 	for (size_t i = end; i < start; i++)
 		if (text[i] != ' ')
 			return false;
-	return true;
+	return end > 0 && (ascii_alnum(text[end - 1]) || ascii_alnum(text[start]));
 }
 
 /* Concatenates w[from..to) into buf[TEXT_TOKEN_MAX + 1] if they touch; its length, or 0. */
@@ -475,14 +486,25 @@ static void expand_key(struct expand *x, const char *key, const char *shown, dou
 			}
 			snprintf(why, sizeof why, "%s → %s (%s)", shown, e->canonical, kz);
 			add_cand(x, e->ckey, e->canonical, strlen(e->canonical), w, TEXT_VOCAB_EXPANDED, e->kind, why);
-			/* the canonical term's other names and its narrower terms */
+			/* the canonical term's other names, its narrower terms and what it is a kind of */
 			uint32_t c0 = find_key(v, e->ckey, strlen(e->ckey));
 			for (uint32_t c = c0; c != UINT32_MAX && c < v->nrefs && strcmp(v->refs_by_key[c].key, e->ckey) == 0;
 			     c++) {
 				const struct entry *e2 = &v->e[v->refs_by_key[c].entry];
-				if (v->refs_by_key[c].role != 0 || e2 == e || strcmp(e2->tkey, key) == 0)
+				if (e2 == e)
 					continue;
 				double w2 = w * e2->weight / 100.0;
+				if (v->refs_by_key[c].role == 1) {
+					if (e2->kind == TEXT_VOCAB_NARROWER && strcmp(e2->ckey, key) != 0) {
+						snprintf(why, sizeof why, "%s → %s (%s); %s ⊂ %s (%s)", shown, e->canonical, kz,
+							 e->canonical, e2->canonical, text_vocab_kind_zh[e2->kind]);
+						add_cand(x, e2->ckey, e2->canonical, strlen(e2->canonical), w2 * TEXT_VOCAB_W_BROADER,
+							 TEXT_VOCAB_EXPANDED, e2->kind, why);
+					}
+					continue;
+				}
+				if (strcmp(e2->tkey, key) == 0)
+					continue;
 				if (e2->kind == TEXT_VOCAB_NARROWER) {
 					snprintf(why, sizeof why, "%s → %s (%s); %s ⊂ %s (%s)", shown, e->canonical, kz,
 						 e2->term, e->canonical, text_vocab_kind_zh[e2->kind]);
@@ -584,6 +606,14 @@ int text_vocab_expand(const struct text_vocab *v, const char *text, size_t len, 
 				 ws < 1.0 ? TEXT_VOCAB_PART : TEXT_VOCAB_QUERY, -1, NULL);
 		}
 	}
+	/* the words inside a compound expand too, at their lighter weight (伺服马达: 马达 → 电机) */
+	for (int f = 0; f < nfound; f++)
+		for (int i = found[f].from; found[f].to - found[f].from > 1 && i < found[f].to; i++) {
+			const struct qword *q = &x->words[i];
+			char shown[TEXT_VOCAB_TERM_MAX + 4];
+			snprintf(shown, sizeof shown, "%.*s", (int)(q->w.end - q->w.start), text + q->w.start);
+			expand_key(x, q->w.term, shown, part_weight(q->w.term, q->w.len));
+		}
 	for (int f = 0; f < nfound; f++) {
 		const struct word *a = &x->words[found[f].from].w, *z = &x->words[found[f].to - 1].w;
 		char shown[TEXT_VOCAB_TERM_MAX + 4];
