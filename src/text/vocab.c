@@ -435,7 +435,9 @@ static void add_cand(struct expand *x, const char *key, const char *display, siz
 	for (int i = 0; i < x->ncand; i++)
 		if (strcmp(x->cand[i].key, key) == 0) {
 			struct text_vocab_term *c = &x->cand[i];
-			if (weight > c->weight + 1e-12) {
+			/* heavier wins; at equal weight an explained expansion beats a bare part of a compound */
+			if (weight > c->weight + 1e-12 ||
+			    (weight > c->weight - 1e-12 && c->origin == TEXT_VOCAB_PART && origin == TEXT_VOCAB_EXPANDED)) {
 				c->weight = weight;
 				c->origin = origin;
 				c->kind = kind;
