@@ -106,11 +106,10 @@ enum qerr vocab_list(struct db *db, const struct actor *a, const char *q, const 
 		pat[j++] = '%';
 		pat[j] = '\0';
 	}
-	const char *where = " WHERE id > ? AND (CAST(? AS TEXT) IS NULL OR kind = ?)"
-			    " AND (CAST(? AS TEXT) IS NULL OR canonical LIKE ? ESCAPE '\\' OR term LIKE ? ESCAPE '\\')";
-	char sql[512];
-	snprintf(sql, sizeof sql, "SELECT " ENTRY_COLUMNS " FROM vocab%s ORDER BY id LIMIT ?", where);
-	struct db_stmt *st = db_prepare(db, sql, err);
+#define LIST_WHERE                                                                                                     \
+	" WHERE id > ? AND (CAST(? AS TEXT) IS NULL OR kind = ?)"                                                      \
+	" AND (CAST(? AS TEXT) IS NULL OR canonical LIKE ? ESCAPE '\\' OR term LIKE ? ESCAPE '\\')"
+	struct db_stmt *st = db_prepare(db, "SELECT " ENTRY_COLUMNS " FROM vocab" LIST_WHERE " ORDER BY id LIMIT ?", err);
 	enum qerr rc = QERR_OK;
 	json_t *items = json_array();
 	int64_t last = 0, total = 0;
@@ -141,8 +140,7 @@ enum qerr vocab_list(struct db *db, const struct actor *a, const char *q, const 
 		rc = err->code;
 		goto out;
 	}
-	snprintf(sql, sizeof sql, "SELECT count(*) FROM vocab%s", where);
-	st = db_prepare(db, sql, err);
+	st = db_prepare(db, "SELECT count(*) FROM vocab" LIST_WHERE, err);
 	if (!st) {
 		rc = err->code;
 		goto out;
