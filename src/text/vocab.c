@@ -628,6 +628,28 @@ int text_vocab_expand(const struct text_vocab *v, const char *text, size_t len, 
 			add_cand(x, found[f].key, shown, sl, 1.0, TEXT_VOCAB_WHOLE, -1, NULL);
 		expand_key(x, found[f].key, shown, 1.0);
 	}
+	/*
+	 * An expansion spelling a heavier term inside it (永磁同步电机 holds 电机, 尼龙锁紧螺母 holds 螺母) says
+	 * nothing new about a listing that the heavier term does not: without this, a generic query
+	 * (螺母) would rank the listings that stack several narrower names above the plain product.
+	 */
+	for (int i = 0; i < x->ncand; i++) {
+		struct text_vocab_term *c = &x->cand[i];
+		if (c->origin != TEXT_VOCAB_EXPANDED)
+			continue;
+		for (int j = 0; j < x->ncand; j++) {
+			const struct text_vocab_term *d = &x->cand[j];
+			if (j != i && d->weight >= c->weight && d->origin != TEXT_VOCAB_PART && strstr(c->key, d->key)) {
+				c->weight *= TEXT_VOCAB_W_REDUNDANT;
+				break;
+			}
+		}
+	}
+	int kept = 0;
+	for (int i = 0; i < x->ncand; i++)
+		if (x->cand[i].weight >= TEXT_VOCAB_W_MIN)
+			x->cand[kept++] = x->cand[i];
+	x->ncand = kept;
 	qsort(x->cand, (size_t)x->ncand, sizeof x->cand[0], cmp_cand);
 	out->n = x->ncand < TEXT_VOCAB_MAX_TERMS ? x->ncand : TEXT_VOCAB_MAX_TERMS;
 	memcpy(out->t, x->cand, (size_t)out->n * sizeof out->t[0]);

@@ -32,7 +32,9 @@
  *    the compound itself, and the canonical term, the other variants and the
  *    narrower terms of every vocabulary term found (weight = the entries'
  *    weights multiplied along the way), and the broader term of a narrower
- *    one at TEXT_VOCAB_W_BROADER of its weight.
+ *    one at TEXT_VOCAB_W_BROADER of its weight; an expansion that spells a
+ *    heavier term inside it (永磁同步电机 holds 电机) is redundant for
+ *    matching and counts TEXT_VOCAB_W_REDUNDANT of its weight.
  * Any ranker can use the expansion (market matching; the shared ranker for
  * resources and talent could too): it is a pure function of the
  * vocabulary and the text.
@@ -74,6 +76,7 @@ bool text_vocab_kind_parse(const char *s, enum text_vocab_kind *out);
 #define TEXT_VOCAB_W_PART_CHAR 0.15 /* a single character inside one */
 #define TEXT_VOCAB_W_BROADER 0.5    /* the broader term of a narrower one, times the entry's weight */
 #define TEXT_VOCAB_W_MIN 0.12       /* expansions lighter than this are dropped */
+#define TEXT_VOCAB_W_REDUNDANT 0.3  /* an expansion holding a heavier term of the query (永磁同步电机 ⊃ 电机) */
 #define TEXT_VOCAB_MAX_TERMS 48     /* terms of one expansion (the query's own words first) */
 
 /* An immutable snapshot of the vocabulary, shared by threads (reference-counted). */

@@ -149,7 +149,7 @@ static void seeding_loads_once_and_expansions_stay_sane(void **state)
 	assert_int_equal(text_vocab_expand(v, "电机", strlen("电机"), x), 0);
 	assert_true(has_term(x, "电机", &w, NULL) && w == 1.0);
 	assert_true(has_term(x, "伺服电机", &w, &why));
-	assert_true(w > 0.3 && w < 1.0);
+	assert_true(w > 0.1 && w < 1.0); /* redundant (it holds 电机): lighter */
 	assert_string_equal(why, "伺服电机 ⊂ 电机 (下位词)");
 	assert_true(has_term(x, "motor", NULL, NULL));
 	assert_false(has_term(x, "电视机", NULL, NULL));
