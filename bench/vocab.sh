@@ -73,7 +73,7 @@ pg_stop
 trap - EXIT
 
 python3 "$HERE/market_score.py" "$SET/labels.csv" "$NQ" "${args[@]}" >"$OUT/relevance.jsonl"
-python3 - "$OUT" "$NQ" "$(grep -c . "$SET/listings.csv")" "$(($(wc -l <"$SET/qrels.tsv") - 1))" <<'PY' | tee "$OUT/report.md"
+python3 - "$OUT" "$NQ" "$(grep -c . "$SET/listings.csv")" "$(($(wc -l <"$SET/qrels.tsv") - 1))" "$SET" <<'PY' | tee "$OUT/report.md"
 import json, sys
 out, nq, nl, pairs = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]) - 1, int(sys.argv[4])
 rows = [json.loads(l) for l in open(f"{out}/relevance.jsonl")]
@@ -89,5 +89,36 @@ for r in rows:
     except (OSError, IndexError, KeyError):
         lat = "– | –"
     print(f"| {name} | {r['ndcg10']:.3f} | {r['recall10']:.3f} | {r['p10']:.3f} | {r['mrr']:.3f} | {lat} |")
+# By query kind: "literal" when the query's words all occur in a name sellers use for a product it
+# asks for (catalog.py), else "paraphrase" (synonym, slang, English, another spec spelling).
+sys.path.insert(0, sys.argv[5])
+import catalog, math, collections
+names = {c["key"]: " ".join(c["names"]).lower() for c in catalog.CONCEPTS}
+kind = {}
+for i, q in enumerate(catalog.QUERIES, 1):
+    targets = [k for k, g in q["grades"].items() if g == 2]
+    words = q["text"].lower().split()
+    kind[i + 1] = "literal" if any(all(w in names[k] for w in words) for k in targets) else "paraphrase"
+grades = collections.defaultdict(dict)
+for l in list(open(f"{sys.argv[5]}/labels.csv"))[1:]:
+    d, s_, g = map(int, l.split(",")); grades[d][s_] = g
+def ndcg(path):
+    ranked = collections.defaultdict(list)
+    for l in open(path):
+        d, r, s_, _ = l.split("\t"); ranked[int(d)].append(int(s_))
+    acc = collections.defaultdict(list)
+    for d in grades:
+        g = [grades[d].get(s_, 0) for s_ in ranked.get(d, [])[:10]]
+        ideal = sorted(grades[d].values(), reverse=True)[:10]
+        dcg = sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(g))
+        acc[kind[d]].append(dcg / sum((2 ** x - 1) / math.log2(i + 2) for i, x in enumerate(ideal)))
+    return {k: sum(v) / len(v) for k, v in acc.items()}
+counts = collections.Counter(kind.values())
+print(f"\nnDCG@10 by query kind (literal: {counts['literal']} queries whose words all occur in a seller's name of the product; paraphrase: {counts['paraphrase']}):\n")
+print("| system | literal | paraphrase |")
+print("|---|---|---|")
+for r in rows:
+    k = ndcg(f"{out}/{r['system']}.tsv")
+    print(f"| {r['system']} | {k.get('literal', 0):.3f} | {k.get('paraphrase', 0):.3f} |")
 print(f"\nRaw outputs: `bench/out/{out.rsplit('/', 1)[1]}/`")
 PY
