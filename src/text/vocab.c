@@ -379,7 +379,7 @@ int text_vocab_tokenize(const struct text_vocab *v, const char *text, size_t len
 /* ---- query expansion ---- */
 
 #define QMAX_WORDS 128
-#define QMAX_CAND 192
+#define QMAX_CAND 256
 
 struct qword {
 	struct word w;
@@ -447,7 +447,8 @@ static void add_cand(struct expand *x, const char *key, const char *display, siz
 		}
 	if (x->ncand == QMAX_CAND)
 		return;
-	struct text_vocab_term *c = &x->cand[x->ncand++];
+	struct text_vocab_term *c = &x->cand[x->ncand];
+	c->order = x->ncand++;
 	snprintf(c->key, sizeof c->key, "%s", key);
 	if (dlen >= sizeof c->display)
 		dlen = sizeof c->display - 1;
@@ -531,15 +532,16 @@ static void expand_key(struct expand *x, const char *key, const char *shown, dou
 	}
 }
 
+/* The query's own terms first in text order, then expansions heaviest first (ties: found first). */
 static int cmp_cand(const void *a, const void *b)
 {
 	const struct text_vocab_term *x = a, *y = b;
 	bool qx = x->origin != TEXT_VOCAB_EXPANDED, qy = y->origin != TEXT_VOCAB_EXPANDED;
 	if (qx != qy)
 		return qx ? -1 : 1;
-	if (x->weight != y->weight)
+	if (!qx && x->weight != y->weight)
 		return x->weight > y->weight ? -1 : 1;
-	return 0;
+	return x->order - y->order;
 }
 
 int text_vocab_expand(const struct text_vocab *v, const char *text, size_t len, struct text_vocab_expansion *out)

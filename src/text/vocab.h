@@ -77,7 +77,7 @@ bool text_vocab_kind_parse(const char *s, enum text_vocab_kind *out);
 #define TEXT_VOCAB_W_BROADER 0.5    /* the broader term of a narrower one, times the entry's weight */
 #define TEXT_VOCAB_W_MIN 0.12       /* expansions lighter than this are dropped */
 #define TEXT_VOCAB_W_REDUNDANT 0.3  /* an expansion holding a heavier term of the query (永磁同步电机 ⊃ 电机) */
-#define TEXT_VOCAB_MAX_TERMS 48     /* terms of one expansion (the query's own words first) */
+#define TEXT_VOCAB_MAX_TERMS 96     /* terms of one expansion (the query's own words first, in text order) */
 
 /* An immutable snapshot of the vocabulary, shared by threads (reference-counted). */
 struct text_vocab;
@@ -115,6 +115,7 @@ struct text_vocab_term {
 	enum text_vocab_origin origin;
 	int kind;          /* enum text_vocab_kind of the entry that gave it; -1 for the query's own */
 	char explain[200]; /* "马达 → 电机 (俗称)", "伺服电机 ⊂ 电机 (下位词)"; "" for the query's own */
+	int order;         /* when it was found (internal: keeps the order stable) */
 };
 
 struct text_vocab_expansion {
