@@ -59,6 +59,7 @@ struct mi_hot {
 
 struct mi_index {
 	pthread_rwlock_t lock;
+	pthread_mutex_t rebuild; /* held by the one thread rebuilding for another vocabulary (acquire) */
 	enum mi_kind kind;
 	bool built;
 	char *path;
@@ -110,8 +111,8 @@ void mi_cancel_builds(bool on)
 }
 
 static struct mi_index indexes[2] = {
-	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_SUPPLIES},
-	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_DEMANDS},
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .rebuild = PTHREAD_MUTEX_INITIALIZER, .kind = MI_SUPPLIES},
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .rebuild = PTHREAD_MUTEX_INITIALIZER, .kind = MI_DEMANDS},
 };
 
 static double now_ms(void)
@@ -245,9 +246,11 @@ static void index_clear(struct mi_index *ix)
 	free(ix->path);
 	text_vocab_release(ix->vocab);
 	pthread_rwlock_t lock = ix->lock;
+	pthread_mutex_t rebuild = ix->rebuild;
 	enum mi_kind kind = ix->kind;
 	memset(ix, 0, sizeof *ix);
 	ix->lock = lock;
+	ix->rebuild = rebuild;
 	ix->kind = kind;
 }
 
@@ -822,26 +825,31 @@ static enum qerr read_counters(struct db *db, enum mi_kind kind, struct mi_count
 	return QERR_OK;
 }
 
+/* v NULL: whatever vocabulary the index has will do (another thread is rebuilding for the new one). */
 static bool up_to_date(const struct mi_index *ix, const struct mi_counters *c, const char *path,
 		       const struct text_vocab *v)
 {
 	return ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->version >= c->listings &&
-	       ix->vocab_hash == text_vocab_keys_hash(v) &&
+	       (!v || (ix->vocab_hash == text_vocab_keys_hash(v) && ix->vocab == v)) &&
 	       (ix->kind != MI_SUPPLIES || (ix->static_enterprises >= c->enterprises && ix->static_orders >= c->orders));
 }
 
-/* With the write lock held: makes ix reflect db at the counters c (never going back). */
+/*
+ * With the write lock held: makes ix reflect db at the counters c (never
+ * going back), with vocabulary v (taken; NULL: keep the index's own).
+ */
 static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct mi_counters *c,
 				struct text_vocab *v, struct qerror *err)
 {
 	const char *path = db_path(db);
 	/* other vocabulary keys: other compounds in the documents, so a full build */
-	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->vocab_hash == text_vocab_keys_hash(v);
+	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0 &&
+		       (!v || ix->vocab_hash == text_vocab_keys_hash(v));
 	bool too_dead = ix->ndocs > 1024 && ix->alive < ix->ndocs / 3 * 2;
 	enum qerr rc = QERR_OK;
 	if (same_db && !too_dead) {
 		/* the same keys: take the newer snapshot (its expansions may differ) */
-		if (v != ix->vocab) {
+		if (v && v != ix->vocab) {
 			text_vocab_release(ix->vocab);
 			ix->vocab = v;
 		} else {
@@ -864,6 +872,8 @@ static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct
 		return QERR_OK;
 	}
 	double t0 = now_ms();
+	if (!v && ix->vocab) /* a full build (too many dead documents) keeps the index's vocabulary */
+		v = ix->vocab, ix->vocab = NULL;
 	index_clear(ix);
 	ix->vocab = v;
 	ix->vocab_hash = text_vocab_keys_hash(v);
@@ -897,12 +907,54 @@ static enum qerr acquire(struct db *db, struct mi_index *ix, struct qerror *err)
 	rc = text_vocab_get(db, &v, err);
 	if (rc)
 		return rc;
+	const char *path = db_path(db);
 	pthread_rwlock_rdlock(&ix->lock);
-	if (up_to_date(ix, &c, db_path(db), v) && ix->vocab == v) {
+	if (up_to_date(ix, &c, path, v)) {
 		text_vocab_release(v);
 		return QERR_OK;
 	}
+	bool other_keys = ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->vocab_hash != text_vocab_keys_hash(v);
 	pthread_rwlock_unlock(&ix->lock);
+	if (other_keys) {
+		/*
+		 * The vocabulary's set of keys changed, so the documents' compounds
+		 * did: one thread builds a new index aside while the others go on
+		 * searching the current one (at 1M supplies a build takes ~30 s), then
+		 * swaps it in. A thread that finds the build taken keeps the index's
+		 * own vocabulary until then.
+		 */
+		if (pthread_mutex_trylock(&ix->rebuild) == 0) {
+			struct mi_index *fresh = calloc(1, sizeof *fresh);
+			if (!fresh) {
+				pthread_mutex_unlock(&ix->rebuild);
+				text_vocab_release(v);
+				return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+			}
+			fresh->kind = ix->kind;
+			rc = refresh_locked(db, fresh, &c, v, err); /* takes v; nobody else sees fresh */
+			if (!rc) {
+				pthread_rwlock_wrlock(&ix->lock);
+				index_clear(ix);
+				pthread_rwlock_t lock = ix->lock;
+				pthread_mutex_t rebuild = ix->rebuild;
+				*ix = *fresh;
+				ix->lock = lock;
+				ix->rebuild = rebuild;
+				pthread_rwlock_unlock(&ix->lock);
+			}
+			free(fresh);
+			pthread_mutex_unlock(&ix->rebuild);
+			if (rc)
+				return rc;
+			return acquire(db, ix, err); /* catch up with what was written meanwhile */
+		}
+		text_vocab_release(v);
+		v = NULL;
+		pthread_rwlock_rdlock(&ix->lock);
+		if (up_to_date(ix, &c, path, NULL))
+			return QERR_OK;
+		pthread_rwlock_unlock(&ix->lock);
+	}
 	pthread_rwlock_wrlock(&ix->lock);
 	rc = refresh_locked(db, ix, &c, v, err); /* takes v */
 	pthread_rwlock_unlock(&ix->lock);

@@ -152,3 +152,31 @@ test('CSV: export, import (upsert, all rows or none), operator only', async () =
   const none = await api(srv.url, op, 'GET', `/api/v1/vocab?q=${encodeURIComponent('另一个词')}`);
   assert.equal(none.body.items.length, 0);
 });
+
+test('concurrent matches while the operator edits the vocabulary: every answer is whole, the last edit wins', async () => {
+  const term = 'qxzw'; // a word no listing and no other entry has
+  const matches = [];
+  const edits = [];
+  for (let i = 0; i < 6; i++) {
+    edits.push((async () => {
+      const made = await api(srv.url, op, 'POST', '/api/v1/vocab', { canonical: '电机', kind: 'colloquial', term: `${term}${i}`, weight: 80, source: 'concurrency test' });
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      return made.body.id;
+    })());
+    for (let j = 0; j < 4; j++) matches.push(api(srv.url, buyer, 'GET', `/api/v1/match?q=${encodeURIComponent(j % 2 ? '马达' : `${term}${i}`)}&limit=5`));
+  }
+  const ids = await Promise.all(edits);
+  for (const r of await Promise.all(matches)) {
+    assert.equal(r.status, 200, JSON.stringify(r.body));
+    assert.ok(Array.isArray(r.body.results));
+  }
+  // every edit is visible now, and only to its own word
+  for (let i = 0; i < 6; i++) {
+    const m = await match(`${term}${i}`);
+    assert.ok(rankOf(m, /电机/) >= 0, `${term}${i}: ${titles(m)}`);
+    assert.ok(m.results[0].explain.text.why.some((w) => w.startsWith(`${term}${i} → 电机`)), JSON.stringify(m.results[0].explain.text.why));
+  }
+  await Promise.all(ids.map((id) => api(srv.url, op, 'DELETE', `/api/v1/vocab/${id}`)));
+  const gone = await match(`${term}0`);
+  assert.equal(rankOf(gone, /电机/), -1);
+});
