@@ -295,9 +295,9 @@ static bool ascii_alnum(char c)
 }
 
 /*
- * Two words touch: nothing between them, or only spaces next to a Latin
- * or digit word (CNC 加工). Spaces between Chinese words separate
- * attributes (碳酸锂 电池级 is no 锂电池).
+ * Two words touch: nothing between them, or only spaces or hyphens next to
+ * a Latin or digit word (CNC 加工, O-ring). Spaces between Chinese words
+ * separate attributes (碳酸锂 电池级 is no 锂电池).
  */
 static bool touching(const char *text, size_t end, size_t start)
 {
@@ -306,7 +306,7 @@ static bool touching(const char *text, size_t end, size_t start)
 	if (start == end)
 		return true;
 	for (size_t i = end; i < start; i++)
-		if (text[i] != ' ')
+		if (text[i] != ' ' && text[i] != '-')
 			return false;
 	return end > 0 && (ascii_alnum(text[end - 1]) || ascii_alnum(text[start]));
 }

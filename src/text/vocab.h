@@ -21,7 +21,7 @@
  *
  * Two uses:
  *  - indexing (text_vocab_tokenize): a text's index-mode terms plus every
- *    vocabulary key spelled by 2..4 adjacent words (flagged
+ *    vocabulary key spelled by 2..6 adjacent words (flagged
  *    TEXT_TOKEN_SUBWORD | TEXT_VOCAB_COMPOUND: at the position of their
  *    first word, not counted in the length), so 动力电芯 is indexed as 动力,
  *    电, 芯 and also 电芯 and 动力电芯;
@@ -69,7 +69,7 @@ bool text_vocab_kind_parse(const char *s, enum text_vocab_kind *out);
 #define TEXT_VOCAB_COMPOUND 2u
 
 #define TEXT_VOCAB_TERM_MAX 60 /* bytes of a canonical term or a term (keys are at most TEXT_TOKEN_MAX) */
-#define TEXT_VOCAB_MAX_SPAN 4  /* words a compound may span */
+#define TEXT_VOCAB_MAX_SPAN 6  /* words a compound may span (光致抗蚀剂 is five single characters) */
 
 /* Query weights (docs/market.md, "Vocabulary"). */
 #define TEXT_VOCAB_W_PART 0.35      /* a word of 2+ characters inside a recognised compound */
