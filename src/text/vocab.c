@@ -653,6 +653,20 @@ int text_vocab_expand(const struct text_vocab *v, const char *text, size_t len, 
 			x->cand[kept++] = x->cand[i];
 	x->ncand = kept;
 	qsort(x->cand, (size_t)x->ncand, sizeof x->cand[0], cmp_cand);
+	/*
+	 * A long text (a demand's description) names its product in its own
+	 * words already: few expansions there, the heaviest (each one is a
+	 * posting list the search must walk).
+	 */
+	int own = 0, added = 0, words = x->nwords;
+	for (int i = 0; i < x->ncand; i++)
+		own += x->cand[i].origin != TEXT_VOCAB_EXPANDED;
+	int cap = own + (words > TEXT_VOCAB_LONG_TEXT ? TEXT_VOCAB_MAX_EXPANSIONS_LONG : TEXT_VOCAB_MAX_EXPANSIONS);
+	for (int i = 0; i < x->ncand; i++)
+		if (x->cand[i].origin == TEXT_VOCAB_EXPANDED && ++added > cap - own) {
+			x->ncand = i;
+			break;
+		}
 	out->n = x->ncand < TEXT_VOCAB_MAX_TERMS ? x->ncand : TEXT_VOCAB_MAX_TERMS;
 	memcpy(out->t, x->cand, (size_t)out->n * sizeof out->t[0]);
 	free(x);

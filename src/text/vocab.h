@@ -77,6 +77,9 @@ bool text_vocab_kind_parse(const char *s, enum text_vocab_kind *out);
 #define TEXT_VOCAB_W_BROADER 0.5    /* the broader term of a narrower one, times the entry's weight */
 #define TEXT_VOCAB_W_MIN 0.12       /* expansions lighter than this are dropped */
 #define TEXT_VOCAB_W_REDUNDANT 0.3  /* an expansion holding a heavier term of the query (永磁同步电机 ⊃ 电机) */
+#define TEXT_VOCAB_MAX_EXPANSIONS 24      /* expansions of a query of up to TEXT_VOCAB_LONG_TEXT words */
+#define TEXT_VOCAB_MAX_EXPANSIONS_LONG 8  /* of a longer text (a demand's description) */
+#define TEXT_VOCAB_LONG_TEXT 8
 #define TEXT_VOCAB_MAX_TERMS 96     /* terms of one expansion (the query's own words first, in text order) */
 
 /* An immutable snapshot of the vocabulary, shared by threads (reference-counted). */
