@@ -449,6 +449,7 @@ static void add_cand(struct expand *x, const char *key, const char *display, siz
 		return;
 	struct text_vocab_term *c = &x->cand[x->ncand];
 	c->order = x->ncand++;
+	c->own = origin != TEXT_VOCAB_EXPANDED;
 	snprintf(c->key, sizeof c->key, "%s", key);
 	if (dlen >= sizeof c->display)
 		dlen = sizeof c->display - 1;
@@ -536,7 +537,7 @@ static void expand_key(struct expand *x, const char *key, const char *shown, dou
 static int cmp_cand(const void *a, const void *b)
 {
 	const struct text_vocab_term *x = a, *y = b;
-	bool qx = x->origin != TEXT_VOCAB_EXPANDED, qy = y->origin != TEXT_VOCAB_EXPANDED;
+	bool qx = x->own, qy = y->own;
 	if (qx != qy)
 		return qx ? -1 : 1;
 	if (!qx && x->weight != y->weight)
@@ -660,10 +661,10 @@ int text_vocab_expand(const struct text_vocab *v, const char *text, size_t len, 
 	 */
 	int own = 0, added = 0, words = x->nwords;
 	for (int i = 0; i < x->ncand; i++)
-		own += x->cand[i].origin != TEXT_VOCAB_EXPANDED;
+		own += x->cand[i].own;
 	int cap = own + (words > TEXT_VOCAB_LONG_TEXT ? TEXT_VOCAB_MAX_EXPANSIONS_LONG : TEXT_VOCAB_MAX_EXPANSIONS);
 	for (int i = 0; i < x->ncand; i++)
-		if (x->cand[i].origin == TEXT_VOCAB_EXPANDED && ++added > cap - own) {
+		if (!x->cand[i].own && ++added > cap - own) {
 			x->ncand = i;
 			break;
 		}

@@ -119,6 +119,7 @@ struct text_vocab_term {
 	int kind;          /* enum text_vocab_kind of the entry that gave it; -1 for the query's own */
 	char explain[200]; /* "马达 → 电机 (俗称)", "伺服电机 ⊂ 电机 (下位词)"; "" for the query's own */
 	int order;         /* when it was found (internal: keeps the order stable) */
+	int own;           /* a word of the query (even when an expansion weighs it more): never capped */
 };
 
 struct text_vocab_expansion {
