@@ -17,6 +17,8 @@ supply, prints one JSON line with:
   p10     mean precision@10 (grade >= 1), empty or short lists count missing ranks as misses
   p10_exact  the same counting only grade 2
   mrr     mean reciprocal rank of the first grade >= 1 result
+  recall10  mean capped recall@10: relevant (grade >= 1) supplies in the top 10 over min(10, relevant
+          ones), so a demand with thousands of relevant supplies can still reach 1
   judged  demands scored; no_relevant: labelled demands without any relevant supply (skipped)
 """
 import json
@@ -50,7 +52,7 @@ def main():
             for line in f:
                 d, rank, s, _score = line.rstrip("\n").split("\t")
                 ranked[int(d)].append((int(rank), int(s)))
-        ndcg = p10 = p10x = mrr = 0.0
+        ndcg = p10 = p10x = mrr = rec = 0.0
         for d in judged:
             lst = [s for _, s in sorted(ranked.get(d, []))][:10]
             g = [grades[d].get(s, 0) for s in lst]
@@ -60,8 +62,9 @@ def main():
             p10x += sum(1 for x in g if x == 2) / 10
             first = next((i for i, x in enumerate(g) if x > 0), None)
             mrr += 0 if first is None else 1 / (first + 1)
+            rec += sum(1 for x in g if x > 0) / min(10, len(grades[d]))
         n = len(judged) or 1
-        print(json.dumps({"system": name, "ndcg10": ndcg / n, "p10": p10 / n, "p10_exact": p10x / n, "mrr": mrr / n,
+        print(json.dumps({"system": name, "ndcg10": ndcg / n, "p10": p10 / n, "p10_exact": p10x / n, "mrr": mrr / n, "recall10": rec / n,
                           "judged": len(judged),
                           "no_relevant": (labelled if k is None else min(k, labelled)) - len(judged),
                           "judged_pairs": sum(len(grades[d]) for d in judged)}))

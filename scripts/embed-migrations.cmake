@@ -17,6 +17,7 @@ foreach(f ${FILES})
   get_filename_component(base ${f} NAME)
   string(REGEX REPLACE "(\\.pg)?\\.sql$" "" base "${base}")
   string(REGEX MATCH "^[0-9]+" num "${base}")
+  # no leading zeros: C would read 0008 as a (bad) octal constant
   string(REGEX REPLACE "^0+([0-9])" "\\1" num "${num}")
   file(READ ${f} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")

@@ -10,6 +10,7 @@
 #include <unistd.h>
 #include "base/csv.h"
 #include "base/util.h"
+#include "registry/vocab.h"
 #include "store/migrate.h"
 #include "text/fts.h"
 
@@ -142,7 +143,10 @@ struct db *cli_open_db(const struct cli_cmd *cmd, bool create)
 		cli_fail(&e);
 		return NULL;
 	}
-	if (migrate_apply(db, NULL, &e)) {
+	struct actor a;
+	actor_cli(&a);
+	/* the shipped industrial vocabulary, loaded once into a new database (registry/vocab.h) */
+	if (migrate_apply(db, NULL, &e) || vocab_seed(db, &a, NULL, &e)) {
 		cli_fail(&e);
 		db_close(db);
 		return NULL;

@@ -7,6 +7,7 @@
 #include "http/http.h"
 #include "market/match.h"
 #include "services/service.h"
+#include "registry/vocab.h"
 #include "store/migrate.h"
 
 static bool size_opt(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
@@ -95,14 +96,17 @@ int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv)
 		return cli_fail(&e);
 	json_t *applied = json_array();
 	int from = 0;
-	if (migrate_current(db, &from, &e) || migrate_apply(db, applied, &e)) {
+	long seeded = 0;
+	struct actor a;
+	actor_cli(&a);
+	if (migrate_current(db, &from, &e) || migrate_apply(db, applied, &e) || vocab_seed(db, &a, &seeded, &e)) {
 		json_decref(applied);
 		db_close(db);
 		return cli_fail(&e);
 	}
 	db_close(db);
-	cli_print(json_pack("{s:s,s:i,s:i,s:o}", "db", cli_db_path(cmd), "from_version", from, "version", migrate_latest(),
-			    "applied", applied));
+	cli_print(json_pack("{s:s,s:i,s:i,s:o,s:I}", "db", cli_db_path(cmd), "from_version", from, "version",
+			    migrate_latest(), "applied", applied, "vocab_seeded", (json_int_t)seeded));
 	return 0;
 }
 

@@ -23,6 +23,7 @@
 #include "market/match_index.h"
 #include "platform/enterprise_ref.h"
 #include "registry/region.h"
+#include "text/vocab.h"
 
 #define MATCH_POOL_EXTRA 20
 #define MATCH_DEFAULT_LIMIT 10
@@ -110,7 +111,7 @@ static enum qerr rescore_supplies(struct db *db, struct pool *p, struct qerror *
 			continue;
 		}
 		h.static_score = level + card.bonus;
-		h.score = round((h.text + h.segment + h.region + h.static_score) * 1e9) / 1e9;
+		h.score = round((h.text + h.segment + h.region + h.static_score + h.inferred) * 1e9) / 1e9;
 		p->hits[kept] = h;
 		p->level[kept] = level;
 		p->level_name[kept] = name;
@@ -142,15 +143,70 @@ static json_t *rate(int64_t num, int64_t den)
 	return den > 0 ? json_real((double)num / (double)den) : json_null();
 }
 
+static const char *const origin_names[] = {"query", "part", "compound", "vocabulary"};
+
+/* "chain/segment" and the segment's name of a sid, into the caller's buffers; false when unknown. */
+static bool segment_of(struct db *db, uint32_t sid, char *code, size_t ncode, char *name, size_t nname)
+{
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare(db, "SELECT chain_id, code, name FROM segments WHERE sid=?", &e);
+	if (!st)
+		return false;
+	db_bind_int64(st, 1, sid);
+	bool ok = db_step(st, &e) == DB_ROW;
+	if (ok) {
+		snprintf(code, ncode, "%s/%s", db_col_text(st, 0), db_col_text(st, 1));
+		snprintf(name, nname, "%s", db_col_text(st, 2));
+	}
+	db_reset(st);
+	return ok;
+}
+
+/*
+ * How the query was understood: its terms with their weights and where
+ * they came from (the vocabulary's explanation for an expansion), and the
+ * segments inferred from the listings its words occur in.
+ */
+static json_t *understood(struct db *db, const struct mi_terms *t)
+{
+	json_t *terms = json_array(), *segs = json_array();
+	for (int i = 0; i < t->n; i++) {
+		json_t *o = json_pack("{s:s,s:s,s:f,s:s}", "term", t->display[i][0] ? t->display[i] : t->term[i], "key",
+				      t->term[i], "weight", round(t->weight[i] * 1000) / 1000, "origin",
+				      origin_names[t->origin[i] >= 0 && t->origin[i] < 4 ? t->origin[i] : 0]);
+		if (o && t->kind[i] >= 0 && t->kind[i] < TEXT_VOCAB_KIND_COUNT)
+			json_object_set_new(o, "kind", json_string(text_vocab_kind_names[t->kind[i]]));
+		if (o && t->explain[i][0])
+			json_object_set_new(o, "explain", json_string(t->explain[i]));
+		json_array_append_new(terms, o);
+	}
+	for (int i = 0; i < t->ninferred; i++) {
+		char code[160], name[160];
+		if (!segment_of(db, t->inferred_sid[i], code, sizeof code, name, sizeof name))
+			continue;
+		json_array_append_new(segs, json_pack("{s:s,s:s,s:f,s:f}", "segment", code, "name", name, "share",
+						      round(t->inferred_share[i] * 1000) / 1000, "bonus",
+						      round(MI_W_SEGMENT_INFER * t->inferred_share[i] * 1e6) / 1e6));
+	}
+	return json_pack("{s:o,s:o}", "terms", terms, "segments", segs);
+}
+
 static json_t *explain(const struct pool *p, int i, bool supplies)
 {
 	const struct mi_hit *h = &p->hits[i];
-	json_t *terms = json_array();
+	json_t *terms = json_array(), *why = json_array();
 	for (int t = 0; t < p->terms.n; t++)
-		if (h->matched & (1ull << t))
+		if (h->matched & (1ull << t)) {
 			json_array_append_new(terms, json_string(p->terms.term[t]));
-	json_t *e = json_pack("{s:{s:f,s:o},s:f,s:{s:o,s:f}}", "text", "score", h->text, "terms", terms, "segment",
-			      h->segment, "region", "level",
+			bool seen = false;
+			for (size_t k = 0; k < json_array_size(why); k++)
+				if (strcmp(json_string_value(json_array_get(why, k)), p->terms.explain[t]) == 0)
+					seen = true;
+			if (p->terms.explain[t][0] && !seen)
+				json_array_append_new(why, json_string(p->terms.explain[t]));
+		}
+	json_t *e = json_pack("{s:{s:f,s:o,s:o},s:f,s:f,s:{s:o,s:f}}", "text", "score", h->text, "terms", terms, "why",
+			      why, "segment", h->segment, "segment_inferred", h->inferred, "region", "level",
 			      h->region_level ? json_string(region_level_names[h->region_level]) : json_null(), "score",
 			      h->region);
 	if (supplies && e) {
@@ -419,8 +475,8 @@ enum qerr market_match_demand(struct db *db, const struct actor *a, int64_t dema
 	if (!rc)
 		rc = enterprise_results(db, p, r.sid, r.region, r.enterprise_id, limit, enterprises, err);
 	if (!rc) {
-		*out = json_pack("{s:O,s:O,s:O,s:f}", "demand", demand, "results", results, "enterprises", enterprises,
-				 "took_ms", elapsed_ms(t0));
+		*out = json_pack("{s:O,s:O,s:O,s:o,s:f}", "demand", demand, "results", results, "enterprises",
+				 enterprises, "understood", understood(db, &p->terms), "took_ms", elapsed_ms(t0));
 		if (!*out)
 			rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	}
@@ -478,7 +534,8 @@ enum qerr market_match_supply(struct db *db, const struct actor *a, int64_t supp
 							 explain(p, i, false)));
 	}
 	if (!rc) {
-		*out = json_pack("{s:O,s:O,s:f}", "supply", supply, "results", results, "took_ms", elapsed_ms(t0));
+		*out = json_pack("{s:O,s:O,s:o,s:f}", "supply", supply, "results", results, "understood",
+				 understood(db, &p->terms), "took_ms", elapsed_ms(t0));
 		if (!*out)
 			rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	}
@@ -553,9 +610,9 @@ enum qerr market_match_text(struct db *db, const struct market_match_query *q, j
 	if (!rc)
 		rc = supply_results(db, &cli, p, limit, results, err);
 	if (!rc) {
-		*out = json_pack("{s:{s:s,s:s?,s:s?,s:s?,s:s?},s:O,s:f}", "query", "q", q->text, "region", q->region,
-				 "chain", q->chain, "segment", q->segment, "certifications", q->certifications, "results",
-				 results, "took_ms", elapsed_ms(t0));
+		*out = json_pack("{s:{s:s,s:s?,s:s?,s:s?,s:s?},s:o,s:O,s:f}", "query", "q", q->text, "region", q->region,
+				 "chain", q->chain, "segment", q->segment, "certifications", q->certifications,
+				 "understood", understood(db, &p->terms), "results", results, "took_ms", elapsed_ms(t0));
 		if (!*out)
 			rc = qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	}

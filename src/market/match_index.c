@@ -14,6 +14,7 @@
 
 #include "base/qtime.h"
 #include "text/tokenizer.h"
+#include "text/vocab.h"
 
 #define MI_BLOCK 64
 #define BM25_K1 1.2
@@ -58,6 +59,7 @@ struct mi_hot {
 
 struct mi_index {
 	pthread_rwlock_t lock;
+	pthread_mutex_t rebuild; /* held by the one thread rebuilding for another vocabulary (acquire) */
 	enum mi_kind kind;
 	bool built;
 	char *path;
@@ -96,6 +98,9 @@ struct mi_index {
 	float *static_val;
 	size_t nstatic;
 	int64_t static_enterprises, static_orders;
+	/* the vocabulary whose compounds the documents were indexed with (and the queries expanded with) */
+	struct text_vocab *vocab;
+	uint64_t vocab_hash;
 };
 
 static atomic_bool cancel_builds;
@@ -106,8 +111,8 @@ void mi_cancel_builds(bool on)
 }
 
 static struct mi_index indexes[2] = {
-	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_SUPPLIES},
-	{.lock = PTHREAD_RWLOCK_INITIALIZER, .kind = MI_DEMANDS},
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .rebuild = PTHREAD_MUTEX_INITIALIZER, .kind = MI_SUPPLIES},
+	{.lock = PTHREAD_RWLOCK_INITIALIZER, .rebuild = PTHREAD_MUTEX_INITIALIZER, .kind = MI_DEMANDS},
 };
 
 static double now_ms(void)
@@ -239,10 +244,13 @@ static void index_clear(struct mi_index *ix)
 	free(ix->static_ent);
 	free(ix->static_val);
 	free(ix->path);
+	text_vocab_release(ix->vocab);
 	pthread_rwlock_t lock = ix->lock;
+	pthread_mutex_t rebuild = ix->rebuild;
 	enum mi_kind kind = ix->kind;
 	memset(ix, 0, sizeof *ix);
 	ix->lock = lock;
+	ix->rebuild = rebuild;
 	ix->kind = kind;
 }
 
@@ -528,10 +536,10 @@ static enum qerr add_doc(struct mi_index *ix, const struct doc_row *r, struct do
 	b->n = 0;
 	b->len = 0;
 	b->weight = MI_TITLE_WEIGHT;
-	int rc = text_tokenize(r->title, strlen(r->title), collect_term, b);
+	int rc = text_vocab_tokenize(ix->vocab, r->title, strlen(r->title), collect_term, b);
 	if (rc == 0) {
 		b->weight = 1;
-		rc = text_tokenize(r->description, strlen(r->description), collect_term, b);
+		rc = text_vocab_tokenize(ix->vocab, r->description, strlen(r->description), collect_term, b);
 	}
 	if (b->oom || rc == TEXT_TOKENIZE_NOMEM)
 		goto oom;
@@ -817,20 +825,36 @@ static enum qerr read_counters(struct db *db, enum mi_kind kind, struct mi_count
 	return QERR_OK;
 }
 
-static bool up_to_date(const struct mi_index *ix, const struct mi_counters *c, const char *path)
+/* v NULL: whatever vocabulary the index has will do (another thread is rebuilding for the new one). */
+static bool up_to_date(const struct mi_index *ix, const struct mi_counters *c, const char *path,
+		       const struct text_vocab *v)
 {
 	return ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->version >= c->listings &&
+	       (!v || (ix->vocab_hash == text_vocab_keys_hash(v) && ix->vocab == v)) &&
 	       (ix->kind != MI_SUPPLIES || (ix->static_enterprises >= c->enterprises && ix->static_orders >= c->orders));
 }
 
-/* With the write lock held: makes ix reflect db at the counters c (never going back). */
-static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct mi_counters *c, struct qerror *err)
+/*
+ * With the write lock held: makes ix reflect db at the counters c (never
+ * going back), with vocabulary v (taken; NULL: keep the index's own).
+ */
+static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct mi_counters *c,
+				struct text_vocab *v, struct qerror *err)
 {
 	const char *path = db_path(db);
-	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0;
+	/* other vocabulary keys: other compounds in the documents, so a full build */
+	bool same_db = ix->built && ix->path && strcmp(ix->path, path) == 0 &&
+		       (!v || ix->vocab_hash == text_vocab_keys_hash(v));
 	bool too_dead = ix->ndocs > 1024 && ix->alive < ix->ndocs / 3 * 2;
 	enum qerr rc = QERR_OK;
 	if (same_db && !too_dead) {
+		/* the same keys: take the newer snapshot (its expansions may differ) */
+		if (v && v != ix->vocab) {
+			text_vocab_release(ix->vocab);
+			ix->vocab = v;
+		} else {
+			text_vocab_release(v);
+		}
 		/* Another thread with a newer snapshot may have been here first: only move forward. */
 		if (c->listings > ix->version) {
 			rc = load_rows(db, ix, ix->version, false, err);
@@ -848,7 +872,11 @@ static enum qerr refresh_locked(struct db *db, struct mi_index *ix, const struct
 		return QERR_OK;
 	}
 	double t0 = now_ms();
+	if (!v && ix->vocab) /* a full build (too many dead documents) keeps the index's vocabulary */
+		v = ix->vocab, ix->vocab = NULL;
 	index_clear(ix);
+	ix->vocab = v;
+	ix->vocab_hash = text_vocab_keys_hash(v);
 	ix->path = strdup(path);
 	if (!ix->path)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -875,12 +903,60 @@ static enum qerr acquire(struct db *db, struct mi_index *ix, struct qerror *err)
 	enum qerr rc = read_counters(db, ix->kind, &c, err);
 	if (rc)
 		return rc;
+	struct text_vocab *v = NULL;
+	rc = text_vocab_get(db, &v, err);
+	if (rc)
+		return rc;
+	const char *path = db_path(db);
 	pthread_rwlock_rdlock(&ix->lock);
-	if (up_to_date(ix, &c, db_path(db)))
+	if (up_to_date(ix, &c, path, v)) {
+		text_vocab_release(v);
 		return QERR_OK;
+	}
+	bool other_keys = ix->built && ix->path && strcmp(ix->path, path) == 0 && ix->vocab_hash != text_vocab_keys_hash(v);
 	pthread_rwlock_unlock(&ix->lock);
+	if (other_keys) {
+		/*
+		 * The vocabulary's set of keys changed, so the documents' compounds
+		 * did: one thread builds a new index aside while the others go on
+		 * searching the current one (at 1M supplies a build takes ~30 s), then
+		 * swaps it in. A thread that finds the build taken keeps the index's
+		 * own vocabulary until then.
+		 */
+		if (pthread_mutex_trylock(&ix->rebuild) == 0) {
+			struct mi_index *fresh = calloc(1, sizeof *fresh);
+			if (!fresh) {
+				pthread_mutex_unlock(&ix->rebuild);
+				text_vocab_release(v);
+				return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+			}
+			fresh->kind = ix->kind;
+			rc = refresh_locked(db, fresh, &c, v, err); /* takes v; nobody else sees fresh */
+			if (!rc) {
+				pthread_rwlock_wrlock(&ix->lock);
+				index_clear(ix);
+				pthread_rwlock_t lock = ix->lock;
+				pthread_mutex_t rebuild = ix->rebuild;
+				*ix = *fresh;
+				ix->lock = lock;
+				ix->rebuild = rebuild;
+				pthread_rwlock_unlock(&ix->lock);
+			}
+			free(fresh);
+			pthread_mutex_unlock(&ix->rebuild);
+			if (rc)
+				return rc;
+			return acquire(db, ix, err); /* catch up with what was written meanwhile */
+		}
+		text_vocab_release(v);
+		v = NULL;
+		pthread_rwlock_rdlock(&ix->lock);
+		if (up_to_date(ix, &c, path, NULL))
+			return QERR_OK;
+		pthread_rwlock_unlock(&ix->lock);
+	}
 	pthread_rwlock_wrlock(&ix->lock);
-	rc = refresh_locked(db, ix, &c, err);
+	rc = refresh_locked(db, ix, &c, v, err); /* takes v */
 	pthread_rwlock_unlock(&ix->lock);
 	if (rc)
 		return rc;
@@ -894,6 +970,7 @@ struct cursor {
 	const struct mi_list *list;
 	uint32_t pos;
 	double idf;    /* 0 for a constant-weight list */
+	double tw;     /* the term's weight in the query (text/vocab.h) */
 	double weight; /* the constant */
 	double ub;     /* the most one posting can add */
 	int bit;       /* query term index, -1 for the segment list */
@@ -916,7 +993,24 @@ struct search {
 	int nheap, k;
 	double floor; /* a proven lower bound of the final k-th score (prime_threshold) */
 	struct cursor filter; /* documents holding the rarest required certification (list NULL: none) */
+	/* inferred segments (the query named none): their sids and bonuses, and the largest */
+	int ninfer;
+	uint32_t infer_sid[MI_INFER_SEGMENTS];
+	double infer_w[MI_INFER_SEGMENTS];
+	double infer_max;
 };
+
+/* The inferred-segment bonus of document d. */
+static double infer_bonus(const struct search *s, uint32_t d)
+{
+	if (!s->ninfer)
+		return 0;
+	uint32_t sid = s->ix->docs[d].sid;
+	for (int i = 0; i < s->ninfer; i++)
+		if (s->infer_sid[i] == sid)
+			return s->infer_w[i];
+	return 0;
+}
 
 static double bm25(const struct search *s, double idf, int freq, uint16_t len)
 {
@@ -973,7 +1067,7 @@ static double cur_score(const struct search *s, const struct cursor *c)
 {
 	if (c->idf == 0)
 		return c->weight;
-	return bm25(s, c->idf, c->list->freq[c->pos], s->ix->hot[c->list->docs[c->pos]].len);
+	return c->tw * bm25(s, c->idf, c->list->freq[c->pos], s->ix->hot[c->list->docs[c->pos]].len);
 }
 
 static bool doc_eligible(const struct search *s, uint32_t docno)
@@ -1078,33 +1172,24 @@ static double threshold(const struct search *s)
 struct qterm {
 	uint32_t tid;
 	double idf;
+	double weight;
+	int x; /* its term in the expansion */
 };
 
 struct qcollect {
-	const struct mi_index *ix;
-	struct qterm t[256];
+	struct qterm t[TEXT_VOCAB_MAX_TERMS];
 	int n;
+	struct text_vocab_expansion ex;
 };
 
-static int collect_query_term(void *ctx, const struct text_token *tok)
+/* Heaviest first (weight x idf), ties in expansion order. */
+static int cmp_qterm(const void *a, const void *b)
 {
-	struct qcollect *c = ctx;
-	uint32_t tid = term_id((struct mi_index *)c->ix, tok->term, tok->len, false);
-	if (tid == UINT32_MAX)
-		return 0;
-	for (int i = 0; i < c->n; i++)
-		if (c->t[i].tid == tid)
-			return 0;
-	if (c->n == (int)(sizeof c->t / sizeof c->t[0]))
-		return 1;
-	c->t[c->n++].tid = tid;
-	return 0;
-}
-
-static int cmp_idf_desc(const void *a, const void *b)
-{
-	double x = ((const struct qterm *)a)->idf, y = ((const struct qterm *)b)->idf;
-	return x > y ? -1 : x < y;
+	const struct qterm *p = a, *q = b;
+	double x = p->idf * p->weight, y = q->idf * q->weight;
+	if (x != y)
+		return x > y ? -1 : 1;
+	return p->x - q->x;
 }
 
 static int cmp_ub(const void *a, const void *b)
@@ -1142,6 +1227,72 @@ static void add_qcert(void *ctx, const char *p, size_t n)
 		s->qcerts[s->nqcerts++] = id;
 }
 
+/*
+ * The segments the query's words occur in, from the listings themselves: a
+ * sample of each word's postings (evenly spread, at most 64) among the
+ * listings that name the word in their title (a weighted frequency of at
+ * least MI_TITLE_WEIGHT: "动力电池电解液" in a description says what the
+ * electrolyte is for, not what it is), each word counting by its weight x
+ * idf; segments holding MI_INFER_MIN_SHARE of the mass or more (listings
+ * without a segment hold theirs too, for nobody) give their listings
+ * MI_W_SEGMENT_INFER x share.
+ */
+static void infer_segments(struct search *s, struct mi_terms *terms)
+{
+	const struct mi_index *ix = s->ix;
+	uint32_t sid[128];
+	double mass[128], total = 0;
+	int n = 0;
+	for (int i = 0; i < s->m; i++) {
+		const struct cursor *c = &s->cur[i];
+		if (c->bit < 0 || c->list->n == 0)
+			continue;
+		double w = c->tw * c->idf;
+		uint32_t step = c->list->n / 64 + 1, taken = 0;
+		for (uint32_t j = 0; j < c->list->n; j += step)
+			taken += c->list->freq[j] >= MI_TITLE_WEIGHT;
+		if (!taken)
+			continue;
+		for (uint32_t j = 0; j < c->list->n; j += step) {
+			if (c->list->freq[j] < MI_TITLE_WEIGHT)
+				continue;
+			uint32_t g = ix->docs[c->list->docs[j]].sid;
+			int k = 0;
+			while (k < n && sid[k] != g)
+				k++;
+			if (k == n) {
+				if (n == 128)
+					continue;
+				sid[n] = g;
+				mass[n++] = 0;
+			}
+			mass[k] += w / taken;
+		}
+		total += w;
+	}
+	if (total <= 0)
+		return;
+	for (int pick = 0; pick < MI_INFER_SEGMENTS; pick++) {
+		int best = -1;
+		for (int k = 0; k < n; k++)
+			if (sid[k] && (best < 0 || mass[k] > mass[best] || (mass[k] == mass[best] && sid[k] < sid[best])))
+				best = k;
+		if (best < 0 || mass[best] / total < MI_INFER_MIN_SHARE)
+			break;
+		double share = mass[best] / total;
+		s->infer_sid[s->ninfer] = sid[best];
+		s->infer_w[s->ninfer] = MI_W_SEGMENT_INFER * share;
+		if (s->infer_w[s->ninfer] > s->infer_max)
+			s->infer_max = s->infer_w[s->ninfer];
+		if (terms) {
+			terms->inferred_sid[terms->ninferred] = sid[best];
+			terms->inferred_share[terms->ninferred++] = share;
+		}
+		s->ninfer++;
+		mass[best] = -1;
+	}
+}
+
 static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror *err)
 {
 	const struct mi_index *ix = s->ix;
@@ -1152,8 +1303,14 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 	struct qcollect *qc = calloc(1, sizeof *qc);
 	if (!qc)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-	qc->ix = ix;
-	int rc = q->text ? text_tokenize(q->text, q->text_len, collect_query_term, qc) : 0;
+	int rc = q->text ? text_vocab_expand(q->literal ? NULL : ix->vocab, q->text, q->text_len, &qc->ex) : 0;
+	for (int i = 0; rc == 0 && i < qc->ex.n; i++) {
+		const struct text_vocab_term *t = &qc->ex.t[i];
+		uint32_t tid = term_id((struct mi_index *)ix, t->key, strlen(t->key), false);
+		if (tid == UINT32_MAX)
+			continue;
+		qc->t[qc->n++] = (struct qterm){.tid = tid, .weight = t->weight, .x = i};
+	}
 	if (rc < 0) {
 		free(qc);
 		return qerr_set(err, QERR_INTERNAL, "tokenizer_unavailable", NULL,
@@ -1167,29 +1324,40 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 		double idf = log((N - nhit + 0.5) / (nhit + 0.5));
 		qc->t[i].idf = idf > 0 ? idf : 1e-6;
 	}
-	/* Too many words: keep the rarest, they carry the meaning. */
+	/* Too many words: keep the heaviest (weight x idf: rare words and the query's own), they carry the meaning. */
 	if (qc->n > MI_MAX_TERMS) {
-		qsort(qc->t, (size_t)qc->n, sizeof qc->t[0], cmp_idf_desc);
+		qsort(qc->t, (size_t)qc->n, sizeof qc->t[0], cmp_qterm);
 		qc->n = MI_MAX_TERMS;
 	}
-	if (terms)
+	if (terms) {
 		terms->n = qc->n;
+		terms->ninferred = 0;
+	}
 	for (int i = 0; i < qc->n; i++) {
 		const struct mi_term *tm = &ix->terms[qc->t[i].tid];
 		if (terms) {
+			const struct text_vocab_term *t = &qc->ex.t[qc->t[i].x];
 			memcpy(terms->term[i], ix->pool + tm->off, tm->len);
 			terms->term[i][tm->len] = '\0';
 			terms->idf[i] = qc->t[i].idf;
+			terms->weight[i] = qc->t[i].weight;
+			terms->origin[i] = (int)t->origin;
+			terms->kind[i] = t->kind;
+			snprintf(terms->display[i], sizeof terms->display[i], "%s", t->display);
+			snprintf(terms->explain[i], sizeof terms->explain[i], "%s", t->explain);
 		}
 		if (tm->list.n == 0)
 			continue;
 		struct cursor *c = &s->cur[s->m++];
 		c->list = &tm->list;
 		c->idf = qc->t[i].idf;
+		c->tw = qc->t[i].weight;
 		c->bit = i;
-		c->ub = bm25(s, c->idf, tm->list.max_freq, tm->list.min_len) + 1e-9;
+		c->ub = c->tw * bm25(s, c->idf, tm->list.max_freq, tm->list.min_len) + 1e-9;
 	}
 	free(qc);
+	if (!q->sid && !q->literal)
+		infer_segments(s, terms);
 	if (q->sid && q->sid < ix->nsegs && ix->segs[q->sid].n) {
 		struct cursor *c = &s->cur[s->m++];
 		c->list = &ix->segs[q->sid];
@@ -1209,7 +1377,7 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 				s->filter.list = l;
 		}
 	s->region_max = s->nqregions ? MI_W_REGION_COUNTY : 0;
-	s->extra = s->region_max + ix->max_static + 1e-9;
+	s->extra = s->region_max + ix->max_static + s->infer_max + 1e-9;
 	qsort(s->cur, (size_t)s->m, sizeof s->cur[0], cmp_ub);
 	return QERR_OK;
 }
@@ -1227,6 +1395,8 @@ static void finish_hit(const struct search *s, uint32_t d, double listed, double
 	hit->region_level = level;
 	hit->region = region_weight[level];
 	hit->static_score = doc->static_score;
+	hit->inferred = infer_bonus(s, d);
+	hit->sid = doc->sid;
 	hit->matched = matched;
 	hit->is_public = doc->is_public;
 	/*
@@ -1234,7 +1404,7 @@ static void finish_hit(const struct search *s, uint32_t d, double listed, double
 	 * makes equal scores equal, so ties rank by listing id whichever path
 	 * (pruned or exhaustive) found them.
 	 */
-	hit->score = round((listed + hit->region + hit->static_score) * 1e9) / 1e9;
+	hit->score = round((listed + hit->region + hit->static_score + hit->inferred) * 1e9) / 1e9;
 }
 
 /* Position of the first posting >= d in l (binary search; cursors do not move). */
@@ -1290,7 +1460,7 @@ static double prime_threshold(struct search *s)
 		}
 		if (s->nqregions)
 			score += region_weight[doc_region_level(s, &s->ix->docs[d])];
-		scores[n++] = score + s->ix->hot[d].static_score;
+		scores[n++] = score + s->ix->hot[d].static_score + infer_bonus(s, d);
 	}
 	double floor = -HUGE_VAL;
 	if (n >= (uint32_t)s->k) {
@@ -1356,7 +1526,7 @@ static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t
 		if (!ok)
 			continue;
 		/* the region bonus is costly to compute: bound it until the document might make it */
-		double bonus = s->region_max + s->ix->hot[d].static_score + 1e-9;
+		double bonus = s->region_max + s->ix->hot[d].static_score + s->infer_max + 1e-9;
 		for (int i = first - 1; i >= 0; i--) {
 			if (score + cum[i] + bonus < theta)
 				break;
@@ -1373,8 +1543,9 @@ static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t
 		}
 		if (score + bonus < theta)
 			continue;
-		if (s->nqregions &&
-		    score + region_weight[doc_region_level(s, &s->ix->docs[d])] + s->ix->hot[d].static_score < theta)
+		if (score + (s->nqregions ? region_weight[doc_region_level(s, &s->ix->docs[d])] : 0) +
+			s->ix->hot[d].static_score + infer_bonus(s, d) <
+		    theta)
 			continue;
 		struct mi_hit hit;
 		finish_hit(s, d, score, segment, matched, &hit);

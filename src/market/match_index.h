@@ -55,10 +55,24 @@ enum mi_kind { MI_SUPPLIES, MI_DEMANDS };
 #define MI_W_LEVEL_PROVINCIAL 0.5
 #define MI_W_LEVEL_MAX 0.75 /* 国家级专精特新"小巨人" */
 #define MI_W_SCORECARD 0.5
+/*
+ * A query without a segment: the segments its words' listings are in
+ * (sampled from each word's postings, weighted by the word's weight and
+ * idf) give the listings of each segment holding at least
+ * MI_INFER_MIN_SHARE of that mass a bonus of MI_W_SEGMENT_INFER times the
+ * share (at most MI_INFER_SEGMENTS segments).
+ */
+#define MI_W_SEGMENT_INFER 1.5
+#define MI_INFER_MIN_SHARE 0.25
+#define MI_INFER_SEGMENTS 3
 
 /*
- * The query's terms are the text's words and sub-words (index mode) that
- * the index knows, at most MI_MAX_TERMS (the rarest kept). Single Chinese
+ * The query's terms are the text's words and sub-words (index mode) and
+ * their vocabulary expansions (text/vocab.h: each with a weight that
+ * multiplies its bm25) that the index knows, at most MI_MAX_TERMS (the
+ * heaviest weight x idf kept). Listings are indexed with the vocabulary's
+ * compounds too (text_vocab_tokenize), and an index built with one set of
+ * vocabulary keys is rebuilt when the set changes. Single Chinese
  * characters count too: trade terms the dictionary lacks (级进模, 斜齿,
  * 壳体) segment into them, and dropping them lost the spec family that
  * tells 级进模 from 拉伸模 (nDCG@10 0.993 without them, bench/RESULTS.md).
@@ -74,6 +88,7 @@ struct mi_query {
 	int64_t exclude_enterprise;
 	int64_t now;              /* demands: skip those whose deadline is before now (epoch seconds) */
 	int k;
+	bool literal;             /* true: the text's words only, no vocabulary expansion, no segment inference */
 };
 
 struct mi_hit {
@@ -82,6 +97,8 @@ struct mi_hit {
 	double score;
 	double text;              /* bm25 part */
 	double segment;
+	double inferred;          /* the inferred-segment bonus (0 when the query named a segment) */
+	uint32_t sid;             /* the listing's segment (0: none) */
 	double region;
 	int region_level;         /* 0 none, 1 province, 2 city, 3 county */
 	double static_score;      /* level + scorecard as indexed */
@@ -94,6 +111,15 @@ struct mi_terms {
 	int n;
 	char term[MI_MAX_TERMS][64];
 	double idf[MI_MAX_TERMS];
+	double weight[MI_MAX_TERMS];       /* the term's weight in the query (text/vocab.h) */
+	int origin[MI_MAX_TERMS];          /* enum text_vocab_origin */
+	int kind[MI_MAX_TERMS];            /* enum text_vocab_kind of an expansion, -1 otherwise */
+	char display[MI_MAX_TERMS][64];    /* as written */
+	char explain[MI_MAX_TERMS][200];   /* "马达 → 电机 (俗称)"; "" for the query's own words */
+	/* the inferred segments (query without a segment) and their bonus */
+	int ninferred;
+	uint32_t inferred_sid[MI_INFER_SEGMENTS];
+	double inferred_share[MI_INFER_SEGMENTS];
 };
 
 /*

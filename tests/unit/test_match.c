@@ -18,6 +18,7 @@
 #include <cmocka.h>
 
 #include "market/match_index.h"
+#include "text/vocab.h"
 #include "store/db.h"
 #include "testdb.h"
 #include "store/migrate.h"
@@ -67,6 +68,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	mi_reset();
+	text_vocab_reset();
 	return testdb_teardown(state);
 }
 
@@ -365,7 +367,8 @@ static void text_scores_are_fts5_bm25(void **state)
 	for (int round = 0; round < 50; round++) {
 		char text[256];
 		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 4));
-		struct mi_query q = {.text = text, .text_len = strlen(text), .k = 20};
+		/* literal: the text's own words, as FTS5 sees them (no vocabulary, no inferred segment) */
+		struct mi_query q = {.text = text, .text_len = strlen(text), .k = 20, .literal = true};
 		struct mi_hit hits[20];
 		struct mi_terms terms;
 		int n;
@@ -400,6 +403,170 @@ static void text_scores_are_fts5_bm25(void **state)
 	}
 }
 
+/* Adds vocabulary entries (canonical, kind, term, weight; NULL-terminated) the way registry/vocab.c does. */
+static void put_vocab(struct fixture *f, const char *const *rows)
+{
+	struct qerror e = {0};
+	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
+	for (int i = 0; rows[i]; i += 4) {
+		struct db_stmt *st = db_prepare(f->db,
+						"INSERT INTO vocab(canonical,kind,term,weight,source,created_at,updated_at)"
+						" VALUES(?,?,?,?,'test','x','x')",
+						&e);
+		assert_non_null(st);
+		db_bind_text(st, 1, rows[i]);
+		db_bind_text(st, 2, rows[i + 1]);
+		db_bind_text(st, 3, rows[i + 2]);
+		db_bind_int(st, 4, atoi(rows[i + 3]));
+		assert_int_equal(db_run(st, &e), QERR_OK);
+	}
+	assert_int_equal(db_touch(f->db, "vocab", &e), QERR_OK);
+	assert_int_equal(db_commit(f->db, &e), QERR_OK);
+}
+
+static const char *const test_vocab[] = {
+	"电机", "colloquial", "马达", "85",	   "电机", "synonym", "电动机", "90",
+	"电机", "english", "motor", "80",	   "电机", "narrower", "伺服电机", "70",
+	"电机", "narrower", "永磁同步电机", "70", "伺服电机", "colloquial", "伺服马达", "85",
+	"螺栓", "colloquial", "螺丝", "85",	   "锂离子电池", "synonym", "锂电池", "95",
+	"锂离子电池", "narrower", "电芯", "90",  "电芯", "synonym", "电池单体", "90",
+	"数控加工", "abbreviation", "CNC", "85", "数控加工", "colloquial", "CNC加工", "95",
+	"电池管理系统", "abbreviation", "BMS", "85", "压铸件", "synonym", "压铸零件", "90",
+	"铝合金压铸", "synonym", "铝压铸", "90", "铝合金压铸", "narrower", "铝合金压铸件", "70",
+	NULL,
+};
+
+static void vocabulary_expands_queries_and_keeps_the_guarantees(void **state)
+{
+	struct fixture *f = *state;
+	put_vocab(f, test_vocab);
+	int64_t motor = put_supply(f, 0, 1, "永磁同步电机", "新能源汽车驱动电机，批量供应", 1, "32", "", "active");
+	int64_t async = put_supply(f, 0, 2, "交流异步电机", "三相异步电机", 0, "", "", "active");
+	int64_t tv = put_supply(f, 0, 3, "液晶电视机外壳", "注塑加工 电视机", 0, "", "", "active");
+	int64_t bolt = put_supply(f, 0, 5, "M8不锈钢螺栓", "304材质", 0, "", "IATF16949", "active");
+	int64_t cell = put_supply(f, 0, 6, "动力电芯 三元", "三元锂动力电芯", 2, "", "", "active");
+	int64_t lith = put_supply(f, 0, 7, "氢氧化锂 盐湖提锂", "电池级氢氧化锂，锂", 0, "", "", "active");
+	int64_t shell = put_supply(f, 0, 9, "电芯 方形铝壳", "方形铝壳磷酸铁锂电芯", 2, "", "", "active");
+	int64_t cast = put_supply(f, 0, 10, "汽车铝合金压铸件", "电机壳体压铸", 1, "", "", "active");
+	int64_t cnc = put_supply(f, 0, 11, "精密零件 数控加工", "五轴数控加工", 0, "", "", "active");
+	int64_t ids[64];
+	static const char *const motor_words[] = {"马达", "电动机", "motor", "伺服马达", "Motor 马达"};
+	for (size_t i = 0; i < sizeof motor_words / sizeof motor_words[0]; i++) {
+		struct mi_query q = {.text = motor_words[i], .text_len = strlen(motor_words[i]), .k = 10};
+		int n = search_ids(f, &q, ids);
+		assert_true(contains(ids, n, motor));
+		assert_true(contains(ids, n, async));
+		assert_false(contains(ids, n, tv));
+		q.literal = true; /* without the vocabulary none of them is found */
+		n = search_ids(f, &q, ids);
+		assert_false(contains(ids, n, motor));
+	}
+	/* 电机 never reaches 电视机, expanded or not */
+	struct mi_query q = {.text = "电机", .text_len = strlen("电机"), .k = 10};
+	int n = search_ids(f, &q, ids);
+	assert_false(contains(ids, n, tv));
+	assert_true(contains(ids, n, motor));
+	/* 螺丝 finds 螺栓; the certification filter stays hard */
+	q = (struct mi_query){.text = "螺丝", .text_len = strlen("螺丝"), .k = 10};
+	n = search_ids(f, &q, ids);
+	assert_int_equal(n, 1);
+	assert_int_equal(ids[0], bolt);
+	q.certs = "ISO9001";
+	assert_int_equal(search_ids(f, &q, ids), 0);
+	/* a whole compound outranks a listing sharing one character of it */
+	q = (struct mi_query){.text = "锂电池", .text_len = strlen("锂电池"), .k = 10};
+	n = search_ids(f, &q, ids);
+	assert_true(n >= 2);
+	assert_true(ids[0] == cell || ids[0] == shell);
+	for (int i = 0; i < n; i++)
+		if (ids[i] == lith)
+			assert_true(i >= 2);
+	q = (struct mi_query){.text = "铝压铸", .text_len = strlen("铝压铸"), .k = 10};
+	n = search_ids(f, &q, ids);
+	assert_true(n >= 1);
+	assert_int_equal(ids[0], cast);
+	/* English and mixed queries */
+	static const char *const mixed[] = {"CNC加工", "cnc 加工", "CNC"};
+	for (size_t i = 0; i < sizeof mixed / sizeof mixed[0]; i++) {
+		q = (struct mi_query){.text = mixed[i], .text_len = strlen(mixed[i]), .k = 10};
+		n = search_ids(f, &q, ids);
+		assert_true(n >= 1);
+		assert_int_equal(ids[0], cnc);
+	}
+	/* explanations: the expansion says where it came from */
+	struct mi_hit hits[10];
+	struct mi_terms terms;
+	struct qerror e = {0};
+	q = (struct mi_query){.text = "马达", .text_len = strlen("马达"), .k = 10};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, &terms, &e), QERR_OK);
+	bool said = false;
+	for (int i = 0; i < terms.n; i++)
+		if (strcmp(terms.term[i], "电机") == 0 && strcmp(terms.explain[i], "马达 → 电机 (俗称)") == 0)
+			said = true;
+	assert_true(said);
+	q = (struct mi_query){.text = "伺服电机", .text_len = strlen("伺服电机"), .k = 10};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, hits, &n, &terms, &e), QERR_OK);
+	said = false;
+	for (int i = 0; i < terms.n; i++)
+		if (strcmp(terms.explain[i], "伺服电机 ⊂ 电机 (下位词)") == 0)
+			said = true;
+	assert_true(said);
+	/* an edit of the vocabulary reaches the next search */
+	q = (struct mi_query){.text = "扁线电机", .text_len = strlen("扁线电机"), .k = 10};
+	static const char *const more[] = {"永磁同步电机", "synonym", "扁线电机", "80", NULL};
+	put_vocab(f, more);
+	n = search_ids(f, &q, ids);
+	assert_int_equal(ids[0], motor);
+}
+
+static void pruned_search_equals_scoring_everything_with_the_vocabulary(void **state)
+{
+	struct fixture *f = *state;
+	static const char *const v[] = {
+		"电机", "colloquial", "马达", "85",	"电机", "narrower", "永磁同步电机", "70",
+		"轴承", "narrower", "深沟球轴承", "70", "模具", "narrower", "注塑模具", "70",
+		"模具", "narrower", "冲压模具", "70", "电芯", "synonym", "电池单体", "90",
+		"锂离子电池", "narrower", "电芯", "90", "锂离子电池", "synonym", "锂电池", "95",
+		"紧固件", "narrower", "螺栓", "70", "螺栓", "colloquial", "螺丝", "85",
+		"数控加工", "synonym", "数控 加工", "90", "压铸件", "synonym", "铝合金压铸件", "80",
+		"电解液", "english", "electrolyte", "80", NULL,
+	};
+	put_vocab(f, v);
+	fill_random(f, 600, 11);
+	mi_reset();
+	uint32_t seed = 123;
+	static const char *const qregions[] = {NULL, "320505", "33", "440305"};
+	static const char *const qcerts[] = {NULL, "ISO9001", NULL, "IATF16949"};
+	static const char *const extra[] = {"马达", "锂电池", "螺丝", "electrolyte", "紧固件", "电池单体", ""};
+	for (int round = 0; round < 200; round++) {
+		char text[512];
+		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 5));
+		size_t len = strlen(text);
+		snprintf(text + len, sizeof text - len, " %s", extra[rnd(&seed) % 7]);
+		struct mi_query q = {
+			.text = text,
+			.text_len = strlen(text),
+			.sid = rnd(&seed) % 2 ? 0 : rnd(&seed) % 3,
+			.region = qregions[rnd(&seed) % 4],
+			.certs = qcerts[rnd(&seed) % 4],
+			.exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
+			.k = 1 + (int)(rnd(&seed) % 20),
+		};
+		struct mi_hit a[32], b[32];
+		int na, nb;
+		struct qerror e = {0};
+		assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
+		assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
+		assert_int_equal(na, nb);
+		for (int i = 0; i < na; i++) {
+			if (fabs(a[i].score - b[i].score) > 1e-9)
+				fail_msg("round %d (%s) rank %d: pruned %.12f (id %lld), exhaustive %.12f (id %lld)", round,
+					 text, i, a[i].score, (long long)a[i].id, b[i].score, (long long)b[i].id);
+			assert_int_equal(a[i].id, b[i].id);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,6 +577,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(level_and_scorecard_changes_reach_the_index, setup, teardown),
 		cmocka_unit_test_setup_teardown(pruned_search_equals_scoring_everything, setup, teardown),
 		cmocka_unit_test_setup_teardown(text_scores_are_fts5_bm25, setup, teardown),
+		cmocka_unit_test_setup_teardown(vocabulary_expands_queries_and_keeps_the_guarantees, setup, teardown),
+		cmocka_unit_test_setup_teardown(pruned_search_equals_scoring_everything_with_the_vocabulary, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

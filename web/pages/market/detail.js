@@ -11,7 +11,7 @@ import { h, pageHeader, alertBox, errorText, loading, loadError } from '../../li
 import { get, post, del } from '../../lib/api.js';
 import { session } from '../../lib/session.js';
 import {
-  ownsEnterprise, statusBadge, entLink, entName, fen, formatDate, qty, tagChips, regionLabel, explainView, scorecardView,
+  ownsEnterprise, statusBadge, entLink, entName, fen, formatDate, qty, tagChips, regionLabel, explainView, understoodView, scorecardView,
   fill, add,
 } from './market.js';
 import { levelLabel } from '../../lib/ref.js';
@@ -128,6 +128,7 @@ export async function render(root, ctx) {
   const max = Math.max(0, ...results.map((r) => r.score || 0));
   matches.lastChild.replaceWith(h('div', null,
     h('p', { class: 'muted small', id: 'match-summary' }, t('market.matchSummary', { n: results.length, ms: res.took_ms ?? '—' })),
+    understoodView(res.understood),
     results.length ? h('ol', { class: 'match-list', id: 'match-list' }, results.map((r) => matchItem(r, max))) : h('p', { class: 'muted' }, t('market.noMatches')),
     isDemand && (res.enterprises || []).length ? [h('h3', null, t('market.matchEnterprises')), enterpriseTable(res.enterprises)] : null));
 

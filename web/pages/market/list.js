@@ -3,13 +3,16 @@
  * (#/market/supplies): search by words (q), filter by chain/segment, region
  * (province), status and, for demands, "only ours"; cursor pages ("load
  * more"). Filters live in the address so back/forward and links work.
+ * Searching supplies also asks the matcher (GET /match): it understands the
+ * buyer's words (马达 finds 电机, explained) where the directory's word
+ * filter only finds the literal words.
  */
 import { t } from '../../lib/i18n.js';
 import { h, pageHeader, alertBox, errorText } from '../../lib/dom.js';
 import { get } from '../../lib/api.js';
 import { regions } from '../../lib/ref.js';
 import { may } from '../../lib/access.js';
-import { segmentPicker, statusBadge, entLink, fen, formatDate, qty, tagChips, regionLabel, fill, add } from './market.js';
+import { segmentPicker, statusBadge, entLink, fen, formatDate, qty, tagChips, regionLabel, fill, add, understoodView } from './market.js';
 
 const PAGE_SIZE = 20;
 const STATUSES = { demands: ['open', 'closed', 'awarded', 'cancelled'], supplies: ['active', 'withdrawn'] };
@@ -56,7 +59,27 @@ export async function render(root, ctx) {
     h('thead', null, h('tr', null, cols.map((c) => h('th', { scope: 'col' }, t(c))))), tbody));
   const message = h('div');
   const more = h('button', { type: 'button', class: 'btn btn-outline', id: 'load-more', hidden: true, onclick: () => load(false) }, t('directory.loadMore'));
-  add(root, form, message, h('section', { class: 'card card-flush' }, summary, table, h('div', { class: 'table-foot' }, more)));
+  const smart = h('section', { class: 'card', id: 'smart-match', hidden: true });
+  add(root, form, message, smart, h('section', { class: 'card card-flush' }, summary, table, h('div', { class: 'table-foot' }, more)));
+
+  /* Supplies: the matcher's ranked, explained answer to the same words. */
+  async function loadSmart() {
+    smart.hidden = true;
+    if (isDemand || !state.q) return;
+    try {
+      const res = await get('/match', { q: state.q, limit: 10 });
+      if (!ctx.isCurrent()) return;
+      const results = res.results || [];
+      fill(smart, h('h2', null, t('market.smartMatch')), understoodView(res.understood),
+        results.length ? h('ol', { class: 'match-list', id: 'smart-list' }, results.map((r) => h('li', { class: 'match-item', dataset: { id: r.supply.id } },
+          h('div', { class: 'match-title' },
+            h('a', { href: `#/market/supplies/${r.supply.id}`, class: 'match-link' }, r.supply.title),
+            h('span', { class: 'muted small' }, [r.supply.enterprise?.name, r.supply.segment_name, Number(r.score).toFixed(2)].filter(Boolean).join(' · '))),
+          (r.explain?.text?.why || []).length ? h('div', { class: 'muted small why' }, r.explain.text.why.slice(0, 2).join('；')) : null)))
+          : h('p', { class: 'muted' }, t('market.noMatches')));
+      smart.hidden = false;
+    } catch { /* the directory below still answers */ }
+  }
 
   regions().then((provinces) => {
     if (!ctx.isCurrent()) return;
@@ -95,7 +118,7 @@ export async function render(root, ctx) {
     controller = new AbortController();
     const query = { q: state.q, chain: state.chain, segment: state.segment, region: state.province, status: state.status, limit: PAGE_SIZE };
     if (isDemand) query.mine = state.mine;
-    if (fresh) { cursor = null; shown = 0; summary.textContent = t('common.loading'); } else query.cursor = cursor;
+    if (fresh) { cursor = null; shown = 0; summary.textContent = t('common.loading'); loadSmart(); } else query.cursor = cursor;
     more.disabled = true;
     try {
       const page = await get(`/${kind}`, query, { signal: controller.signal });

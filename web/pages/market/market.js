@@ -257,7 +257,8 @@ export function tagChips(list, cls = 'tag') {
 
 /*
  * The factors behind one match: bars scaled to the best total of the list (max), and the
- * matched words as chips. explain: {text: {score, terms}, segment, region: {level, score},
+ * matched words as chips, and why the vocabulary let them match ("马达 → 电机 (俗称)").
+ * explain: {text: {score, terms, why}, segment, segment_inferred, region: {level, score},
  * level: {value, score}, scorecard: {score, on_time_rate, acceptance_rate, orders}}.
  */
 export function explainView(explain, max) {
@@ -266,6 +267,7 @@ export function explainView(explain, max) {
   const factors = [
     ['text', num(ex.text), null],
     ['segment', num(ex.segment), null],
+    ['inferred', num(ex.segment_inferred), null],
     ['region', num(ex.region), ex.region && ex.region.level ? t(`market.regionLevel.${ex.region.level}`) : null],
     ['level', num(ex.level), ex.level && ex.level.value && ex.level.value !== 'none' ? t(`level.${ex.level.value}`) : null],
     ['scorecard', num(ex.scorecard), ex.scorecard && ex.scorecard.orders
@@ -273,6 +275,7 @@ export function explainView(explain, max) {
   ];
   const scale = max > 0 ? max : Math.max(1, ...factors.map((f) => f[1]));
   const terms = (ex.text && ex.text.terms) || [];
+  const why = (ex.text && ex.text.why) || [];
   return h('div', { class: 'explain' },
     h('ul', { class: 'factor-list' }, factors.map(([k, v, note]) => h('li', { class: `factor factor-${k}${v > 0 ? '' : ' is-zero'}`, dataset: { factor: k, score: v.toFixed(3) } },
       h('span', { class: 'factor-name' }, t(`market.factor.${k}`)),
@@ -280,7 +283,25 @@ export function explainView(explain, max) {
       h('span', { class: 'factor-value' }, v.toFixed(2)),
       note ? h('span', { class: 'muted small factor-note' }, note) : null))),
     h('div', { class: 'terms' }, h('span', { class: 'muted small' }, t('market.matchedTerms')),
-      terms.length ? terms.map((w) => h('span', { class: 'badge badge-term' }, w)) : h('span', { class: 'muted small' }, t('market.noTerms'))));
+      terms.length ? terms.map((w) => h('span', { class: 'badge badge-term' }, w)) : h('span', { class: 'muted small' }, t('market.noTerms'))),
+    why.length ? h('ul', { class: 'vocab-why muted small' }, why.map((w) => h('li', { class: 'why' }, w))) : null);
+}
+
+/*
+ * How the query was understood (the match API's "understood"): the terms the vocabulary added, each
+ * with its explanation ("马达 → 电机 (俗称)"), and the segments inferred from the listings.
+ */
+export function understoodView(u) {
+  if (!u) return null;
+  const added = (u.terms || []).filter((x) => x.explain);
+  const segs = u.segments || [];
+  if (!added.length && !segs.length) return null;
+  return h('div', { class: 'card understood', id: 'match-understood' },
+    added.length ? h('div', null, h('span', { class: 'muted small' }, t('market.understood'), ' '),
+      added.slice(0, 12).map((x) => h('span', { class: 'badge badge-term', title: x.explain, dataset: { weight: x.weight } }, x.term))) : null,
+    added.length ? h('ul', { class: 'vocab-why muted small' }, added.slice(0, 6).map((x) => h('li', null, x.explain))) : null,
+    segs.length ? h('div', { class: 'muted small' }, t('market.inferredSegments'), ' ',
+      segs.map((x) => `${x.name} ${pct(x.share)}`).join(' · ')) : null);
 }
 
 export function pct(v) {
