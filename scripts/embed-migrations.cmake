@@ -7,6 +7,8 @@ set(n 0)
 foreach(f ${FILES})
   get_filename_component(base ${f} NAME_WE)
   string(REGEX MATCH "^[0-9]+" num "${base}")
+  # 0008 would be an octal constant in C (and 0019 an error): the version without leading zeros.
+  string(REGEX REPLACE "^0+([0-9])" "\\1" num "${num}")
   file(READ ${f} hex HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," hex "${hex}")
   string(APPEND body "static const char migration_${n}[] = {${hex}0x00};\n")
