@@ -26,6 +26,11 @@ void db_add_open_hook(db_open_hook fn)
 		open_hooks[open_hook_count++] = fn;
 }
 
+bool db_is_url(const char *path)
+{
+	return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
+}
+
 struct db *db_open(const char *path, bool create, struct qerror *err)
 {
 	struct db *db = calloc(1, sizeof *db);
@@ -33,7 +38,7 @@ struct db *db_open(const char *path, bool create, struct qerror *err)
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 		return NULL;
 	}
-	db->drv = &db_driver_sqlite;
+	db->drv = db_is_url(path) ? &db_driver_pgsql : &db_driver_sqlite;
 	db->path = strdup(path ? path : "");
 	if (!db->path || db->drv->open(db, path, create, err)) {
 		if (!db->path)
@@ -80,6 +85,11 @@ struct db *db_open_standby(const char *path, const char *primary, struct qerror 
 
 const char *db_path(const struct db *db) { return db->path; }
 const char *db_backend(const struct db *db) { return db->drv->name; }
+bool db_is_pg(const struct db *db) { return db->drv == &db_driver_pgsql; }
+const char *db_pick(const struct db *db, const char *sqlite_sql, const char *pg_sql)
+{
+	return db->drv == &db_driver_pgsql ? pg_sql : sqlite_sql;
+}
 
 enum qerr db_register_tokenizer(struct db *db, const struct db_tokenizer *t, struct qerror *err)
 {

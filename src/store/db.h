@@ -47,7 +47,8 @@ enum { DB_DONE = 0, DB_ROW = 1 };
 
 /*
  * Opens (creating it if create=true) the database at path: a file name for
- * SQLite. Runs every open hook (db_add_open_hook) on the new connection.
+ * SQLite, a postgresql:// (or postgres://) URL for PostgreSQL (libpq's
+ * connection URI; the database must exist, create is ignored). Runs every open hook (db_add_open_hook) on the new connection.
  * Returns NULL and fills err on failure.
  */
 struct db *db_open(const char *path, bool create, struct qerror *err);
@@ -62,8 +63,18 @@ void db_close(struct db *db);
 struct db *db_open_standby(const char *path, const char *primary, struct qerror *err);
 /* The path or address the connection was opened with. */
 const char *db_path(const struct db *db);
-/* The backend's name: "sqlite". */
+/* The backend's name: "sqlite" or "postgresql". */
 const char *db_backend(const struct db *db);
+/* True when path names a PostgreSQL database (postgresql:// or postgres://). */
+bool db_is_url(const char *path);
+/* True on the PostgreSQL backend. */
+bool db_is_pg(const struct db *db);
+/*
+ * Per-backend SQL: the text for this connection's backend. Both must be
+ * static (the statement cache keys on the address). Mark the call site
+ * `per-backend:`; everything else is one text for both (docs/architecture.md).
+ */
+const char *db_pick(const struct db *db, const char *sqlite_sql, const char *pg_sql);
 
 /*
  * Per-connection hooks: fn runs on every connection db_open makes, after

@@ -49,6 +49,10 @@ struct db_driver {
 };
 
 extern const struct db_driver db_driver_sqlite;
+extern const struct db_driver db_driver_pgsql;
+
+/* PostgreSQL: sql with `?`/`?N` rewritten to `$N` (malloc'd; NULL when out of memory); *nparams the highest. */
+char *db_pg_rewrite(const char *sql, int *nparams);
 
 #define DB_STMT_CACHE 1024 /* distinct SQL texts in the program, with room; probing is by address */
 

@@ -12,16 +12,30 @@ static enum qerr ensure_table(struct db *db, struct qerror *err)
 {
 	return db_exec(db,
 		       "CREATE TABLE IF NOT EXISTS schema_migrations("
-		       " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+		       " version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
 		       err);
+}
+
+/* per-backend: the twin of SQLite migration m on PostgreSQL, or NULL. */
+static const struct migration *pg_twin(const struct migration *m)
+{
+	for (int i = 0; i < store_migration_pg_count; i++)
+		if (store_migrations_pg[i].version == m->version)
+			return &store_migrations_pg[i];
+	return NULL;
 }
 
 enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
 {
 	*version = 0;
-	/* Per backend: SQLite's catalogue (a PostgreSQL driver asks information_schema). */
+	/* per-backend: SQLite's catalogue, PostgreSQL's information_schema (the connection's search path). */
 	int64_t have = 0, v = 0;
-	enum qerr rc = db_query_int64(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'", &have, err);
+	enum qerr rc = db_query_int64(
+	    db,
+	    db_pick(db, "SELECT count(*) FROM sqlite_master WHERE name='schema_migrations'",
+		    "SELECT count(*) FROM information_schema.tables WHERE table_name='schema_migrations'"
+		    " AND table_schema=current_schema()"),
+	    &have, err);
 	if (rc || !have)
 		return rc;
 	if ((rc = db_query_int64(db, "SELECT coalesce(max(version),0) FROM schema_migrations", &v, err)))
@@ -47,10 +61,14 @@ enum qerr migrate_apply(struct db *db, json_t *applied, struct qerror *err)
 		const struct migration *m = &store_migrations[i];
 		if (m->version <= current)
 			continue;
+		const struct migration *run = m;
+		if (db_is_pg(db) && !(run = pg_twin(m)))
+			return qerr_set(err, QERR_INTERNAL, "missing_pg_migration", "db",
+					"migration %s has no PostgreSQL twin (%s.pg.sql)", m->name, m->name);
 		rc = db_begin_write(db, err);
 		if (rc)
 			return rc;
-		rc = db_exec(db, m->sql, err);
+		rc = db_exec(db, run->sql, err);
 		if (!rc) {
 			char ts[32];
 			util_now_iso(ts, sizeof ts);

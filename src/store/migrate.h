@@ -2,7 +2,9 @@
  * migrate.h - numbered SQL migrations compiled into the binary.
  *
  * Files src/store/migrations/NNNN_name.sql are applied in order, each in its
- * own transaction, and recorded in schema_migrations. Migrations are never
+ * own transaction, and recorded in schema_migrations. On PostgreSQL the
+ * twins NNNN_name.pg.sql are applied instead; a SQLite migration without
+ * its twin stops a PostgreSQL migrate (QERR_INTERNAL "missing_pg_migration"). Migrations are never
  * edited once they land; a change is a new file.
  */
 #ifndef QILIAN_MIGRATE_H
@@ -17,10 +19,13 @@ struct migration {
 	const char *sql;
 };
 
+/* SQLite's list (NNNN_name.sql) and PostgreSQL's (the twins NNNN_name.pg.sql); numbers may have gaps. */
 extern const struct migration store_migrations[];
 extern const int store_migration_count;
+extern const struct migration store_migrations_pg[];
+extern const int store_migration_pg_count;
 
-/* Highest version this binary knows. */
+/* Highest version this binary knows (of the SQLite list, which every backend must match). */
 int migrate_latest(void);
 
 /* Highest version recorded in the database (0 when none). */

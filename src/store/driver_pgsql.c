@@ -1,0 +1,746 @@
+/*
+ * driver_pgsql.c - the PostgreSQL backend of the store seam (libpq).
+ *
+ * - `?` and `?N` placeholders are rewritten to `$N` (outside string
+ *   literals, quoted identifiers and comments); a bare `?` takes the number
+ *   after the largest used so far, as SQLite numbers them.
+ * - Parameters go in text format (blobs in binary) with the types the seam
+ *   knows: int64 -> int8, double -> float8, blob -> bytea; text is sent
+ *   untyped so that the server reads it as the column it meets (SQLite's
+ *   affinity), and NULL untyped. When PostgreSQL cannot decide a type
+ *   (42P18: `? IS NULL` alone, a bare `?` in a select list) the statement is
+ *   prepared again with text typed as text, then NULL as text; when an
+ *   explicit int8 does not fit its context (42883/42804: an integer bound
+ *   for a text column) again with integers untyped. The choice sticks to
+ *   the statement.
+ * - Statements are prepared on the server (PQprepare) on first run, one
+ *   name per statement and parameter-type signature, and cached with the
+ *   seam's statement (dynamic ones are deallocated by db_finalize).
+ * - A result is read whole (rows stay valid until the next run or reset):
+ *   a domain may run other statements while it steps through one.
+ * - SQLSTATEs: class 23 (unique, foreign key, check, not null) is
+ *   QERR_CONFLICT; 40001/40P01 (serialisation failure, deadlock) and 55P03
+ *   (lock not available) are QERR_UNAVAILABLE with the slug
+ *   "serialization_failure" (retryable: the HTTP server re-runs the whole
+ *   request); a lost connection is "database_busy" and reconnects on next use.
+ * - Booleans read as 1/0; db_changes comes from PQcmdTuples of the last
+ *   INSERT/UPDATE/DELETE.
+ */
+#include "store/db_private.h"
+
+#include <ctype.h>
+#include <libpq-fe.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/log.h"
+
+#define OID_BOOL 16
+#define OID_BYTEA 17
+#define OID_INT8 20
+#define OID_TEXT 25
+#define OID_FLOAT8 701
+
+#define PG_MAX_VARIANTS 4
+
+enum pg_kind { PK_NULL, PK_INT, PK_DOUBLE, PK_TEXT, PK_BLOB };
+
+struct pg_param {
+	enum pg_kind kind;
+	char *buf; /* text (NUL-terminated) or blob bytes */
+	size_t len, cap;
+};
+
+struct pg_variant {
+	char name[32];
+	Oid *types;
+};
+
+struct pg_db;
+
+struct pg_stmt {
+	struct pg_db *pd;
+	struct pg_stmt *prev, *next; /* the connection's statements */
+	char *sql;		     /* rewritten to $N */
+	int nparams;
+	bool persistent;
+	/* sticky type choices (see the header comment) */
+	bool text_typed, null_typed, int_untyped;
+	struct pg_param *params;
+	/* the arrays libpq takes, nparams long (at least 1) */
+	Oid *types;
+	const char **values;
+	int *lengths, *formats;
+	struct pg_variant var[PG_MAX_VARIANTS];
+	int nvar;
+	PGresult *res;
+	int row, nrows;
+	bool executed;
+	/* bytea columns of the current row, decoded on demand */
+	unsigned char **blob;
+	size_t *blob_len;
+	int blob_row, nblob;
+};
+
+struct pg_db {
+	PGconn *c;
+	int64_t changes;
+	unsigned serial;
+	struct pg_stmt *stmts;
+	const struct db_tokenizer *tok;
+};
+
+static struct pg_db *P(struct db *db) { return db->impl; }
+static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
+
+/* ---- placeholder rewriting ---- */
+
+/*
+ * Rewrites `?`/`?N` in sql to `$N`; *nparams gets the highest number.
+ * Exposed to the unit tests through db_pg_rewrite (db_private.h).
+ */
+char *db_pg_rewrite(const char *sql, int *nparams)
+{
+	size_t n = strlen(sql);
+	/* Each '?' becomes at most "$" + 5 digits. */
+	char *out = malloc(n * 6 + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	int max = 0;
+	for (size_t i = 0; i < n;) {
+		char ch = sql[i];
+		if (ch == '\'' || ch == '"') {
+			/* literal or quoted identifier; a doubled quote stays inside */
+			out[o++] = sql[i++];
+			while (i < n) {
+				if (sql[i] == ch) {
+					out[o++] = sql[i++];
+					if (i < n && sql[i] == ch) {
+						out[o++] = sql[i++];
+						continue;
+					}
+					break;
+				}
+				out[o++] = sql[i++];
+			}
+		} else if (ch == '-' && i + 1 < n && sql[i + 1] == '-') {
+			while (i < n && sql[i] != '\n')
+				out[o++] = sql[i++];
+		} else if (ch == '/' && i + 1 < n && sql[i + 1] == '*') {
+			out[o++] = sql[i++];
+			out[o++] = sql[i++];
+			while (i < n && !(sql[i] == '*' && i + 1 < n && sql[i + 1] == '/'))
+				out[o++] = sql[i++];
+			if (i < n) {
+				out[o++] = sql[i++];
+				out[o++] = sql[i++];
+			}
+		} else if (ch == '?') {
+			i++;
+			int num = 0;
+			if (i < n && isdigit((unsigned char)sql[i])) {
+				while (i < n && isdigit((unsigned char)sql[i]) && num < 100000)
+					num = num * 10 + (sql[i++] - '0');
+			} else {
+				num = max + 1;
+			}
+			if (num > max)
+				max = num;
+			o += (size_t)snprintf(out + o, 8, "$%d", num);
+		} else {
+			out[o++] = sql[i++];
+		}
+	}
+	out[o] = 0;
+	*nparams = max;
+	return out;
+}
+
+/* ---- errors ---- */
+
+static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err)
+{
+	const char *state = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	const char *msg = res ? PQresultErrorMessage(res) : PQerrorMessage(c);
+	char m[256];
+	snprintf(m, sizeof m, "%s", msg && *msg ? msg : "no answer from the server");
+	for (char *p = m + strlen(m); p > m && (p[-1] == '\n' || p[-1] == ' '); p--)
+		p[-1] = 0;
+	if (!state || PQstatus(c) == CONNECTION_BAD)
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again: %s", m);
+	if (strncmp(state, "23", 2) == 0)
+		return qerr_set(err, QERR_CONFLICT, "conflict", NULL, "conflict: %s", m);
+	if (strcmp(state, "40001") == 0 || strcmp(state, "40P01") == 0 || strcmp(state, "55P03") == 0)
+		return qerr_set(err, QERR_UNAVAILABLE, "serialization_failure", NULL,
+				"database busy (concurrent update), try again");
+	if (strncmp(state, "08", 2) == 0 || strcmp(state, "57P01") == 0 || strcmp(state, "57P03") == 0)
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again: %s", m);
+	return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: %s [%s]", m, state);
+}
+
+static const char *sqlstate(const PGresult *res)
+{
+	const char *s = res ? PQresultErrorField(res, PG_DIAG_SQLSTATE) : NULL;
+	return s ? s : "";
+}
+
+/* ---- connections ---- */
+
+static void notice_quiet(void *arg, const char *message) {}
+
+static enum qerr pg_open(struct db *db, const char *path, bool create, struct qerror *err)
+{
+	struct pg_db *pd = calloc(1, sizeof *pd);
+	if (!pd)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	pd->c = PQconnectdb(path);
+	if (!pd->c || PQstatus(pd->c) != CONNECTION_OK) {
+		char m[200];
+		snprintf(m, sizeof m, "%s", pd->c ? PQerrorMessage(pd->c) : "out of memory");
+		for (char *p = m + strlen(m); p > m && (p[-1] == '\n' || p[-1] == ' '); p--)
+			p[-1] = 0;
+		qerr_set(err, QERR_INVALID, "database_unavailable", "db", "cannot open database: %s", m);
+		PQfinish(pd->c);
+		free(pd);
+		return err->code;
+	}
+	PQsetNoticeProcessor(pd->c, notice_quiet, NULL);
+	db->impl = pd;
+	PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
+	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
+	if (!ok)
+		map_result_error(r, pd->c, err);
+	PQclear(r);
+	if (!ok) {
+		PQfinish(pd->c);
+		free(pd);
+		db->impl = NULL;
+		return err->code;
+	}
+	return QERR_OK;
+}
+
+static void stmt_clear_variants(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nvar; i++)
+		free(s->var[i].types);
+	s->nvar = 0;
+}
+
+static void pg_close(struct db *db)
+{
+	struct pg_db *pd = P(db);
+	if (!pd)
+		return;
+	/* Statements still listed (dynamic ones the caller leaked) lose their connection. */
+	for (struct pg_stmt *s = pd->stmts; s; s = s->next)
+		s->pd = NULL;
+	PQfinish(pd->c);
+	free(pd);
+}
+
+/* A lost connection (server restart, failover): reconnect once; prepared statements are gone with it. */
+static enum qerr ensure_connected(struct pg_db *pd, struct qerror *err)
+{
+	if (PQstatus(pd->c) == CONNECTION_OK)
+		return QERR_OK;
+	PQreset(pd->c);
+	for (struct pg_stmt *s = pd->stmts; s; s = s->next)
+		stmt_clear_variants(s);
+	if (PQstatus(pd->c) != CONNECTION_OK)
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again");
+	PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
+	PQclear(r);
+	return QERR_OK;
+}
+
+/* ---- statements ---- */
+
+static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err)
+{
+	struct pg_stmt *s = calloc(1, sizeof *s);
+	if (!s)
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	s->sql = db_pg_rewrite(sql, &s->nparams);
+	size_t np = (size_t)(s->nparams ? s->nparams : 1);
+	s->params = calloc(np, sizeof *s->params);
+	s->types = calloc(np, sizeof *s->types);
+	s->values = calloc(np, sizeof *s->values);
+	s->lengths = calloc(np, sizeof *s->lengths);
+	s->formats = calloc(np, sizeof *s->formats);
+	if (!s->sql || !s->params || !s->types || !s->values || !s->lengths || !s->formats) {
+		free(s->sql);
+		free(s->params);
+		free(s->types);
+		free(s->values);
+		free(s->lengths);
+		free(s->formats);
+		free(s);
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	}
+	s->pd = P(db);
+	s->persistent = persistent;
+	s->next = s->pd->stmts;
+	if (s->next)
+		s->next->prev = s;
+	s->pd->stmts = s;
+	*impl = s;
+	return QERR_OK;
+}
+
+static void free_blobs(struct pg_stmt *s)
+{
+	for (int i = 0; i < s->nblob; i++) {
+		if (s->blob[i])
+			PQfreemem(s->blob[i]);
+		s->blob[i] = NULL;
+	}
+	s->blob_row = -1;
+}
+
+static void pg_reset(void *impl)
+{
+	struct pg_stmt *s = impl;
+	free_blobs(s);
+	if (s->res)
+		PQclear(s->res);
+	s->res = NULL;
+	s->executed = false;
+	s->row = -1;
+	s->nrows = 0;
+}
+
+static void pg_finalize(void *impl)
+{
+	struct pg_stmt *s = impl;
+	if (!s)
+		return;
+	pg_reset(s);
+	if (s->pd) {
+		if (s->prev)
+			s->prev->next = s->next;
+		else
+			s->pd->stmts = s->next;
+		if (s->next)
+			s->next->prev = s->prev;
+		/* Server-side prepared statements end with the connection (db_close finalizes the cache first). */
+		for (int i = 0; i < s->nvar; i++) {
+			char q[64];
+			snprintf(q, sizeof q, "DEALLOCATE %s", s->var[i].name);
+			if (PQstatus(s->pd->c) == CONNECTION_OK && PQtransactionStatus(s->pd->c) != PQTRANS_INERROR)
+				exec_quiet(s->pd->c, q);
+		}
+	}
+	stmt_clear_variants(s);
+	for (int i = 0; i < s->nparams; i++)
+		free(s->params[i].buf);
+	free(s->params);
+	free(s->types);
+	free(s->values);
+	free(s->lengths);
+	free(s->formats);
+	free(s->blob);
+	free(s->blob_len);
+	free(s->sql);
+	free(s);
+}
+
+static void pg_clear_bindings(void *impl)
+{
+	struct pg_stmt *s = impl;
+	for (int i = 0; i < s->nparams; i++)
+		s->params[i].kind = PK_NULL;
+}
+
+static struct pg_param *param(struct pg_stmt *s, int idx, size_t need)
+{
+	if (idx < 1 || idx > s->nparams)
+		return NULL;
+	struct pg_param *p = &s->params[idx - 1];
+	if (need + 1 > p->cap) {
+		size_t cap = need + 1 < 32 ? 32 : need + 1;
+		char *b = realloc(p->buf, cap);
+		if (!b) {
+			p->kind = PK_NULL;
+			return NULL;
+		}
+		p->buf = b;
+		p->cap = cap;
+	}
+	return p;
+}
+
+static void pg_bind_int64(void *impl, int idx, int64_t v)
+{
+	struct pg_param *p = param(impl, idx, 24);
+	if (!p)
+		return;
+	p->len = (size_t)snprintf(p->buf, p->cap, "%lld", (long long)v);
+	p->kind = PK_INT;
+}
+
+static void pg_bind_double(void *impl, int idx, double v)
+{
+	struct pg_param *p = param(impl, idx, 40);
+	if (!p)
+		return;
+	p->len = (size_t)snprintf(p->buf, p->cap, "%.17g", v);
+	p->kind = PK_DOUBLE;
+}
+
+static void pg_bind_null(void *impl, int idx)
+{
+	struct pg_stmt *s = impl;
+	if (idx >= 1 && idx <= s->nparams)
+		s->params[idx - 1].kind = PK_NULL;
+}
+
+static void pg_bind_text(void *impl, int idx, const char *str, size_t len, bool copy)
+{
+	struct pg_param *p = param(impl, idx, len);
+	if (!p)
+		return;
+	memcpy(p->buf, str, len);
+	p->buf[len] = 0;
+	p->len = len;
+	p->kind = PK_TEXT;
+}
+
+static void pg_bind_blob(void *impl, int idx, const void *b, size_t len, bool copy)
+{
+	struct pg_param *p = param(impl, idx, len);
+	if (!p)
+		return;
+	if (len)
+		memcpy(p->buf, b, len);
+	p->len = len;
+	p->kind = PK_BLOB;
+}
+
+static Oid type_of(const struct pg_stmt *s, enum pg_kind k)
+{
+	switch (k) {
+	case PK_INT:
+		return s->int_untyped ? 0 : OID_INT8;
+	case PK_DOUBLE:
+		return s->int_untyped ? 0 : OID_FLOAT8;
+	case PK_TEXT:
+		return s->text_typed ? OID_TEXT : 0;
+	case PK_BLOB:
+		return OID_BYTEA;
+	case PK_NULL:
+	default:
+		return s->null_typed ? OID_TEXT : 0;
+	}
+}
+
+/* Changes the sticky type choice after a type error; false when nothing is left to try. */
+static bool adjust_types(struct pg_stmt *s, const char *state)
+{
+	if (strcmp(state, "42P18") == 0) {
+		if (!s->text_typed)
+			return s->text_typed = true;
+		if (!s->null_typed)
+			return s->null_typed = true;
+		return false;
+	}
+	if (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0 || strcmp(state, "42725") == 0) {
+		if (!s->int_untyped)
+			return s->int_untyped = true;
+		if (s->text_typed && !s->null_typed) {
+			/* typed text met an integer column: back to untyped text */
+			s->text_typed = false;
+			return true;
+		}
+		return false;
+	}
+	return false;
+}
+
+/*
+ * The server-side statement for these parameter types, prepared on first
+ * use. Inside a transaction the trial runs under a savepoint: a failed
+ * prepare (a type the server could not decide) would abort the transaction.
+ */
+static struct pg_variant *variant(struct pg_stmt *s, const Oid *types, PGresult **fail)
+{
+	*fail = NULL;
+	for (int i = 0; i < s->nvar; i++)
+		if (s->nparams == 0 || memcmp(s->var[i].types, types, sizeof(Oid) * (size_t)s->nparams) == 0)
+			return &s->var[i];
+	PGconn *c = s->pd->c;
+	if (s->nvar == PG_MAX_VARIANTS) {
+		/* Rare: more signatures than slots. Drop the oldest. */
+		char q[64];
+		snprintf(q, sizeof q, "DEALLOCATE %s", s->var[0].name);
+		if (PQtransactionStatus(c) != PQTRANS_INERROR)
+			exec_quiet(c, q);
+		free(s->var[0].types);
+		memmove(&s->var[0], &s->var[1], sizeof s->var[0] * (PG_MAX_VARIANTS - 1));
+		s->nvar--;
+	}
+	struct pg_variant *v = &s->var[s->nvar];
+	snprintf(v->name, sizeof v->name, "q%u", ++s->pd->serial);
+	v->types = malloc(sizeof(Oid) * (size_t)(s->nparams ? s->nparams : 1));
+	if (!v->types)
+		return NULL;
+	if (s->nparams)
+		memcpy(v->types, types, sizeof(Oid) * (size_t)s->nparams);
+	bool sp = PQtransactionStatus(c) == PQTRANS_INTRANS;
+	if (sp)
+		exec_quiet(c, "SAVEPOINT qilian_prepare");
+	PGresult *r = PQprepare(c, v->name, s->sql, s->nparams, v->types);
+	if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+		if (sp)
+			exec_quiet(c, "ROLLBACK TO SAVEPOINT qilian_prepare; RELEASE SAVEPOINT qilian_prepare");
+		free(v->types);
+		*fail = r;
+		return NULL;
+	}
+	if (sp)
+		exec_quiet(c, "RELEASE SAVEPOINT qilian_prepare");
+	PQclear(r);
+	s->nvar++;
+	return v;
+}
+
+static bool is_change(const PGresult *r)
+{
+	const char *c = PQcmdStatus((PGresult *)r);
+	return strncmp(c, "INSERT", 6) == 0 || strncmp(c, "UPDATE", 6) == 0 || strncmp(c, "DELETE", 6) == 0 ||
+	       strncmp(c, "MERGE", 5) == 0;
+}
+
+static int execute(struct pg_stmt *s, struct qerror *err)
+{
+	struct pg_db *pd = s->pd;
+	if (ensure_connected(pd, err))
+		return -1;
+	int n = s->nparams;
+	Oid *types = s->types;
+	const char **values = s->values;
+	int *lengths = s->lengths, *formats = s->formats;
+	PGresult *r = NULL;
+	for (int attempt = 0; attempt < 6; attempt++) {
+		for (int i = 0; i < n; i++) {
+			struct pg_param *p = &s->params[i];
+			types[i] = type_of(s, p->kind);
+			values[i] = p->kind == PK_NULL ? NULL : p->buf;
+			lengths[i] = (int)p->len;
+			formats[i] = p->kind == PK_BLOB ? 1 : 0;
+		}
+		PGresult *fail;
+		struct pg_variant *v = variant(s, types, &fail);
+		if (!v) {
+			if (!fail) {
+				qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+				return -1;
+			}
+			if (adjust_types(s, sqlstate(fail))) {
+				PQclear(fail);
+				continue;
+			}
+			r = fail;
+			break;
+		}
+		r = PQexecPrepared(pd->c, v->name, n, values, lengths, formats, 0);
+		break;
+	}
+	ExecStatusType st = PQresultStatus(r);
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
+		map_result_error(r, pd->c, err);
+		if (*sqlstate(r) == 0 || strcmp(err->slug, "database_error") == 0)
+			log_error("postgresql: %s in: %.300s", err->message, s->sql);
+		PQclear(r);
+		return -1;
+	}
+	if (is_change(r)) {
+		const char *t = PQcmdTuples(r);
+		pd->changes = *t ? strtoll(t, NULL, 10) : 0;
+	}
+	s->res = r;
+	s->nrows = st == PGRES_TUPLES_OK ? PQntuples(r) : 0;
+	s->row = -1;
+	s->executed = true;
+	int nf = PQnfields(r);
+	if (nf > s->nblob) {
+		unsigned char **b = realloc(s->blob, sizeof *b * (size_t)nf);
+		if (b)
+			s->blob = b;
+		size_t *bl = b ? realloc(s->blob_len, sizeof *bl * (size_t)nf) : NULL;
+		if (bl)
+			s->blob_len = bl;
+		if (b && bl) {
+			for (int i = s->nblob; i < nf; i++)
+				s->blob[i] = NULL;
+			s->nblob = nf;
+		}
+	}
+	s->blob_row = -1;
+	return 0;
+}
+
+static int pg_step(struct db *db, void *impl, struct qerror *err)
+{
+	struct pg_stmt *s = impl;
+	if (!s->executed && execute(s, err) < 0) {
+		pg_reset(s);
+		return -1;
+	}
+	free_blobs(s);
+	if (s->row + 1 < s->nrows) {
+		s->row++;
+		return DB_ROW;
+	}
+	s->row = s->nrows;
+	return DB_DONE;
+}
+
+static bool on_row(const struct pg_stmt *s, int col)
+{
+	return s->res && s->row >= 0 && s->row < s->nrows && col >= 0 && col < PQnfields(s->res);
+}
+
+static const char *pg_col_text(void *impl, int col)
+{
+	struct pg_stmt *s = impl;
+	if (!on_row(s, col) || PQgetisnull(s->res, s->row, col))
+		return NULL;
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static int64_t pg_col_int64(void *impl, int col)
+{
+	const char *t = pg_col_text(impl, col);
+	if (!t)
+		return 0;
+	if (t[0] == 't' && t[1] == 0)
+		return 1;
+	if (t[0] == 'f' && t[1] == 0)
+		return 0;
+	return strtoll(t, NULL, 10);
+}
+
+static double pg_col_double(void *impl, int col)
+{
+	const char *t = pg_col_text(impl, col);
+	if (!t)
+		return 0;
+	if (t[0] == 't' && t[1] == 0)
+		return 1;
+	return strtod(t, NULL);
+}
+
+static bool pg_col_is_null(void *impl, int col)
+{
+	struct pg_stmt *s = impl;
+	return !on_row(s, col) || PQgetisnull(s->res, s->row, col);
+}
+
+static bool decode_blob(struct pg_stmt *s, int col)
+{
+	if (!on_row(s, col) || col >= s->nblob || PQftype(s->res, col) != OID_BYTEA)
+		return false;
+	if (!s->blob[col]) {
+		size_t len = 0;
+		s->blob[col] = PQunescapeBytea((const unsigned char *)PQgetvalue(s->res, s->row, col), &len);
+		s->blob_len[col] = len;
+	}
+	return s->blob[col] != NULL;
+}
+
+static const void *pg_col_blob(void *impl, int col)
+{
+	struct pg_stmt *s = impl;
+	if (pg_col_is_null(s, col))
+		return NULL;
+	if (decode_blob(s, col))
+		return s->blob[col];
+	return PQgetvalue(s->res, s->row, col);
+}
+
+static size_t pg_col_bytes(void *impl, int col)
+{
+	struct pg_stmt *s = impl;
+	if (pg_col_is_null(s, col))
+		return 0;
+	if (decode_blob(s, col))
+		return s->blob_len[col];
+	return (size_t)PQgetlength(s->res, s->row, col);
+}
+
+static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
+{
+	struct pg_db *pd = P(db);
+	if (ensure_connected(pd, err))
+		return err->code;
+	PGresult *r = PQexec(pd->c, sql);
+	ExecStatusType st = PQresultStatus(r);
+	enum qerr rc = QERR_OK;
+	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
+		rc = map_result_error(r, pd->c, err);
+	else if (is_change(r))
+		pd->changes = *PQcmdTuples(r) ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+	PQclear(r);
+	return rc;
+}
+
+static bool pg_in_transaction(struct db *db)
+{
+	PGTransactionStatusType t = PQtransactionStatus(P(db)->c);
+	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
+}
+
+static int64_t pg_changes(struct db *db) { return P(db)->changes; }
+
+static void pg_reset_busy(struct db *db)
+{
+	for (struct pg_stmt *s = P(db)->stmts; s; s = s->next)
+		if (s->res)
+			pg_reset(s);
+}
+
+/*
+ * PostgreSQL's full-text columns hold the words our tokenizer produced,
+ * computed in C by the domain (a tsvector literal of exact lexemes), so the
+ * driver only remembers the tokenizer for db_fts_terms.
+ */
+static enum qerr pg_register_tokenizer(struct db *db, const struct db_tokenizer *t, struct qerror *err)
+{
+	P(db)->tok = t;
+	return QERR_OK;
+}
+
+const struct db_driver db_driver_pgsql = {
+    .name = "postgresql",
+    /* See docs/architecture.md: writes are serialisable and retried whole; reads one snapshot. */
+    .begin_write_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE",
+    .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
+    .commit_sql = "COMMIT",
+    .rollback_sql = "ROLLBACK",
+    .open = pg_open,
+    .close = pg_close,
+    .prepare = pg_prepare,
+    .finalize = pg_finalize,
+    .reset = pg_reset,
+    .clear_bindings = pg_clear_bindings,
+    .bind_int64 = pg_bind_int64,
+    .bind_double = pg_bind_double,
+    .bind_null = pg_bind_null,
+    .bind_text = pg_bind_text,
+    .bind_blob = pg_bind_blob,
+    .step = pg_step,
+    .col_int64 = pg_col_int64,
+    .col_double = pg_col_double,
+    .col_is_null = pg_col_is_null,
+    .col_text = pg_col_text,
+    .col_blob = pg_col_blob,
+    .col_bytes = pg_col_bytes,
+    .exec = pg_exec,
+    .in_transaction = pg_in_transaction,
+    .changes = pg_changes,
+    .reset_busy = pg_reset_busy,
+    .register_tokenizer = pg_register_tokenizer,
+};
