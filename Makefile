@@ -8,7 +8,7 @@ LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run demo test layers unit api e2e asan fuzz fuzz-short bench format lint clean
+.PHONY: all deps build run demo test layers unit api api-sqlite api-pg e2e asan fuzz fuzz-short bench format lint clean
 
 all: build
 
@@ -37,8 +37,15 @@ test: deps
 unit:
 	cd $(BUILD) && ctest --output-on-failure
 
-api:
+# The API suite twice: on SQLite, then on a throw-away PostgreSQL 15 cluster (tests/pg/run-api,
+# which also runs the driver's own unit test test_store_pg on that cluster).
+api: api-sqlite api-pg
+
+api-sqlite:
 	QILIAN_BIN=$(abspath $(BUILD))/qilian node --test --test-concurrency=1 tests/api/
+
+api-pg:
+	tests/pg/run-api $(abspath $(BUILD))/qilian
 
 e2e:
 	QILIAN_BIN=$(abspath $(BUILD))/qilian node --test --test-concurrency=1 tests/e2e/

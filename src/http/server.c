@@ -26,6 +26,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <sodium.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -37,6 +38,9 @@
 #include "http/body.h"
 #include "http/conn_guard.h"
 #include "store/migrate.h"
+
+/* Runs of a request whose transaction lost a serialisation conflict (PostgreSQL), after the first. */
+#define HTTP_SERIAL_RETRIES 12
 
 #define SESSION_COOKIE "qilian_session"
 
@@ -683,6 +687,29 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	ctx->read_db = NULL;
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
+	/*
+	 * PostgreSQL runs writes serialisable (docs/architecture.md): a
+	 * transaction that lost to a concurrent one was rolled back whole and is
+	 * run again, the whole request, up to HTTP_SERIAL_RETRIES times with a
+	 * growing random pause. Nothing was committed and nothing sent yet.
+	 */
+	for (int attempt = 0; rc == QERR_UNAVAILABLE && strcmp(req.err.slug, "serialization_failure") == 0 &&
+			      attempt < HTTP_SERIAL_RETRIES;
+	     attempt++) {
+		json_decref(res.json);
+		free(res.raw);
+		memset(&res, 0, sizeof res);
+		res.status = route->ok_status ? route->ok_status : 200;
+		qerr_clear(&req.err);
+		db_release(req.db);
+		useconds_t cap = 1000u << (attempt < 6 ? attempt : 6); /* 1 ms .. 64 ms */
+		usleep(cap / 2 + (useconds_t)(randombytes_uniform(cap / 2 + 1)));
+		if (safe_method(method) && db_begin_read(req.db, &req.err)) {
+			rc = req.err.code;
+			break;
+		}
+		rc = route->fn(&req, &res);
+	}
 	if (!rc && ctx->authenticated && server_cfg->read_db_path && !safe_method(method)) {
 		/* Before the answer leaves: this session's next reads go to the primary (see precheck_api). */
 		struct qerror werr = {0};

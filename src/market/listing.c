@@ -271,6 +271,13 @@ static void bind_str(struct db_stmt *st, int idx, const char *s)
 	db_bind_text_ref(st, idx, s, strlen(s));
 }
 
+/* per-backend: the PostgreSQL word index (SQLite's FTS5 triggers do it there). */
+static enum qerr write_words(struct db *db, bool demand, int64_t id, const struct listing_rec *r, struct qerror *err)
+{
+	const char *t = r->title ? r->title : "", *d = r->description ? r->description : "";
+	return listing_words_write(db, demand, id, t, strlen(t), d, strlen(d), err);
+}
+
 static enum qerr write_supply(struct db *db, int64_t id, const struct listing_rec *r, int64_t seq, const char *ts,
 			      int64_t *new_id, struct qerror *err)
 {
@@ -299,7 +306,9 @@ static enum qerr write_supply(struct db *db, int64_t id, const struct listing_re
 	db_bind_int64(st, 10, seq);
 	bind_str(st, 11, ts);
 	*new_id = id;
-	return id ? db_run(st, err) : db_scalar_int64(st, new_id, err);
+	if (id ? db_run(st, err) : db_scalar_int64(st, new_id, err))
+		return err->code;
+	return write_words(db, false, *new_id, r, err);
 }
 
 static enum qerr write_demand(struct db *db, int64_t id, const struct listing_rec *r, int64_t seq, const char *ts,
@@ -333,7 +342,9 @@ static enum qerr write_demand(struct db *db, int64_t id, const struct listing_re
 	db_bind_int64(st, 12, seq);
 	bind_str(st, 13, ts);
 	*new_id = id;
-	return id ? db_run(st, err) : db_scalar_int64(st, new_id, err);
+	if (id ? db_run(st, err) : db_scalar_int64(st, new_id, err))
+		return err->code;
+	return write_words(db, true, *new_id, r, err);
 }
 
 /* ---------- reads ---------- */
@@ -666,11 +677,18 @@ enum qerr market_demand_cancel(struct db *db, const struct actor *a, int64_t id,
 struct match_expr {
 	struct buf b;
 	bool oom;
+	bool pg; /* per-backend: a PostgreSQL tsquery instead of FTS5's syntax */
 };
 
 static int add_term(void *ctx, const struct text_token *tok)
 {
 	struct match_expr *m = ctx;
+	if (m->pg) {
+		/* per-backend: 'w1' & 'w2' ... - exact lexemes, as listing_words_write stores them */
+		bool ok = (m->b.len == 0 || buf_puts(&m->b, " & ")) && listing_lexeme(&m->b, tok->term, tok->len);
+		m->oom = !ok;
+		return ok ? 0 : 1;
+	}
 	/* Each word becomes one quoted FTS5 string; a '"' inside would be doubled (the tokenizer never yields one). */
 	bool ok = m->b.len == 0 || buf_puts(&m->b, " ");
 	ok = ok && buf_puts(&m->b, "\"");
@@ -683,13 +701,14 @@ static int add_term(void *ctx, const struct text_token *tok)
 
 /*
  * per-backend: SQLite FTS5 query syntax - builds the MATCH text for q from
- * its words only (never the user's text): "w1" "w2" ... (all words).
+ * its words only (never the user's text): "w1" "w2" ... (all words); on
+ * PostgreSQL the tsquery 'w1' & 'w2' ...
  */
-static enum qerr build_match(const char *q, struct buf *out, struct qerror *err)
+static enum qerr build_match(struct db *db, const char *q, struct buf *out, struct qerror *err)
 {
 	if (util_utf8_len(q) > 200)
 		return qerr_set(err, QERR_INVALID, "too_long", "q", "q must have at most 200 characters");
-	struct match_expr m = {{0}, false};
+	struct match_expr m = {{0}, false, db_is_pg(db)};
 	int rc = text_tokenize_query(q, strlen(q), add_term, &m);
 	if (rc != 0 || m.oom) {
 		buf_free(&m.b);
@@ -766,10 +785,10 @@ static const char demand_all[] = "SELECT " DEMAND_COLS DEMAND_FROM " WHERE 1=1" 
  * per-backend: SQLite FTS5 - the list statement driven by the word index:
  * the ids of the listings whose words match ?7 (build_match's expression)
  * are the rowids of supplies_fts / demands_fts (0003_market.sql keeps
- * rowid = listing id). A PostgreSQL driver would put a tsvector of our
- * own tokens here instead.
+ * rowid = listing id). On PostgreSQL the ids come from supplies_fts /
+ * demands_fts, whose tsvector of our own words has a GIN index.
  */
-static const char *list_by_words_sql(bool demand)
+static const char *list_by_words_sql(struct db *db, bool demand)
 {
 	static const char supply_by_words[] =
 	    "SELECT " SUPPLY_COLS SUPPLY_FROM
@@ -779,7 +798,15 @@ static const char *list_by_words_sql(bool demand)
 	    "SELECT " DEMAND_COLS DEMAND_FROM
 	    " WHERE d.id IN (SELECT rowid FROM demands_fts WHERE demands_fts MATCH ?7)"
 	    " AND (?2=0 OR d.enterprise_id=?2)" DEMAND_WHERE;
-	return demand ? demand_by_words : supply_by_words;
+	static const char supply_by_words_pg[] =
+	    "SELECT " SUPPLY_COLS SUPPLY_FROM
+	    " WHERE s.id IN (SELECT id FROM supplies_fts WHERE words @@ CAST(?7 AS tsquery))"
+	    " AND (?2=0 OR s.enterprise_id=?2)" SUPPLY_WHERE;
+	static const char demand_by_words_pg[] =
+	    "SELECT " DEMAND_COLS DEMAND_FROM
+	    " WHERE d.id IN (SELECT id FROM demands_fts WHERE words @@ CAST(?7 AS tsquery))"
+	    " AND (?2=0 OR d.enterprise_id=?2)" DEMAND_WHERE;
+	return demand ? db_pick(db, demand_by_words, demand_by_words_pg) : db_pick(db, supply_by_words, supply_by_words_pg);
 }
 
 static const char *const supply_statuses[] = {"active", "withdrawn", NULL};
@@ -794,7 +821,7 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 	if (list_filters(db, f, demand ? demand_statuses : supply_statuses, p, &ent, err))
 		return err->code;
 	struct buf match = {0};
-	if (f->q && *f->q && build_match(f->q, &match, err))
+	if (f->q && *f->q && build_match(db, f->q, &match, err))
 		return err->code;
 	bool no_words = f->q && *f->q && match.len == 0;
 	if (ent < 0 || no_words || (f->mine && !a->org_id)) {
@@ -802,7 +829,7 @@ static enum qerr listing_list(struct db *db, const struct actor *a, const struct
 		*out = json_pack("{s:[],s:n}", "items", "next_cursor");
 		return QERR_OK;
 	}
-	const char *sql = match.len ? list_by_words_sql(demand)
+	const char *sql = match.len ? list_by_words_sql(db, demand)
 			  : ent	    ? (demand ? demand_by_enterprise : supply_by_enterprise)
 				    : (demand ? demand_all : supply_all);
 	struct db_stmt *st = db_prepare(db, sql, err);

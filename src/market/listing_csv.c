@@ -41,8 +41,8 @@
  * INSERT ... SELECT (one savepoint, FTS5 buffers and writes large segments),
  * and creates the trigger again before the commit, so no other connection
  * ever sees the table without it. The trigger text must stay that of
- * 0003_market.sql. A PostgreSQL driver keeps its word index otherwise
- * (a tsvector column filled by the insert itself) and needs none of this.
+ * 0003_market.sql. PostgreSQL keeps its word index otherwise (each row's
+ * tsvector written beside it by listing_words_write) and needs none of this.
  */
 #define SUPPLIES_FTS_TRIGGER                                                                                           \
 	"CREATE TRIGGER supplies_fts_insert AFTER INSERT ON supplies BEGIN\n"                                          \
@@ -87,7 +87,7 @@ static int64_t max_id(struct db *db, bool demand, struct qerror *err)
  */
 static enum qerr bulk_start(struct db *db, struct listing_import *x, bool demand, size_t len, struct qerror *err)
 {
-	if (len < BULK_MIN_BYTES)
+	if (len < BULK_MIN_BYTES || db_is_pg(db))
 		return QERR_OK;
 	if ((x->first_id = max_id(db, demand, err)) < 0)
 		return err->code ? err->code : QERR_INTERNAL;
@@ -283,7 +283,7 @@ static enum qerr supply_row(void *ctx, struct csv_import *im, struct qerror *row
 	struct db_stmt *st =
 	    db_prepare(db,
 		       "INSERT INTO supplies(enterprise_id,title,description,sid,regions,certifications,"
-		       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8)",
+		       "seq,created_at,updated_at) VALUES(?1,?2,?3,?4,?5,?6,?7,?8,?8) RETURNING id",
 		       err);
 	if (!st)
 		return failed(err);
@@ -295,7 +295,9 @@ static enum qerr supply_row(void *ctx, struct csv_import *im, struct qerror *row
 	bind_list(st, 6, &x->certifications);
 	db_bind_int64(st, 7, x->seq);
 	db_bind_text_ref(st, 8, x->ts, strlen(x->ts));
-	if (db_run(st, err))
+	int64_t id;
+	if (db_scalar_int64(st, &id, err) ||
+	    listing_words_write(db, false, id, f[1], im->r.flen[1], f[2], im->r.flen[2], err))
 		return failed(err);
 	im->inserted++;
 	return QERR_OK;
@@ -374,7 +376,8 @@ static enum qerr demand_row(void *ctx, struct csv_import *im, struct qerror *row
 	db_bind_int64(st, 11, x->seq);
 	db_bind_text_ref(st, 12, x->ts, strlen(x->ts));
 	int64_t id;
-	if (db_scalar_int64(st, &id, err))
+	if (db_scalar_int64(st, &id, err) ||
+	    listing_words_write(db, true, id, f[1], im->r.flen[1], f[2], im->r.flen[2], err))
 		return failed(err);
 	im->inserted++;
 	if (market_subscriptions_notify(db, id, err))

@@ -89,4 +89,17 @@ enum qerr listing_next_seq(struct db *db, const char *name, int64_t *seq, struct
 /* Matches a new or changed public demand against every subscription (subscription.c). */
 enum qerr market_subscriptions_notify(struct db *db, int64_t demand_id, struct qerror *err);
 
+/*
+ * per-backend: PostgreSQL's word index (0003_market.pg.sql). Writes the
+ * words of a listing's title and description - our tokenizer's document
+ * terms, sub-words included, as SQLite's FTS5 tables index them - as the
+ * tsvector of supplies_fts / demands_fts for listing id, in the caller's
+ * transaction. Nothing on SQLite, where triggers keep the FTS5 tables.
+ */
+enum qerr listing_words_write(struct db *db, bool demand, int64_t id, const char *title, size_t title_len,
+			      const char *description, size_t description_len, struct qerror *err);
+
+/* Appends term to b as one quoted tsvector/tsquery lexeme ('' and \\ escaped). */
+bool listing_lexeme(struct buf *b, const char *term, size_t len);
+
 #endif

@@ -18,6 +18,7 @@
 #include "platform/enterprise_ref.h"
 #include "registry/region.h"
 #include "registry/uscc.h"
+#include "text/tokenizer.h"
 
 enum qerr listing_check_text(const char *text, const char *field, size_t min, size_t max, bool multiline,
 			     struct qerror *err)
@@ -231,3 +232,60 @@ enum qerr listing_next_seq(struct db *db, const char *name, int64_t *seq, struct
 	return QERR_OK;
 }
 
+
+bool listing_lexeme(struct buf *b, const char *term, size_t len)
+{
+	bool ok = buf_puts(b, "'");
+	for (size_t i = 0; ok && i < len; i++)
+		ok = term[i] == '\'' ? buf_puts(b, "''") : term[i] == '\\' ? buf_puts(b, "\\\\") : buf_append(b, term + i, 1);
+	return ok && buf_puts(b, "'");
+}
+
+struct words {
+	struct buf b;
+	bool oom;
+};
+
+static int add_lexeme(void *ctx, const struct text_token *t)
+{
+	struct words *w = ctx;
+	bool ok = (w->b.len == 0 || buf_puts(&w->b, " ")) && listing_lexeme(&w->b, t->term, t->len);
+	w->oom = !ok;
+	return ok ? 0 : 1;
+}
+
+enum qerr listing_words_write(struct db *db, bool demand, int64_t id, const char *title, size_t title_len,
+			      const char *description, size_t description_len, struct qerror *err)
+{
+	if (!db_is_pg(db))
+		return QERR_OK;
+	struct words w = {{0}, false};
+	int rc = text_tokenize(title, title_len, add_lexeme, &w);
+	if (rc == 0 && !w.oom)
+		rc = text_tokenize(description, description_len, add_lexeme, &w);
+	if (rc != 0 || w.oom) {
+		buf_free(&w.b);
+		if (rc == TEXT_TOKENIZE_UNAVAILABLE)
+			return qerr_set(err, QERR_UNAVAILABLE, "tokenizer_unavailable", NULL,
+					"the word segmenter is not available");
+		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+	}
+	struct db_stmt *st =
+	    demand ? db_prepare(db,
+				"INSERT INTO demands_fts(id,words) VALUES(?,CAST(? AS tsvector))"
+				" ON CONFLICT(id) DO UPDATE SET words=excluded.words",
+				err)
+		   : db_prepare(db,
+				"INSERT INTO supplies_fts(id,words) VALUES(?,CAST(? AS tsvector))"
+				" ON CONFLICT(id) DO UPDATE SET words=excluded.words",
+				err);
+	if (!st) {
+		buf_free(&w.b);
+		return err->code;
+	}
+	db_bind_int64(st, 1, id);
+	db_bind_text_n(st, 2, w.b.data ? w.b.data : "", w.b.len);
+	enum qerr r = db_run(st, err);
+	buf_free(&w.b);
+	return r;
+}

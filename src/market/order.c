@@ -281,10 +281,13 @@ enum qerr market_scorecard(struct db *db, int64_t enterprise_id, struct market_s
 	memset(out, 0, sizeof *out);
 	out->on_time_rate = out->acceptance_rate = -1;
 	struct db_stmt *st = db_prepare(db,
-					"SELECT count(*), coalesce(sum(status='placed' OR status='shipped'),0),"
-					" coalesce(sum(delivered_at IS NOT NULL),0),"
-					" coalesce(sum(delivered_at IS NOT NULL AND delivered_at<=due_at),0),"
-					" coalesce(sum(status='accepted'),0), coalesce(sum(status='rejected'),0),"
+					"SELECT count(*),"
+					" coalesce(sum(CASE WHEN status='placed' OR status='shipped' THEN 1 ELSE 0 END),0),"
+					" coalesce(sum(CASE WHEN delivered_at IS NOT NULL THEN 1 ELSE 0 END),0),"
+					" coalesce(sum(CASE WHEN delivered_at IS NOT NULL AND delivered_at<=due_at"
+					" THEN 1 ELSE 0 END),0),"
+					" coalesce(sum(CASE WHEN status='accepted' THEN 1 ELSE 0 END),0),"
+					" coalesce(sum(CASE WHEN status='rejected' THEN 1 ELSE 0 END),0),"
 					" " RFQ_SUM_FEN("amount_fen") " FROM orders WHERE supplier_id=?",
 					err);
 	if (!st)

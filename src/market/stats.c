@@ -29,7 +29,8 @@
 	"SELECT k," NAME ",sum(sp),sum(dm),sum(rq),sum(rs),sum(qt),sum(aw),sum(od),sum(vh),sum(vl) FROM ("            \
 	" SELECT " KS " AS k,1 AS sp,0 AS dm,0 AS rq,0 AS rs,0 AS qt,0 AS aw,0 AS od,0 AS vh,0 AS vl"                 \
 	"  FROM supplies s JOIN enterprises e ON e.id=s.enterprise_id LEFT JOIN segments g ON g.sid=s.sid"             \
-	"  WHERE" IN_RANGE("s.created_at") " UNION ALL SELECT " KD ",0,1,0,0,0,d.status='awarded',0,0,0"               \
+	"  WHERE" IN_RANGE("s.created_at") " UNION ALL SELECT " KD                                                     \
+	",0,1,0,0,0,CASE WHEN d.status='awarded' THEN 1 ELSE 0 END,0,0,0"                                              \
 	"  FROM demands d JOIN enterprises e ON e.id=d.enterprise_id LEFT JOIN segments g ON g.sid=d.sid"              \
 	"  WHERE" IN_RANGE("d.created_at") " UNION ALL SELECT " KM ",0,0,m.requests,m.results,0,0,0,0,0"               \
 	"  FROM match_impressions m WHERE" IN_RANGE("m.day") " UNION ALL SELECT " KD ",0,0,0,0,1,0,0,0,0"               \
@@ -37,7 +38,7 @@
 	"  LEFT JOIN segments g ON g.sid=d.sid WHERE q.status<>'withdrawn' AND" IN_RANGE("q.created_at")               \
 	" UNION ALL SELECT " KD ",0,0,0,0,0,0,1," RFQ_FEN_HI("o.amount_fen") "," RFQ_FEN_LO("o.amount_fen")            \
 	"  FROM orders o JOIN demands d ON d.id=o.demand_id JOIN enterprises e ON e.id=d.enterprise_id"                \
-	"  LEFT JOIN segments g ON g.sid=d.sid WHERE" IN_RANGE("o.placed_at") ") GROUP BY k ORDER BY k"
+	"  LEFT JOIN segments g ON g.sid=d.sid WHERE" IN_RANGE("o.placed_at") ") AS u GROUP BY k ORDER BY k"
 
 static const char sql_province[] = STATS_SQL("substr(e.region,1,2)", "substr(coalesce(d.region,e.region),1,2)",
 					     "substr(m.province,1,2)", "NULL");

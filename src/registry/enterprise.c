@@ -518,16 +518,18 @@ enum qerr enterprise_list(struct db *db, const struct actor *a, const struct ent
 	 * a section filter also matches the 2-digit divisions inside it, which
 	 * GB/T 4754 numbers contiguously (C: 13-43), so they are the range ?6..?7.
 	 */
-	static const char sql[] =
-		"SELECT " ENT_COLS " FROM enterprises WHERE id>?1"
-		" AND (?2 IS NULL OR (region>=?2 AND region<?3))"
-		" AND (?4 IS NULL OR (industry>=?4 AND industry<?5) OR (length(industry)=2 AND industry>=?6 AND industry<=?7))"
-		" AND (?8 IS NULL OR size=?8) AND (?9 IS NULL OR level=?9)"
-		/* per-backend: instr() is strpos() on PostgreSQL */
-		" AND (?10 IS NULL OR instr(name,?10)>0 OR uscc=upper(?10) OR uscc=?11)"
-		" AND (?12=0 OR org_id=?12)"
-		" ORDER BY id LIMIT ?13";
-	struct db_stmt *st = db_prepare(db, sql, err);
+#define ENT_LIST_SQL(INSTR)                                                                                            \
+	"SELECT " ENT_COLS " FROM enterprises WHERE id>?1"                                                             \
+	" AND (?2 IS NULL OR (region>=?2 AND region<?3))"                                                              \
+	" AND (?4 IS NULL OR (industry>=?4 AND industry<?5) OR (length(industry)=2 AND industry>=?6 AND industry<=?7))" \
+	" AND (?8 IS NULL OR size=?8) AND (?9 IS NULL OR level=?9)"                                                    \
+	" AND (?10 IS NULL OR " INSTR ">0 OR uscc=upper(?10) OR uscc=?11)"                                             \
+	" AND (?12=0 OR org_id=?12)"                                                                                   \
+	" ORDER BY id LIMIT ?13"
+	/* per-backend: instr() is strpos() on PostgreSQL */
+	static const char sql[] = ENT_LIST_SQL("instr(name,?10)");
+	static const char sql_pg[] = ENT_LIST_SQL("strpos(name,?10)");
+	struct db_stmt *st = db_prepare(db, db_pick(db, sql, sql_pg), err);
 	if (!st)
 		return err->code;
 	db_bind_int64(st, 1, f->cursor);

@@ -7,11 +7,11 @@
  * - Parameters go in text format (blobs in binary) with the types the seam
  *   knows: int64 -> int8, double -> float8, blob -> bytea; text is sent
  *   untyped so that the server reads it as the column it meets (SQLite's
- *   affinity), and NULL untyped. When PostgreSQL cannot decide a type
- *   (42P18: `? IS NULL` alone, a bare `?` in a select list) the statement is
- *   prepared again with text typed as text, then NULL as text; when an
+ *   affinity), and NULL untyped. When PostgreSQL cannot decide the type of
+ *   parameter $N (42P18/42P08: `? IS NULL` alone, a bare `?` in a select
+ *   list) the statement is prepared again with $N typed text; when an
  *   explicit int8 does not fit its context (42883/42804: an integer bound
- *   for a text column) again with integers untyped. The choice sticks to
+ *   for a text column) again with integers untyped. The choices stick to
  *   the statement.
  * - Statements are prepared on the server (PQprepare) on first run, one
  *   name per statement and parameter-type signature, and cached with the
@@ -48,6 +48,7 @@ enum pg_kind { PK_NULL, PK_INT, PK_DOUBLE, PK_TEXT, PK_BLOB };
 
 struct pg_param {
 	enum pg_kind kind;
+	bool as_text; /* text and NULL go typed as text: the server could not type this parameter */
 	char *buf; /* text (NUL-terminated) or blob bytes */
 	size_t len, cap;
 };
@@ -66,7 +67,7 @@ struct pg_stmt {
 	int nparams;
 	bool persistent;
 	/* sticky type choices (see the header comment) */
-	bool text_typed, null_typed, int_untyped;
+	bool text_typed, int_untyped;
 	struct pg_param *params;
 	/* the arrays libpq takes, nparams long (at least 1) */
 	Oid *types;
@@ -419,41 +420,47 @@ static void pg_bind_blob(void *impl, int idx, const void *b, size_t len, bool co
 	p->kind = PK_BLOB;
 }
 
-static Oid type_of(const struct pg_stmt *s, enum pg_kind k)
+static Oid type_of(const struct pg_stmt *s, int i)
 {
-	switch (k) {
+	switch (s->params[i].kind) {
 	case PK_INT:
 		return s->int_untyped ? 0 : OID_INT8;
 	case PK_DOUBLE:
 		return s->int_untyped ? 0 : OID_FLOAT8;
-	case PK_TEXT:
-		return s->text_typed ? OID_TEXT : 0;
 	case PK_BLOB:
 		return OID_BYTEA;
+	case PK_TEXT:
 	case PK_NULL:
 	default:
-		return s->null_typed ? OID_TEXT : 0;
+		return s->params[i].as_text || s->text_typed ? OID_TEXT : 0;
 	}
 }
 
-/* Changes the sticky type choice after a type error; false when nothing is left to try. */
-static bool adjust_types(struct pg_stmt *s, const char *state)
+/* The N of "... parameter $N" in a server message, or 0. */
+static int param_number(const PGresult *r)
 {
-	if (strcmp(state, "42P18") == 0) {
+	const char *m = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+	const char *p = m ? strstr(m, "parameter $") : NULL;
+	return p ? (int)strtol(p + 11, NULL, 10) : 0;
+}
+
+/* Changes the sticky type choice after a type error; false when nothing is left to try. */
+static bool adjust_types(struct pg_stmt *s, const PGresult *r)
+{
+	const char *state = sqlstate(r);
+	if (strcmp(state, "42P18") == 0 || strcmp(state, "42P08") == 0) {
+		/* the server could not decide parameter $N (`? IS NULL` alone, a bare `?` in a select list): text */
+		int n = param_number(r);
+		if (n >= 1 && n <= s->nparams && !s->params[n - 1].as_text)
+			return s->params[n - 1].as_text = true;
 		if (!s->text_typed)
 			return s->text_typed = true;
-		if (!s->null_typed)
-			return s->null_typed = true;
 		return false;
 	}
 	if (strcmp(state, "42883") == 0 || strcmp(state, "42804") == 0 || strcmp(state, "42725") == 0) {
+		/* an explicit int8 met a text context (an integer bound for a text column): let the server type it */
 		if (!s->int_untyped)
 			return s->int_untyped = true;
-		if (s->text_typed && !s->null_typed) {
-			/* typed text met an integer column: back to untyped text */
-			s->text_typed = false;
-			return true;
-		}
 		return false;
 	}
 	return false;
@@ -523,10 +530,10 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 	const char **values = s->values;
 	int *lengths = s->lengths, *formats = s->formats;
 	PGresult *r = NULL;
-	for (int attempt = 0; attempt < 6; attempt++) {
+	for (int attempt = 0; attempt < 4 + n; attempt++) {
 		for (int i = 0; i < n; i++) {
 			struct pg_param *p = &s->params[i];
-			types[i] = type_of(s, p->kind);
+			types[i] = type_of(s, i);
 			values[i] = p->kind == PK_NULL ? NULL : p->buf;
 			lengths[i] = (int)p->len;
 			formats[i] = p->kind == PK_BLOB ? 1 : 0;
@@ -538,7 +545,7 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 				qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 				return -1;
 			}
-			if (adjust_types(s, sqlstate(fail))) {
+			if (adjust_types(s, fail)) {
 				PQclear(fail);
 				continue;
 			}

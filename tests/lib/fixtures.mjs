@@ -4,7 +4,7 @@
 // database. Each asserts what it needs, so a failed set-up names its cause.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api, login, DEMO_PASSWORD } from './server.mjs';
+import { api, login, psql, DEMO_PASSWORD } from './server.mjs';
 
 // Registers an enterprise as token's organisation (201 expected): a 120-person
 // manufacturer (industry 36) in region, 昆山 unless said, at level (none unless said).
@@ -35,7 +35,9 @@ export async function submitQuote(url, token, d, body, status = 201) {
 }
 
 // Runs sql on the database file db with the sqlite3 shell (waiting up to 5 s
-// for a running server's lock); returns its output, trimmed.
+// for a running server's lock); returns its output, trimmed. On a PostgreSQL
+// run db is a URL and psql runs it (rows '|'-separated like sqlite3's).
 export function sqlite(db, sql) {
+  if (/^postgres(ql)?:\/\//.test(db)) return psql(sql, db);
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' }).trim();
 }

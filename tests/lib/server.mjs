@@ -39,9 +39,43 @@ export function tempDir(prefix = 'qilian-test-') {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
-// Creates a demo database (cached per process run in a temp dir) and returns a fresh copy's path.
+// PostgreSQL runs (make api-pg, tests/pg/run-api): QILIAN_TEST_DB=postgresql and QILIAN_TEST_PG
+// the cluster's URL without a database (postgresql://postgres@127.0.0.1:PORT). Each server then
+// gets a fresh database copied from demo_template (built once by scripts/demo-data, here if the
+// run script has not), dropped when this test process exits.
+export const PG = process.env.QILIAN_TEST_DB === 'postgresql';
+const PG_BASE = (process.env.QILIAN_TEST_PG || '').replace(/\/[A-Za-z0-9_]*$/, '');
+if (PG && !PG_BASE.startsWith('postgres')) throw new Error('QILIAN_TEST_DB=postgresql needs QILIAN_TEST_PG=postgresql://user@host:port');
+
+// Runs sql with psql on database db (a URL; the maintenance database when omitted); output trimmed.
+export function psql(sql, db = `${PG_BASE}/postgres`) {
+  return execFileSync('psql', ['-XtAq', '-v', 'ON_ERROR_STOP=1', db, '-c', sql],
+    { encoding: 'utf8', env: { ...process.env, PGOPTIONS: '-c client_min_messages=warning' } }).trim();
+}
+
+const pgCreated = [];
+let pgSerial = 0;
+function pgDemoDb() {
+  if (psql("SELECT count(*) FROM pg_database WHERE datname='demo_template'") === '0')
+    execFileSync(path.join(ROOT, 'scripts/demo-data'), [BIN, `${PG_BASE}/demo_template`], { stdio: 'ignore' });
+  const name = `t${process.pid}_${++pgSerial}`;
+  psql(`CREATE DATABASE ${name} TEMPLATE demo_template`);
+  if (pgCreated.length === 0) {
+    process.on('exit', () => {
+      for (const n of pgCreated) {
+        try { psql(`DROP DATABASE IF EXISTS ${n} WITH (FORCE)`); } catch { /* the cluster goes with the run */ }
+      }
+    });
+  }
+  pgCreated.push(name);
+  return `${PG_BASE}/${name}`;
+}
+
+// Creates a demo database (cached per process run in a temp dir) and returns a fresh copy's path
+// (on a PostgreSQL run: a fresh database's URL).
 let demoTemplate = null;
 export function demoDb(dir) {
+  if (PG) return pgDemoDb();
   if (!demoTemplate) {
     const t = tempDir('qilian-demo-');
     demoTemplate = path.join(t, 'demo.db');

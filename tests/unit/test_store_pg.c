@@ -1,0 +1,398 @@
+/*
+ * test_store_pg.c - the PostgreSQL driver of the store seam.
+ *
+ * Placeholder rewriting runs everywhere. The rest needs a server: set
+ * QILIAN_TEST_PG to a cluster URL without a database
+ * (postgresql://postgres@127.0.0.1:PORT; tests/pg/run-api does, and `make
+ * api-pg` runs this program on its cluster). Each run creates a database of
+ * its own and drops it after; without the variable those tests are skipped,
+ * saying so.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <cmocka.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "store/db.h"
+#include "store/migrate.h"
+#include "text/fts.h"
+
+/* The driver's rewriting (store/db_private.h, which only src/store includes). */
+char *db_pg_rewrite(const char *sql, int *nparams);
+
+static void rewrites(const char *sql, const char *want, int want_n)
+{
+	int n = -1;
+	char *got = db_pg_rewrite(sql, &n);
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	assert_int_equal(n, want_n);
+	free(got);
+}
+
+static void test_rewrite(void **state)
+{
+	rewrites("SELECT 1", "SELECT 1", 0);
+	rewrites("SELECT a FROM t WHERE x=? AND y=?", "SELECT a FROM t WHERE x=$1 AND y=$2", 2);
+	/* ?N keeps its number; a bare ? after it takes the next after the largest (SQLite's rule) */
+	rewrites("UPDATE t SET a=?2 WHERE id=?1 AND b=?", "UPDATE t SET a=$2 WHERE id=$1 AND b=$3", 3);
+	rewrites("VALUES(?1,?2,?11,?11)", "VALUES($1,$2,$11,$11)", 11);
+	/* not inside literals, quoted identifiers or comments; doubled quotes stay inside */
+	rewrites("SELECT '?', 'it''s ?', \"a?b\" FROM t WHERE x=?", "SELECT '?', 'it''s ?', \"a?b\" FROM t WHERE x=$1", 1);
+	rewrites("SELECT x -- what?\n FROM t WHERE y=?", "SELECT x -- what?\n FROM t WHERE y=$1", 1);
+	rewrites("SELECT /* ? ?1 */ ? FROM t", "SELECT /* ? ?1 */ $1 FROM t", 1);
+	rewrites("SELECT '%;'||?5||'%'", "SELECT '%;'||$5||'%'", 5);
+	/* an unterminated literal is left alone (the server reports it) */
+	rewrites("SELECT 'abc ?", "SELECT 'abc ?", 0);
+	rewrites("", "", 0);
+}
+
+/* ---------- against a server ---------- */
+
+struct pgt {
+	char admin_url[256], url[256], name[64];
+	struct db *db, *db2;
+};
+
+static const char *base_url(void)
+{
+	const char *u = getenv("QILIAN_TEST_PG");
+	return u && *u ? u : NULL;
+}
+
+static void exec_ok(struct db *db, const char *sql)
+{
+	struct qerror e = {0};
+	if (db_exec(db, sql, &e))
+		fail_msg("%s: %s", sql, e.message);
+}
+
+static int setup(void **state)
+{
+	const char *base = base_url();
+	if (!base)
+		return 0;
+	struct pgt *t = calloc(1, sizeof *t);
+	struct qerror e = {0};
+	snprintf(t->admin_url, sizeof t->admin_url, "%s/postgres", base);
+	snprintf(t->name, sizeof t->name, "store_pg_%d", (int)getpid());
+	snprintf(t->url, sizeof t->url, "%s/%s", base, t->name);
+	struct db *admin = db_open(t->admin_url, false, &e);
+	if (!admin) {
+		fprintf(stderr, "cannot reach %s: %s\n", t->admin_url, e.message);
+		free(t);
+		return -1;
+	}
+	char sql[160];
+	snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s", t->name);
+	db_exec(admin, sql, &e);
+	snprintf(sql, sizeof sql, "CREATE DATABASE %s", t->name);
+	if (db_exec(admin, sql, &e)) {
+		fprintf(stderr, "%s: %s\n", sql, e.message);
+		db_close(admin);
+		free(t);
+		return -1;
+	}
+	db_close(admin);
+	text_fts_install();
+	t->db = db_open(t->url, false, &e);
+	t->db2 = t->db ? db_open(t->url, false, &e) : NULL;
+	if (!t->db2 || migrate_apply(t->db, NULL, &e)) {
+		fprintf(stderr, "%s: %s\n", t->url, e.message);
+		return -1;
+	}
+	exec_ok(t->db, "CREATE TABLE kv(id BIGINT PRIMARY KEY, n BIGINT, t TEXT, b BYTEA, d DOUBLE PRECISION,"
+		       " CHECK (n IS NULL OR n >= 0))");
+	*state = t;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct pgt *t = *state;
+	if (!t)
+		return 0;
+	db_close(t->db);
+	db_close(t->db2);
+	struct qerror e = {0};
+	struct db *admin = db_open(t->admin_url, false, &e);
+	if (admin) {
+		char sql[160];
+		snprintf(sql, sizeof sql, "DROP DATABASE IF EXISTS %s WITH (FORCE)", t->name);
+		db_exec(admin, sql, &e);
+		db_close(admin);
+	}
+	free(t);
+	return 0;
+}
+
+#define NEED_SERVER(state)                                                                                             \
+	do {                                                                                                           \
+		if (!*(state)) {                                                                                       \
+			print_message("[  SKIPPED ] no PostgreSQL: set QILIAN_TEST_PG=postgresql://user@host:port "     \
+				      "(make api-pg does)\n");                                                         \
+			skip();                                                                                        \
+		}                                                                                                      \
+	} while (0)
+
+static void test_backend(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	assert_string_equal(db_backend(t->db), "postgresql");
+	assert_true(db_is_pg(t->db));
+	assert_true(db_is_url("postgresql://x/y") && db_is_url("postgres://x/y") && !db_is_url("qilian.db"));
+	assert_string_equal(db_pick(t->db, "a", "b"), "b");
+	int v = 0;
+	struct qerror e = {0};
+	assert_int_equal(migrate_current(t->db, &v, &e), QERR_OK);
+	assert_int_equal(v, migrate_latest());
+	assert_int_equal(migrate_check(t->db, &e), QERR_OK);
+	assert_int_equal(db_ping(t->db, &e), QERR_OK);
+}
+
+static void test_types(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	static const unsigned char blob[] = {0, 1, 2, 0xff, 0, '\\', 'x'};
+	struct db_stmt *ins = db_prepare(t->db, "INSERT INTO kv(id,n,t,b,d) VALUES(?,?,?,?,?)", &e);
+	assert_non_null(ins);
+	db_bind_int64(ins, 1, 1);
+	db_bind_int64(ins, 2, INT64_MAX);
+	db_bind_text(ins, 3, "七链 'quoted' \\ ? $1");
+	db_bind_blob(ins, 4, blob, sizeof blob);
+	db_bind_double(ins, 5, 0.1);
+	assert_int_equal(db_run(ins, &e), QERR_OK);
+	assert_int_equal(db_changes(t->db), 1);
+	/* the same cached statement with NULLs: another parameter-type signature */
+	ins = db_prepare(t->db, "INSERT INTO kv(id,n,t,b,d) VALUES(?,?,?,?,?)", &e);
+	db_bind_int64(ins, 1, 2);
+	db_bind_null(ins, 2);
+	db_bind_text(ins, 3, NULL);
+	db_bind_null(ins, 4);
+	db_bind_null(ins, 5);
+	assert_int_equal(db_run(ins, &e), QERR_OK);
+
+	struct db_stmt *st = db_prepare(t->db, "SELECT id,n,t,b,d FROM kv ORDER BY id", &e);
+	assert_non_null(st);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_int_equal(db_col_int64(st, 0), 1);
+	assert_true(db_col_int64(st, 1) == INT64_MAX);
+	assert_string_equal(db_col_text(st, 2), "七链 'quoted' \\ ? $1");
+	assert_int_equal(db_col_bytes(st, 3), sizeof blob);
+	assert_memory_equal(db_col_blob(st, 3), blob, sizeof blob);
+	assert_true(db_col_double(st, 4) == 0.1);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_true(db_col_is_null(st, 1) && db_col_is_null(st, 2) && db_col_is_null(st, 3));
+	assert_null(db_col_text_or_null(st, 2));
+	assert_string_equal(db_col_text(st, 2), "");
+	assert_int_equal(db_col_int64(st, 1), 0);
+	assert_int_equal(db_step(st, &e), DB_DONE);
+	db_reset(st);
+
+	/* booleans read as 1/0; sum() of bigint is numeric; EXISTS */
+	st = db_prepare(t->db, "SELECT 1=1, 1=2, sum(id), count(*), EXISTS(SELECT 1 FROM kv) FROM kv", &e);
+	assert_int_equal(db_one(st, &e), QERR_OK);
+	assert_int_equal(db_col_int(st, 0), 1);
+	assert_false(db_col_bool(st, 1));
+	assert_int_equal(db_col_int64(st, 2), 3);
+	assert_int_equal(db_col_int64(st, 3), 2);
+	assert_true(db_col_bool(st, 4));
+	json_t *j = db_col_json_bool(st, 0);
+	assert_true(json_is_true(j));
+	json_decref(j);
+	db_reset(st);
+
+	/* parameters PostgreSQL cannot type by themselves: ? IS NULL alone, a bare ? in the select list */
+	st = db_prepare(t->db, "SELECT ?, CAST(? AS BIGINT)+1 WHERE (? IS NULL OR 1=1)", &e);
+	assert_non_null(st);
+	db_bind_text(st, 1, "x");
+	db_bind_int64(st, 2, 41);
+	db_bind_null(st, 3);
+	assert_int_equal(db_one(st, &e), QERR_OK);
+	assert_string_equal(db_col_text(st, 0), "x");
+	assert_int_equal(db_col_int64(st, 1), 42);
+	db_reset(st);
+	/* an integer bound for a text column, text for an integer column */
+	st = db_prepare(t->db, "SELECT count(*) FROM kv WHERE t<>? AND id=?", &e);
+	db_bind_int64(st, 1, 5);
+	db_bind_text(st, 2, "1");
+	int64_t n = -1;
+	assert_int_equal(db_scalar_int64(st, &n, &e), QERR_OK);
+	assert_int_equal(n, 1);
+	/* dynamic statements */
+	st = db_prepare_dynamic(t->db, "SELECT t FROM kv WHERE id=?1 OR id=?1+1 ORDER BY id", &e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, 1);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_int_equal(db_step(st, &e), DB_ROW);
+	assert_int_equal(db_step(st, &e), DB_DONE);
+	db_finalize(st);
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_changes(t->db), 2);
+}
+
+static void test_errors(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(10,1)");
+	struct db_stmt *st = db_prepare(t->db, "INSERT INTO kv(id,n) VALUES(?,?)", &e);
+	db_bind_int64(st, 1, 10);
+	db_bind_int64(st, 2, 1);
+	assert_int_equal(db_run(st, &e), QERR_CONFLICT); /* unique */
+	assert_string_equal(e.slug, "conflict");
+	st = db_prepare(t->db, "INSERT INTO kv(id,n) VALUES(?,?)", &e);
+	db_bind_int64(st, 1, 11);
+	db_bind_int64(st, 2, -1);
+	assert_int_equal(db_run(st, &e), QERR_CONFLICT); /* check */
+	qerr_clear(&e);
+	assert_int_equal(db_exec(t->db, "INSERT INTO users(org_id,email,role,password_hash,created_at)"
+					" VALUES(999,'a@b','admin','x','2026-01-01T00:00:00Z')",
+				 &e),
+			 QERR_CONFLICT); /* foreign key */
+	assert_int_equal(db_exec(t->db, "SELEC 1", &e), QERR_INTERNAL);
+	assert_string_equal(e.slug, "database_error");
+	/* the audit log is append-only */
+	exec_ok(t->db, "INSERT INTO audit_log(at,actor,action,object_type,object_id) VALUES('t','a','x','o','1')");
+	assert_int_equal(db_exec(t->db, "UPDATE audit_log SET actor='b'", &e), QERR_CONFLICT);
+	assert_int_equal(db_exec(t->db, "DELETE FROM audit_log", &e), QERR_CONFLICT);
+	/* users.email compares without case, as SQLite's COLLATE NOCASE */
+	exec_ok(t->db, "INSERT INTO orgs(name,type,created_at) VALUES('o','sme','t')");
+	exec_ok(t->db, "INSERT INTO users(org_id,email,role,password_hash,created_at)"
+		       " SELECT max(id),'Case@Qilian.Test','admin','x','t' FROM orgs");
+	st = db_prepare(t->db, "SELECT count(*) FROM users WHERE email=?", &e);
+	db_bind_text(st, 1, "case@qilian.TEST");
+	int64_t n = 0;
+	assert_int_equal(db_scalar_int64(st, &n, &e), QERR_OK);
+	assert_int_equal(n, 1);
+
+	/* a statement whose types needed a second prepare inside a transaction leaves the transaction usable */
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	st = db_prepare(t->db, "SELECT count(*) FROM kv WHERE (? IS NULL OR n=?)", &e);
+	db_bind_null(st, 1);
+	db_bind_null(st, 2);
+	assert_int_equal(db_scalar_int64(st, &n, &e), QERR_OK);
+	assert_int_equal(n, 1);
+	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(12,1)");
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	assert_false(db_in_transaction(t->db));
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 2);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
+/* Two serialisable writers that read what the other writes: the second to commit loses, retryably. */
+static void test_serialisation_failure(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	int64_t n;
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv WHERE n=1", &n, &e), QERR_OK);
+	assert_int_equal(db_query_int64(t->db2, "SELECT count(*) FROM kv WHERE n=2", &n, &e), QERR_OK);
+	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(21,2)");
+	enum qerr rc = db_exec(t->db2, "INSERT INTO kv(id,n) VALUES(22,1)", &e);
+	if (rc == QERR_OK)
+		rc = db_commit(t->db, &e) ? QERR_INTERNAL : db_commit(t->db2, &e);
+	else
+		assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	assert_int_equal(rc, QERR_UNAVAILABLE);
+	assert_string_equal(e.slug, "serialization_failure");
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	/* run again, the loser succeeds */
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	exec_ok(t->db2, "INSERT INTO kv(id,n) VALUES(22,1)");
+	assert_int_equal(db_commit(t->db2, &e), QERR_OK);
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 2);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
+/* A connection the server dropped (restart, failover) answers "busy" once and reconnects. */
+static void test_reconnect(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	int64_t pid = 0, n = 0;
+	struct db_stmt *st = db_prepare(t->db2, "SELECT count(*) FROM kv WHERE id>?", &e);
+	db_bind_int64(st, 1, 0);
+	assert_int_equal(db_scalar_int64(st, &n, &e), QERR_OK);
+	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid, &e), QERR_OK);
+	char sql[80];
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	st = db_prepare(t->db2, "SELECT count(*) FROM kv WHERE id>?", &e);
+	db_bind_int64(st, 1, 0);
+	enum qerr rc = db_scalar_int64(st, &n, &e);
+	if (rc) {
+		assert_int_equal(rc, QERR_UNAVAILABLE);
+		st = db_prepare(t->db2, "SELECT count(*) FROM kv WHERE id>?", &e);
+		db_bind_int64(st, 1, 0);
+		assert_int_equal(db_scalar_int64(st, &n, &e), QERR_OK); /* prepared again on the new connection */
+	}
+	int64_t pid2 = 0;
+	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
+	assert_true(pid2 != pid);
+}
+
+/* Counters and the word index column the market writes. */
+static void test_counters_and_words(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	int64_t v = -1;
+	assert_int_equal(db_counter(t->db, "pgtest", &v, &e), QERR_OK);
+	assert_int_equal(v, 0);
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	assert_int_equal(db_touch(t->db, "pgtest", &e), QERR_OK);
+	assert_int_equal(db_touch(t->db, "pgtest", &e), QERR_OK);
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	assert_int_equal(db_counter(t->db2, "pgtest", &v, &e), QERR_OK);
+	assert_int_equal(v, 2);
+	/* exact lexemes: no parser or dictionary touches them */
+	struct db_stmt *st =
+	    db_prepare(t->db, "SELECT CAST(? AS tsvector) @@ CAST(? AS tsquery), CAST(? AS tsvector) @@ CAST(? AS tsquery)", &e);
+	db_bind_text(st, 1, "'精密' '加工' 'it''s' 'C++'");
+	db_bind_text(st, 2, "'加工' & 'C++'");
+	db_bind_text(st, 3, "'精密' '加工'");
+	db_bind_text(st, 4, "'精密' & '模具'");
+	assert_int_equal(db_one(st, &e), QERR_OK);
+	assert_true(db_col_bool(st, 0));
+	assert_false(db_col_bool(st, 1));
+	db_reset(st);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_backend),
+	    cmocka_unit_test(test_types),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_serialisation_failure),
+	    cmocka_unit_test(test_reconnect),
+	    cmocka_unit_test(test_counters_and_words),
+	};
+	const struct CMUnitTest pure[] = {cmocka_unit_test(test_rewrite)};
+	int failed = cmocka_run_group_tests_name("store_pg rewriting", pure, NULL, NULL);
+	if (!base_url())
+		printf("test_store_pg: QILIAN_TEST_PG is not set: the tests against a PostgreSQL server are skipped"
+		       " (make api-pg runs them on its own cluster)\n");
+	return failed + cmocka_run_group_tests_name("store_pg server", tests, setup, teardown);
+}
