@@ -1,6 +1,9 @@
 /* store_check.c - the market's invariants and derived tables for store copy/verify (see store_check.h). */
 #include "market/store_check.h"
 
+#include <string.h>
+#include "market/listing_int.h"
+
 /* One count that must be zero; otherwise QERR_CONFLICT: "<count> <what>". */
 static enum qerr none(struct db *db, const char *sql, const char *name, json_t *report, const char *what,
 		      struct qerror *err)
@@ -58,10 +61,37 @@ static enum qerr market_verify(struct db *db, json_t *report, struct qerror *err
 	return QERR_OK;
 }
 
+/* per-backend: PostgreSQL's words of every listing, as publishing writes them (SQLite's FTS5 triggers did it already). */
+static enum qerr market_rebuild(struct db *db, struct qerror *err)
+{
+	if (!db_is_pg(db))
+		return QERR_OK;
+	for (int demand = 0; demand < 2; demand++) {
+		struct db_stmt *st = db_prepare(db,
+						demand ? "SELECT id,title,description FROM demands"
+						       : "SELECT id,title,description FROM supplies",
+						err);
+		if (!st)
+			return err->code;
+		int rc;
+		while ((rc = db_step(st, err)) == DB_ROW) {
+			const char *t = db_col_text(st, 1), *d = db_col_text(st, 2);
+			if (listing_words_write(db, demand, db_col_int64(st, 0), t, strlen(t), d, strlen(d), err)) {
+				db_reset(st);
+				return err->code;
+			}
+		}
+		if (rc < 0)
+			return err->code;
+	}
+	return QERR_OK;
+}
+
 static const char *const market_derived[] = {"supplies_fts", "demands_fts", NULL};
 
 const struct store_domain market_store = {
 	.name = "market",
 	.derived = market_derived,
+	.rebuild = market_rebuild,
 	.verify = market_verify,
 };

@@ -379,16 +379,27 @@ static enum qerr run_verifies(struct db *db, const struct store_copy_opts *o, co
 
 /* ---- copying one table ---- */
 
-static void bind_value(struct db_stmt *in, int p, struct db_stmt *out, const struct db_table *t, int c)
+/*
+ * Binds column c of the source's current row as parameter p. False when an
+ * integer column holds something else (SQLite keeps 'abc' or 1.5 in an
+ * INTEGER column): the copy would change it, so it stops instead.
+ */
+static bool bind_value(struct db_stmt *in, int p, struct db_stmt *out, const struct db_table *t, int c)
 {
 	if (db_col_is_null(out, c)) {
 		db_bind_null(in, p);
-		return;
+		return true;
 	}
 	switch (t->cols[c].type) {
-	case DB_COL_INT:
-		db_bind_int64(in, p, db_col_int64(out, c));
+	case DB_COL_INT: {
+		int64_t v = db_col_int64(out, c);
+		char dec[24];
+		snprintf(dec, sizeof dec, "%lld", (long long)v);
+		if (strcmp(dec, db_col_text(out, c)) != 0)
+			return false;
+		db_bind_int64(in, p, v);
 		break;
+	}
 	case DB_COL_DOUBLE:
 		db_bind_double(in, p, db_col_double(out, c));
 		break;
@@ -399,6 +410,7 @@ static void bind_value(struct db_stmt *in, int p, struct db_stmt *out, const str
 		db_bind_text(in, p, db_col_text(out, c));
 		break;
 	}
+	return true;
 }
 
 /*
@@ -455,7 +467,13 @@ static enum qerr copy_table(struct db *src, struct db *dst, const struct db_tabl
 			in = *slot;
 		}
 		for (int c = 0; c < t->ncols; c++)
-			bind_value(in, n * t->ncols + c + 1, out, t, c);
+			if (!bind_value(in, n * t->ncols + c + 1, out, t, c)) {
+				rc = qerr_set(err, QERR_CONFLICT, "copy_mismatch", "from",
+					      "column %s holds '%.40s', not an integer (row %lld of the table)",
+					      t->cols[c].name, db_col_text(out, c), (long long)(*rows + n + 1));
+				db_reset(out);
+				goto done;
+			}
 		if (++n == size) {
 			if ((rc = db_run(in, err)))
 				goto done;
@@ -601,7 +619,7 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 		rc = check_fkeys(dst, &cd, "target", &dst_fks, err);
 	if (!rc)
 		rc = run_verifies(dst, o, "target", dst_checks, err);
-	json_decref(dst_checks);
+	json_object_set_new(*report, "target_checks", dst_checks);
 	if (rc)
 		goto fail;
 	if ((rc = db_commit(dst, err)))

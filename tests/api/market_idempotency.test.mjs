@@ -5,7 +5,7 @@
 // mid-request and the load balancer or the client sends the request again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAll, api } from '../lib/server.mjs';
+import { startServer, loginAll, api, PG, psql } from '../lib/server.mjs';
 import { sqlite } from '../lib/fixtures.mjs';
 
 const SME = '91320583MA1QEW0025';
@@ -19,7 +19,7 @@ before(async () => {
 });
 after(async () => { await srv.stop(); });
 
-const count = (sql) => Number(sqlite(srv.db, sql));
+const count = (sql) => Number(PG ? psql(sql, srv.db) : sqlite(srv.db, sql));
 
 test('a supply published twice with one key is one supply; the same key with another body is 409', async () => {
   const body = { enterprise: SME, title: '幂等发布测试电机', chain: 'nev', segment: 'motor' };
