@@ -33,6 +33,9 @@ test('a session reads its own writes from the primary, then from the standby; ot
   await sleep(WINDOW * 1000 + 1100); // both logins are old: their reads go to the standby now
   const before = await api(srv.url, bank, 'GET', '/api/v1/supplies?limit=100');
   assert.equal(before.status, 200);
+  const health = await api(srv.url, null, 'GET', '/api/v1/health');
+  assert.equal(health.status, 200);
+  assert.equal(health.body.reads, 'standby', 'the health check names where reads go');
 
   const pub = await api(srv.url, sme, 'POST', '/api/v1/supplies', { enterprise: SME, title: '主从读写分离测试电机', chain: 'nev', segment: 'motor' });
   assert.equal(pub.status, 201, JSON.stringify(pub.body));
@@ -85,6 +88,9 @@ test('an unreachable standby: reads fall back to the primary', { skip }, async (
     const r = await api(s2.url, t, 'GET', '/api/v1/enterprises?limit=1');
     assert.equal(r.status, 200, JSON.stringify(r.body));
     assert.match(s2.log(), /read database unavailable, reading from the primary/);
+    const health = await api(s2.url, null, 'GET', '/api/v1/health');
+    assert.equal(health.status, 200, 'the primary serves: healthy');
+    assert.equal(health.body.reads, 'primary');
   } finally {
     await s2.stop();
   }

@@ -191,6 +191,7 @@ if (!killedAt) fail('server A was not killed');
 if (stats.after_kill_ok < 20) fail(`server B did not carry on: ${stats.after_kill_ok} successful requests after the kill`);
 const health = await call(LB, null, 'GET', '/api/v1/health');
 if (health.status !== 200) fail(`the load balancer's health after the kill: ${health.status}`);
+else if (health.body.reads !== 'standby') fail(`server B reads from ${health.body.reads}, not the standby`);
 
 // The standby replays everything the primary has.
 let standbySupplies = -1;
