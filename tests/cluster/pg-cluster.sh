@@ -15,7 +15,7 @@
 #
 # Settings are those of a test machine: fsync off (the servers under test are killed, never
 # PostgreSQL), small shared buffers; synchronous_commit stays on so an acknowledged commit is
-# in the primary's WAL.
+# in the primary's WAL. PG_SETTINGS (postgresql.conf lines) overrides them.
 set -euo pipefail
 PG_BIN=${PG_BIN:-$(ls -d /usr/lib/postgresql/15/bin 2>/dev/null || dirname "$(command -v initdb)")}
 cmd=${1:?usage: pg-cluster.sh start|stop|lag|psql DIR}
@@ -58,6 +58,9 @@ full_page_writes = off
 log_min_messages = warning
 log_min_error_statement = error
 CONF
+  # Extra settings (PG_SETTINGS, lines of postgresql.conf) override the ones above: bench/pg.sh
+  # runs with fsync on and synchronous_commit off, as SQLite's WAL with synchronous=NORMAL.
+  [ -n "${PG_SETTINGS:-}" ] && printf '%s\n' "$PG_SETTINGS" | as_pg "cat >>'$DIR/primary/postgresql.conf'"
   as_pg "cat >'$DIR/primary/pg_hba.conf'" <<HBA
 local all all trust
 host all all 127.0.0.1/32 trust
