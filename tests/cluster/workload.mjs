@@ -7,8 +7,10 @@
 // Prints a JSON report on stdout; exits 1 naming each failed check.
 //
 // Environment: LB, A, B (base URLs), A_PID (server A's pid), PRIMARY_URL, STANDBY_URL,
-// DURATION_MS (default 7000), KILL_AT_MS (2500), CLIENTS (8), LAG_LIMIT_MS (1000).
+// KILL_AT_MS (2500: at least this long into the load, and after 20 publishes and 2 probes),
+// AFTER_KILL_MS (4500: the load goes on this long after the kill), CLIENTS (8), LAG_LIMIT_MS (1000).
 import { execFileSync } from 'node:child_process';
+import net from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { api, login, USERS, DEMO_PASSWORD } from '../lib/server.mjs';
 import { registerEnterprise, smeWithAdmin } from '../lib/fixtures.mjs';
@@ -17,8 +19,8 @@ import { makeUscc } from '../lib/uscc.mjs';
 const env = (k, d) => process.env[k] ?? d;
 const { LB, A, B, PRIMARY_URL, STANDBY_URL } = process.env;
 const A_PID = Number(env('A_PID'));
-const DURATION = Number(env('DURATION_MS', 7000));
 const KILL_AT = Number(env('KILL_AT_MS', 2500));
+const AFTER_KILL = Number(env('AFTER_KILL_MS', 4500));
 const CLIENTS = Number(env('CLIENTS', 8));
 const LAG_LIMIT = Number(env('LAG_LIMIT_MS', 1000));
 const RUN = randomUUID().slice(0, 8);
@@ -74,8 +76,9 @@ for (let i = 0; i < 24; i++) {
   if (r.status !== 201) throw new Error(`demand: ${r.status} ${JSON.stringify(r.body)}`);
   demands.push(r.body.id);
 }
-// A reader whose session is old (no recent write): its reads go to the standby.
+// A reader whose session is old (no recent write): its reads go to the standby. The probe's writer.
 const reader = await login(A, USERS['bank:member']);
+const prober = await login(A, suppliers[0].email);
 
 // Login throttling is shared: failures through A and B add up; the sixth try is refused on both.
 const victim = USERS['provider:member'];
@@ -93,12 +96,13 @@ await sleep(1200); // the set-up logins are now older than --primary-after-write
 const acked = { supplies: [], quotes: [] };
 const probes = { match_other_server_ms: [], standby_read_ms: [] };
 const t0 = now();
-const until = t0 + DURATION;
+let stopAt = Infinity; // AFTER_KILL after the kill
+const running = () => now() < stopAt;
 
 async function client(i) {
   const me = suppliers[i];
   let token = null, ops = 0, next = i % demands.length, quoted = 0;
-  while (now() < until) {
+  while (running()) {
     if (!token || ops % 15 === 0) {
       const r = await call(LB, null, 'POST', '/api/v1/auth/login', { email: me.email, password: DEMO_PASSWORD }, {}, 'login');
       if (r.status !== 200) { fail(`login ${me.email}: ${r.status} ${JSON.stringify(r.body)}`); return; }
@@ -137,9 +141,9 @@ async function client(i) {
 // Probes: a supply published on one server, then seen by matching on the other (B), and by a
 // read that goes to the standby (the old reader session through the load balancer).
 async function probe() {
-  const t = await login(A, suppliers[0].email);
+  const t = prober;
   let n = 0;
-  while (now() < until - 300) {
+  while (now() < stopAt - 300) {
     n++;
     const word = `探针${RUN}x${n}`;
     const r = await call(() => (killedAt ? B : A), t, 'POST', '/api/v1/supplies',
@@ -147,18 +151,25 @@ async function probe() {
     if (r.status !== 201) { fail(`probe publish: ${r.status}`); await sleep(100); continue; }
     acked.supplies.push({ id: r.body.id, title: `${word} 电机` });
     const written = now();
-    const seen = { match: null, standby: null };
-    while ((seen.match === null || seen.standby === null) && now() - written < 5000) {
-      if (seen.match === null) {
+    // Two pollers at once, each timing its own path: matching on B, and a read from the standby.
+    // The lag is when the first read that saw the write was sent (a read sent that long after
+    // the write sees it), so a slow answer on a busy machine does not count as lag.
+    const poll = async (check) => {
+      while (now() - written < 5000) {
+        const sent = now();
+        if (await check()) return sent - written;
+        await sleep(5);
+      }
+      return Infinity;
+    };
+    const [matchMs, standbyMs] = await Promise.all([
+      poll(async () => {
         const m = await call(B, reader, 'GET', '/api/v1/match?q=' + encodeURIComponent(word) + '&limit=20', undefined, {}, 'probe_match');
-        if (m.status === 200 && m.body.results.some((x) => x.supply.id === r.body.id)) seen.match = now() - written;
-      }
-      if (seen.standby === null) {
-        const g = await call(LB, reader, 'GET', `/api/v1/supplies/${r.body.id}`, undefined, {}, 'probe_read');
-        if (g.status === 200) seen.standby = now() - written;
-      }
-      if (seen.match === null || seen.standby === null) await sleep(5);
-    }
+        return m.status === 200 && m.body.results.some((x) => x.supply.id === r.body.id);
+      }),
+      poll(async () => (await call(LB, reader, 'GET', `/api/v1/supplies/${r.body.id}`, undefined, {}, 'probe_read')).status === 200),
+    ]);
+    const seen = { match: matchMs, standby: standbyMs };
     probes.match_other_server_ms.push(seen.match ?? Infinity);
     probes.standby_read_ms.push(seen.standby ?? Infinity);
     await sleep(150);
@@ -166,9 +177,12 @@ async function probe() {
 }
 
 async function killer() {
-  await sleep(KILL_AT);
+  // Mid-load: some time in, with writes and probes done on both servers (at most 30 s of waiting).
+  while (now() - t0 < KILL_AT || ((acked.supplies.length < 20 || probes.match_other_server_ms.length < 2) && now() - t0 < 30000))
+    await sleep(20);
   process.kill(A_PID, 'SIGKILL');
   killedAt = now() - t0;
+  stopAt = now() + AFTER_KILL;
 }
 
 const guarded = (name, fn) => fn().catch((e) => fail(`${name} stopped: ${e.stack || e}`));
@@ -202,6 +216,30 @@ for (let i = 0; i < 50; i++) {
 }
 if (standbySupplies !== titled) fail(`the standby has ${standbySupplies} of the ${titled} supplies`);
 
+// haproxy's own view (its stats socket): retries and redispatches per server, and A's state.
+async function haproxyStats() {
+  if (!process.env.HAPROXY_SOCK) return null;
+  const text = await new Promise((resolve) => {
+    let buf = '';
+    const c = net.createConnection(process.env.HAPROXY_SOCK, () => c.write('show stat\n'));
+    c.on('data', (d) => { buf += d; });
+    c.on('end', () => resolve(buf));
+    c.on('error', () => resolve(''));
+  });
+  const [head, ...rows] = text.replace(/^# /, '').trim().split('\n');
+  if (!head) return null;
+  const cols = head.split(',');
+  const out = {};
+  for (const row of rows) {
+    const v = Object.fromEntries(row.split(',').map((x, i) => [cols[i], x]));
+    if (v.pxname === 'servers' && (v.svname === 'a' || v.svname === 'b'))
+      out[v.svname] = { status: v.status, requests: Number(v.stot), retries: Number(v.wretr), redispatches: Number(v.wredis) };
+  }
+  return out;
+}
+const proxy = await haproxyStats();
+if (proxy && proxy.a && !/DOWN/.test(proxy.a.status)) fail(`haproxy still sees server A as ${proxy.a.status}`);
+
 const max = (l) => (l.length ? Math.max(...l) : null);
 const median = (l) => (l.length ? [...l].sort((a, b) => a - b)[Math.floor(l.length / 2)] : null);
 if (!probes.match_other_server_ms.length) fail('no probe ran');
@@ -210,7 +248,7 @@ if (max(probes.standby_read_ms) > LAG_LIMIT) fail(`a write reached a standby rea
 
 const report = {
   run: RUN, clients: CLIENTS, load_ms: loadMs, killed_a_at_ms: killedAt,
-  requests: stats.requests, retries: stats.retries, after_kill_ok: stats.after_kill_ok, by_kind: stats.by_kind,
+  requests: stats.requests, client_retries: stats.retries, haproxy: proxy, after_kill_ok: stats.after_kill_ok, by_kind: stats.by_kind,
   acknowledged: { supplies: acked.supplies.length, quotes: acked.quotes.length },
   in_database: { supplies: titled, quotes: quoteRows, standby_supplies: standbySupplies },
   probes: {
