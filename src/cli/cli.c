@@ -185,13 +185,14 @@ void cli_help(const struct cli_cmd *cmd)
 		for (const struct cli_cmd *c; (c = next_command(&w));)
 			printf("  %-20s %s\n", c->name, c->help);
 		printf("  %-20s %s\n", "help [COMMAND]", "Show this help or a command's options.");
-		printf("\nEvery command takes --db PATH (default $QILIAN_DB, else ./qilian.db) and --help.\n");
+		printf("\nEvery command takes --db PATH (a SQLite file or a postgresql:// URL; default $QILIAN_DB, else ./qilian.db)"
+		       " and --help.\n");
 		printf("Results are JSON on stdout; errors go to stderr and the exit status is non-zero.\n");
 		return;
 	}
 	const char *usage = usage_of(cmd);
 	printf("Usage: qilian %s %s%s[OPTIONS]\n\n%s\n\nOptions:\n", cmd->name, usage, usage[0] ? " " : "", cmd->help);
-	printf("  %-24s %s\n", "--db PATH", "database file (default $QILIAN_DB, else ./qilian.db)");
+	printf("  %-24s %s\n", "--db PATH", "SQLite file or postgresql:// URL (default $QILIAN_DB, else ./qilian.db)");
 	for (const struct cli_opt *o = opts_of(cmd); o->name; o++) {
 		char left[64];
 		snprintf(left, sizeof left, "%s%s%s", o->name, o->arg ? " " : "", o->arg ? o->arg : "");

@@ -696,6 +696,7 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	for (int attempt = 0; rc == QERR_UNAVAILABLE && strcmp(req.err.slug, "serialization_failure") == 0 &&
 			      attempt < HTTP_SERIAL_RETRIES;
 	     attempt++) {
+		log_info("%s %s: serialisation conflict, running it again (%d)", method, route->pattern, attempt + 1);
 		json_decref(res.json);
 		free(res.raw);
 		memset(&res, 0, sizeof res);

@@ -99,6 +99,9 @@ enum qerr csv_import_run(struct db *db, const struct actor *a, const struct csv_
 		goto out;
 	if (ops->begin && (rc = ops->begin(ctx, &im, err)))
 		goto rollback;
+	/* The bulk path's rows are checked in C: their writes need not wait for answers (PostgreSQL). */
+	if (im.bulk)
+		db_bulk_begin(db);
 	for (;;) {
 		struct qerror rowerr;
 		qerr_clear(&rowerr);
@@ -109,6 +112,8 @@ enum qerr csv_import_run(struct db *db, const struct actor *a, const struct csv_
 		if (rowerr.code)
 			csv_import_error(&im, im.line, &rowerr);
 	}
+	if (im.bulk && (rc = db_bulk_end(db, err)))
+		goto rollback;
 	if (ops->end && (rc = ops->end(ctx, &im, err)))
 		goto rollback;
 	if (im.nerrors) {

@@ -199,6 +199,13 @@ int db_step(struct db_stmt *st, struct qerror *err) { return st->db->drv->step(s
 enum qerr db_run(struct db_stmt *st, struct qerror *err)
 {
 	int rc;
+	if (st->db->bulk && st->db->drv->send) {
+		rc = st->db->drv->send(st->db, st->impl, err);
+		if (rc > 0)
+			return QERR_OK;
+		if (rc < 0)
+			return err->code;
+	}
 	while ((rc = db_step(st, err)) == DB_ROW)
 		;
 	if (rc < 0)
@@ -288,6 +295,14 @@ enum qerr db_page(struct db_stmt *st, int limit, json_t *(*row)(struct db_stmt *
 
 int64_t db_changes(struct db *db) { return db->drv->changes(db); }
 
+void db_bulk_begin(struct db *db) { db->bulk = true; }
+
+enum qerr db_bulk_end(struct db *db, struct qerror *err)
+{
+	db->bulk = false;
+	return db->drv->flush ? db->drv->flush(db, err) : QERR_OK;
+}
+
 /* Transaction control runs as cached statements: parsing BEGIN and ROLLBACK on every request showed in profiles. */
 static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
 {
@@ -314,9 +329,11 @@ bool db_in_transaction(struct db *db) { return db->drv->in_transaction(db); }
 
 void db_rollback(struct db *db)
 {
+	struct qerror ignored = {0};
+	if (db->bulk)
+		db_bulk_end(db, &ignored);
 	if (!db->drv->in_transaction(db))
 		return;
-	struct qerror ignored = {0};
 	if (run_cached(db, db->drv->rollback_sql, &ignored))
 		db->drv->exec(db, db->drv->rollback_sql, &ignored);
 }

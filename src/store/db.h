@@ -188,6 +188,18 @@ json_t *db_col_json_bool(struct db_stmt *st, int col);
 enum qerr db_page(struct db_stmt *st, int limit, json_t *(*row)(struct db_stmt *), json_t **out,
 		  struct qerror *err);
 
+/*
+ * Bulk writing, inside a write transaction, for imports whose rows were
+ * checked in C: until db_bulk_end, db_run may send its statement without
+ * waiting for the answer (PostgreSQL pipelining; SQLite runs it at once as
+ * always). The answers are waited for at db_bulk_end, at the next
+ * statement that returns rows, db_exec, db_changes or the commit, and an
+ * error of a statement sent earlier is reported there (the whole
+ * transaction then fails: roll it back). db_rollback ends bulk writing.
+ */
+void db_bulk_begin(struct db *db);
+enum qerr db_bulk_end(struct db *db, struct qerror *err);
+
 /* Rows changed by the last INSERT/UPDATE/DELETE on this connection. */
 int64_t db_changes(struct db *db);
 

@@ -46,6 +46,14 @@ struct db_driver {
 	/* Resets every statement of the connection that is mid-result. */
 	void (*reset_busy)(struct db *db);
 	enum qerr (*register_tokenizer)(struct db *db, const struct db_tokenizer *t, struct qerror *err);
+	/*
+	 * Optional, for db_bulk_begin: send(st) queues the statement without
+	 * waiting for its answer (1), declines so that db_run runs it the usual
+	 * way (0), or fails (-1, err filled). flush() waits for every queued
+	 * answer and reports the first error.
+	 */
+	int (*send)(struct db *db, void *impl, struct qerror *err);
+	enum qerr (*flush)(struct db *db, struct qerror *err);
 };
 
 extern const struct db_driver db_driver_sqlite;
@@ -66,6 +74,7 @@ struct db {
 	const struct db_driver *drv;
 	void *impl;
 	char *path;
+	bool bulk; /* db_bulk_begin .. db_bulk_end */
 	struct db_stmt cache[DB_STMT_CACHE];
 };
 

@@ -25,6 +25,14 @@
  *   request); a lost connection is "database_busy" and reconnects on next use.
  * - Booleans read as 1/0; db_changes comes from PQcmdTuples of the last
  *   INSERT/UPDATE/DELETE.
+ * - Between db_bulk_begin and db_bulk_end, db_run of a plain
+ *   `INSERT INTO t(cols) VALUES(?,...)` (parameters only) becomes a row of
+ *   `COPY t(cols) FROM STDIN`, kept open while the same statement runs
+ *   again; any other statement already prepared is sent in pipeline mode
+ *   (PQsendQueryPrepared) and its answer read later, 512 at most at a
+ *   time. An import then costs no round trip per row. Any other use of the
+ *   connection first ends the COPY and reads every answer; an error among
+ *   them is reported by that use.
  */
 #include "store/db_private.h"
 
@@ -33,6 +41,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "base/log.h"
 
@@ -75,6 +84,10 @@ struct pg_stmt {
 	int *lengths, *formats;
 	struct pg_variant var[PG_MAX_VARIANTS];
 	int nvar;
+	/* a plain INSERT INTO t(cols) VALUES($i,...): its bulk rows go by COPY (NULL otherwise) */
+	char *copy_sql;
+	int copy_ncols;
+	int *copy_param; /* 0-based parameter of each column */
 	PGresult *res;
 	int row, nrows;
 	bool executed;
@@ -84,9 +97,20 @@ struct pg_stmt {
 	int blob_row, nblob;
 };
 
+#define PG_PIPELINE_MAX 512 /* queued statements before their answers are read */
+
 struct pg_db {
 	PGconn *c;
 	int64_t changes;
+	/* db_bulk_begin: statements sent in pipeline mode, answers not yet read */
+	bool pipeline;
+	int queued;
+	bool failed; /* an answer read by drain() was an error: error holds it until reported */
+	struct qerror error;
+	/* db_bulk_begin: the statement whose rows are being copied (COPY ... FROM STDIN open), and unsent rows */
+	struct pg_stmt *copying;
+	char *cbuf;
+	size_t clen, ccap;
 	unsigned serial;
 	struct pg_stmt *stmts;
 	const struct db_tokenizer *tok;
@@ -94,6 +118,146 @@ struct pg_db {
 
 static struct pg_db *P(struct db *db) { return db->impl; }
 static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
+static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err);
+static bool is_change(const PGresult *r);
+
+static void fail_once(struct pg_db *pd, const PGresult *r)
+{
+	if (!pd->failed) {
+		map_result_error(r, pd->c, &pd->error);
+		pd->failed = true;
+	}
+}
+
+static void copy_flush(struct pg_db *pd)
+{
+	if (pd->clen && PQputCopyData(pd->c, pd->cbuf, (int)pd->clen) != 1)
+		fail_once(pd, NULL);
+	pd->clen = 0;
+}
+
+/* Ends the open COPY: its rows are in (or its error is kept in pd->error). */
+static void copy_end(struct pg_db *pd)
+{
+	if (!pd->copying)
+		return;
+	copy_flush(pd);
+	if (PQputCopyEnd(pd->c, pd->failed ? "an earlier row failed" : NULL) != 1)
+		fail_once(pd, NULL);
+	for (PGresult *r; (r = PQgetResult(pd->c));) {
+		if (PQresultStatus(r) != PGRES_COMMAND_OK)
+			fail_once(pd, r);
+		PQclear(r);
+	}
+	pd->copying = NULL;
+}
+
+static bool cput(struct pg_db *pd, const char *p, size_t n)
+{
+	if (pd->clen + n > pd->ccap) {
+		size_t cap = pd->ccap ? pd->ccap : 1 << 16;
+		while (cap < pd->clen + n)
+			cap *= 2;
+		char *b = realloc(pd->cbuf, cap);
+		if (!b)
+			return false;
+		pd->cbuf = b;
+		pd->ccap = cap;
+	}
+	memcpy(pd->cbuf + pd->clen, p, n);
+	pd->clen += n;
+	return true;
+}
+
+/* One row of COPY's text format from the statement's parameters. */
+static bool copy_row(struct pg_db *pd, const struct pg_stmt *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	bool ok = true;
+	for (int c = 0; ok && c < s->copy_ncols; c++) {
+		const struct pg_param *p = &s->params[s->copy_param[c]];
+		if (c)
+			ok = cput(pd, "\t", 1);
+		if (p->kind == PK_NULL) {
+			ok = ok && cput(pd, "\\N", 2);
+		} else if (p->kind == PK_BLOB) {
+			ok = ok && cput(pd, "\\\\x", 3);
+			for (size_t i = 0; ok && i < p->len; i++) {
+				char h[2] = {hex[(unsigned char)p->buf[i] >> 4], hex[(unsigned char)p->buf[i] & 15]};
+				ok = cput(pd, h, 2);
+			}
+		} else {
+			size_t from = 0;
+			for (size_t i = 0; ok && i < p->len; i++) {
+				char ch = p->buf[i], esc = ch == '\\' ? '\\' : ch == '\n' ? 'n' : ch == '\r' ? 'r' : ch == '\t' ? 't' : 0;
+				if (!esc)
+					continue;
+				char e[2] = {'\\', esc};
+				ok = cput(pd, p->buf + from, i - from) && cput(pd, e, 2);
+				from = i + 1;
+			}
+			ok = ok && cput(pd, p->buf + from, p->len - from);
+		}
+	}
+	return ok && cput(pd, "\n", 1);
+}
+
+/*
+ * Leaves pipeline mode and ends an open COPY: reads the answer of every
+ * queued statement; the first error is kept in pd->error (the transaction
+ * is aborted by then).
+ */
+static void drain(struct pg_db *pd)
+{
+	copy_end(pd);
+	if (!pd->pipeline)
+		return;
+	PGconn *c = pd->c;
+	if (PQpipelineSync(c) != 1 && !pd->failed) {
+		map_result_error(NULL, c, &pd->error);
+		pd->failed = true;
+	}
+	for (int i = 0; i < pd->queued; i++) {
+		PGresult *r;
+		while ((r = PQgetResult(c))) {
+			ExecStatusType st = PQresultStatus(r);
+			if (st == PGRES_COMMAND_OK && is_change(r))
+				pd->changes = *PQcmdTuples(r) ? strtoll(PQcmdTuples(r), NULL, 10) : 0;
+			else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_PIPELINE_ABORTED &&
+				 !pd->failed) {
+				map_result_error(r, c, &pd->error);
+				pd->failed = true;
+			}
+			PQclear(r);
+		}
+		if (PQstatus(c) == CONNECTION_BAD)
+			break;
+	}
+	/* the sync point's own answer, then the end of it */
+	for (PGresult *r; (r = PQgetResult(c));) {
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	pd->queued = 0;
+	pd->pipeline = false;
+	if (PQexitPipelineMode(c) != 1 && !pd->failed) {
+		map_result_error(NULL, c, &pd->error);
+		pd->failed = true;
+	}
+}
+
+/* Before any other use of the connection: drains the pipeline; an error it held is reported now, once. */
+static enum qerr settle(struct pg_db *pd, struct qerror *err)
+{
+	drain(pd);
+	if (!pd->failed)
+		return QERR_OK;
+	pd->failed = false;
+	*err = pd->error;
+	return err->code;
+}
 
 /* ---- placeholder rewriting ---- */
 
@@ -239,6 +403,7 @@ static void pg_close(struct db *db)
 	for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 		s->pd = NULL;
 	PQfinish(pd->c);
+	free(pd->cbuf);
 	free(pd);
 }
 
@@ -258,6 +423,92 @@ static enum qerr ensure_connected(struct pg_db *pd, struct qerror *err)
 }
 
 /* ---- statements ---- */
+
+static const char *skip_ws(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')
+		p++;
+	return p;
+}
+
+static const char *keyword(const char *p, const char *kw)
+{
+	p = skip_ws(p);
+	size_t n = strlen(kw);
+	return strncasecmp(p, kw, n) == 0 && !(isalnum((unsigned char)p[n]) || p[n] == '_') ? p + n : NULL;
+}
+
+/*
+ * A plain `INSERT INTO t(c1,...) VALUES($i,...)` (parameters only, no
+ * RETURNING or ON CONFLICT) can be copied in bulk: s->copy_sql is then
+ * `COPY t(c1,...) FROM STDIN` and s->copy_param the parameter of each column.
+ */
+static void copy_analyse(struct pg_stmt *s)
+{
+	const char *p = keyword(s->sql, "INSERT");
+	p = p ? keyword(p, "INTO") : NULL;
+	if (!p)
+		return;
+	p = skip_ws(p);
+	const char *table = p;
+	while (isalnum((unsigned char)*p) || *p == '_')
+		p++;
+	size_t tlen = (size_t)(p - table);
+	p = skip_ws(p);
+	if (!tlen || *p != '(')
+		return;
+	const char *cols = p;
+	int ncols = 1;
+	for (p++; *p && *p != ')'; p++) {
+		if (*p == ',')
+			ncols++;
+		else if (!(isalnum((unsigned char)*p) || *p == '_' || *p == ' '))
+			return;
+	}
+	if (*p != ')')
+		return;
+	size_t clen = (size_t)(p + 1 - cols);
+	p = keyword(p + 1, "VALUES");
+	p = p ? skip_ws(p) : NULL;
+	if (!p || *p != '(')
+		return;
+	int *param = calloc((size_t)ncols, sizeof *param);
+	if (!param)
+		return;
+	int n = 0;
+	for (p++;;) {
+		p = skip_ws(p);
+		if (*p != '$' || n == ncols)
+			goto no;
+		int v = (int)strtol(p + 1, (char **)&p, 10);
+		if (v < 1 || v > s->nparams)
+			goto no;
+		param[n++] = v - 1;
+		p = skip_ws(p);
+		if (*p == ',') {
+			p++;
+			continue;
+		}
+		if (*p == ')')
+			break;
+		goto no;
+	}
+	p = skip_ws(p + 1);
+	if (*p == ';')
+		p = skip_ws(p + 1);
+	if (*p || n != ncols)
+		goto no;
+	size_t need = tlen + clen + 32;
+	s->copy_sql = malloc(need);
+	if (!s->copy_sql)
+		goto no;
+	snprintf(s->copy_sql, need, "COPY %.*s%.*s FROM STDIN", (int)tlen, table, (int)clen, cols);
+	s->copy_param = param;
+	s->copy_ncols = ncols;
+	return;
+no:
+	free(param);
+}
 
 static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err)
 {
@@ -283,6 +534,7 @@ static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, voi
 	}
 	s->pd = P(db);
 	s->persistent = persistent;
+	copy_analyse(s);
 	s->next = s->pd->stmts;
 	if (s->next)
 		s->next->prev = s;
@@ -327,6 +579,8 @@ static void pg_finalize(void *impl)
 		if (s->next)
 			s->next->prev = s->prev;
 		/* Server-side prepared statements end with the connection (db_close finalizes the cache first). */
+		if (s->nvar || s->pd->copying == s)
+			drain(s->pd);
 		for (int i = 0; i < s->nvar; i++) {
 			char q[64];
 			snprintf(q, sizeof q, "DEALLOCATE %s", s->var[i].name);
@@ -344,6 +598,8 @@ static void pg_finalize(void *impl)
 	free(s->formats);
 	free(s->blob);
 	free(s->blob_len);
+	free(s->copy_sql);
+	free(s->copy_param);
 	free(s->sql);
 	free(s);
 }
@@ -523,7 +779,7 @@ static bool is_change(const PGresult *r)
 static int execute(struct pg_stmt *s, struct qerror *err)
 {
 	struct pg_db *pd = s->pd;
-	if (ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, err))
 		return -1;
 	int n = s->nparams;
 	Oid *types = s->types;
@@ -681,7 +937,7 @@ static size_t pg_col_bytes(void *impl, int col)
 static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
-	if (ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, err))
 		return err->code;
 	PGresult *r = PQexec(pd->c, sql);
 	ExecStatusType st = PQresultStatus(r);
@@ -696,11 +952,81 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 
 static bool pg_in_transaction(struct db *db)
 {
+	drain(P(db));
 	PGTransactionStatusType t = PQtransactionStatus(P(db)->c);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
 
-static int64_t pg_changes(struct db *db) { return P(db)->changes; }
+static int64_t pg_changes(struct db *db)
+{
+	drain(P(db));
+	return P(db)->changes;
+}
+
+/* db_bulk_begin: a statement whose server-side form exists is sent in pipeline mode, its answer read later. */
+static int pg_send(struct db *db, void *impl, struct qerror *err)
+{
+	struct pg_stmt *s = impl;
+	struct pg_db *pd = P(db);
+	if (pd->failed || PQstatus(pd->c) != CONNECTION_OK)
+		return 0;
+	if (s->copy_sql) {
+		if (pd->copying != s) {
+			drain(pd);
+			if (pd->failed)
+				return 0; /* db_run's own step reports it */
+			PGresult *r = PQexec(pd->c, s->copy_sql);
+			bool in = PQresultStatus(r) == PGRES_COPY_IN;
+			PQclear(r);
+			if (!in) {
+				for (PGresult *x; (x = PQgetResult(pd->c));)
+					PQclear(x);
+				return 0;
+			}
+			pd->copying = s;
+		}
+		if (!copy_row(pd, s)) {
+			qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+			return -1;
+		}
+		if (pd->clen >= 1 << 16)
+			copy_flush(pd);
+		return 1;
+	}
+	if (pd->copying)
+		drain(pd);
+	int n = s->nparams;
+	for (int i = 0; i < n; i++) {
+		struct pg_param *p = &s->params[i];
+		s->types[i] = type_of(s, i);
+		s->values[i] = p->kind == PK_NULL ? NULL : p->buf;
+		s->lengths[i] = (int)p->len;
+		s->formats[i] = p->kind == PK_BLOB ? 1 : 0;
+	}
+	struct pg_variant *v = NULL;
+	for (int i = 0; i < s->nvar && !v; i++)
+		if (n == 0 || memcmp(s->var[i].types, s->types, sizeof(Oid) * (size_t)n) == 0)
+			v = &s->var[i];
+	if (!v)
+		return 0; /* the first run prepares it the usual way */
+	if (!pd->pipeline) {
+		if (PQenterPipelineMode(pd->c) != 1)
+			return 0;
+		pd->pipeline = true;
+	}
+	if (PQsendQueryPrepared(pd->c, v->name, n, s->values, s->lengths, s->formats, 0) != 1) {
+		drain(pd);
+		return settle(pd, err) ? -1 : (map_result_error(NULL, pd->c, err), -1);
+	}
+	if (++pd->queued >= PG_PIPELINE_MAX) {
+		drain(pd);
+		if (pd->failed)
+			return settle(pd, err), -1;
+	}
+	return 1;
+}
+
+static enum qerr pg_flush(struct db *db, struct qerror *err) { return settle(P(db), err); }
 
 static void pg_reset_busy(struct db *db)
 {
@@ -750,4 +1076,6 @@ const struct db_driver db_driver_pgsql = {
     .changes = pg_changes,
     .reset_busy = pg_reset_busy,
     .register_tokenizer = pg_register_tokenizer,
+    .send = pg_send,
+    .flush = pg_flush,
 };

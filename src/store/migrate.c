@@ -44,7 +44,28 @@ enum qerr migrate_current(struct db *db, int *version, struct qerror *err)
 	return QERR_OK;
 }
 
+static enum qerr apply(struct db *db, json_t *applied, struct qerror *err);
+
+/*
+ * per-backend: on PostgreSQL several servers may start on one database at
+ * once; a session advisory lock makes their migrations run one after the
+ * other (the later ones then find nothing to do).
+ */
+#define MIGRATE_LOCK "7451003"
+
 enum qerr migrate_apply(struct db *db, json_t *applied, struct qerror *err)
+{
+	if (!db_is_pg(db))
+		return apply(db, applied, err);
+	if (db_exec(db, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", err))
+		return err->code;
+	enum qerr rc = apply(db, applied, err);
+	struct qerror e = {0};
+	db_exec(db, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", &e);
+	return rc;
+}
+
+static enum qerr apply(struct db *db, json_t *applied, struct qerror *err)
 {
 	enum qerr rc = ensure_table(db, err);
 	if (rc)

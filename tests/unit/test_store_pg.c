@@ -379,6 +379,74 @@ static void test_counters_and_words(void **state)
 	db_reset(st);
 }
 
+/* Bulk writing: plain INSERTs become COPY rows, other statements are pipelined; errors come at the end. */
+static void test_bulk(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	static const unsigned char blob[] = {0, '\t', '\n', '\\', 0xfe};
+	static const char *const texts[] = {"tab\there", "line\nbreak\r", "back\\slash \\N", "\\.", "七链", ""};
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	db_bulk_begin(t->db);
+	for (int i = 1; i <= 3000; i++) {
+		struct db_stmt *st = db_prepare(t->db, "INSERT INTO kv(id,n,t,b) VALUES(?1,?2,?3,?4)", &e);
+		db_bind_int64(st, 1, i);
+		if (i % 7)
+			db_bind_int64(st, 2, i * 2);
+		db_bind_text(st, 3, texts[i % 6]);
+		if (i % 5 == 0)
+			db_bind_blob(st, 4, blob, sizeof blob);
+		assert_int_equal(db_run(st, &e), QERR_OK);
+		if (i % 1000 == 0) {
+			/* an UPDATE between (pipelined once prepared), then copying again */
+			st = db_prepare(t->db, "UPDATE kv SET n=n+1 WHERE id=?", &e);
+			db_bind_int64(st, 1, i - 1);
+			assert_int_equal(db_run(st, &e), QERR_OK);
+		}
+	}
+	assert_int_equal(db_bulk_end(t->db, &e), QERR_OK);
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	int64_t n = 0;
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 3000);
+	struct db_stmt *st = db_prepare(t->db, "SELECT id,n,t,b FROM kv WHERE id<=30 OR id=999 ORDER BY id", &e);
+	int rc;
+	while ((rc = db_step(st, &e)) == DB_ROW) {
+		int64_t id = db_col_int64(st, 0);
+		if (id % 7)
+			assert_int_equal(db_col_int64(st, 1), id * 2 + (id == 999 ? 1 : 0));
+		else
+			assert_true(db_col_is_null(st, 1));
+		assert_string_equal(db_col_text(st, 2), texts[id % 6]);
+		if (id % 5 == 0) {
+			assert_int_equal(db_col_bytes(st, 3), sizeof blob);
+			assert_memory_equal(db_col_blob(st, 3), blob, sizeof blob);
+		} else {
+			assert_true(db_col_is_null(st, 3));
+		}
+	}
+	assert_int_equal(rc, DB_DONE);
+
+	/* a bad row (a duplicate key) surfaces at db_bulk_end, and the transaction rolls back whole */
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	db_bulk_begin(t->db);
+	for (int i = 0; i < 10; i++) {
+		st = db_prepare(t->db, "INSERT INTO kv(id,n,t,b) VALUES(?1,?2,?3,?4)", &e);
+		db_bind_int64(st, 1, 5000 + (i == 7 ? 0 : i));
+		assert_int_equal(db_run(st, &e), QERR_OK);
+	}
+	assert_int_equal(db_bulk_end(t->db, &e), QERR_CONFLICT);
+	db_rollback(t->db);
+	assert_false(db_in_transaction(t->db));
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 3000);
+	/* the error is reported once: the connection works on */
+	assert_int_equal(db_ping(t->db, &e), QERR_OK);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +456,7 @@ int main(void)
 	    cmocka_unit_test(test_serialisation_failure),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_counters_and_words),
+	    cmocka_unit_test(test_bulk),
 	};
 	const struct CMUnitTest pure[] = {cmocka_unit_test(test_rewrite)};
 	int failed = cmocka_run_group_tests_name("store_pg rewriting", pure, NULL, NULL);
