@@ -9,8 +9,13 @@
 #include "store/catalog.h"
 #include "store/migrate.h"
 
-/* Rows per INSERT (fewer for wide tables: at most COPY_MAX_PARAMS values a statement). */
-#define COPY_BATCH_ROWS 256
+/*
+ * Rows per INSERT (fewer for wide tables: at most COPY_MAX_PARAMS values a
+ * statement). One: under db_bulk_begin the PostgreSQL driver turns a plain
+ * one-row INSERT into rows of one COPY, faster than any multi-row INSERT,
+ * and SQLite reruns one prepared statement in process.
+ */
+#define COPY_BATCH_ROWS 1
 #define COPY_MAX_PARAMS 8192
 
 static enum qerr oom(struct qerror *err) { return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory"); }
@@ -53,8 +58,14 @@ static enum qerr check_version(struct db *db, const char *side, struct qerror *e
 
 /* ---- SQL text built from the catalogue ---- */
 
+/* A catalogue name in SQL: as it is when it is a plain lower-case identifier (the driver's COPY path reads those), else quoted. */
 static bool put_ident(struct buf *b, const char *name)
 {
+	bool plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
+	for (const char *p = name; plain && *p; p++)
+		plain = (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_';
+	if (plain)
+		return buf_puts(b, name);
 	char q[160];
 	db_quote_ident(name, q, sizeof q);
 	return buf_puts(b, q);
@@ -443,6 +454,7 @@ static enum qerr copy_table(struct db *src, struct db *dst, const struct db_tabl
 	}
 	struct db_stmt *in = NULL;
 	int n = 0, size = 0, step;
+	db_bulk_begin(dst); /* the answers are waited for at db_bulk_end (an error there fails the table) */
 	while ((step = db_step(out, err)) == DB_ROW) {
 		if (n == 0) {
 			/* A new batch: full size while whole batches remain, then the rest. */
@@ -487,6 +499,8 @@ static enum qerr copy_table(struct db *src, struct db *dst, const struct db_tabl
 	}
 	if (n || *rows != total)
 		rc = qerr_set(err, QERR_INTERNAL, "copy_mismatch", NULL, "%s changed while it was read", t->name);
+	else
+		rc = db_bulk_end(dst, err);
 done:
 	if (rc && err->message[0]) {
 		struct qerror was = *err;
