@@ -161,8 +161,20 @@ void cli_print(json_t *v)
 	json_decref(v);
 }
 
+/*
+ * PostgreSQL runs writes serialisable: a command whose transaction lost a
+ * conflict is run again whole (cli_main), up to CLI_SERIAL_RETRIES times;
+ * until the last try its error is not printed.
+ */
+#define CLI_SERIAL_RETRIES 8
+static bool may_retry, lost_conflict;
+
 int cli_fail(const struct qerror *e)
 {
+	if (may_retry && strcmp(e->slug, "serialization_failure") == 0) {
+		lost_conflict = true;
+		return 1;
+	}
 	json_t *o = json_pack("{s:s,s:s}", "code", e->slug[0] ? e->slug : qerr_default_slug(e->code), "message", e->message);
 	if (e->field[0])
 		json_object_set_new(o, "field", json_string(e->field));
@@ -269,7 +281,16 @@ int cli_main(int argc, char **argv)
 			fprintf(stderr, "qilian: unknown command '%s' (see qilian help)\n", argv[1]);
 		return 2;
 	}
-	return c->run(c, argc - 1 - words, argv + 1 + words);
+	int rc;
+	for (int attempt = 0;; attempt++) {
+		may_retry = attempt < CLI_SERIAL_RETRIES;
+		lost_conflict = false;
+		rc = c->run(c, argc - 1 - words, argv + 1 + words);
+		if (!lost_conflict)
+			break;
+		usleep((useconds_t)(1000u << (attempt < 6 ? attempt : 6)));
+	}
+	return rc;
 }
 
 int cli_args(const struct cli_cmd *cmd, int argc, char **argv, char **pos, int min, int max, int *status)

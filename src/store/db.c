@@ -314,6 +314,8 @@ static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
 enum qerr db_begin_write(struct db *db, struct qerror *err)
 {
 	db->drv->reset_busy(db);
+	if (db->drv->begin_write)
+		return db->drv->begin_write(db, err);
 	return run_cached(db, db->drv->begin_write_sql, err);
 }
 

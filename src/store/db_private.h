@@ -53,6 +53,8 @@ struct db_driver {
 	 * answer and reports the first error.
 	 */
 	int (*send)(struct db *db, void *impl, struct qerror *err);
+	/* Optional: starts a write transaction its own way (instead of running begin_write_sql). */
+	enum qerr (*begin_write)(struct db *db, struct qerror *err);
 	enum qerr (*flush)(struct db *db, struct qerror *err);
 };
 

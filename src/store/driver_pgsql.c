@@ -114,9 +114,13 @@ struct pg_db {
 	unsigned serial;
 	struct pg_stmt *stmts;
 	const struct db_tokenizer *tok;
+	bool ssi; /* QILIAN_PG_WRITES=serializable: writes run SERIALIZABLE instead of under the write lock */
+	bool in_tx;   /* a transaction was open after the last command */
+	bool lost_tx; /* the connection was lost inside one: refuse statements until ROLLBACK or BEGIN */
 };
 
 static struct pg_db *P(struct db *db) { return db->impl; }
+static const char *skip_ws(const char *p);
 static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
 static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err);
 static bool is_change(const PGresult *r);
@@ -372,6 +376,8 @@ static enum qerr pg_open(struct db *db, const char *path, bool create, struct qe
 		return err->code;
 	}
 	PQsetNoticeProcessor(pd->c, notice_quiet, NULL);
+	const char *w = getenv("QILIAN_PG_WRITES");
+	pd->ssi = w && strcmp(w, "serializable") == 0;
 	db->impl = pd;
 	PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -407,19 +413,48 @@ static void pg_close(struct db *db)
 	free(pd);
 }
 
-/* A lost connection (server restart, failover): reconnect once; prepared statements are gone with it. */
-static enum qerr ensure_connected(struct pg_db *pd, struct qerror *err)
+/*
+ * A lost connection (server restart, failover): reconnect; prepared
+ * statements are gone with it. If it was lost inside a transaction, that
+ * transaction is gone too: every statement then fails (database_busy)
+ * until the caller's ROLLBACK (or a new BEGIN) acknowledges it, so the
+ * rest of a half-done write never runs outside a transaction.
+ */
+static bool starts_with(const char *sql, const char *word)
 {
-	if (PQstatus(pd->c) == CONNECTION_OK)
-		return QERR_OK;
-	PQreset(pd->c);
-	for (struct pg_stmt *s = pd->stmts; s; s = s->next)
-		stmt_clear_variants(s);
-	if (PQstatus(pd->c) != CONNECTION_OK)
-		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again");
-	PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
-	PQclear(r);
+	return strncasecmp(skip_ws(sql), word, strlen(word)) == 0;
+}
+
+static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerror *err)
+{
+	if (PQstatus(pd->c) != CONNECTION_OK) {
+		if (pd->in_tx)
+			pd->lost_tx = true;
+		pd->in_tx = false;
+		PQreset(pd->c);
+		for (struct pg_stmt *s = pd->stmts; s; s = s->next)
+			stmt_clear_variants(s);
+		if (PQstatus(pd->c) != CONNECTION_OK)
+			return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again");
+		PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
+		PQclear(r);
+	}
+	if (pd->lost_tx) {
+		if (starts_with(sql, "ROLLBACK") || starts_with(sql, "BEGIN"))
+			pd->lost_tx = false;
+		else
+			return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL,
+					"the database connection was lost in the middle of a transaction; try again");
+	}
 	return QERR_OK;
+}
+
+/* After each command: whether a transaction is open, for ensure_connected. */
+static void note_tx(struct pg_db *pd)
+{
+	PGTransactionStatusType t = PQtransactionStatus(pd->c);
+	if (t != PQTRANS_UNKNOWN)
+		pd->in_tx = t == PQTRANS_INTRANS || t == PQTRANS_INERROR;
 }
 
 /* ---- statements ---- */
@@ -779,7 +814,7 @@ static bool is_change(const PGresult *r)
 static int execute(struct pg_stmt *s, struct qerror *err)
 {
 	struct pg_db *pd = s->pd;
-	if (settle(pd, err) || ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, s->sql, err))
 		return -1;
 	int n = s->nparams;
 	Oid *types = s->types;
@@ -811,6 +846,7 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 		r = PQexecPrepared(pd->c, v->name, n, values, lengths, formats, 0);
 		break;
 	}
+	note_tx(pd);
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		map_result_error(r, pd->c, err);
@@ -937,9 +973,10 @@ static size_t pg_col_bytes(void *impl, int col)
 static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
-	if (settle(pd, err) || ensure_connected(pd, err))
+	if (settle(pd, err) || ensure_connected(pd, sql, err))
 		return err->code;
 	PGresult *r = PQexec(pd->c, sql);
+	note_tx(pd);
 	ExecStatusType st = PQresultStatus(r);
 	enum qerr rc = QERR_OK;
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY)
@@ -953,6 +990,8 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 static bool pg_in_transaction(struct db *db)
 {
 	drain(P(db));
+	if (P(db)->lost_tx)
+		return true; /* so that db_rollback acknowledges it */
 	PGTransactionStatusType t = PQtransactionStatus(P(db)->c);
 	return t == PQTRANS_INTRANS || t == PQTRANS_INERROR || t == PQTRANS_ACTIVE;
 }
@@ -968,7 +1007,7 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 {
 	struct pg_stmt *s = impl;
 	struct pg_db *pd = P(db);
-	if (pd->failed || PQstatus(pd->c) != CONNECTION_OK)
+	if (pd->failed || pd->lost_tx || PQstatus(pd->c) != CONNECTION_OK)
 		return 0;
 	if (s->copy_sql) {
 		if (pd->copying != s) {
@@ -1028,6 +1067,25 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 
 static enum qerr pg_flush(struct db *db, struct qerror *err) { return settle(P(db), err); }
 
+/*
+ * A write transaction (docs/architecture.md, "Isolation"): by default READ
+ * COMMITTED under one transaction-scoped advisory lock that every writer
+ * of the database takes first - writers run one at a time, as SQLite's
+ * BEGIN IMMEDIATE makes them, and each statement sees every earlier
+ * commit, so a read-then-write is as correct as on SQLite and never fails
+ * on a conflict. QILIAN_PG_WRITES=serializable: SERIALIZABLE instead,
+ * writers concurrent, a lost conflict retryable (serialization_failure).
+ */
+#define PG_WRITE_LOCK "7451001"
+
+static enum qerr pg_begin_write(struct db *db, struct qerror *err)
+{
+	return pg_exec(db,
+		       P(db)->ssi ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
+				  : "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
+		       err);
+}
+
 static void pg_reset_busy(struct db *db)
 {
 	for (struct pg_stmt *s = P(db)->stmts; s; s = s->next)
@@ -1048,7 +1106,7 @@ static enum qerr pg_register_tokenizer(struct db *db, const struct db_tokenizer 
 
 const struct db_driver db_driver_pgsql = {
     .name = "postgresql",
-    /* See docs/architecture.md: writes are serialisable and retried whole; reads one snapshot. */
+    /* See docs/architecture.md: writes under the write lock (or serialisable), reads one snapshot. */
     .begin_write_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     .commit_sql = "COMMIT",
@@ -1078,4 +1136,5 @@ const struct db_driver db_driver_pgsql = {
     .register_tokenizer = pg_register_tokenizer,
     .send = pg_send,
     .flush = pg_flush,
+    .begin_write = pg_begin_write,
 };

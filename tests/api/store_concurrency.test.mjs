@@ -1,8 +1,8 @@
 // Concurrent writers on the same rows, on whichever backend the run uses (SQLite's single
-// writer, or PostgreSQL's serialisable transactions whose losers the server runs again):
-// every request succeeds once - no 500, no 503 - and nothing is lost or written twice.
-// Each supply write bumps the one 'supplies' change counter and stamps the listing with its
-// value, so all of them conflict on PostgreSQL.
+// writer; PostgreSQL's write lock, or with QILIAN_PG_WRITES=serializable its serialisable
+// transactions whose losers the server runs again): every request succeeds once - no 500, no
+// 503 - and nothing is lost or written twice. Each supply write bumps the one 'supplies'
+// change counter and stamps the listing with its value, so all of them conflict.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, loginAll, api } from '../lib/server.mjs';
@@ -24,7 +24,7 @@ test(`${N} concurrent listing creations all succeed, each once, with distinct ch
     '/api/v1/supplies', { enterprise: SME, title: `并发电机 ${i}`, description: '同时发布', chain: 'nev', segment: 'motor' })));
   for (const r of rs) assert.equal(r.status, 201, JSON.stringify(r.body));
   assert.equal(new Set(rs.map((r) => r.body.id)).size, N);
-  await new Promise((r) => setTimeout(r, 200));
+  await new Promise((r) => setTimeout(r, 500));
   t.diagnostic(`requests the server ran again after a serialisation conflict: ${(srv.log().match(/serialisation conflict/g) || []).length}`);
   const after = await api(srv.url, op, 'GET', '/api/v1/supplies?limit=500');
   assert.equal(after.body.items.length, before.body.items.length + N);

@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <cmocka.h>
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -80,6 +82,7 @@ static int setup(void **state)
 		return 0;
 	struct pgt *t = calloc(1, sizeof *t);
 	struct qerror e = {0};
+	unsetenv("QILIAN_PG_WRITES"); /* these connections write the default way; test_serialisation_failure opens its own */
 	snprintf(t->admin_url, sizeof t->admin_url, "%s/postgres", base);
 	snprintf(t->name, sizeof t->name, "store_pg_%d", (int)getpid());
 	snprintf(t->url, sizeof t->url, "%s/%s", base, t->name);
@@ -291,13 +294,62 @@ static void test_errors(void **state)
 	exec_ok(t->db, "DELETE FROM kv");
 }
 
-/* Two serialisable writers that read what the other writes: the second to commit loses, retryably. */
-static void test_serialisation_failure(void **state)
+struct writer {
+	struct db *db;
+	atomic_int began;
+	enum qerr rc;
+};
+
+static void *second_writer(void *p)
+{
+	struct writer *w = p;
+	struct qerror e = {0};
+	w->rc = db_begin_write(w->db, &e);
+	atomic_store(&w->began, 1);
+	if (!w->rc)
+		w->rc = db_exec(w->db, "INSERT INTO kv(id,n) VALUES(32,(SELECT count(*) FROM kv))", &e);
+	if (!w->rc)
+		w->rc = db_commit(w->db, &e);
+	return NULL;
+}
+
+/* The default: a writer waits for the one before it and then sees its commit (one writer at a time, as SQLite). */
+static void test_write_lock(void **state)
 {
 	NEED_SERVER(state);
 	struct pgt *t = *state;
 	struct qerror e = {0};
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(31,0)");
+	struct writer w = {.db = t->db2};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, second_writer, &w), 0);
+	usleep(300 * 1000);
+	assert_int_equal(atomic_load(&w.began), 0); /* still waiting for the write lock */
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, QERR_OK);
+	int64_t n = -1;
+	/* the second read the first one's row after the lock: its count is 1, not 0 */
+	assert_int_equal(db_query_int64(t->db, "SELECT n FROM kv WHERE id=32", &n, &e), QERR_OK);
+	assert_int_equal(n, 1);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
+/* QILIAN_PG_WRITES=serializable: two writers that read what the other writes; the second to commit loses, retryably. */
+static void test_serialisation_failure(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *pt = *state;
+	struct qerror e = {0};
 	int64_t n;
+	setenv("QILIAN_PG_WRITES", "serializable", 1);
+	struct pgt ssi = {.db = db_open(pt->url, false, &e)}, *t = &ssi;
+	t->db2 = db_open(pt->url, false, &e);
+	unsetenv("QILIAN_PG_WRITES");
+	assert_non_null(t->db);
+	assert_non_null(t->db2);
 	exec_ok(t->db, "DELETE FROM kv");
 	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
 	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
@@ -320,6 +372,8 @@ static void test_serialisation_failure(void **state)
 	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
 	assert_int_equal(n, 2);
 	exec_ok(t->db, "DELETE FROM kv");
+	db_close(t->db);
+	db_close(t->db2);
 }
 
 /* A connection the server dropped (restart, failover) answers "busy" once and reconnects. */
@@ -349,6 +403,23 @@ static void test_reconnect(void **state)
 	int64_t pid2 = 0;
 	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
 	assert_true(pid2 != pid);
+
+	/* lost inside a write: the rest of it fails (nothing runs outside a transaction) until the rollback */
+	exec_ok(t->db, "DELETE FROM kv");
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	exec_ok(t->db2, "INSERT INTO kv(id,n) VALUES(41,1)");
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid2);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_exec(t->db2, "INSERT INTO kv(id,n) VALUES(42,1)", &e), QERR_UNAVAILABLE);
+	assert_int_equal(db_exec(t->db2, "INSERT INTO kv(id,n) VALUES(43,1)", &e), QERR_UNAVAILABLE);
+	assert_int_equal(db_commit(t->db2, &e), QERR_UNAVAILABLE);
+	assert_true(db_in_transaction(t->db2));
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 0);
+	assert_int_equal(db_ping(t->db2, &e), QERR_OK);
 }
 
 /* Counters and the word index column the market writes. */
@@ -453,6 +524,7 @@ int main(void)
 	    cmocka_unit_test(test_backend),
 	    cmocka_unit_test(test_types),
 	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_write_lock),
 	    cmocka_unit_test(test_serialisation_failure),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_counters_and_words),
