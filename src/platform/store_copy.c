@@ -591,6 +591,17 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 	json_object_set(*report, "checks", checks);
 	if ((rc = check_version(src, "source", err)) || (rc = check_version(dst, "target", err)))
 		goto fail;
+	bool bytes = true;
+	char coll[64];
+	if ((rc = db_catalog_byte_order(dst, &bytes, coll, sizeof coll, err)))
+		goto fail;
+	if (!bytes) {
+		rc = qerr_set(err, QERR_CONFLICT, "target_collation", "to",
+			      "the target database sorts text by collation %s; Qilian needs byte order (CREATE DATABASE ..."
+			      " LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0)",
+			      coll);
+		goto fail;
+	}
 	/* One snapshot of the source for everything read from it. */
 	if ((rc = db_begin_read(src, err)) || (rc = db_catalog_read(src, &cs, err)) ||
 	    (rc = db_catalog_read(dst, &cd, err)) || (rc = compare_schemas(&cs, &cd, o, err)) ||

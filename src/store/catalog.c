@@ -368,6 +368,33 @@ out:
 	return result;
 }
 
+enum qerr db_catalog_byte_order(struct db *db, bool *ok, char *collation, size_t cap, struct qerror *err)
+{
+	*ok = true;
+	snprintf(collation, cap, "binary");
+	if (!db_is_pg(db))
+		return QERR_OK;
+	/* per-backend: the database's collation (libc's, or an ICU locale's, which never sorts as bytes). */
+	struct db_stmt *st = db_prepare(db,
+					"SELECT datcollate,CAST(datlocprovider AS TEXT),coalesce(daticulocale,'')"
+					" FROM pg_database WHERE datname=current_database()",
+					err);
+	if (!st)
+		return err->code;
+	enum qerr rc = db_one(st, err);
+	if (rc)
+		return rc;
+	const char *c = db_col_text(st, 0);
+	bool icu = strcmp(db_col_text(st, 1), "i") == 0;
+	if (icu)
+		snprintf(collation, cap, "ICU %s", db_col_text(st, 2));
+	else
+		snprintf(collation, cap, "%s", c);
+	*ok = !icu && (strcmp(c, "C") == 0 || strcmp(c, "POSIX") == 0 || strncmp(c, "C.", 2) == 0);
+	db_reset(st);
+	return QERR_OK;
+}
+
 enum qerr db_catalog_reset_identity(struct db *db, const struct db_table *t, struct qerror *err)
 {
 	if (!db_is_pg(db) || t->identity < 0)

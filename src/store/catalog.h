@@ -63,6 +63,13 @@ const struct db_table *db_catalog_table(const struct db_catalog *c, const char *
  */
 enum qerr db_catalog_reset_identity(struct db *db, const struct db_table *t, struct qerror *err);
 
+/*
+ * Whether text sorts as bytes in db, as Qilian's ranges and cursors need:
+ * always on SQLite; on PostgreSQL when the database's collation is C
+ * (C.UTF-8, POSIX). *collation gets its name ("binary" on SQLite).
+ */
+enum qerr db_catalog_byte_order(struct db *db, bool *ok, char *collation, size_t cap, struct qerror *err);
+
 /* Writes "name" with double quotes doubled, quoted, into buf (a catalogue name inside SQL text). */
 void db_quote_ident(const char *name, char *buf, size_t cap);
 

@@ -125,6 +125,17 @@ test('SQLite demo to PostgreSQL: verified, and a server on the copy works with t
   }
 });
 
+test('a PostgreSQL target that does not sort text as bytes is refused', { skip: !PG && 'PostgreSQL pass only' }, () => {
+  const name = `copycoll${process.pid}`;
+  psql(`CREATE DATABASE ${name} TEMPLATE template0 LOCALE_PROVIDER icu ICU_LOCALE 'zh' LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8'`);
+  process.on('exit', () => { try { psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* cluster gone */ } });
+  const r = copy(sqliteDemo(), `${PG_BASE}/${name}`);
+  assert.equal(r.status, 1);
+  assert.equal(r.error.code, 'target_collation');
+  assert.match(r.error.message, /collation ICU zh/);
+  assert.equal(psql('SELECT count(*) FROM enterprises', `${PG_BASE}/${name}`), '0');
+});
+
 test('a failure half-way into PostgreSQL leaves the target empty', { skip: !PG && 'PostgreSQL pass only' }, () => {
   const src = sqliteDemo();
   sqlite(src, "UPDATE demands SET quantity='很多' WHERE id=(SELECT max(id) FROM demands)");
