@@ -103,13 +103,14 @@ else
   "$Q" store copy --from "$SDB" --to "$PDB" --quiet >/dev/null
 fi
 # The bench operator, and the market's actors for the mixed workload (the same on both databases).
-"$Q" gen enterprises 9 --seed 990 --output "$OUT/actors.csv" >/dev/null
+NSUP=16 # supplier organisations, each with its user and enterprise; one buyer after them
+"$Q" gen enterprises $((NSUP + 1)) --seed 990 --output "$OUT/actors.csv" >/dev/null
 setup_market() { # db
   local db=$1 op i org
   op=$("$Q" --db "$db" org add --name "基准测试运营方" --type operator | sed -n 's/^  "id": \([0-9]*\),*$/\1/p')
   "$Q" --db "$db" user add --org "$op" --role admin --email bench@qilian.test --password bench-password-2026 >/dev/null
-  for i in 1 2 3 4 5 6 7 8 9; do
-    org=$("$Q" --db "$db" org add --name "基准组织$i" --type "$([ $i = 9 ] && echo large || echo sme)" | sed -n 's/^  "id": \([0-9]*\),*$/\1/p')
+  for i in $(seq $((NSUP + 1))); do
+    org=$("$Q" --db "$db" org add --name "基准组织$i" --type "$([ $i = $((NSUP + 1)) ] && echo large || echo sme)" | sed -n 's/^  "id": \([0-9]*\),*$/\1/p')
     "$Q" --db "$db" user add --org "$org" --role admin --email "bench$i@qilian.test" --password bench-password-2026 >/dev/null
     { head -1 "$OUT/actors.csv"; sed -n "$((i + 1))p" "$OUT/actors.csv"; } >"$OUT/actor$i.csv"
     "$Q" --db "$db" import enterprises "$OUT/actor$i.csv" --org "$org" >/dev/null
@@ -117,7 +118,7 @@ setup_market() { # db
 }
 setup_market "$SDB"
 setup_market "$PDB"
-BUYER=$(sed -n '10p' "$OUT/actors.csv" | cut -d, -f1)
+BUYER=$(sed -n "$((NSUP + 2))p" "$OUT/actors.csv" | cut -d, -f1)
 sqlite3 "$SDB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 sqlite3 "$SDB" "SELECT uscc FROM enterprises ORDER BY random() LIMIT 20000" >"$OUT/usccs.txt"
 pgq "$PDB" "VACUUM ANALYZE" >/dev/null
@@ -151,8 +152,8 @@ start_servers() { # config: sqlite1 | pg1 | pg2 | pg2r ; sets URL
     URL=http://127.0.0.1:$lb
     wait_http "$URL/api/v1/health"
   fi
-  for i in 1 2 3 4 5 6 7 8; do
-    echo "$(login "$URL" "bench$i@qilian.test") $(sed -n "$((i + 1))p" "$OUT/actors.csv" | cut -d, -f1)"
+  for i in $(seq $NSUP); do
+    echo "$(login "$URL" "bench$i@qilian.test") $(sed -n "$((i + 1))p" "$OUT/actors.csv" | cut -d, -f1) bench$i@qilian.test"
   done >"$OUT/suppliers.txt"
   TOKEN=$(login "$URL" bench@qilian.test)
   [ -n "$TOKEN" ] || { say "login failed on $1"; exit 1; }
@@ -169,14 +170,15 @@ fresh_demands() { # config run: 400 open demands of the buyer, their ids in OUT/
 wrk_run() { # kind conns ; sets RPS P50 P99 ERRS
   local f=$OUT/wrk.txt
   if [ "$1" = get ]; then
-    wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --latency -s "$HERE/wrk-enterprise.lua" "$URL" -- "$OUT/usccs.txt" "$TOKEN" >"$f"
+    wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 10s --latency -s "$HERE/wrk-enterprise.lua" "$URL" -- "$OUT/usccs.txt" "$TOKEN" >"$f"
   else
-    wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --latency -s "$HERE/wrk-mixed.lua" "$URL" -- \
+    wrk -t"$WRK_THREADS" -c"$2" -d"$DURATION" --timeout 10s --latency -s "$HERE/wrk-mixed.lua" "$URL" -- \
       "$OUT/suppliers.txt" "$OUT/demands.txt" bench@qilian.test bench-password-2026 "$WRK_THREADS" "$RUNID" >"$f"
   fi
   local line; line=$(grep '^BENCH ' "$f") || { cat "$f" >&2; return 1; }
   val() { sed -n "s/.* $1=\([0-9.]*\).*/\1/p" <<<"$line"; }
   RPS=$(val rps) ERRS=$(($(val errors_status) + $(val errors_other)))
+  MIX=$(sed -n 's/^MIXED //p' "$f")
   P50=$(awk "BEGIN { printf \"%.1f\", $(val p50_us) / 1000 }") P99=$(awk "BEGIN { printf \"%.1f\", $(val p99_us) / 1000 }")
 }
 declare -A rps
@@ -193,7 +195,7 @@ if ! skip http; then
         say "$cfg $kind -c$c (load $(cut -d' ' -f1 /proc/loadavg))"
         wrk_run "$kind" "$c"
         rps[$cfg/$kind/$c]=$RPS
-        rows+=("| $kind | $cfg | $c | $RPS | $P50 | $P99 | $ERRS |")
+        rows+=("| $kind | $cfg | $c | $RPS | $P50 | $P99 | $ERRS | ${MIX:-} |")
       done
     done
   done
@@ -202,11 +204,12 @@ if ! skip http; then
   out ""
   out "Configurations: **sqlite1** one server on SQLite; **pg1** one server on the PostgreSQL primary;"
   out "**pg2** two servers on the primary behind haproxy; **pg2r** the same two reading from the"
-  out "streaming standby (\`--read-db\`, \`--primary-after-write 1\`). Mixed: per 20 requests 1 login,"
-  out "6 keyed supply publishes, 8 matches, 5 keyed quotes. Errors: non-2xx answers and socket errors."
+  out "streaming standby (\`--read-db\`, \`--primary-after-write 1\`). Mixed: per 50 requests 1 login"
+  out "(16 accounts in turn), 15 keyed supply publishes, 20 matches, 14 keyed quotes. Errors: non-2xx"
+  out "answers and socket errors."
   out ""
-  out "| workload | config | conns | req/s | p50 ms | p99 ms | errors |"
-  out "| --- | --- | ---: | ---: | ---: | ---: | ---: |"
+  out "| workload | config | conns | req/s | p50 ms | p99 ms | errors | mixed: answers by status |"
+  out "| --- | --- | ---: | ---: | ---: | ---: | ---: | --- |"
   for r in "${rows[@]}"; do out "$r"; done
   out ""
   out "| workload | conns | pg1 / sqlite1 | pg2 / sqlite1 | pg2r / sqlite1 |"
