@@ -79,6 +79,7 @@ for (let i = 0; i < 24; i++) {
 // A reader whose session is old (no recent write): its reads go to the standby. The probe's writer.
 const reader = await login(A, USERS['bank:member']);
 const prober = await login(A, suppliers[0].email);
+const analyst = await login(A, USERS['large:member']); // the buyer's colleague: reads the buyer's analytics from the standby
 
 // Login throttling is shared: failures through A and B add up; the sixth try is refused on both.
 const victim = USERS['provider:member'];
@@ -94,7 +95,7 @@ await sleep(1200); // the set-up logins are now older than --primary-after-write
 
 // ---- the load ----------------------------------------------------------------------------
 const acked = { supplies: [], quotes: [] };
-const probes = { match_other_server_ms: [], standby_read_ms: [] };
+const probes = { match_other_server_ms: [], standby_read_ms: [], analytics_other_server_ms: [] };
 const t0 = now();
 let stopAt = Infinity; // AFTER_KILL after the kill
 const running = () => now() < stopAt;
@@ -172,6 +173,23 @@ async function probe() {
     const seen = { match: matchMs, standby: standbyMs };
     probes.match_other_server_ms.push(seen.match ?? Infinity);
     probes.standby_read_ms.push(seen.standby ?? Infinity);
+    // Analytics: the buyer records a new supplier on one server; the chain snapshot on B shows it.
+    if (n <= suppliers.length) {
+      const sup = suppliers[n - 1].uscc;
+      const rel = await call(() => (killedAt ? B : A), buyer, 'POST', '/api/v1/relations',
+        { buyer_uscc: BUYER, supplier_uscc: sup, chain: 'nev', segment: 'motor', annual_amount_fen: 1000000 + n }, {}, 'probe_relation');
+      if (rel.status !== 201 && rel.status !== 200) { fail(`probe relation: ${rel.status} ${JSON.stringify(rel.body)}`); continue; }
+      const at = now();
+      let ms = Infinity;
+      while (now() - at < 5000) {
+        const sent = now();
+        const a = await call(B, analyst, 'GET', `/api/v1/analytics/suppliers?buyer=${BUYER}`, undefined, {}, 'probe_analytics');
+        const motor = a.status === 200 && a.body.segments.find((x) => x.segment === 'motor');
+        if (motor && motor.suppliers.some((x) => x.uscc === sup)) { ms = sent - at; break; }
+        await sleep(5);
+      }
+      probes.analytics_other_server_ms.push(ms);
+    }
     await sleep(150);
   }
 }
@@ -244,6 +262,8 @@ const max = (l) => (l.length ? Math.max(...l) : null);
 const median = (l) => (l.length ? [...l].sort((a, b) => a - b)[Math.floor(l.length / 2)] : null);
 if (!probes.match_other_server_ms.length) fail('no probe ran');
 if (max(probes.match_other_server_ms) > LAG_LIMIT) fail(`a write reached matching on the other server after ${max(probes.match_other_server_ms)} ms (limit ${LAG_LIMIT})`);
+if (!probes.analytics_other_server_ms.length) fail('no analytics probe ran');
+if (max(probes.analytics_other_server_ms) > LAG_LIMIT) fail(`a relation reached the chain analytics on the other server after ${max(probes.analytics_other_server_ms)} ms (limit ${LAG_LIMIT})`);
 if (max(probes.standby_read_ms) > LAG_LIMIT) fail(`a write reached a standby read after ${max(probes.standby_read_ms)} ms (limit ${LAG_LIMIT})`);
 
 const report = {
@@ -255,6 +275,7 @@ const report = {
     n: probes.match_other_server_ms.length,
     match_on_other_server_ms: { median: median(probes.match_other_server_ms), max: max(probes.match_other_server_ms) },
     standby_read_ms: { median: median(probes.standby_read_ms), max: max(probes.standby_read_ms) },
+    analytics_on_other_server_ms: { n: probes.analytics_other_server_ms.length, median: median(probes.analytics_other_server_ms), max: max(probes.analytics_other_server_ms) },
     limit_ms: LAG_LIMIT,
   },
   failures: stats.failures,
