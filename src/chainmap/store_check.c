@@ -32,7 +32,8 @@ static enum qerr links_acyclic(struct db *db, json_t *report, struct qerror *err
 		down[n] = db_col_int64(st, 1);
 		if (up[n] < 0 || up[n] > maxsid || down[n] < 0 || down[n] > maxsid) {
 			db_reset(st);
-			rc = qerr_set(err, QERR_CONFLICT, "invariant_violation", NULL, "a segment link names no segment");
+			rc = qerr_set(err, QERR_CONFLICT, "invariant_violation", NULL,
+				      "a segment link names no segment");
 			goto out;
 		}
 		indeg[down[n]]++;
@@ -57,7 +58,8 @@ static enum qerr links_acyclic(struct db *db, json_t *report, struct qerror *err
 	for (int64_t s = 0; s <= maxsid; s++)
 		if (indeg[s]) {
 			rc = qerr_set(err, QERR_CONFLICT, "invariant_violation", NULL,
-				      "segment %lld is on a cycle of segment links (a chain must be a DAG)", (long long)s);
+				      "segment %lld is on a cycle of segment links (a chain must be a DAG)",
+				      (long long)s);
 			break;
 		}
 out:
@@ -90,7 +92,7 @@ static enum qerr chainmap_verify(struct db *db, json_t *report, struct qerror *e
 static const char *const chainmap_seeded[] = {"graph_version", NULL};
 
 const struct store_domain chainmap_store = {
-	.name = "chainmap",
-	.seeded = chainmap_seeded,
-	.verify = chainmap_verify,
+    .name = "chainmap",
+    .seeded = chainmap_seeded,
+    .verify = chainmap_verify,
 };

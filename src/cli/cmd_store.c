@@ -12,10 +12,10 @@
 #include "store/migrate.h"
 
 static struct cli_opt copy_opts[] = {
-	{"--from", "DB", "the database to copy (a SQLite file or a postgresql:// URL)", NULL},
-	{"--to", "DB", "the empty database to copy into (migrated here if it is not yet)", NULL},
-	{"--quiet", NULL, "no progress lines on stderr", NULL},
-	CLI_OPT_END,
+    {"--from", "DB", "the database to copy (a SQLite file or a postgresql:// URL)", NULL},
+    {"--to", "DB", "the empty database to copy into (migrated here if it is not yet)", NULL},
+    {"--quiet", NULL, "no progress lines on stderr", NULL},
+    CLI_OPT_END,
 };
 
 /* Every table's `.store`, in table order. */
@@ -86,15 +86,20 @@ static int cli_store_verify(const struct cli_cmd *cmd, int argc, char **argv)
 }
 
 static const struct cli_cmd store_commands[] = {
-	{.name = "store copy", .run = cli_store_copy, .opts = copy_opts, .section = CLI_SECTION_SERVER,
-	 .help = "Copy a whole platform into an empty database (SQLite to PostgreSQL), all or nothing, then verify it."},
-	{.name = "store verify", .run = cli_store_verify, .section = CLI_SECTION_SERVER,
-	 .help = "Check a database: every foreign key holds and each domain's invariants."},
+    {.name = "store copy",
+     .run = cli_store_copy,
+     .opts = copy_opts,
+     .section = CLI_SECTION_SERVER,
+     .help = "Copy a whole platform into an empty database (SQLite to PostgreSQL), all or nothing, then verify it."},
+    {.name = "store verify",
+     .run = cli_store_verify,
+     .section = CLI_SECTION_SERVER,
+     .help = "Check a database: every foreign key holds and each domain's invariants."},
 };
 
 const struct cli_table cli_commands_store = {
-	.name = "store",
-	.order = 95,
-	.commands = store_commands,
-	.count = sizeof store_commands / sizeof store_commands[0],
+    .name = "store",
+    .order = 95,
+    .commands = store_commands,
+    .count = sizeof store_commands / sizeof store_commands[0],
 };

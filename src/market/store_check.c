@@ -50,18 +50,20 @@ static enum qerr market_verify(struct db *db, json_t *report, struct qerror *err
 		 "awarded_without_quote", report, "demands are awarded without an awarded quote", err))
 		return err->code;
 	/* per-backend: PostgreSQL's full-text rows, one per listing (SQLite's FTS5 tables are kept by triggers). */
-	if (db_is_pg(db) &&
-	    (none(db,
-		  "SELECT (SELECT count(*) FROM supplies)-(SELECT count(*) FROM supplies_fts f JOIN supplies s ON s.id=f.id)",
-		  "supplies_without_words", report, "supplies have no full-text words", err) ||
-	     none(db,
-		  "SELECT (SELECT count(*) FROM demands)-(SELECT count(*) FROM demands_fts f JOIN demands d ON d.id=f.id)",
-		  "demands_without_words", report, "demands have no full-text words", err)))
+	if (db_is_pg(db) && (none(db,
+				  "SELECT (SELECT count(*) FROM supplies)-(SELECT count(*) FROM supplies_fts f JOIN "
+				  "supplies s ON s.id=f.id)",
+				  "supplies_without_words", report, "supplies have no full-text words", err) ||
+			     none(db,
+				  "SELECT (SELECT count(*) FROM demands)-(SELECT count(*) FROM demands_fts f JOIN "
+				  "demands d ON d.id=f.id)",
+				  "demands_without_words", report, "demands have no full-text words", err)))
 		return err->code;
 	return QERR_OK;
 }
 
-/* per-backend: PostgreSQL's words of every listing, as publishing writes them (SQLite's FTS5 triggers did it already). */
+/* per-backend: PostgreSQL's words of every listing, as publishing writes them (SQLite's FTS5 triggers did it already).
+ */
 static enum qerr market_rebuild(struct db *db, struct qerror *err)
 {
 	if (!db_is_pg(db))
@@ -90,8 +92,8 @@ static enum qerr market_rebuild(struct db *db, struct qerror *err)
 static const char *const market_derived[] = {"supplies_fts", "demands_fts", NULL};
 
 const struct store_domain market_store = {
-	.name = "market",
-	.derived = market_derived,
-	.rebuild = market_rebuild,
-	.verify = market_verify,
+    .name = "market",
+    .derived = market_derived,
+    .rebuild = market_rebuild,
+    .verify = market_verify,
 };

@@ -18,7 +18,10 @@
 #define COPY_BATCH_ROWS 1
 #define COPY_MAX_PARAMS 8192
 
-static enum qerr oom(struct qerror *err) { return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory"); }
+static enum qerr oom(struct qerror *err)
+{
+	return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+}
 
 static bool in_list(const char *const *list, const char *name)
 {
@@ -50,15 +53,17 @@ static enum qerr check_version(struct db *db, const char *side, struct qerror *e
 	if (migrate_current(db, &v, err))
 		return err->code;
 	if (v != migrate_latest())
-		return qerr_set(err, QERR_CONFLICT, v < migrate_latest() ? "database_needs_migration" : "database_too_new",
-				side, "the %s database is at schema version %d, this qilian at %d: run `qilian migrate --db %s`%s",
-				side, v, migrate_latest(), db_path(db), v > migrate_latest() ? " with a newer qilian" : "");
+		return qerr_set(
+		    err, QERR_CONFLICT, v < migrate_latest() ? "database_needs_migration" : "database_too_new", side,
+		    "the %s database is at schema version %d, this qilian at %d: run `qilian migrate --db %s`%s", side,
+		    v, migrate_latest(), db_path(db), v > migrate_latest() ? " with a newer qilian" : "");
 	return QERR_OK;
 }
 
 /* ---- SQL text built from the catalogue ---- */
 
-/* A catalogue name in SQL: as it is when it is a plain lower-case identifier (the driver's COPY path reads those), else quoted. */
+/* A catalogue name in SQL: as it is when it is a plain lower-case identifier (the driver's COPY path reads those), else
+ * quoted. */
 static bool put_ident(struct buf *b, const char *name)
 {
 	bool plain = name[0] && !(name[0] >= '0' && name[0] <= '9');
@@ -101,8 +106,8 @@ static char *select_sql(const struct db_table *t, bool ordered)
 static char *insert_sql(const struct db_table *t, int rows)
 {
 	struct buf b = {0};
-	bool ok = buf_puts(&b, "INSERT INTO ") && put_ident(&b, t->name) && buf_puts(&b, "(") && put_cols(&b, t, NULL) &&
-		  buf_puts(&b, ") VALUES ");
+	bool ok = buf_puts(&b, "INSERT INTO ") && put_ident(&b, t->name) && buf_puts(&b, "(") &&
+		  put_cols(&b, t, NULL) && buf_puts(&b, ") VALUES ");
 	for (int r = 0; ok && r < rows; r++) {
 		ok = buf_puts(&b, r ? ",(" : "(");
 		for (int c = 0; ok && c < t->ncols; c++)
@@ -144,7 +149,8 @@ static enum qerr order_tables(const struct db_catalog *c, const struct store_cop
 			for (int k = 0; ready && k < t->nfk; k++) {
 				const char *ref = t->fk[k].ref_table;
 				if (strcmp(ref, t->name) == 0)
-					continue; /* rows in primary-key order: a parent usually comes first; the copy fails otherwise */
+					continue; /* rows in primary-key order: a parent usually comes first; the copy
+						     fails otherwise */
 				for (int j = 0; j < c->n; j++)
 					if (!placed[j] && strcmp(c->tables[j].name, ref) == 0)
 						ready = false;
@@ -159,7 +165,8 @@ static enum qerr order_tables(const struct db_catalog *c, const struct store_cop
 			for (int i = 0; i < c->n; i++)
 				if (!placed[i]) {
 					qerr_set(err, QERR_INTERNAL, "copy_cycle", NULL,
-						 "tables refer to each other in a cycle (first: %s): no order to copy them in",
+						 "tables refer to each other in a cycle (first: %s): no order to copy "
+						 "them in",
 						 c->tables[i].name);
 					break;
 				}
@@ -175,8 +182,8 @@ static enum qerr order_tables(const struct db_catalog *c, const struct store_cop
 }
 
 /* Both catalogues hold the same tables (derived ones aside) with the same columns. */
-static enum qerr compare_schemas(const struct db_catalog *s, const struct db_catalog *d, const struct store_copy_opts *o,
-				 struct qerror *err)
+static enum qerr compare_schemas(const struct db_catalog *s, const struct db_catalog *d,
+				 const struct store_copy_opts *o, struct qerror *err)
 {
 	for (int i = 0; i < d->n; i++) {
 		const struct db_table *t = &d->tables[i];
@@ -192,11 +199,12 @@ static enum qerr compare_schemas(const struct db_catalog *s, const struct db_cat
 				found = strcmp(f->cols[k].name, t->cols[c].name) == 0;
 			if (!found)
 				return qerr_set(err, QERR_CONFLICT, "copy_mismatch", "from",
-						"column %s.%s is in the target but not in the source", t->name, t->cols[c].name);
+						"column %s.%s is in the target but not in the source", t->name,
+						t->cols[c].name);
 			if (t->cols[c].type == DB_COL_OTHER)
 				return qerr_set(err, QERR_CONFLICT, "copy_mismatch", "to",
-						"column %s.%s has a type the copy does not know (a derived table's?)", t->name,
-						t->cols[c].name);
+						"column %s.%s has a type the copy does not know (a derived table's?)",
+						t->name, t->cols[c].name);
 		}
 		if (f->ncols != t->ncols)
 			for (int k = 0; k < f->ncols; k++) {
@@ -316,7 +324,8 @@ static enum qerr dangling(struct db *db, const struct db_table *t, const struct 
 	bool ok = buf_puts(&b, "SELECT count(*) FROM ") && put_ident(&b, t->name) && buf_puts(&b, " c WHERE ");
 	for (int i = 0; ok && i < k->ncols; i++)
 		ok = buf_puts(&b, "c.") && put_ident(&b, k->cols[i]) && buf_puts(&b, " IS NOT NULL AND ");
-	ok = ok && buf_puts(&b, "NOT EXISTS(SELECT 1 FROM ") && put_ident(&b, k->ref_table) && buf_puts(&b, " p WHERE ");
+	ok =
+	    ok && buf_puts(&b, "NOT EXISTS(SELECT 1 FROM ") && put_ident(&b, k->ref_table) && buf_puts(&b, " p WHERE ");
 	for (int i = 0; ok && i < k->ncols; i++)
 		ok = (!i || buf_puts(&b, " AND ")) && buf_puts(&b, "p.") && put_ident(&b, k->ref_cols[i]) &&
 		     buf_puts(&b, "=c.") && put_ident(&b, k->cols[i]);
@@ -362,7 +371,8 @@ static enum qerr check_fkeys(struct db *db, const struct db_catalog *c, const ch
 				char what[400];
 				fk_text(&c->tables[i], &c->tables[i].fk[k], what, sizeof what);
 				return qerr_set(err, QERR_CONFLICT, "foreign_key_violation", side,
-						"the %s database has %lld row(s) of %s pointing to no row", side, (long long)n, what);
+						"the %s database has %lld row(s) of %s pointing to no row", side,
+						(long long)n, what);
 			}
 		}
 	return QERR_OK;
@@ -462,7 +472,8 @@ static enum qerr copy_table(struct db *src, struct db *dst, const struct db_tabl
 			struct db_stmt **slot = last ? &tail : &full;
 			size = last ? (int)(total - full_rows) : batch;
 			if (size <= 0) {
-				rc = qerr_set(err, QERR_INTERNAL, "copy_mismatch", NULL, "%s grew while it was read", t->name);
+				rc = qerr_set(err, QERR_INTERNAL, "copy_mismatch", NULL, "%s grew while it was read",
+					      t->name);
 				goto done;
 			}
 			if (!*slot) {
@@ -504,8 +515,8 @@ static enum qerr copy_table(struct db *src, struct db *dst, const struct db_tabl
 done:
 	if (rc && err->message[0]) {
 		struct qerror was = *err;
-		qerr_set(err, rc, was.slug[0] ? was.slug : NULL, was.field[0] ? was.field : NULL, "copying %s: %s", t->name,
-			 was.message);
+		qerr_set(err, rc, was.slug[0] ? was.slug : NULL, was.field[0] ? was.field : NULL, "copying %s: %s",
+			 t->name, was.message);
 	}
 	db_finalize(out);
 	db_finalize(full);
@@ -517,7 +528,10 @@ done:
 
 /* ---- the copy ---- */
 
-static double ms_since(int64_t t0) { return (double)(util_mono_us() - t0) / 1000.0; }
+static double ms_since(int64_t t0)
+{
+	return (double)(util_mono_us() - t0) / 1000.0;
+}
 
 /* The target holds nothing but its seeded tables' rows, which go; derived tables must be empty too. */
 static enum qerr empty_target(struct db *dst, const struct db_catalog *d, const struct store_copy_opts *o,
@@ -532,7 +546,8 @@ static enum qerr empty_target(struct db *dst, const struct db_catalog *d, const 
 			continue;
 		if (!is_seeded(o, name))
 			return qerr_set(err, QERR_CONFLICT, "target_not_empty", "to",
-					"the target database is not empty: %s has %lld row(s) (copy into a newly migrated database)",
+					"the target database is not empty: %s has %lld row(s) (copy into a newly "
+					"migrated database)",
 					name, (long long)n);
 		struct buf b = {0};
 		if (!buf_puts(&b, "DELETE FROM ") || !put_ident(&b, name)) {
@@ -547,8 +562,8 @@ static enum qerr empty_target(struct db *dst, const struct db_catalog *d, const 
 	return QERR_OK;
 }
 
-static enum qerr verify_copy(struct db *src, struct db *dst, const struct db_table *const *order, int n,
-			     json_t *tables, struct qerror *err)
+static enum qerr verify_copy(struct db *src, struct db *dst, const struct db_table *const *order, int n, json_t *tables,
+			     struct qerror *err)
 {
 	for (int i = 0; i < n; i++) {
 		int64_t rs, rd;
@@ -557,8 +572,8 @@ static enum qerr verify_copy(struct db *src, struct db *dst, const struct db_tab
 			return err->code;
 		if (rs != rd)
 			return qerr_set(err, QERR_CONFLICT, "copy_mismatch", "to",
-					"%s: %lld row(s) in the source, %lld in the target", order[i]->name, (long long)rs,
-					(long long)rd);
+					"%s: %lld row(s) in the source, %lld in the target", order[i]->name,
+					(long long)rs, (long long)rd);
 		if (hs != hd)
 			return qerr_set(err, QERR_CONFLICT, "copy_mismatch", "to",
 					"%s: the rows differ between the source and the target (same count, %lld)",
@@ -575,8 +590,8 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 		     struct qerror *err)
 {
 	int64_t t0 = util_mono_us();
-	*report = json_pack("{s:s,s:s,s:s,s:s}", "from", db_path(src), "from_backend", db_backend(src), "to", db_path(dst),
-			    "to_backend", db_backend(dst));
+	*report = json_pack("{s:s,s:s,s:s,s:s}", "from", db_path(src), "from_backend", db_backend(src), "to",
+			    db_path(dst), "to_backend", db_backend(dst));
 	json_t *tables = json_array(), *checks = json_object();
 	struct db_catalog cs = {0}, cd = {0};
 	const struct db_table **order = NULL;
@@ -596,10 +611,11 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 	if ((rc = db_catalog_byte_order(dst, &bytes, coll, sizeof coll, err)))
 		goto fail;
 	if (!bytes) {
-		rc = qerr_set(err, QERR_CONFLICT, "target_collation", "to",
-			      "the target database sorts text by collation %s; Qilian needs byte order (CREATE DATABASE ..."
-			      " LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0)",
-			      coll);
+		rc = qerr_set(
+		    err, QERR_CONFLICT, "target_collation", "to",
+		    "the target database sorts text by collation %s; Qilian needs byte order (CREATE DATABASE ..."
+		    " LC_COLLATE 'C.UTF-8' LC_CTYPE 'C.UTF-8' TEMPLATE template0)",
+		    coll);
 		goto fail;
 	}
 	/* One snapshot of the source for everything read from it. */
@@ -618,11 +634,12 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 	int64_t total = 0;
 	for (int i = 0; i < n; i++) {
 		int64_t t1 = util_mono_us(), rows = 0;
-		if ((rc = copy_table(src, dst, order[i], &rows, err)) || (rc = db_catalog_reset_identity(dst, order[i], err)))
+		if ((rc = copy_table(src, dst, order[i], &rows, err)) ||
+		    (rc = db_catalog_reset_identity(dst, order[i], err)))
 			goto fail;
 		total += rows;
-		json_array_append_new(tables, json_pack("{s:s,s:I,s:f}", "name", order[i]->name, "rows", (json_int_t)rows,
-							"ms", ms_since(t1)));
+		json_array_append_new(tables, json_pack("{s:s,s:I,s:f}", "name", order[i]->name, "rows",
+							(json_int_t)rows, "ms", ms_since(t1)));
 		if (o->progress)
 			fprintf(stderr, "store copy: %-24s %10lld rows %9.1f ms\n", order[i]->name, (long long)rows,
 				ms_since(t1));
@@ -633,7 +650,8 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 			if ((rc = o->domains[i]->rebuild(dst, err)))
 				goto fail;
 			if (o->progress)
-				fprintf(stderr, "store copy: %-24s rebuilt %9.1f ms\n", o->domains[i]->name, ms_since(t1));
+				fprintf(stderr, "store copy: %-24s rebuilt %9.1f ms\n", o->domains[i]->name,
+					ms_since(t1));
 		}
 	/* Verified inside the target's transaction: a copy that does not check out is never committed. */
 	int64_t t2 = util_mono_us();
@@ -688,7 +706,8 @@ enum qerr store_verify(struct db *db, const struct store_copy_opts *o, json_t **
 		rc = oom(err);
 		goto out;
 	}
-	if ((rc = check_version(db, "checked", err)) || (rc = db_begin_read(db, err)) || (rc = db_catalog_read(db, &c, err)))
+	if ((rc = check_version(db, "checked", err)) || (rc = db_begin_read(db, err)) ||
+	    (rc = db_catalog_read(db, &c, err)))
 		goto out;
 	for (int i = 0; i < c.n; i++) {
 		int64_t n = 0;

@@ -39,7 +39,8 @@ struct store_domain {
 	const char *name; /* "market" */
 	/* Tables the domain's migrations put rows into: replaced by the source's rows. NULL-terminated, or NULL. */
 	const char *const *seeded;
-	/* Tables a backend keeps its own way and rebuild() writes (not copied, not compared). NULL-terminated, or NULL. */
+	/* Tables a backend keeps its own way and rebuild() writes (not copied, not compared). NULL-terminated, or NULL.
+	 */
 	const char *const *derived;
 	/* Inside the target's write transaction, after every row is in: writes the derived tables. NULL: none. */
 	enum qerr (*rebuild)(struct db *db, struct qerror *err);

@@ -6,7 +6,10 @@
 #include <string.h>
 #include <strings.h>
 
-static enum qerr oom(struct qerror *err) { return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory"); }
+static enum qerr oom(struct qerror *err)
+{
+	return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+}
 
 void db_quote_ident(const char *name, char *buf, size_t cap)
 {
@@ -182,7 +185,8 @@ static enum qerr sqlite_table(struct db *db, struct db_table *t, struct qerror *
 	for (int p = 1; p <= maxpk; p++)
 		if (pkpos[p] && !add_pk(t, pkpos[p] - 1))
 			return oom(err);
-	/* A single INTEGER PRIMARY KEY is the rowid: new rows take max + 1 (WITHOUT ROWID tables aside: none have one). */
+	/* A single INTEGER PRIMARY KEY is the rowid: new rows take max + 1 (WITHOUT ROWID tables aside: none have one).
+	 */
 	t->identity = -1;
 	if (t->npk == 1 && t->cols[t->pk[0]].type == DB_COL_INT)
 		t->identity = t->pk[0];
@@ -205,11 +209,12 @@ static enum qerr sqlite_table(struct db *db, struct db_table *t, struct qerror *
 /* per-backend: PostgreSQL's columns, primary key and foreign keys of t (named) in the current schema. */
 static enum qerr pg_table(struct db *db, struct db_table *t, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db,
-					"SELECT column_name,udt_name,CASE WHEN is_identity='YES' THEN 1 ELSE 0 END"
-					" FROM information_schema.columns"
-					" WHERE table_schema=current_schema() AND table_name=CAST(? AS TEXT) ORDER BY ordinal_position",
-					err);
+	struct db_stmt *st =
+	    db_prepare(db,
+		       "SELECT column_name,udt_name,CASE WHEN is_identity='YES' THEN 1 ELSE 0 END"
+		       " FROM information_schema.columns"
+		       " WHERE table_schema=current_schema() AND table_name=CAST(? AS TEXT) ORDER BY ordinal_position",
+		       err);
 	if (!st)
 		return err->code;
 	db_bind_text(st, 1, t->name);
@@ -403,7 +408,9 @@ enum qerr db_catalog_reset_identity(struct db *db, const struct db_table *t, str
 	char table[160], col[160], sql[512];
 	db_quote_ident(t->name, table, sizeof table);
 	db_quote_ident(t->cols[t->identity].name, col, sizeof col);
-	snprintf(sql, sizeof sql, "SELECT setval(pg_get_serial_sequence(CAST(? AS TEXT),CAST(? AS TEXT)),coalesce(max(%s),0)+1,false) FROM %s",
+	snprintf(sql, sizeof sql,
+		 "SELECT setval(pg_get_serial_sequence(CAST(? AS TEXT),CAST(? AS TEXT)),coalesce(max(%s),0)+1,false) "
+		 "FROM %s",
 		 col, table);
 	struct db_stmt *st = db_prepare_dynamic(db, sql, err);
 	if (!st)

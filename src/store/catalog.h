@@ -37,8 +37,9 @@ struct db_table {
 	int ncols;
 	struct db_column *cols; /* in the table's column order */
 	int npk;
-	int *pk;        /* indexes into cols, in the primary key's order; npk 0: no primary key */
-	int identity;   /* index of the column new ids come from (INTEGER PRIMARY KEY, GENERATED AS IDENTITY), -1 for none */
+	int *pk;      /* indexes into cols, in the primary key's order; npk 0: no primary key */
+	int identity; /* index of the column new ids come from (INTEGER PRIMARY KEY, GENERATED AS IDENTITY), -1 for none
+		       */
 	int nfk;
 	struct db_fkey *fk;
 };

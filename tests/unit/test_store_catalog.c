@@ -91,12 +91,13 @@ static void test_keys_by_parent_and_composite(void **state)
 {
 	struct testdb *t = *state;
 	struct qerror e = {0};
-	assert_int_equal(db_exec(t->db,
-				 "CREATE TABLE cat_parent(a INTEGER NOT NULL, b TEXT NOT NULL, v REAL, PRIMARY KEY (b, a));"
-				 "CREATE TABLE cat_child(id INTEGER PRIMARY KEY, pa INTEGER, pb TEXT, raw BLOB, n NUMERIC,"
-				 " up INTEGER REFERENCES cat_child, FOREIGN KEY (pb, pa) REFERENCES cat_parent(b, a));",
-				 &e),
-			 QERR_OK);
+	assert_int_equal(
+	    db_exec(t->db,
+		    "CREATE TABLE cat_parent(a INTEGER NOT NULL, b TEXT NOT NULL, v REAL, PRIMARY KEY (b, a));"
+		    "CREATE TABLE cat_child(id INTEGER PRIMARY KEY, pa INTEGER, pb TEXT, raw BLOB, n NUMERIC,"
+		    " up INTEGER REFERENCES cat_child, FOREIGN KEY (pb, pa) REFERENCES cat_parent(b, a));",
+		    &e),
+	    QERR_OK);
 	struct db_catalog c;
 	assert_int_equal(db_catalog_read(t->db, &c, &e), QERR_OK);
 	const struct db_table *p = db_catalog_table(&c, "cat_parent");
@@ -137,9 +138,9 @@ static void test_quote_ident(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_migrated_schema, setup, testdb_teardown),
-		cmocka_unit_test_setup_teardown(test_keys_by_parent_and_composite, setup, testdb_teardown),
-		cmocka_unit_test(test_quote_ident),
+	    cmocka_unit_test_setup_teardown(test_migrated_schema, setup, testdb_teardown),
+	    cmocka_unit_test_setup_teardown(test_keys_by_parent_and_composite, setup, testdb_teardown),
+	    cmocka_unit_test(test_quote_ident),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
