@@ -41,6 +41,7 @@ int qerr_http_status(enum qerr code)
 	case QERR_INVALID: return 422;
 	case QERR_TOO_MANY: return 429;
 	case QERR_UNAVAILABLE: return 503;
+	case QERR_NOT_IMPLEMENTED: return 501;
 	case QERR_INTERNAL: break;
 	}
 	return 500;
@@ -60,6 +61,7 @@ const char *qerr_default_slug(enum qerr code)
 	case QERR_INVALID: return "invalid";
 	case QERR_TOO_MANY: return "too_many_requests";
 	case QERR_UNAVAILABLE: return "unavailable";
+	case QERR_NOT_IMPLEMENTED: return "not_implemented";
 	case QERR_INTERNAL: break;
 	}
 	return "internal_error";

@@ -22,6 +22,7 @@ enum qerr {
 	QERR_TOO_MANY,      /* 429: throttled */
 	QERR_INTERNAL,      /* 500: bug or I/O failure */
 	QERR_UNAVAILABLE,   /* 503: e.g. database busy beyond timeout */
+	QERR_NOT_IMPLEMENTED, /* 501: a part that is not plugged in (a data scope without its provider) */
 };
 
 struct qerror {

@@ -216,6 +216,35 @@ bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterpris
 	return enterprise_ref_by_id(db, enterprise_id, &ref, &e) == QERR_OK && a->org_id && ref.org_id == a->org_id;
 }
 
+enum qerr chainmap_relations_between(struct db *db, int64_t buyer_id, int64_t supplier_id, json_t **out,
+				     struct qerror *err)
+{
+	*out = NULL;
+	struct db_stmt *st = db_prepare(db,
+					"SELECT s.chain_id,s.code,s.name,r.annual_amount_fen,r.updated_at"
+					" FROM relations r JOIN segments s ON s.sid=r.sid"
+					" WHERE r.buyer_id=? AND r.supplier_id=? ORDER BY s.chain_id,s.code",
+					err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, buyer_id);
+	db_bind_int64(st, 2, supplier_id);
+	json_t *items = json_array();
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW)
+		json_array_append_new(items, json_pack("{s:s,s:s,s:s,s:I,s:s}", "chain", db_col_text(st, 0), "segment",
+						       db_col_text(st, 1), "segment_name", db_col_text(st, 2),
+						       "annual_amount_fen", (json_int_t)db_col_int64(st, 3),
+						       "updated_at", db_col_text(st, 4)));
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	*out = items;
+	return QERR_OK;
+}
+
 /* Appends the codes of the segments feeding sid (in sid order) to arr. */
 enum qerr chainmap_upstream_of(struct db *db, int64_t sid, json_t *arr, struct qerror *err)
 {

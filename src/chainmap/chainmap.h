@@ -114,6 +114,16 @@ enum qerr chainmap_bump_graph_version(struct db *db, struct qerror *err);
 /* The current graph version (outside or inside a transaction). */
 enum qerr chainmap_graph_version(struct db *db, int64_t *version, struct qerror *err);
 
+/*
+ * The supply relations in which supplier_id supplies buyer_id (database
+ * ids), for other chains that rely on the recorded chain (finance: who may
+ * be paid with a certificate, a bank's risk view). No actor: the caller has
+ * decided who may know. *out (new reference) is [{chain, segment,
+ * segment_name, annual_amount_fen, updated_at}], empty when none.
+ */
+enum qerr chainmap_relations_between(struct db *db, int64_t buyer_id, int64_t supplier_id, json_t **out,
+				     struct qerror *err);
+
 /* True when the actor's organisation owns the enterprise with this database id (or the actor is the operator). */
 bool chainmap_actor_owns(struct db *db, const struct actor *a, int64_t enterprise_id);
 

@@ -6,6 +6,7 @@
 #include "cli/cmd_system.h"
 #include "http/http.h"
 #include "market/match.h"
+#include "services/service.h"
 #include "store/migrate.h"
 
 static bool size_opt(const struct cli_cmd *cmd, const char *name, int64_t min, int64_t max, int64_t def, int64_t *out)
@@ -77,7 +78,9 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 	struct qerror e = {0};
 	json_object_seed(0); /* before any thread makes JSON (http_serve seeds again, harmlessly) */
 	market_match_warm_start(cfg.db_path);
+	service_maintenance_start(cfg.db_path);
 	int rc = http_serve(&cfg, &e);
+	service_maintenance_stop();
 	market_match_warm_stop();
 	if (rc)
 		return cli_fail(&e);

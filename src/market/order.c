@@ -14,6 +14,7 @@
 #include "market/rfq.h"
 
 #include <string.h>
+#include "base/money.h"
 #include "base/util.h"
 #include "market/rfq_int.h"
 #include "platform/enterprise_ref.h"
@@ -373,5 +374,76 @@ enum qerr market_scorecard_get(struct db *db, const struct actor *a, const char 
 	}
 	*out = market_scorecard_json(&sc);
 	json_object_set_new(*out, "enterprise", ent);
+	return QERR_OK;
+}
+
+/* ---- orders for other chains ---- */
+
+enum qerr market_order_ref(struct db *db, int64_t order_id, struct market_order_ref *out, struct qerror *err)
+{
+	memset(out, 0, sizeof *out);
+	struct db_stmt *st = db_prepare(
+	    db, "SELECT id,buyer_id,supplier_id,amount_fen,status,placed_at,delivered_at FROM orders WHERE id=?", err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, order_id);
+	enum qerr rc = db_one(st, err);
+	if (rc == QERR_NOT_FOUND)
+		return qerr_set(err, QERR_NOT_FOUND, "order_not_found", "order_id", "订单不存在 (no order %lld)",
+				(long long)order_id);
+	if (rc)
+		return rc;
+	out->id = db_col_int64(st, 0);
+	out->buyer_id = db_col_int64(st, 1);
+	out->supplier_id = db_col_int64(st, 2);
+	out->amount_fen = db_col_int64(st, 3);
+	snprintf(out->status, sizeof out->status, "%s", db_col_text(st, 4));
+	snprintf(out->placed_at, sizeof out->placed_at, "%s", db_col_text(st, 5));
+	snprintf(out->delivered_at, sizeof out->delivered_at, "%s", db_col_text(st, 6));
+	db_reset(st);
+	return QERR_OK;
+}
+
+enum qerr market_orders_between(struct db *db, int64_t buyer_id, int64_t supplier_id, int limit, json_t **out,
+				struct qerror *err)
+{
+	*out = NULL;
+	if (limit < 1 || limit > 500)
+		limit = 50;
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,status,amount_fen,placed_at,due_at,delivered_at FROM orders"
+					" WHERE buyer_id=? AND supplier_id=? ORDER BY id DESC",
+					err);
+	if (!st)
+		return err->code;
+	db_bind_int64(st, 1, buyer_id);
+	db_bind_int64(st, 2, supplier_id);
+	json_t *items = json_array();
+	int64_t count = 0, accepted = 0, rejected = 0, value = 0;
+	bool fits = true;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		const char *status = db_col_text(st, 1);
+		int64_t amount = db_col_int64(st, 2);
+		count++;
+		accepted += strcmp(status, "accepted") == 0;
+		rejected += strcmp(status, "rejected") == 0;
+		if (fits && money_add(value, amount, &value, NULL))
+			fits = false;
+		if (count <= limit)
+			json_array_append_new(items, json_pack("{s:I,s:s,s:I,s:s,s:s,s:o}", "id",
+							       (json_int_t)db_col_int64(st, 0), "status", status,
+							       "amount_fen", (json_int_t)amount, "placed_at",
+							       db_col_text(st, 3), "due_at", db_col_text(st, 4),
+							       "delivered_at", db_col_json_text(st, 5)));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		json_decref(items);
+		return err->code;
+	}
+	*out = json_pack("{s:I,s:I,s:I,s:o,s:o}", "count", (json_int_t)count, "accepted", (json_int_t)accepted,
+			 "rejected", (json_int_t)rejected, "value_fen", fits ? json_integer(value) : json_null(),
+			 "items", items);
 	return QERR_OK;
 }

@@ -176,6 +176,31 @@ enum qerr market_order_get(struct db *db, const struct actor *a, int64_t order_i
 enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_id, enum market_order_action action,
 			   const char *reason, json_t **out, struct qerror *err);
 
+/* ---- orders for other chains (order.c) ---- */
+
+/* An order's parties and dates, for chains that pay for orders (finance). */
+struct market_order_ref {
+	int64_t id;
+	int64_t buyer_id, supplier_id; /* enterprise ids */
+	int64_t amount_fen;
+	char status[16];
+	char placed_at[32];
+	char delivered_at[32]; /* "" until delivered */
+};
+
+/* The order with this id, without an actor (the caller authorises). QERR_NOT_FOUND "order_not_found". */
+enum qerr market_order_ref(struct db *db, int64_t order_id, struct market_order_ref *out, struct qerror *err);
+
+/*
+ * The orders buyer_id placed with supplier_id (enterprise ids), newest
+ * first, without an actor (a bank's risk view): *out (new reference) is
+ * {"count", "accepted", "rejected", "value_fen" (null past int64),
+ * "items": [{id, status, amount_fen, placed_at, due_at, delivered_at}]}
+ * with at most limit (1-500) items.
+ */
+enum qerr market_orders_between(struct db *db, int64_t buyer_id, int64_t supplier_id, int limit, json_t **out,
+				struct qerror *err);
+
 /* ---- scorecard (order.c) ---- */
 
 /*

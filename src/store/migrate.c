@@ -65,6 +65,42 @@ enum qerr migrate_apply(struct db *db, json_t *applied, struct qerror *err)
 	return rc;
 }
 
+/*
+ * Whether migration `version` is recorded. Migrations are applied by the set of versions
+ * recorded, not by the highest one: chains are written on branches of their own, and a database
+ * that took 0007 before 0004 landed must still get 0004.
+ */
+static enum qerr is_applied(struct db *db, int version, bool *yes, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare(db, "SELECT count(*) FROM schema_migrations WHERE version=?", err);
+	if (!st)
+		return err->code;
+	db_bind_int(st, 1, version);
+	enum qerr rc = db_one(st, err);
+	if (rc)
+		return rc == QERR_NOT_FOUND ? qerr_set(err, QERR_INTERNAL, "migrate_count", "db", "no count") : rc;
+	*yes = db_col_int64(st, 0) > 0;
+	db_reset(st);
+	return QERR_OK;
+}
+
+/* The first embedded migration the database has not recorded, or 0 when it has them all. */
+static enum qerr first_missing(struct db *db, int *version, struct qerror *err)
+{
+	*version = 0;
+	for (int i = 0; i < store_migration_count; i++) {
+		bool yes = false;
+		enum qerr rc = is_applied(db, store_migrations[i].version, &yes, err);
+		if (rc)
+			return rc;
+		if (!yes) {
+			*version = store_migrations[i].version;
+			return QERR_OK;
+		}
+	}
+	return QERR_OK;
+}
+
 static enum qerr apply(struct db *db, json_t *applied, struct qerror *err)
 {
 	enum qerr rc = ensure_table(db, err);
@@ -80,7 +116,10 @@ static enum qerr apply(struct db *db, json_t *applied, struct qerror *err)
 				migrate_latest());
 	for (int i = 0; i < store_migration_count; i++) {
 		const struct migration *m = &store_migrations[i];
-		if (m->version <= current)
+		bool done = false;
+		if (m->version <= current && (rc = is_applied(db, m->version, &done, err)))
+			return rc;
+		if (done)
 			continue;
 		const struct migration *run = m;
 		if (db_is_pg(db) && !(run = pg_twin(m)))
@@ -126,9 +165,14 @@ enum qerr migrate_check(struct db *db, struct qerror *err)
 		return qerr_set(err, QERR_CONFLICT, "database_too_new", "db",
 				"database schema version %d is newer than this qilian (%d); refusing to run", current,
 				migrate_latest());
-	if (current < migrate_latest())
+	int missing = 0;
+	if (!current)
+		missing = store_migration_count ? store_migrations[0].version : 0;
+	else if ((rc = first_missing(db, &missing, err)))
+		return rc;
+	if (missing)
 		return qerr_set(err, QERR_CONFLICT, "database_needs_migration", "db",
-				"database schema version %d is older than %d; run 'qilian migrate' first", current,
-				migrate_latest());
+				"database schema lacks migration %d (this qilian has up to %d); run 'qilian migrate' first",
+				missing, migrate_latest());
 	return QERR_OK;
 }

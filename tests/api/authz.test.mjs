@@ -36,6 +36,7 @@ const INVALID_BODIES = {
   'POST /api/v1/chainmap/import/segments': 'not,a,valid,header\n',
   'POST /api/v1/chainmap/import/capabilities': 'not,a,valid,header\n',
   'POST /api/v1/chainmap/import/relations': 'not,a,valid,header\n',
+  'POST /api/v1/service-requests/escalate': { date: 'not-a-date' },
 };
 
 // A valid USCC that no demo enterprise has: writes to it stop at 404 after authorisation.
@@ -44,7 +45,8 @@ const NO_SUCH_USCC = '91320583MA1N2L8E6H';
 function pathFor(template, role, sampleUscc) {
   // Relation ids are not organisation ids: use one that does not exist, so deletes stop at 404.
   // Market objects likewise: the demo listings would answer an outsider's write with 403.
-  const missing = /^\/api\/v1\/(relations|supplies|demands|quotes|orders|subscriptions|inbox)\//.test(template);
+  // Shared resources and bookings too (the demo resources answer an outsider's edit with 403).
+  const missing = /^\/api\/v1\/(relations|supplies|demands|quotes|orders|subscriptions|inbox|resources|bookings|service-requests|service-extensions|service-routes|data-grants|talent)\//.test(template);
   const id = missing ? '999999999' : String(me[role]?.org?.id ?? 1);
   return template
     .replace('{id}', id)

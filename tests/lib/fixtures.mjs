@@ -4,7 +4,7 @@
 // database. Each asserts what it needs, so a failed set-up names its cause.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api, login, psql, DEMO_PASSWORD } from './server.mjs';
+import { api, login, psql, PG, DEMO_PASSWORD } from './server.mjs';
 
 // Registers an enterprise as token's organisation (201 expected): a 120-person
 // manufacturer (industry 36) in region, 昆山 unless said, at level (none unless said).
@@ -40,4 +40,22 @@ export async function submitQuote(url, token, d, body, status = 201) {
 export function sqlite(db, sql) {
   if (/^postgres(ql)?:\/\//.test(db)) return psql(sql, db);
   return execFileSync('sqlite3', ['-cmd', '.timeout 5000', db, sql], { encoding: 'utf8' }).trim();
+}
+
+// A consistent copy of database db (a running server's is fine) for a test to break or change:
+// the SQLite file `file` (sqlite3's .backup), or on a PostgreSQL run a new database restored
+// from pg_dump of db, dropped when the test process exits. Returns what --db takes for it.
+let pgCopies = 0;
+export function backupDb(db, file) {
+  if (!PG) {
+    sqlite(db, `.backup '${file}'`);
+    return file;
+  }
+  const url = `${db}_copy${++pgCopies}`;
+  const name = url.slice(url.lastIndexOf('/') + 1);
+  psql(`CREATE DATABASE ${name}`);
+  process.on('exit', () => { try { psql(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`); } catch { /* the cluster goes with the run */ } });
+  const dump = execFileSync('pg_dump', ['--no-owner', db], { maxBuffer: 1 << 30 });
+  execFileSync('psql', ['-Xq', '-v', 'ON_ERROR_STOP=1', url], { input: dump, stdio: ['pipe', 'ignore', 'pipe'] });
+  return url;
 }

@@ -1,0 +1,545 @@
+/*
+ * finance_verify.c - `qilian finance verify`: re-proves every invariant of
+ * the finance tables from the rows themselves, in one read transaction, and
+ * names the first violation. Each check is a sorted scan merged in C (or one
+ * aggregate), so the whole run is linear in the rows: pieces, postings and
+ * log entries are each read once or twice.
+ */
+#include "finance/finance_int.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include "base/util.h"
+
+#define LIVE_UNSETTLED "(state='held' OR state='pending_transfer' OR state='pending_discount' OR state='discounted')"
+
+static enum qerr violation(struct qerror *err, const char *invariant, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static enum qerr violation(struct qerror *err, const char *invariant, const char *fmt, ...)
+{
+	char msg[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return qerr_set(err, QERR_CONFLICT, invariant, NULL, "%s: %s", invariant, msg);
+}
+
+/* Steps st (already bound); -1 error, DB_ROW / DB_DONE otherwise. */
+#define STEP(st) db_step((st), err)
+
+/* 1. pieces_partition: the live pieces of each active/settled certificate tile [1, face]; others have none. */
+static enum qerr check_partition(struct db *db, int64_t *ncert, int64_t *npieces, struct qerror *err)
+{
+	struct db_stmt *certs =
+	    db_prepare_dynamic(db, "SELECT id,face_fen,status FROM finance_certificates ORDER BY id", err);
+	struct db_stmt *pieces = certs ? db_prepare_dynamic(db,
+							    "SELECT certificate_id,lo,hi,id,state FROM finance_pieces"
+							    " WHERE state<>'split' AND state<>'transferred'"
+							    " ORDER BY certificate_id,lo",
+							    err)
+				       : NULL;
+	enum qerr rc = QERR_OK;
+	if (!pieces) {
+		db_finalize(certs);
+		return err->code;
+	}
+	int pr = STEP(pieces);
+	int cr;
+	while (!rc && (cr = STEP(certs)) == DB_ROW) {
+		int64_t id = db_col_int64(certs, 0), face = db_col_int64(certs, 1);
+		const char *status = db_col_text(certs, 2);
+		bool tiled = strcmp(status, "active") == 0 || strcmp(status, "settled") == 0;
+		bool settled = strcmp(status, "settled") == 0;
+		(*ncert)++;
+		while (pr == DB_ROW && db_col_int64(pieces, 0) < id) {
+			rc = violation(err, "pieces_partition", "piece %lld belongs to no certificate (%lld)",
+				       (long long)db_col_int64(pieces, 3), (long long)db_col_int64(pieces, 0));
+			break;
+		}
+		if (rc)
+			break;
+		int64_t next = 1;
+		while (pr == DB_ROW && db_col_int64(pieces, 0) == id) {
+			int64_t lo = db_col_int64(pieces, 1), hi = db_col_int64(pieces, 2),
+				pid = db_col_int64(pieces, 3);
+			const char *state = db_col_text(pieces, 4);
+			(*npieces)++;
+			if (!tiled) {
+				rc =
+				    violation(err, "pieces_partition", "certificate %lld is %s but has live piece %lld",
+					      (long long)id, status, (long long)pid);
+				break;
+			}
+			if (lo != next) {
+				rc = violation(err, "pieces_partition",
+					       "certificate %lld: piece %lld starts at fen %lld, expected %lld (%s)",
+					       (long long)id, (long long)pid, (long long)lo, (long long)next,
+					       lo < next ? "overlap" : "gap");
+				break;
+			}
+			if (hi < lo || hi > face) {
+				rc = violation(err, "pieces_partition",
+					       "certificate %lld: piece %lld [%lld, %lld] leaves [1, %lld]",
+					       (long long)id, (long long)pid, (long long)lo, (long long)hi,
+					       (long long)face);
+				break;
+			}
+			if (settled != (strcmp(state, "settled") == 0)) {
+				rc = violation(err, "pieces_partition", "certificate %lld is %s but piece %lld is %s",
+					       (long long)id, status, (long long)pid, state);
+				break;
+			}
+			next = hi + 1;
+			pr = STEP(pieces);
+		}
+		if (!rc && tiled && next != face + 1)
+			rc = violation(err, "pieces_partition",
+				       "certificate %lld: its pieces end at fen %lld, face is %lld", (long long)id,
+				       (long long)(next - 1), (long long)face);
+	}
+	if (!rc && pr == DB_ROW)
+		rc = violation(err, "pieces_partition", "piece %lld belongs to no certificate (%lld)",
+			       (long long)db_col_int64(pieces, 3), (long long)db_col_int64(pieces, 0));
+	if (!rc && (pr < 0 || cr < 0))
+		rc = err->code;
+	db_finalize(certs);
+	db_finalize(pieces);
+	return rc;
+}
+
+/*
+ * 1b. the tree: a split piece's children tile it, a transferred piece has one child with its range, a live
+ * piece has no child, each certificate has one root [1, face] once accepted.
+ */
+static enum qerr check_tree(struct db *db, struct qerror *err)
+{
+	struct db_stmt *parents = db_prepare_dynamic(db,
+						     "SELECT id,lo,hi,state,certificate_id FROM finance_pieces"
+						     " WHERE state='split' OR state='transferred' ORDER BY id",
+						     err);
+	struct db_stmt *children =
+	    parents ? db_prepare_dynamic(db,
+					 "SELECT parent_id,lo,hi,id,certificate_id FROM finance_pieces"
+					 " WHERE parent_id IS NOT NULL ORDER BY parent_id,lo",
+					 err)
+		    : NULL;
+	if (!children) {
+		db_finalize(parents);
+		return err->code;
+	}
+	enum qerr rc = QERR_OK;
+	int cr = STEP(children), pr;
+	while (!rc && (pr = STEP(parents)) == DB_ROW) {
+		int64_t id = db_col_int64(parents, 0), lo = db_col_int64(parents, 1), hi = db_col_int64(parents, 2);
+		int64_t cert = db_col_int64(parents, 4);
+		bool split = strcmp(db_col_text(parents, 3), "split") == 0;
+		if (cr == DB_ROW && db_col_int64(children, 0) < id) {
+			rc = violation(err, "pieces_partition",
+				       "piece %lld has parent %lld, which is not split or transferred",
+				       (long long)db_col_int64(children, 3), (long long)db_col_int64(children, 0));
+			break;
+		}
+		int64_t next = lo, n = 0;
+		while (cr == DB_ROW && db_col_int64(children, 0) == id) {
+			int64_t clo = db_col_int64(children, 1), chi = db_col_int64(children, 2),
+				cid = db_col_int64(children, 3);
+			if (db_col_int64(children, 4) != cert || clo != next || chi > hi) {
+				rc = violation(
+				    err, "pieces_partition",
+				    "piece %lld [%lld, %lld] does not continue its parent %lld [%lld, %lld] at %lld",
+				    (long long)cid, (long long)clo, (long long)chi, (long long)id, (long long)lo,
+				    (long long)hi, (long long)next);
+				break;
+			}
+			next = chi + 1;
+			n++;
+			cr = STEP(children);
+		}
+		if (rc)
+			break;
+		if (next != hi + 1 || (split ? n != 2 : n != 1))
+			rc = violation(err, "pieces_partition",
+				       "%s piece %lld [%lld, %lld] has %lld children covering to %lld",
+				       split ? "split" : "transferred", (long long)id, (long long)lo, (long long)hi,
+				       (long long)n, (long long)(next - 1));
+	}
+	if (!rc && cr == DB_ROW)
+		rc = violation(err, "pieces_partition", "piece %lld has parent %lld, which is not split or transferred",
+			       (long long)db_col_int64(children, 3), (long long)db_col_int64(children, 0));
+	if (!rc && (cr < 0 || pr < 0))
+		rc = err->code;
+	db_finalize(parents);
+	db_finalize(children);
+	if (rc)
+		return rc;
+	/* Roots: one per active/settled certificate, [1, face]. */
+	struct db_stmt *st = db_prepare_dynamic(
+	    db,
+	    "SELECT c.id,c.face_fen,(SELECT count(*) FROM finance_pieces p WHERE p.certificate_id=c.id AND p.parent_id "
+	    "IS NULL),"
+	    " (SELECT count(*) FROM finance_pieces p WHERE p.certificate_id=c.id AND p.parent_id IS NULL AND p.lo=1"
+	    "  AND p.hi=c.face_fen) FROM finance_certificates c WHERE c.status='active' OR c.status='settled' ORDER BY "
+	    "c.id",
+	    err);
+	if (!st)
+		return err->code;
+	int r;
+	while ((r = STEP(st)) == DB_ROW) {
+		if (db_col_int64(st, 2) != 1 || db_col_int64(st, 3) != 1) {
+			rc = violation(err, "pieces_partition",
+				       "certificate %lld has %lld roots, %lld of them [1, %lld]",
+				       (long long)db_col_int64(st, 0), (long long)db_col_int64(st, 2),
+				       (long long)db_col_int64(st, 3), (long long)db_col_int64(st, 1));
+			break;
+		}
+	}
+	if (!rc && r < 0)
+		rc = err->code;
+	db_finalize(st);
+	return rc;
+}
+
+/* Runs sql (one optional text bind) and, if it gives a row, reports fmt with its first two integer columns. */
+static enum qerr none_of(struct db *db, const char *sql, const char *invariant, const char *fmt, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare_dynamic(db, sql, err);
+	if (!st)
+		return err->code;
+	int r = STEP(st);
+	enum qerr rc = QERR_OK;
+	/* fmt is one of this file's literals, each with two %lld. */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+	if (r == DB_ROW)
+		rc = violation(err, invariant, fmt, (long long)db_col_int64(st, 0), (long long)db_col_int64(st, 1));
+#pragma GCC diagnostic pop
+	if (r < 0)
+		rc = err->code;
+	db_finalize(st);
+	return rc;
+}
+
+/* 2. one_holder. */
+static enum qerr check_holders(struct db *db, struct qerror *err)
+{
+	enum qerr rc = none_of(db,
+			       "SELECT p.id,p.holder_org FROM finance_pieces p LEFT JOIN orgs o ON o.id=p.holder_org"
+			       " WHERE o.id IS NULL LIMIT 1",
+			       "one_holder", "piece %lld is held by organisation %lld, which does not exist", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT p.id,p.holder_org FROM finance_pieces p JOIN orgs o ON o.id=p.holder_org"
+			     " WHERE (p.holder_id IS NULL AND o.type<>'bank')"
+			     " OR (p.state='discounted' AND (p.holder_id IS NOT NULL OR o.type<>'bank')) LIMIT 1",
+			     "one_holder",
+			     "piece %lld: holder organisation %lld is not a bank, or a bank holds it as an enterprise",
+			     err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT p.id,p.holder_id FROM finance_pieces p LEFT JOIN enterprises e ON e.id=p.holder_id"
+			     " WHERE p.holder_id IS NOT NULL AND e.id IS NULL LIMIT 1",
+			     "one_holder", "piece %lld is held by enterprise %lld, which does not exist", err);
+	return rc;
+}
+
+/* 3. postings_balance and 4. account_balance. */
+static enum qerr check_postings(struct db *db, int64_t *nposts, struct qerror *err)
+{
+	enum qerr rc = none_of(db,
+			       "SELECT op_seq,sum(amount_fen) FROM finance_postings GROUP BY op_seq"
+			       " HAVING sum(amount_fen)<>0 ORDER BY op_seq LIMIT 1",
+			       "postings_balance", "the postings of operation %lld sum to %lld fen, not 0", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT p.id,p.op_seq FROM finance_postings p LEFT JOIN finance_ops o ON o.seq=p.op_seq"
+			     " WHERE o.seq IS NULL LIMIT 1",
+			     "postings_balance", "posting %lld names operation %lld, which is not in the log", err);
+	if (rc)
+		return rc;
+	struct db_stmt *sums = db_prepare_dynamic(db,
+						  "SELECT org_id,account,sum(amount_fen),count(*) FROM finance_postings"
+						  " GROUP BY org_id,account ORDER BY org_id,account",
+						  err);
+	struct db_stmt *accs = sums ? db_prepare_dynamic(db,
+							 "SELECT org_id,account,balance_fen FROM finance_accounts"
+							 " ORDER BY org_id,account",
+							 err)
+				    : NULL;
+	if (!accs) {
+		db_finalize(sums);
+		return err->code;
+	}
+	int sr = STEP(sums), ar = STEP(accs);
+	while (!rc && (sr == DB_ROW || ar == DB_ROW)) {
+		int cmp;
+		if (sr != DB_ROW)
+			cmp = 1;
+		else if (ar != DB_ROW)
+			cmp = -1;
+		else {
+			int64_t so = db_col_int64(sums, 0), ao = db_col_int64(accs, 0);
+			cmp = so < ao ? -1 : so > ao ? 1 : strcmp(db_col_text(sums, 1), db_col_text(accs, 1));
+		}
+		int64_t org = cmp <= 0 ? db_col_int64(sums, 0) : db_col_int64(accs, 0);
+		const char *acc = cmp <= 0 ? db_col_text(sums, 1) : db_col_text(accs, 1);
+		int64_t posted = cmp <= 0 ? db_col_int64(sums, 2) : 0, stored = cmp >= 0 ? db_col_int64(accs, 2) : 0;
+		if (cmp <= 0)
+			*nposts += db_col_int64(sums, 3);
+		if (posted != stored) {
+			rc = violation(err, "account_balance",
+				       "organisation %lld %s: balance %lld fen, postings sum to %lld fen",
+				       (long long)org, acc, (long long)stored, (long long)posted);
+			break;
+		}
+		bool debit = strcmp(acc, "receivable") == 0 || strcmp(acc, "interest_expense") == 0;
+		bool credit = strcmp(acc, "payable") == 0 || strcmp(acc, "interest_income") == 0;
+		if ((debit && posted < 0) || (credit && posted > 0)) {
+			rc = violation(err, "account_balance", "organisation %lld %s is negative: %lld fen",
+				       (long long)org, acc, (long long)(debit ? posted : -posted));
+			break;
+		}
+		if (cmp <= 0)
+			sr = STEP(sums);
+		if (cmp >= 0)
+			ar = STEP(accs);
+	}
+	if (!rc && (sr < 0 || ar < 0))
+		rc = err->code;
+	db_finalize(sums);
+	db_finalize(accs);
+	return rc;
+}
+
+/* 5. ledger_matches_pieces: by organisation, receivable = its live unsettled pieces; payable = -(its certificates'
+ * outstanding). */
+static enum qerr merge_amounts(struct db *db, const char *pieces_sql, const char *account, bool negate,
+			       struct qerror *err)
+{
+	struct db_stmt *ps = db_prepare_dynamic(db, pieces_sql, err);
+	struct db_stmt *as = NULL;
+	if (ps) {
+		as = db_prepare_dynamic(
+		    db,
+		    "SELECT org_id,balance_fen FROM finance_accounts WHERE account=? AND balance_fen<>0"
+		    " ORDER BY org_id",
+		    err);
+	}
+	if (!as) {
+		db_finalize(ps);
+		return err->code;
+	}
+	db_bind_text(as, 1, account);
+	enum qerr rc = QERR_OK;
+	int pr = STEP(ps), ar = STEP(as);
+	while (!rc && (pr == DB_ROW || ar == DB_ROW)) {
+		int64_t po = pr == DB_ROW ? db_col_int64(ps, 0) : INT64_MAX,
+			ao = ar == DB_ROW ? db_col_int64(as, 0) : INT64_MAX;
+		int64_t org = po < ao ? po : ao;
+		int64_t amount = po == org ? db_col_int64(ps, 1) : 0, balance = ao == org ? db_col_int64(as, 1) : 0;
+		if (negate)
+			balance = -balance;
+		if (amount != balance)
+			rc = violation(err, "ledger_matches_pieces",
+				       "organisation %lld: %s %lld fen in the ledger, %lld fen in its pieces",
+				       (long long)org, account, (long long)balance, (long long)amount);
+		if (po == org)
+			pr = STEP(ps);
+		if (ao == org)
+			ar = STEP(as);
+	}
+	if (!rc && (pr < 0 || ar < 0))
+		rc = err->code;
+	db_finalize(ps);
+	db_finalize(as);
+	return rc;
+}
+
+static enum qerr check_ledger_pieces(struct db *db, struct qerror *err)
+{
+	enum qerr rc = merge_amounts(db,
+				     "SELECT holder_org,sum(hi-lo+1) FROM finance_pieces WHERE " LIVE_UNSETTLED
+				     " GROUP BY holder_org ORDER BY holder_org",
+				     "receivable", false, err);
+	if (!rc)
+		rc = merge_amounts(
+		    db,
+		    "SELECT c.issuer_org,sum(p.hi-p.lo+1) FROM finance_pieces p JOIN finance_certificates c"
+		    " ON c.id=p.certificate_id WHERE (p.state='held' OR p.state='pending_transfer'"
+		    " OR p.state='pending_discount' OR p.state='discounted') GROUP BY c.issuer_org ORDER BY "
+		    "c.issuer_org",
+		    "payable", true, err);
+	return rc;
+}
+
+/* 6. hash_chain. */
+static enum qerr check_chain(struct db *db, int64_t *nops, struct qerror *err)
+{
+	struct db_stmt *st = db_prepare_dynamic(db,
+						"SELECT seq,kind,at,org_id,user_id,certificate_id,detail,prev_hash,hash"
+						" FROM finance_ops ORDER BY seq",
+						err);
+	if (!st)
+		return err->code;
+	char prev[65] = "0000000000000000000000000000000000000000000000000000000000000000", hash[65];
+	int64_t expect = 1;
+	enum qerr rc = QERR_OK;
+	int r;
+	while ((r = STEP(st)) == DB_ROW) {
+		int64_t seq = db_col_int64(st, 0);
+		if (seq != expect) {
+			rc = violation(err, "hash_chain", "operation %lld follows %lld (a gap or a duplicate)",
+				       (long long)seq, (long long)(expect - 1));
+			break;
+		}
+		if (strcmp(db_col_text(st, 7), prev) != 0) {
+			rc = violation(err, "hash_chain", "operation %lld does not link to the hash of operation %lld",
+				       (long long)seq, (long long)(seq - 1));
+			break;
+		}
+		fin_op_hash(prev, seq, db_col_text(st, 1), db_col_text(st, 2), db_col_int64(st, 3), db_col_int64(st, 4),
+			    db_col_int64(st, 5), db_col_text(st, 6), hash);
+		if (strcmp(hash, db_col_text(st, 8)) != 0) {
+			rc = violation(err, "hash_chain", "operation %lld (%s) does not match its hash: it was changed",
+				       (long long)seq, db_col_text(st, 1));
+			break;
+		}
+		memcpy(prev, hash, sizeof prev);
+		expect++;
+	}
+	if (!rc && r < 0)
+		rc = err->code;
+	db_finalize(st);
+	if (rc)
+		return rc;
+	*nops = expect - 1;
+	st = db_prepare_dynamic(db, "SELECT seq,hash FROM finance_chain WHERE id=1", err);
+	if (!st)
+		return err->code;
+	r = STEP(st);
+	if (r == DB_ROW && (db_col_int64(st, 0) != expect - 1 || strcmp(db_col_text(st, 1), prev) != 0))
+		rc = violation(err, "hash_chain", "the chain head says operation %lld, the log ends at %lld",
+			       (long long)db_col_int64(st, 0), (long long)(expect - 1));
+	else if (r != DB_ROW)
+		rc = r < 0 ? err->code : violation(err, "hash_chain", "the chain head is missing (%d, %d)", 0, 0);
+	db_finalize(st);
+	return rc;
+}
+
+/* 7. limits_used. */
+static enum qerr check_limits(struct db *db, struct qerror *err)
+{
+	enum qerr rc = none_of(
+	    db,
+	    "SELECT l.bank_org,l.issuer_id FROM finance_limits l WHERE l.used_fen<0 OR l.used_fen>l.limit_fen"
+	    " OR l.used_fen<>(SELECT coalesce(sum(p.hi-p.lo+1),0) FROM finance_pieces p JOIN finance_certificates c"
+	    "  ON c.id=p.certificate_id WHERE p.state='discounted' AND p.holder_org=l.bank_org"
+	    "  AND c.issuer_id=l.issuer_id) LIMIT 1",
+	    "limits_used",
+	    "bank %lld's limit for issuer %lld does not equal its discounted pieces (or exceeds the limit)", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT p.id,p.holder_org FROM finance_pieces p JOIN finance_certificates c ON "
+			     "c.id=p.certificate_id"
+			     " WHERE p.state='discounted' AND NOT EXISTS(SELECT 1 FROM finance_limits l WHERE "
+			     "l.bank_org=p.holder_org"
+			     " AND l.issuer_id=c.issuer_id) LIMIT 1",
+			     "limits_used", "discounted piece %lld held by bank %lld is under no credit limit", err);
+	return rc;
+}
+
+/* 8. state_consistency. */
+static enum qerr check_pending(struct db *db, struct qerror *err)
+{
+	enum qerr rc = none_of(
+	    db,
+	    "SELECT p.id,coalesce(p.transfer_id,0) FROM finance_pieces p LEFT JOIN finance_transfers t ON "
+	    "t.id=p.transfer_id"
+	    " WHERE p.state='pending_transfer' AND (t.id IS NULL OR t.status<>'pending' OR t.piece_id<>p.id) LIMIT 1",
+	    "state_consistency", "piece %lld is pending_transfer but transfer %lld is not its pending transfer", err);
+	if (!rc)
+		rc = none_of(
+		    db,
+		    "SELECT t.id,t.piece_id FROM finance_transfers t JOIN finance_pieces p ON p.id=t.piece_id"
+		    " WHERE t.status='pending' AND (p.state<>'pending_transfer' OR coalesce(p.transfer_id,0)<>t.id"
+		    " OR p.hi-p.lo+1<>t.amount_fen) LIMIT 1",
+		    "state_consistency", "pending transfer %lld does not hold its piece %lld (state or amount)", err);
+	if (!rc)
+		rc = none_of(
+		    db,
+		    "SELECT p.id,coalesce(p.application_id,0) FROM finance_pieces p LEFT JOIN finance_applications a"
+		    " ON a.id=p.application_id WHERE p.state='pending_discount' AND (a.id IS NULL OR "
+		    "a.status<>'pending'"
+		    " OR NOT EXISTS(SELECT 1 FROM finance_application_pieces ap WHERE ap.application_id=a.id"
+		    " AND ap.piece_id=p.id)) LIMIT 1",
+		    "state_consistency", "piece %lld is pending_discount but application %lld does not hold it", err);
+	if (!rc)
+		rc = none_of(
+		    db,
+		    "SELECT ap.application_id,ap.piece_id FROM finance_application_pieces ap JOIN finance_applications "
+		    "a"
+		    " ON a.id=ap.application_id JOIN finance_pieces p ON p.id=ap.piece_id WHERE a.status='pending'"
+		    " AND (p.state<>'pending_discount' OR coalesce(p.application_id,0)<>a.id) LIMIT 1",
+		    "state_consistency", "pending application %lld does not hold its piece %lld", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT id,coalesce(transfer_id,0)+coalesce(application_id,0) FROM finance_pieces"
+			     " WHERE (transfer_id IS NOT NULL AND state<>'pending_transfer')"
+			     " OR (application_id IS NOT NULL AND state<>'pending_discount') LIMIT 1",
+			     "state_consistency", "piece %lld names pending operation %lld but is not pending", err);
+	if (!rc)
+		rc = none_of(
+		    db,
+		    "SELECT t.id,coalesce(t.received_piece_id,0) FROM finance_transfers t LEFT JOIN finance_pieces r"
+		    " ON r.id=t.received_piece_id WHERE t.status='accepted' AND (r.id IS NULL OR "
+		    "r.parent_id<>t.piece_id"
+		    " OR r.holder_org<>t.to_org OR coalesce(r.holder_id,0)<>t.to_id OR r.hi-r.lo+1<>t.amount_fen) "
+		    "LIMIT 1",
+		    "state_consistency", "accepted transfer %lld did not give piece %lld to its receiver", err);
+	if (!rc)
+		rc = none_of(db,
+			     "SELECT a.id,ap.piece_id FROM finance_applications a JOIN finance_application_pieces ap"
+			     " ON ap.application_id=a.id LEFT JOIN finance_pieces b ON b.id=ap.bank_piece_id"
+			     " WHERE a.status='approved' AND (b.id IS NULL OR b.parent_id<>ap.piece_id OR "
+			     "b.holder_org<>a.bank_org"
+			     " OR b.holder_id IS NOT NULL) LIMIT 1",
+			     "state_consistency", "approved application %lld did not give piece %lld to its bank", err);
+	return rc;
+}
+
+enum qerr finance_verify(struct db *db, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	int64_t t0 = util_mono_us();
+	enum qerr rc = db_begin_read(db, err);
+	if (rc)
+		return rc;
+	int64_t ncert = 0, npieces = 0, nops = 0, nposts = 0, total = 0;
+	rc = check_partition(db, &ncert, &npieces, err);
+	if (!rc)
+		rc = check_tree(db, err);
+	if (!rc)
+		rc = check_holders(db, err);
+	if (!rc)
+		rc = check_postings(db, &nposts, err);
+	if (!rc)
+		rc = check_ledger_pieces(db, err);
+	if (!rc)
+		rc = check_chain(db, &nops, err);
+	if (!rc)
+		rc = check_limits(db, err);
+	if (!rc)
+		rc = check_pending(db, err);
+	if (!rc)
+		rc = db_query_int64(db, "SELECT count(*) FROM finance_pieces", &total, err);
+	db_rollback(db);
+	if (rc) {
+		*out = json_pack("{s:b,s:s,s:s}", "ok", 0, "invariant", err->slug, "message", err->message);
+		return rc;
+	}
+	*out = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:f}", "ok", 1, "certificates", (json_int_t)ncert, "live_pieces",
+			 (json_int_t)npieces, "pieces", (json_int_t)total, "operations", (json_int_t)nops, "postings",
+			 (json_int_t)nposts, "seconds", (double)(util_mono_us() - t0) / 1e6);
+	return QERR_OK;
+}
