@@ -8,7 +8,7 @@ LISTEN     ?= 127.0.0.1:8080
 FUZZ_SECONDS ?= 20
 CMAKE_FLAGS ?=
 
-.PHONY: all deps build run demo test layers unit api api-sqlite api-pg e2e asan fuzz fuzz-short bench format lint clean
+.PHONY: all deps build run demo test layers unit api api-sqlite api-pg cluster e2e asan fuzz fuzz-short bench format lint clean
 
 all: build
 
@@ -30,7 +30,7 @@ run: demo
 test: deps
 	$(MAKE) layers
 	$(MAKE) build CMAKE_FLAGS="-DQILIAN_WERROR=ON"
-	$(MAKE) unit api e2e
+	$(MAKE) unit api cluster e2e
 	$(MAKE) asan
 	$(MAKE) fuzz-short
 
@@ -52,6 +52,11 @@ api-sqlite:
 
 api-pg:
 	tests/pg/run-api $(abspath $(BUILD))/qilian
+
+# Several servers on one PostgreSQL primary with a streaming standby, behind haproxy, one
+# server killed mid-load (tests/cluster/run; docs/operations.md).
+cluster:
+	tests/cluster/run $(abspath $(BUILD))/qilian
 
 e2e:
 	$(call demo-template,$(abspath $(BUILD))/test-demo.db,$(abspath $(BUILD))/qilian)

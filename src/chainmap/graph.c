@@ -442,7 +442,12 @@ static bool current(struct db *db, const struct graph *g, struct qerror *err)
 	int64_t rel = -1, ent = -1;
 	if (db_counter(db, "enterprises", &ent, err) || db_query_int64(db, "SELECT version FROM graph_version WHERE id=1", &rel, err))
 		return false;
-	return g && g->version_relations == rel && g->version_enterprises == ent;
+	/*
+	 * Not older than what this reader sees: a standby a moment behind the primary
+	 * (serve --read-db) shares a snapshot built from the primary instead of
+	 * rebuilding an older one, and the other way round the next time.
+	 */
+	return g && g->version_relations >= rel && g->version_enterprises >= ent;
 }
 
 struct graph *graph_acquire(struct db *db, struct qerror *err)

@@ -14,6 +14,7 @@
 #include "registry/account.h"
 #include "base/qerr.h"
 #include "store/db.h"
+#include "platform/store_copy.h"
 
 struct cli_opt {
 	const char *name; /* "--db" */
@@ -57,6 +58,8 @@ struct cli_table {
 	int order;        /* places the table's commands within each help section (0-9999) */
 	const struct cli_cmd *commands;
 	size_t count;
+	/* The domain's part in `qilian store copy` and `store verify` (platform/store_copy.h), or NULL. */
+	const struct store_domain *store;
 };
 
 /* Every domain's table by increasing order, NULL-terminated (generated: build/gen/cli_tables.c). */

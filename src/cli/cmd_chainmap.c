@@ -10,6 +10,7 @@
  * help`, the table's `.order` within its section. Nothing central to edit
  * (the full recipe, with the HTTP side: src/http/routes_system.c).
  */
+#include "chainmap/store_check.h"
 #include "chainmap/chainmap.h"
 #include "cli/cmd_chainmap.h"
 
@@ -98,6 +99,7 @@ const struct cli_table cli_commands_chainmap = {
 	.order = 30,
 	.commands = chainmap_commands,
 	.count = sizeof chainmap_commands / sizeof chainmap_commands[0],
+	.store = &chainmap_store,
 };
 
 /*

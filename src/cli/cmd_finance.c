@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "finance/finance.h"
+#include "finance/store_check.h"
 #include "platform/idempotency.h"
 #include "registry/account.h"
 
@@ -575,4 +576,5 @@ const struct cli_table cli_commands_finance = {
     .order = 60,
     .commands = finance_commands,
     .count = sizeof finance_commands / sizeof finance_commands[0],
+    .store = &finance_store,
 };

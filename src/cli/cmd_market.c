@@ -9,6 +9,7 @@
  * help`, the table's `.order` within its section. Nothing central to edit
  * (the full recipe, with the HTTP side: src/http/routes_system.c).
  */
+#include "market/store_check.h"
 #include "cli/cmd_market.h"
 
 static struct cli_opt gen_listings_opts[] = {
@@ -70,4 +71,5 @@ const struct cli_table cli_commands_market = {
 	.order = 40,
 	.commands = market_commands,
 	.count = sizeof market_commands / sizeof market_commands[0],
+	.store = &market_store,
 };

@@ -29,7 +29,8 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 	int n = cli_parse(cmd, argc, argv, pos, 0);
 	if (n < 0)
 		return n == -2 ? 0 : 2;
-	int64_t threads, max_body, max_import, timeout, head_timeout, min_body_rate, per_address, connections;
+	int64_t threads, max_body, max_import, timeout, head_timeout, min_body_rate, per_address, connections,
+		after_write;
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
 	int64_t def_threads = cpus > 0 ? 2 * cpus : 4;
 	if (def_threads < 4)
@@ -44,7 +45,8 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 	    !size_opt(cmd, "--head-timeout", 0, 3600, 10, &head_timeout) ||
 	    !size_opt(cmd, "--min-body-rate", 0, 1LL << 30, 4096, &min_body_rate) ||
 	    !size_opt(cmd, "--max-per-address", 0, 1 << 20, def_per_address, &per_address) ||
-	    !size_opt(cmd, "--max-connections", 16, 1 << 20, 4096, &connections))
+	    !size_opt(cmd, "--max-connections", 16, 1 << 20, 4096, &connections) ||
+	    !size_opt(cmd, "--primary-after-write", 0, 86400, 5, &after_write))
 		return 2;
 	const char *web = cli_value(cmd, "--web");
 	struct stat st;
@@ -71,6 +73,8 @@ int cli_serve(const struct cli_cmd *cmd, int argc, char **argv)
 		.secure_cookies = cli_value(cmd, "--secure-cookies") != NULL,
 		.trust_proxy = trust_proxy,
 		.quiet = cli_value(cmd, "--quiet") != NULL,
+		.read_db_path = cli_value(cmd, "--read-db"),
+		.primary_after_write_s = (unsigned)after_write,
 	};
 	struct qerror e = {0};
 	json_object_seed(0); /* before any thread makes JSON (http_serve seeds again, harmlessly) */

@@ -25,6 +25,8 @@ static struct cli_opt serve_opts[] = {
 	{"--spool-dir", "DIR", "where CSV uploads are spooled while they arrive (default $TMPDIR or /tmp)", NULL},
 	{"--secure-cookies", NULL, "mark the session cookie Secure (the server is reached over TLS)", NULL},
 	{"--trust-proxy", NULL, "behind a reverse proxy: the client is the last X-Forwarded-For address, X-Forwarded-Proto: https marks the cookie Secure", NULL},
+	{"--read-db", "URL", "a hot standby of --db for reads that tolerate lag (lists, matching, analytics)", NULL},
+	{"--primary-after-write", "SECONDS", "with --read-db: a session's reads go to the primary this long after it writes (default 5)", NULL},
 	{"--quiet", NULL, "no access log", NULL},
 	CLI_OPT_END,
 };

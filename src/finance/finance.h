@@ -186,7 +186,7 @@ enum qerr finance_interest_json(const char *amount, const char *rate_bp, const c
  * Re-proves every invariant of docs/finance.md (pieces partition each root,
  * one holder per piece, postings balance, balances match postings and are
  * never negative, ledger matches pieces, hash chain, limits used, pending
- * states) in one read transaction. QERR_OK with *out a summary {ok: true,
+ * states) in one read transaction (the caller's, when one is open). QERR_OK with *out a summary {ok: true,
  * certificates, pieces, operations, postings, seconds}; a violation is
  * QERR_CONFLICT with slug the invariant's name and the message naming the
  * first offending object (*out then {ok: false, invariant, message}).

@@ -512,7 +512,9 @@ enum qerr finance_verify(struct db *db, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	int64_t t0 = util_mono_us();
-	enum qerr rc = db_begin_read(db, err);
+	/* One read transaction: the caller's if it has one (store copy verifies inside its write). */
+	bool own = !db_in_transaction(db);
+	enum qerr rc = own ? db_begin_read(db, err) : QERR_OK;
 	if (rc)
 		return rc;
 	int64_t ncert = 0, npieces = 0, nops = 0, nposts = 0, total = 0;
@@ -533,7 +535,8 @@ enum qerr finance_verify(struct db *db, json_t **out, struct qerror *err)
 		rc = check_pending(db, err);
 	if (!rc)
 		rc = db_query_int64(db, "SELECT count(*) FROM finance_pieces", &total, err);
-	db_rollback(db);
+	if (own)
+		db_rollback(db);
 	if (rc) {
 		*out = json_pack("{s:b,s:s,s:s}", "ok", 0, "invariant", err->slug, "message", err->message);
 		return rc;

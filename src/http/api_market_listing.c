@@ -6,6 +6,7 @@
 #include "http/api_market.h"
 
 #include <string.h>
+#include "http/http_idempotency.h"
 #include "market/listing.h"
 
 /* Reads the list query parameters into f. */
@@ -59,9 +60,11 @@ enum qerr api_demand_list(struct http_req *req, struct http_res *res)
 enum qerr api_supply_create(struct http_req *req, struct http_res *res)
 {
 	json_t *body, *out = NULL;
-	if (http_body_json(req, market_supply_fields, false, &body))
+	struct idempotency idem;
+	bool keyed = false;
+	if (http_idempotency(req, false, &idem, &keyed) || http_body_json(req, market_supply_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = market_supply_create(req->db, &req->actor, body, &out, &req->err);
+	enum qerr rc = market_supply_create(req->db, &req->actor, body, keyed ? &idem : NULL, &out, &req->err);
 	json_decref(body);
 	return reply(req, res, rc, 201, out);
 }
@@ -69,9 +72,11 @@ enum qerr api_supply_create(struct http_req *req, struct http_res *res)
 enum qerr api_demand_create(struct http_req *req, struct http_res *res)
 {
 	json_t *body, *out = NULL;
-	if (http_body_json(req, market_demand_fields, false, &body))
+	struct idempotency idem;
+	bool keyed = false;
+	if (http_idempotency(req, false, &idem, &keyed) || http_body_json(req, market_demand_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = market_demand_create(req->db, &req->actor, body, &out, &req->err);
+	enum qerr rc = market_demand_create(req->db, &req->actor, body, keyed ? &idem : NULL, &out, &req->err);
 	json_decref(body);
 	return reply(req, res, rc, 201, out);
 }

@@ -1,7 +1,8 @@
 /*
  * api_market_match.c - matching over HTTP: a demand's supplies, a supply's
  * demands, free text, and the index statistics. Each shown result list is
- * counted for the platform statistics after the read snapshot ends.
+ * counted for the platform statistics after the read snapshot ends, on the
+ * primary (the read may have been a standby's).
  */
 #include "http/api_market.h"
 #include "market/match.h"
@@ -14,8 +15,9 @@ static void count_shown(struct http_req *req, const char *region, const char *ch
 	db_rollback(req->db);
 	struct qerror e = {0};
 	int n = (int)json_array_size(json_object_get(out, "results"));
-	if (market_match_count(req->db, region, chain, n, &e))
-		log_error("matches shown not counted: %s", e.message);
+	struct db *primary = http_primary_db(req); /* req->db may be a standby's (--read-db) */
+	if (!primary || market_match_count(primary, region, chain, n, &e))
+		log_error("matches shown not counted: %s", primary ? e.message : req->err.message);
 }
 
 static const char *str(json_t *o, const char *key)

@@ -7,6 +7,7 @@
 #include "http/api_market.h"
 
 #include <string.h>
+#include "http/http_idempotency.h"
 #include "market/rfq.h"
 
 #define END_FIELDS {NULL, 0, false, 0, 0, NULL, NULL}
@@ -59,9 +60,12 @@ enum qerr api_market_quote_create(struct http_req *req, struct http_res *res)
 {
 	int64_t id;
 	json_t *body, *out = NULL;
-	if (api_param_id(req, 0, "id", &id) || http_body_json(req, market_quote_fields, false, &body))
+	struct idempotency idem;
+	bool keyed = false;
+	if (api_param_id(req, 0, "id", &id) || http_idempotency(req, false, &idem, &keyed) ||
+	    http_body_json(req, market_quote_fields, false, &body))
 		return req->err.code;
-	enum qerr rc = market_quote_submit(req->db, &req->actor, id, body, &out, &req->err);
+	enum qerr rc = market_quote_submit(req->db, &req->actor, id, body, keyed ? &idem : NULL, &out, &req->err);
 	json_decref(body);
 	return reply(req, res, rc, 201, &out);
 }

@@ -16,11 +16,22 @@ enum qerr api_param_id(struct http_req *req, int idx, const char *name, int64_t 
 	return QERR_OK;
 }
 
+/*
+ * The load balancer's check: the primary answers (writes and sessions need
+ * it, even when this read was sent to a --read-db standby, which must answer
+ * too). "reads" says where reads go now: "standby", or "primary" (no
+ * standby, or it failed and the primary stands in).
+ */
 enum qerr api_health(struct http_req *req, struct http_res *res)
 {
-	if (db_ping(req->db, &req->err))
+	struct db *primary = http_primary_db(req);
+	if (!primary)
 		return req->err.code ? req->err.code : QERR_UNAVAILABLE;
-	http_ok(res, 200, json_pack("{s:s,s:s}", "status", "ok", "version", QILIAN_VERSION));
+	if ((req->db != primary && db_ping(req->db, &req->err)) || db_ping(primary, &req->err))
+		return req->err.code ? req->err.code : QERR_UNAVAILABLE;
+	http_ok(res, 200,
+		json_pack("{s:s,s:s,s:s}", "status", "ok", "version", QILIAN_VERSION, "reads",
+			  req->db == primary ? "primary" : "standby"));
 	return QERR_OK;
 }
 

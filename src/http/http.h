@@ -38,7 +38,7 @@ struct http_req {
 	const char *body;
 	size_t body_len;
 	const char *params[HTTP_MAX_PARAMS]; /* {name} parts of the route pattern, in order */
-	struct db *db;                       /* this worker thread's connection */
+	struct db *db;                       /* this worker thread's connection (a standby's for some reads, see --read-db) */
 	struct actor actor;                  /* valid when authenticated */
 	bool authenticated;
 	char token[ACCOUNT_TOKEN_HEX + 1];   /* the session token used, "" if none */
@@ -99,6 +99,14 @@ extern const struct http_route_table *const http_route_tables[];
 size_t http_route_count(void);
 const struct http_route *http_route_at(size_t i);
 
+/*
+ * The primary's connection of this worker thread, for a write a read
+ * handler makes after its read (the matches shown are counted): req->db is
+ * a standby's under `serve --read-db`. NULL with req->err filled when it
+ * cannot be opened.
+ */
+struct db *http_primary_db(struct http_req *req);
+
 /* Query-string value or NULL. */
 const char *http_query(struct http_req *req, const char *name);
 
@@ -147,6 +155,8 @@ struct http_config {
 	bool secure_cookies;      /* the session cookie is always Secure (served over TLS) */
 	bool trust_proxy;         /* behind a proxy: X-Forwarded-Proto: https makes the cookie Secure */
 	bool quiet;               /* no access log */
+	const char *read_db_path;  /* --read-db: a standby for reads that tolerate lag, NULL for none */
+	unsigned primary_after_write_s; /* a session's reads go to the primary this long after it wrote */
 	bool embedded;            /* no listen socket and no threads: see http_daemon_start */
 };
 

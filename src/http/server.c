@@ -67,6 +67,7 @@ struct conn_ctx {
 	bool secure;        /* served over TLS: the session cookie gets Secure */
 	bool authenticated; /* actor and token are valid */
 	struct db *read_db; /* the read transaction the session check ran in, kept for the handler */
+	bool standby;       /* the handler reads from the --read-db standby */
 	struct actor actor;
 	char token[ACCOUNT_TOKEN_HEX + 1];
 	int status;
@@ -76,7 +77,7 @@ struct conn_ctx {
 };
 
 static const struct http_config *server_cfg;
-static pthread_key_t db_key;
+static pthread_key_t db_key, standby_key;
 static pthread_once_t db_key_once = PTHREAD_ONCE_INIT;
 
 static void db_key_destroy(void *p)
@@ -86,7 +87,7 @@ static void db_key_destroy(void *p)
 
 static void db_key_create(void)
 {
-	if (pthread_key_create(&db_key, db_key_destroy) != 0)
+	if (pthread_key_create(&db_key, db_key_destroy) != 0 || pthread_key_create(&standby_key, db_key_destroy) != 0)
 		abort(); /* only fails when the process is out of keys: nothing would work */
 }
 
@@ -100,6 +101,40 @@ static struct db *thread_db(struct qerror *err)
 	if (db)
 		pthread_setspecific(db_key, db);
 	return db;
+}
+
+/*
+ * This worker thread's connection to the --read-db standby, opened on first
+ * use; NULL (logged) when it cannot be opened, and the primary answers.
+ */
+static struct db *thread_standby(void)
+{
+	struct db *db = pthread_getspecific(standby_key);
+	if (db)
+		return db;
+	struct qerror e = {0};
+	db = db_open_standby(server_cfg->read_db_path, server_cfg->db_path, &e);
+	if (!db) {
+		log_error("read database unavailable, reading from the primary: %s", e.message);
+		return NULL;
+	}
+	pthread_setspecific(standby_key, db);
+	return db;
+}
+
+/* Closes this thread's standby connection after a failure, so the next request opens a fresh one. */
+static void standby_drop(void)
+{
+	struct db *db = pthread_getspecific(standby_key);
+	if (db) {
+		pthread_setspecific(standby_key, NULL);
+		db_close(db);
+	}
+}
+
+struct db *http_primary_db(struct http_req *req)
+{
+	return thread_db(&req->err);
 }
 
 static const char *header(struct MHD_Connection *conn, const char *name)
@@ -482,6 +517,8 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 	const struct http_route *route = ctx->route;
 	bool from_cookie = false;
 	const char *token = find_token(conn, &from_cookie);
+	/* With --read-db a read goes to the standby, unless its session wrote recently (below). */
+	ctx->standby = server_cfg->read_db_path && safe_method(method);
 	if (token && *token) {
 		struct db *db = thread_db(&e);
 		if (!db)
@@ -489,18 +526,24 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 		/*
 		 * A read request checks the session inside the read transaction its
 		 * handler then runs in: one snapshot and one round of locks per request,
-		 * as before requests were judged from their head.
+		 * as before requests were judged from their head. With a standby the
+		 * session is checked on the primary on its own (a logout or a disabled
+		 * user counts at once) and the handler reads on the standby.
 		 */
-		bool read = safe_method(method);
+		bool read = safe_method(method) && !ctx->standby;
 		db_release(db);
 		if (read && db_begin_read(db, &e))
 			return queue_error(conn, ctx, &e, NULL);
 		struct qerror aerr = {0};
-		enum qerr rc = account_session(db, token, &ctx->actor, &aerr);
+		int64_t wrote_at = 0;
+		enum qerr rc = account_session_ex(db, token, &ctx->actor, &wrote_at, &aerr);
 		if (read && rc == QERR_OK)
 			ctx->read_db = db;
 		else
 			db_release(db);
+		/* A session reads back its own writes: from the primary for a while after each (and after its login). */
+		if (ctx->standby && rc == QERR_OK && util_now_unix() - wrote_at < (int64_t)server_cfg->primary_after_write_s)
+			ctx->standby = false;
 		if (rc == QERR_OK) {
 			ctx->authenticated = true;
 			snprintf(ctx->token, sizeof ctx->token, "%s", token);
@@ -611,23 +654,37 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	memcpy(req.token, ctx->token, sizeof req.token);
 	if (http_body_finish(&ctx->body, &req.body, &req.body_len, &req.err))
 		return queue_error(conn, ctx, &req.err, NULL);
-	req.db = thread_db(&req.err);
-	if (!req.db)
-		return queue_error(conn, ctx, &req.err, NULL);
 	/*
 	 * A read request runs in one read transaction: one snapshot for the
 	 * handler, and one round of file locks instead of one per statement.
 	 * Writers start their own (BEGIN IMMEDIATE) later. The one the session
 	 * check opened is reused; if another connection of this thread ended it
-	 * meanwhile, the transaction open now is as good a snapshot.
+	 * meanwhile, the transaction open now is as good a snapshot. A read sent
+	 * to the standby starts its transaction there; a standby that fails to
+	 * start one is dropped for this thread and the primary answers.
 	 */
-	bool reuse = ctx->read_db == req.db && db_in_transaction(req.db);
-	ctx->read_db = NULL;
-	if (!reuse) {
+	req.db = ctx->standby ? thread_standby() : NULL;
+	if (req.db) {
 		db_release(req.db);
-		if (safe_method(method) && db_begin_read(req.db, &req.err))
-			return queue_error(conn, ctx, &req.err, NULL);
+		if (db_begin_read(req.db, &req.err)) {
+			log_error("read database failed, reading from the primary: %s", req.err.message);
+			qerr_clear(&req.err);
+			standby_drop();
+			req.db = NULL;
+		}
 	}
+	if (!req.db) {
+		req.db = thread_db(&req.err);
+		if (!req.db)
+			return queue_error(conn, ctx, &req.err, NULL);
+		bool reuse = ctx->read_db == req.db && db_in_transaction(req.db);
+		if (!reuse) {
+			db_release(req.db);
+			if (safe_method(method) && db_begin_read(req.db, &req.err))
+				return queue_error(conn, ctx, &req.err, NULL);
+		}
+	}
+	ctx->read_db = NULL;
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
 	/*
@@ -654,6 +711,15 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 		}
 		rc = route->fn(&req, &res);
 	}
+	if (!rc && ctx->authenticated && server_cfg->read_db_path && !safe_method(method)) {
+		/* Before the answer leaves: this session's next reads go to the primary (see precheck_api). */
+		struct qerror werr = {0};
+		struct db *primary = thread_db(&werr);
+		if (primary)
+			db_release(primary);
+		if (!primary || account_session_wrote(primary, ctx->token, &werr))
+			log_error("session write time not recorded: %s", werr.message);
+	}
 	if (rc) {
 		if (!req.err.code)
 			qerr_set(&req.err, rc, NULL, NULL, "%s", qerr_default_slug(rc));
@@ -679,6 +745,8 @@ static enum MHD_Result dispatch(struct MHD_Connection *conn, struct conn_ctx *ct
 	enum MHD_Result r = dispatch_request(conn, ctx, method, url);
 	struct db *db = pthread_getspecific(db_key);
 	if (db)
+		db_release(db);
+	if ((db = pthread_getspecific(standby_key)))
 		db_release(db);
 	return r;
 }
@@ -848,6 +916,9 @@ int http_serve(const struct http_config *cfg, struct qerror *err)
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
 	log_info("qilian %s serving %s on %s (port %u, %u threads, web %s)", QILIAN_VERSION, cfg->db_path, cfg->listen,
 		 di ? di->port : 0, cfg->threads ? cfg->threads : 4, cfg->web_dir ? cfg->web_dir : "-");
+	if (cfg->read_db_path)
+		log_info("reads that tolerate lag from %s; a session reads from the primary for %u s after it writes",
+			 cfg->read_db_path, cfg->primary_after_write_s);
 	log_info("limits: %u connections, %u per address, head within %u s, bodies at %llu B/s or more, idle %u s",
 		 cfg->connection_limit ? cfg->connection_limit : 4096, cfg->max_per_address, cfg->head_timeout_s,
 		 (unsigned long long)cfg->min_body_rate, cfg->timeout_s ? cfg->timeout_s : 30);

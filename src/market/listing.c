@@ -460,8 +460,27 @@ static enum qerr finish_write(struct db *db, const struct actor *a, bool demand,
 	return demand ? market_demand_get(db, a, id, out, err) : market_supply_get(db, a, id, out, err);
 }
 
-static enum qerr listing_create(struct db *db, const struct actor *a, const json_t *body, bool demand, json_t **out,
-				struct qerror *err)
+/* finish_write for a request with an Idempotency-Key: the answer is read and stored before the commit. */
+static enum qerr finish_write_idem(struct db *db, const struct actor *a, bool demand, const char *action, int64_t id,
+				   const json_t *detail, const struct idempotency *idem, json_t **out,
+				   struct qerror *err)
+{
+	if (!idem)
+		return finish_write(db, a, demand, action, id, detail, out, err);
+	char object[24];
+	snprintf(object, sizeof object, "%lld", (long long)id);
+	if (audit_record(db, a, action, demand ? "demand" : "supply", object, detail, err) ||
+	    (demand ? market_demand_get(db, a, id, out, err) : market_supply_get(db, a, id, out, err)) ||
+	    idempotency_store(db, a->org_id, idem, 201, *out, err) || db_commit(db, err)) {
+		json_decref(*out);
+		*out = NULL;
+		return fail_tx(db, err);
+	}
+	return QERR_OK;
+}
+
+static enum qerr listing_create(struct db *db, const struct actor *a, const json_t *body, bool demand,
+				const struct idempotency *idem, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	struct listing_rec r;
@@ -469,6 +488,18 @@ static enum qerr listing_create(struct db *db, const struct actor *a, const json
 	if (db_begin_write(db, err)) {
 		rec_free(&r);
 		return err->code;
+	}
+	if (idem) {
+		bool replay = false;
+		int status = 0;
+		if (idempotency_claim(db, a->org_id, idem, &replay, &status, out, err))
+			goto fail;
+		if (replay) {
+			/* The first request's listing; nothing published again. */
+			db_rollback(db);
+			rec_free(&r);
+			return QERR_OK;
+		}
 	}
 	int64_t owner, id, seq;
 	char ts[32];
@@ -489,22 +520,22 @@ static enum qerr listing_create(struct db *db, const struct actor *a, const json
 	if (demand && strcmp(r.visibility, "public") == 0 && market_subscriptions_notify(db, id, err))
 		goto fail;
 	rec_free(&r);
-	return finish_write(db, a, demand, demand ? "demand.create" : "supply.create", id, body, out, err);
+	return finish_write_idem(db, a, demand, demand ? "demand.create" : "supply.create", id, body, idem, out, err);
 fail:
 	rec_free(&r);
 	return fail_tx(db, err);
 }
 
-enum qerr market_supply_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			       struct qerror *err)
+enum qerr market_supply_create(struct db *db, const struct actor *a, const json_t *body,
+			       const struct idempotency *idem, json_t **out, struct qerror *err)
 {
-	return listing_create(db, a, body, false, out, err);
+	return listing_create(db, a, body, false, idem, out, err);
 }
 
-enum qerr market_demand_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			       struct qerror *err)
+enum qerr market_demand_create(struct db *db, const struct actor *a, const json_t *body,
+			       const struct idempotency *idem, json_t **out, struct qerror *err)
 {
-	return listing_create(db, a, body, true, out, err);
+	return listing_create(db, a, body, true, idem, out, err);
 }
 
 /*

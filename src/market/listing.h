@@ -28,6 +28,7 @@
 #include "base/jsonio.h"
 #include "base/qerr.h"
 #include "registry/account.h"
+#include "platform/idempotency.h"
 #include "store/db.h"
 
 #define SUPPLIES_CSV_HEADER "uscc,title,description,chain,segment,regions,certifications"
@@ -53,12 +54,15 @@ struct listing_filter {
  * Creates a listing from a decoded body (market_*_fields). *out (caller
  * decrefs) is the listing as JSON (docs/market.md shapes). Errors:
  * QERR_INVALID naming the field, QERR_FORBIDDEN when the actor's
- * organisation does not own the enterprise.
+ * organisation does not own the enterprise. With idem (an Idempotency-Key,
+ * platform/idempotency.h; NULL for none) a repeated request answers the
+ * first one's listing and publishes nothing; the key with another request
+ * is QERR_CONFLICT idempotency_key_reused.
  */
-enum qerr market_supply_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			       struct qerror *err);
-enum qerr market_demand_create(struct db *db, const struct actor *a, const json_t *body, json_t **out,
-			       struct qerror *err);
+enum qerr market_supply_create(struct db *db, const struct actor *a, const json_t *body,
+			       const struct idempotency *idem, json_t **out, struct qerror *err);
+enum qerr market_demand_create(struct db *db, const struct actor *a, const json_t *body,
+			       const struct idempotency *idem, json_t **out, struct qerror *err);
 
 /* One listing; QERR_NOT_FOUND when it does not exist or (invited demand) the actor may not read it. */
 enum qerr market_supply_get(struct db *db, const struct actor *a, int64_t id, json_t **out, struct qerror *err);

@@ -408,7 +408,7 @@ static enum qerr notify_buyer(struct db *db, const struct rfq_demand *d, struct 
 }
 
 enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t demand_id, const json_t *body,
-			      json_t **out, struct qerror *err)
+			      const struct idempotency *idem, json_t **out, struct qerror *err)
 {
 	*out = NULL;
 	char now[RFQ_TIME_LEN];
@@ -418,6 +418,17 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 		return err->code;
 	if (db_begin_write(db, err))
 		return err->code;
+	if (idem) {
+		bool replay = false;
+		int status = 0;
+		if (idempotency_claim(db, a->org_id, idem, &replay, &status, out, err))
+			return fail(db, err);
+		if (replay) {
+			/* The first request's quote (perhaps changed since: the answer is the one that was given). */
+			db_rollback(db);
+			return QERR_OK;
+		}
+	}
 	struct rfq_demand d;
 	bool readable;
 	int64_t eid, org;
@@ -510,7 +521,19 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 				   (json_int_t)v.qty);
 	rc = rfq_audit(db, a, "quote.submit", "quote", id, detail, err);
 	json_decref(detail);
-	if (rc || notify_buyer(db, &d, err) || db_commit(db, err))
+	if (rc || notify_buyer(db, &d, err))
+		return fail(db, err);
+	if (idem) {
+		/* The answer is stored with the quote, so a retry after a crash gets it instead of quote_exists. */
+		if (quote_json(db, id, out, err) || idempotency_store(db, a->org_id, idem, 201, *out, err) ||
+		    db_commit(db, err)) {
+			json_decref(*out);
+			*out = NULL;
+			return fail(db, err);
+		}
+		return QERR_OK;
+	}
+	if (db_commit(db, err))
 		return fail(db, err);
 	return quote_json(db, id, out, err);
 }

@@ -32,6 +32,7 @@
 #include "base/jsonio.h"
 #include "base/qerr.h"
 #include "registry/account.h"
+#include "platform/idempotency.h"
 #include "store/db.h"
 
 /*
@@ -85,10 +86,12 @@ enum qerr market_invitations(struct db *db, const struct actor *a, int64_t deman
  * Limits (422, naming the field): amount_overflow (quantity) when quantity ×
  * unit_price_fen does not fit in int64, out_of_range (unit_price_fen or
  * quantity) beyond MARKET_MAX_UNIT_PRICE_FEN / MARKET_MAX_QUANTITY, then
- * amount_too_large (quantity) beyond MARKET_MAX_AMOUNT_FEN.
+ * amount_too_large (quantity) beyond MARKET_MAX_AMOUNT_FEN. With idem (an
+ * Idempotency-Key; NULL for none) a repeated request answers the first
+ * one's quote instead of quote_exists.
  */
 enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t demand_id, const json_t *body,
-			      json_t **out, struct qerror *err);
+			      const struct idempotency *idem, json_t **out, struct qerror *err);
 
 /* Changes a submitted quote (quoting organisation or operator); 409 quote_deadline_passed after the deadline.
  * The changed values are checked against the limits as in market_quote_submit. */

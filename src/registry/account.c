@@ -428,7 +428,7 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 	if (db_begin_write(db, err))
 		goto fail_nolock;
 	struct db_stmt *st =
-		db_prepare(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at) VALUES(?,?,?,?)", err);
+		db_prepare(db, "INSERT INTO sessions(token_hash,user_id,created_at,expires_at,wrote_at) VALUES(?,?,?,?,?)", err);
 	if (!st)
 		goto fail;
 	int64_t now = util_now_unix();
@@ -436,6 +436,7 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 	db_bind_int64(st, 2, uid);
 	db_bind_int64(st, 3, now);
 	db_bind_int64(st, 4, now + ACCOUNT_SESSION_SECONDS);
+	db_bind_int64(st, 5, now);
 	if (db_run(st, err))
 		goto fail;
 	/* The right password from this address clears its failures on this account (and this attempt's record). */
@@ -463,14 +464,22 @@ fail_nolock:
 
 enum qerr account_session(struct db *db, const char *token, struct actor *a, struct qerror *err)
 {
+	return account_session_ex(db, token, a, NULL, err);
+}
+
+enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, int64_t *wrote_at,
+			     struct qerror *err)
+{
 	memset(a, 0, sizeof *a);
+	if (wrote_at)
+		*wrote_at = 0;
 	if (!token || strlen(token) != ACCOUNT_TOKEN_HEX)
 		return qerr_set(err, QERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录 (login required)");
 	unsigned char h[32];
 	token_hash(token, h);
 	struct db_stmt *st =
 		db_prepare(db,
-			   "SELECT u.id,u.org_id,o.type,u.role,u.email FROM sessions s JOIN users u ON u.id=s.user_id"
+			   "SELECT u.id,u.org_id,o.type,u.role,u.email,s.wrote_at FROM sessions s JOIN users u ON u.id=s.user_id"
 			   " JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0",
 			   err);
 	if (!st)
@@ -488,8 +497,26 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 	org_type_parse(db_col_text(st, 2), &a->org_type);
 	user_role_parse(db_col_text(st, 3), &a->role);
 	snprintf(a->email, sizeof a->email, "%s", db_col_text(st, 4));
+	if (wrote_at)
+		*wrote_at = db_col_int64(st, 5);
 	db_reset(st);
 	return QERR_OK;
+}
+
+enum qerr account_session_wrote(struct db *db, const char *token, struct qerror *err)
+{
+	if (!token || strlen(token) != ACCOUNT_TOKEN_HEX)
+		return QERR_OK;
+	unsigned char h[32];
+	token_hash(token, h);
+	struct db_stmt *st = db_prepare(db, "UPDATE sessions SET wrote_at=? WHERE token_hash=? AND wrote_at<?", err);
+	if (!st)
+		return err->code;
+	int64_t now = util_now_unix();
+	db_bind_int64(st, 1, now);
+	db_bind_blob(st, 2, h, sizeof h);
+	db_bind_int64(st, 3, now);
+	return db_run(st, err);
 }
 
 enum qerr account_logout(struct db *db, const struct actor *a, const char *token, struct qerror *err)

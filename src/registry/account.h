@@ -81,6 +81,18 @@ enum qerr account_login(struct db *db, const char *email, const char *password, 
 /* Resolves a session token to its actor; QERR_UNAUTHORIZED when unknown or expired. */
 enum qerr account_session(struct db *db, const char *token, struct actor *a, struct qerror *err);
 
+/*
+ * account_session, and *wrote_at (may be NULL): when the session last wrote
+ * (unix seconds; its login counts as a write), as account_session_wrote
+ * recorded it. `serve --read-db` sends the reads of a session that wrote
+ * recently to the primary, so that it reads back its own writes.
+ */
+enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, int64_t *wrote_at,
+			     struct qerror *err);
+
+/* Records that the session with this token wrote just now (one UPDATE, skipped when already this second). */
+enum qerr account_session_wrote(struct db *db, const char *token, struct qerror *err);
+
 /* Ends the session with this token (no error if it was already gone). */
 enum qerr account_logout(struct db *db, const struct actor *a, const char *token, struct qerror *err);
 

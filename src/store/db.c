@@ -177,6 +177,22 @@ void db_close(struct db *db)
 	free(db);
 }
 
+struct db *db_open_standby(const char *path, const char *primary, struct qerror *err)
+{
+	struct db *db = db_open(path, false, err);
+	if (!db)
+		return NULL;
+	char *p = strdup(primary ? primary : "");
+	if (!p) {
+		db_close(db);
+		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		return NULL;
+	}
+	free(db->path);
+	db->path = p;
+	return db;
+}
+
 const char *db_path(const struct db *db) { return db->path; }
 const char *db_backend(const struct db *db) { return db->drv->name; }
 bool db_is_pg(const struct db *db) { return db->drv == &db_driver_pgsql; }

@@ -53,6 +53,14 @@ enum { DB_DONE = 0, DB_ROW = 1 };
  */
 struct db *db_open(const char *path, bool create, struct qerror *err);
 void db_close(struct db *db);
+/*
+ * Opens path, a read-only copy of the database at primary (a streaming hot
+ * standby), as db_open does, except that db_path gives primary: caches keyed
+ * by the database's path (the match index, the subscription cache) then treat
+ * the standby and its primary as one database and catch up by change counter
+ * on either. Writing through it fails (the standby refuses).
+ */
+struct db *db_open_standby(const char *path, const char *primary, struct qerror *err);
 /* The path or address the connection was opened with. */
 const char *db_path(const struct db *db);
 /* The backend's name: "sqlite" or "postgresql". */

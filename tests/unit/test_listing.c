@@ -73,7 +73,8 @@ static int64_t create(struct fixture *f, const struct actor *a, bool demand, con
 	va_end(ap);
 	json_t *b = testkit_json(text, demand ? market_demand_fields : market_supply_fields, false), *out = NULL;
 	struct qerror e = {0};
-	enum qerr rc = demand ? market_demand_create(f->db, a, b, &out, &e) : market_supply_create(f->db, a, b, &out, &e);
+	enum qerr rc = demand ? market_demand_create(f->db, a, b, NULL, &out, &e)
+			      : market_supply_create(f->db, a, b, NULL, &out, &e);
 	json_decref(b);
 	if (rc)
 		fail_msg("create %s: %s (%s)", text, e.message, e.field);
@@ -91,7 +92,8 @@ static void refused(struct fixture *f, const struct actor *a, bool demand, const
 	struct qerror e = {0};
 	enum qerr rc = json_decode(text, strlen(text), demand ? market_demand_fields : market_supply_fields, false, &b, &e);
 	if (!rc)
-		rc = demand ? market_demand_create(f->db, a, b, &out, &e) : market_supply_create(f->db, a, b, &out, &e);
+		rc = demand ? market_demand_create(f->db, a, b, NULL, &out, &e)
+			      : market_supply_create(f->db, a, b, NULL, &out, &e);
 	json_decref(b);
 	json_decref(out);
 	if (rc != code || strcmp(e.field, field) != 0)

@@ -108,7 +108,7 @@ static int64_t submit_body(struct fixture *f, const struct actor *a, int64_t d, 
 {
 	json_t *out = NULL;
 	struct qerror err = {0};
-	enum qerr rc = market_quote_submit(f->db, a, d, body, &out, &err);
+	enum qerr rc = market_quote_submit(f->db, a, d, body, NULL, &out, &err);
 	json_decref(body);
 	if (rc != expect)
 		fail_msg("quote submit: got %d %s (%s), want %d", rc, err.slug, err.message, expect);
@@ -207,7 +207,7 @@ static void test_amount_overflow(void **state)
 	int64_t d = demand(f, "public", FUTURE);
 	json_t *body = quote_body(f, E_A, INT64_MAX / 2, 3), *out = NULL;
 	struct qerror err = {0};
-	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, NULL, &out, &err), QERR_INVALID);
 	assert_string_equal(err.slug, "amount_overflow");
 	assert_string_equal(err.field, "quantity");
 	json_decref(body);
@@ -263,7 +263,7 @@ static void test_quote_limits(void **state)
 	/* 2^62 fen is refused naming the unit price, and the message names the limit. */
 	json_t *out = NULL, *body = quote_body(f, E_A, 1LL << 62, 1);
 	struct qerror err = {0};
-	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, NULL, &out, &err), QERR_INVALID);
 	assert_string_equal(err.slug, "out_of_range");
 	assert_string_equal(err.field, "unit_price_fen");
 	assert_non_null(strstr(err.message, "10000000000000"));
@@ -553,12 +553,12 @@ static void test_quote_rules(void **state)
 	json_t *body = quote_body(f, E_A, 100, 10), *out = NULL;
 	struct qerror err = {0};
 	json_object_set_new(body, "valid_until", json_string("2026-02-30"));
-	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, NULL, &out, &err), QERR_INVALID);
 	assert_string_equal(err.field, "valid_until");
 	json_object_set_new(body, "valid_until", json_string("2021-01-01T00:00:00Z"));
-	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, &out, &err), QERR_INVALID);
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, d, body, NULL, &out, &err), QERR_INVALID);
 	json_decref(body);
-	assert_int_equal(market_quote_submit(f->db, &f->sme_a, 999999, body = quote_body(f, E_A, 1, 1), &out, &err),
+	assert_int_equal(market_quote_submit(f->db, &f->sme_a, 999999, body = quote_body(f, E_A, 1, 1), NULL, &out, &err),
 			 QERR_NOT_FOUND);
 	json_decref(body);
 }
