@@ -229,27 +229,26 @@ enum qerr svc_event(struct db *db, const struct actor *a, int64_t request_id, co
 enum qerr svc_notify_org(struct db *db, int64_t org, const char *kind, int64_t request_id, const char *title,
 			 struct qerror *err)
 {
-	if (!org)
-		return QERR_OK;
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE org_id=? ORDER BY id LIMIT 20", err);
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, org);
-	int64_t ids[20];
-	int n = 0, rc;
-	while (n < 20 && (rc = db_step(st, err)) == DB_ROW)
-		ids[n++] = db_col_int64(st, 0);
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	json_t *detail = json_pack("{s:s,s:I}", "kind", kind, "object_id", (json_int_t)request_id);
-	for (int i = 0; i < n; i++)
-		if (inbox_renotify(db, ids[i], kind, request_id, title, detail, err)) {
-			json_decref(detail);
+	/* Addressed to the organisation itself: a provider or the operator often owns no enterprise. */
+	int64_t orgs[20] = {org};
+	int n = org ? 1 : 0;
+	if (!org) { /* the operator's queue */
+		struct db_stmt *st = db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
+		if (!st)
 			return err->code;
-		}
+		int s;
+		while (n < 20 && (s = db_step(st, err)) == DB_ROW)
+			orgs[n++] = db_col_int64(st, 0);
+		db_reset(st);
+		if (n < 20 && s < 0)
+			return err->code;
+	}
+	json_t *detail = json_pack("{s:s,s:I}", "kind", kind, "object_id", (json_int_t)request_id);
+	enum qerr rc = QERR_OK;
+	for (int i = 0; i < n && !rc; i++)
+		rc = inbox_renotify_org(db, orgs[i], kind, request_id, title, detail, err);
 	json_decref(detail);
-	return QERR_OK;
+	return rc;
 }
 
 enum qerr svc_audit(struct db *db, const struct actor *a, const char *action, int64_t id, const json_t *detail,

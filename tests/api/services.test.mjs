@@ -44,6 +44,12 @@ test('a request routed by rule, walked to closed; every side sees what it may', 
   assert.match(r.accept_due, /^\d{4}-\d{2}-\d{2}$/);
   // who sees it
   assert.equal((await api(srv.url, prov, 'GET', `/api/v1/service-requests/${r.id}`)).status, 200);
+  // The provider owns no enterprise: the routed request is in its organisation's own inbox, not another's.
+  const provInbox = await api(srv.url, prov, 'GET', '/api/v1/inbox?limit=100');
+  const routed = provInbox.body.items.find((n) => n.kind === 'service_request' && n.object_id === r.id);
+  assert.ok(routed, JSON.stringify(provInbox.body));
+  assert.equal(routed.enterprise, null);
+  assert.ok(!(await api(srv.url, fin, 'GET', '/api/v1/inbox?limit=100')).body.items.some((n) => n.id === routed.id));
   assert.equal((await api(srv.url, op, 'GET', `/api/v1/service-requests/${r.id}`)).status, 200);
   assert.equal((await api(srv.url, fin, 'GET', `/api/v1/service-requests/${r.id}`)).status, 404);
   assert.equal((await api(srv.url, bank, 'GET', `/api/v1/service-requests/${r.id}`)).status, 404);
