@@ -137,7 +137,7 @@ test('rating: unsatisfied reopens once; extension approved by the operator; esca
   assert.ok(esc.body.urges + esc.body.supervisions >= 1, JSON.stringify(esc.body));
   const twice = await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2026-12-31' });
   assert.equal(twice.body.urges + twice.body.supervisions + twice.body.reminders, 0, 'each step once');
-  assert.equal((await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2031-01-02' })).body.error.code,
+  assert.equal((await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2001-01-02' })).body.error.code,
     'calendar_out_of_range');
   const stats = await api(srv.url, bank, 'GET', '/api/v1/service-stats?from=2020-01-01&to=2030-12-31&by=handler');
   assert.equal(stats.status, 200);
@@ -146,6 +146,32 @@ test('rating: unsatisfied reopens once; extension approved by the operator; esca
   assert.ok(stats.body.items.some((g) => g.key === 'queue'));
   const wd = await api(srv.url, sme, 'GET', '/api/v1/workdays/add?from=2025-09-30&days=1');
   assert.equal(wd.body.due, '2025-10-09');
+  assert.equal(wd.body.provisional, false);
+});
+
+test('beyond the calendar\'s years: Monday-Friday, provisional, named in the identity and flagged on the request', async () => {
+  const cal = (await api(srv.url, sme, 'GET', '/api/v1/workdays/add?from=2025-01-02&days=0')).body.calendar;
+  const last = cal.last_year;
+  const wd = await api(srv.url, sme, 'GET', `/api/v1/workdays/add?from=${last}-12-30&days=3`);
+  assert.equal(wd.status, 200, JSON.stringify(wd.body));
+  assert.equal(wd.body.provisional, true);
+  assert.equal(wd.body.identity, `${cal.id} + provisional weekdays for ${last + 1}`);
+  // 12-31, then the first two Monday-Friday days of the next year
+  const days = [];
+  for (let d = new Date(Date.UTC(last + 1, 0, 1)); days.length < 2; d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() >= 1 && d.getUTCDay() <= 5) days.push(d.toISOString().slice(0, 10));
+  }
+  assert.equal(wd.body.due, days[1]);
+  // A request's resolve-by date is never null for lack of a calendar; it is flagged when it lies beyond it.
+  const r = await submit({ category: 'overseas' });
+  assert.ok(r.resolve_due, JSON.stringify(r));
+  assert.equal(r.resolve_due_provisional, r.resolve_due > `${last}-12-31`);
+  assert.equal(r.provisional, r.accept_due_provisional || r.resolve_due_provisional);
+  assert.equal(r.calendar.includes('+ provisional weekdays'), r.provisional);
+  // before the calendar's first year it is still an error, not a guess
+  const old = await api(srv.url, sme, 'GET', `/api/v1/workdays/add?from=${cal.first_year - 1}-06-01&days=3`);
+  assert.equal(old.status, 422);
+  assert.equal(old.body.error.code, 'calendar_out_of_range');
 });
 
 test('data grants: 403 without an active grant for the scope, 501 for certificates, every read logged', async () => {
