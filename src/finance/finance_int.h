@@ -121,6 +121,15 @@ enum qerr fin_limit_json(struct db *db, int64_t bank_org, int64_t issuer_id, jso
 json_t *fin_enterprise_json(struct db *db, int64_t id);
 /* {id, name} of an organisation. */
 json_t *fin_org_json(struct db *db, int64_t id);
+/*
+ * The JSON builders above return what they have when the store fails under
+ * them; they note the first such store error (per thread) so that the write
+ * whose answer they build fails instead of committing and storing a wrong
+ * answer: fin_store_error_clear before the operation, fin_store_error_take
+ * after it (true and *err filled when one was noted).
+ */
+void fin_store_error_clear(void);
+bool fin_store_error_take(struct qerror *err);
 /* Settings: fee_bp, application_ttl_days. */
 enum qerr fin_settings(struct db *db, int64_t *fee_bp, int64_t *ttl_days, struct qerror *err);
 

@@ -195,12 +195,35 @@ enum qerr fin_audit(struct fin_tx *tx, const char *action, const char *object_ty
 
 /* ---- JSON of rows ---- */
 
+static __thread struct qerror json_store_error;
+
+void fin_store_error_clear(void) { qerr_clear(&json_store_error); }
+
+bool fin_store_error_take(struct qerror *err)
+{
+	if (json_store_error.code == QERR_OK)
+		return false;
+	*err = json_store_error;
+	qerr_clear(&json_store_error);
+	return true;
+}
+
+/* A builder's lookup failed: a missing row is shown as missing, a store error is noted for the write. */
+static void note(enum qerr rc, const struct qerror *e)
+{
+	if (rc != QERR_NOT_FOUND && rc != QERR_INVALID && json_store_error.code == QERR_OK)
+		json_store_error = *e;
+}
+
 json_t *fin_enterprise_json(struct db *db, int64_t id)
 {
 	struct enterprise_ref ref;
 	struct qerror e = {0};
-	if (id <= 0 || enterprise_ref_by_id(db, id, &ref, &e))
+	enum qerr rc = id <= 0 ? QERR_NOT_FOUND : enterprise_ref_by_id(db, id, &ref, &e);
+	if (rc) {
+		note(rc, &e);
 		return json_null();
+	}
 	return json_pack("{s:s,s:s}", "uscc", ref.uscc, "name", ref.name);
 }
 
@@ -209,8 +232,11 @@ json_t *fin_org_json(struct db *db, int64_t id)
 	enum org_type t;
 	char name[256] = "";
 	struct qerror e = {0};
-	if (fin_org(db, id, "org", &t, name, sizeof name, &e))
+	enum qerr rc = fin_org(db, id, "org", &t, name, sizeof name, &e);
+	if (rc) {
+		note(rc, &e);
 		return json_pack("{s:I,s:n}", "id", (json_int_t)id, "name");
+	}
 	return json_pack("{s:I,s:s}", "id", (json_int_t)id, "name", name);
 }
 
@@ -222,9 +248,12 @@ static json_t *holder_json(struct db *db, int64_t org, int64_t enterprise)
 	if (enterprise > 0) {
 		struct enterprise_ref ref;
 		struct qerror e = {0};
-		if (!enterprise_ref_by_id(db, enterprise, &ref, &e)) {
+		enum qerr rc = enterprise_ref_by_id(db, enterprise, &ref, &e);
+		if (!rc) {
 			json_object_set_new(o, "uscc", json_string(ref.uscc));
 			json_object_set_new(o, "name", json_string(ref.name));
+		} else {
+			note(rc, &e);
 		}
 	}
 	return o;

@@ -90,8 +90,11 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 	/* Applications past their time release their pieces before anything reads them. */
 	if (!rc && op != FINANCE_SWEEP)
 		rc = fin_expire_applications(&tx, NULL, err);
+	fin_store_error_clear();
 	if (!rc)
 		rc = run_op(&tx, op, id, body ? body : empty, out, err);
+	if (!rc && fin_store_error_take(err))
+		rc = err->code; /* an answer built past a store error is not stored nor committed */
 	if (!rc && idem)
 		rc = idempotency_store(db, a->org_id, idem, finance_op_status[op], *out, err);
 	if (!rc)

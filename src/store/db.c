@@ -2,10 +2,12 @@
  * db.c - the backend-independent half of the store seam: connections and
  * their open hooks, the statement cache, binds and columns dispatched to
  * the driver, the helpers built on stepping, transactions and change
- * counters. See db.h for the contracts.
+ * counters, and the fault-injection hook of the tests. See db.h for the
+ * contracts.
  */
 #include "store/db_private.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,113 @@
 #include "base/jsonio.h"
 
 #define DB_MAX_HOOKS 16
+
+/* ---- fault injection (db_fault_set): inert while faults is NULL ---- */
+
+static struct db_faults *faults;
+
+void db_fault_set(struct db_faults *f)
+{
+	if (f)
+		f->begins = f->steps = f->commits = f->injected = 0;
+	__atomic_store_n(&faults, f, __ATOMIC_SEQ_CST);
+}
+
+bool db_fault_lost(const struct db *db) { return db->fault_lost; }
+
+/* $QILIAN_DB_FAULT, read at the first db_open (see db.h). */
+static struct db_faults env_faults;
+static pthread_once_t env_once = PTHREAD_ONCE_INIT;
+
+static void fault_env_init(void)
+{
+	static const char prefix[] = "abort-after-commit:";
+	const char *v = getenv("QILIAN_DB_FAULT");
+	if (!v || strncmp(v, prefix, sizeof prefix - 1) != 0)
+		return;
+	char *end = NULL;
+	long n = strtol(v + sizeof prefix - 1, &end, 10);
+	if (n <= 0 || !end || *end)
+		return;
+	env_faults.commit_nth = n;
+	env_faults.commit_action = DB_FAULT_ABORT_AFTER;
+	db_fault_set(&env_faults);
+}
+
+static bool fault_armed(const struct db *db)
+{
+	return __builtin_expect(db->fault_lost || __atomic_load_n(&faults, __ATOMIC_RELAXED) != NULL, 0);
+}
+
+static enum qerr fault_lost_error(struct qerror *err)
+{
+	return qerr_set(err, QERR_INTERNAL, "connection_lost", NULL, "database connection lost");
+}
+
+/* An injected crash: the open transaction goes, as a dying process loses it, and so does the connection. */
+static void fault_lose(struct db *db)
+{
+	struct qerror ignored = {0};
+	db->drv->reset_busy(db);
+	if (db->drv->in_transaction(db))
+		db->drv->exec(db, db->drv->rollback_sql, &ignored);
+	db->fault_lost = true;
+}
+
+/* What the set faults say to do at this call (counting it). */
+static enum db_fault_action fault_decide(struct db *db, enum db_fault_point at, const char *sql)
+{
+	struct db_faults *f = __atomic_load_n(&faults, __ATOMIC_ACQUIRE);
+	if (!f)
+		return DB_FAULT_NONE;
+	long *count = &f->commits, nth = f->commit_nth;
+	enum db_fault_action planned = f->commit_action;
+	if (at == DB_AT_BEGIN) {
+		count = &f->begins, nth = f->begin_nth, planned = f->begin_action;
+	} else if (at == DB_AT_STEP) {
+		count = &f->steps, nth = f->step_nth, planned = f->step_action;
+	}
+	long n = __atomic_add_fetch(count, 1, __ATOMIC_RELAXED);
+	enum db_fault_action a = f->decide ? f->decide(f->ctx, db, at, sql) : DB_FAULT_NONE;
+	if (a == DB_FAULT_NONE && nth > 0 && n == nth)
+		a = planned;
+	if (a == DB_FAULT_LOST_ACK && at != DB_AT_COMMIT)
+		a = DB_FAULT_CRASH; /* only a commit has an answer to lose */
+	if (a == DB_FAULT_ABORT_AFTER && at != DB_AT_COMMIT)
+		a = DB_FAULT_ABORT;
+	if (a != DB_FAULT_NONE)
+		__atomic_add_fetch(&f->injected, 1, __ATOMIC_RELAXED);
+	return a;
+}
+
+/* Carries out action a (not LOST_ACK) before the call: QERR_OK lets the call go ahead. */
+static enum qerr fault_apply(struct db *db, enum db_fault_action a, struct qerror *err)
+{
+	switch (a) {
+	case DB_FAULT_NONE:
+		return QERR_OK;
+	case DB_FAULT_ERROR:
+		return qerr_set(err, QERR_INTERNAL, "database_error", NULL, "database error: injected fault");
+	case DB_FAULT_BUSY:
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again");
+	case DB_FAULT_ABORT:
+		abort();
+	case DB_FAULT_CRASH:
+	case DB_FAULT_LOST_ACK:
+	case DB_FAULT_ABORT_AFTER:
+		break;
+	}
+	fault_lose(db);
+	return fault_lost_error(err);
+}
+
+/* The check at a begin or a step: a lost connection refuses everything. */
+static enum qerr fault_check(struct db *db, enum db_fault_point at, const char *sql, struct qerror *err)
+{
+	if (db->fault_lost)
+		return fault_lost_error(err);
+	return fault_apply(db, fault_decide(db, at, sql), err);
+}
 
 static db_open_hook open_hooks[DB_MAX_HOOKS];
 static int open_hook_count;
@@ -33,6 +142,7 @@ bool db_is_url(const char *path)
 
 struct db *db_open(const char *path, bool create, struct qerror *err)
 {
+	pthread_once(&env_once, fault_env_init);
 	struct db *db = calloc(1, sizeof *db);
 	if (!db) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -82,6 +192,10 @@ enum qerr db_register_tokenizer(struct db *db, const struct db_tokenizer *t, str
 
 struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err)
 {
+	if (db->fault_lost) {
+		fault_lost_error(err);
+		return NULL;
+	}
 	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % DB_STMT_CACHE);
 	for (int probe = 0; probe < DB_STMT_CACHE; probe++) {
 		struct db_stmt *s = &db->cache[(h + (unsigned)probe) % DB_STMT_CACHE];
@@ -178,7 +292,15 @@ void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
 	db_bind_text(st, idx, s && *s ? s : NULL);
 }
 
-int db_step(struct db_stmt *st, struct qerror *err) { return st->db->drv->step(st->db, st->impl, err); }
+int db_step(struct db_stmt *st, struct qerror *err)
+{
+	if (fault_armed(st->db) && fault_check(st->db, DB_AT_STEP, st->sql, err)) {
+		if (!st->db->fault_lost)
+			st->db->drv->reset(st->impl);
+		return -1;
+	}
+	return st->db->drv->step(st->db, st->impl, err);
+}
 
 enum qerr db_run(struct db_stmt *st, struct qerror *err)
 {
@@ -287,16 +409,30 @@ enum qerr db_bulk_end(struct db *db, struct qerror *err)
 	return db->drv->flush ? db->drv->flush(db, err) : QERR_OK;
 }
 
-/* Transaction control runs as cached statements: parsing BEGIN and ROLLBACK on every request showed in profiles. */
+/*
+ * Transaction control runs as cached statements: parsing BEGIN and ROLLBACK
+ * on every request showed in profiles. They step the driver directly, so
+ * injected faults count them as begins and commits, not as steps.
+ */
 static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
 {
 	struct db_stmt *st = db_prepare(db, sql, err);
-	return st ? db_run(st, err) : err->code;
+	if (!st)
+		return err->code;
+	int rc;
+	while ((rc = db->drv->step(db, st->impl, err)) == DB_ROW)
+		;
+	if (rc < 0)
+		return err->code;
+	db->drv->reset(st->impl);
+	return QERR_OK;
 }
 
 /* A transaction starts from a clean connection: a statement left on a row would pin an old snapshot. */
 enum qerr db_begin_write(struct db *db, struct qerror *err)
 {
+	if (fault_armed(db) && fault_check(db, DB_AT_BEGIN, db->drv->begin_write_sql, err))
+		return err->code;
 	db->drv->reset_busy(db);
 	if (db->drv->begin_write)
 		return db->drv->begin_write(db, err);
@@ -305,20 +441,43 @@ enum qerr db_begin_write(struct db *db, struct qerror *err)
 
 enum qerr db_begin_read(struct db *db, struct qerror *err)
 {
+	if (fault_armed(db) && fault_check(db, DB_AT_BEGIN, db->drv->begin_read_sql, err))
+		return err->code;
 	db->drv->reset_busy(db);
 	return run_cached(db, db->drv->begin_read_sql, err);
 }
 
-enum qerr db_commit(struct db *db, struct qerror *err) { return run_cached(db, db->drv->commit_sql, err); }
+enum qerr db_commit(struct db *db, struct qerror *err)
+{
+	if (fault_armed(db)) {
+		if (db->fault_lost)
+			return fault_lost_error(err);
+		enum db_fault_action a = fault_decide(db, DB_AT_COMMIT, db->drv->commit_sql);
+		if (a == DB_FAULT_ABORT_AFTER) {
+			run_cached(db, db->drv->commit_sql, err);
+			abort();
+		}
+		if (a == DB_FAULT_LOST_ACK) {
+			enum qerr rc = run_cached(db, db->drv->commit_sql, err);
+			if (rc)
+				return rc;
+			fault_lose(db);
+			return fault_lost_error(err);
+		}
+		if (fault_apply(db, a, err))
+			return err->code;
+	}
+	return run_cached(db, db->drv->commit_sql, err);
+}
 
-bool db_in_transaction(struct db *db) { return db->drv->in_transaction(db); }
+bool db_in_transaction(struct db *db) { return !db->fault_lost && db->drv->in_transaction(db); }
 
 void db_rollback(struct db *db)
 {
 	struct qerror ignored = {0};
 	if (db->bulk)
 		db_bulk_end(db, &ignored);
-	if (!db->drv->in_transaction(db))
+	if (db->fault_lost || !db->drv->in_transaction(db))
 		return;
 	if (run_cached(db, db->drv->rollback_sql, &ignored))
 		db->drv->exec(db, db->drv->rollback_sql, &ignored);
@@ -326,11 +485,18 @@ void db_rollback(struct db *db)
 
 void db_release(struct db *db)
 {
+	if (db->fault_lost)
+		return;
 	db->drv->reset_busy(db);
 	db_rollback(db);
 }
 
-enum qerr db_exec(struct db *db, const char *sql, struct qerror *err) { return db->drv->exec(db, sql, err); }
+enum qerr db_exec(struct db *db, const char *sql, struct qerror *err)
+{
+	if (db->fault_lost)
+		return fault_lost_error(err);
+	return db->drv->exec(db, sql, err);
+}
 
 enum qerr db_query_int64(struct db *db, const char *sql, int64_t *out, struct qerror *err)
 {

@@ -227,4 +227,65 @@ enum qerr db_touch(struct db *db, const char *name, struct qerror *err);
 /* Current value of change counter name (0 if never bumped). */
 enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct qerror *err);
 
+/* ---- fault injection (tests and the finance simulation) ---- */
+
+/*
+ * A hook in the generic layer, so every backend gets it: while a struct
+ * db_faults is set, the seam asks it at every transaction start, statement
+ * step and commit whether to fail there. Inert (one pointer test) unless
+ * set; the server never sets it.
+ *
+ * Actions:
+ *   DB_FAULT_ERROR    the call fails with QERR_INTERNAL "database_error"
+ *                     without running (a commit so refused leaves the
+ *                     transaction open: the caller must roll back)
+ *   DB_FAULT_BUSY     the same with QERR_UNAVAILABLE "database_busy" (a
+ *                     lock timeout at BEGIN, a serialisation failure)
+ *   DB_FAULT_CRASH    the connection is lost here: its open transaction is
+ *                     rolled back at once, as a dying process loses it, and
+ *                     every later call on the connection fails with
+ *                     QERR_INTERNAL "connection_lost" until db_close (the
+ *                     caller then reopens, as a restarted process would)
+ *   DB_FAULT_LOST_ACK (commit only) the commit is made durable, then the
+ *                     connection is lost as above, so the caller sees a
+ *                     failure for a write that happened (the answer lost
+ *                     on the way back)
+ *   DB_FAULT_ABORT    abort() the process before the call runs (for crash
+ *                     tests in a forked child)
+ *   DB_FAULT_ABORT_AFTER (commit only) the commit is made durable, then
+ *                     abort(): a process that dies between its commit and
+ *                     its answer
+ *
+ * The counters pick the Nth call of each kind (1-based, counted over every
+ * connection from db_fault_set on; 0 = never); decide, when set, is asked
+ * first at every point and its answer other than DB_FAULT_NONE wins. The
+ * struct must stay valid while set; db.c updates its counts atomically.
+ *
+ * For crash tests of a whole program, the first db_open of a process reads
+ * $QILIAN_DB_FAULT: "abort-after-commit:N" makes the process's Nth commit
+ * durable and then aborts it (DB_FAULT_ABORT_AFTER); unset, nothing is set.
+ */
+enum db_fault_point { DB_AT_BEGIN, DB_AT_STEP, DB_AT_COMMIT };
+enum db_fault_action {
+	DB_FAULT_NONE,
+	DB_FAULT_ERROR,
+	DB_FAULT_BUSY,
+	DB_FAULT_CRASH,
+	DB_FAULT_LOST_ACK,
+	DB_FAULT_ABORT,
+	DB_FAULT_ABORT_AFTER,
+};
+struct db_faults {
+	long begin_nth, step_nth, commit_nth;
+	enum db_fault_action begin_action, step_action, commit_action;
+	enum db_fault_action (*decide)(void *ctx, struct db *db, enum db_fault_point at, const char *sql);
+	void *ctx;
+	/* Calls seen and faults injected since db_fault_set (read them, do not write). */
+	long begins, steps, commits, injected;
+};
+/* Sets (f) or clears (NULL) the faults of every connection; zeroes f's counts. Not thread-safe against running calls. */
+void db_fault_set(struct db_faults *f);
+/* True when db has lost its connection to an injected crash (it only accepts db_close). */
+bool db_fault_lost(const struct db *db);
+
 #endif

@@ -78,6 +78,7 @@ struct db {
 	char *path;
 	bool bulk; /* db_bulk_begin .. db_bulk_end */
 	struct db_stmt cache[DB_STMT_CACHE];
+	bool fault_lost; /* an injected crash took the connection (db_fault_set) */
 };
 
 #endif

@@ -31,6 +31,13 @@ const HAND_COPIED = {
     'sharing-queue': (type) => type !== 'bank',
     'sharing-utilisation': (type) => type !== 'bank',
     'inno-vouchers': (type) => ['operator', 'sme'].includes(type), // the voucher wallet: SMEs and the operator (GET /vouchers)
+    // The capital chain's entries (web/pages/finance), as its routes' callers are.
+    'finance-wallet': (type) => ['large', 'sme', 'bank', 'provider'].includes(type),
+    'finance-issue': (type) => type === 'large',
+    'finance-bank': (type) => type === 'bank',
+    'finance-calendar': (type) => type === 'large',
+    'finance-ledger': (type) => ['large', 'sme', 'bank', 'provider'].includes(type),
+    'finance-overview': (type) => type === 'operator',
   },
   operations: {
     'POST /enterprises': (type) => ['operator', 'large', 'sme'].includes(type), // canWriteEnterprises
@@ -75,7 +82,7 @@ after(async () => {
 
 test('web/gen/domains.js lists every web/pages folder with an index.js (scripts/bootstrap writes it)', () => {
   assert.equal(fs.readFileSync(MANIFEST, 'utf8'), manifestText(), 'run scripts/bootstrap (or make build)');
-  assert.deepEqual(manifest.map((m) => m.folder).sort(), ['chainmap', 'innovation', 'market', 'platform', 'registry', 'sharing']);
+  assert.deepEqual(manifest.map((m) => m.folder).sort(), ['chainmap', 'finance', 'innovation', 'market', 'platform', 'registry', 'services', 'sharing']);
 });
 
 test('the domains fit together: no clashing ids, every route has a pattern and a page, every entry a known group', () => {
@@ -91,7 +98,7 @@ test('the domains fit together: no clashing ids, every route has a pattern and a
   // The seven chains keep their order; the ones a domain implements are that domain's.
   const chains = house.groups.find((g) => g.id === 'chains').entries;
   assert.deepEqual(chains.map((e) => e.id), ['innovation', 'industry', 'supply', 'data', 'capital', 'service', 'talent'].map((c) => `chain-${c}`));
-  assert.deepEqual(chains.filter((e) => !e.fallback).map((e) => [e.id, e.domain]), [['chain-industry', 'chainmap'], ['chain-supply', 'market']]);
+  assert.deepEqual(chains.filter((e) => !e.fallback).map((e) => [e.id, e.domain]), [['chain-industry', 'chainmap'], ['chain-supply', 'market'], ['chain-capital', 'finance']]);
 });
 
 test('the routes send each address to the same page as before the split', async () => {

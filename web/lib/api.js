@@ -34,12 +34,13 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 /*
  * Calls the API. method: GET/POST/PATCH/DELETE; path: below /api/v1 (e.g.
  * '/enterprises'); body: a JSON-able value or undefined; query: an object of
- * query parameters. Resolves to the parsed JSON (null for an empty answer),
+ * query parameters; headers: extra request headers (an Idempotency-Key).
+ * Resolves to the parsed JSON (null for an empty answer),
  * rejects with ApiError. A 401 from any call but login also raises the
  * 'qilian:unauthorized' event so the shell can send the user to the login page.
  */
-export async function api(method, path, body, { query, signal } = {}) {
-  const headers = { accept: 'application/json' };
+export async function api(method, path, body, { query, signal, headers: extra } = {}) {
+  const headers = { accept: 'application/json', ...extra };
   if (method !== 'GET' && method !== 'HEAD') headers['X-Requested-With'] = 'qilian';
   const init = { method, headers, credentials: 'same-origin', signal };
   if (body !== undefined) {
