@@ -551,8 +551,8 @@ static const struct cli_cmd services_commands[] = {
      .run = cli_workdays_add,
      .opts = workdays_add_opts,
      .section = CLI_SECTION_LOOKUP,
-     .help =
-	 "The Nth working day after --from on the State Council's calendar (holidays and 调休 make-up days), as JSON; beyond the calendar's years counted Monday-Friday and marked \"provisional\": true."},
+     .help = "The Nth working day after --from on the State Council's calendar (holidays and 调休 make-up days), as "
+	     "JSON; beyond the calendar's years counted Monday-Friday and marked \"provisional\": true."},
     {.name = "services submit",
      .run = services_submit,
      .opts = submit_opts,

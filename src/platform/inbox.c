@@ -125,12 +125,13 @@ static json_t *notification_row(struct db_stmt *st)
 {
 	json_t *detail = json_loads(db_col_text(st, 6), 0, NULL);
 	/* An organisation's own notification has no enterprise: null, the same shape otherwise. */
-	json_t *ent = db_col_is_null(st, 1) ? json_null()
-					    : json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2));
-	json_t *o = json_pack("{s:I,s:o,s:s,s:I,s:s,s:o,s:s}", "id", (json_int_t)db_col_int64(st, 0), "enterprise", ent,
-			      "kind", db_col_text(st, 3), "object_id", (json_int_t)db_col_int64(st, 4), "title",
-			      db_col_text(st, 5), "detail", detail ? detail : json_object(), "created_at",
-			      db_col_text(st, 7));
+	json_t *ent = db_col_is_null(st, 1)
+			  ? json_null()
+			  : json_pack("{s:s,s:s}", "uscc", db_col_text(st, 1), "name", db_col_text(st, 2));
+	json_t *o =
+	    json_pack("{s:I,s:o,s:s,s:I,s:s,s:o,s:s}", "id", (json_int_t)db_col_int64(st, 0), "enterprise", ent, "kind",
+		      db_col_text(st, 3), "object_id", (json_int_t)db_col_int64(st, 4), "title", db_col_text(st, 5),
+		      "detail", detail ? detail : json_object(), "created_at", db_col_text(st, 7));
 	bool unread = db_col_is_null(st, 8);
 	json_object_set_new(o, "read_at", db_col_json_text(st, 8));
 	json_object_set_new(o, "read", json_boolean(!unread));

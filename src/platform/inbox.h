@@ -62,9 +62,8 @@ enum qerr inbox_renotify_org(struct db *db, int64_t org_id, const char *kind, in
 
 /*
  * The actor's organisation's inbox, newest first: {"items": [{id, enterprise:
- * {uscc, name} or null (addressed to the organisation itself), kind, object_id, title, detail, created_at, read_at, read}],
- * "next_cursor"}; unread_only keeps the unread ones. limit 1-500 (else 50).
- * *out is the caller's to decref.
+ * {uscc, name} or null (addressed to the organisation itself), kind, object_id, title, detail, created_at, read_at,
+ * read}], "next_cursor"}; unread_only keeps the unread ones. limit 1-500 (else 50). *out is the caller's to decref.
  */
 enum qerr inbox_list(struct db *db, const struct actor *a, bool unread_only, int limit, int64_t cursor, json_t **out,
 		     struct qerror *err);

@@ -233,7 +233,8 @@ enum qerr svc_notify_org(struct db *db, int64_t org, const char *kind, int64_t r
 	int64_t orgs[20] = {org};
 	int n = org ? 1 : 0;
 	if (!org) { /* the operator's queue */
-		struct db_stmt *st = db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
+		struct db_stmt *st =
+		    db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
 		if (!st)
 			return err->code;
 		int s;
@@ -324,8 +325,7 @@ static json_t *opt_bool(struct db_stmt *st, int col)
 }
 
 /* The deadline that runs now and how near it is: ok, due_soon (within SERVICE_REMIND_BEFORE), overdue. */
-static json_t *deadline_json(const char *status, const char *accept_due, const char *resolve_due,
-			     const char *calendar)
+static json_t *deadline_json(const char *status, const char *accept_due, const char *resolve_due, const char *calendar)
 {
 	const char *stage = NULL, *due = NULL;
 	if (strcmp(status, "submitted") == 0)

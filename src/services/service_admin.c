@@ -384,7 +384,8 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
 			latest = acc;
 		qdate_format(due, new_due);
 		/* The date moves by the calendar compiled in now, which the request then names. */
-		st = db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=?,calendar=? WHERE id=?", err);
+		st =
+		    db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=?,calendar=? WHERE id=?", err);
 		if (!st)
 			return svc_fail(db, err);
 		char calendar[WORKDAYS_IDENTITY_LEN];
@@ -1038,8 +1039,9 @@ enum qerr service_recompute_deadlines(struct db *db, const struct actor *a, json
 		    recompute_one(p->calendar, p->resolve_due, res, &latest, err))
 			goto fail;
 		workdays_identity_upto(latest, calendar);
-		st = db_prepare(db, "UPDATE service_requests SET accept_due=?,resolve_due=?,calendar=?,updated_at=? WHERE id=?",
-				err);
+		st = db_prepare(
+		    db, "UPDATE service_requests SET accept_due=?,resolve_due=?,calendar=?,updated_at=? WHERE id=?",
+		    err);
 		if (!st)
 			goto fail;
 		db_bind_text_or_null(st, 1, acc);

@@ -95,7 +95,7 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 		return chl_fail(db, err);
 	for (size_t i = 0; i < n; i++)
 		if (inbox_notify_org(db, ents[i], "challenge_review", id,
-				 "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
+				     "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
 			return chl_fail(db, err);
 	if (db_commit(db, err))
 		return chl_fail(db, err);

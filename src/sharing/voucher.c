@@ -777,7 +777,8 @@ enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t applicatio
 	json_t *detail = json_pack("{s:I,s:I}", "booking_id", (json_int_t)bid, "voucher_fen", (json_int_t)part);
 	enum qerr rc = audit(db, a, "voucher.claim", "voucher_application", application_id, detail, err);
 	/* Who must act: the operator, in its organisation's own inbox (it usually owns no enterprise). */
-	struct db_stmt *ops = rc ? NULL : db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
+	struct db_stmt *ops =
+	    rc ? NULL : db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
 	if (!rc && !ops)
 		rc = err->code;
 	if (!rc) {

@@ -179,11 +179,12 @@ static int64_t certificate(struct fixture *f, int64_t issuer, int64_t issuer_org
 			   int64_t face)
 {
 	char sql[900];
-	snprintf(sql, sizeof sql,
-		 "INSERT INTO finance_certificates(issuer_id,issuer_org,payee_id,payee_org,face_fen,issue_date,maturity,"
-		 "contract_no,memo,warnings,flags,flagged,status,created_at) VALUES(%lld,%lld,%lld,%lld,%lld,'2026-01-05',"
-		 "'2026-09-30','HT-1','','[]','[]',0,'active','2026-01-05T02:00:00Z')",
-		 (long long)issuer, (long long)issuer_org, (long long)payee, (long long)payee_org, (long long)face);
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO finance_certificates(issuer_id,issuer_org,payee_id,payee_org,face_fen,issue_date,maturity,"
+	    "contract_no,memo,warnings,flags,flagged,status,created_at) VALUES(%lld,%lld,%lld,%lld,%lld,'2026-01-05',"
+	    "'2026-09-30','HT-1','','[]','[]',0,'active','2026-01-05T02:00:00Z')",
+	    (long long)issuer, (long long)issuer_org, (long long)payee, (long long)payee_org, (long long)face);
 	testdb_exec(f->db, sql);
 	return testdb_scalar(f->db, "SELECT max(id) FROM finance_certificates");
 }
@@ -243,8 +244,7 @@ static void test_certificates(void **state)
 	assert_string_equal(json_string_value(json_object_get(c, "role")), "holder");
 	assert_int_equal(json_integer_value(json_object_get(c, "face_fen")), 100000000);
 	assert_int_equal(json_integer_value(json_object_get(c, "held_fen")), 70000000); /* its own piece only */
-	assert_string_equal(
-	    json_string_value(json_object_get(json_object_get(c, "issuer"), "uscc")), leader);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "issuer"), "uscc")), leader);
 	char *text = json_dumps(out, JSON_COMPACT);
 	assert_null(strstr(text, third)); /* the other holder is nowhere in it */
 	free(text);

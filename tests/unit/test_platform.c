@@ -356,7 +356,7 @@ static void test_inbox_org(void **state)
 	assert_int_equal(inbox_notify_org(f->db, 3, "finance_discount", 5, "贴现申请", d, &e), QERR_OK);
 	assert_int_equal(inbox_notify_org(f->db, 3, "finance_discount", 5, "again", NULL, &e), QERR_OK); /* no-op */
 	assert_int_equal(inbox_notify_org(f->db, 99, "finance_discount", 5, "gone", NULL, &e), QERR_OK); /* skipped */
-	assert_int_equal(inbox_notify_org(f->db, 0, "finance_discount", 5, "none", NULL, &e), QERR_OK);  /* skipped */
+	assert_int_equal(inbox_notify_org(f->db, 0, "finance_discount", 5, "none", NULL, &e), QERR_OK);	 /* skipped */
 	/* The same kind and object for an enterprise is another notification. */
 	assert_int_equal(inbox_notify(f->db, f->ent_b, "finance_discount", 5, "企业的", NULL, &e), QERR_OK);
 	assert_int_equal(db_commit(f->db, &e), QERR_OK);

@@ -469,10 +469,11 @@ static void test_recompute_deadlines(void **state)
 	int64_t closed = id_of(submit(f, "financing", "320583", "normal"));
 	/* As a build with chinese-days to 2025 wrote them: 2026-01-05 is the 3rd Monday-Friday after 2025-12-31. */
 	char sql[400];
-	snprintf(sql, sizeof sql,
-		 "UPDATE service_requests SET calendar='chinese-days@1.5.6 (2004-2025) + provisional weekdays for 2026',"
-		 " accept_due='2025-12-31', resolve_due='2026-01-05' WHERE id IN (%lld,%lld)",
-		 (long long)id, (long long)closed);
+	snprintf(
+	    sql, sizeof sql,
+	    "UPDATE service_requests SET calendar='chinese-days@1.5.6 (2004-2025) + provisional weekdays for 2026',"
+	    " accept_due='2025-12-31', resolve_due='2026-01-05' WHERE id IN (%lld,%lld)",
+	    (long long)id, (long long)closed);
 	testdb_exec(f->db, sql);
 	snprintf(sql, sizeof sql, "UPDATE service_requests SET status='closed' WHERE id=%lld", (long long)closed);
 	testdb_exec(f->db, sql);
@@ -508,7 +509,8 @@ static void test_recompute_deadlines(void **state)
 	assert_int_equal(service_recompute_deadlines(f->db, &f->op, &r, &e), QERR_OK);
 	assert_int_equal(json_integer_value(json_object_get(r, "recomputed")), 0);
 	json_decref(r);
-	assert_int_equal(testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='service.recompute_deadlines'"), 1);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='service.recompute_deadlines'"), 1);
 }
 
 static void test_escalation(void **state)

@@ -235,7 +235,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_national_day_2025), cmocka_unit_test(test_spring_festival_2026),
 	    cmocka_unit_test(test_national_day_2026), cmocka_unit_test(test_zero_and_ordinary_weeks),
-	    cmocka_unit_test(test_out_of_range), cmocka_unit_test(test_provisional),
+	    cmocka_unit_test(test_out_of_range),      cmocka_unit_test(test_provisional),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
