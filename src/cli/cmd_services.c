@@ -38,13 +38,15 @@ int cli_workdays_add(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	if (!cli_int(cmd, "--days", 0, WORKDAYS_MAX_COUNT, &days))
 		return 2;
-	if (workdays_add(from, days, &due, &e))
+	bool prov = false;
+	if (workdays_add_provisional(from, days, &due, &prov, &e))
 		return cli_fail(&e);
-	char f[QDATE_TEXT_LEN], d[QDATE_TEXT_LEN];
+	char f[QDATE_TEXT_LEN], d[QDATE_TEXT_LEN], identity[WORKDAYS_IDENTITY_LEN];
 	qdate_format(from, f);
 	qdate_format(due, d);
-	cli_print(json_pack("{s:s,s:I,s:s,s:o}", "from", f, "days", (json_int_t)days, "due", d, "calendar",
-			    workdays_calendar_json()));
+	workdays_identity_upto(due, identity);
+	cli_print(json_pack("{s:s,s:I,s:s,s:b,s:s,s:o}", "from", f, "days", (json_int_t)days, "due", d, "provisional",
+			    prov, "identity", identity, "calendar", workdays_calendar_json()));
 	return 0;
 }
 
@@ -274,6 +276,15 @@ static int services_escalate(const struct cli_cmd *cmd, int argc, char **argv)
 		return 2;
 	}
 	AS_DOMAIN(cmd, service_escalate(db, &a, on, &out, &e));
+}
+
+static int services_recompute(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int status;
+	if (cli_args(cmd, argc, argv, pos, 0, 0, &status) < 0)
+		return status;
+	AS_DOMAIN(cmd, service_recompute_deadlines(db, &a, &out, &e));
 }
 
 static int services_stats(const struct cli_cmd *cmd, int argc, char **argv)
@@ -541,8 +552,8 @@ static const struct cli_cmd services_commands[] = {
      .run = cli_workdays_add,
      .opts = workdays_add_opts,
      .section = CLI_SECTION_LOOKUP,
-     .help =
-	 "The Nth working day after --from on the State Council's calendar (holidays and 调休 make-up days), as JSON."},
+     .help = "The Nth working day after --from on the State Council's calendar (holidays and 调休 make-up days), as "
+	     "JSON; beyond the calendar's years counted Monday-Friday and marked \"provisional\": true."},
     {.name = "services submit",
      .run = services_submit,
      .opts = submit_opts,
@@ -587,6 +598,12 @@ static const struct cli_cmd services_commands[] = {
      .opts = escalate_opts,
      .section = CLI_SECTION_ADMIN,
      .help = "The escalation pass for a day: reminders, 催办, 督办 (run it daily, e.g. from cron)."},
+    {.name = "services recompute-deadlines",
+     .run = services_recompute,
+     .opts = as_opts,
+     .section = CLI_SECTION_ADMIN,
+     .help = "Provisional deadlines (counted Monday-Friday beyond the calendar's years) onto this build's newer "
+	     "calendar; `serve` runs it at start."},
     {.name = "services stats",
      .run = services_stats,
      .opts = stats_opts,

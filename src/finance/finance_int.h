@@ -141,7 +141,7 @@ void fin_iso(int64_t t, char out[FIN_TIME_LEN]);
 enum qerr fin_date(const char *text, const char *field, struct qdate *out, struct qerror *err);
 /* d plus n calendar months, the day clamped to the month's end (31 Aug + 6 months = 28/29 Feb). */
 struct qdate fin_add_months(struct qdate d, int months);
-/* Notifies every enterprise of org_id (inbox kind, object). */
+/* Notifies organisation org_id in its own inbox (inbox_renotify_org: a bank or the operator owns no enterprise). */
 enum qerr fin_notify_org(struct db *db, int64_t org_id, const char *kind, int64_t object_id, const char *title,
 			 const json_t *detail, struct qerror *err);
 /* Writes the audit record of an operation. */

@@ -181,21 +181,8 @@ enum qerr fin_settings(struct db *db, int64_t *fee_bp, int64_t *ttl_days, struct
 enum qerr fin_notify_org(struct db *db, int64_t org_id, const char *kind, int64_t object_id, const char *title,
 			 const json_t *detail, struct qerror *err)
 {
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE org_id=? ORDER BY id LIMIT 20", err);
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, org_id);
-	int64_t ids[20];
-	int n = 0, rc;
-	while ((rc = db_step(st, err)) == DB_ROW)
-		ids[n++] = db_col_int64(st, 0);
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	for (int i = 0; i < n; i++)
-		if (inbox_renotify(db, ids[i], kind, object_id, title, detail, err))
-			return err->code;
-	return QERR_OK;
+	/* Addressed to the organisation itself: a bank or the operator usually owns no enterprise. */
+	return inbox_renotify_org(db, org_id, kind, object_id, title, detail, err);
 }
 
 enum qerr fin_audit(struct fin_tx *tx, const char *action, const char *object_type, int64_t object_id,

@@ -282,12 +282,15 @@ enum qerr api_workdays_add(struct http_req *req, struct http_res *res)
 		return req->err.code;
 	if (days < 0)
 		return qerr_set(&req->err, QERR_INVALID, "missing_field", "days", "days is required");
-	if (workdays_add(from, days, &due, &req->err))
+	bool prov = false;
+	if (workdays_add_provisional(from, days, &due, &prov, &req->err))
 		return req->err.code;
-	char d[QDATE_TEXT_LEN];
+	char d[QDATE_TEXT_LEN], identity[WORKDAYS_IDENTITY_LEN];
 	qdate_format(due, d);
+	workdays_identity_upto(due, identity);
+	/* Beyond the calendar's years the answer is counted Monday-Friday: provisional, and said so. */
 	http_ok(res, 200,
-		json_pack("{s:s,s:I,s:s,s:o}", "from", f, "days", (json_int_t)days, "due", d, "calendar",
-			  workdays_calendar_json()));
+		json_pack("{s:s,s:I,s:s,s:b,s:s,s:o}", "from", f, "days", (json_int_t)days, "due", d, "provisional",
+			  prov, "identity", identity, "calendar", workdays_calendar_json()));
 	return QERR_OK;
 }

@@ -9,9 +9,12 @@
  * to the buyer), "awarded" and "order" (order id).
  *
  * A notification belongs to an enterprise and is seen by every user of the
- * organisation that owns that enterprise (the operator sees only its own
- * organisation's, like anyone else). There is at most one notification per
- * (enterprise, kind, object) (UNIQUE in 0003_market.sql): notifying twice
+ * organisation that owns that enterprise, or (inbox_notify_org) to an
+ * organisation itself - the operator, a bank, a provider, any organisation
+ * that must act whether or not it owns an enterprise - and is seen by its
+ * users. The operator sees only its own organisation's, like anyone else. There is at most one notification per
+ * (enterprise, kind, object) and per (organisation, kind, object) (UNIQUE in
+ * 0009_inbox_org.sql): notifying twice
  * about the same thing is a no-op, so a demand that matches two
  * subscriptions, or is edited, does not notify twice; inbox_renotify is for
  * the things that move on (an order's next step) and should be seen again.
@@ -47,10 +50,20 @@ enum qerr inbox_renotify(struct db *db, int64_t enterprise_id, const char *kind,
 			 const json_t *detail, struct qerror *err);
 
 /*
+ * As inbox_notify and inbox_renotify, addressed to the organisation org_id
+ * (its users see it whether or not it owns an enterprise); an org_id <= 0
+ * or an organisation that no longer exists is skipped, not an error.
+ * Inside the caller's write transaction.
+ */
+enum qerr inbox_notify_org(struct db *db, int64_t org_id, const char *kind, int64_t object_id, const char *title,
+			   const json_t *detail, struct qerror *err);
+enum qerr inbox_renotify_org(struct db *db, int64_t org_id, const char *kind, int64_t object_id, const char *title,
+			     const json_t *detail, struct qerror *err);
+
+/*
  * The actor's organisation's inbox, newest first: {"items": [{id, enterprise:
- * {uscc, name}, kind, object_id, title, detail, created_at, read_at, read}],
- * "next_cursor"}; unread_only keeps the unread ones. limit 1-500 (else 50).
- * *out is the caller's to decref.
+ * {uscc, name} or null (addressed to the organisation itself), kind, object_id, title, detail, created_at, read_at,
+ * read}], "next_cursor"}; unread_only keeps the unread ones. limit 1-500 (else 50). *out is the caller's to decref.
  */
 enum qerr inbox_list(struct db *db, const struct actor *a, bool unread_only, int limit, int64_t cursor, json_t **out,
 		     struct qerror *err);

@@ -7,6 +7,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "platform/workdays_int.h"
 
 struct workdays_calendar workdays_calendar(void)
@@ -120,4 +121,136 @@ enum qerr workdays_between(struct qdate from, struct qdate to, int64_t *n, struc
 	}
 	*n = sign * count;
 	return QERR_OK;
+}
+
+/* ---- the provisional rule beyond the calendar ---- */
+
+bool workdays_beyond(struct qdate d)
+{
+	return d.year > workdays_data_last_year && d.year <= workdays_data_last_year + WORKDAYS_PROVISIONAL_YEARS;
+}
+
+/* d is a working day, on the calendar or (beyond it) Monday-Friday with *prov set; false in *ok when neither. */
+static bool workday_or_provisional(struct qdate d, bool *prov, bool *ok)
+{
+	*ok = true;
+	if (workdays_covers(d))
+		return workday(d);
+	if (workdays_beyond(d)) {
+		*prov = true;
+		return qdate_weekday(d) <= 5;
+	}
+	*ok = false;
+	return false;
+}
+
+enum qerr workdays_add_provisional(struct qdate from, int64_t n, struct qdate *due, bool *provisional,
+				   struct qerror *err)
+{
+	*provisional = false;
+	if (n < 0 || n > WORKDAYS_MAX_COUNT)
+		return qerr_set(err, QERR_INVALID, "invalid_days", "days",
+				"工作日数须在 0 至 %d 之间 (days must be 0 to %d)", WORKDAYS_MAX_COUNT,
+				WORKDAYS_MAX_COUNT);
+	if (!workdays_covers(from) && !workdays_beyond(from))
+		return out_of_range(err, "from", from);
+	struct qdate d = from;
+	bool prov = false, ok;
+	while (n > 0) {
+		if (!qdate_add_days(d, 1, &d))
+			return out_of_range(err, "from", d);
+		bool w = workday_or_provisional(d, &prov, &ok);
+		if (!ok)
+			return out_of_range(err, "from", d);
+		if (w)
+			n--;
+	}
+	*due = d;
+	*provisional = workdays_beyond(d);
+	return QERR_OK;
+}
+
+enum qerr workdays_between_provisional(struct qdate from, struct qdate to, int64_t *n, bool *provisional,
+				       struct qerror *err)
+{
+	*provisional = false;
+	int sign = 1;
+	if (qdate_compare(to, from) < 0) {
+		struct qdate t = from;
+		from = to;
+		to = t;
+		sign = -1;
+	}
+	if (!workdays_covers(from) && !workdays_beyond(from))
+		return out_of_range(err, "from", from);
+	if (!workdays_covers(to) && !workdays_beyond(to))
+		return out_of_range(err, "to", to);
+	int64_t count = 0;
+	struct qdate d = from;
+	bool prov = false, ok;
+	while (qdate_compare(d, to) < 0) {
+		if (!qdate_add_days(d, 1, &d))
+			return out_of_range(err, "to", d);
+		if (workday_or_provisional(d, &prov, &ok))
+			count++;
+	}
+	*n = sign * count;
+	*provisional = prov;
+	return QERR_OK;
+}
+
+void workdays_identity_upto(struct qdate latest, char out[WORKDAYS_IDENTITY_LEN])
+{
+	workdays_identity(out);
+	if (latest.year <= workdays_data_last_year)
+		return;
+	size_t len = strlen(out);
+	if (latest.year == workdays_data_last_year + 1)
+		snprintf(out + len, WORKDAYS_IDENTITY_LEN - len, " + provisional weekdays for %d", latest.year);
+	else
+		snprintf(out + len, WORKDAYS_IDENTITY_LEN - len, " + provisional weekdays for %d-%d",
+			 workdays_data_last_year + 1, latest.year);
+}
+
+bool workdays_identity_provisional(const char *identity, int *last)
+{
+	int first = 0, l = 0;
+	if (last)
+		*last = 0;
+	const char *paren = identity ? strchr(identity, '(') : NULL;
+	if (!paren || sscanf(paren, "(%d-%d)", &first, &l) != 2)
+		return false;
+	if (last)
+		*last = l;
+	return strstr(paren, "+ provisional weekdays") != NULL;
+}
+
+bool workdays_date_provisional(const char *identity, struct qdate d)
+{
+	int last;
+	return workdays_identity_provisional(identity, &last) && d.year > last;
+}
+
+enum qerr workdays_recompute(const char *identity, struct qdate due, struct qdate *out, bool *provisional,
+			     struct qerror *err)
+{
+	int last;
+	*out = due;
+	*provisional = false;
+	if (!workdays_identity_provisional(identity, &last) || due.year <= last) {
+		*provisional = workdays_beyond(due);
+		return QERR_OK;
+	}
+	/* k = the Monday-Friday days in (L-12-31, due]: what the provisional rule counted. */
+	struct qdate base = {.year = last, .month = 12, .day = 31}, d = base;
+	int64_t k = 0;
+	while (qdate_compare(d, due) < 0) {
+		if (!qdate_add_days(d, 1, &d))
+			break;
+		if (qdate_weekday(d) <= 5)
+			k++;
+	}
+	if (!workdays_covers(base))
+		return out_of_range(err, "from", base);
+	return workdays_add_provisional(base, k, out, provisional, err);
 }

@@ -24,8 +24,10 @@
 
 /* The longest count workdays_add accepts (about ten years of working days). */
 #define WORKDAYS_MAX_COUNT 2500
-/* "chinese-days@1.5.7 (2004-2026)" plus NUL fits. */
-#define WORKDAYS_IDENTITY_LEN 64
+/* "chinese-days@1.5.7 (2004-2026) + provisional weekdays for 2027-2036" plus NUL fits. */
+#define WORKDAYS_IDENTITY_LEN 96
+/* How many years past the calendar the provisional rule reaches (about WORKDAYS_MAX_COUNT). */
+#define WORKDAYS_PROVISIONAL_YEARS 11
 
 struct workdays_calendar {
 	const char *package; /* "chinese-days" */
@@ -67,5 +69,49 @@ enum qerr workdays_add(struct qdate from, int64_t n, struct qdate *due, struct q
  * "calendar_out_of_range" when a day in between is outside the calendar.
  */
 enum qerr workdays_between(struct qdate from, struct qdate to, int64_t *n, struct qerror *err);
+
+/*
+ * As workdays_add and workdays_between, but a day after the calendar's last
+ * year (up to WORKDAYS_PROVISIONAL_YEARS beyond it) is a working day when it
+ * is Monday to Friday, and *provisional says whether such a day was counted
+ * (for workdays_add: whether the due date lies beyond the calendar). A day
+ * before the first year is still "calendar_out_of_range".
+ */
+enum qerr workdays_add_provisional(struct qdate from, int64_t n, struct qdate *due, bool *provisional,
+				   struct qerror *err);
+enum qerr workdays_between_provisional(struct qdate from, struct qdate to, int64_t *n, bool *provisional,
+				       struct qerror *err);
+
+/* Whether d's year is after the calendar's, where only the provisional rule gives an answer. */
+bool workdays_beyond(struct qdate d);
+
+/*
+ * The identity of dates computed up to and including `latest`: the plain
+ * identity when the calendar covers latest's year, else with
+ * " + provisional weekdays for YYYY" (or "YYYY-YYYY") for the years after it.
+ */
+void workdays_identity_upto(struct qdate latest, char out[WORKDAYS_IDENTITY_LEN]);
+
+/*
+ * Reading a recorded identity: true when it names provisional years; *last
+ * (may be NULL) = the last year its calendar covered (from "(A-B)"); false
+ * with *last = 0 when the text is not an identity of this form.
+ */
+bool workdays_identity_provisional(const char *identity, int *last);
+
+/* Whether date d recorded under identity was computed by the provisional rule (its year after the calendar's). */
+bool workdays_date_provisional(const char *identity, struct qdate d);
+
+/*
+ * A date `due` recorded under `identity` onto the calendar compiled in now:
+ * when its year is after the recorded calendar's last year L, it was the
+ * k-th Monday-Friday after L-12-31 (the days up to then were counted on the
+ * calendar, which a newer release does not change); the new date is the
+ * k-th working day after L-12-31 on this calendar (provisional again where
+ * it still reaches beyond it). A date within the recorded years is returned
+ * as it is. *provisional says whether the new date still is.
+ */
+enum qerr workdays_recompute(const char *identity, struct qdate due, struct qdate *out, bool *provisional,
+			     struct qerror *err);
 
 #endif

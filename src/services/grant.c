@@ -3,13 +3,16 @@
  * enterprise's own-data export. The scopes are read through the scope table
  * below: the registry's record (platform/enterprise_ref.h), chain-map
  * relations (chainmap/chainmap.h), market orders (market/rfq.h), this
- * chain's service requests; certificates belong to the finance chain and are
- * plugged in with grant_scope_register.
+ * chain's service requests, and the finance chain's certificates
+ * (finance/finance.h finance_certificates_of: only what the enterprise itself
+ * issued or holds, never another holder's pieces). grant_scope_register
+ * replaces a reader (tests).
  */
 #include "services/grant.h"
 
 #include <string.h>
 #include "chainmap/chainmap.h"
+#include "finance/finance.h"
 #include "market/rfq.h"
 #include "platform/audit.h"
 #include "platform/enterprise_ref.h"
@@ -124,19 +127,37 @@ static enum qerr read_service_requests(struct db *db, int64_t eid, const char *u
 }
 
 /*
- * The scope table. certificates has no reader until the finance chain's
- * public header is plugged in (grant_scope_register at start-up, or a
- * reader named here): until then it answers 501 scope_unavailable.
+ * The certificates the enterprise issued or holds live pieces of, as the finance chain gives them to other
+ * chains: per certificate its face, maturity, status, overdue flag, the enterprise's role and held_fen (the sum of
+ * its own pieces only). No other holder, piece or transfer is in it.
+ */
+static enum qerr read_certificates(struct db *db, int64_t eid, const char *uscc, json_t **out, struct qerror *err)
+{
+	(void)uscc;
+	struct enterprise_ref ref;
+	if (enterprise_ref_by_id(db, eid, &ref, err))
+		return err->code;
+	json_t *items = NULL;
+	if (finance_certificates_of(db, ref.org_id, ref.id, 500, &items, err))
+		return err->code;
+	*out = json_pack("{s:o}", "items", items);
+	return QERR_OK;
+}
+
+/*
+ * The scope table: each scope's reader. A scope whose reader is NULL (a
+ * chain not plugged in; grant_scope_register(scope, NULL) in tests)
+ * answers 501 scope_unavailable.
  */
 static struct {
 	const char *scope;
-	grant_scope_fn read;
+	grant_scope_fn read, builtin;
 } scope_table[] = {
-    {"profile", read_profile},
-    {"relations", read_relations},
-    {"orders", read_orders},
-    {"certificates", NULL},
-    {"service_requests", read_service_requests},
+    {"profile", read_profile, read_profile},
+    {"relations", read_relations, read_relations},
+    {"orders", read_orders, read_orders},
+    {"certificates", read_certificates, read_certificates},
+    {"service_requests", read_service_requests, read_service_requests},
 };
 #define SCOPE_COUNT (sizeof scope_table / sizeof scope_table[0])
 
@@ -155,6 +176,12 @@ enum qerr grant_scope_register(const char *scope, grant_scope_fn fn, struct qerr
 		return qerr_set(err, QERR_INVALID, "invalid_scope", "scope", "unknown scope %s", scope ? scope : "");
 	scope_table[i].read = fn;
 	return QERR_OK;
+}
+
+void grant_scope_restore(void)
+{
+	for (size_t i = 0; i < SCOPE_COUNT; i++)
+		scope_table[i].read = scope_table[i].builtin;
 }
 
 static enum qerr scope_unavailable(struct qerror *err, const char *scope)

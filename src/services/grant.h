@@ -40,11 +40,14 @@ extern const struct jfield grant_fields[]; /* POST /data-grants */
 typedef enum qerr (*grant_scope_fn)(struct db *db, int64_t enterprise_id, const char *uscc, json_t **out,
 				    struct qerror *err);
 /*
- * Plugs in the reader of a scope whose data another chain owns (the
- * finance chain's certificates): call once at start-up, before threads.
- * QERR_INVALID for an unknown scope.
+ * Replaces the reader of a scope (NULL: the scope answers 501
+ * scope_unavailable), for tests; call before threads. Every scope has its
+ * reader built in (certificates: the finance chain's
+ * finance_certificates_of). QERR_INVALID for an unknown scope.
  */
 enum qerr grant_scope_register(const char *scope, grant_scope_fn fn, struct qerror *err);
+/* Puts every scope's built-in reader back. */
+void grant_scope_restore(void);
 
 /* Organisations a grant can name (banks, large enterprises, providers, SMEs; not the operator):
  * {items:[{id,name,type}]}. */

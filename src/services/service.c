@@ -229,27 +229,27 @@ enum qerr svc_event(struct db *db, const struct actor *a, int64_t request_id, co
 enum qerr svc_notify_org(struct db *db, int64_t org, const char *kind, int64_t request_id, const char *title,
 			 struct qerror *err)
 {
-	if (!org)
-		return QERR_OK;
-	struct db_stmt *st = db_prepare(db, "SELECT id FROM enterprises WHERE org_id=? ORDER BY id LIMIT 20", err);
-	if (!st)
-		return err->code;
-	db_bind_int64(st, 1, org);
-	int64_t ids[20];
-	int n = 0, rc;
-	while (n < 20 && (rc = db_step(st, err)) == DB_ROW)
-		ids[n++] = db_col_int64(st, 0);
-	db_reset(st);
-	if (rc < 0)
-		return err->code;
-	json_t *detail = json_pack("{s:s,s:I}", "kind", kind, "object_id", (json_int_t)request_id);
-	for (int i = 0; i < n; i++)
-		if (inbox_renotify(db, ids[i], kind, request_id, title, detail, err)) {
-			json_decref(detail);
+	/* Addressed to the organisation itself: a provider or the operator often owns no enterprise. */
+	int64_t orgs[20] = {org};
+	int n = org ? 1 : 0;
+	if (!org) { /* the operator's queue */
+		struct db_stmt *st =
+		    db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
+		if (!st)
 			return err->code;
-		}
+		int s;
+		while (n < 20 && (s = db_step(st, err)) == DB_ROW)
+			orgs[n++] = db_col_int64(st, 0);
+		db_reset(st);
+		if (n < 20 && s < 0)
+			return err->code;
+	}
+	json_t *detail = json_pack("{s:s,s:I}", "kind", kind, "object_id", (json_int_t)request_id);
+	enum qerr rc = QERR_OK;
+	for (int i = 0; i < n && !rc; i++)
+		rc = inbox_renotify_org(db, orgs[i], kind, request_id, title, detail, err);
 	json_decref(detail);
-	return QERR_OK;
+	return rc;
 }
 
 enum qerr svc_audit(struct db *db, const struct actor *a, const char *action, int64_t id, const json_t *detail,
@@ -325,7 +325,7 @@ static json_t *opt_bool(struct db_stmt *st, int col)
 }
 
 /* The deadline that runs now and how near it is: ok, due_soon (within SERVICE_REMIND_BEFORE), overdue. */
-static json_t *deadline_json(const char *status, const char *accept_due, const char *resolve_due)
+static json_t *deadline_json(const char *status, const char *accept_due, const char *resolve_due, const char *calendar)
 {
 	const char *stage = NULL, *due = NULL;
 	if (strcmp(status, "submitted") == 0)
@@ -340,11 +340,20 @@ static json_t *deadline_json(const char *status, const char *accept_due, const c
 	const char *state = "ok";
 	int64_t left = 0;
 	struct qerror e = {0};
+	bool prov = false;
 	if (qdate_compare(today, d) > 0)
 		state = "overdue";
-	else if (workdays_between(today, d, &left, &e) == QERR_OK && left <= SERVICE_REMIND_BEFORE)
+	else if (workdays_between_provisional(today, d, &left, &prov, &e) == QERR_OK && left <= SERVICE_REMIND_BEFORE)
 		state = "due_soon";
-	return json_pack("{s:s,s:s,s:s}", "stage", stage, "due", due, "state", state);
+	return json_pack("{s:s,s:s,s:s,s:b}", "stage", stage, "due", due, "state", state, "provisional",
+			 workdays_date_provisional(calendar, d));
+}
+
+/* Whether the recorded date text was computed by the provisional rule (beyond the calendar named). */
+static bool due_provisional(const char *calendar, const char *due)
+{
+	struct qdate d;
+	return calendar && svc_date(due, &d) && workdays_date_provisional(calendar, d);
 }
 
 static json_t *req_row(struct db_stmt *st)
@@ -388,7 +397,14 @@ static json_t *req_row(struct db_stmt *st)
 	json_object_set_new(o, "updated_at", db_col_json_text(st, 34));
 	json_object_set_new(o, "escalation", db_col_json_text(st, 35));
 	json_object_set_new(o, "pending_extensions", json_integer(db_col_int64(st, 36)));
-	json_object_set_new(o, "deadline", deadline_json(db_col_text(st, 9), db_col_text(st, 14), db_col_text(st, 15)));
+	const char *calendar = db_col_text(st, 16);
+	json_object_set_new(o, "deadline",
+			    deadline_json(db_col_text(st, 9), db_col_text(st, 14), db_col_text(st, 15), calendar));
+	/* Dates beyond the calendar's years were counted Monday-Friday: provisional until recomputed. */
+	bool pa = due_provisional(calendar, db_col_text(st, 14)), pr = due_provisional(calendar, db_col_text(st, 15));
+	json_object_set_new(o, "accept_due_provisional", json_boolean(pa));
+	json_object_set_new(o, "resolve_due_provisional", json_boolean(pr));
+	json_object_set_new(o, "provisional", json_boolean(pa || pr));
 	return o;
 }
 
@@ -581,15 +597,28 @@ enum qerr service_requests_of(struct db *db, int64_t enterprise_id, json_t **out
 
 /* ---- submission ---- */
 
-/* The due date `days` working days after `from` into due (QDATE_TEXT_LEN), "" when the calendar does not cover it. */
-static void due_after(struct qdate from, int64_t days, char *due, json_t *problems, const char *which)
+/*
+ * The due date `days` working days after `from` into due (QDATE_TEXT_LEN); beyond the calendar's years by the
+ * provisional rule (said in problems); "" when even that cannot tell. *latest is raised to the date.
+ */
+static void due_after(struct qdate from, int64_t days, char *due, json_t *problems, const char *which,
+		      struct qdate *latest)
 {
 	struct qdate d;
 	struct qerror e = {0};
+	bool prov = false;
 	due[0] = '\0';
-	if (workdays_add(from, days, &d, &e) == QERR_OK)
+	if (workdays_add_provisional(from, days, &d, &prov, &e) == QERR_OK) {
 		qdate_format(d, due);
-	else
+		if (qdate_compare(d, *latest) > 0)
+			*latest = d;
+		if (prov)
+			json_array_append_new(
+			    problems,
+			    json_pack("{s:s,s:b,s:s}", "deadline", which, "provisional", true, "message",
+				      "该日期超出工作日历已公布的年份,暂按周一至周五计算,日历更新后重算 (beyond the "
+				      "published calendar: counted Monday-Friday, provisional until recomputed)"));
+	} else
 		json_array_append_new(problems, json_pack("{s:s,s:s}", "deadline", which, "message", e.message));
 }
 
@@ -638,10 +667,11 @@ enum qerr service_submit(struct db *db, const struct actor *a, const json_t *bod
 	svc_now(now);
 	struct qdate today = svc_today();
 	qdate_format(today, today_text);
-	workdays_identity(calendar);
 	json_t *problems = json_array();
-	due_after(today, accept_days, accept_due, problems, "accept");
-	due_after(today, resolve_days, resolve_due, problems, "resolve");
+	struct qdate latest = today;
+	due_after(today, accept_days, accept_due, problems, "accept", &latest);
+	due_after(today, resolve_days, resolve_due, problems, "resolve", &latest);
+	workdays_identity_upto(latest, calendar);
 	struct db_stmt *st = db_prepare(
 	    db,
 	    "INSERT INTO service_requests(enterprise_id,requester_org_id,created_by,category,title,description,region,"
@@ -746,7 +776,8 @@ static int64_t workdays_since(const char *from_text, struct qdate today)
 	struct qdate from;
 	int64_t n;
 	struct qerror e = {0};
-	if (!svc_date(from_text, &from) || workdays_between(from, today, &n, &e))
+	bool prov;
+	if (!svc_date(from_text, &from) || workdays_between_provisional(from, today, &n, &prov, &e))
 		return -1;
 	return n;
 }
@@ -805,8 +836,15 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 			return err->code;
 		char new_due[QDATE_TEXT_LEN] = "";
 		struct qerror e = {0};
-		if (workdays_add(today, resolve_days, &due, &e) == QERR_OK)
+		bool prov = false;
+		struct qdate latest = today, acc;
+		if (svc_date(r->accept_due, &acc) && qdate_compare(acc, latest) > 0)
+			latest = acc;
+		if (workdays_add_provisional(today, resolve_days, &due, &prov, &e) == QERR_OK) {
 			qdate_format(due, new_due);
+			if (qdate_compare(due, latest) > 0)
+				latest = due;
+		}
 		st = db_prepare(
 		    db,
 		    "UPDATE service_requests SET status='reopened',reopen_count=reopen_count+1,resolve_due=?,"
@@ -815,7 +853,7 @@ static enum qerr apply(struct db *db, const struct actor *a, const struct svc_re
 		if (!st)
 			return err->code;
 		char calendar[WORKDAYS_IDENTITY_LEN];
-		workdays_identity(calendar);
+		workdays_identity_upto(latest, calendar);
 		db_bind_text_or_null(st, 1, new_due);
 		db_bind_text(st, 2, now);
 		db_bind_text(st, 3, calendar);

@@ -147,6 +147,20 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
  */
 enum qerr service_escalate(struct db *db, const struct actor *a, struct qdate on, json_t **out, struct qerror *err);
 
+/*
+ * Deadlines computed beyond the calendar's years (by the provisional
+ * Monday-Friday rule, platform/workdays.h; the request's calendar names
+ * them) onto the calendar compiled in now, once it is newer than the one
+ * recorded: each open request's dates are recomputed (workdays_recompute),
+ * its calendar identity replaced, a timeline entry and an audit record
+ * written. Closed and withdrawn requests keep their dates (history). The
+ * operator (the CLI; `serve` runs it at start). *out: {recomputed, waiting
+ * (provisional, no newer calendar yet), calendar, items: [{id, old_calendar,
+ * calendar, old_accept_due, accept_due, old_resolve_due, resolve_due,
+ * provisional}]}.
+ */
+enum qerr service_recompute_deadlines(struct db *db, const struct actor *a, json_t **out, struct qerror *err);
+
 /* Seconds between two escalation passes inside `qilian serve`. */
 #define SERVICE_MAINTENANCE_PERIOD 3600
 

@@ -376,15 +376,20 @@ enum qerr service_extension_decide(struct db *db, const struct actor *a, int64_t
 		struct qdate from, due;
 		if (!svc_date(r.resolve_due, &from))
 			from = svc_today();
-		if (workdays_add(from, days, &due, err))
+		bool prov = false;
+		if (workdays_add_provisional(from, days, &due, &prov, err))
 			return svc_fail(db, err);
+		struct qdate latest = due, acc;
+		if (svc_date(r.accept_due, &acc) && qdate_compare(acc, latest) > 0)
+			latest = acc;
 		qdate_format(due, new_due);
 		/* The date moves by the calendar compiled in now, which the request then names. */
-		st = db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=?,calendar=? WHERE id=?", err);
+		st =
+		    db_prepare(db, "UPDATE service_requests SET resolve_due=?,updated_at=?,calendar=? WHERE id=?", err);
 		if (!st)
 			return svc_fail(db, err);
 		char calendar[WORKDAYS_IDENTITY_LEN];
-		workdays_identity(calendar);
+		workdays_identity_upto(latest, calendar);
 		db_bind_text(st, 1, new_due);
 		db_bind_text(st, 2, now);
 		db_bind_text(st, 3, calendar);
@@ -473,7 +478,7 @@ enum qerr service_escalate(struct db *db, const struct actor *a, struct qdate on
 	*out = NULL;
 	if (operator_only(a, err))
 		return err->code;
-	if (!workdays_covers(on)) {
+	if (!workdays_covers(on) && !workdays_beyond(on)) {
 		struct qdate due;
 		return workdays_add(on, 0, &due, err); /* the calendar's own out-of-range error */
 	}
@@ -506,7 +511,8 @@ enum qerr service_escalate(struct db *db, const struct actor *a, struct qdate on
 		struct qdate due;
 		int64_t left;
 		struct qerror e = {0};
-		if (!svc_date(p.due, &due) || workdays_between(on, due, &left, &e)) {
+		bool prov;
+		if (!svc_date(p.due, &due) || workdays_between_provisional(on, due, &left, &prov, &e)) {
 			skipped++;
 			continue;
 		}
@@ -919,4 +925,134 @@ enum qerr service_providers(struct db *db, json_t **out, struct qerror *err)
 	}
 	*out = json_pack("{s:o}", "items", items);
 	return QERR_OK;
+}
+
+/* ---- provisional deadlines onto a newer calendar ---- */
+
+struct provisional_row {
+	int64_t id;
+	char status[16], calendar[WORKDAYS_IDENTITY_LEN], accept_due[QDATE_TEXT_LEN], resolve_due[QDATE_TEXT_LEN];
+};
+
+/* One recorded date onto the calendar compiled in now; "" stays "". */
+static enum qerr recompute_one(const char *calendar, const char *due, char *out, struct qdate *latest,
+			       struct qerror *err)
+{
+	struct qdate d, nd;
+	bool prov;
+	snprintf(out, QDATE_TEXT_LEN, "%s", due);
+	if (!svc_date(due, &d))
+		return QERR_OK;
+	if (workdays_recompute(calendar, d, &nd, &prov, err))
+		return err->code;
+	qdate_format(nd, out);
+	if (qdate_compare(nd, *latest) > 0)
+		*latest = nd;
+	return QERR_OK;
+}
+
+enum qerr service_recompute_deadlines(struct db *db, const struct actor *a, json_t **out, struct qerror *err)
+{
+	*out = NULL;
+	if (operator_only(a, err))
+		return err->code;
+	if (db_begin_write(db, err))
+		return err->code;
+	struct db_stmt *st = db_prepare(db,
+					"SELECT id,status,calendar,accept_due,resolve_due FROM service_requests"
+					" WHERE calendar LIKE '%+ provisional weekdays%' ORDER BY id",
+					err);
+	if (!st)
+		return svc_fail(db, err);
+	struct provisional_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	int rc;
+	while ((rc = db_step(st, err)) == DB_ROW) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 64;
+			struct provisional_row *grown = realloc(rows, cap * sizeof *rows);
+			if (!grown) {
+				db_reset(st);
+				free(rows);
+				qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+				return svc_fail(db, err);
+			}
+			rows = grown;
+		}
+		struct provisional_row *p = &rows[n++];
+		p->id = db_col_int64(st, 0);
+		snprintf(p->status, sizeof p->status, "%s", db_col_text(st, 1));
+		snprintf(p->calendar, sizeof p->calendar, "%s", db_col_text(st, 2));
+		snprintf(p->accept_due, sizeof p->accept_due, "%s", db_col_is_null(st, 3) ? "" : db_col_text(st, 3));
+		snprintf(p->resolve_due, sizeof p->resolve_due, "%s", db_col_is_null(st, 4) ? "" : db_col_text(st, 4));
+	}
+	db_reset(st);
+	if (rc < 0) {
+		free(rows);
+		return svc_fail(db, err);
+	}
+	struct workdays_calendar cal = workdays_calendar();
+	json_t *items = json_array();
+	int64_t recomputed = 0, waiting = 0;
+	char now[SVC_TIME_LEN];
+	svc_now(now);
+	for (size_t i = 0; i < n; i++) {
+		struct provisional_row *p = &rows[i];
+		int last = 0;
+		workdays_identity_provisional(p->calendar, &last);
+		/* Nothing newer yet (the same calendar), or the case is over: its dates are history. */
+		if (last >= cal.last_year) {
+			waiting++;
+			continue;
+		}
+		if (strcmp(p->status, "closed") == 0 || strcmp(p->status, "withdrawn") == 0)
+			continue;
+		char acc[QDATE_TEXT_LEN], res[QDATE_TEXT_LEN], calendar[WORKDAYS_IDENTITY_LEN];
+		struct qdate latest = {.year = cal.first_year, .month = 1, .day = 1};
+		if (recompute_one(p->calendar, p->accept_due, acc, &latest, err) ||
+		    recompute_one(p->calendar, p->resolve_due, res, &latest, err))
+			goto fail;
+		workdays_identity_upto(latest, calendar);
+		st = db_prepare(
+		    db, "UPDATE service_requests SET accept_due=?,resolve_due=?,calendar=?,updated_at=? WHERE id=?",
+		    err);
+		if (!st)
+			goto fail;
+		db_bind_text_or_null(st, 1, acc);
+		db_bind_text_or_null(st, 2, res);
+		db_bind_text(st, 3, calendar);
+		db_bind_text(st, 4, now);
+		db_bind_int64(st, 5, p->id);
+		if (db_run(st, err))
+			goto fail;
+		json_t *detail = json_pack("{s:I,s:s,s:s,s:o,s:o,s:o,s:o,s:b}", "id", (json_int_t)p->id, "old_calendar",
+					   p->calendar, "calendar", calendar, "old_accept_due",
+					   p->accept_due[0] ? json_string(p->accept_due) : json_null(), "accept_due",
+					   acc[0] ? json_string(acc) : json_null(), "old_resolve_due",
+					   p->resolve_due[0] ? json_string(p->resolve_due) : json_null(), "resolve_due",
+					   res[0] ? json_string(res) : json_null(), "provisional",
+					   workdays_identity_provisional(calendar, NULL));
+		if (svc_event(db, a, p->id, "deadlines_recomputed", p->status, p->status,
+			      "工作日历已更新,暂定期限已按新日历重算 (the calendar was updated: provisional deadlines "
+			      "recomputed)",
+			      detail, err) ||
+		    svc_audit(db, a, "service.recompute_deadlines", p->id, detail, err)) {
+			json_decref(detail);
+			goto fail;
+		}
+		json_array_append_new(items, detail);
+		recomputed++;
+	}
+	free(rows);
+	if (db_commit(db, err)) {
+		json_decref(items);
+		return svc_fail(db, err);
+	}
+	*out = json_pack("{s:I,s:I,s:o,s:o}", "recomputed", (json_int_t)recomputed, "waiting", (json_int_t)waiting,
+			 "calendar", workdays_calendar_json(), "items", items);
+	return QERR_OK;
+fail:
+	free(rows);
+	json_decref(items);
+	return svc_fail(db, err);
 }

@@ -2,7 +2,9 @@
  * service_maintenance.c - the escalation pass inside `qilian serve`: a
  * thread with its own database connection runs service_escalate for
  * today's Shanghai date at start and then every SERVICE_MAINTENANCE_PERIOD
- * seconds. Each step is recorded once per deadline (a unique key), so
+ * seconds, after moving any provisional deadline onto a newer calendar
+ * (service_recompute_deadlines: a new build with a newer chinese-days
+ * recomputes at its first start). Each step is recorded once per deadline (a unique key), so
  * repeated runs, and several servers behind one load balancer, add nothing
  * twice; a new day's steps are taken within the period.
  */
@@ -39,6 +41,16 @@ static void run_once(const char *path)
 	struct actor a;
 	actor_cli(&a);
 	json_t *out = NULL;
+	/* Deadlines the provisional rule gave, onto this (perhaps newer) calendar, before the ladder reads them. */
+	if (service_recompute_deadlines(db, &a, &out, &e))
+		log_error("service maintenance: recomputing provisional deadlines: %s", e.message);
+	else if (json_integer_value(json_object_get(out, "recomputed")) > 0)
+		log_info("service maintenance: %lld provisional deadline(s) recomputed on %s",
+			 (long long)json_integer_value(json_object_get(out, "recomputed")),
+			 json_string_value(json_object_get(json_object_get(out, "calendar"), "id")));
+	json_decref(out);
+	out = NULL;
+	e = (struct qerror){0};
 	if (service_escalate(db, &a, qdate_shanghai_today(), &out, &e))
 		log_error("service maintenance: %s", e.message);
 	json_decref(out);

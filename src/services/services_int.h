@@ -43,9 +43,10 @@ enum qerr svc_event(struct db *db, const struct actor *a, int64_t request_id, co
 
 /*
  * Notifies organisation org about request_id (kind e.g. "service_request",
- * "service_urge") in the inbox of each enterprise it owns; an organisation
- * owning none (an operator, a provider without a registered enterprise)
- * has no inbox and sees it in its queue and the timeline only.
+ * "service_urge") in the organisation's own inbox (platform/inbox.h
+ * inbox_renotify_org: whether or not it owns an enterprise); org 0 is the
+ * operator's queue (a request no rule routed): every operator organisation
+ * is notified.
  */
 enum qerr svc_notify_org(struct db *db, int64_t org, const char *kind, int64_t request_id, const char *title,
 			 struct qerror *err);

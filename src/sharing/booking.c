@@ -212,8 +212,9 @@ static enum qerr notify_org(struct db *db, int64_t org_id, int64_t enterprise_id
 {
 	if (!enterprise_id && sharing_org_enterprise(db, org_id, &enterprise_id, err))
 		return err->code;
-	if (!enterprise_id)
-		return QERR_OK; /* an organisation without an enterprise has no inbox */
+	if (!enterprise_id) /* an organisation without an enterprise: its own inbox */
+		return again ? inbox_renotify_org(db, org_id, kind, object, title, NULL, err)
+			     : inbox_notify_org(db, org_id, kind, object, title, NULL, err);
 	return again ? inbox_renotify(db, enterprise_id, kind, object, title, NULL, err)
 		     : inbox_notify(db, enterprise_id, kind, object, title, NULL, err);
 }

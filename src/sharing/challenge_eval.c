@@ -77,10 +77,10 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 	if (chl_set_status(db, id, "evaluating", err) ||
 	    chl_audit(db, a, "challenge.evaluate", "challenge", id, NULL, err))
 		return chl_fail(db, err);
-	/* Tell the panel: each reviewer's organisation's enterprises. */
+	/* Tell the panel: each reviewer's organisation (a reviewer's institute often owns no enterprise). */
 	st = db_prepare(db,
-			"SELECT DISTINCT e.id FROM challenge_panel p JOIN users u ON u.id=p.user_id JOIN enterprises e"
-			" ON e.org_id=u.org_id WHERE p.challenge_id=? ORDER BY e.id",
+			"SELECT DISTINCT u.org_id FROM challenge_panel p JOIN users u ON u.id=p.user_id"
+			" WHERE p.challenge_id=? ORDER BY u.org_id",
 			err);
 	if (!st)
 		return chl_fail(db, err);
@@ -94,8 +94,8 @@ enum qerr challenge_evaluate(struct db *db, const struct actor *a, int64_t id, j
 	if (rc < 0)
 		return chl_fail(db, err);
 	for (size_t i = 0; i < n; i++)
-		if (inbox_notify(db, ents[i], "challenge_review", id,
-				 "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
+		if (inbox_notify_org(db, ents[i], "challenge_review", id,
+				     "揭榜挂帅方案待评审 (proposals await your review)", NULL, err))
 			return chl_fail(db, err);
 	if (db_commit(db, err))
 		return chl_fail(db, err);

@@ -776,26 +776,22 @@ enum qerr voucher_claim(struct db *db, const struct actor *a, int64_t applicatio
 		return fail(db, err);
 	json_t *detail = json_pack("{s:I,s:I}", "booking_id", (json_int_t)bid, "voucher_fen", (json_int_t)part);
 	enum qerr rc = audit(db, a, "voucher.claim", "voucher_application", application_id, detail, err);
-	/* Who must act: the operator. Its inbox is its enterprises' (an operator organisation often has none: then its
-	 * queue of claims, GET /voucher-applications?status=claimed, is where it sees this). */
+	/* Who must act: the operator, in its organisation's own inbox (it usually owns no enterprise). */
 	struct db_stmt *ops =
-	    rc ? NULL
-	       : db_prepare(
-		     db,
-		     "SELECT e.id FROM enterprises e JOIN orgs o ON o.id=e.org_id WHERE o.type='operator' ORDER BY e.id"
-		     " LIMIT 20",
-		     err);
+	    rc ? NULL : db_prepare(db, "SELECT id FROM orgs WHERE type='operator' ORDER BY id LIMIT 20", err);
 	if (!rc && !ops)
 		rc = err->code;
 	if (!rc) {
-		int64_t ents[20];
-		int n = 0, s2;
+		int64_t orgs[20];
+		int n = 0, s2 = 0;
 		while (n < 20 && (s2 = db_step(ops, err)) == DB_ROW)
-			ents[n++] = db_col_int64(ops, 0);
+			orgs[n++] = db_col_int64(ops, 0);
 		db_reset(ops);
+		if (s2 < 0)
+			rc = err->code;
 		for (int i = 0; i < n && !rc; i++)
-			rc = inbox_notify(db, ents[i], "voucher_claim", application_id,
-					  "创新券申领待审核 (a voucher claim awaits your decision)", detail, err);
+			rc = inbox_notify_org(db, orgs[i], "voucher_claim", application_id,
+					      "创新券申领待审核 (a voucher claim awaits your decision)", detail, err);
 	}
 	json_decref(detail);
 	if (rc || application_by_id(db, application_id, out, err) || db_commit(db, err)) {

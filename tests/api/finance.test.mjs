@@ -92,6 +92,19 @@ test('the whole path: issue, accept, split, transfer, accept, discount, approve,
   const app = await must(srv.url, w.sme, 'POST', `${F}/discounts`, { bank_id: w.bankId, pieces: [disc.id] }, 201);
   assert.equal(app.status, 'pending');
   assert.equal(app.amount_fen, 1000000);
+  // The bank owns no enterprise: the application is in its organisation's own inbox (enterprise null),
+  // counted, readable by it and 404 to anyone else.
+  const bankInbox = await api(srv.url, w.bank, 'GET', '/api/v1/inbox?limit=100');
+  const note = bankInbox.body.items.find((n) => n.kind === 'finance_discount' && n.object_id === app.id);
+  assert.ok(note, JSON.stringify(bankInbox.body));
+  assert.equal(note.enterprise, null);
+  assert.equal(note.read, false);
+  const unread = (await api(srv.url, w.bank, 'GET', '/api/v1/inbox/count')).body.unread;
+  assert.ok(unread >= 1);
+  assert.equal((await api(srv.url, w.sme, 'POST', `/api/v1/inbox/${note.id}/read`)).status, 404);
+  assert.equal((await api(srv.url, w.bank, 'POST', `/api/v1/inbox/${note.id}/read`)).status, 200);
+  assert.equal((await api(srv.url, w.bank, 'GET', '/api/v1/inbox/count')).body.unread, unread - 1);
+  assert.ok(!(await api(srv.url, w.sme, 'GET', '/api/v1/inbox?limit=100')).body.items.some((n) => n.id === note.id));
   const approved = await must(srv.url, w.bank, 'POST', `${F}/discounts/${app.id}/approve`, { rate_bp: 350 });
   assert.equal(approved.status, 'approved');
   assert.equal(approved.interest_fen, 17694);
@@ -276,6 +289,11 @@ test('overdue certificates are flagged once to the holders and the operator; the
   assert.ok(inbox.body.items.some((n) => n.kind === 'finance_overdue' && n.object_id === c.id));
   const opInbox = await api(srv.url, w.large, 'GET', '/api/v1/inbox');
   assert.ok(opInbox.body.items.some((n) => n.kind === 'finance_overdue' && n.object_id === c.id));
+  // The operator owns no enterprise: the flag is in its organisation's own inbox, once.
+  const operatorInbox = await api(srv.url, w.op, 'GET', '/api/v1/inbox?limit=200');
+  const flags = operatorInbox.body.items.filter((n) => n.kind === 'finance_overdue' && n.object_id === c.id);
+  assert.equal(flags.length, 1, JSON.stringify(operatorInbox.body));
+  assert.equal(flags[0].enterprise, null);
   // Nothing moves an overdue certificate but settlement.
   const root = await rootPiece(srv.url, w, c.id);
   const t = await write(srv.url, w.sme, 'POST', `${F}/pieces/${root.id}/transfers`, { to: w.U.sub, amount_fen: 5 });

@@ -108,6 +108,12 @@ test('vouchers: apply, the owner bill, claim, approve; reject returns the part',
   assert.equal(claim.status, 200, JSON.stringify(claim.body));
   assert.equal(claim.body.usage_record.cost_fen, 100000);
   assert.equal(claim.body.usage_record.minutes_used, 120);
+  // The operator (no enterprise of its own) gets the claim in its organisation's inbox; the owner does not.
+  const opInbox = await api(srv.url, opMember, 'GET', '/api/v1/inbox?limit=100');
+  const claimNote = opInbox.body.items.find((n) => n.kind === 'voucher_claim' && n.object_id === a1.body.id);
+  assert.ok(claimNote, JSON.stringify(opInbox.body));
+  assert.equal(claimNote.enterprise, null);
+  assert.ok(!(await api(srv.url, large, 'GET', '/api/v1/inbox?limit=100')).body.items.some((n) => n.id === claimNote.id));
   const queue = await api(srv.url, large, 'GET', '/api/v1/voucher-applications?role=owner&status=claimed');
   assert.ok(queue.body.items.some((x) => x.id === a1.body.id));
   assert.equal((await api(srv.url, large, 'POST', `/api/v1/voucher-applications/${a1.body.id}/approve`)).status, 403);

@@ -4,13 +4,14 @@
 // bank), the illegal transitions (409) and wrong parties (403/404), a
 // handler that cannot withdraw, transfer, the operator's queue, concurrent
 // accepts (exactly one wins), the escalation pass and statistics; data
-// grants (no grant, scope not granted, expired, revoked, certificates 501)
+// grants (no grant, scope not granted, expired, revoked; certificates from the finance chain, the owner's own part only)
 // with the access log and the consent download; the own-data export; talent
 // contact details hidden until the expert's organisation approves.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, loginAll, login, api } from '../lib/server.mjs';
 import { sqlite } from '../lib/fixtures.mjs';
+import { financeWorld, activeCertificate, rootPiece, must } from '../lib/finance.mjs';
 
 let srv, op, sme, smeMember, large, prov, fin, bank, bankMember;
 const ESME = '91320583MA1QEW0025';
@@ -44,6 +45,12 @@ test('a request routed by rule, walked to closed; every side sees what it may', 
   assert.match(r.accept_due, /^\d{4}-\d{2}-\d{2}$/);
   // who sees it
   assert.equal((await api(srv.url, prov, 'GET', `/api/v1/service-requests/${r.id}`)).status, 200);
+  // The provider owns no enterprise: the routed request is in its organisation's own inbox, not another's.
+  const provInbox = await api(srv.url, prov, 'GET', '/api/v1/inbox?limit=100');
+  const routed = provInbox.body.items.find((n) => n.kind === 'service_request' && n.object_id === r.id);
+  assert.ok(routed, JSON.stringify(provInbox.body));
+  assert.equal(routed.enterprise, null);
+  assert.ok(!(await api(srv.url, fin, 'GET', '/api/v1/inbox?limit=100')).body.items.some((n) => n.id === routed.id));
   assert.equal((await api(srv.url, op, 'GET', `/api/v1/service-requests/${r.id}`)).status, 200);
   assert.equal((await api(srv.url, fin, 'GET', `/api/v1/service-requests/${r.id}`)).status, 404);
   assert.equal((await api(srv.url, bank, 'GET', `/api/v1/service-requests/${r.id}`)).status, 404);
@@ -131,7 +138,7 @@ test('rating: unsatisfied reopens once; extension approved by the operator; esca
   assert.ok(esc.body.urges + esc.body.supervisions >= 1, JSON.stringify(esc.body));
   const twice = await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2026-12-31' });
   assert.equal(twice.body.urges + twice.body.supervisions + twice.body.reminders, 0, 'each step once');
-  assert.equal((await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2031-01-02' })).body.error.code,
+  assert.equal((await api(srv.url, op, 'POST', '/api/v1/service-requests/escalate', { date: '2001-01-02' })).body.error.code,
     'calendar_out_of_range');
   const stats = await api(srv.url, bank, 'GET', '/api/v1/service-stats?from=2020-01-01&to=2030-12-31&by=handler');
   assert.equal(stats.status, 200);
@@ -140,10 +147,42 @@ test('rating: unsatisfied reopens once; extension approved by the operator; esca
   assert.ok(stats.body.items.some((g) => g.key === 'queue'));
   const wd = await api(srv.url, sme, 'GET', '/api/v1/workdays/add?from=2025-09-30&days=1');
   assert.equal(wd.body.due, '2025-10-09');
+  assert.equal(wd.body.provisional, false);
 });
 
-test('data grants: 403 without an active grant for the scope, 501 for certificates, every read logged', async () => {
+test('beyond the calendar\'s years: Monday-Friday, provisional, named in the identity and flagged on the request', async () => {
+  const cal = (await api(srv.url, sme, 'GET', '/api/v1/workdays/add?from=2025-01-02&days=0')).body.calendar;
+  const last = cal.last_year;
+  const wd = await api(srv.url, sme, 'GET', `/api/v1/workdays/add?from=${last}-12-30&days=3`);
+  assert.equal(wd.status, 200, JSON.stringify(wd.body));
+  assert.equal(wd.body.provisional, true);
+  assert.equal(wd.body.identity, `${cal.id} + provisional weekdays for ${last + 1}`);
+  // 12-31, then the first two Monday-Friday days of the next year
+  const days = [];
+  for (let d = new Date(Date.UTC(last + 1, 0, 1)); days.length < 2; d.setUTCDate(d.getUTCDate() + 1)) {
+    if (d.getUTCDay() >= 1 && d.getUTCDay() <= 5) days.push(d.toISOString().slice(0, 10));
+  }
+  assert.equal(wd.body.due, days[1]);
+  // A request's resolve-by date is never null for lack of a calendar; it is flagged when it lies beyond it.
+  const r = await submit({ category: 'overseas' });
+  assert.ok(r.resolve_due, JSON.stringify(r));
+  assert.equal(r.resolve_due_provisional, r.resolve_due > `${last}-12-31`);
+  assert.equal(r.provisional, r.accept_due_provisional || r.resolve_due_provisional);
+  assert.equal(r.calendar.includes('+ provisional weekdays'), r.provisional);
+  // before the calendar's first year it is still an error, not a guess
+  const old = await api(srv.url, sme, 'GET', `/api/v1/workdays/add?from=${cal.first_year - 1}-06-01&days=3`);
+  assert.equal(old.status, 422);
+  assert.equal(old.body.error.code, 'calendar_out_of_range');
+});
+
+test('data grants: 403 without an active grant for the scope, certificates from finance, every read logged', async () => {
   const path = (scope) => `/api/v1/enterprises/${ESME}/data/${scope}`;
+  // A certificate of the chain leader to the SME, 10 000 元 of which the SME passed on to its own supplier.
+  const w = await financeWorld(srv.url, 'GR');
+  const c = await activeCertificate(srv.url, w, 3000000, '2027-03-01');
+  const root = await rootPiece(srv.url, w, c.id);
+  const t = await must(srv.url, w.sme, 'POST', `/api/v1/finance/pieces/${root.id}/transfers`, { to: w.U.sub, amount_fen: 1000000 }, 201);
+  await must(srv.url, w.sub, 'POST', `/api/v1/finance/transfers/${t.id}/accept`, {});
   // the demo grant gives the bank profile, relations, orders and service_requests
   const prof = await api(srv.url, bankMember, 'GET', path('profile'));
   assert.equal(prof.status, 200, JSON.stringify(prof.body));
@@ -168,8 +207,15 @@ test('data grants: 403 without an active grant for the scope, 501 for certificat
   assert.deepEqual(g.body.scopes, ['certificates', 'orders']);
   assert.equal((await api(srv.url, large, 'GET', path('orders'))).status, 200);
   const cert = await api(srv.url, large, 'GET', path('certificates'));
-  assert.equal(cert.status, 501);
-  assert.equal(cert.body.error.code, 'scope_unavailable');
+  assert.equal(cert.status, 200, JSON.stringify(cert.body));
+  const mine = cert.body.data.items.find((x) => x.id === c.id);
+  assert.ok(mine, JSON.stringify(cert.body));
+  assert.equal(mine.role, 'holder');
+  assert.equal(mine.face_fen, 3000000);
+  assert.equal(mine.held_fen, 2000000, 'only the SME\'s own part');
+  assert.equal(mine.issuer.uscc, w.U.core);
+  assert.ok(!JSON.stringify(cert.body).includes(w.U.sub), 'the other holder is nowhere in it');
+  assert.ok(cert.body.data.items.every((x) => x.role === 'holder' || x.role === 'issuer'));
   // consent record download
   const consent = await api(srv.url, sme, 'GET', `/api/v1/data-grants/${g.body.id}/consent`);
   assert.equal(consent.status, 200);
@@ -191,7 +237,7 @@ test('data grants: 403 without an active grant for the scope, 501 for certificat
   assert.equal(log.status, 200);
   const scopes = log.body.items.map((x) => `${x.reader.org_id}:${x.scope}`);
   assert.ok(scopes.includes(`${orgs.bank}:profile`) && scopes.includes(`${orgs.bank}:service_requests`) && scopes.includes(`${orgs.large}:orders`), scopes.join(' '));
-  assert.ok(!scopes.some((s) => s.endsWith(':certificates')), 'nothing was read from certificates');
+  assert.ok(scopes.includes(`${orgs.large}:certificates`), scopes.join(' '));
   assert.ok(log.body.items.every((x) => x.at && x.user.email && x.reader.name));
   assert.equal((await api(srv.url, bank, 'GET', `/api/v1/data-access-log?enterprise=${ESME}`)).status, 403);
   // the owner's own export: everything in one document
@@ -199,7 +245,8 @@ test('data grants: 403 without an active grant for the scope, 501 for certificat
   assert.equal(exp.status, 200);
   assert.equal(exp.body.profile.uscc, ESME);
   assert.ok(exp.body.service_requests.items.length >= 5);
-  assert.equal(exp.body.certificates.available, false);
+  assert.ok(exp.body.certificates.items.some((x) => x.id === c.id && x.held_fen === 2000000), JSON.stringify(exp.body.certificates));
+  assert.equal(exp.body.certificates.available, undefined);
   assert.ok(exp.body.data_grants.length >= 2 && exp.body.data_access_log.length >= 3);
   assert.equal((await api(srv.url, bank, 'GET', `/api/v1/data-export?enterprise=${ESME}`)).status, 403);
 });

@@ -4,8 +4,8 @@
  * expired after its last, revoked at once), reads refused for a scope not
  * granted and by an organisation with no grant, the owner reading its own
  * data unlogged, every read under a grant logged with who, what and how
- * many, certificates answering 501 until a provider is plugged in (then
- * served), the consent record, the own-data export; talent matching by
+ * many, certificates from the finance chain (only what the owner issued or
+ * holds itself; 501 when a scope has no reader), the consent record, the own-data export; talent matching by
  * words (电机 finds 永磁同步电机 experts, not 电视机) and hidden contacts.
  */
 #include <stdarg.h>
@@ -66,7 +66,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	service_clock_set(0);
-	grant_scope_register("certificates", NULL, NULL);
+	grant_scope_restore();
 	return testdb_teardown(state);
 }
 
@@ -174,6 +174,31 @@ static void test_grant_life(void **state)
 	assert_int_equal(grant_consent(f->db, &f->buyer, id, &out, &e), QERR_NOT_FOUND);
 }
 
+/* A certificate row (active) and its pieces as the finance chain writes them; returns the certificate id. */
+static int64_t certificate(struct fixture *f, int64_t issuer, int64_t issuer_org, int64_t payee, int64_t payee_org,
+			   int64_t face)
+{
+	char sql[900];
+	snprintf(
+	    sql, sizeof sql,
+	    "INSERT INTO finance_certificates(issuer_id,issuer_org,payee_id,payee_org,face_fen,issue_date,maturity,"
+	    "contract_no,memo,warnings,flags,flagged,status,created_at) VALUES(%lld,%lld,%lld,%lld,%lld,'2026-01-05',"
+	    "'2026-09-30','HT-1','','[]','[]',0,'active','2026-01-05T02:00:00Z')",
+	    (long long)issuer, (long long)issuer_org, (long long)payee, (long long)payee_org, (long long)face);
+	testdb_exec(f->db, sql);
+	return testdb_scalar(f->db, "SELECT max(id) FROM finance_certificates");
+}
+
+static void piece(struct fixture *f, int64_t cert, int64_t lo, int64_t hi, int64_t org, int64_t eid, const char *state)
+{
+	char sql[600];
+	snprintf(sql, sizeof sql,
+		 "INSERT INTO finance_pieces(certificate_id,lo,hi,holder_org,holder_id,state,created_at,updated_at)"
+		 " VALUES(%lld,%lld,%lld,%lld,%lld,'%s','2026-01-05T02:00:00Z','2026-01-05T02:00:00Z')",
+		 (long long)cert, (long long)lo, (long long)hi, (long long)org, (long long)eid, state);
+	testdb_exec(f->db, sql);
+}
+
 static enum qerr fake_certificates(struct db *db, int64_t eid, const char *uscc, json_t **out, struct qerror *err)
 {
 	(void)db, (void)eid, (void)err;
@@ -181,26 +206,74 @@ static enum qerr fake_certificates(struct db *db, int64_t eid, const char *uscc,
 	return QERR_OK;
 }
 
-static void test_certificates_plug(void **state)
+/* The certificates scope is the finance chain's: what the owner issued or holds, never another holder's part. */
+static void test_certificates(void **state)
 {
 	struct fixture *f = *state;
 	on("2026-03-02");
+	/* The leader (buyer) issues 100 万 to the owner, who passed 30 万 to a third enterprise; another certificate
+	 * of the leader goes to the third enterprise only. */
+	char leader[USCC_LEN + 1], third[USCC_LEN + 1];
+	uscc_generate("320500", 7302, leader);
+	uscc_generate("320585", 7303, third);
+	int64_t e_leader = testkit_enterprise(f->db, &f->buyer, leader, "汇川,320500,900,3000,500000,400000,none");
+	struct actor cli;
+	actor_cli(&cli);
+	int64_t e_third = testkit_enterprise(f->db, &cli, third, "第三方,320585,10,30,2000,1000,none");
+	char sql[160];
+	snprintf(sql, sizeof sql, "UPDATE enterprises SET org_id=%lld WHERE id=%lld", (long long)f->provider.org_id,
+		 (long long)e_third);
+	testdb_exec(f->db, sql);
+	snprintf(sql, sizeof sql, "SELECT id FROM enterprises WHERE uscc='%s'", f->uscc);
+	int64_t e_owner = testdb_scalar(f->db, sql);
+	int64_t c1 = certificate(f, e_leader, f->buyer.org_id, e_owner, f->owner.org_id, 100000000);
+	piece(f, c1, 1, 100000000, f->owner.org_id, e_owner, "split");
+	piece(f, c1, 1, 70000000, f->owner.org_id, e_owner, "held");
+	piece(f, c1, 70000001, 100000000, f->provider.org_id, e_third, "held");
+	int64_t c2 = certificate(f, e_leader, f->buyer.org_id, e_third, f->provider.org_id, 5000000);
+	piece(f, c2, 1, 5000000, f->provider.org_id, e_third, "held");
+
 	grant(f, &f->owner, f->bank.org_id, "\"certificates\"", NULL, "2026-12-31", QERR_OK);
-	/* Granted, but the finance chain is not plugged in: 501, and nothing is logged. */
-	read_scope(f, &f->bank, "certificates", QERR_NOT_IMPLEMENTED, "scope_unavailable");
-	assert_int_equal(log_count(f), 0);
 	json_t *out = NULL;
 	struct qerror e = {0};
+	assert_int_equal(grant_read(f->db, &f->bank, f->uscc, "certificates", &out, &e), QERR_OK);
+	json_t *items = json_object_get(json_object_get(out, "data"), "items");
+	assert_int_equal(json_array_size(items), 1); /* not c2 */
+	json_t *c = json_array_get(items, 0);
+	assert_int_equal(json_integer_value(json_object_get(c, "id")), c1);
+	assert_string_equal(json_string_value(json_object_get(c, "role")), "holder");
+	assert_int_equal(json_integer_value(json_object_get(c, "face_fen")), 100000000);
+	assert_int_equal(json_integer_value(json_object_get(c, "held_fen")), 70000000); /* its own piece only */
+	assert_string_equal(json_string_value(json_object_get(json_object_get(c, "issuer"), "uscc")), leader);
+	char *text = json_dumps(out, JSON_COMPACT);
+	assert_null(strstr(text, third)); /* the other holder is nowhere in it */
+	free(text);
+	json_decref(out);
+	assert_int_equal(log_count(f), 1);
+	/* No grant, no read; the owner reads its own unlogged. */
+	assert_int_equal(grant_read(f->db, &f->buyer, f->uscc, "certificates", &out, &e), QERR_FORBIDDEN);
+	read_scope(f, &f->owner, "certificates", QERR_OK, NULL);
+	assert_int_equal(log_count(f), 1);
+	/* The export has them too. */
 	assert_int_equal(grant_export(f->db, &f->owner, f->uscc, &out, &e), QERR_OK);
-	assert_false(json_boolean_value(json_object_get(json_object_get(out, "certificates"), "available")));
+	items = json_object_get(json_object_get(out, "certificates"), "items");
+	assert_int_equal(json_array_size(items), 1);
+	assert_null(json_object_get(json_object_get(out, "certificates"), "available"));
 	assert_non_null(json_object_get(out, "profile"));
 	assert_non_null(json_object_get(out, "data_grants"));
 	json_decref(out);
 	assert_int_equal(grant_export(f->db, &f->bank, f->uscc, &out, &e), QERR_FORBIDDEN);
+	/* A scope without a reader answers 501 and logs nothing; the table's reader can be replaced. */
+	assert_int_equal(grant_scope_register("certificates", NULL, &e), QERR_OK);
+	read_scope(f, &f->bank, "certificates", QERR_NOT_IMPLEMENTED, "scope_unavailable");
+	assert_int_equal(log_count(f), 1);
+	assert_int_equal(grant_export(f->db, &f->owner, f->uscc, &out, &e), QERR_OK);
+	assert_false(json_boolean_value(json_object_get(json_object_get(out, "certificates"), "available")));
+	json_decref(out);
 	assert_int_equal(grant_scope_register("nonsense", fake_certificates, &e), QERR_INVALID);
 	assert_int_equal(grant_scope_register("certificates", fake_certificates, &e), QERR_OK);
 	read_scope(f, &f->bank, "certificates", QERR_OK, NULL);
-	assert_int_equal(log_count(f), 1);
+	assert_int_equal(log_count(f), 2);
 }
 
 static int64_t post(struct fixture *f, const struct actor *a, const char *json)
@@ -281,7 +354,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_grant_life, setup, teardown),
-	    cmocka_unit_test_setup_teardown(test_certificates_plug, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_certificates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_talent, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

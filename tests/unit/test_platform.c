@@ -344,6 +344,57 @@ static void test_inbox_per_organisation(void **state)
 	assert_int_equal(rows(f, "read_at IS NULL"), 1); /* the ownerless enterprise's */
 }
 
+/* Addressed to an organisation (one without an enterprise, a bank): its users see it with enterprise null. */
+static void test_inbox_org(void **state)
+{
+	struct fixture *f = *state;
+	struct qerror e = {0};
+	exec(f->db, "INSERT INTO orgs(id,name,type,created_at) VALUES(3,'银行','bank','2026-01-01T00:00:00Z')");
+	struct actor bank = {.user_id = 13, .org_id = 3, .org_type = ORG_BANK, .role = ROLE_MEMBER};
+	json_t *d = json_pack("{s:i}", "pieces", 2);
+	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
+	assert_int_equal(inbox_notify_org(f->db, 3, "finance_discount", 5, "贴现申请", d, &e), QERR_OK);
+	assert_int_equal(inbox_notify_org(f->db, 3, "finance_discount", 5, "again", NULL, &e), QERR_OK); /* no-op */
+	assert_int_equal(inbox_notify_org(f->db, 99, "finance_discount", 5, "gone", NULL, &e), QERR_OK); /* skipped */
+	assert_int_equal(inbox_notify_org(f->db, 0, "finance_discount", 5, "none", NULL, &e), QERR_OK);	 /* skipped */
+	/* The same kind and object for an enterprise is another notification. */
+	assert_int_equal(inbox_notify(f->db, f->ent_b, "finance_discount", 5, "企业的", NULL, &e), QERR_OK);
+	assert_int_equal(db_commit(f->db, &e), QERR_OK);
+	json_decref(d);
+	assert_int_equal(rows(f, "kind='finance_discount'"), 2);
+	assert_int_equal(rows(f, "org_id=3 AND enterprise_id IS NULL"), 1);
+	json_t *out = NULL;
+	assert_int_equal(inbox_list(f->db, &bank, false, 10, 0, &out, &e), QERR_OK);
+	json_t *items = json_object_get(out, "items");
+	assert_int_equal(json_array_size(items), 1);
+	json_t *it = json_array_get(items, 0);
+	assert_true(json_is_null(json_object_get(it, "enterprise")));
+	assert_string_equal(json_string_value(json_object_get(it, "title")), "贴现申请");
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(it, "detail"), "pieces")), 2);
+	int64_t id = json_integer_value(json_object_get(it, "id"));
+	json_decref(out);
+	int64_t unread = -1, marked = -1;
+	assert_int_equal(inbox_count(f->db, &bank, &unread, &e), QERR_OK);
+	assert_int_equal(unread, 1);
+	/* Not the enterprise organisation's, nor the bank's the enterprise one. */
+	assert_int_equal(inbox_read(f->db, &f->a, id, &e), QERR_NOT_FOUND);
+	assert_int_equal(inbox_count(f->db, &f->b, &unread, &e), QERR_OK);
+	assert_int_equal(unread, 1);
+	assert_int_equal(inbox_read(f->db, &bank, id, &e), QERR_OK);
+	assert_int_equal(inbox_count(f->db, &bank, &unread, &e), QERR_OK);
+	assert_int_equal(unread, 0);
+	/* renotify makes it unread again, with the new title. */
+	assert_int_equal(db_begin_write(f->db, &e), QERR_OK);
+	assert_int_equal(inbox_renotify_org(f->db, 3, "finance_discount", 5, "贴现已批准", NULL, &e), QERR_OK);
+	assert_int_equal(db_commit(f->db, &e), QERR_OK);
+	assert_int_equal(inbox_count(f->db, &bank, &unread, &e), QERR_OK);
+	assert_int_equal(unread, 1);
+	assert_int_equal(rows(f, "org_id=3 AND title='贴现已批准' AND detail LIKE '%pieces%'"), 1);
+	assert_int_equal(inbox_read_all(f->db, &bank, &marked, &e), QERR_OK);
+	assert_int_equal(marked, 1);
+	assert_int_equal(rows(f, "enterprise_id IS NOT NULL AND read_at IS NULL AND kind='finance_discount'"), 1);
+}
+
 static void test_inbox_pages(void **state)
 {
 	struct fixture *f = *state;
@@ -387,6 +438,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_inbox_one_per_object, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inbox_renotify, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inbox_per_organisation, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_inbox_org, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_inbox_pages, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

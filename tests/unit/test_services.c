@@ -395,18 +395,39 @@ static void test_deadlines(void **state)
 	assert_string_equal(str(o, "accept_due"), "2026-02-13");
 	assert_string_equal(str(o, "resolve_due"), "2026-02-26");
 	json_decref(o);
-	/* Late December 2026: the calendar ends; the request is taken, its dates are null, the timeline says why. */
+	/* Late December 2026: the calendar (chinese-days to 2026) ends; the 20 working days to resolve run into 2027,
+	 * counted Monday-Friday there (12-29..12-31, then 2027-01-01..01-25): provisional, flagged, and named so. */
 	on("2026-12-28");
 	o = submit(f, "overseas", "320583", "normal");
 	assert_string_equal(str(o, "accept_due"), "2026-12-30");
-	assert_true(json_is_null(json_object_get(o, "resolve_due")));
-	int64_t id = id_of(o);
+	struct workdays_calendar wc = workdays_calendar();
 	struct qerror e = {0};
-	assert_int_equal(service_get(f->db, &f->sme, id, &o, &e), QERR_OK);
-	json_t *ev = json_array_get(json_object_get(o, "timeline"), 0);
-	json_t *problems = json_object_get(json_object_get(ev, "detail"), "calendar_problems");
-	assert_int_equal(json_array_size(problems), 1);
-	json_decref(o);
+	int64_t id = 0;
+	if (wc.last_year == 2026) {
+		assert_string_equal(str(o, "resolve_due"), "2027-01-25");
+		assert_true(json_is_true(json_object_get(o, "resolve_due_provisional")));
+		assert_true(json_is_false(json_object_get(o, "accept_due_provisional")));
+		assert_true(json_is_true(json_object_get(o, "provisional")));
+		char want[2 * WORKDAYS_IDENTITY_LEN];
+		snprintf(want, sizeof want, "%s + provisional weekdays for 2027", cal);
+		assert_string_equal(str(o, "calendar"), want);
+		id = id_of(o);
+		assert_int_equal(service_get(f->db, &f->sme, id, &o, &e), QERR_OK);
+		json_t *ev = json_array_get(json_object_get(o, "timeline"), 0);
+		json_t *problems = json_object_get(json_object_get(ev, "detail"), "calendar_problems");
+		assert_int_equal(json_array_size(problems), 1);
+		assert_true(json_is_true(json_object_get(json_array_get(problems, 0), "provisional")));
+		/* The deadline that runs now (accepting) is on the calendar. */
+		assert_true(json_is_false(json_object_get(json_object_get(o, "deadline"), "provisional")));
+		json_decref(o);
+		/* No newer calendar yet: recomputing changes nothing and says it waits. */
+		json_t *r = NULL;
+		assert_int_equal(service_recompute_deadlines(f->db, &f->op, &r, &e), QERR_OK);
+		assert_int_equal(json_integer_value(json_object_get(r, "recomputed")), 0);
+		assert_int_equal(json_integer_value(json_object_get(r, "waiting")), 1);
+		json_decref(r);
+	} else
+		json_decref(o);
 	/* The operator's limit applies to later requests. */
 	json_t *b = testkit_json(
 		   "{\"category\":\"financing\",\"urgency\":\"normal\",\"accept_days\":1,\"resolve_days\":3}",
@@ -439,6 +460,59 @@ static int escalate(struct fixture *f, const char *date)
 	return n;
 }
 
+/* A deadline computed under an older calendar (to 2025) by the provisional rule moves onto this one. */
+static void test_recompute_deadlines(void **state)
+{
+	struct fixture *f = *state;
+	on("2025-12-29");
+	int64_t id = id_of(submit(f, "financing", "320583", "normal"));
+	int64_t closed = id_of(submit(f, "financing", "320583", "normal"));
+	/* As a build with chinese-days to 2025 wrote them: 2026-01-05 is the 3rd Monday-Friday after 2025-12-31. */
+	char sql[400];
+	snprintf(
+	    sql, sizeof sql,
+	    "UPDATE service_requests SET calendar='chinese-days@1.5.6 (2004-2025) + provisional weekdays for 2026',"
+	    " accept_due='2025-12-31', resolve_due='2026-01-05' WHERE id IN (%lld,%lld)",
+	    (long long)id, (long long)closed);
+	testdb_exec(f->db, sql);
+	snprintf(sql, sizeof sql, "UPDATE service_requests SET status='closed' WHERE id=%lld", (long long)closed);
+	testdb_exec(f->db, sql);
+	json_t *o = NULL, *r = NULL;
+	struct qerror e = {0};
+	assert_int_equal(service_get(f->db, &f->sme, id, &o, &e), QERR_OK);
+	assert_true(json_is_true(json_object_get(o, "resolve_due_provisional")));
+	assert_true(json_is_false(json_object_get(o, "accept_due_provisional")));
+	json_decref(o);
+	/* Only the operator. */
+	assert_int_equal(service_recompute_deadlines(f->db, &f->sme, &r, &e), QERR_FORBIDDEN);
+	assert_int_equal(service_recompute_deadlines(f->db, &f->op, &r, &e), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(r, "recomputed")), 1);
+	json_decref(r);
+	/* On the real 2026 calendar 1-1..1-3 are off and Sunday 1-4 is worked: the 3rd working day is 1-6. */
+	assert_int_equal(service_get(f->db, &f->sme, id, &o, &e), QERR_OK);
+	assert_string_equal(str(o, "resolve_due"), "2026-01-06");
+	assert_string_equal(str(o, "accept_due"), "2025-12-31");
+	char cal[WORKDAYS_IDENTITY_LEN];
+	workdays_identity(cal);
+	assert_string_equal(str(o, "calendar"), cal);
+	assert_true(json_is_false(json_object_get(o, "provisional")));
+	json_t *tl = json_object_get(o, "timeline");
+	bool seen = false;
+	for (size_t i = 0; i < json_array_size(tl); i++)
+		seen = seen || strcmp(str(json_array_get(tl, i), "kind"), "deadlines_recomputed") == 0;
+	assert_true(seen);
+	json_decref(o);
+	/* A closed case keeps its history; a second run finds nothing to do. */
+	assert_int_equal(service_get(f->db, &f->op, closed, &o, &e), QERR_OK);
+	assert_string_equal(str(o, "resolve_due"), "2026-01-05");
+	json_decref(o);
+	assert_int_equal(service_recompute_deadlines(f->db, &f->op, &r, &e), QERR_OK);
+	assert_int_equal(json_integer_value(json_object_get(r, "recomputed")), 0);
+	json_decref(r);
+	assert_int_equal(
+	    testdb_scalar(f->db, "SELECT count(*) FROM audit_log WHERE action='service.recompute_deadlines'"), 1);
+}
+
 static void test_escalation(void **state)
 {
 	struct fixture *f = *state;
@@ -455,8 +529,11 @@ static void test_escalation(void **state)
 	assert_int_equal(escalate(f, "2025-10-09"), 0);			/* 2 */
 	assert_int_equal(escalate(f, "2025-10-10"), 1);			/* 3 working days over -> 督办 */
 	assert_int_equal(escalate(f, "2025-10-13"), 0);
-	/* Notified: the handler's enterprise has the 催办 in its inbox. */
-	int64_t n = testdb_scalar(f->db, "SELECT count(*) FROM notifications WHERE kind='service_urge'");
+	/* Notified: the handler's organisation has the 催办 in its inbox (addressed to it, not an enterprise). */
+	char q[160];
+	snprintf(q, sizeof q, "SELECT count(*) FROM notifications WHERE kind='service_urge' AND org_id=%lld",
+		 (long long)f->org_p1);
+	int64_t n = testdb_scalar(f->db, q);
 	assert_true(n >= 1);
 	/* Accepting starts the resolve stage: its own ladder, from its own date. */
 	on("2025-10-13");
@@ -483,8 +560,12 @@ static void test_escalation(void **state)
 	assert_int_equal(service_extension_decide(f->db, &f->op, ext, false, &o, &e), QERR_CONFLICT);
 	assert_int_equal(escalate(f, "2025-10-27"), 0);
 	assert_int_equal(escalate(f, "2025-10-29"), 100);
-	/* Only the operator runs the pass; outside the calendar it refuses. */
-	struct qdate d = {2031, 1, 2};
+	/* Only the operator runs the pass; before the calendar it refuses; after its years it runs on the provisional
+	 * rule (a pass in January of the next year must not stop). */
+	struct workdays_calendar wc = workdays_calendar();
+	assert_int_equal(service_escalate(f->db, &f->op, (struct qdate){wc.last_year + 1, 1, 4}, &o, &e), QERR_OK);
+	json_decref(o);
+	struct qdate d = {wc.first_year - 1, 1, 2};
 	assert_int_equal(service_escalate(f->db, &f->op, d, &o, &e), QERR_INVALID);
 	assert_string_equal(e.slug, "calendar_out_of_range");
 	assert_int_equal(service_escalate(f->db, &f->p1, (struct qdate){2025, 10, 1}, &o, &e), QERR_FORBIDDEN);
@@ -554,6 +635,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_transition_matrix, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_withdraw_and_transfer, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_deadlines, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_recompute_deadlines, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_escalation, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_rating_and_callback, setup, teardown),
 	};

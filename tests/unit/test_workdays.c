@@ -150,12 +150,92 @@ static void test_out_of_range(void **state)
 	assert_int_equal(workdays_add(D("2025-01-02"), WORKDAYS_MAX_COUNT + 1, &due, &e), QERR_INVALID);
 }
 
+/* Beyond the calendar's last year: Monday-Friday, flagged, named; before the first year still an error. */
+static void test_provisional(void **state)
+{
+	(void)state;
+	struct workdays_calendar c = workdays_calendar();
+	char last[32], id[WORKDAYS_IDENTITY_LEN], base[WORKDAYS_IDENTITY_LEN], want[2 * WORKDAYS_IDENTITY_LEN];
+	snprintf(last, sizeof last, "%04d-12-31", c.last_year);
+	struct qdate due, back;
+	struct qerror e = {0};
+	bool prov = false;
+	int64_t n = 0;
+	/* 10 weekdays after the last day: every Monday-Friday of the new year counts (no holiday known). */
+	assert_int_equal(workdays_add_provisional(D(last), 10, &due, &prov, &e), QERR_OK);
+	assert_true(prov);
+	assert_int_equal(due.year, c.last_year + 1);
+	int64_t weekdays = 0;
+	struct qdate d = D(last);
+	while (qdate_compare(d, due) < 0) {
+		assert_true(qdate_add_days(d, 1, &d));
+		weekdays += qdate_weekday(d) <= 5;
+	}
+	assert_int_equal(weekdays, 10);
+	assert_true(qdate_weekday(due) <= 5);
+	assert_int_equal(workdays_between_provisional(D(last), due, &n, &prov, &e), QERR_OK);
+	assert_int_equal(n, 10);
+	assert_true(prov);
+	assert_true(workdays_beyond(due));
+	/* Inside the calendar it is workdays_add exactly, not provisional. */
+	assert_int_equal(workdays_add_provisional(D("2025-09-26"), 15, &due, &prov, &e), QERR_OK);
+	assert_false(prov);
+	char t[32];
+	qdate_format(due, t);
+	assert_string_equal(t, "2025-10-23");
+	/* Identities: plain within, "+ provisional weekdays for Y" or "Y1-Y2" beyond. */
+	workdays_identity(base);
+	workdays_identity_upto(D(last), id);
+	assert_string_equal(id, base);
+	assert_false(workdays_identity_provisional(id, NULL));
+	snprintf(t, sizeof t, "%04d-03-01", c.last_year + 1);
+	workdays_identity_upto(D(t), id);
+	snprintf(want, sizeof want, "%s + provisional weekdays for %d", base, c.last_year + 1);
+	assert_string_equal(id, want);
+	int y = 0;
+	assert_true(workdays_identity_provisional(id, &y));
+	assert_int_equal(y, c.last_year);
+	assert_true(workdays_date_provisional(id, D(t)));
+	assert_false(workdays_date_provisional(id, D(last)));
+	snprintf(t, sizeof t, "%04d-03-01", c.last_year + 3);
+	workdays_identity_upto(D(t), id);
+	snprintf(want, sizeof want, "%s + provisional weekdays for %d-%d", base, c.last_year + 1, c.last_year + 3);
+	assert_string_equal(id, want);
+	/* Too far, or before the calendar: errors, as before. */
+	snprintf(t, sizeof t, "%04d-03-01", c.last_year + WORKDAYS_PROVISIONAL_YEARS + 1);
+	assert_int_equal(workdays_add_provisional(D(t), 1, &due, &prov, &e), QERR_INVALID);
+	snprintf(t, sizeof t, "%04d-06-01", c.first_year - 1);
+	assert_int_equal(workdays_add_provisional(D(t), 1, &due, &prov, &e), QERR_INVALID);
+	assert_string_equal(e.slug, "calendar_out_of_range");
+	/* The strict functions are unchanged. */
+	assert_int_equal(workdays_add(D(last), 1, &due, &e), QERR_INVALID);
+	/* Recompute: 2026-01-05 was the 3rd Monday-Friday after 2025-12-31 under a calendar to 2025; on this one
+	 * (2026-01-01..03 off, Sunday 01-04 worked) the 3rd working day is 2026-01-06. */
+	assert_int_equal(workdays_recompute("chinese-days@1.5.6 (2004-2025) + provisional weekdays for 2026",
+					    D("2026-01-05"), &back, &prov, &e),
+			 QERR_OK);
+	qdate_format(back, t);
+	assert_string_equal(t, "2026-01-06");
+	assert_false(prov);
+	/* A date within the recorded calendar stays; a plain identity changes nothing. */
+	assert_int_equal(workdays_recompute("chinese-days@1.5.6 (2004-2025) + provisional weekdays for 2026",
+					    D("2025-12-30"), &back, &prov, &e),
+			 QERR_OK);
+	qdate_format(back, t);
+	assert_string_equal(t, "2025-12-30");
+	assert_int_equal(workdays_recompute(base, D("2026-01-05"), &back, &prov, &e), QERR_OK);
+	qdate_format(back, t);
+	assert_string_equal(t, "2026-01-05");
+	assert_false(workdays_identity_provisional("not an identity", &y));
+	assert_int_equal(y, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_national_day_2025), cmocka_unit_test(test_spring_festival_2026),
 	    cmocka_unit_test(test_national_day_2026), cmocka_unit_test(test_zero_and_ordinary_weeks),
-	    cmocka_unit_test(test_out_of_range),
+	    cmocka_unit_test(test_out_of_range),      cmocka_unit_test(test_provisional),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -42,7 +42,7 @@ export function deadlineBadge(d) {
   if (!d) return h('span', { class: 'muted' }, '—');
   const tone = { ok: 'ok', due_soon: 'warn', overdue: 'weak', unknown: 'none' }[d.state] || 'none';
   return h('span', { class: `badge badge-health-${tone} svc-deadline`, dataset: { state: d.state } },
-    `${t(`svc.stage.${d.stage}`)} ${d.due || t('svc.noDue')} · ${t(`svc.deadline.${d.state}`)}`);
+    `${t(`svc.stage.${d.stage}`)} ${d.due || t('svc.noDue')}${d.provisional ? ` (${t('svc.provisional')})` : ''} · ${t(`svc.deadline.${d.state}`)}`);
 }
 
 export function field(label, el, hint) {

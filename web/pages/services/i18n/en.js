@@ -123,6 +123,8 @@ export default {
   'svc.submit': 'Submit',
   'svc.submitted': 'Submitted; accept by {due}',
   'svc.noDue': 'not set',
+  'svc.provisional': 'provisional',
+  'svc.provisionalWhy': 'Beyond the published holiday calendar: counted Monday-Friday; recomputed when a newer calendar is installed',
   'svc.request': 'Request',
   'svc.notePlaceholder': 'Note (required to resolve, reopen, transfer or propose withdrawal)',
   'svc.extendDays': 'Extend by how many working days?',

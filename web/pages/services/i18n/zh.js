@@ -123,6 +123,8 @@ export default {
   'svc.submit': '提交',
   'svc.submitted': '诉求已提交,受理期限 {due}',
   'svc.noDue': '未定',
+  'svc.provisional': '暂定',
+  'svc.provisionalWhy': '超出已公布的节假日安排:暂按周一至周五计算,日历更新后重算',
   'svc.request': '诉求',
   'svc.notePlaceholder': '说明(办结、重开、转办、建议撤回时必填)',
   'svc.extendDays': '延长几个工作日?',
