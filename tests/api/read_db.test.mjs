@@ -87,6 +87,8 @@ test('an unreachable standby: reads fall back to the primary', { skip }, async (
     const t = await login(s2.url, USERS['bank:member']);
     const r = await api(s2.url, t, 'GET', '/api/v1/enterprises?limit=1');
     assert.equal(r.status, 200, JSON.stringify(r.body));
+    // The server's log reaches the test through a pipe: give it a moment.
+    for (let i = 0; i < 40 && !/read database unavailable/.test(s2.log()); i++) await new Promise((r) => setTimeout(r, 50));
     assert.match(s2.log(), /read database unavailable, reading from the primary/);
     const health = await api(s2.url, null, 'GET', '/api/v1/health');
     assert.equal(health.status, 200, 'the primary serves: healthy');

@@ -75,7 +75,7 @@ export async function render(root, ctx) {
           h('div', { class: 'match-title' },
             h('a', { href: `#/market/supplies/${r.supply.id}`, class: 'match-link' }, r.supply.title),
             h('span', { class: 'muted small' }, [r.supply.enterprise?.name, r.supply.segment_name, Number(r.score).toFixed(2)].filter(Boolean).join(' · '))),
-          (r.explain?.text?.why || []).length ? h('div', { class: 'muted small why' }, r.explain.text.why.slice(0, 2).join('；')) : null)))
+          (r.explain?.text?.why || []).length ? h('div', { class: 'muted small why' }, r.explain.text.why.slice(0, 2).join(t('common.listSep'))) : null)))
           : h('p', { class: 'muted' }, t('market.noMatches')));
       smart.hidden = false;
     } catch { /* the directory below still answers */ }
