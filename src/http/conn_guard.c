@@ -5,6 +5,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <time.h>
 #include "base/log.h"
@@ -61,6 +62,11 @@ static unsigned guard_sweep(void)
 	pthread_mutex_lock(&guard_lock);
 	for (struct guard_conn *c = guard_head; c; c = c->next) {
 		if (c->cut || !guard_overdue(c, now))
+			continue;
+		/* Bytes the client sent wait unread in the socket: the server is the slow one (every thread
+		   busy), not the client, so the deadline is not the client's to miss. */
+		int unread = 0;
+		if (ioctl(c->fd, FIONREAD, &unread) == 0 && unread > 0)
 			continue;
 		/* Still tracked, so libmicrohttpd has not closed fd yet: it is this connection's socket. */
 		shutdown(c->fd, SHUT_RDWR);

@@ -298,6 +298,25 @@ test('a connection sending its head a byte at a time is closed by the head deadl
   }
 });
 
+test('heads waiting unread while every server thread is busy are not cut by the head deadline', async (t) => {
+  // One thread, a 1 s head deadline, 12 logins at once: each wrong password costs a real password
+  // hash, so the last heads wait seconds in the socket before the thread reads them. The client
+  // sent them at once; the deadline is for slow clients, not a busy server.
+  const s = await startServer({ args: ['--threads', '1', '--head-timeout', '1', '--max-per-address', '0'] });
+  try {
+    const body = (i) => JSON.stringify({ email: `queued${i}@qilian.test`, password: 'wrong-password' });
+    const t0 = Date.now();
+    const answers = await Promise.all(Array.from({ length: 12 }, (_, i) => exchange(s.port,
+      head('POST', '/api/v1/auth/login', { 'Content-Type': 'application/json', 'Content-Length': body(i).length })
+        .replace(`127.0.0.1:${srv.port}`, `127.0.0.1:${s.port}`), { body: body(i), waitMs: 60000 })));
+    t.diagnostic(`12 logins answered in ${Date.now() - t0} ms`);
+    const statuses = answers.map((a) => a.res?.status ?? 'cut');
+    assert.deepEqual([...new Set(statuses)], [401], `statuses: ${statuses}`);
+  } finally {
+    await s.stop();
+  }
+});
+
 test('a body arriving slower than --min-body-rate is closed after the grace; a normal body is not', async (t) => {
   const s = await startServer({ args: ['--head-timeout', '2', '--min-body-rate', '1000'] });
   try {
