@@ -672,6 +672,7 @@ static json_t *demand_brief(const struct rfq_demand *d, const char *now)
 static enum qerr begin_buyer_write(struct db *db, const struct actor *a, int64_t demand_id, const char *what,
 				   struct rfq_demand *d, struct qerror *err)
 {
+	db_hot(db, "demands"); /* the status change stamps the demands counter */
 	if (db_begin_write(db, err))
 		return err->code;
 	bool readable;
