@@ -219,8 +219,9 @@ enum qerr db_begin_write(struct db *db, struct qerror *err);
  * db_begin_write first takes a session advisory lock per name, in a fixed order, and only then
  * starts the SERIALIZABLE transaction, so writers of the same hot row queue (each one's
  * snapshot sees the previous one's commit) instead of losing serialisation conflicts to each
- * other; the locks are released after the COMMIT or ROLLBACK. db_touch names its counter the
- * same way for the next try when its transaction is rolled back. SQLite (one writer at a
+ * other; the locks are released after the COMMIT or ROLLBACK. Call it before each try (a name
+ * lasts one transaction). db_touch names its counter the same way for the next try when its
+ * transaction is rolled back. SQLite (one writer at a
  * time) and QILIAN_PG_WRITES=lock: no effect.
  */
 void db_hot(struct db *db, const char *name);

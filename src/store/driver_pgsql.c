@@ -1170,14 +1170,15 @@ static enum qerr pg_begin_write(struct db *db, struct qerror *err)
 	return rc;
 }
 
-/* After the transaction: the hot locks go; a rolled-back one's hot rows are wanted again by the next try. */
+/*
+ * After the transaction the hot locks go. The names db_touch added while it ran (rows it had not
+ * named up front) stay wanted after a rollback, so that the next try queues for them; a path's
+ * own db_hot calls name the rest again. A commit forgets them.
+ */
 static void pg_end_write(struct db *db, bool committed)
 {
 	struct pg_db *pd = P(db);
-	if (!committed)
-		for (int i = 0; i < pd->nheld; i++)
-			hot_add(pd->want, &pd->nwant, pd->held[i]);
-	else
+	if (committed)
 		pd->nwant = 0;
 	if (PQtransactionStatus(pd->c) == PQTRANS_IDLE)
 		hot_release(pd);
