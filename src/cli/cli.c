@@ -4,6 +4,7 @@
  */
 #include "cli/cli.h"
 
+#include <sodium.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -292,7 +293,8 @@ int cli_main(int argc, char **argv)
 		rc = c->run(c, argc - 1 - words, argv + 1 + words);
 		if (!lost_conflict)
 			break;
-		usleep((useconds_t)(1000u << (attempt < 6 ? attempt : 6)));
+		useconds_t cap = 1000u << (attempt < 6 ? attempt : 6); /* 1 ms .. 64 ms, jittered as serve's */
+		usleep(cap / 2 + (useconds_t)randombytes_uniform(cap / 2 + 1));
 	}
 	return rc;
 }

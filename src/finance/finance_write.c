@@ -62,6 +62,7 @@ enum qerr finance_write(struct db *db, const struct actor *a, const struct idemp
 	if (!qdate_shanghai_of(tx.now, &tx.today, NULL))
 		return qerr_set(err, QERR_INTERNAL, "clock_error", NULL, "the finance clock is out of range");
 	qdate_format(tx.today, tx.today_text);
+	db_hot(db, "finance_chain"); /* every finance write appends to the one hash chain: they queue for its head */
 	enum qerr rc = db_begin_write(db, err);
 	if (rc) {
 		json_decref(empty);

@@ -688,7 +688,7 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
 	/*
-	 * PostgreSQL runs writes serialisable (docs/architecture.md): a
+	 * PostgreSQL runs writes serialisable (docs/operations.md): a
 	 * transaction that lost to a concurrent one was rolled back whole and is
 	 * run again, the whole request, up to HTTP_SERIAL_RETRIES times with a
 	 * growing random pause. Nothing was committed and nothing sent yet.
@@ -711,6 +711,11 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 		}
 		rc = route->fn(&req, &res);
 	}
+	/* Every try lost (or the database is away): a 503 the client may retry, never a 500. */
+	if (rc == QERR_UNAVAILABLE &&
+	    (strcmp(req.err.slug, "serialization_failure") == 0 || strcmp(req.err.slug, "database_busy") == 0) &&
+	    !res.retry_after[0])
+		snprintf(res.retry_after, sizeof res.retry_after, "1");
 	if (!rc && ctx->authenticated && server_cfg->read_db_path && !safe_method(method)) {
 		/* Before the answer leaves: this session's next reads go to the primary (see precheck_api). */
 		struct qerror werr = {0};

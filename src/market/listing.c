@@ -485,6 +485,7 @@ static enum qerr listing_create(struct db *db, const struct actor *a, const json
 	*out = NULL;
 	struct listing_rec r;
 	rec_init(&r);
+	db_hot(db, demand ? "demands" : "supplies"); /* its change counter: writers of the kind queue for it */
 	if (db_begin_write(db, err)) {
 		rec_free(&r);
 		return err->code;
@@ -546,6 +547,7 @@ enum qerr market_demand_create(struct db *db, const struct actor *a, const json_
 static enum qerr begin_owned(struct db *db, const struct actor *a, bool demand, int64_t id, struct listing_rec *r,
 			     struct qerror *err)
 {
+	db_hot(db, demand ? "demands" : "supplies");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct db_stmt *st;

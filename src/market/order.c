@@ -203,6 +203,7 @@ enum qerr market_order_act(struct db *db, const struct actor *a, int64_t order_i
 	}
 	char now[RFQ_TIME_LEN];
 	util_now_iso(now, sizeof now);
+	db_hot(db, "orders");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct db_stmt *st;

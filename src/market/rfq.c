@@ -416,6 +416,26 @@ enum qerr market_quote_submit(struct db *db, const struct actor *a, int64_t dema
 	struct quote_values v = {0};
 	if (check_values(body, &v, now, err))
 		return err->code;
+	/*
+	 * PostgreSQL (serialisable): every quote renotifies its buyer, and concurrent quotes to one
+	 * buyer (on any of its demands) read and write the same stretch of that buyer's notifications,
+	 * so they would abort each other. They queue for the buyer's inbox instead (db_hot), named
+	 * from the demand read just before the transaction (which re-reads it); quotes to other
+	 * buyers run side by side.
+	 */
+	if (db_is_pg(db)) {
+		struct db_stmt *st = db_prepare(db, "SELECT enterprise_id FROM demands WHERE id=?", err);
+		int64_t buyer = 0;
+		if (!st)
+			return err->code;
+		db_bind_int64(st, 1, demand_id);
+		if (db_scalar_int64(st, &buyer, err) == QERR_OK) {
+			char name[48];
+			snprintf(name, sizeof name, "inbox:%lld", (long long)buyer);
+			db_hot(db, name);
+		}
+		qerr_clear(err); /* no such demand: the transaction says so */
+	}
 	if (db_begin_write(db, err))
 		return err->code;
 	if (idem) {
@@ -672,6 +692,7 @@ static json_t *demand_brief(const struct rfq_demand *d, const char *now)
 static enum qerr begin_buyer_write(struct db *db, const struct actor *a, int64_t demand_id, const char *what,
 				   struct rfq_demand *d, struct qerror *err)
 {
+	db_hot(db, "demands"); /* the status change stamps the demands counter */
 	if (db_begin_write(db, err))
 		return err->code;
 	bool readable;
@@ -818,6 +839,7 @@ enum qerr market_award(struct db *db, const struct actor *a, int64_t demand_id, 
 	char now[RFQ_TIME_LEN];
 	util_now_iso(now, sizeof now);
 	struct rfq_demand d;
+	db_hot(db, "orders"); /* the orders it places bump their counter (begin_buyer_write names demands) */
 	if (begin_buyer_write(db, a, demand_id, "award", &d, err))
 		return err->code;
 	if (strcmp(d.status, "open") != 0 && strcmp(d.status, "closed") != 0) {

@@ -170,6 +170,7 @@ enum qerr market_subscription_create(struct db *db, const struct actor *a, const
 	const char *name = json_str(body, "name", "");
 	if (listing_check_text(name, "name", 0, 100, false, err))
 		return err->code;
+	db_hot(db, "subscriptions");
 	if (db_begin_write(db, err))
 		return err->code;
 	int64_t eid, owner;
@@ -269,6 +270,7 @@ enum qerr market_subscription_list(struct db *db, const struct actor *a, json_t 
 
 enum qerr market_subscription_delete(struct db *db, const struct actor *a, int64_t id, struct qerror *err)
 {
+	db_hot(db, "subscriptions");
 	if (db_begin_write(db, err))
 		return err->code;
 	struct db_stmt *st = db_prepare(db,

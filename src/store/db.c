@@ -483,7 +483,16 @@ enum qerr db_commit(struct db *db, struct qerror *err)
 		if (fault_apply(db, a, err))
 			return err->code;
 	}
-	return run_cached(db, db->drv->commit_sql, err);
+	enum qerr rc = run_cached(db, db->drv->commit_sql, err);
+	if (!rc && db->drv->end_write)
+		db->drv->end_write(db, true);
+	return rc;
+}
+
+void db_hot(struct db *db, const char *name)
+{
+	if (db->drv->hot)
+		db->drv->hot(db, name);
 }
 
 bool db_in_transaction(struct db *db) { return !db->fault_lost && db->drv->in_transaction(db); }
@@ -493,10 +502,12 @@ void db_rollback(struct db *db)
 	struct qerror ignored = {0};
 	if (db->bulk)
 		db_bulk_end(db, &ignored);
-	if (db->fault_lost || !db->drv->in_transaction(db))
+	if (db->fault_lost)
 		return;
-	if (run_cached(db, db->drv->rollback_sql, &ignored))
+	if (db->drv->in_transaction(db) && run_cached(db, db->drv->rollback_sql, &ignored))
 		db->drv->exec(db, db->drv->rollback_sql, &ignored);
+	if (db->drv->end_write)
+		db->drv->end_write(db, false);
 }
 
 void db_release(struct db *db)
@@ -539,6 +550,7 @@ enum qerr db_touch(struct db *db, const char *name, struct qerror *err)
 					err);
 	if (!st)
 		return err->code;
+	db_hot(db, name); /* if this transaction loses a conflict, its next try queues for the counter */
 	db_bind_text(st, 1, name);
 	return db_run(st, err);
 }

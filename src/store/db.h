@@ -205,8 +205,26 @@ int64_t db_changes(struct db *db);
 
 /* ---- transactions ---- */
 
-/* A write transaction takes the write lock up front (SQLite BEGIN IMMEDIATE), so it never fails half way on a lock. */
+/*
+ * A write transaction. SQLite: BEGIN IMMEDIATE, the write lock up front, so it never fails half
+ * way on a lock. PostgreSQL: SERIALIZABLE (docs/operations.md, "Isolation on PostgreSQL"); a
+ * statement or the commit may fail with QERR_UNAVAILABLE "serialization_failure", after which
+ * the whole request is run again (never shown as a 500). QILIAN_PG_WRITES=lock: READ COMMITTED
+ * under one database-wide advisory lock instead (one writer at a time, as SQLite).
+ */
 enum qerr db_begin_write(struct db *db, struct qerror *err);
+/*
+ * Names a hot row that the next write transaction of this connection reads then writes (a
+ * change counter, the finance chain head), before its db_begin_write. PostgreSQL: that
+ * db_begin_write first takes a session advisory lock per name, in a fixed order, and only then
+ * starts the SERIALIZABLE transaction, so writers of the same hot row queue (each one's
+ * snapshot sees the previous one's commit) instead of losing serialisation conflicts to each
+ * other; the locks are released after the COMMIT or ROLLBACK. Call it before each try (a name
+ * lasts one transaction). db_touch names its counter the same way for the next try when its
+ * transaction is rolled back. SQLite (one writer at a
+ * time) and QILIAN_PG_WRITES=lock: no effect.
+ */
+void db_hot(struct db *db, const char *name);
 /* A read transaction: one consistent snapshot for several statements. */
 enum qerr db_begin_read(struct db *db, struct qerror *err);
 enum qerr db_commit(struct db *db, struct qerror *err);

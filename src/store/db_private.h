@@ -55,6 +55,9 @@ struct db_driver {
 	int (*send)(struct db *db, void *impl, struct qerror *err);
 	/* Optional: starts a write transaction its own way (instead of running begin_write_sql). */
 	enum qerr (*begin_write)(struct db *db, struct qerror *err);
+	/* Optional: db_hot and db_touch name a hot row; end_write runs after each COMMIT (committed) or ROLLBACK. */
+	void (*hot)(struct db *db, const char *name);
+	void (*end_write)(struct db *db, bool committed);
 	enum qerr (*flush)(struct db *db, struct qerror *err);
 };
 

@@ -98,6 +98,7 @@ struct pg_stmt {
 };
 
 #define PG_PIPELINE_MAX 512 /* queued statements before their answers are read */
+#define PG_HOT_MAX 8        /* hot rows one write transaction queues for */
 
 struct pg_db {
 	PGconn *c;
@@ -114,7 +115,10 @@ struct pg_db {
 	unsigned serial;
 	struct pg_stmt *stmts;
 	const struct db_tokenizer *tok;
-	bool ssi; /* QILIAN_PG_WRITES=serializable: writes run SERIALIZABLE instead of under the write lock */
+	bool ssi; /* writes run SERIALIZABLE (the default; QILIAN_PG_WRITES=lock: under the write lock) */
+	/* hot rows (db_hot): wanted by the next write transaction, and held (session advisory locks) now */
+	uint32_t want[PG_HOT_MAX], held[PG_HOT_MAX];
+	int nwant, nheld;
 	bool in_tx;   /* a transaction was open after the last command */
 	bool lost_tx; /* the connection was lost inside one: refuse statements until ROLLBACK or BEGIN */
 };
@@ -377,7 +381,7 @@ static enum qerr pg_open(struct db *db, const char *path, bool create, struct qe
 	}
 	PQsetNoticeProcessor(pd->c, notice_quiet, NULL);
 	const char *w = getenv("QILIAN_PG_WRITES");
-	pd->ssi = w && strcmp(w, "serializable") == 0;
+	pd->ssi = !(w && strcmp(w, "lock") == 0);
 	db->impl = pd;
 	PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
 	bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
@@ -432,6 +436,7 @@ static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerr
 			pd->lost_tx = true;
 		pd->in_tx = false;
 		PQreset(pd->c);
+		pd->nheld = 0; /* the old session's advisory locks went with it */
 		for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 			stmt_clear_variants(s);
 		if (PQstatus(pd->c) != CONNECTION_OK)
@@ -1068,22 +1073,115 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 static enum qerr pg_flush(struct db *db, struct qerror *err) { return settle(P(db), err); }
 
 /*
- * A write transaction (docs/architecture.md, "Isolation"): by default READ
- * COMMITTED under one transaction-scoped advisory lock that every writer
- * of the database takes first - writers run one at a time, as SQLite's
- * BEGIN IMMEDIATE makes them, and each statement sees every earlier
- * commit, so a read-then-write is as correct as on SQLite and never fails
- * on a conflict. QILIAN_PG_WRITES=serializable: SERIALIZABLE instead,
- * writers concurrent, a lost conflict retryable (serialization_failure).
+ * A write transaction (docs/operations.md, "Isolation on PostgreSQL"): by
+ * default SERIALIZABLE, writers of different rows concurrent, a lost
+ * conflict retryable (serialization_failure: the server runs the whole
+ * request again). A hot row every writer of a kind reads then writes (a
+ * change counter, the finance chain head) would make concurrent writers of
+ * that kind lose to each other over and over; db_hot names it, and the
+ * transaction then starts only after a session advisory lock per name
+ * (class PG_HOT_LOCK, taken in ascending key order, so two writers never
+ * wait for each other's): a lock taken inside the transaction would come
+ * after its snapshot, and the waiter would still lose once it got the row.
+ * The locks go after the COMMIT or ROLLBACK (pg_end_write).
+ *
+ * QILIAN_PG_WRITES=lock: READ COMMITTED under one transaction-scoped
+ * advisory lock that every writer of the database takes first - writers
+ * run one at a time, as SQLite's BEGIN IMMEDIATE makes them, and each
+ * statement sees every earlier commit.
  */
 #define PG_WRITE_LOCK "7451001"
+#define PG_HOT_LOCK "7451002"
+
+static uint32_t hot_key(const char *name)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+/* Adds key to the sorted set k[0..*n), once. */
+static void hot_add(uint32_t *k, int *n, uint32_t key)
+{
+	int i = 0;
+	while (i < *n && k[i] < key)
+		i++;
+	if ((i < *n && k[i] == key) || *n == PG_HOT_MAX)
+		return;
+	memmove(k + i + 1, k + i, (size_t)(*n - i) * sizeof *k);
+	k[i] = key;
+	(*n)++;
+}
+
+static void pg_hot(struct db *db, const char *name)
+{
+	struct pg_db *pd = P(db);
+	uint32_t key = hot_key(name);
+	if (!pd->ssi)
+		return;
+	for (int i = 0; i < pd->nheld; i++)
+		if (pd->held[i] == key)
+			return;
+	hot_add(pd->want, &pd->nwant, key);
+}
+
+/* One statement per lock, run in order: "SELECT pg_advisory_[un]lock(class,key);..." */
+static void hot_sql(char *sql, size_t size, const char *fn, const uint32_t *k, int n)
+{
+	size_t o = 0;
+	sql[0] = 0;
+	for (int i = 0; i < n && o < size; i++)
+		o += (size_t)snprintf(sql + o, size - o, "SELECT %s(" PG_HOT_LOCK ",%d);", fn, (int)(int32_t)k[i]);
+}
+
+static void hot_release(struct pg_db *pd)
+{
+	if (!pd->nheld)
+		return;
+	char sql[PG_HOT_MAX * 48];
+	hot_sql(sql, sizeof sql, "pg_advisory_unlock", pd->held, pd->nheld);
+	if (PQstatus(pd->c) == CONNECTION_OK && PQtransactionStatus(pd->c) == PQTRANS_IDLE)
+		exec_quiet(pd->c, sql);
+	pd->nheld = 0;
+}
 
 static enum qerr pg_begin_write(struct db *db, struct qerror *err)
 {
-	return pg_exec(db,
-		       P(db)->ssi ? "BEGIN ISOLATION LEVEL SERIALIZABLE"
-				  : "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")",
-		       err);
+	struct pg_db *pd = P(db);
+	if (!pd->ssi)
+		return pg_exec(
+		    db, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", err);
+	if (pd->nwant && !pd->nheld && PQtransactionStatus(pd->c) == PQTRANS_IDLE) {
+		char sql[PG_HOT_MAX * 48];
+		hot_sql(sql, sizeof sql, "pg_advisory_lock", pd->want, pd->nwant);
+		memcpy(pd->held, pd->want, sizeof pd->held);
+		pd->nheld = pd->nwant;
+		pd->nwant = 0;
+		enum qerr rc = pg_exec(db, sql, err);
+		if (rc) {
+			hot_release(pd); /* the ones it got before the failure; a lost connection took them all */
+			return rc;
+		}
+	}
+	enum qerr rc = pg_exec(db, "BEGIN ISOLATION LEVEL SERIALIZABLE", err);
+	if (rc)
+		hot_release(pd);
+	return rc;
+}
+
+/*
+ * After the transaction the hot locks go. The names db_touch added while it ran (rows it had not
+ * named up front) stay wanted after a rollback, so that the next try queues for them; a path's
+ * own db_hot calls name the rest again. A commit forgets them.
+ */
+static void pg_end_write(struct db *db, bool committed)
+{
+	struct pg_db *pd = P(db);
+	if (committed)
+		pd->nwant = 0;
+	if (PQtransactionStatus(pd->c) == PQTRANS_IDLE)
+		hot_release(pd);
 }
 
 static void pg_reset_busy(struct db *db)
@@ -1106,7 +1204,7 @@ static enum qerr pg_register_tokenizer(struct db *db, const struct db_tokenizer 
 
 const struct db_driver db_driver_pgsql = {
     .name = "postgresql",
-    /* See docs/architecture.md: writes under the write lock (or serialisable), reads one snapshot. */
+    /* See docs/operations.md: writes serialisable (or under the write lock), reads one snapshot. */
     .begin_write_sql = "BEGIN ISOLATION LEVEL SERIALIZABLE",
     .begin_read_sql = "BEGIN ISOLATION LEVEL REPEATABLE READ",
     .commit_sql = "COMMIT",
@@ -1137,4 +1235,6 @@ const struct db_driver db_driver_pgsql = {
     .send = pg_send,
     .flush = pg_flush,
     .begin_write = pg_begin_write,
+    .hot = pg_hot,
+    .end_write = pg_end_write,
 };

@@ -1,8 +1,8 @@
 // Concurrent writers on the same rows, on whichever backend the run uses (SQLite's single
-// writer; PostgreSQL's write lock, or with QILIAN_PG_WRITES=serializable its serialisable
-// transactions whose losers the server runs again): every request succeeds once - no 500, no
-// 503 - and nothing is lost or written twice. Each supply write bumps the one 'supplies'
-// change counter and stamps the listing with its value, so all of them conflict.
+// writer; PostgreSQL's serialisable transactions, whose losers the server runs again, or with
+// QILIAN_PG_WRITES=lock its write lock): every request succeeds once - no 500, no 503 - and
+// nothing is lost or written twice. Each supply write bumps the one 'supplies' change counter
+// and stamps the listing with its value, so all of them queue for it (db_hot).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, loginAll, api } from '../lib/server.mjs';

@@ -82,7 +82,7 @@ static int setup(void **state)
 		return 0;
 	struct pgt *t = calloc(1, sizeof *t);
 	struct qerror e = {0};
-	unsetenv("QILIAN_PG_WRITES"); /* these connections write the default way; test_serialisation_failure opens its own */
+	unsetenv("QILIAN_PG_WRITES"); /* these connections write the default way; test_write_lock opens its own */
 	snprintf(t->admin_url, sizeof t->admin_url, "%s/postgres", base);
 	snprintf(t->name, sizeof t->name, "store_pg_%d", (int)getpid());
 	snprintf(t->url, sizeof t->url, "%s/%s", base, t->name);
@@ -313,12 +313,18 @@ static void *second_writer(void *p)
 	return NULL;
 }
 
-/* The default: a writer waits for the one before it and then sees its commit (one writer at a time, as SQLite). */
+/* QILIAN_PG_WRITES=lock: a writer waits for the one before it and sees its commit (one at a time, as SQLite). */
 static void test_write_lock(void **state)
 {
 	NEED_SERVER(state);
-	struct pgt *t = *state;
+	struct pgt *pt = *state;
 	struct qerror e = {0};
+	setenv("QILIAN_PG_WRITES", "lock", 1);
+	struct pgt lk = {.db = db_open(pt->url, false, &e)}, *t = &lk;
+	t->db2 = db_open(pt->url, false, &e);
+	unsetenv("QILIAN_PG_WRITES");
+	assert_non_null(t->db);
+	assert_non_null(t->db2);
 	exec_ok(t->db, "DELETE FROM kv");
 	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
 	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(31,0)");
@@ -335,21 +341,17 @@ static void test_write_lock(void **state)
 	assert_int_equal(db_query_int64(t->db, "SELECT n FROM kv WHERE id=32", &n, &e), QERR_OK);
 	assert_int_equal(n, 1);
 	exec_ok(t->db, "DELETE FROM kv");
+	db_close(t->db);
+	db_close(t->db2);
 }
 
-/* QILIAN_PG_WRITES=serializable: two writers that read what the other writes; the second to commit loses, retryably. */
+/* The default, SERIALIZABLE: two writers that read what the other writes; the second to commit loses, retryably. */
 static void test_serialisation_failure(void **state)
 {
 	NEED_SERVER(state);
-	struct pgt *pt = *state;
+	struct pgt *t = *state;
 	struct qerror e = {0};
 	int64_t n;
-	setenv("QILIAN_PG_WRITES", "serializable", 1);
-	struct pgt ssi = {.db = db_open(pt->url, false, &e)}, *t = &ssi;
-	t->db2 = db_open(pt->url, false, &e);
-	unsetenv("QILIAN_PG_WRITES");
-	assert_non_null(t->db);
-	assert_non_null(t->db2);
 	exec_ok(t->db, "DELETE FROM kv");
 	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
 	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
@@ -371,9 +373,109 @@ static void test_serialisation_failure(void **state)
 	assert_int_equal(db_commit(t->db2, &e), QERR_OK);
 	assert_int_equal(db_query_int64(t->db, "SELECT count(*) FROM kv", &n, &e), QERR_OK);
 	assert_int_equal(n, 2);
+	/* writers of different rows do not wait for each other: both open at once, both commit */
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	exec_ok(t->db, "UPDATE kv SET n=5 WHERE id=21");
+	exec_ok(t->db2, "UPDATE kv SET n=6 WHERE id=22");
+	assert_int_equal(db_commit(t->db2, &e), QERR_OK);
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	assert_int_equal(db_query_int64(t->db, "SELECT sum(n) FROM kv", &n, &e), QERR_OK);
+	assert_int_equal(n, 11);
 	exec_ok(t->db, "DELETE FROM kv");
-	db_close(t->db);
-	db_close(t->db2);
+}
+
+struct toucher {
+	struct db *db;
+	bool hot;
+	atomic_int began;
+	enum qerr rc;
+	char slug[64];
+	int64_t version;
+};
+
+/* A writer of change counter "hot_test": begin, bump, read it back, commit. */
+static void *touch_writer(void *p)
+{
+	struct toucher *w = p;
+	struct qerror e = {0};
+	if (w->hot)
+		db_hot(w->db, "hot_test");
+	w->rc = db_begin_write(w->db, &e);
+	atomic_store(&w->began, 1);
+	if (!w->rc)
+		w->rc = db_touch(w->db, "hot_test", &e);
+	if (!w->rc)
+		w->rc = db_counter(w->db, "hot_test", &w->version, &e);
+	if (!w->rc)
+		w->rc = db_commit(w->db, &e);
+	if (w->rc) {
+		snprintf(w->slug, sizeof w->slug, "%s", e.slug);
+		db_rollback(w->db);
+	}
+	return NULL;
+}
+
+static int64_t hot_locks(struct db *db)
+{
+	int64_t n = -1;
+	struct qerror e = {0};
+	assert_int_equal(
+	    db_query_int64(
+		db, "SELECT count(*) FROM pg_locks WHERE locktype='advisory' AND classid=7451002 AND granted", &n, &e),
+	    QERR_OK);
+	return n;
+}
+
+/*
+ * A hot row (db_hot): without the hint the second writer of a counter loses to the first (its
+ * snapshot predates the first's commit); with it, it waits before its transaction and then
+ * succeeds on the first try. A writer that lost queues for the counter on its next try by itself.
+ */
+static void test_hot_rows(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	exec_ok(t->db, "DELETE FROM change_counters WHERE name='hot_test'");
+	/* without the hint: a serialisation failure */
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	assert_int_equal(db_touch(t->db, "hot_test", &e), QERR_OK);
+	struct toucher w = {.db = t->db2};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, touch_writer, &w), 0);
+	usleep(300 * 1000);
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	pthread_join(th, NULL);
+	assert_int_equal(w.rc, QERR_UNAVAILABLE);
+	assert_string_equal(w.slug, "serialization_failure");
+	/* its next write queues for the counter it lost on: the lock is held while it runs */
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	assert_int_equal(hot_locks(t->db), 1);
+	assert_int_equal(db_touch(t->db2, "hot_test", &e), QERR_OK);
+	assert_int_equal(db_commit(t->db2, &e), QERR_OK);
+	assert_int_equal(hot_locks(t->db), 0);
+	/* and a committed write forgets it */
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	assert_int_equal(hot_locks(t->db), 0);
+	db_rollback(t->db2);
+
+	/* with the hint: the second waits for the first's commit, then bumps from its value */
+	db_hot(t->db, "hot_test");
+	assert_int_equal(db_begin_write(t->db, &e), QERR_OK);
+	assert_int_equal(db_touch(t->db, "hot_test", &e), QERR_OK);
+	int64_t v1 = 0;
+	assert_int_equal(db_counter(t->db, "hot_test", &v1, &e), QERR_OK);
+	struct toucher h = {.db = t->db2, .hot = true};
+	assert_int_equal(pthread_create(&th, NULL, touch_writer, &h), 0);
+	usleep(300 * 1000);
+	assert_int_equal(atomic_load(&h.began), 0); /* waiting before its transaction */
+	assert_int_equal(db_commit(t->db, &e), QERR_OK);
+	pthread_join(th, NULL);
+	assert_int_equal(h.rc, QERR_OK);
+	assert_int_equal(h.version, v1 + 1);
+	assert_int_equal(hot_locks(t->db), 0);
+	exec_ok(t->db, "DELETE FROM change_counters WHERE name='hot_test'");
 }
 
 /* A connection the server dropped (restart, failover) answers "busy" once and reconnects. */
@@ -526,6 +628,7 @@ int main(void)
 	    cmocka_unit_test(test_errors),
 	    cmocka_unit_test(test_write_lock),
 	    cmocka_unit_test(test_serialisation_failure),
+	    cmocka_unit_test(test_hot_rows),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_counters_and_words),
 	    cmocka_unit_test(test_bulk),
