@@ -19,6 +19,7 @@
 #define MI_BLOCK 64
 #define BM25_K1 1.2
 #define BM25_B 0.75
+#define MI_KNORM 1024
 
 struct mi_list {
 	uint32_t *docs;
@@ -1052,6 +1053,7 @@ struct search {
 	uint32_t infer_sid[MI_INFER_SEGMENTS];
 	double infer_w[MI_INFER_SEGMENTS];
 	double infer_max;
+	double knorm[MI_KNORM];	    /* bm25's length normalisation of documents of 0..MI_KNORM-1 words (avgdl fixed) */
 	int64_t candidates, probes; /* counters for mi_terms */
 	int expanded;
 };
@@ -1068,10 +1070,16 @@ static double infer_bonus(const struct search *s, uint32_t d)
 	return 0;
 }
 
+static double knorm(double avgdl, uint16_t len)
+{
+	return BM25_K1 * (1.0 - BM25_B + BM25_B * (double)len / avgdl);
+}
+
+/* (the same value as computing knorm here: the table only saves its division per posting) */
 static double bm25(const struct search *s, double idf, int freq, uint16_t len)
 {
 	double f = freq;
-	return idf * (f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1.0 - BM25_B + BM25_B * (double)len / s->avgdl));
+	return idf * (f * (BM25_K1 + 1.0)) / (f + (len < MI_KNORM ? s->knorm[len] : knorm(s->avgdl, len)));
 }
 
 static uint32_t cur_doc(const struct cursor *c)
@@ -1356,6 +1364,8 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 	s->avgdl = ix->alive ? (double)ix->total_len / ix->alive : 1.0;
 	if (s->avgdl <= 0)
 		s->avgdl = 1.0;
+	for (int i = 0; i < MI_KNORM; i++)
+		s->knorm[i] = knorm(s->avgdl, (uint16_t)i);
 	struct qcollect *qc = calloc(1, sizeof *qc);
 	if (!qc)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
