@@ -13,7 +13,10 @@
  *       "demand_line rank supply_line score" rows to OUT.tsv (supply_line =
  *       id + 1: a fresh import numbers rows in file order, which it checks on
  *       the first rows) and prints one JSON object: latencies, the first
- *       call, market_match_index_stats, RSS.
+ *       call, market_match_index_stats, RSS, and the same percentiles of
+ *       each query's thread CPU time (CLOCK_THREAD_CPUTIME_ID: what the
+ *       machine's load does not add); "latencies_ms" and "cpu_ms" per query
+ *       in file order.
  *
  *   market_driver import DB supplies|demands FILE.csv
  *       Imports listings with market_import_supplies / market_import_demands,
@@ -34,10 +37,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <time.h>
+#include <unistd.h>
 #include "base/csv.h"
 #include "market/listing.h"
 #include "market/match.h"
+#include "market/match_index.h"
 #include "text/fts.h"
 #include "text/tokenizer.h"
 #include "store/db.h"
@@ -46,6 +53,14 @@ static double now_ms(void)
 {
 	struct timespec ts;
 	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/* CPU time of the calling thread (user + sys), the part of a query's wall time the machine's load does not add. */
+static double cpu_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
@@ -300,38 +315,150 @@ static int run_match(const char *dbpath, const char *csv, long nq, const char *o
 	long rss0 = rss_kib();
 	int64_t ids[MARKET_MATCH_MAX_LIMIT];
 	double scores[MARKET_MATCH_MAX_LIMIT];
-	double *lat = malloc((size_t)(n ? n : 1) * sizeof *lat), first = 0, total = 0;
+	/*
+	 * MARKET_DRIVER_ROUNDS=R runs the N queries R times after the index is
+	 * built; MARKET_DRIVER_LOCK=FILE takes flock(FILE) around each round only
+	 * (not the index build), so two drivers (two binaries) started together
+	 * alternate round by round on the benchmark lock.
+	 */
+	long rounds = getenv("MARKET_DRIVER_ROUNDS") ? strtol(getenv("MARKET_DRIVER_ROUNDS"), NULL, 10) : 1;
+	if (rounds < 1)
+		rounds = 1;
+	const char *lock_path = getenv("MARKET_DRIVER_LOCK");
+	int lock_fd = -1;
+	json_t *round_stats = json_array();
+	double *lat = malloc((size_t)(n ? n : 1) * (size_t)rounds * sizeof *lat), first = 0, total = 0;
+	double *cpu = malloc((size_t)(n ? n : 1) * (size_t)rounds * sizeof *cpu), cpu_total = 0;
 	long empty = 0, results = 0;
-	for (long i = -1; i < n; i++) { /* i = -1: the first call, which builds the index */
-		struct demand *d = &dem[i < 0 ? 0 : i];
-		struct market_match_query q = {d->text, *d->region ? d->region : NULL, *d->chain ? d->chain : NULL,
-					       *d->segment ? d->segment : NULL, *d->certs ? d->certs : NULL, limit};
-		int k = 0;
-		double t0 = now_ms();
-		enum qerr rc = market_match_top(db, &q, ids, scores, &k, &e);
-		double ms = now_ms() - t0;
-		if (rc)
-			return die("market_match_top", &e);
-		if (i < 0) {
-			first = ms;
-			continue;
+	for (long r = 0; r < rounds; r++) {
+		double rt0 = now_ms(), load0[3] = {0}, load1[3] = {0};
+		if (r == 0 || lock_path) { /* the first call builds the index */
+			struct demand *d = &dem[0];
+			struct market_match_query q = {d->text,
+						       *d->region ? d->region : NULL,
+						       *d->chain ? d->chain : NULL,
+						       *d->segment ? d->segment : NULL,
+						       *d->certs ? d->certs : NULL,
+						       limit};
+			int k = 0;
+			double t0 = now_ms();
+			if (market_match_top(db, &q, ids, scores, &k, &e))
+				return die("market_match_top", &e);
+			if (r == 0)
+				first = now_ms() - t0;
 		}
-		lat[i] = ms;
-		total += ms;
-		empty += k == 0;
-		results += k;
-		for (int j = 0; j < k; j++)
-			fprintf(out, "%ld\t%d\t%lld\t%.6f\n", d->line, j + 1, (long long)ids[j] + 1, scores[j]);
+		if (lock_path) {
+			lock_fd = open(lock_path, O_RDWR | O_CREAT, 0666);
+			if (lock_fd < 0 || flock(lock_fd, LOCK_EX)) {
+				perror(lock_path);
+				return 1;
+			}
+			rt0 = now_ms();
+		}
+		getloadavg(load0, 3);
+		double *rlat = lat + r * n, *rcpu = cpu + r * n;
+		for (long i = 0; i < n; i++) {
+			struct demand *d = &dem[i];
+			struct market_match_query q = {d->text,
+						       *d->region ? d->region : NULL,
+						       *d->chain ? d->chain : NULL,
+						       *d->segment ? d->segment : NULL,
+						       *d->certs ? d->certs : NULL,
+						       limit};
+			int k = 0;
+			double c0 = cpu_ms(), t0 = now_ms();
+			enum qerr rc = market_match_top(db, &q, ids, scores, &k, &e);
+			double ms = now_ms() - t0, cms = cpu_ms() - c0;
+			if (rc)
+				return die("market_match_top", &e);
+			rlat[i] = ms;
+			total += ms;
+			rcpu[i] = cms;
+			cpu_total += cms;
+			if (r == 0) {
+				empty += k == 0;
+				results += k;
+				for (int j = 0; j < k; j++)
+					fprintf(out, "%ld\t%d\t%lld\t%.6f\n", d->line, j + 1, (long long)ids[j] + 1,
+						scores[j]);
+			}
+		}
+		getloadavg(load1, 3);
+		double rwall = now_ms() - rt0;
+		if (lock_fd >= 0) {
+			flock(lock_fd, LOCK_UN);
+			close(lock_fd);
+			lock_fd = -1;
+		}
+		{
+			double *sl = malloc((size_t)(n ? n : 1) * sizeof *sl),
+			       *sc = malloc((size_t)(n ? n : 1) * sizeof *sc);
+			memcpy(sl, rlat, (size_t)n * sizeof *sl);
+			memcpy(sc, rcpu, (size_t)n * sizeof *sc);
+			qsort(sl, (size_t)n, sizeof *sl, cmp_double);
+			qsort(sc, (size_t)n, sizeof *sc, cmp_double);
+			json_array_append_new(
+			    round_stats,
+			    json_pack("{s:I,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "round", (json_int_t)r, "wall_s",
+				      rwall / 1e3, "p50_ms", n ? sl[(n - 1) / 2] : 0.0, "p99_ms",
+				      n ? sl[(long)((double)(n - 1) * 0.99)] : 0.0, "max_ms", n ? sl[n - 1] : 0.0,
+				      "cpu_p50_ms", n ? sc[(n - 1) / 2] : 0.0, "cpu_p99_ms",
+				      n ? sc[(long)((double)(n - 1) * 0.99)] : 0.0, "cpu_max_ms", n ? sc[n - 1] : 0.0,
+				      "load1_before", load0[0], "load1_after", load1[0], "load5_after", load1[1]));
+			free(sl);
+			free(sc);
+		}
+		if (lock_path && r + 1 < rounds)
+			sleep(2); /* let the other driver (and other benchmarks) take the lock */
 	}
 	fclose(out);
+	long per = n; /* queries per round */
+	n *= rounds;  /* the statistics below pool every round */
+	/* MARKET_DRIVER_DIAG=FILE: per query, untimed, what the search did (a tree whose index counts it) */
+	const char *diag_path = getenv("MARKET_DRIVER_DIAG");
+	FILE *diag = diag_path ? fopen(diag_path, "w") : NULL;
+	if (diag)
+		fprintf(diag, "line\twall_ms\tcpu_ms\texpanded\tterms\tlists\tcandidates\tprobes\ttext\n");
+	for (long i = 0; diag && i < per; i++) { /* with the last round's times */
+		struct demand *d = &dem[i];
+		int expanded = -1, nterms = -1, lists = -1;
+		long long cand = -1, probes = -1;
+#ifdef MI_TERMS_COUNTERS
+		if (!*d->chain) {
+			static struct mi_terms terms;
+			struct mi_hit hits[MARKET_MATCH_MAX_LIMIT];
+			int k = 0;
+			struct mi_query mq = {.text = d->text,
+					      .text_len = strlen(d->text),
+					      .region = *d->region ? d->region : NULL,
+					      .certs = *d->certs ? d->certs : NULL,
+					      .k = limit};
+			if (mi_search(db, MI_SUPPLIES, &mq, hits, &k, &terms, &e))
+				return die("mi_search", &e);
+			expanded = terms.expanded;
+			nterms = terms.n;
+			lists = terms.lists;
+			cand = (long long)terms.candidates;
+			probes = (long long)terms.probes;
+		}
+#endif
+		fprintf(diag, "%ld\t%.3f\t%.3f\t%d\t%d\t%d\t%lld\t%lld\t%.60s\n", d->line, lat[(rounds - 1) * per + i],
+			cpu[(rounds - 1) * per + i], expanded, nterms, lists, cand, probes, d->text);
+	}
+	if (diag)
+		fclose(diag);
 	json_t *stats = NULL;
 	if (market_match_index_stats(db, &stats, &e))
 		return die("index stats", &e);
 	json_t *o = json_object();
 	json_t *all = json_array();
-	for (long i = 0; i < n; i++)
+	json_t *all_cpu = json_array();
+	for (long i = 0; i < n; i++) {
 		json_array_append_new(all, json_real(lat[i]));
+		json_array_append_new(all_cpu, json_real(cpu[i]));
+	}
 	qsort(lat, (size_t)n, sizeof *lat, cmp_double);
+	qsort(cpu, (size_t)n, sizeof *cpu, cmp_double);
 	json_object_set_new(o, "queries", json_integer(n));
 	json_object_set_new(o, "limit", json_integer(limit));
 	json_object_set_new(o, "first_call_ms", json_real(first));
@@ -340,17 +467,25 @@ static int run_match(const char *dbpath, const char *csv, long nq, const char *o
 	json_object_set_new(o, "p99_ms", json_real(n ? lat[(long)((double)(n - 1) * 0.99)] : 0));
 	json_object_set_new(o, "max_ms", json_real(n ? lat[n - 1] : 0));
 	json_object_set_new(o, "mean_ms", json_real(n ? total / (double)n : 0));
+	json_object_set_new(o, "cpu_p50_ms", json_real(n ? cpu[(n - 1) / 2] : 0));
+	json_object_set_new(o, "cpu_p90_ms", json_real(n ? cpu[(long)((double)(n - 1) * 0.90)] : 0));
+	json_object_set_new(o, "cpu_p99_ms", json_real(n ? cpu[(long)((double)(n - 1) * 0.99)] : 0));
+	json_object_set_new(o, "cpu_max_ms", json_real(n ? cpu[n - 1] : 0));
+	json_object_set_new(o, "cpu_mean_ms", json_real(n ? cpu_total / (double)n : 0));
 	json_object_set_new(o, "empty_results", json_integer(empty));
 	json_object_set_new(o, "results", json_integer(results));
 	json_object_set_new(o, "rss_kib_before", json_integer(rss0));
 	json_object_set_new(o, "rss_kib_after", json_integer(rss_kib()));
 	json_object_set_new(o, "index", stats);
+	json_object_set_new(o, "rounds", round_stats);
+	json_object_set_new(o, "queries_per_round", json_integer(per));
 	json_object_set_new(o, "latencies_ms", all);
+	json_object_set_new(o, "cpu_ms", all_cpu);
 	char *s = json_dumps(o, JSON_COMPACT);
 	puts(s);
 	free(s);
 	json_decref(o);
-	for (long i = 0; i < n; i++) {
+	for (long i = 0; i < per; i++) {
 		free(dem[i].text);
 		free(dem[i].region);
 		free(dem[i].chain);
@@ -359,6 +494,7 @@ static int run_match(const char *dbpath, const char *csv, long nq, const char *o
 	}
 	free(dem);
 	free(lat);
+	free(cpu);
 	db_close(db);
 	return 0;
 }

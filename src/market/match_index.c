@@ -19,6 +19,7 @@
 #define MI_BLOCK 64
 #define BM25_K1 1.2
 #define BM25_B 0.75
+#define MI_KNORM 1024
 
 struct mi_list {
 	uint32_t *docs;
@@ -26,6 +27,12 @@ struct mi_list {
 	uint32_t *blast;    /* last doc of each block */
 	uint8_t *bfreq;     /* highest frequency in each block */
 	uint16_t *blen;     /* shortest document in each block */
+	/* chunks: the document numbers >> chunk_shift holding postings (ascending), each one's best frequency and
+	 * shortest document */
+	uint32_t *cid;
+	uint8_t *cfreq;
+	uint16_t *clen;
+	uint32_t nc, ccap;
 	uint32_t n, cap;
 	uint8_t max_freq;
 	uint16_t min_len;
@@ -105,6 +112,21 @@ struct mi_index {
 
 static atomic_bool cancel_builds;
 
+/*
+ * Chunks of 2^chunk_shift document numbers: every list knows its best
+ * frequency and shortest document in each chunk it has postings in, so a
+ * search bounds a list per chunk (0 where it has no posting). A full build
+ * numbers listings by segment and title, so outside the query's own
+ * products most of its words are absent and whole chunks are skipped.
+ */
+static unsigned chunk_shift = MI_CHUNK_SHIFT;
+
+void mi_set_chunk_shift(unsigned shift)
+{
+	mi_reset();
+	chunk_shift = shift < 2 ? 2 : shift > 24 ? 24 : shift;
+}
+
 void mi_cancel_builds(bool on)
 {
 	atomic_store(&cancel_builds, on);
@@ -153,6 +175,9 @@ static void list_free(struct mi_list *l)
 	free(l->blast);
 	free(l->bfreq);
 	free(l->blen);
+	free(l->cid);
+	free(l->cfreq);
+	free(l->clen);
 	memset(l, 0, sizeof *l);
 }
 
@@ -197,6 +222,34 @@ static bool list_add(struct mi_list *l, uint32_t doc, int freq, uint16_t len, bo
 			l->blen[b] = len;
 	}
 	l->blast[b] = doc;
+	uint32_t ch = doc >> chunk_shift;
+	if (l->nc == 0 || l->cid[l->nc - 1] != ch) {
+		if (l->nc == l->ccap) {
+			uint32_t c = l->ccap ? l->ccap * 2 : 4;
+			uint32_t *ci = realloc(l->cid, c * sizeof *ci);
+			if (!ci)
+				return false;
+			l->cid = ci;
+			uint8_t *cf = realloc(l->cfreq, c);
+			if (!cf)
+				return false;
+			l->cfreq = cf;
+			uint16_t *cl = realloc(l->clen, c * sizeof *cl);
+			if (!cl)
+				return false;
+			l->clen = cl;
+			l->ccap = c;
+		}
+		l->cid[l->nc] = ch;
+		l->cfreq[l->nc] = f;
+		l->clen[l->nc] = len;
+		l->nc++;
+	} else {
+		if (f > l->cfreq[l->nc - 1])
+			l->cfreq[l->nc - 1] = f;
+		if (len < l->clen[l->nc - 1])
+			l->clen[l->nc - 1] = len;
+	}
 	if (l->n == 0 || f > l->max_freq)
 		l->max_freq = f;
 	if (l->n == 0 || len < l->min_len)
@@ -211,7 +264,7 @@ static bool list_add(struct mi_list *l, uint32_t doc, int freq, uint16_t len, bo
 static size_t list_bytes(const struct mi_list *l, bool with_freq)
 {
 	size_t nb = (l->cap + MI_BLOCK - 1) / MI_BLOCK;
-	return l->cap * (4 + (with_freq ? 1 : 0)) + nb * (4 + 1 + 2);
+	return l->cap * (4 + (with_freq ? 1 : 0)) + nb * (4 + 1 + 2) + (size_t)l->ccap * (4 + 1 + 2);
 }
 
 static uint32_t hash_term(const char *s, size_t n)
@@ -974,6 +1027,8 @@ struct cursor {
 	double weight; /* the constant */
 	double ub;     /* the most one posting can add */
 	int bit;       /* query term index, -1 for the segment list */
+	uint32_t cpos; /* its chunk entry at or after the chunk being searched */
+	double cub;    /* the most one posting of that chunk can add (0: none there) */
 };
 
 struct search {
@@ -998,6 +1053,9 @@ struct search {
 	uint32_t infer_sid[MI_INFER_SEGMENTS];
 	double infer_w[MI_INFER_SEGMENTS];
 	double infer_max;
+	double knorm[MI_KNORM];	    /* bm25's length normalisation of documents of 0..MI_KNORM-1 words (avgdl fixed) */
+	int64_t candidates, probes; /* counters for mi_terms */
+	int expanded;
 };
 
 /* The inferred-segment bonus of document d. */
@@ -1012,10 +1070,16 @@ static double infer_bonus(const struct search *s, uint32_t d)
 	return 0;
 }
 
+static double knorm(double avgdl, uint16_t len)
+{
+	return BM25_K1 * (1.0 - BM25_B + BM25_B * (double)len / avgdl);
+}
+
+/* (the same value as computing knorm here: the table only saves its division per posting) */
 static double bm25(const struct search *s, double idf, int freq, uint16_t len)
 {
 	double f = freq;
-	return idf * (f * (BM25_K1 + 1.0)) / (f + BM25_K1 * (1.0 - BM25_B + BM25_B * (double)len / s->avgdl));
+	return idf * (f * (BM25_K1 + 1.0)) / (f + (len < MI_KNORM ? s->knorm[len] : knorm(s->avgdl, len)));
 }
 
 static uint32_t cur_doc(const struct cursor *c)
@@ -1300,10 +1364,13 @@ static enum qerr prepare(struct search *s, struct mi_terms *terms, struct qerror
 	s->avgdl = ix->alive ? (double)ix->total_len / ix->alive : 1.0;
 	if (s->avgdl <= 0)
 		s->avgdl = 1.0;
+	for (int i = 0; i < MI_KNORM; i++)
+		s->knorm[i] = knorm(s->avgdl, (uint16_t)i);
 	struct qcollect *qc = calloc(1, sizeof *qc);
 	if (!qc)
 		return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
 	int rc = q->text ? text_vocab_expand(q->literal ? NULL : ix->vocab, q->text, q->text_len, &qc->ex) : 0;
+	s->expanded = qc->ex.n;
 	for (int i = 0; rc == 0 && i < qc->ex.n; i++) {
 		const struct text_vocab_term *t = &qc->ex.t[i];
 		uint32_t tid = term_id((struct mi_index *)ix, t->key, strlen(t->key), false);
@@ -1471,46 +1538,66 @@ static double prime_threshold(struct search *s)
 	return floor;
 }
 
-/* MaxScore over the documents [lo, hi): every cursor starts again at lo. */
-static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t hi)
+/* Position of the first chunk entry >= ch in l. */
+static uint32_t chunk_find(const struct mi_list *l, uint32_t ch)
+{
+	uint32_t lo = 0, hi = l->nc;
+	while (lo < hi) {
+		uint32_t mid = lo + (hi - lo) / 2;
+		if (l->cid[mid] < ch)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/*
+ * MaxScore over the documents [clo, chi) of one chunk, lists in ord by
+ * their chunk bound (ascending, cum the running sums). False when the
+ * certification filter has no document left (nothing further can match).
+ */
+static bool run_chunk(struct search *s, const int *ord, const double *cum, uint32_t clo, uint32_t chi)
 {
 	int m = s->m;
-	for (int i = 0; i < m; i++)
-		s->cur[i].pos = list_find(s->cur[i].list, lo);
-	if (s->filter.list)
-		s->filter.pos = list_find(s->filter.list, lo);
-	int first = 0; /* lists [first, m) are essential */
+	int first = 0; /* lists ord[first, m) are essential */
+	double theta = threshold(s);
+	while (first < m && cum[first] + s->extra < theta)
+		first++;
+	for (int i = first; i < m; i++)
+		cur_seek(&s->cur[ord[i]], clo);
 	for (;;) {
-		double theta = threshold(s);
+		theta = threshold(s);
 		while (first < m && cum[first] + s->extra < theta)
 			first++;
 		if (first == m)
-			break;
+			return true;
 		uint32_t d = UINT32_MAX;
 		for (int i = first; i < m; i++) {
-			uint32_t cd = cur_doc(&s->cur[i]);
+			uint32_t cd = cur_doc(&s->cur[ord[i]]);
 			if (cd < d)
 				d = cd;
 		}
-		if (d >= hi)
-			break;
+		if (d >= chi)
+			return true;
 		if (s->filter.list) {
 			/* leapfrog: no candidate before the next document holding the rarest required certification */
 			cur_seek(&s->filter, d);
 			uint32_t fd = cur_doc(&s->filter);
 			if (fd == UINT32_MAX)
-				break;
+				return false;
 			if (fd != d) {
 				for (int i = first; i < m; i++)
-					cur_seek(&s->cur[i], fd);
+					cur_seek(&s->cur[ord[i]], fd);
 				continue;
 			}
 		}
+		s->candidates++;
 		bool ok = doc_eligible(s, d);
 		double score = 0, segment = 0;
 		uint64_t matched = 0;
 		for (int i = first; i < m; i++) {
-			struct cursor *c = &s->cur[i];
+			struct cursor *c = &s->cur[ord[i]];
 			if (cur_doc(c) != d)
 				continue;
 			if (ok) {
@@ -1528,9 +1615,10 @@ static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t
 		/* the region bonus is costly to compute: bound it until the document might make it */
 		double bonus = s->region_max + s->ix->hot[d].static_score + s->infer_max + 1e-9;
 		for (int i = first - 1; i >= 0; i--) {
-			if (score + cum[i] + bonus < theta)
-				break;
-			struct cursor *c = &s->cur[i];
+			struct cursor *c = &s->cur[ord[i]];
+			if (c->cub == 0 || score + cum[i] + bonus < theta)
+				break; /* (lists below a list without postings here have none either) */
+			s->probes++;
 			cur_seek(c, d);
 			if (cur_doc(c) == d) {
 				double v = cur_score(s, c);
@@ -1550,6 +1638,69 @@ static void run_range(struct search *s, const double *cum, uint32_t lo, uint32_t
 		struct mi_hit hit;
 		finish_hit(s, d, score, segment, matched, &hit);
 		heap_offer(s, &hit);
+	}
+}
+
+/*
+ * MaxScore over the documents [lo, hi), chunk by chunk with every list
+ * bounded by its best posting in the chunk: a chunk whose bounds cannot
+ * reach the threshold is skipped without touching a posting. Every cursor
+ * starts again at lo.
+ */
+static void run_range(struct search *s, uint32_t lo, uint32_t hi)
+{
+	int m = s->m;
+	if (lo >= hi)
+		return;
+	for (int i = 0; i < m; i++) {
+		struct cursor *c = &s->cur[i];
+		c->pos = list_find(c->list, lo);
+		c->cpos = chunk_find(c->list, lo >> chunk_shift);
+	}
+	if (s->filter.list)
+		s->filter.pos = list_find(s->filter.list, lo);
+	int ord[MI_MAX_TERMS + 1];
+	double cum[MI_MAX_TERMS + 1];
+	for (uint32_t ch = lo >> chunk_shift; ch <= (hi - 1) >> chunk_shift; ch++) {
+		double total = 0;
+		for (int i = 0; i < m; i++) {
+			struct cursor *c = &s->cur[i];
+			const struct mi_list *l = c->list;
+			if (c->ub < 1e-3) { /* a word in nearly every listing (idf ~ 0): not worth bounding per chunk */
+				c->cub = c->ub;
+			} else {
+				while (c->cpos < l->nc && l->cid[c->cpos] < ch)
+					c->cpos++;
+				if (c->cpos < l->nc && l->cid[c->cpos] == ch)
+					c->cub = (c->idf == 0
+						      ? c->weight
+						      : c->tw * bm25(s, c->idf, l->cfreq[c->cpos], l->clen[c->cpos])) +
+						 1e-9;
+				else
+					c->cub = 0;
+			}
+			total += c->cub;
+		}
+		if (total + s->extra < threshold(s))
+			continue;
+		/* lists by their bound here, ascending (insertion sort: a few dozen lists) */
+		for (int i = 0; i < m; i++) {
+			int j = i;
+			while (j > 0 && s->cur[ord[j - 1]].cub > s->cur[i].cub) {
+				ord[j] = ord[j - 1];
+				j--;
+			}
+			ord[j] = i;
+		}
+		for (int i = 0; i < m; i++)
+			cum[i] = s->cur[ord[i]].cub + (i ? cum[i - 1] : 0);
+		uint32_t clo = ch << chunk_shift, chi = clo + (1u << chunk_shift);
+		if (clo < lo)
+			clo = lo;
+		if (chi > hi || chi < clo)
+			chi = hi;
+		if (!run_chunk(s, ord, cum, clo, chi))
+			return;
 	}
 }
 
@@ -1613,16 +1764,13 @@ static void focus_range(const struct search *s, uint32_t *lo, uint32_t *hi)
 static void run_maxscore(struct search *s)
 {
 	s->floor = prime_threshold(s);
-	double cum[MI_MAX_TERMS + 1] = {0};
-	for (int i = 0; i < s->m; i++)
-		cum[i] = s->cur[i].ub + (i ? cum[i - 1] : 0);
 	uint32_t lo, hi;
 	focus_range(s, &lo, &hi);
-	run_range(s, cum, lo, hi);
+	run_range(s, lo, hi);
 	if (lo > 0)
-		run_range(s, cum, 0, lo);
+		run_range(s, 0, lo);
 	if (hi < s->ix->ndocs)
-		run_range(s, cum, hi, s->ix->ndocs);
+		run_range(s, hi, s->ix->ndocs);
 }
 
 /* Scores every document that shares a list with the query (the reference the pruned search must equal). */
@@ -1690,6 +1838,12 @@ static enum qerr search(struct db *db, enum mi_kind kind, const struct mi_query 
 	}
 	pthread_rwlock_unlock(&ix->lock);
 	*n = s->nheap;
+	if (terms) {
+		terms->expanded = s->expanded;
+		terms->lists = s->m;
+		terms->candidates = s->candidates;
+		terms->probes = s->probes;
+	}
 	free(s);
 	qsort(hits, (size_t)*n, sizeof *hits, cmp_hit);
 	return rc;

@@ -120,6 +120,12 @@ struct mi_terms {
 	int ninferred;
 	uint32_t inferred_sid[MI_INFER_SEGMENTS];
 	double inferred_share[MI_INFER_SEGMENTS];
+	/* what the search did (benchmarks; MI_TERMS_COUNTERS says these fields exist) */
+#define MI_TERMS_COUNTERS 1
+	int expanded;	    /* terms of the query's expansion (text/vocab.h), before the index lookup */
+	int lists;	    /* posting lists searched (terms the index holds, plus the segment list) */
+	int64_t candidates; /* documents an essential list produced */
+	int64_t probes;	    /* seeks into non-essential lists */
 };
 
 /*
@@ -154,6 +160,15 @@ double mi_level_weight(const char *level);
 
 /* The weight of a region proximity level (0 none .. 3 county). */
 double mi_region_weight(int level);
+
+/*
+ * Searches bound every posting list per chunk of 2^MI_CHUNK_SHIFT document
+ * numbers (the list's best posting there), skipping chunks that cannot
+ * reach the k-th score. mi_set_chunk_shift drops both indexes and builds
+ * the next ones with chunks of 2^shift (tests: small chunks on small data).
+ */
+#define MI_CHUNK_SHIFT 12
+void mi_set_chunk_shift(unsigned shift);
 
 /* Drops both indexes (tests that reopen another database; never while a search runs). */
 void mi_reset(void);

@@ -330,31 +330,42 @@ static void pruned_search_equals_scoring_everything(void **state)
 	uint32_t seed = 99;
 	static const char *const qregions[] = {NULL, "320505", "33", "440305"};
 	static const char *const qcerts[] = {NULL, "ISO9001", NULL, "IATF16949"};
-	for (int round = 0; round < 200; round++) {
-		char text[512];
-		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 6));
-		struct mi_query q = {
-			.text = text,
-			.text_len = strlen(text),
-			.sid = rnd(&seed) % 3,
-			.region = qregions[rnd(&seed) % 4],
-			.certs = qcerts[rnd(&seed) % 4],
-			.exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
-			.k = 1 + (int)(rnd(&seed) % 20),
-		};
-		struct mi_hit a[32], b[32];
-		int na, nb;
-		struct qerror e = {0};
-		assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
-		assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
-		assert_int_equal(na, nb);
-		for (int i = 0; i < na; i++) {
-			if (fabs(a[i].score - b[i].score) > 1e-9)
-				fail_msg("round %d rank %d: pruned %.12f (id %lld), exhaustive %.12f (id %lld)", round, i,
-					 a[i].score, (long long)a[i].id, b[i].score, (long long)b[i].id);
-			assert_int_equal(a[i].id, b[i].id);
+	/* pass 0: chunks as shipped (one chunk here); 1: chunks of 8 listings; 2: and listings appended after the build
+	 */
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 1)
+			mi_set_chunk_shift(3);
+		if (pass == 2)
+			fill_random(f, 150, 8);
+		for (int round = 0; round < 200; round++) {
+			char text[512];
+			text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 6));
+			struct mi_query q = {
+			    .text = text,
+			    .text_len = strlen(text),
+			    .sid = rnd(&seed) % 3,
+			    .region = qregions[rnd(&seed) % 4],
+			    .certs = qcerts[rnd(&seed) % 4],
+			    .exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
+			    .k = 1 + (int)(rnd(&seed) % 20),
+			};
+			struct mi_hit a[32], b[32];
+			int na, nb;
+			struct qerror e = {0};
+			assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
+			assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
+			assert_int_equal(na, nb);
+			for (int i = 0; i < na; i++) {
+				if (fabs(a[i].score - b[i].score) > 1e-9)
+					fail_msg("pass %d round %d rank %d: pruned %.12f (id %lld), exhaustive %.12f "
+						 "(id %lld)",
+						 pass, round, i, a[i].score, (long long)a[i].id, b[i].score,
+						 (long long)b[i].id);
+				assert_int_equal(a[i].id, b[i].id);
+			}
 		}
 	}
+	mi_set_chunk_shift(MI_CHUNK_SHIFT);
 }
 
 static void text_scores_are_fts5_bm25(void **state)
@@ -538,33 +549,43 @@ static void pruned_search_equals_scoring_everything_with_the_vocabulary(void **s
 	static const char *const qregions[] = {NULL, "320505", "33", "440305"};
 	static const char *const qcerts[] = {NULL, "ISO9001", NULL, "IATF16949"};
 	static const char *const extra[] = {"马达", "锂电池", "螺丝", "electrolyte", "紧固件", "电池单体", ""};
-	for (int round = 0; round < 200; round++) {
-		char text[512];
-		text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 5));
-		size_t len = strlen(text);
-		snprintf(text + len, sizeof text - len, " %s", extra[rnd(&seed) % 7]);
-		struct mi_query q = {
-			.text = text,
-			.text_len = strlen(text),
-			.sid = rnd(&seed) % 2 ? 0 : rnd(&seed) % 3,
-			.region = qregions[rnd(&seed) % 4],
-			.certs = qcerts[rnd(&seed) % 4],
-			.exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
-			.k = 1 + (int)(rnd(&seed) % 20),
-		};
-		struct mi_hit a[32], b[32];
-		int na, nb;
-		struct qerror e = {0};
-		assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
-		assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
-		assert_int_equal(na, nb);
-		for (int i = 0; i < na; i++) {
-			if (fabs(a[i].score - b[i].score) > 1e-9)
-				fail_msg("round %d (%s) rank %d: pruned %.12f (id %lld), exhaustive %.12f (id %lld)", round,
-					 text, i, a[i].score, (long long)a[i].id, b[i].score, (long long)b[i].id);
-			assert_int_equal(a[i].id, b[i].id);
+	/* as above: chunks as shipped, chunks of 8 listings, and listings appended after the build */
+	for (int pass = 0; pass < 3; pass++) {
+		if (pass == 1)
+			mi_set_chunk_shift(3);
+		if (pass == 2)
+			fill_random(f, 150, 12);
+		for (int round = 0; round < 200; round++) {
+			char text[512];
+			text_of(&seed, text, sizeof text, 1 + (int)(rnd(&seed) % 5));
+			size_t len = strlen(text);
+			snprintf(text + len, sizeof text - len, " %s", extra[rnd(&seed) % 7]);
+			struct mi_query q = {
+			    .text = text,
+			    .text_len = strlen(text),
+			    .sid = rnd(&seed) % 2 ? 0 : rnd(&seed) % 3,
+			    .region = qregions[rnd(&seed) % 4],
+			    .certs = qcerts[rnd(&seed) % 4],
+			    .exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
+			    .k = 1 + (int)(rnd(&seed) % 20),
+			};
+			struct mi_hit a[32], b[32];
+			int na, nb;
+			struct qerror e = {0};
+			assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
+			assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
+			assert_int_equal(na, nb);
+			for (int i = 0; i < na; i++) {
+				if (fabs(a[i].score - b[i].score) > 1e-9)
+					fail_msg("pass %d round %d (%s) rank %d: pruned %.12f (id %lld), exhaustive "
+						 "%.12f (id %lld)",
+						 pass, round, text, i, a[i].score, (long long)a[i].id, b[i].score,
+						 (long long)b[i].id);
+				assert_int_equal(a[i].id, b[i].id);
+			}
 		}
 	}
+	mi_set_chunk_shift(MI_CHUNK_SHIFT);
 }
 
 int main(void)
