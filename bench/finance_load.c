@@ -6,9 +6,9 @@
  * CLIENTS clients (a thread with one keep-alive connection) then passes 1 fen of its piece to the
  * SME's supplier again and again (POST /api/v1/finance/pieces/{id}/transfers, a fresh
  * Idempotency-Key each), going on with the remainder piece its answer names. After WARMUP seconds
- * it measures for LOAD_SECONDS and prints the same JSON object as finance_load.mjs, plus the
- * transfers the certificate holds (GET of the certificate's transfers is not needed: the caller
- * runs `qilian finance verify` on the database afterwards).
+ * it measures for LOAD_SECONDS and prints the same JSON object as finance_load.mjs, plus its own
+ * CPU time (generator_cpu_us, set-up included). The caller runs `qilian finance verify` on the
+ * database afterwards (bench/finance-perf.sh does).
  *
  * Build: cc -O2 -pthread bench/finance_load.c -o finance_load -ljansson
  * Usage: finance_load HOST:PORT   (env CLIENTS 8, LOAD_SECONDS 10, WARMUP 1, SUPPLIER, PW)
