@@ -34,6 +34,8 @@ static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
  * the same few pages, and a checkpoint copies each page once and syncs twice, so checkpointing
  * less often writes and syncs less per commit. */
 #define CHECKPOINT_FRAMES 8000
+/* Frames in the WAL (32768: 128 MiB) from which the checkpoint also restarts it (see checkpointer). */
+#define RESTART_FRAMES 32768
 
 static pthread_mutex_t turn_mu = PTHREAD_MUTEX_INITIALIZER;
 static pthread_cond_t turn_cv;
@@ -59,24 +61,48 @@ static void turn_signal(void)
 	pthread_mutex_unlock(&turn_mu);
 }
 
+static int sq_busy(void *arg, int count);
+
 /*
- * The checkpoint runs off the request path: the commit that finds the WAL long starts a detached
- * thread that checkpoints (PASSIVE: writers and readers go on meanwhile) on a connection of its own,
- * one at a time per process. Checkpointing is crash-safe at any point, so nothing waits for it.
+ * The checkpoint runs off the request path: the commit that finds CHECKPOINT_FRAMES more frames in
+ * the WAL than the last checkpoint found starts a detached thread that checkpoints on a connection
+ * of its own, one at a time per process, PASSIVE: writers and readers go on meanwhile while it
+ * copies the pages and syncs. That alone never lets the WAL start again from its beginning under
+ * continuous writes (SQLite restarts it only when a writer begins with every frame copied, and
+ * writers append while the checkpoint copies), so the WAL grew without end under load: hundreds
+ * of MB a minute, every append a new file block to allocate and zero. So once the WAL is
+ * RESTART_FRAMES long the thread checkpoints again in RESTART mode: that takes the write lock
+ * (writers wait in sq_busy), copies what was committed during the first pass (little, so its two
+ * syncs are short), waits for readers to leave the WAL and starts it again from its beginning.
+ * Checkpointing is crash-safe at any point.
  */
 static atomic_bool ckpt_running;
+static atomic_int ckpt_frames; /* the WAL's length when the last checkpoint started */
+
+struct ckpt_job {
+	char *path;
+	bool restart;
+};
 
 static void *checkpointer(void *arg)
 {
-	char *path = arg;
+	struct ckpt_job *job = arg;
 	sqlite3 *h = NULL;
-	if (sqlite3_open_v2(path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
-		sqlite3_busy_timeout(h, 1000);
-		if (sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL) != SQLITE_OK)
-			log_error("WAL checkpoint of %s: %s", path, sqlite3_errmsg(h));
+	if (sqlite3_open_v2(job->path, &h, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, NULL) == SQLITE_OK) {
+		sqlite3_busy_handler(h, sq_busy, NULL);
+		/* A connection learns that the file is in WAL mode at its first read; before that
+		 * sqlite3_wal_checkpoint_v2 does nothing and says SQLITE_OK (nothing was ever copied). */
+		int rc = sqlite3_exec(h, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
+		if (rc == SQLITE_OK)
+			rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+		if (rc == SQLITE_OK && job->restart)
+			rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+		if (rc != SQLITE_OK && rc != SQLITE_BUSY) /* busy: a reader stayed; a later commit tries again */
+			log_error("WAL checkpoint of %s: %s", job->path, sqlite3_errmsg(h));
 	}
 	sqlite3_close_v2(h);
-	free(path);
+	free(job->path);
+	free(job);
 	atomic_store(&ckpt_running, false);
 	return NULL;
 }
@@ -85,16 +111,26 @@ static int sq_wal_hook(void *arg, sqlite3 *h, const char *name, int frames)
 {
 	(void)arg;
 	turn_signal();
-	if (frames < CHECKPOINT_FRAMES || atomic_exchange(&ckpt_running, true))
+	int last = atomic_load(&ckpt_frames);
+	if (frames < last)
+		last = 0; /* the WAL started again */
+	if (frames < CHECKPOINT_FRAMES || frames - last < CHECKPOINT_FRAMES || atomic_exchange(&ckpt_running, true))
 		return SQLITE_OK;
+	atomic_store(&ckpt_frames, frames);
 	const char *file = sqlite3_db_filename(h, name);
-	char *path = file && *file ? strdup(file) : NULL;
+	struct ckpt_job *job = calloc(1, sizeof *job);
+	if (job) {
+		job->path = file && *file ? strdup(file) : NULL;
+		job->restart = frames >= RESTART_FRAMES;
+	}
 	pthread_attr_t at;
 	pthread_t t;
 	pthread_attr_init(&at);
 	pthread_attr_setdetachstate(&at, PTHREAD_CREATE_DETACHED);
-	if (!path || pthread_create(&t, &at, checkpointer, path) != 0) {
-		free(path);
+	if (!job || !job->path || pthread_create(&t, &at, checkpointer, job) != 0) {
+		if (job)
+			free(job->path);
+		free(job);
 		sqlite3_wal_checkpoint_v2(h, name, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL); /* here, then */
 		atomic_store(&ckpt_running, false);
 	}
@@ -126,7 +162,10 @@ static int sq_busy(void *arg, int count)
 	return 1;
 }
 
-static sqlite3 *H(struct db *db) { return db->impl; }
+static sqlite3 *H(struct db *db)
+{
+	return db->impl;
+}
 
 static enum qerr map_error(struct db *db, struct qerror *err)
 {
@@ -177,7 +216,10 @@ static enum qerr sq_open(struct db *db, const char *path, bool create, struct qe
 	return QERR_OK;
 }
 
-static void sq_close(struct db *db) { sqlite3_close_v2(H(db)); }
+static void sq_close(struct db *db)
+{
+	sqlite3_close_v2(H(db));
+}
 
 static enum qerr sq_prepare(struct db *db, const char *sql, bool persistent, void **impl, struct qerror *err)
 {
@@ -190,12 +232,30 @@ static enum qerr sq_prepare(struct db *db, const char *sql, bool persistent, voi
 	return QERR_OK;
 }
 
-static void sq_finalize(void *impl) { sqlite3_finalize(impl); }
-static void sq_reset(void *impl) { sqlite3_reset(impl); }
-static void sq_clear_bindings(void *impl) { sqlite3_clear_bindings(impl); }
-static void sq_bind_int64(void *impl, int idx, int64_t v) { sqlite3_bind_int64(impl, idx, v); }
-static void sq_bind_double(void *impl, int idx, double v) { sqlite3_bind_double(impl, idx, v); }
-static void sq_bind_null(void *impl, int idx) { sqlite3_bind_null(impl, idx); }
+static void sq_finalize(void *impl)
+{
+	sqlite3_finalize(impl);
+}
+static void sq_reset(void *impl)
+{
+	sqlite3_reset(impl);
+}
+static void sq_clear_bindings(void *impl)
+{
+	sqlite3_clear_bindings(impl);
+}
+static void sq_bind_int64(void *impl, int idx, int64_t v)
+{
+	sqlite3_bind_int64(impl, idx, v);
+}
+static void sq_bind_double(void *impl, int idx, double v)
+{
+	sqlite3_bind_double(impl, idx, v);
+}
+static void sq_bind_null(void *impl, int idx)
+{
+	sqlite3_bind_null(impl, idx);
+}
 
 static void sq_bind_text(void *impl, int idx, const char *s, size_t len, bool copy)
 {
@@ -219,15 +279,39 @@ static int sq_step(struct db *db, void *impl, struct qerror *err)
 	return -1;
 }
 
-static int64_t sq_col_int64(void *impl, int col) { return sqlite3_column_int64(impl, col); }
-static double sq_col_double(void *impl, int col) { return sqlite3_column_double(impl, col); }
-static bool sq_col_is_null(void *impl, int col) { return sqlite3_column_type(impl, col) == SQLITE_NULL; }
-static const char *sq_col_text(void *impl, int col) { return (const char *)sqlite3_column_text(impl, col); }
-static const void *sq_col_blob(void *impl, int col) { return sqlite3_column_blob(impl, col); }
-static size_t sq_col_bytes(void *impl, int col) { return (size_t)sqlite3_column_bytes(impl, col); }
+static int64_t sq_col_int64(void *impl, int col)
+{
+	return sqlite3_column_int64(impl, col);
+}
+static double sq_col_double(void *impl, int col)
+{
+	return sqlite3_column_double(impl, col);
+}
+static bool sq_col_is_null(void *impl, int col)
+{
+	return sqlite3_column_type(impl, col) == SQLITE_NULL;
+}
+static const char *sq_col_text(void *impl, int col)
+{
+	return (const char *)sqlite3_column_text(impl, col);
+}
+static const void *sq_col_blob(void *impl, int col)
+{
+	return sqlite3_column_blob(impl, col);
+}
+static size_t sq_col_bytes(void *impl, int col)
+{
+	return (size_t)sqlite3_column_bytes(impl, col);
+}
 
-static bool sq_in_transaction(struct db *db) { return !sqlite3_get_autocommit(H(db)); }
-static int64_t sq_changes(struct db *db) { return sqlite3_changes64(H(db)); }
+static bool sq_in_transaction(struct db *db)
+{
+	return !sqlite3_get_autocommit(H(db));
+}
+static int64_t sq_changes(struct db *db)
+{
+	return sqlite3_changes64(H(db));
+}
 
 static void sq_reset_busy(struct db *db)
 {
