@@ -20,7 +20,8 @@
  * root: a loop of parents could only be made of transferred pieces with one
  * child each, since a split's children are smaller than it, so nothing hangs
  * from it.) That needs only the retired pieces in memory, 40 bytes each;
- * the live ones are checked as they pass.
+ * the live ones are checked as they pass, and a retired piece is forgotten
+ * once its children are all there (they are normally made with it).
  */
 #include "finance/finance_int.h"
 
@@ -84,6 +85,7 @@ struct vparent {
 	uint32_t cert;
 	uint8_t split, children, ends; /* ends: 1 a child starts at lo, 2 one ends at hi */
 };
+#define SLOT_FREE 0xff /* children of a reused slot's former piece */
 
 /* A child met before its parent (a parent's id is normally smaller): checked after the pass. */
 struct vchild {
@@ -141,6 +143,8 @@ struct scan {
 	int64_t base;
 	size_t npos;
 	bool sparse;
+	uint32_t *freed; /* slots of parents to reuse */
+	size_t nfree, capfree;
 	struct vchild *deferred;
 	size_t ndeferred, capdeferred;
 	struct vexp *exps;
@@ -404,13 +408,19 @@ static struct vcert *cert_of(struct scan *s, int64_t id)
 	return &s->certs[lo];
 }
 
-static struct vparent *parent_of(struct scan *s, int64_t id)
+#define POS_NONE UINT32_MAX	  /* not a retired piece */
+#define POS_DONE (UINT32_MAX - 1) /* a retired piece whose children are all there */
+
+/* The retired piece id while its children are still coming; NULL if none (*done: its children are all there). */
+static struct vparent *parent_of(struct scan *s, int64_t id, bool *done)
 {
+	*done = false;
 	if (!s->sparse) {
 		if (id < s->base || (uint64_t)id - (uint64_t)s->base >= s->npos)
 			return NULL;
 		uint32_t k = s->pos[(uint64_t)id - (uint64_t)s->base];
-		return k == UINT32_MAX ? NULL : &s->parents[k];
+		*done = k == POS_DONE;
+		return k >= POS_DONE ? NULL : &s->parents[k];
 	}
 	size_t lo = 0, hi = s->nparents;
 	while (lo < hi) {
@@ -423,24 +433,43 @@ static struct vparent *parent_of(struct scan *s, int64_t id)
 	return lo < s->nparents && s->parents[lo].id == id ? &s->parents[lo] : NULL;
 }
 
+static int parent_cmp(const void *x, const void *y)
+{
+	const struct vparent *a = x, *b = y;
+	return a->id < b->id ? -1 : a->id > b->id;
+}
+
+/* Leaves the dense index for binary search: the parents still open, sorted by id, kept whole from now on. */
+static void go_sparse(struct scan *s)
+{
+	size_t w = 0;
+	for (size_t i = 0; i < s->nparents; i++)
+		if (s->parents[i].children != SLOT_FREE)
+			s->parents[w++] = s->parents[i];
+	s->nparents = w;
+	qsort(s->parents, s->nparents, sizeof *s->parents, parent_cmp);
+	s->sparse = true;
+	s->nfree = 0;
+	free(s->pos);
+	s->pos = NULL;
+	s->npos = 0;
+}
+
 /*
- * Appends the retired piece p to parents and to the dense index, which is
- * dropped (binary search instead) when ids leave more gaps than pieces.
+ * Adds the retired piece p. While ids are dense (fewer gaps than pieces),
+ * pos[id - base] finds its slot, and a slot is reused once the piece's
+ * children are all there, so only the pieces still waiting for children take
+ * memory; otherwise every retired piece is kept, sorted by id.
  */
 static enum qerr push_parent(struct scan *s, const struct vparent *p)
 {
-	if (!GROW(s, parents, nparents, capparents) || s->nparents >= UINT32_MAX)
-		return oom(s);
-	s->parents[s->nparents] = *p;
+	uint64_t at = 0;
 	if (!s->sparse) {
-		if (s->nparents == 0)
+		if (s->npos == 0)
 			s->base = p->id;
-		uint64_t at = (uint64_t)p->id - (uint64_t)s->base; /* ids arrive in order: p->id >= base */
-		if (at >= 8 * (uint64_t)s->nparents + 65536) {
-			s->sparse = true;
-			free(s->pos);
-			s->pos = NULL;
-			s->npos = 0;
+		at = (uint64_t)p->id - (uint64_t)s->base; /* ids arrive in order: p->id >= base */
+		if (at >= 8 * (uint64_t)s->out->pieces + 65536) {
+			go_sparse(s);
 		} else if (at >= s->npos) {
 			size_t n = s->npos ? s->npos : 65536;
 			while (n <= at)
@@ -452,32 +481,57 @@ static enum qerr push_parent(struct scan *s, const struct vparent *p)
 			s->pos = np;
 			s->npos = n;
 		}
-		if (!s->sparse)
-			s->pos[at] = (uint32_t)s->nparents;
 	}
-	s->nparents++;
+	size_t slot;
+	if (!s->sparse && s->nfree) {
+		slot = s->freed[--s->nfree];
+	} else {
+		if (!GROW(s, parents, nparents, capparents) || s->nparents >= POS_DONE)
+			return oom(s);
+		slot = s->nparents++;
+	}
+	s->parents[slot] = *p;
+	if (!s->sparse)
+		s->pos[at] = (uint32_t)slot;
 	return QERR_OK;
 }
 
-/* A piece [lo, hi] of certificate cert (index) whose parent is `parent`, which the pass has already met. */
-static void child(struct scan *s, int64_t id, int64_t parent, int64_t lo, int64_t hi, uint32_t cert)
+static bool complete(const struct vparent *p)
 {
-	struct vparent *p = parent_of(s, parent);
+	return p->children == (p->split ? 2 : 1) && p->covered == p->hi - p->lo + 1 && p->ends == 3;
+}
+
+/* A piece [lo, hi] of certificate cert (index) whose parent is `parent`, which the pass has already met. */
+static enum qerr child(struct scan *s, int64_t id, int64_t parent, int64_t lo, int64_t hi, uint32_t cert)
+{
+	bool done;
+	struct vparent *p = parent_of(s, parent, &done);
 	if (!p) {
-		broken(s, "piece %lld has parent %lld, which is not split or transferred", (long long)id,
-		       (long long)parent);
-		return;
+		broken(s,
+		       done ? "piece %lld is one child too many of piece %lld"
+			    : "piece %lld has parent %lld, which is not split or transferred",
+		       (long long)id, (long long)parent);
+		return QERR_OK;
 	}
 	if (p->cert != cert || lo < p->lo || hi > p->hi) {
 		broken(s, "piece %lld [%lld, %lld] does not lie in its parent %lld [%lld, %lld] of its certificate",
 		       (long long)id, (long long)lo, (long long)hi, (long long)p->id, (long long)p->lo,
 		       (long long)p->hi);
-		return;
+		return QERR_OK;
 	}
 	if (p->children < 3)
 		p->children++;
 	p->covered = add_sat(p->covered, hi - lo + 1);
 	p->ends |= (lo == p->lo ? 1 : 0) | (hi == p->hi ? 2 : 0);
+	if (!s->sparse && complete(p)) {
+		if (!GROW(s, freed, nfree, capfree))
+			return oom(s);
+		size_t slot = (size_t)(p - s->parents);
+		s->pos[(uint64_t)p->id - (uint64_t)s->base] = POS_DONE;
+		p->children = SLOT_FREE;
+		s->freed[s->nfree++] = (uint32_t)slot;
+	}
+	return QERR_OK;
 }
 
 static struct vorg *org_of(struct scan *s, int64_t id, int64_t piece)
@@ -603,7 +657,9 @@ static enum qerr piece(struct scan *s, const struct vrow *p)
 	}
 	if (p->has_parent) {
 		if (p->parent < p->id) {
-			child(s, p->id, p->parent, p->lo, p->hi, ci);
+			enum qerr rc = child(s, p->id, p->parent, p->lo, p->hi, ci);
+			if (rc)
+				return rc;
 		} else {
 			if (!GROW(s, deferred, ndeferred, capdeferred))
 				return oom(s);
@@ -692,15 +748,17 @@ static enum qerr pass(struct db *db, struct scan *s)
 
 /* ---- after the pass ---- */
 
-static void close_tree(struct scan *s)
+static enum qerr close_tree(struct scan *s)
 {
 	for (size_t i = 0; i < s->ndeferred; i++) {
 		const struct vchild *d = &s->deferred[i];
-		child(s, d->id, d->parent, d->lo, d->hi, d->cert);
+		enum qerr rc = child(s, d->id, d->parent, d->lo, d->hi, d->cert);
+		if (rc)
+			return rc;
 	}
 	for (size_t i = 0; i < s->nparents; i++) {
 		const struct vparent *p = &s->parents[i];
-		if (p->children != (p->split ? 2 : 1) || p->covered != p->hi - p->lo + 1 || p->ends != 3)
+		if (p->children != SLOT_FREE && !complete(p))
 			broken(s, "%s piece %lld [%lld, %lld] has %d children covering %lld fen",
 			       p->split ? "split" : "transferred", (long long)p->id, (long long)p->lo, (long long)p->hi,
 			       p->children, (long long)p->covered);
@@ -721,6 +779,7 @@ static void close_tree(struct scan *s)
 		else if (e->kind == X_APPLICATION_APPROVED)
 			found(s, VF_APPLICATION_APPROVED, e->ref, e->parent);
 	}
+	return QERR_OK;
 }
 
 /*
@@ -856,10 +915,10 @@ enum qerr fin_vscan_run(struct db *db, struct fin_vscan *out, struct qerror *err
 		rc = load_expectations(db, &s);
 	if (!rc)
 		rc = pass(db, &s);
-	if (!rc) {
-		close_tree(&s);
+	if (!rc)
+		rc = close_tree(&s);
+	if (!rc)
 		rc = resolve(db, &s, true);
-	}
 	if (!rc)
 		rc = resolve(db, &s, false);
 	if (!rc)
@@ -869,6 +928,7 @@ enum qerr fin_vscan_run(struct db *db, struct fin_vscan *out, struct qerror *err
 	free(s.certs);
 	free(s.parents);
 	free(s.pos);
+	free(s.freed);
 	free(s.deferred);
 	free(s.exps);
 	free(s.orgs);
