@@ -769,20 +769,20 @@ static void verify_unknown_certificate(void **state)
 	violated(f, "pieces_partition");
 }
 
-/* Moves the first certificate's root to id 900000, after its children, with everything that names it. */
-static void move_root(struct fixture *f)
+/* Moves the first certificate's root to id to, after its children, with everything that names it. */
+static void move_root(struct fixture *f, long long to)
 {
 	long long r = testdb_scalar(f->db, "SELECT min(id) FROM finance_pieces WHERE parent_id IS NULL");
-	char sql[800];
+	char sql[900];
 	snprintf(sql, sizeof sql,
 		 "PRAGMA foreign_keys=OFF;"
-		 "UPDATE finance_pieces SET id=900000 WHERE id=%lld;"
-		 "UPDATE finance_pieces SET parent_id=900000 WHERE parent_id=%lld;"
-		 "UPDATE finance_transfers SET piece_id=900000 WHERE piece_id=%lld;"
-		 "UPDATE finance_transfers SET received_piece_id=900000 WHERE received_piece_id=%lld;"
-		 "UPDATE finance_application_pieces SET piece_id=900000 WHERE piece_id=%lld;"
-		 "UPDATE finance_application_pieces SET bank_piece_id=900000 WHERE bank_piece_id=%lld",
-		 r, r, r, r, r, r);
+		 "UPDATE finance_pieces SET id=%lld WHERE id=%lld;"
+		 "UPDATE finance_pieces SET parent_id=%lld WHERE parent_id=%lld;"
+		 "UPDATE finance_transfers SET piece_id=%lld WHERE piece_id=%lld;"
+		 "UPDATE finance_transfers SET received_piece_id=%lld WHERE received_piece_id=%lld;"
+		 "UPDATE finance_application_pieces SET piece_id=%lld WHERE piece_id=%lld;"
+		 "UPDATE finance_application_pieces SET bank_piece_id=%lld WHERE bank_piece_id=%lld",
+		 to, r, to, r, to, r, to, r, to, r, to, r);
 	testdb_exec(f->db, sql);
 }
 
@@ -790,10 +790,21 @@ static void verify_child_before_parent(void **state)
 {
 	struct fixture *f = *state;
 	history(f);
-	move_root(f);
+	move_root(f, 900000);
 	verified(f);
 	/* ... and a break under that parent is still found. */
 	testdb_exec(f->db, "UPDATE finance_pieces SET hi=hi-1 WHERE parent_id=900000 AND lo=1");
+	violated(f, "pieces_partition");
+}
+
+static void verify_sparse_ids(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* An id far beyond the others: the pass leaves its dense index for a sorted search. */
+	move_root(f, 1000000000000LL);
+	verified(f);
+	testdb_exec(f->db, "UPDATE finance_pieces SET hi=hi+1 WHERE id=1000000000000");
 	violated(f, "pieces_partition");
 }
 
@@ -886,6 +897,7 @@ int main(void)
 	    T(verify_second_root),
 	    T(verify_unknown_certificate),
 	    T(verify_child_before_parent),
+	    T(verify_sparse_ids),
 	    T(verify_holder_missing),
 	    T(verify_discounted_by_enterprise),
 	    T(verify_discount_without_limit),
