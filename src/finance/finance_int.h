@@ -133,6 +133,60 @@ bool fin_store_error_take(struct qerror *err);
 /* Settings: fee_bp, application_ttl_days. */
 enum qerr fin_settings(struct db *db, int64_t *fee_bp, int64_t *ttl_days, struct qerror *err);
 
+/* ---- verify's pass over the pieces (finance_verify_scan.c) ---- */
+
+/*
+ * What each of verify's piece checks found: the first offending pair (a, b)
+ * in the order docs/finance.md gives the checks' messages (finance_verify.c
+ * words them). hit false when the check holds.
+ */
+enum fin_vfind_kind {
+	VF_HOLDER_NO_ORG,	 /* (piece, organisation) */
+	VF_HOLDER_NOT_BANK,	 /* (piece, organisation) */
+	VF_HOLDER_NO_ENTERPRISE, /* (piece, enterprise) */
+	VF_LIMIT_USED,		 /* (bank organisation, issuer enterprise) */
+	VF_LIMIT_NONE,		 /* (piece, bank organisation) */
+	VF_PIECE_TRANSFER,	 /* (piece, transfer) */
+	VF_TRANSFER_PIECE,	 /* (transfer, piece) */
+	VF_PIECE_APPLICATION,	 /* (piece, application) */
+	VF_APPLICATION_PIECE,	 /* (application, piece) */
+	VF_PIECE_NAMES_PENDING,	 /* (piece, transfer or application) */
+	VF_TRANSFER_ACCEPTED,	 /* (transfer, received piece) */
+	VF_APPLICATION_APPROVED, /* (application, piece) */
+	VF_COUNT
+};
+
+struct fin_vfind {
+	bool hit;
+	int64_t a, b;
+};
+
+/* An organisation and an amount: the receivable of a holder or the payable of an issuer, by organisation. */
+struct fin_vsum {
+	int64_t org, amount;
+};
+
+struct fin_vscan {
+	int64_t certificates, live_pieces, pieces;
+	/* pieces_partition and the tree: partition_ok, or partition_msg says the first break the scan met. */
+	bool partition_ok;
+	char partition_msg[300];
+	struct fin_vfind find[VF_COUNT];
+	/* Sorted by organisation: live unsettled fen held, and live unsettled fen of the certificates issued. */
+	struct fin_vsum *receivable, *payable;
+	size_t nreceivable, npayable;
+};
+
+/*
+ * Reads finance_certificates, the pending and decided transfers and
+ * applications, finance_pieces (once, in id order, a page at a time),
+ * the holders' organisations and enterprises and finance_limits, inside the
+ * caller's transaction, and fills *s (fin_vscan_free releases it). Errors
+ * are the store's and out_of_memory; a violation is not an error.
+ */
+enum qerr fin_vscan_run(struct db *db, struct fin_vscan *s, struct qerror *err);
+void fin_vscan_free(struct fin_vscan *s);
+
 /* ---- helpers ---- */
 
 /* ISO-8601 UTC text of t. */

@@ -1,17 +1,18 @@
 /*
  * finance_verify.c - `qilian finance verify`: re-proves every invariant of
  * the finance tables from the rows themselves, in one read transaction, and
- * names the first violation. Each check is a sorted scan merged in C (or one
- * aggregate), so the whole run is linear in the rows: pieces, postings and
- * log entries are each read once or twice.
+ * names the first violation. The pieces are read once, in id order
+ * (finance_verify_scan.c), with the small tables they name read beside;
+ * the postings and the log are each read once more. When that pass finds
+ * the partition or the tree broken, the ordered scans below (by certificate
+ * and fen, by parent) name the first break as a reader would look for it,
+ * in fen order; they run only then.
  */
 #include "finance/finance_int.h"
 
 #include <stdarg.h>
 #include <stdlib.h>
 #include "base/util.h"
-
-#define LIVE_UNSETTLED "(state='held' OR state='pending_transfer' OR state='pending_discount' OR state='discounted')"
 
 static enum qerr violation(struct qerror *err, const char *invariant, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
@@ -29,7 +30,8 @@ static enum qerr violation(struct qerror *err, const char *invariant, const char
 /* Steps st (already bound); -1 error, DB_ROW / DB_DONE otherwise. */
 #define STEP(st) db_step((st), err)
 
-/* 1. pieces_partition: the live pieces of each active/settled certificate tile [1, face]; others have none. */
+/* 1. pieces_partition, named in fen order: the live pieces of each active/settled certificate tile [1, face];
+ * others have none. */
 static enum qerr check_partition(struct db *db, int64_t *ncert, int64_t *npieces, struct qerror *err)
 {
 	struct db_stmt *certs =
@@ -221,29 +223,6 @@ static enum qerr none_of(struct db *db, const char *sql, const char *invariant, 
 	return rc;
 }
 
-/* 2. one_holder. */
-static enum qerr check_holders(struct db *db, struct qerror *err)
-{
-	enum qerr rc = none_of(db,
-			       "SELECT p.id,p.holder_org FROM finance_pieces p LEFT JOIN orgs o ON o.id=p.holder_org"
-			       " WHERE o.id IS NULL LIMIT 1",
-			       "one_holder", "piece %lld is held by organisation %lld, which does not exist", err);
-	if (!rc)
-		rc = none_of(db,
-			     "SELECT p.id,p.holder_org FROM finance_pieces p JOIN orgs o ON o.id=p.holder_org"
-			     " WHERE (p.holder_id IS NULL AND o.type<>'bank')"
-			     " OR (p.state='discounted' AND (p.holder_id IS NOT NULL OR o.type<>'bank')) LIMIT 1",
-			     "one_holder",
-			     "piece %lld: holder organisation %lld is not a bank, or a bank holds it as an enterprise",
-			     err);
-	if (!rc)
-		rc = none_of(db,
-			     "SELECT p.id,p.holder_id FROM finance_pieces p LEFT JOIN enterprises e ON e.id=p.holder_id"
-			     " WHERE p.holder_id IS NOT NULL AND e.id IS NULL LIMIT 1",
-			     "one_holder", "piece %lld is held by enterprise %lld, which does not exist", err);
-	return rc;
-}
-
 /* 3. postings_balance and 4. account_balance. */
 static enum qerr check_postings(struct db *db, int64_t *nposts, struct qerror *err)
 {
@@ -312,64 +291,41 @@ static enum qerr check_postings(struct db *db, int64_t *nposts, struct qerror *e
 	return rc;
 }
 
-/* 5. ledger_matches_pieces: by organisation, receivable = its live unsettled pieces; payable = -(its certificates'
- * outstanding). */
-static enum qerr merge_amounts(struct db *db, const char *pieces_sql, const char *account, bool negate,
+/*
+ * 5. ledger_matches_pieces: by organisation, receivable = its live unsettled pieces; payable = -(its certificates'
+ * outstanding). sums (sorted by organisation) are the pass's.
+ */
+static enum qerr merge_amounts(struct db *db, const struct fin_vsum *sums, size_t n, const char *account, bool negate,
 			       struct qerror *err)
 {
-	struct db_stmt *ps = db_prepare_dynamic(db, pieces_sql, err);
-	struct db_stmt *as = NULL;
-	if (ps) {
-		as = db_prepare_dynamic(
-		    db,
-		    "SELECT org_id,balance_fen FROM finance_accounts WHERE account=? AND balance_fen<>0"
-		    " ORDER BY org_id",
-		    err);
-	}
-	if (!as) {
-		db_finalize(ps);
+	struct db_stmt *as = db_prepare_dynamic(db,
+						"SELECT org_id,balance_fen FROM finance_accounts WHERE account=? AND"
+						" balance_fen<>0 ORDER BY org_id",
+						err);
+	if (!as)
 		return err->code;
-	}
 	db_bind_text(as, 1, account);
 	enum qerr rc = QERR_OK;
-	int pr = STEP(ps), ar = STEP(as);
-	while (!rc && (pr == DB_ROW || ar == DB_ROW)) {
-		int64_t po = pr == DB_ROW ? db_col_int64(ps, 0) : INT64_MAX,
-			ao = ar == DB_ROW ? db_col_int64(as, 0) : INT64_MAX;
+	size_t i = 0;
+	int ar = STEP(as);
+	while (!rc && (i < n || ar == DB_ROW)) {
+		int64_t po = i < n ? sums[i].org : INT64_MAX, ao = ar == DB_ROW ? db_col_int64(as, 0) : INT64_MAX;
 		int64_t org = po < ao ? po : ao;
-		int64_t amount = po == org ? db_col_int64(ps, 1) : 0, balance = ao == org ? db_col_int64(as, 1) : 0;
+		int64_t amount = po == org ? sums[i].amount : 0, balance = ao == org ? db_col_int64(as, 1) : 0;
 		if (negate)
-			balance = -balance;
+			balance = balance == INT64_MIN ? INT64_MAX : -balance;
 		if (amount != balance)
 			rc = violation(err, "ledger_matches_pieces",
 				       "organisation %lld: %s %lld fen in the ledger, %lld fen in its pieces",
 				       (long long)org, account, (long long)balance, (long long)amount);
 		if (po == org)
-			pr = STEP(ps);
+			i++;
 		if (ao == org)
 			ar = STEP(as);
 	}
-	if (!rc && (pr < 0 || ar < 0))
+	if (!rc && ar < 0)
 		rc = err->code;
-	db_finalize(ps);
 	db_finalize(as);
-	return rc;
-}
-
-static enum qerr check_ledger_pieces(struct db *db, struct qerror *err)
-{
-	enum qerr rc = merge_amounts(db,
-				     "SELECT holder_org,sum(hi-lo+1) FROM finance_pieces WHERE " LIVE_UNSETTLED
-				     " GROUP BY holder_org ORDER BY holder_org",
-				     "receivable", false, err);
-	if (!rc)
-		rc = merge_amounts(
-		    db,
-		    "SELECT c.issuer_org,sum(p.hi-p.lo+1) FROM finance_pieces p JOIN finance_certificates c"
-		    " ON c.id=p.certificate_id WHERE (p.state='held' OR p.state='pending_transfer'"
-		    " OR p.state='pending_discount' OR p.state='discounted') GROUP BY c.issuer_org ORDER BY "
-		    "c.issuer_org",
-		    "payable", true, err);
 	return rc;
 }
 
@@ -427,84 +383,80 @@ static enum qerr check_chain(struct db *db, int64_t *nops, struct qerror *err)
 	return rc;
 }
 
-/* 7. limits_used. */
-static enum qerr check_limits(struct db *db, struct qerror *err)
+/* The wording of each of the pass's findings, in the order they are reported; each fmt has two %lld. */
+static const struct {
+	const char *invariant, *fmt;
+} finding_text[VF_COUNT] = {
+    [VF_HOLDER_NO_ORG] = {"one_holder", "piece %lld is held by organisation %lld, which does not exist"},
+    [VF_HOLDER_NOT_BANK] = {"one_holder",
+			    "piece %lld: holder organisation %lld is not a bank, or a bank holds it as an enterprise"},
+    [VF_HOLDER_NO_ENTERPRISE] = {"one_holder", "piece %lld is held by enterprise %lld, which does not exist"},
+    [VF_LIMIT_USED] = {"limits_used",
+		       "bank %lld's limit for issuer %lld does not equal its discounted pieces (or exceeds the limit)"},
+    [VF_LIMIT_NONE] = {"limits_used", "discounted piece %lld held by bank %lld is under no credit limit"},
+    [VF_PIECE_TRANSFER] = {"state_consistency",
+			   "piece %lld is pending_transfer but transfer %lld is not its pending transfer"},
+    [VF_TRANSFER_PIECE] = {"state_consistency", "pending transfer %lld does not hold its piece %lld (state or amount)"},
+    [VF_PIECE_APPLICATION] = {"state_consistency",
+			      "piece %lld is pending_discount but application %lld does not hold it"},
+    [VF_APPLICATION_PIECE] = {"state_consistency", "pending application %lld does not hold its piece %lld"},
+    [VF_PIECE_NAMES_PENDING] = {"state_consistency", "piece %lld names pending operation %lld but is not pending"},
+    [VF_TRANSFER_ACCEPTED] = {"state_consistency", "accepted transfer %lld did not give piece %lld to its receiver"},
+    [VF_APPLICATION_APPROVED] = {"state_consistency", "approved application %lld did not give piece %lld to its bank"},
+};
+
+/* The first of the pass's findings from `from` up to (not including) `to`, as a violation; QERR_OK if none. */
+static enum qerr report(const struct fin_vscan *scan, enum fin_vfind_kind from, enum fin_vfind_kind to,
+			struct qerror *err)
 {
-	enum qerr rc = none_of(
-	    db,
-	    "SELECT l.bank_org,l.issuer_id FROM finance_limits l WHERE l.used_fen<0 OR l.used_fen>l.limit_fen"
-	    " OR l.used_fen<>(SELECT coalesce(sum(p.hi-p.lo+1),0) FROM finance_pieces p JOIN finance_certificates c"
-	    "  ON c.id=p.certificate_id WHERE p.state='discounted' AND p.holder_org=l.bank_org"
-	    "  AND c.issuer_id=l.issuer_id) LIMIT 1",
-	    "limits_used",
-	    "bank %lld's limit for issuer %lld does not equal its discounted pieces (or exceeds the limit)", err);
+	for (unsigned k = from; k < (unsigned)to; k++) {
+		const struct fin_vfind *f = &scan->find[k];
+		if (!f->hit)
+			continue;
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-nonliteral"
+		return violation(err, finding_text[k].invariant, finding_text[k].fmt, (long long)f->a, (long long)f->b);
+#pragma GCC diagnostic pop
+	}
+	return QERR_OK;
+}
+
+/*
+ * 1. pieces_partition and the tree. The pass has proved them or met a break; a break is named by the
+ * ordered scans (the first in fen order), or as the pass met it if those find none.
+ */
+static enum qerr check_partition_tree(struct db *db, const struct fin_vscan *scan, struct qerror *err)
+{
+	if (scan->partition_ok)
+		return QERR_OK;
+	int64_t ncert = 0, npieces = 0;
+	enum qerr rc = check_partition(db, &ncert, &npieces, err);
 	if (!rc)
-		rc = none_of(db,
-			     "SELECT p.id,p.holder_org FROM finance_pieces p JOIN finance_certificates c ON "
-			     "c.id=p.certificate_id"
-			     " WHERE p.state='discounted' AND NOT EXISTS(SELECT 1 FROM finance_limits l WHERE "
-			     "l.bank_org=p.holder_org"
-			     " AND l.issuer_id=c.issuer_id) LIMIT 1",
-			     "limits_used", "discounted piece %lld held by bank %lld is under no credit limit", err);
+		rc = check_tree(db, err);
+	if (!rc)
+		rc = violation(err, "pieces_partition", "%s", scan->partition_msg);
 	return rc;
 }
 
-/* 8. state_consistency. */
-static enum qerr check_pending(struct db *db, struct qerror *err)
+static enum qerr check_all(struct db *db, struct fin_vscan *scan, int64_t *nops, int64_t *nposts, struct qerror *err)
 {
-	enum qerr rc = none_of(
-	    db,
-	    "SELECT p.id,coalesce(p.transfer_id,0) FROM finance_pieces p LEFT JOIN finance_transfers t ON "
-	    "t.id=p.transfer_id"
-	    " WHERE p.state='pending_transfer' AND (t.id IS NULL OR t.status<>'pending' OR t.piece_id<>p.id) LIMIT 1",
-	    "state_consistency", "piece %lld is pending_transfer but transfer %lld is not its pending transfer", err);
+	enum qerr rc = fin_vscan_run(db, scan, err);
 	if (!rc)
-		rc = none_of(
-		    db,
-		    "SELECT t.id,t.piece_id FROM finance_transfers t JOIN finance_pieces p ON p.id=t.piece_id"
-		    " WHERE t.status='pending' AND (p.state<>'pending_transfer' OR coalesce(p.transfer_id,0)<>t.id"
-		    " OR p.hi-p.lo+1<>t.amount_fen) LIMIT 1",
-		    "state_consistency", "pending transfer %lld does not hold its piece %lld (state or amount)", err);
+		rc = check_partition_tree(db, scan, err);
 	if (!rc)
-		rc = none_of(
-		    db,
-		    "SELECT p.id,coalesce(p.application_id,0) FROM finance_pieces p LEFT JOIN finance_applications a"
-		    " ON a.id=p.application_id WHERE p.state='pending_discount' AND (a.id IS NULL OR "
-		    "a.status<>'pending'"
-		    " OR NOT EXISTS(SELECT 1 FROM finance_application_pieces ap WHERE ap.application_id=a.id"
-		    " AND ap.piece_id=p.id)) LIMIT 1",
-		    "state_consistency", "piece %lld is pending_discount but application %lld does not hold it", err);
+		rc = report(scan, VF_HOLDER_NO_ORG, VF_LIMIT_USED, err); /* 2. one_holder */
 	if (!rc)
-		rc = none_of(
-		    db,
-		    "SELECT ap.application_id,ap.piece_id FROM finance_application_pieces ap JOIN finance_applications "
-		    "a"
-		    " ON a.id=ap.application_id JOIN finance_pieces p ON p.id=ap.piece_id WHERE a.status='pending'"
-		    " AND (p.state<>'pending_discount' OR coalesce(p.application_id,0)<>a.id) LIMIT 1",
-		    "state_consistency", "pending application %lld does not hold its piece %lld", err);
+		rc = check_postings(db, nposts, err);
 	if (!rc)
-		rc = none_of(db,
-			     "SELECT id,coalesce(transfer_id,0)+coalesce(application_id,0) FROM finance_pieces"
-			     " WHERE (transfer_id IS NOT NULL AND state<>'pending_transfer')"
-			     " OR (application_id IS NOT NULL AND state<>'pending_discount') LIMIT 1",
-			     "state_consistency", "piece %lld names pending operation %lld but is not pending", err);
+		rc = merge_amounts(db, scan->receivable, scan->nreceivable, "receivable", false, err);
 	if (!rc)
-		rc = none_of(
-		    db,
-		    "SELECT t.id,coalesce(t.received_piece_id,0) FROM finance_transfers t LEFT JOIN finance_pieces r"
-		    " ON r.id=t.received_piece_id WHERE t.status='accepted' AND (r.id IS NULL OR "
-		    "r.parent_id<>t.piece_id"
-		    " OR r.holder_org<>t.to_org OR coalesce(r.holder_id,0)<>t.to_id OR r.hi-r.lo+1<>t.amount_fen) "
-		    "LIMIT 1",
-		    "state_consistency", "accepted transfer %lld did not give piece %lld to its receiver", err);
+		rc = merge_amounts(db, scan->payable, scan->npayable, "payable", true, err);
 	if (!rc)
-		rc = none_of(db,
-			     "SELECT a.id,ap.piece_id FROM finance_applications a JOIN finance_application_pieces ap"
-			     " ON ap.application_id=a.id LEFT JOIN finance_pieces b ON b.id=ap.bank_piece_id"
-			     " WHERE a.status='approved' AND (b.id IS NULL OR b.parent_id<>ap.piece_id OR "
-			     "b.holder_org<>a.bank_org"
-			     " OR b.holder_id IS NOT NULL) LIMIT 1",
-			     "state_consistency", "approved application %lld did not give piece %lld to its bank", err);
+		rc = check_chain(db, nops, err);
+	if (!rc)
+		rc = report(scan, VF_LIMIT_USED, VF_PIECE_TRANSFER, err); /* 7. limits_used */
+	if (!rc)
+		rc = report(scan, VF_PIECE_TRANSFER, VF_COUNT, err); /* 8. state_consistency */
 	return rc;
 }
 
@@ -517,32 +469,19 @@ enum qerr finance_verify(struct db *db, json_t **out, struct qerror *err)
 	enum qerr rc = own ? db_begin_read(db, err) : QERR_OK;
 	if (rc)
 		return rc;
-	int64_t ncert = 0, npieces = 0, nops = 0, nposts = 0, total = 0;
-	rc = check_partition(db, &ncert, &npieces, err);
-	if (!rc)
-		rc = check_tree(db, err);
-	if (!rc)
-		rc = check_holders(db, err);
-	if (!rc)
-		rc = check_postings(db, &nposts, err);
-	if (!rc)
-		rc = check_ledger_pieces(db, err);
-	if (!rc)
-		rc = check_chain(db, &nops, err);
-	if (!rc)
-		rc = check_limits(db, err);
-	if (!rc)
-		rc = check_pending(db, err);
-	if (!rc)
-		rc = db_query_int64(db, "SELECT count(*) FROM finance_pieces", &total, err);
+	struct fin_vscan scan;
+	int64_t nops = 0, nposts = 0;
+	rc = check_all(db, &scan, &nops, &nposts, err);
+	fin_vscan_free(&scan);
 	if (own)
 		db_rollback(db);
 	if (rc) {
 		*out = json_pack("{s:b,s:s,s:s}", "ok", 0, "invariant", err->slug, "message", err->message);
 		return rc;
 	}
-	*out = json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:f}", "ok", 1, "certificates", (json_int_t)ncert, "live_pieces",
-			 (json_int_t)npieces, "pieces", (json_int_t)total, "operations", (json_int_t)nops, "postings",
-			 (json_int_t)nposts, "seconds", (double)(util_mono_us() - t0) / 1e6);
+	*out =
+	    json_pack("{s:b,s:I,s:I,s:I,s:I,s:I,s:f}", "ok", 1, "certificates", (json_int_t)scan.certificates,
+		      "live_pieces", (json_int_t)scan.live_pieces, "pieces", (json_int_t)scan.pieces, "operations",
+		      (json_int_t)nops, "postings", (json_int_t)nposts, "seconds", (double)(util_mono_us() - t0) / 1e6);
 	return QERR_OK;
 }

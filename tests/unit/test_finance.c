@@ -746,6 +746,120 @@ static void verify_accepted_transfer(void **state)
 	violated(f, "state_consistency");
 }
 
+/* ---- the pass's other findings (finance_verify_scan.c), each named by its invariant ---- */
+
+static void verify_second_root(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* A piece cut loose from its parent: the live pieces still tile, but the certificate has two roots. */
+	testdb_exec(f->db, "UPDATE finance_pieces SET parent_id=NULL WHERE id=(SELECT max(id) FROM finance_pieces"
+			   " WHERE state='held' AND parent_id IS NOT NULL)");
+	violated(f, "pieces_partition");
+}
+
+static void verify_unknown_certificate(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* A retired piece naming a certificate that does not exist (no live piece changes). */
+	testdb_exec(f->db, "PRAGMA foreign_keys=OFF");
+	testdb_exec(f->db, "UPDATE finance_pieces SET certificate_id=999999 WHERE id=(SELECT min(id) FROM"
+			   " finance_pieces WHERE state='split' OR state='transferred')");
+	violated(f, "pieces_partition");
+}
+
+/* Moves the first certificate's root to id to, after its children, with everything that names it. */
+static void move_root(struct fixture *f, long long to)
+{
+	long long r = testdb_scalar(f->db, "SELECT min(id) FROM finance_pieces WHERE parent_id IS NULL");
+	char sql[900];
+	snprintf(sql, sizeof sql,
+		 "PRAGMA foreign_keys=OFF;"
+		 "UPDATE finance_pieces SET id=%lld WHERE id=%lld;"
+		 "UPDATE finance_pieces SET parent_id=%lld WHERE parent_id=%lld;"
+		 "UPDATE finance_transfers SET piece_id=%lld WHERE piece_id=%lld;"
+		 "UPDATE finance_transfers SET received_piece_id=%lld WHERE received_piece_id=%lld;"
+		 "UPDATE finance_application_pieces SET piece_id=%lld WHERE piece_id=%lld;"
+		 "UPDATE finance_application_pieces SET bank_piece_id=%lld WHERE bank_piece_id=%lld",
+		 to, r, to, r, to, r, to, r, to, r, to, r);
+	testdb_exec(f->db, sql);
+}
+
+static void verify_child_before_parent(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	move_root(f, 900000);
+	verified(f);
+	/* ... and a break under that parent is still found. */
+	testdb_exec(f->db, "UPDATE finance_pieces SET hi=hi-1 WHERE parent_id=900000 AND lo=1");
+	violated(f, "pieces_partition");
+}
+
+static void verify_sparse_ids(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* An id far beyond the others: the pass leaves its dense index for a sorted search. */
+	move_root(f, 1000000000000LL);
+	verified(f);
+	testdb_exec(f->db, "UPDATE finance_pieces SET hi=hi+1 WHERE id=1000000000000");
+	violated(f, "pieces_partition");
+}
+
+static void verify_holder_missing(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	testdb_exec(f->db, "PRAGMA foreign_keys=OFF");
+	testdb_exec(f->db, "UPDATE finance_pieces SET holder_id=999999 WHERE id=(SELECT min(id) FROM finance_pieces"
+			   " WHERE state='held')");
+	violated(f, "one_holder");
+	testdb_exec(f->db, "UPDATE finance_pieces SET holder_org=999999 WHERE holder_id=999999");
+	violated(f, "one_holder");
+}
+
+static void verify_discounted_by_enterprise(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	testdb_exec(f->db, "UPDATE finance_pieces SET holder_id=(SELECT min(id) FROM enterprises)"
+			   " WHERE state='discounted'");
+	violated(f, "one_holder");
+}
+
+static void verify_discount_without_limit(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	testdb_exec(f->db, "DELETE FROM finance_limits");
+	violated(f, "limits_used");
+}
+
+static void verify_pending_links(void **state)
+{
+	struct fixture *f = *state;
+	history(f);
+	/* A held piece naming an operation; a pending transfer of another amount; a piece pending_discount
+	 * under a decided application; an approved application whose bank piece is gone. */
+	testdb_exec(f->db, "UPDATE finance_pieces SET transfer_id=1 WHERE id=(SELECT min(id) FROM finance_pieces"
+			   " WHERE state='held')");
+	violated(f, "state_consistency");
+	testdb_exec(f->db, "UPDATE finance_pieces SET transfer_id=NULL WHERE state='held'");
+	verified(f);
+	testdb_exec(f->db, "UPDATE finance_transfers SET amount_fen=amount_fen+1 WHERE status='pending'");
+	violated(f, "state_consistency");
+	testdb_exec(f->db, "UPDATE finance_transfers SET amount_fen=amount_fen-1 WHERE status='pending'");
+	testdb_exec(f->db, "UPDATE finance_pieces SET state='pending_discount',application_id=(SELECT max(id) FROM"
+			   " finance_applications) WHERE id=(SELECT min(id) FROM finance_pieces WHERE state='held')");
+	violated(f, "state_consistency");
+	testdb_exec(f->db, "UPDATE finance_pieces SET state='held',application_id=NULL WHERE state='pending_discount'");
+	verified(f);
+	testdb_exec(f->db, "UPDATE finance_application_pieces SET bank_piece_id=bank_piece_id+100000");
+	violated(f, "state_consistency");
+}
+
 static void append_only(void **state)
 {
 	struct fixture *f = *state;
@@ -780,6 +894,14 @@ int main(void)
 	    T(verify_limits),
 	    T(verify_pending_state),
 	    T(verify_accepted_transfer),
+	    T(verify_second_root),
+	    T(verify_unknown_certificate),
+	    T(verify_child_before_parent),
+	    T(verify_sparse_ids),
+	    T(verify_holder_missing),
+	    T(verify_discounted_by_enterprise),
+	    T(verify_discount_without_limit),
+	    T(verify_pending_links),
 	    T(certificates_of_for_other_chains),
 	    T(append_only),
 	};
