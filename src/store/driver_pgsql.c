@@ -133,6 +133,7 @@ struct pg_db {
 	/* read transactions (see "Round trips" above) */
 	bool begin_pending;   /* db_begin_read's BEGIN, not sent yet: it goes with the next statement */
 	bool rollback_unread; /* a ROLLBACK sent in pipeline mode, its answer not read yet */
+	bool tx_prepared;     /* "qbegin" and "qrollback" are prepared on this connection (parsed once, not per request) */
 };
 
 static struct pg_db *P(struct db *db) { return db->impl; }
@@ -477,6 +478,7 @@ static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerr
 		PQreset(pd->c);
 		for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 			stmt_clear_variants(s);
+		pd->tx_prepared = false;
 		if (PQstatus(pd->c) != CONNECTION_OK)
 			return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again");
 		PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
@@ -924,7 +926,8 @@ static bool rollback_quick(struct pg_db *pd)
 	PGTransactionStatusType t = PQtransactionStatus(c);
 	if ((t != PQTRANS_INTRANS && t != PQTRANS_INERROR) || PQenterPipelineMode(c) != 1)
 		return false;
-	if (PQsendQueryParams(c, db_driver_pgsql.rollback_sql, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	if ((pd->tx_prepared ? PQsendQueryPrepared(c, "qrollback", 0, NULL, NULL, NULL, 0)
+			     : PQsendQueryParams(c, db_driver_pgsql.rollback_sql, 0, NULL, NULL, NULL, NULL, 0)) != 1 ||
 	    PQpipelineSync(c) != 1) {
 		pipeline_abandon(c);
 		return false;
@@ -953,6 +956,16 @@ static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const cha
 {
 	PGconn *c = pd->c;
 	pd->begin_pending = false;
+	if (!pd->tx_prepared && PQtransactionStatus(c) == PQTRANS_IDLE) {
+		/* once per connection, outside any transaction: neither can fail but for a lost connection */
+		PGresult *b = PQprepare(c, "qbegin", db_driver_pgsql.begin_read_sql, 0, NULL);
+		PGresult *r = PQresultStatus(b) == PGRES_COMMAND_OK
+				  ? PQprepare(c, "qrollback", db_driver_pgsql.rollback_sql, 0, NULL)
+				  : NULL;
+		pd->tx_prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(b);
+		PQclear(r);
+	}
 	if (PQenterPipelineMode(c) != 1) {
 		PGresult *b = PQexec(c, db_driver_pgsql.begin_read_sql);
 		if (PQresultStatus(b) != PGRES_COMMAND_OK)
@@ -960,7 +973,8 @@ static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const cha
 		PQclear(b);
 		return PQexecPrepared(c, name, n, values, lengths, formats, 0);
 	}
-	if (PQsendQueryParams(c, db_driver_pgsql.begin_read_sql, 0, NULL, NULL, NULL, NULL, 0) != 1 ||
+	if ((pd->tx_prepared ? PQsendQueryPrepared(c, "qbegin", 0, NULL, NULL, NULL, 0)
+			     : PQsendQueryParams(c, db_driver_pgsql.begin_read_sql, 0, NULL, NULL, NULL, NULL, 0)) != 1 ||
 	    PQsendQueryPrepared(c, name, n, values, lengths, formats, 0) != 1 || PQpipelineSync(c) != 1) {
 		pipeline_abandon(c);
 		return NULL; /* reported from the connection's error message */
