@@ -250,6 +250,7 @@ struct db *db_open_standby(const char *path, const char *primary, struct qerror 
 	}
 	free(db->path);
 	db->path = p;
+	db->standby = true;
 	return db;
 }
 

@@ -42,6 +42,8 @@
  *   use of the connection reads first (the server has ended the transaction
  *   by then: nothing stays "idle in transaction" between requests). A GET
  *   of one record with a session check then costs two round trips, not four.
+ *   On a standby (db_open_standby) the BEGIN is sent at once, as before: when
+ *   it fails, the HTTP server answers from the primary instead.
  */
 #include "store/db_private.h"
 
@@ -614,7 +616,8 @@ static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, voi
 	}
 	s->pd = P(db);
 	s->persistent = persistent;
-	if (strcmp(sql, db_driver_pgsql.begin_read_sql) == 0)
+	/* (on a standby the BEGIN goes at once: a failure there sends the request to the primary) */
+	if (strcmp(sql, db_driver_pgsql.begin_read_sql) == 0 && !db->standby)
 		s->role = PR_BEGIN_READ;
 	else if (strcmp(sql, db_driver_pgsql.rollback_sql) == 0)
 		s->role = PR_ROLLBACK;

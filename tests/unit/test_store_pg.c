@@ -575,6 +575,24 @@ static void test_read_transactions(void **state)
 	int64_t pid2 = 0;
 	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
 	assert_true(pid2 != pid);
+
+	/* on a standby the BEGIN is sent at once: a standby that went away fails db_begin_read (serve then reads the primary) */
+	struct db *sb = db_open_standby(t->url, t->url, &e);
+	assert_non_null(sb);
+	int64_t spid = 0;
+	assert_int_equal(db_query_int64(sb, "SELECT pg_backend_pid()", &spid, &e), QERR_OK);
+	assert_int_equal(db_begin_read(sb, &e), QERR_OK);
+	backend_state(t->db, spid, "idle in transaction", st8, sizeof st8);
+	assert_string_equal(st8, "idle in transaction");
+	db_release(sb);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)spid);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_begin_read(sb, &e), QERR_UNAVAILABLE);
+	db_release(sb);
+	assert_int_equal(db_begin_read(sb, &e), QERR_OK); /* a new connection */
+	assert_int_equal(read_n(sb, QERR_OK), 14);
+	db_close(sb);
 	exec_ok(t->db, "DELETE FROM kv");
 }
 
