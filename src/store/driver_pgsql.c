@@ -135,7 +135,7 @@ struct pg_db {
 	/* read transactions (see "Round trips" above) */
 	bool begin_pending;   /* db_begin_read's BEGIN, not sent yet: it goes with the next statement */
 	bool rollback_unread; /* a ROLLBACK sent in pipeline mode, its answer not read yet */
-	bool tx_prepared;     /* "qbegin" and "qrollback" are prepared on this connection (parsed once, not per request) */
+	bool tx_prepared;     /* "qbegin", "qrollback" prepared on this connection (parsed once, not per request) */
 };
 
 static struct pg_db *P(struct db *db) { return db->impl; }

@@ -576,7 +576,7 @@ static void test_read_transactions(void **state)
 	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
 	assert_true(pid2 != pid);
 
-	/* on a standby the BEGIN is sent at once: a standby that went away fails db_begin_read (serve then reads the primary) */
+	/* on a standby the BEGIN goes at once: a standby that went away fails db_begin_read */
 	struct db *sb = db_open_standby(t->url, t->url, &e);
 	assert_non_null(sb);
 	int64_t spid = 0;
