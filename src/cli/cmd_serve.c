@@ -109,8 +109,10 @@ int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv)
 		return cli_fail(&e);
 	}
 	db_close(db);
-	cli_print(json_pack("{s:s,s:i,s:i,s:o,s:I}", "db", cli_db_path(cmd), "from_version", from, "version",
-			    migrate_latest(), "applied", applied, "vocab_seeded", (json_int_t)seeded));
+	char shown[512];
+	cli_print(json_pack("{s:s,s:i,s:i,s:o,s:I}", "db", db_path_masked(cli_db_path(cmd), shown, sizeof shown),
+			    "from_version", from, "version", migrate_latest(), "applied", applied, "vocab_seeded",
+			    (json_int_t)seeded));
 	return 0;
 }
 

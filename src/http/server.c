@@ -919,11 +919,13 @@ int http_serve(const struct http_config *cfg, struct qerror *err)
 	if (!d)
 		return -1;
 	const union MHD_DaemonInfo *di = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	log_info("qilian %s serving %s on %s (port %u, %u threads, web %s)", QILIAN_VERSION, cfg->db_path, cfg->listen,
-		 di ? di->port : 0, cfg->threads ? cfg->threads : 4, cfg->web_dir ? cfg->web_dir : "-");
+	char shown[512];
+	log_info("qilian %s serving %s on %s (port %u, %u threads, web %s)", QILIAN_VERSION,
+		 db_path_masked(cfg->db_path, shown, sizeof shown), cfg->listen, di ? di->port : 0,
+		 cfg->threads ? cfg->threads : 4, cfg->web_dir ? cfg->web_dir : "-");
 	if (cfg->read_db_path)
 		log_info("reads that tolerate lag from %s; a session reads from the primary for %u s after it writes",
-			 cfg->read_db_path, cfg->primary_after_write_s);
+			 db_path_masked(cfg->read_db_path, shown, sizeof shown), cfg->primary_after_write_s);
 	log_info("limits: %u connections, %u per address, head within %u s, bodies at %llu B/s or more, idle %u s",
 		 cfg->connection_limit ? cfg->connection_limit : 4096, cfg->max_per_address, cfg->head_timeout_s,
 		 (unsigned long long)cfg->min_body_rate, cfg->timeout_s ? cfg->timeout_s : 30);

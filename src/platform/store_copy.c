@@ -50,13 +50,15 @@ static bool is_seeded(const struct store_copy_opts *o, const char *table)
 static enum qerr check_version(struct db *db, const char *side, struct qerror *err)
 {
 	int v = 0;
+	char shown[512];
 	if (migrate_current(db, &v, err))
 		return err->code;
 	if (v != migrate_latest())
 		return qerr_set(
 		    err, QERR_CONFLICT, v < migrate_latest() ? "database_needs_migration" : "database_too_new", side,
 		    "the %s database is at schema version %d, this qilian at %d: run `qilian migrate --db %s`%s", side,
-		    v, migrate_latest(), db_path(db), v > migrate_latest() ? " with a newer qilian" : "");
+		    v, migrate_latest(), db_path_masked(db_path(db), shown, sizeof shown),
+		    v > migrate_latest() ? " with a newer qilian" : "");
 	return QERR_OK;
 }
 
@@ -590,8 +592,10 @@ enum qerr store_copy(struct db *src, struct db *dst, const struct store_copy_opt
 		     struct qerror *err)
 {
 	int64_t t0 = util_mono_us();
-	*report = json_pack("{s:s,s:s,s:s,s:s}", "from", db_path(src), "from_backend", db_backend(src), "to",
-			    db_path(dst), "to_backend", db_backend(dst));
+	char from[512], to[512];
+	*report = json_pack("{s:s,s:s,s:s,s:s}", "from", db_path_masked(db_path(src), from, sizeof from),
+			    "from_backend", db_backend(src), "to", db_path_masked(db_path(dst), to, sizeof to),
+			    "to_backend", db_backend(dst));
 	json_t *tables = json_array(), *checks = json_object();
 	struct db_catalog cs = {0}, cd = {0};
 	const struct db_table **order = NULL;
@@ -697,7 +701,9 @@ fail:
 
 enum qerr store_verify(struct db *db, const struct store_copy_opts *o, json_t **report, struct qerror *err)
 {
-	*report = json_pack("{s:s,s:s}", "db", db_path(db), "backend", db_backend(db));
+	char shown[512];
+	*report =
+	    json_pack("{s:s,s:s}", "db", db_path_masked(db_path(db), shown, sizeof shown), "backend", db_backend(db));
 	json_t *tables = json_object(), *checks = json_object();
 	struct db_catalog c = {0};
 	int fks = 0;

@@ -140,6 +140,66 @@ bool db_is_url(const char *path)
 	return path && (strncmp(path, "postgresql://", 13) == 0 || strncmp(path, "postgres://", 11) == 0);
 }
 
+const char *db_path_masked(const char *path, char *buf, size_t cap)
+{
+	if (!cap)
+		return buf;
+	buf[0] = 0;
+	if (!path)
+		return buf;
+	size_t o = 0;
+#define PUT(p, n)                                                                                                      \
+	do {                                                                                                           \
+		size_t n_ = (n);                                                                                       \
+		if (n_ > cap - 1 - o)                                                                                  \
+			n_ = cap - 1 - o;                                                                              \
+		memcpy(buf + o, (p), n_);                                                                              \
+		o += n_;                                                                                               \
+	} while (0)
+	if (!db_is_url(path)) {
+		PUT(path, strlen(path));
+		buf[o] = 0;
+		return buf;
+	}
+	const char *auth = strstr(path, "://") + 3;
+	size_t alen = strcspn(auth, "/?#");
+	const char *at = NULL;
+	for (const char *p = auth; p < auth + alen; p++)
+		if (*p == '@')
+			at = p;
+	const char *colon = at ? memchr(auth, ':', (size_t)(at - auth)) : NULL;
+	const char *p = path;
+	if (colon) {
+		PUT(p, (size_t)(colon + 1 - p));
+		PUT("***", 3);
+		p = at;
+	}
+	/* the rest, with the value of a password= parameter masked */
+	const char *q = strchr(p, '?');
+	if (!q) {
+		PUT(p, strlen(p));
+	} else {
+		PUT(p, (size_t)(q - p));
+		for (p = q; *p;) {
+			size_t n = 1 + strcspn(p + 1, "&#");
+			if (strncmp(p + 1, "password=", 9) == 0) {
+				PUT(p, 10);
+				PUT("***", 3);
+			} else {
+				PUT(p, n);
+			}
+			p += n;
+			if (*p == '#') {
+				PUT(p, strlen(p));
+				break;
+			}
+		}
+	}
+#undef PUT
+	buf[o] = 0;
+	return buf;
+}
+
 struct db *db_open(const char *path, bool create, struct qerror *err)
 {
 	pthread_once(&env_once, fault_env_init);
@@ -190,6 +250,7 @@ struct db *db_open_standby(const char *path, const char *primary, struct qerror 
 	}
 	free(db->path);
 	db->path = p;
+	db->standby = true;
 	return db;
 }
 

@@ -67,6 +67,12 @@ const char *db_path(const struct db *db);
 const char *db_backend(const struct db *db);
 /* True when path names a PostgreSQL database (postgresql:// or postgres://). */
 bool db_is_url(const char *path);
+/*
+ * path for messages and logs: a PostgreSQL URL's password (user:PASSWORD@
+ * and a password= parameter) shown as ***; anything else as it is. Writes
+ * into buf (cap bytes, cut if longer) and returns buf.
+ */
+const char *db_path_masked(const char *path, char *buf, size_t cap);
 /* True on the PostgreSQL backend. */
 bool db_is_pg(const struct db *db);
 /*

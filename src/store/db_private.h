@@ -82,6 +82,7 @@ struct db {
 	bool bulk; /* db_bulk_begin .. db_bulk_end */
 	struct db_stmt cache[DB_STMT_CACHE];
 	bool fault_lost; /* an injected crash took the connection (db_fault_set) */
+	bool standby;	 /* db_open_standby: db_begin_read reaches the server (if not, serve reads the primary) */
 };
 
 #endif

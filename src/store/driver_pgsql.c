@@ -33,6 +33,17 @@
  *   time. An import then costs no round trip per row. Any other use of the
  *   connection first ends the COPY and reads every answer; an error among
  *   them is reported by that use.
+ * - Round trips of a read transaction (db_begin_read ... db_rollback, every
+ *   GET): the BEGIN is not sent on its own but with the transaction's first
+ *   statement, both in one pipeline (one round trip; the snapshot of
+ *   REPEATABLE READ is taken by the first statement anyway). A ROLLBACK
+ *   with nothing sent since the BEGIN sends nothing; any other ROLLBACK is
+ *   sent in pipeline mode without waiting for its answer, which the next
+ *   use of the connection reads first (the server has ended the transaction
+ *   by then: nothing stays "idle in transaction" between requests). A GET
+ *   of one record with a session check then costs two round trips, not four.
+ *   On a standby (db_open_standby) the BEGIN is sent at once, as before: when
+ *   it fails, the HTTP server answers from the primary instead.
  */
 #include "store/db_private.h"
 
@@ -69,12 +80,16 @@ struct pg_variant {
 
 struct pg_db;
 
+/* The transaction statements db.c runs as cached statements, recognised by their text. */
+enum pg_role { PR_NONE, PR_BEGIN_READ, PR_ROLLBACK };
+
 struct pg_stmt {
 	struct pg_db *pd;
 	struct pg_stmt *prev, *next; /* the connection's statements */
 	char *sql;		     /* rewritten to $N */
 	int nparams;
 	bool persistent;
+	enum pg_role role;
 	/* sticky type choices (see the header comment) */
 	bool text_typed, int_untyped;
 	struct pg_param *params;
@@ -121,6 +136,10 @@ struct pg_db {
 	int nwant, nheld;
 	bool in_tx;   /* a transaction was open after the last command */
 	bool lost_tx; /* the connection was lost inside one: refuse statements until ROLLBACK or BEGIN */
+	/* read transactions (see "Round trips" above) */
+	bool begin_pending;   /* db_begin_read's BEGIN, not sent yet: it goes with the next statement */
+	bool rollback_unread; /* a ROLLBACK sent in pipeline mode, its answer not read yet */
+	bool tx_prepared;     /* "qbegin", "qrollback" prepared on this connection (parsed once, not per request) */
 };
 
 static struct pg_db *P(struct db *db) { return db->impl; }
@@ -210,6 +229,31 @@ static bool copy_row(struct pg_db *pd, const struct pg_stmt *s)
 	return ok && cput(pd, "\n", 1);
 }
 
+static void note_tx(struct pg_db *pd);
+
+/*
+ * Reads the answer of a ROLLBACK sent without waiting (rollback_quick) and
+ * leaves pipeline mode. Its errors do not matter: the transaction is over
+ * either way, and a lost connection is found by the next statement.
+ */
+static void collect(struct pg_db *pd)
+{
+	if (!pd->rollback_unread)
+		return;
+	pd->rollback_unread = false;
+	PGconn *c = pd->c;
+	for (PGresult *r; (r = PQgetResult(c));)
+		PQclear(r);
+	for (PGresult *r; (r = PQgetResult(c));) {
+		bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+		PQclear(r);
+		if (sync)
+			break;
+	}
+	PQexitPipelineMode(c); /* if it fails, ensure_connected starts a new connection */
+	note_tx(pd);
+}
+
 /*
  * Leaves pipeline mode and ends an open COPY: reads the answer of every
  * queued statement; the first error is kept in pd->error (the transaction
@@ -217,6 +261,7 @@ static bool copy_row(struct pg_db *pd, const struct pg_stmt *s)
  */
 static void drain(struct pg_db *pd)
 {
+	collect(pd);
 	copy_end(pd);
 	if (!pd->pipeline)
 		return;
@@ -431,7 +476,8 @@ static bool starts_with(const char *sql, const char *word)
 
 static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerror *err)
 {
-	if (PQstatus(pd->c) != CONNECTION_OK) {
+	/* (a connection stuck in pipeline mode after a failure is as good as lost) */
+	if (PQstatus(pd->c) != CONNECTION_OK || PQpipelineStatus(pd->c) != PQ_PIPELINE_OFF) {
 		if (pd->in_tx)
 			pd->lost_tx = true;
 		pd->in_tx = false;
@@ -439,6 +485,7 @@ static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerr
 		pd->nheld = 0; /* the old session's advisory locks went with it */
 		for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 			stmt_clear_variants(s);
+		pd->tx_prepared = false;
 		if (PQstatus(pd->c) != CONNECTION_OK)
 			return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database unavailable, try again");
 		PGresult *r = PQexec(pd->c, "SET client_encoding='UTF8'; SET TIME ZONE 'UTC'; SET lock_timeout='10s'");
@@ -574,6 +621,11 @@ static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, voi
 	}
 	s->pd = P(db);
 	s->persistent = persistent;
+	/* (on a standby the BEGIN goes at once: a failure there sends the request to the primary) */
+	if (strcmp(sql, db_driver_pgsql.begin_read_sql) == 0 && !db->standby)
+		s->role = PR_BEGIN_READ;
+	else if (strcmp(sql, db_driver_pgsql.rollback_sql) == 0)
+		s->role = PR_ROLLBACK;
 	copy_analyse(s);
 	s->next = s->pd->stmts;
 	if (s->next)
@@ -816,9 +868,146 @@ static bool is_change(const PGresult *r)
 	       strncmp(c, "MERGE", 5) == 0;
 }
 
+/* A statement answered without a round trip: done, no rows. */
+static int done_empty(struct pg_stmt *s)
+{
+	s->res = NULL;
+	s->nrows = 0;
+	s->row = -1;
+	s->executed = true;
+	s->blob_row = -1;
+	return 0;
+}
+
+/* Leaves a pipeline whose sends failed part way (the connection is broken, or is reset by ensure_connected). */
+static void pipeline_abandon(PGconn *c)
+{
+	if (PQstatus(c) == CONNECTION_OK && PQpipelineSync(c) == 1) {
+		int nulls = 0;
+		for (PGresult *r; nulls < 4;) {
+			if (!(r = PQgetResult(c))) {
+				nulls++;
+				continue;
+			}
+			bool sync = PQresultStatus(r) == PGRES_PIPELINE_SYNC;
+			PQclear(r);
+			if (sync)
+				break;
+		}
+	}
+	PQexitPipelineMode(c);
+}
+
+/*
+ * db_begin_read: the BEGIN waits for the first statement (exec_begun) when
+ * the connection is between transactions (or only a ROLLBACK's answer is
+ * unread). Like a BEGIN sent, it acknowledges a transaction the connection
+ * lost: nothing of that one is left to refuse.
+ */
+static bool defer_begin(struct pg_db *pd)
+{
+	if (pd->begin_pending || pd->pipeline || pd->copying || pd->failed)
+		return false;
+	if (!pd->rollback_unread && PQstatus(pd->c) == CONNECTION_OK && PQtransactionStatus(pd->c) != PQTRANS_IDLE)
+		return false; /* a transaction is open: BEGIN goes to the server, as it always did (a warning) */
+	pd->begin_pending = true;
+	pd->lost_tx = false;
+	pd->in_tx = false;
+	return true;
+}
+
+/*
+ * db_rollback: nothing to send if the BEGIN is still pending; otherwise the
+ * ROLLBACK goes in pipeline mode and its answer is read by the next use
+ * (collect). false: run it the usual way.
+ */
+static bool rollback_quick(struct pg_db *pd)
+{
+	if (pd->begin_pending) {
+		pd->begin_pending = false;
+		return true;
+	}
+	PGconn *c = pd->c;
+	if (pd->pipeline || pd->copying || pd->failed || pd->lost_tx || pd->rollback_unread ||
+	    PQstatus(c) != CONNECTION_OK)
+		return false;
+	PGTransactionStatusType t = PQtransactionStatus(c);
+	if ((t != PQTRANS_INTRANS && t != PQTRANS_INERROR) || PQenterPipelineMode(c) != 1)
+		return false;
+	if ((pd->tx_prepared ? PQsendQueryPrepared(c, "qrollback", 0, NULL, NULL, NULL, 0)
+			     : PQsendQueryParams(c, db_driver_pgsql.rollback_sql, 0, NULL, NULL, NULL, NULL, 0)) != 1 ||
+	    PQpipelineSync(c) != 1) {
+		pipeline_abandon(c);
+		return false;
+	}
+	pd->rollback_unread = true;
+	pd->in_tx = false;
+	return true;
+}
+
+/* The first result of the next command of a pipeline (the rest dropped), up to its end. */
+static PGresult *take(PGconn *c)
+{
+	PGresult *first = NULL;
+	for (PGresult *r; (r = PQgetResult(c));) {
+		if (!first)
+			first = r;
+		else
+			PQclear(r);
+	}
+	return first;
+}
+
+/* The pending BEGIN and a prepared statement in one round trip; a failed BEGIN is the answer. */
+static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const char *const *values, const int *lengths,
+			    const int *formats)
+{
+	PGconn *c = pd->c;
+	pd->begin_pending = false;
+	if (!pd->tx_prepared && PQtransactionStatus(c) == PQTRANS_IDLE) {
+		/* once per connection, outside any transaction: neither can fail but for a lost connection */
+		PGresult *b = PQprepare(c, "qbegin", db_driver_pgsql.begin_read_sql, 0, NULL);
+		PGresult *r = PQresultStatus(b) == PGRES_COMMAND_OK
+				  ? PQprepare(c, "qrollback", db_driver_pgsql.rollback_sql, 0, NULL)
+				  : NULL;
+		pd->tx_prepared = PQresultStatus(r) == PGRES_COMMAND_OK;
+		PQclear(b);
+		PQclear(r);
+	}
+	if (PQenterPipelineMode(c) != 1) {
+		PGresult *b = PQexec(c, db_driver_pgsql.begin_read_sql);
+		if (PQresultStatus(b) != PGRES_COMMAND_OK)
+			return b;
+		PQclear(b);
+		return PQexecPrepared(c, name, n, values, lengths, formats, 0);
+	}
+	if ((pd->tx_prepared ? PQsendQueryPrepared(c, "qbegin", 0, NULL, NULL, NULL, 0)
+			     : PQsendQueryParams(c, db_driver_pgsql.begin_read_sql, 0, NULL, NULL, NULL, NULL, 0)) != 1 ||
+	    PQsendQueryPrepared(c, name, n, values, lengths, formats, 0) != 1 || PQpipelineSync(c) != 1) {
+		pipeline_abandon(c);
+		return NULL; /* reported from the connection's error message */
+	}
+	PGresult *b = take(c), *r = take(c);
+	for (PGresult *x; (x = PQgetResult(c));) {
+		bool sync = PQresultStatus(x) == PGRES_PIPELINE_SYNC;
+		PQclear(x);
+		if (sync)
+			break;
+	}
+	PQexitPipelineMode(c);
+	if (PQresultStatus(b) != PGRES_COMMAND_OK) {
+		PQclear(r);
+		return b;
+	}
+	PQclear(b);
+	return r;
+}
+
 static int execute(struct pg_stmt *s, struct qerror *err)
 {
 	struct pg_db *pd = s->pd;
+	if ((s->role == PR_BEGIN_READ && defer_begin(pd)) || (s->role == PR_ROLLBACK && rollback_quick(pd)))
+		return done_empty(s);
 	if (settle(pd, err) || ensure_connected(pd, s->sql, err))
 		return -1;
 	int n = s->nparams;
@@ -848,7 +1037,8 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 			r = fail;
 			break;
 		}
-		r = PQexecPrepared(pd->c, v->name, n, values, lengths, formats, 0);
+		r = pd->begin_pending ? exec_begun(pd, v->name, n, values, lengths, formats)
+				      : PQexecPrepared(pd->c, v->name, n, values, lengths, formats, 0);
 		break;
 	}
 	note_tx(pd);
@@ -980,6 +1170,16 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 	struct pg_db *pd = P(db);
 	if (settle(pd, err) || ensure_connected(pd, sql, err))
 		return err->code;
+	if (pd->begin_pending) {
+		/* a pending BEGIN goes first (rare: db_exec inside a read transaction) */
+		pd->begin_pending = false;
+		PGresult *b = PQexec(pd->c, db_driver_pgsql.begin_read_sql);
+		note_tx(pd);
+		enum qerr brc = PQresultStatus(b) == PGRES_COMMAND_OK ? QERR_OK : map_result_error(b, pd->c, err);
+		PQclear(b);
+		if (brc)
+			return brc;
+	}
 	PGresult *r = PQexec(pd->c, sql);
 	note_tx(pd);
 	ExecStatusType st = PQresultStatus(r);
@@ -994,6 +1194,10 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 
 static bool pg_in_transaction(struct db *db)
 {
+	if (P(db)->begin_pending)
+		return true;
+	if (P(db)->rollback_unread)
+		return false; /* nothing was sent after it */
 	drain(P(db));
 	if (P(db)->lost_tx)
 		return true; /* so that db_rollback acknowledges it */
@@ -1012,7 +1216,8 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 {
 	struct pg_stmt *s = impl;
 	struct pg_db *pd = P(db);
-	if (pd->failed || pd->lost_tx || PQstatus(pd->c) != CONNECTION_OK)
+	collect(pd);
+	if (pd->failed || pd->lost_tx || pd->begin_pending || PQstatus(pd->c) != CONNECTION_OK)
 		return 0;
 	if (s->copy_sql) {
 		if (pd->copying != s) {

@@ -55,6 +55,30 @@ static void test_rewrite(void **state)
 	rewrites("", "", 0);
 }
 
+static void masks(const char *path, const char *want)
+{
+	char buf[256];
+	assert_string_equal(db_path_masked(path, buf, sizeof buf), want);
+}
+
+/* Passwords never reach a log line or a report. */
+static void test_masked(void **state)
+{
+	masks("postgresql://qilian:s3cret@db.example:5432/park", "postgresql://qilian:***@db.example:5432/park");
+	masks("postgres://u:p%40ss@h/d?sslmode=require", "postgres://u:***@h/d?sslmode=require");
+	masks("postgresql://u@h/d?sslmode=require&password=x&application_name=q",
+	      "postgresql://u@h/d?sslmode=require&password=***&application_name=q");
+	masks("postgresql://u:a:b@[::1]:5432/d?password=y#frag", "postgresql://u:***@[::1]:5432/d?password=***#frag");
+	masks("postgresql://u@h/d", "postgresql://u@h/d");
+	masks("postgresql://h/d", "postgresql://h/d");
+	masks("postgresql://h:5432", "postgresql://h:5432");
+	masks("park.db", "park.db");
+	masks("/data/user:pw@host.db", "/data/user:pw@host.db"); /* a file name is not a URL */
+	char small[16];
+	assert_string_equal(db_path_masked("postgresql://u:secretsecret@h/d", small, sizeof small), "postgresql://u:");
+	assert_string_equal(db_path_masked(NULL, small, sizeof small), "");
+}
+
 /* ---------- against a server ---------- */
 
 struct pgt {
@@ -524,6 +548,156 @@ static void test_reconnect(void **state)
 	assert_int_equal(db_ping(t->db2, &e), QERR_OK);
 }
 
+/* The state pg_stat_activity shows for backend pid, once it is `want` (waiting up to 2 s); "" if never. */
+static void backend_state(struct db *db, int64_t pid, const char *want, char *out, size_t cap)
+{
+	struct qerror e = {0};
+	out[0] = 0;
+	for (int i = 0; i < 200 && strcmp(out, want) != 0; i++) {
+		if (i)
+			usleep(10 * 1000);
+		struct db_stmt *st = db_prepare(db, "SELECT coalesce(state,'') FROM pg_stat_activity WHERE pid=?", &e);
+		db_bind_int64(st, 1, pid);
+		assert_int_equal(db_one(st, &e), QERR_OK);
+		snprintf(out, cap, "%s", db_col_text(st, 0));
+		db_reset(st);
+	}
+}
+
+static int64_t read_n(struct db *db, enum qerr want)
+{
+	struct qerror e = {0};
+	int64_t n = -1;
+	struct db_stmt *st = db_prepare(db, "SELECT n FROM kv WHERE id=?", &e);
+	db_bind_int64(st, 1, 1);
+	assert_int_equal(db_scalar_int64(st, &n, &e), want);
+	return n;
+}
+
+/*
+ * Read transactions: the BEGIN goes with the first statement and the
+ * ROLLBACK without waiting for its answer (two round trips fewer per GET);
+ * a read transaction is still one snapshot, and it ends on the server at the
+ * ROLLBACK, not at the connection's next use.
+ */
+static void test_read_transactions(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	char st8[64];
+	int64_t pid = 0;
+	exec_ok(t->db, "DELETE FROM kv");
+	exec_ok(t->db, "INSERT INTO kv(id,n) VALUES(1,10)");
+	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid, &e), QERR_OK);
+
+	/* one snapshot: a commit between two reads of one read transaction is not seen */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_true(db_in_transaction(t->db2));
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	exec_ok(t->db, "UPDATE kv SET n=11 WHERE id=1");
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	backend_state(t->db, pid, "idle in transaction", st8, sizeof st8);
+	assert_string_equal(st8, "idle in transaction");
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	/* the ROLLBACK's answer is not awaited, but the server ends the transaction at once */
+	backend_state(t->db, pid, "idle", st8, sizeof st8);
+	assert_string_equal(st8, "idle");
+	assert_int_equal(read_n(t->db2, QERR_OK), 11);
+
+	/* the snapshot is the first statement's (as with REPEATABLE READ before): a commit before it is seen */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	exec_ok(t->db, "UPDATE kv SET n=12 WHERE id=1");
+	backend_state(t->db, pid, "idle", st8, sizeof st8);
+	assert_string_equal(st8, "idle"); /* nothing sent yet */
+	assert_int_equal(read_n(t->db2, QERR_OK), 12);
+	exec_ok(t->db, "UPDATE kv SET n=13 WHERE id=1");
+	assert_int_equal(read_n(t->db2, QERR_OK), 12);
+	db_release(t->db2);
+	assert_false(db_in_transaction(t->db2));
+
+	/* a read transaction with no statement sends nothing and leaves nothing open */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	assert_int_equal(read_n(t->db2, QERR_OK), 13);
+
+	/* db_exec in a read transaction runs after its BEGIN */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	exec_ok(t->db2, "SET LOCAL statement_timeout='5s'");
+	backend_state(t->db, pid, "idle in transaction", st8, sizeof st8);
+	assert_string_equal(st8, "idle in transaction");
+	assert_int_equal(read_n(t->db2, QERR_OK), 13);
+	db_rollback(t->db2);
+
+	/* an error in the first statement (sent with the BEGIN) fails that transaction only */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *bad = db_prepare(t->db2, "SELECT 1/(n-n) FROM kv WHERE id=?", &e);
+	db_bind_int64(bad, 1, 1);
+	assert_int_equal(db_one(bad, &e), QERR_INTERNAL);
+	assert_true(db_in_transaction(t->db2));
+	assert_int_equal(read_n(t->db2, QERR_INTERNAL), -1); /* the transaction is aborted, as it always was */
+	db_rollback(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	assert_int_equal(read_n(t->db2, QERR_OK), 13);
+
+	/* a write transaction after a read one whose ROLLBACK is unread */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 13);
+	db_rollback(t->db2);
+	assert_int_equal(db_begin_write(t->db2, &e), QERR_OK);
+	exec_ok(t->db2, "UPDATE kv SET n=14 WHERE id=1");
+	assert_int_equal(db_commit(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db, QERR_OK), 14);
+
+	/* the connection lost after a read transaction (its ROLLBACK unread): busy at most once, then reconnected */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 14);
+	db_release(t->db2);
+	char sql[80];
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)pid);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *st = db_prepare(t->db2, "SELECT n FROM kv WHERE id=?", &e);
+	db_bind_int64(st, 1, 1);
+	int64_t n = 0;
+	enum qerr rc = db_scalar_int64(st, &n, &e);
+	if (rc) {
+		assert_int_equal(rc, QERR_UNAVAILABLE);
+		db_release(t->db2);
+		assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+		n = read_n(t->db2, QERR_OK);
+	}
+	assert_int_equal(n, 14);
+	assert_true(db_in_transaction(t->db2));
+	db_release(t->db2);
+	assert_false(db_in_transaction(t->db2));
+	int64_t pid2 = 0;
+	assert_int_equal(db_query_int64(t->db2, "SELECT pg_backend_pid()", &pid2, &e), QERR_OK);
+	assert_true(pid2 != pid);
+
+	/* on a standby the BEGIN goes at once: a standby that went away fails db_begin_read */
+	struct db *sb = db_open_standby(t->url, t->url, &e);
+	assert_non_null(sb);
+	int64_t spid = 0;
+	assert_int_equal(db_query_int64(sb, "SELECT pg_backend_pid()", &spid, &e), QERR_OK);
+	assert_int_equal(db_begin_read(sb, &e), QERR_OK);
+	backend_state(t->db, spid, "idle in transaction", st8, sizeof st8);
+	assert_string_equal(st8, "idle in transaction");
+	db_release(sb);
+	snprintf(sql, sizeof sql, "SELECT pg_terminate_backend(%lld)", (long long)spid);
+	exec_ok(t->db, sql);
+	usleep(100 * 1000);
+	assert_int_equal(db_begin_read(sb, &e), QERR_UNAVAILABLE);
+	db_release(sb);
+	assert_int_equal(db_begin_read(sb, &e), QERR_OK); /* a new connection */
+	assert_int_equal(read_n(sb, QERR_OK), 14);
+	db_close(sb);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
 /* Counters and the word index column the market writes. */
 static void test_counters_and_words(void **state)
 {
@@ -630,10 +804,11 @@ int main(void)
 	    cmocka_unit_test(test_serialisation_failure),
 	    cmocka_unit_test(test_hot_rows),
 	    cmocka_unit_test(test_reconnect),
+	    cmocka_unit_test(test_read_transactions),
 	    cmocka_unit_test(test_counters_and_words),
 	    cmocka_unit_test(test_bulk),
 	};
-	const struct CMUnitTest pure[] = {cmocka_unit_test(test_rewrite)};
+	const struct CMUnitTest pure[] = {cmocka_unit_test(test_rewrite), cmocka_unit_test(test_masked)};
 	int failed = cmocka_run_group_tests_name("store_pg rewriting", pure, NULL, NULL);
 	if (!base_url())
 		printf("test_store_pg: QILIAN_TEST_PG is not set: the tests against a PostgreSQL server are skipped"
