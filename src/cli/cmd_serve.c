@@ -2,10 +2,12 @@
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include "base/qtime.h"
 #include "base/util.h"
 #include "cli/cmd_system.h"
 #include "http/http.h"
 #include "market/match.h"
+#include "platform/idempotency.h"
 #include "services/service.h"
 #include "registry/vocab.h"
 #include "store/migrate.h"
@@ -137,4 +139,42 @@ int cli_routes(const struct cli_cmd *cmd, int argc, char **argv)
 	}
 	cli_print(json_pack("{s:o}", "items", items));
 	return 0;
+}
+
+/*
+ * `qilian idempotency purge [--older-than-days N]`: drops the stored answers of Idempotency-Keys
+ * claimed more than N days ago (default 30), so the table does not grow without end. A retry with
+ * a purged key is a new request: keep N well above any client's retry horizon. Run it daily.
+ * --before TIME drops the keys claimed before an exact instant instead.
+ */
+int cli_idempotency_purge(const struct cli_cmd *cmd, int argc, char **argv)
+{
+	char *pos[1];
+	int status = 0;
+	if (cli_args(cmd, argc, argv, pos, 0, 0, &status) < 0)
+		return status;
+	int64_t days = 30, t = 0;
+	if (!cli_int(cmd, "--older-than-days", 1, 36500, &days))
+		return 2;
+	const char *at = cli_value(cmd, "--before");
+	if (at && cli_value(cmd, "--older-than-days")) {
+		fprintf(stderr, "qilian idempotency purge: give --before or --older-than-days, not both\n");
+		return 2;
+	}
+	if (at && (!qtime_parse(at, QTIME_OFFSET | QTIME_DATE, &t, NULL) || t < 0)) {
+		fprintf(stderr, "qilian idempotency purge: --before must be an ISO-8601 time or date, got '%s'\n", at);
+		return 2;
+	}
+	char before[QTIME_ISO_LEN]; /* at most 100 years back, or a parsed time: a valid time */
+	if (!qtime_format(at ? t : qtime_now() - days * 86400, before)) {
+		fprintf(stderr, "qilian idempotency purge: --before is outside years 0000-9999\n");
+		return 2;
+	}
+	struct db *db = cli_open_db(cmd, false);
+	if (!db)
+		return 1;
+	struct qerror e = {0};
+	int64_t removed = 0;
+	enum qerr rc = idempotency_purge(db, before, &removed, &e);
+	return cli_finish(db, rc, rc ? NULL : json_pack("{s:s,s:I}", "before", before, "removed", (json_int_t)removed), &e);
 }

@@ -1,6 +1,6 @@
 /*
  * cmd_system.c - the table of the commands that belong to no chain: `qilian
- * serve`, `migrate` and `routes` (cmd_serve.c).
+ * serve`, `migrate`, `idempotency purge` and `routes` (cmd_serve.c).
  *
  * A domain's commands: declared in cmd_<domain>.h, defined in cmd_<domain>*.c,
  * listed with designated initialisers in `const struct cli_table
@@ -31,12 +31,20 @@ static struct cli_opt serve_opts[] = {
 	CLI_OPT_END,
 };
 
+static struct cli_opt purge_opts[] = {
+	{"--older-than-days", "N", "drop keys claimed more than N days ago (default 30)", NULL},
+	{"--before", "TIME", "drop keys claimed before this ISO-8601 time or date instead", NULL},
+	CLI_OPT_END,
+};
+
 /* Order 90: `routes` comes after every domain's admin commands (`audit`). */
 static const struct cli_cmd system_commands[] = {
 	{.name = "serve", .run = cli_serve, .opts = serve_opts, .section = CLI_SECTION_SERVER,
 	 .help = "Serve the HTTP API and web UI."},
 	{.name = "migrate", .run = cli_migrate, .section = CLI_SECTION_SERVER,
 	 .help = "Create the database or apply pending schema migrations."},
+	{.name = "idempotency purge", .run = cli_idempotency_purge, .opts = purge_opts, .section = CLI_SECTION_ADMIN,
+	 .help = "Drop the stored answers of old Idempotency-Keys (a retry with a purged key is a new request)."},
 	{.name = "routes", .run = cli_routes, .section = CLI_SECTION_ADMIN,
 	 .help = "List every HTTP API route and who may call it."},
 };

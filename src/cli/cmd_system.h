@@ -9,5 +9,6 @@
 int cli_serve(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_migrate(const struct cli_cmd *cmd, int argc, char **argv);
 int cli_routes(const struct cli_cmd *cmd, int argc, char **argv);
+int cli_idempotency_purge(const struct cli_cmd *cmd, int argc, char **argv);
 
 #endif

@@ -1344,6 +1344,7 @@ static void hot_release(struct pg_db *pd)
 {
 	if (!pd->nheld)
 		return;
+	collect(pd); /* a ROLLBACK sent without waiting (rollback_quick) ends first: then the unlock can go */
 	char sql[PG_HOT_MAX * 48];
 	hot_sql(sql, sizeof sql, "pg_advisory_unlock", pd->held, pd->nheld);
 	if (PQstatus(pd->c) == CONNECTION_OK && PQtransactionStatus(pd->c) == PQTRANS_IDLE)
@@ -1357,6 +1358,7 @@ static enum qerr pg_begin_write(struct db *db, struct qerror *err)
 	if (!pd->ssi)
 		return pg_exec(
 		    db, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", err);
+	collect(pd); /* the answer of a ROLLBACK sent without waiting: the connection is idle after it */
 	if (pd->nwant && !pd->nheld && PQtransactionStatus(pd->c) == PQTRANS_IDLE) {
 		char sql[PG_HOT_MAX * 48];
 		hot_sql(sql, sizeof sql, "pg_advisory_lock", pd->want, pd->nwant);
@@ -1385,6 +1387,8 @@ static void pg_end_write(struct db *db, bool committed)
 	struct pg_db *pd = P(db);
 	if (committed)
 		pd->nwant = 0;
+	if (pd->nheld)
+		collect(pd);
 	if (PQtransactionStatus(pd->c) == PQTRANS_IDLE)
 		hot_release(pd);
 }

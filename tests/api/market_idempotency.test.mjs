@@ -5,7 +5,7 @@
 // mid-request and the load balancer or the client sends the request again.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, loginAll, api, PG, psql } from '../lib/server.mjs';
+import { startServer, loginAll, api, cli, PG, psql } from '../lib/server.mjs';
 import { sqlite } from '../lib/fixtures.mjs';
 
 const SME = '91320583MA1QEW0025';
@@ -75,4 +75,32 @@ test('a quote retried with its key is answered, not refused as quote_exists; key
   const refused = await api(srv.url, op, 'POST', `/api/v1/demands/${d.body.id}/quotes`, { ...q, enterprise: LARGE }, key('k-op'));
   assert.notEqual(refused.status, 201);
   assert.equal(count("SELECT count(*) FROM idempotency_keys WHERE idem_key='k-op'"), 0);
+});
+
+test('qilian idempotency purge drops old keys only; a purged key is a new request', async () => {
+  const body = { enterprise: SME, title: '幂等清理测试轴承' };
+  const a = await api(srv.url, sme, 'POST', '/api/v1/supplies', body, key('purge-1'));
+  assert.equal(a.status, 201, JSON.stringify(a.body));
+  const keys = count('SELECT count(*) FROM idempotency_keys');
+  assert.ok(keys >= 1);
+  // Keys claimed minutes ago are younger than a day: nothing goes.
+  const young = cli(['--db', srv.db, 'idempotency', 'purge', '--older-than-days', '1']);
+  assert.equal(young.status, 0, young.stderr);
+  assert.equal(JSON.parse(young.stdout).removed, 0);
+  assert.equal((await api(srv.url, sme, 'POST', '/api/v1/supplies', body, key('purge-1'))).body.id, a.body.id, 'still replayed');
+  // Bad input exits 2 and removes nothing.
+  for (const args of [['--older-than-days', '0'], ['--before', '2026-13-01'], ['--before', '2030-01-01', '--older-than-days', '3']]) {
+    const bad = cli(['--db', srv.db, 'idempotency', 'purge', ...args]);
+    assert.equal(bad.status, 2, args.join(' '));
+    assert.match(bad.stderr, /older-than-days|before/);
+  }
+  assert.equal(count('SELECT count(*) FROM idempotency_keys'), keys);
+  // Everything claimed before a future instant goes; the same key then publishes again.
+  const all = cli(['--db', srv.db, 'idempotency', 'purge', '--before', '2999-01-01']);
+  assert.equal(all.status, 0, all.stderr);
+  assert.deepEqual(JSON.parse(all.stdout), { before: '2999-01-01T00:00:00Z', removed: keys });
+  assert.equal(count('SELECT count(*) FROM idempotency_keys'), 0);
+  const again = await api(srv.url, sme, 'POST', '/api/v1/supplies', body, key('purge-1'));
+  assert.equal(again.status, 201);
+  assert.notEqual(again.body.id, a.body.id, 'a purged key is a new request');
 });
