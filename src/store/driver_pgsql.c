@@ -928,7 +928,8 @@ static bool rollback_quick(struct pg_db *pd)
 		return true;
 	}
 	PGconn *c = pd->c;
-	if (pd->pipeline || pd->copying || pd->failed || pd->lost_tx || pd->rollback_unread ||
+	/* (a transaction holding hot-row locks waits for its ROLLBACK: the unlock follows at once) */
+	if (pd->pipeline || pd->copying || pd->failed || pd->lost_tx || pd->rollback_unread || pd->nheld ||
 	    PQstatus(c) != CONNECTION_OK)
 		return false;
 	PGTransactionStatusType t = PQtransactionStatus(c);
@@ -1344,7 +1345,6 @@ static void hot_release(struct pg_db *pd)
 {
 	if (!pd->nheld)
 		return;
-	collect(pd); /* a ROLLBACK sent without waiting (rollback_quick) ends first: then the unlock can go */
 	char sql[PG_HOT_MAX * 48];
 	hot_sql(sql, sizeof sql, "pg_advisory_unlock", pd->held, pd->nheld);
 	if (PQstatus(pd->c) == CONNECTION_OK && PQtransactionStatus(pd->c) == PQTRANS_IDLE)
@@ -1387,8 +1387,6 @@ static void pg_end_write(struct db *db, bool committed)
 	struct pg_db *pd = P(db);
 	if (committed)
 		pd->nwant = 0;
-	if (pd->nheld)
-		collect(pd);
 	if (PQtransactionStatus(pd->c) == PQTRANS_IDLE)
 		hot_release(pd);
 }
