@@ -313,6 +313,23 @@ static void fill_random(struct fixture *f, int count, uint32_t seed)
 	}
 }
 
+/* The pruned search of q answers what scoring every listing answers: the same ids, scores within 1e-9. */
+static void assert_pruned_equals_exhaustive(struct fixture *f, const struct mi_query *q, int pass, int round)
+{
+	struct mi_hit a[32], b[32];
+	int na, nb;
+	struct qerror e = {0};
+	assert_int_equal(mi_search(f->db, MI_SUPPLIES, q, a, &na, NULL, &e), QERR_OK);
+	assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, q, b, &nb, NULL, &e), QERR_OK);
+	assert_int_equal(na, nb);
+	for (int i = 0; i < na; i++) {
+		if (fabs(a[i].score - b[i].score) > 1e-9)
+			fail_msg("pass %d round %d (%s) rank %d: pruned %.12f (id %lld), exhaustive %.12f (id %lld)", pass,
+				 round, q->text, i, a[i].score, (long long)a[i].id, b[i].score, (long long)b[i].id);
+		assert_int_equal(a[i].id, b[i].id);
+	}
+}
+
 static void pruned_search_equals_scoring_everything(void **state)
 {
 	struct fixture *f = *state;
@@ -349,20 +366,7 @@ static void pruned_search_equals_scoring_everything(void **state)
 			    .exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
 			    .k = 1 + (int)(rnd(&seed) % 20),
 			};
-			struct mi_hit a[32], b[32];
-			int na, nb;
-			struct qerror e = {0};
-			assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
-			assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
-			assert_int_equal(na, nb);
-			for (int i = 0; i < na; i++) {
-				if (fabs(a[i].score - b[i].score) > 1e-9)
-					fail_msg("pass %d round %d rank %d: pruned %.12f (id %lld), exhaustive %.12f "
-						 "(id %lld)",
-						 pass, round, i, a[i].score, (long long)a[i].id, b[i].score,
-						 (long long)b[i].id);
-				assert_int_equal(a[i].id, b[i].id);
-			}
+			assert_pruned_equals_exhaustive(f, &q, pass, round);
 		}
 	}
 	mi_set_chunk_shift(MI_CHUNK_SHIFT);
@@ -569,20 +573,7 @@ static void pruned_search_equals_scoring_everything_with_the_vocabulary(void **s
 			    .exclude_enterprise = rnd(&seed) % 5 == 0 ? 7 : 0,
 			    .k = 1 + (int)(rnd(&seed) % 20),
 			};
-			struct mi_hit a[32], b[32];
-			int na, nb;
-			struct qerror e = {0};
-			assert_int_equal(mi_search(f->db, MI_SUPPLIES, &q, a, &na, NULL, &e), QERR_OK);
-			assert_int_equal(mi_search_exhaustive(f->db, MI_SUPPLIES, &q, b, &nb, NULL, &e), QERR_OK);
-			assert_int_equal(na, nb);
-			for (int i = 0; i < na; i++) {
-				if (fabs(a[i].score - b[i].score) > 1e-9)
-					fail_msg("pass %d round %d (%s) rank %d: pruned %.12f (id %lld), exhaustive "
-						 "%.12f (id %lld)",
-						 pass, round, text, i, a[i].score, (long long)a[i].id, b[i].score,
-						 (long long)b[i].id);
-				assert_int_equal(a[i].id, b[i].id);
-			}
+			assert_pruned_equals_exhaustive(f, &q, pass, round);
 		}
 	}
 	mi_set_chunk_shift(MI_CHUNK_SHIFT);
