@@ -77,6 +77,17 @@ static void send_all(struct conn *c, const char *p, size_t n)
 	}
 }
 
+/* Appends what the server sent next to c->buf (keeping room for a NUL). */
+static void recv_more(struct conn *c)
+{
+	ssize_t r;
+	while ((r = recv(c->fd, c->buf + c->have, sizeof c->buf - 1 - c->have, 0)) < 0 && errno == EINTR)
+		;
+	if (r <= 0)
+		die("connection closed by the server");
+	c->have += (size_t)r;
+}
+
 /* One request on the connection; returns the status and the body (malloc'd, NUL-terminated). */
 static int request(struct conn *c, const char *token, const char *method, const char *path, const char *body,
 		   char **out)
@@ -107,12 +118,7 @@ static int request(struct conn *c, const char *token, const char *method, const 
 			break;
 		if (c->have + 1 >= sizeof c->buf)
 			die("answer headers too long");
-		ssize_t r = recv(c->fd, c->buf + c->have, sizeof c->buf - 1 - c->have, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die("connection closed by the server");
-		c->have += (size_t)r;
+		recv_more(c);
 	}
 	int status = 0;
 	if (sscanf(c->buf, "HTTP/1.%*d %d", &status) != 1)
@@ -123,14 +129,8 @@ static int request(struct conn *c, const char *token, const char *method, const 
 			blen = strtoul(h + 17, NULL, 10);
 	if (hlen + blen >= sizeof c->buf)
 		die("answer too long");
-	while (c->have < hlen + blen) {
-		ssize_t r = recv(c->fd, c->buf + c->have, sizeof c->buf - 1 - c->have, 0);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			die("connection closed by the server");
-		c->have += (size_t)r;
-	}
+	while (c->have < hlen + blen)
+		recv_more(c);
 	*out = strndup(c->buf + hlen, blen);
 	memmove(c->buf, c->buf + hlen + blen, c->have - hlen - blen);
 	c->have -= hlen + blen;
