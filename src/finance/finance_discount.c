@@ -233,6 +233,7 @@ enum qerr fin_apply(struct fin_tx *tx, const json_t *body, json_t **out, struct 
 	for (size_t i = 0; i < n; i++) {
 		int64_t id = json_integer_value(json_array_get(ids, i));
 		for (size_t j = 0; j < i; j++)
+			/* cppcheck-suppress uninitvar ; pieces[0..i) were filled by the earlier iterations */
 			if (pieces[j].id == id)
 				return qerr_set(err, QERR_INVALID, "duplicate_piece", "pieces",
 						"凭证分片 %lld 重复 (piece %lld is listed twice)", (long long)id,

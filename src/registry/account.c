@@ -250,6 +250,7 @@ struct login_keys {
 
 static void login_keys(const char *email, const char *client, struct login_keys *k)
 {
+	/* cppcheck-suppress ctuuninitvar ; k is written here, never read before */
 	snprintf(k->lo, sizeof k->lo, "ip:%s|", client ? client : "");
 	snprintf(k->hi, sizeof k->hi, "ip:%s}", client ? client : "");
 	snprintf(k->pair, sizeof k->pair, "%semail:%s", k->lo, email ? email : "");
