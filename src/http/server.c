@@ -98,6 +98,10 @@ static struct db *thread_db(struct qerror *err)
 	if (db)
 		return db;
 	db = db_open(server_cfg->db_path, false, err);
+	if (db && db_share_writer(db, err)) {
+		db_close(db);
+		return NULL;
+	}
 	if (db)
 		pthread_setspecific(db_key, db);
 	return db;

@@ -13,8 +13,18 @@
 #include <string.h>
 
 #include "base/jsonio.h"
+#include "base/log.h"
 
 #define DB_MAX_HOOKS 16
+
+/* The connection a call on db works on: the writer connection while one of db's shared writes runs. */
+static struct db *T(struct db *db) { return db->active ? db->active : db; }
+
+static enum qerr group_begin(struct db *db, struct qerror *err);
+static enum qerr group_commit(struct db *db, enum db_fault_action a, struct qerror *err);
+static void group_rollback(struct db *db);
+static void writer_unshare(struct db *db);
+static enum qerr wrong_turn(struct db *db, struct qerror *err);
 
 /* ---- fault injection (db_fault_set): inert while faults is NULL ---- */
 
@@ -62,6 +72,8 @@ static enum qerr fault_lost_error(struct qerror *err)
 static void fault_lose(struct db *db)
 {
 	struct qerror ignored = {0};
+	if (db->active)
+		group_rollback(db);
 	db->drv->reset_busy(db);
 	if (db->drv->in_transaction(db))
 		db->drv->exec(db, db->drv->rollback_sql, &ignored);
@@ -229,6 +241,10 @@ void db_close(struct db *db)
 {
 	if (!db)
 		return;
+	if (db->active)
+		group_rollback(db);
+	if (db->writer)
+		writer_unshare(db);
 	for (int i = 0; i < DB_STMT_CACHE; i++)
 		if (db->cache[i].impl)
 			db->drv->finalize(db->cache[i].impl);
@@ -273,6 +289,11 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err)
 		fault_lost_error(err);
 		return NULL;
 	}
+	db = T(db);
+	if (db->fault_lost) {
+		fault_lost_error(err);
+		return NULL;
+	}
 	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % DB_STMT_CACHE);
 	for (int probe = 0; probe < DB_STMT_CACHE; probe++) {
 		struct db_stmt *s = &db->cache[(h + (unsigned)probe) % DB_STMT_CACHE];
@@ -298,6 +319,7 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err)
 
 struct db_stmt *db_prepare_dynamic(struct db *db, const char *sql, struct qerror *err)
 {
+	db = T(db);
 	struct db_stmt *s = calloc(1, sizeof *s);
 	if (!s) {
 		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
@@ -371,12 +393,16 @@ void db_bind_text_or_null(struct db_stmt *st, int idx, const char *s)
 
 int db_step(struct db_stmt *st, struct qerror *err)
 {
-	if (fault_armed(st->db) && fault_check(st->db, DB_AT_STEP, st->sql, err)) {
-		if (!st->db->fault_lost)
-			st->db->drv->reset(st->impl);
+	struct db *db = st->db;
+	if (__builtin_expect(db->active || db->holder || db->writer_conn, 0) && wrong_turn(db, err))
+		return -1;
+	struct db *f = db->holder ? db->holder : db; /* faults count against the write's own connection */
+	if (fault_armed(f) && fault_check(f, DB_AT_STEP, st->sql, err)) {
+		if (!f->fault_lost)
+			db->drv->reset(st->impl);
 		return -1;
 	}
-	return st->db->drv->step(st->db, st->impl, err);
+	return db->drv->step(db, st->impl, err);
 }
 
 enum qerr db_run(struct db_stmt *st, struct qerror *err)
@@ -476,12 +502,13 @@ enum qerr db_page(struct db_stmt *st, int limit, json_t *(*row)(struct db_stmt *
 	return QERR_OK;
 }
 
-int64_t db_changes(struct db *db) { return db->drv->changes(db); }
+int64_t db_changes(struct db *db) { return T(db)->drv->changes(T(db)); }
 
-void db_bulk_begin(struct db *db) { db->bulk = true; }
+void db_bulk_begin(struct db *db) { T(db)->bulk = true; }
 
 enum qerr db_bulk_end(struct db *db, struct qerror *err)
 {
+	db = T(db);
 	db->bulk = false;
 	return db->drv->flush ? db->drv->flush(db, err) : QERR_OK;
 }
@@ -510,6 +537,9 @@ enum qerr db_begin_write(struct db *db, struct qerror *err)
 {
 	if (fault_armed(db) && fault_check(db, DB_AT_BEGIN, db->drv->begin_write_sql, err))
 		return err->code;
+	if (db->writer && !db->active)
+		return group_begin(db, err);
+	db = T(db);
 	db->drv->reset_busy(db);
 	if (db->drv->begin_write)
 		return db->drv->begin_write(db, err);
@@ -520,12 +550,19 @@ enum qerr db_begin_read(struct db *db, struct qerror *err)
 {
 	if (fault_armed(db) && fault_check(db, DB_AT_BEGIN, db->drv->begin_read_sql, err))
 		return err->code;
+	db = T(db);
 	db->drv->reset_busy(db);
 	return run_cached(db, db->drv->begin_read_sql, err);
 }
 
 enum qerr db_commit(struct db *db, struct qerror *err)
 {
+	if (db->active) {
+		enum db_fault_action a = fault_armed(db) && !db->fault_lost
+						 ? fault_decide(db, DB_AT_COMMIT, db->drv->commit_sql)
+						 : DB_FAULT_NONE;
+		return group_commit(db, a, err);
+	}
 	if (fault_armed(db)) {
 		if (db->fault_lost)
 			return fault_lost_error(err);
@@ -552,14 +589,19 @@ enum qerr db_commit(struct db *db, struct qerror *err)
 
 void db_hot(struct db *db, const char *name)
 {
+	db = T(db);
 	if (db->drv->hot)
 		db->drv->hot(db, name);
 }
 
-bool db_in_transaction(struct db *db) { return !db->fault_lost && db->drv->in_transaction(db); }
+bool db_in_transaction(struct db *db) { return !db->fault_lost && T(db)->drv->in_transaction(T(db)); }
 
 void db_rollback(struct db *db)
 {
+	if (db->active) {
+		group_rollback(db);
+		return;
+	}
 	struct qerror ignored = {0};
 	if (db->bulk)
 		db_bulk_end(db, &ignored);
@@ -573,6 +615,8 @@ void db_rollback(struct db *db)
 
 void db_release(struct db *db)
 {
+	if (db->active)
+		group_rollback(db);
 	if (db->fault_lost)
 		return;
 	db->drv->reset_busy(db);
@@ -583,6 +627,7 @@ enum qerr db_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	if (db->fault_lost)
 		return fault_lost_error(err);
+	db = T(db);
 	return db->drv->exec(db, sql, err);
 }
 
@@ -627,6 +672,314 @@ enum qerr db_counter(struct db *db, const char *name, int64_t *version, struct q
 	if (rc == QERR_NOT_FOUND) {
 		qerr_clear(err);
 		return QERR_OK;
+	}
+	return rc;
+}
+
+/*
+ * ---- the shared writer: group commit on SQLite (db_share_writer) ----
+ *
+ * SQLite lets one connection write at a time, and a commit costs the same few pages again each
+ * time (the tables' last leaves, the indexes' hot pages, the finance chain head): 25 WAL pages a
+ * finance transfer. A connection also drops its whole page cache whenever another connection
+ * wrote, so per-thread writers read every page back from the WAL. So the server's connections
+ * write on one writer connection per database, a turn at a time (w->turn), and writes that queue
+ * behind each other share a transaction: a write that finds others waiting for the turn when it
+ * commits does not commit. It releases its savepoint, hands the turn on and waits; the write that
+ * finds no one waiting (or the group full) commits for all of them and tells each the outcome.
+ * Nothing is answered before its COMMIT, so an acknowledged write is durable as before, and a
+ * write that fails rolls back to its savepoint without touching the others'. The order of the
+ * turns is the serial order, as SQLite's write lock was.
+ */
+#define GROUP_MAX 64 /* writes in one transaction at most (each one waits for the last) */
+
+static const char group_savepoint_sql[] = "SAVEPOINT qilian_group";
+static const char group_release_sql[] = "RELEASE qilian_group";
+static const char group_undo_sql[] = "ROLLBACK TO qilian_group";
+
+struct group_member {
+	struct group_member *next;
+	bool done;
+	enum qerr rc;
+	struct qerror err;
+};
+
+struct db_writer {
+	struct db_writer *next;
+	char *path;
+	int refs;
+	struct db *conn;
+	pthread_mutex_t turn; /* held from a write's begin to its commit or rollback */
+	int waiting;	      /* threads waiting for the turn (atomic) */
+	bool nested;	      /* the holder's write runs in a savepoint: earlier writes wait in the transaction */
+	/* Writes released into the open transaction, waiting for its commit (changed by the turn holder). */
+	struct group_member *pending;
+	int npending;
+	pthread_mutex_t mu; /* guards the members' outcomes */
+	pthread_cond_t decided;
+	int64_t writes, commits; /* committed writes and the COMMITs that carried them (atomic) */
+};
+
+static pthread_mutex_t writers_mu = PTHREAD_MUTEX_INITIALIZER;
+static struct db_writer *writers;
+
+enum qerr db_share_writer(struct db *db, struct qerror *err)
+{
+	if (db->drv != &db_driver_sqlite || db->writer || db->writer_conn || db->standby)
+		return QERR_OK;
+	pthread_mutex_lock(&writers_mu);
+	struct db_writer *w = writers;
+	while (w && strcmp(w->path, db->path) != 0)
+		w = w->next;
+	if (!w) {
+		w = calloc(1, sizeof *w);
+		if (w && !(w->path = strdup(db->path))) {
+			free(w);
+			w = NULL;
+		}
+		if (!w) {
+			pthread_mutex_unlock(&writers_mu);
+			return qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		}
+		w->conn = db_open(db->path, false, err);
+		if (!w->conn) {
+			pthread_mutex_unlock(&writers_mu);
+			free(w->path);
+			free(w);
+			return err->code;
+		}
+		w->conn->writer_conn = true;
+		pthread_mutex_init(&w->turn, NULL);
+		pthread_mutex_init(&w->mu, NULL);
+		pthread_cond_init(&w->decided, NULL);
+		w->next = writers;
+		writers = w;
+	}
+	w->refs++;
+	pthread_mutex_unlock(&writers_mu);
+	db->writer = w;
+	return QERR_OK;
+}
+
+bool db_writer_stats(struct db *db, struct db_writer_stats *out)
+{
+	memset(out, 0, sizeof *out);
+	if (!db->writer)
+		return false;
+	out->writes = __atomic_load_n(&db->writer->writes, __ATOMIC_RELAXED);
+	out->commits = __atomic_load_n(&db->writer->commits, __ATOMIC_RELAXED);
+	out->waiting = __atomic_load_n(&db->writer->waiting, __ATOMIC_SEQ_CST);
+	return true;
+}
+
+static void writer_unshare(struct db *db)
+{
+	struct db_writer *w = db->writer;
+	db->writer = NULL;
+	pthread_mutex_lock(&writers_mu);
+	if (--w->refs == 0) {
+		struct db_writer **p = &writers;
+		while (*p != w)
+			p = &(*p)->next;
+		*p = w->next;
+		db_close(w->conn);
+		pthread_mutex_destroy(&w->turn);
+		pthread_mutex_destroy(&w->mu);
+		pthread_cond_destroy(&w->decided);
+		free(w->path);
+		free(w);
+	}
+	pthread_mutex_unlock(&writers_mu);
+}
+
+/* A statement used off its turn: one prepared before db_begin_write, or a writer's after the write's commit. */
+static enum qerr wrong_turn(struct db *db, struct qerror *err)
+{
+	bool bad = db->active || (db->writer_conn && (!db->holder || !pthread_equal(db->holder_thread, pthread_self())));
+	if (!bad)
+		return QERR_OK;
+	log_error("a statement was run outside the write transaction it belongs to (prepared before db_begin_write, "
+		  "or kept after db_commit)");
+	return qerr_set(err, QERR_INTERNAL, "database_error", NULL,
+			"database error: a statement ran outside its write transaction");
+}
+
+static void turn_take(struct db_writer *w, struct db *db)
+{
+	__atomic_add_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
+	pthread_mutex_lock(&w->turn);
+	__atomic_sub_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
+	w->conn->holder = db;
+	w->conn->holder_thread = pthread_self();
+}
+
+/* Ends db's turn: no statement of the writer stays mid-result for the next holder to trip on. */
+static void turn_give(struct db_writer *w, struct db *db)
+{
+	w->conn->drv->reset_busy(w->conn);
+	db->active = NULL;
+	w->conn->holder = NULL;
+	pthread_mutex_unlock(&w->turn);
+}
+
+/* Tells every waiting write of the transaction its outcome (rc, with e when it failed). */
+static void group_decide(struct db_writer *w, enum qerr rc, const struct qerror *e)
+{
+	pthread_mutex_lock(&w->mu);
+	for (struct group_member *m = w->pending; m; m = m->next) {
+		m->rc = rc;
+		if (rc)
+			m->err = *e;
+		m->done = true;
+	}
+	pthread_cond_broadcast(&w->decided);
+	pthread_mutex_unlock(&w->mu);
+	w->pending = NULL;
+	w->npending = 0;
+}
+
+/* Commits the writer's transaction for every write in it (mine: the holder's too); on failure rolls it back and fails them all. */
+static enum qerr group_commit_all(struct db_writer *w, bool mine, struct qerror *err)
+{
+	struct db *c = w->conn;
+	struct qerror e = {0};
+	enum qerr rc = run_cached(c, c->drv->commit_sql, &e);
+	if (!rc) {
+		__atomic_add_fetch(&w->writes, w->npending + (mine ? 1 : 0), __ATOMIC_RELAXED);
+		__atomic_add_fetch(&w->commits, 1, __ATOMIC_RELAXED);
+	}
+	if (rc && c->drv->in_transaction(c)) {
+		struct qerror ignored = {0};
+		if (run_cached(c, c->drv->rollback_sql, &ignored))
+			c->drv->exec(c, c->drv->rollback_sql, &ignored);
+	}
+	group_decide(w, rc, &e);
+	if (rc && err)
+		*err = e;
+	return rc;
+}
+
+/* The waiting writes' transaction went (SQLite rolls a transaction back on some errors): they failed. */
+static void group_lost(struct db_writer *w)
+{
+	struct qerror e = {0};
+	qerr_set(&e, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again (the write was rolled back)");
+	group_decide(w, e.code, &e);
+}
+
+static enum qerr group_begin(struct db *db, struct qerror *err)
+{
+	struct db_writer *w = db->writer;
+	struct db *c = w->conn;
+	db->drv->reset_busy(db);
+	if (db->drv->in_transaction(db)) /* as BEGIN IMMEDIATE on this connection would say */
+		return qerr_set(err, QERR_INTERNAL, "database_error", NULL,
+				"database error: cannot start a transaction within a transaction");
+	turn_take(w, db);
+	c->drv->reset_busy(c);
+	enum qerr rc;
+	if (c->drv->in_transaction(c)) {
+		w->nested = true;
+		rc = run_cached(c, group_savepoint_sql, err);
+	} else {
+		if (w->npending)
+			group_lost(w);
+		w->nested = false;
+		rc = run_cached(c, c->drv->begin_write_sql, err);
+	}
+	if (rc) {
+		if (w->npending)
+			group_commit_all(w, false, NULL);
+		turn_give(w, db);
+		return rc;
+	}
+	db->active = c;
+	return QERR_OK;
+}
+
+/* Undoes db's write (its savepoint, or the whole transaction when it is alone in it) and ends its turn. */
+static void group_rollback(struct db *db)
+{
+	struct db_writer *w = db->writer;
+	struct db *c = w->conn;
+	struct qerror ignored = {0};
+	c->drv->reset_busy(c);
+	c->bulk = false;
+	if (w->nested && c->drv->in_transaction(c)) {
+		if (run_cached(c, group_undo_sql, &ignored) || run_cached(c, group_release_sql, &ignored)) {
+			/* The savepoint cannot be undone: nothing of the transaction can be trusted. */
+			if (run_cached(c, c->drv->rollback_sql, &ignored))
+				c->drv->exec(c, c->drv->rollback_sql, &ignored);
+		}
+	} else if (c->drv->in_transaction(c)) {
+		if (run_cached(c, c->drv->rollback_sql, &ignored))
+			c->drv->exec(c, c->drv->rollback_sql, &ignored);
+	}
+	if (w->npending) {
+		if (!c->drv->in_transaction(c))
+			group_lost(w);
+		else if (__atomic_load_n(&w->waiting, __ATOMIC_SEQ_CST) == 0)
+			group_commit_all(w, false, NULL); /* no one after us to commit the waiting writes */
+	}
+	turn_give(w, db);
+}
+
+static enum qerr group_commit(struct db *db, enum db_fault_action a, struct qerror *err)
+{
+	struct db_writer *w = db->writer;
+	struct db *c = w->conn;
+	switch (a) {
+	case DB_FAULT_ABORT:
+		abort();
+	case DB_FAULT_ERROR:
+	case DB_FAULT_BUSY:
+		fault_apply(db, a, err);
+		group_rollback(db);
+		return err->code;
+	case DB_FAULT_CRASH:
+		group_rollback(db);
+		db->fault_lost = true;
+		return fault_lost_error(err);
+	case DB_FAULT_NONE:
+	case DB_FAULT_LOST_ACK:
+	case DB_FAULT_ABORT_AFTER:
+		break;
+	}
+	c->bulk = false;
+	c->drv->reset_busy(c);
+	if (w->nested && c->drv->in_transaction(c) && run_cached(c, group_release_sql, err)) {
+		enum qerr rc = err->code;
+		group_rollback(db);
+		return rc;
+	}
+	if (!c->drv->in_transaction(c)) {
+		group_lost(w);
+		turn_give(w, db);
+		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL,
+				"database busy, try again (the write was rolled back)");
+	}
+	if (a == DB_FAULT_NONE && w->npending + 1 < GROUP_MAX && __atomic_load_n(&w->waiting, __ATOMIC_SEQ_CST) > 0) {
+		/* Others wait for the turn: the last of them commits this write with theirs. */
+		struct group_member me = {0};
+		me.next = w->pending;
+		w->pending = &me;
+		w->npending++;
+		turn_give(w, db);
+		pthread_mutex_lock(&w->mu);
+		while (!me.done)
+			pthread_cond_wait(&w->decided, &w->mu);
+		pthread_mutex_unlock(&w->mu);
+		if (me.rc)
+			*err = me.err;
+		return me.rc;
+	}
+	enum qerr rc = group_commit_all(w, true, err);
+	if (a == DB_FAULT_ABORT_AFTER)
+		abort();
+	turn_give(w, db);
+	if (!rc && a == DB_FAULT_LOST_ACK) {
+		db->fault_lost = true;
+		return fault_lost_error(err);
 	}
 	return rc;
 }

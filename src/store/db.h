@@ -61,6 +61,23 @@ void db_close(struct db *db);
  * on either. Writing through it fails (the standby refuses).
  */
 struct db *db_open_standby(const char *path, const char *primary, struct qerror *err);
+/*
+ * Makes db's write transactions run on this process's one writer connection to the same
+ * SQLite file, one at a time, with group commit: writes that queue behind each other share
+ * one COMMIT, each in a savepoint of its own (a failed one undoes only itself), and each
+ * db_commit returns only once its write is committed (db.c, "the shared writer"). Between
+ * db_begin_write and db_commit or db_rollback every call on db goes to the writer
+ * connection; a statement prepared before db_begin_write, or kept after the commit, fails
+ * when stepped. The server does this for its request threads. PostgreSQL: no effect.
+ */
+enum qerr db_share_writer(struct db *db, struct qerror *err);
+/* For a connection db_share_writer shared (false otherwise): its writer's counts so far. */
+struct db_writer_stats {
+	int64_t writes;	 /* writes committed */
+	int64_t commits; /* the COMMITs that carried them */
+	int waiting;	 /* writes waiting for their turn now */
+};
+bool db_writer_stats(struct db *db, struct db_writer_stats *out);
 /* The path or address the connection was opened with. */
 const char *db_path(const struct db *db);
 /* The backend's name: "sqlite" or "postgresql". */

@@ -11,6 +11,8 @@
 #define QILIAN_DB_PRIVATE_H
 #include "store/db.h"
 
+#include <pthread.h>
+
 struct db_driver {
 	const char *name;
 	/* SQL of the transaction statements, run as cached statements. */
@@ -83,6 +85,13 @@ struct db {
 	struct db_stmt cache[DB_STMT_CACHE];
 	bool fault_lost; /* an injected crash took the connection (db_fault_set) */
 	bool standby;	 /* db_open_standby: db_begin_read reaches the server (if not, serve reads the primary) */
+	/* db_share_writer: this connection's writes run on the process's one writer connection (db.c). */
+	struct db_writer *writer;
+	struct db *active; /* while one of those writes runs: the writer connection everything goes to */
+	/* On a writer connection: the connection whose write holds the turn, and its thread. */
+	bool writer_conn;
+	struct db *holder;
+	pthread_t holder_thread;
 };
 
 #endif
