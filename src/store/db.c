@@ -541,6 +541,8 @@ enum qerr db_begin_write(struct db *db, struct qerror *err)
 		return group_begin(db, err);
 	db = T(db);
 	db->drv->reset_busy(db);
+	if (db->drv->write_yield)
+		db->drv->write_yield(db);
 	if (db->drv->begin_write)
 		return db->drv->begin_write(db, err);
 	return run_cached(db, db->drv->begin_write_sql, err);
@@ -885,6 +887,8 @@ static enum qerr group_begin(struct db *db, struct qerror *err)
 		if (w->npending)
 			group_lost(w);
 		w->nested = false;
+		if (c->drv->write_yield)
+			c->drv->write_yield(c);
 		rc = run_cached(c, c->drv->begin_write_sql, err);
 	}
 	if (rc) {

@@ -55,6 +55,8 @@ struct db_driver {
 	 * answer and reports the first error.
 	 */
 	int (*send)(struct db *db, void *impl, struct qerror *err);
+	/* Optional: runs before a write transaction starts (SQLite: lets a waiting checkpoint go first). */
+	void (*write_yield)(struct db *db);
 	/* Optional: starts a write transaction its own way (instead of running begin_write_sql). */
 	enum qerr (*begin_write)(struct db *db, struct qerror *err);
 	/* Optional: db_hot and db_touch name a hot row; end_write runs after each COMMIT (committed) or ROLLBACK. */

@@ -77,7 +77,8 @@ static int sq_busy(void *arg, int count);
  * Checkpointing is crash-safe at any point.
  */
 static atomic_bool ckpt_running;
-static atomic_int ckpt_frames; /* the WAL's length when the last checkpoint started */
+static atomic_int ckpt_frames;	     /* the WAL's length when the last checkpoint started */
+static atomic_bool ckpt_restarting; /* the RESTART pass waits for the write lock (see sq_write_yield) */
 
 struct ckpt_job {
 	char *path;
@@ -95,8 +96,12 @@ static void *checkpointer(void *arg)
 		int rc = sqlite3_exec(h, "SELECT 1 FROM sqlite_schema LIMIT 1", NULL, NULL, NULL);
 		if (rc == SQLITE_OK)
 			rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
-		if (rc == SQLITE_OK && job->restart)
+		if (rc == SQLITE_OK && job->restart) {
+			atomic_store(&ckpt_restarting, true);
 			rc = sqlite3_wal_checkpoint_v2(h, NULL, SQLITE_CHECKPOINT_RESTART, NULL, NULL);
+			atomic_store(&ckpt_restarting, false);
+			turn_signal();
+		}
 		if (rc != SQLITE_OK && rc != SQLITE_BUSY) /* busy: a reader stayed; a later commit tries again */
 			log_error("WAL checkpoint of %s: %s", job->path, sqlite3_errmsg(h));
 	}
@@ -160,6 +165,34 @@ static int sq_busy(void *arg, int count)
 			break;
 	pthread_mutex_unlock(&turn_mu);
 	return 1;
+}
+
+/*
+ * Before a write transaction starts: while the checkpoint's RESTART pass waits for the write lock,
+ * new writers wait for it (up to YIELD_LIMIT_NS). Without this the shared writer (db.c) never let
+ * it in: its next write takes the lock the instant the last one commits, while the checkpointer
+ * is still waking up, so under steady writes the RESTART pass lost every race for its 10 s and
+ * the WAL grew to hundreds of MB again.
+ */
+#define YIELD_LIMIT_NS 200000000L
+
+static void sq_write_yield(struct db *db)
+{
+	(void)db;
+	if (!atomic_load(&ckpt_restarting))
+		return;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_nsec += YIELD_LIMIT_NS;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	pthread_mutex_lock(&turn_mu);
+	while (atomic_load(&ckpt_restarting))
+		if (pthread_cond_timedwait(&turn_cv, &turn_mu, &until) == ETIMEDOUT)
+			break;
+	pthread_mutex_unlock(&turn_mu);
 }
 
 static sqlite3 *H(struct db *db)
@@ -430,4 +463,5 @@ const struct db_driver db_driver_sqlite = {
     .changes = sq_changes,
     .reset_busy = sq_reset_busy,
     .register_tokenizer = sq_register_tokenizer,
+    .write_yield = sq_write_yield,
 };
