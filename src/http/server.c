@@ -67,6 +67,7 @@ struct conn_ctx {
 	bool secure;        /* served over TLS: the session cookie gets Secure */
 	bool authenticated; /* actor and token are valid */
 	struct db *read_db; /* the read transaction the session check ran in, kept for the handler */
+	struct db_stmt *unconfirmed; /* the session check deferred to the handler's first round trip (speculate) */
 	bool standby;       /* the handler reads from the --read-db standby */
 	struct actor actor;
 	char token[ACCOUNT_TOKEN_HEX + 1];
@@ -501,6 +502,68 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct conn_ctx *ctx,
  * CSRF, in that order (an anonymous caller learns nothing about a route's
  * parameters). Fills ctx->route, params and the actor.
  */
+/*
+ * The actor each worker thread last found for a few tokens, for
+ * speculate(). Only a guess: every answer made with it waits for the
+ * session check of its own request (account_session_confirm).
+ */
+#define SESSION_GUESSES 16
+static __thread struct {
+	char token[ACCOUNT_TOKEN_HEX + 1];
+	struct actor actor;
+} guesses[SESSION_GUESSES];
+
+static unsigned guess_slot(const char *token) { return (unsigned)strtoul((char[3]){token[0], token[1], 0}, NULL, 16) % SESSION_GUESSES; }
+
+static void guess_set(const char *token, const struct actor *a)
+{
+	if (strlen(token) != ACCOUNT_TOKEN_HEX)
+		return;
+	unsigned i = guess_slot(token);
+	memcpy(guesses[i].token, token, sizeof guesses[i].token);
+	guesses[i].actor = *a;
+}
+
+static void guess_forget(const char *token)
+{
+	if (strlen(token) == ACCOUNT_TOKEN_HEX && strcmp(guesses[guess_slot(token)].token, token) == 0)
+		guesses[guess_slot(token)].token[0] = 0;
+}
+
+/*
+ * A read request whose token this thread saw lately, on a backend that
+ * can defer a statement (PostgreSQL): the session check is not run now but
+ * goes with the handler's first statement, in one round trip, and the
+ * handler runs with the actor found last time. Before the answer leaves,
+ * dispatch_request confirms that the check found that same actor in the
+ * request's own transaction; if not (logout, expiry, a disabled user, a new
+ * role; or the check could not ride along), the answer is dropped and the
+ * request runs again the usual way. Only where nothing is answered before
+ * the handler runs: a route the guess may call, good query arguments, no
+ * body.
+ */
+static bool speculate(struct MHD_Connection *conn, struct conn_ctx *ctx, struct db *db, const char *token)
+{
+	if (!db_is_pg(db) || strlen(token) != ACCOUNT_TOKEN_HEX)
+		return false;
+	unsigned i = guess_slot(token);
+	if (strcmp(guesses[i].token, token) != 0)
+		return false;
+	const struct actor *a = &guesses[i].actor;
+	if (!(ctx->route->who & WHO(a->org_type, a->role)) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return false;
+	struct qerror e = {0};
+	struct query_check qc = {ctx->route, &e};
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
+	if (e.code || !(ctx->unconfirmed = account_session_defer(db, token)))
+		return false;
+	ctx->actor = *a;
+	ctx->read_db = db;
+	return true;
+}
+
 static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
 				    const char *url)
 {
@@ -536,11 +599,17 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 			return queue_error(conn, ctx, &e, NULL);
 		struct qerror aerr = {0};
 		int64_t wrote_at = 0;
-		enum qerr rc = account_session_ex(db, token, &ctx->actor, &wrote_at, &aerr);
-		if (read && rc == QERR_OK)
-			ctx->read_db = db;
-		else
-			db_release(db);
+		enum qerr rc = QERR_OK;
+		if (!read || !speculate(conn, ctx, db, token)) {
+			rc = account_session_ex(db, token, &ctx->actor, &wrote_at, &aerr);
+			if (read && rc == QERR_OK) {
+				ctx->read_db = db;
+				if (db_is_pg(db))
+					guess_set(token, &ctx->actor);
+			} else {
+				db_release(db);
+			}
+		}
 		/* A session reads back its own writes: from the primary for a while after each (and after its login). */
 		if (ctx->standby && rc == QERR_OK && util_now_unix() - wrote_at < (int64_t)server_cfg->primary_after_write_s)
 			ctx->standby = false;
@@ -710,6 +779,24 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 			break;
 		}
 		rc = route->fn(&req, &res);
+	}
+	if (ctx->unconfirmed) {
+		/* speculate()'s guess: the answer leaves only if this request's own session check found the same actor */
+		struct db_stmt *check = ctx->unconfirmed;
+		ctx->unconfirmed = NULL;
+		if (!account_session_confirm(req.db, check, &ctx->actor)) {
+			guess_forget(ctx->token);
+			json_decref(res.json);
+			free(res.raw);
+			db_release(req.db);
+			ctx->authenticated = false;
+			memset(&ctx->actor, 0, sizeof ctx->actor);
+			ctx->token[0] = 0;
+			enum MHD_Result r = precheck_api(conn, ctx, method, url); /* the guess is gone: the usual way */
+			if (ctx->answered || r != MHD_YES)
+				return r;
+			return dispatch_request(conn, ctx, method, url);
+		}
 	}
 	/* Every try lost (or the database is away): a 503 the client may retry, never a 500. */
 	if (rc == QERR_UNAVAILABLE &&

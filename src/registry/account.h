@@ -90,6 +90,17 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, int64_t *wrote_at,
 			     struct qerror *err);
 
+/*
+ * The session check of a read request, sent with the handler's first
+ * statement (db_defer): the HTTP server runs the handler with the actor it
+ * last saw for this token and keeps the answer until account_session_confirm
+ * finds the same actor in the request's own transaction. NULL: the backend
+ * does not defer (check the usual way). Right after db_begin_read.
+ */
+struct db_stmt *account_session_defer(struct db *db, const char *token);
+/* Whether the deferred check found this actor (false too when it could not be read): after the handler, before any release. */
+bool account_session_confirm(struct db *db, struct db_stmt *st, const struct actor *expect);
+
 /* Records that the session with this token wrote just now (one UPDATE, skipped when already this second). */
 enum qerr account_session_wrote(struct db *db, const char *token, struct qerror *err);
 

@@ -556,6 +556,14 @@ void db_hot(struct db *db, const char *name)
 		db->drv->hot(db, name);
 }
 
+/* (no deferral while faults are set: every statement meets them at its own step) */
+bool db_defer(struct db *db, struct db_stmt *st)
+{
+	return !db->fault_lost && !fault_armed(db) && !db->bulk && db->drv->defer && db->drv->defer(db, st->impl);
+}
+
+enum db_deferral db_deferred(struct db *db) { return db->drv->deferred ? db->drv->deferred(db) : DB_DEFER_NONE; }
+
 bool db_in_transaction(struct db *db) { return !db->fault_lost && db->drv->in_transaction(db); }
 
 void db_rollback(struct db *db)

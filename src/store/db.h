@@ -233,6 +233,19 @@ enum qerr db_begin_write(struct db *db, struct qerror *err);
 void db_hot(struct db *db, const char *name);
 /* A read transaction: one consistent snapshot for several statements. */
 enum qerr db_begin_read(struct db *db, struct qerror *err);
+/*
+ * Right after db_begin_read, st bound: true if the backend takes st along
+ * with the transaction's first statement, in the same round trip (the
+ * PostgreSQL driver; false: run it the usual way). Before reading st the
+ * caller asks db_deferred how it went: SENT, st's rows wait in it (read
+ * them with db_step, db_one); PENDING, no statement has run in the
+ * transaction yet, st is run by its first step as the first one; LOST, the
+ * transaction ended or another one was begun first, or st failed: its rows
+ * are gone (db_reset st). db_deferred forgets the deferral.
+ */
+enum db_deferral { DB_DEFER_NONE, DB_DEFER_PENDING, DB_DEFER_SENT, DB_DEFER_LOST };
+bool db_defer(struct db *db, struct db_stmt *st);
+enum db_deferral db_deferred(struct db *db);
 enum qerr db_commit(struct db *db, struct qerror *err);
 /* Rolls back the open transaction, if any. */
 void db_rollback(struct db *db);

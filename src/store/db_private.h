@@ -59,6 +59,9 @@ struct db_driver {
 	void (*hot)(struct db *db, const char *name);
 	void (*end_write)(struct db *db, bool committed);
 	enum qerr (*flush)(struct db *db, struct qerror *err);
+	/* Optional (db_defer): takes st along with the read transaction's first statement; deferred() says how it went. */
+	bool (*defer)(struct db *db, void *impl);
+	enum db_deferral (*deferred)(struct db *db);
 };
 
 extern const struct db_driver db_driver_sqlite;
