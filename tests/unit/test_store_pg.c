@@ -718,6 +718,105 @@ static void test_read_transactions(void **state)
 	exec_ok(t->db, "DELETE FROM kv");
 }
 
+/* A deferred statement's own read (another text than read_n's, as the HTTP server's session check). */
+static struct db_stmt *deferred_n(struct db *db, int64_t id)
+{
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare(db, "SELECT n, t FROM kv WHERE id=?", &e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, id);
+	return st;
+}
+
+/*
+ * db_defer: a statement goes with the read transaction's first one, in its
+ * snapshot; its rows wait for db_deferred; anything that ends or bypasses
+ * that transaction first loses it, and so does its own failure.
+ */
+static void test_deferred(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	exec_ok(t->db, "DELETE FROM kv");
+	exec_ok(t->db, "INSERT INTO kv(id,n,t) VALUES(1,10,'a'),(2,20,'b')");
+
+	/* sent with the first statement: both see the snapshot it takes (a commit before it counts) */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d));
+	exec_ok(t->db, "UPDATE kv SET n=21 WHERE id=2");
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	exec_ok(t->db, "UPDATE kv SET n=22 WHERE id=2");
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_SENT);
+	assert_int_equal(db_one(d, &e), QERR_OK);
+	assert_int_equal(db_col_int64(d, 0), 21);
+	assert_string_equal(db_col_text(d, 1), "b");
+	assert_int_equal(db_step(d, &e), DB_DONE);
+	db_reset(d);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_NONE); /* forgotten */
+	db_release(t->db2);
+
+	/* no statement ran: the caller runs it now, as the transaction's first */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d));
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_PENDING);
+	assert_int_equal(db_one(d, &e), QERR_OK);
+	assert_int_equal(db_col_int64(d, 0), 22);
+	db_reset(d);
+	db_release(t->db2);
+
+	/* the transaction ended before its first statement, or after it: lost */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d));
+	db_rollback(t->db2);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	db_reset(d);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d));
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	db_release(t->db2);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	db_reset(d);
+
+	/* another transaction begun (and one begun again) before its first statement: lost */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d));
+	db_rollback(t->db2);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	db_reset(d);
+	db_release(t->db2);
+
+	/* only right after db_begin_read */
+	d = deferred_n(t->db2, 2);
+	assert_false(db_defer(t->db2, d)); /* no read transaction */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	d = deferred_n(t->db2, 2);
+	assert_false(db_defer(t->db2, d)); /* a statement ran in it already */
+	db_release(t->db2);
+
+	/* its own failure loses it, and aborts the transaction its first statement was in */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *bad = db_prepare(t->db2, "SELECT 1/(n-n) FROM kv WHERE id=?", &e);
+	db_bind_int64(bad, 1, 1);
+	assert_true(db_defer(t->db2, bad));
+	assert_int_equal(read_n(t->db2, QERR_UNAVAILABLE), -1);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	db_reset(bad);
+	db_release(t->db2);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	db_release(t->db2);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
 /* Counters and the word index column the market writes. */
 static void test_counters_and_words(void **state)
 {
@@ -825,6 +924,7 @@ int main(void)
 	    cmocka_unit_test(test_hot_rows),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_read_transactions),
+	    cmocka_unit_test(test_deferred),
 	    cmocka_unit_test(test_counters_and_words),
 	    cmocka_unit_test(test_bulk),
 	};
