@@ -67,7 +67,7 @@ struct conn_ctx {
 	bool secure;        /* served over TLS: the session cookie gets Secure */
 	bool authenticated; /* actor and token are valid */
 	struct db *read_db; /* the read transaction the session check ran in, kept for the handler */
-	struct db_stmt *unconfirmed; /* the session check deferred to the handler's first round trip (speculate) */
+	struct db_stmt *unconfirmed; /* the session check riding with the handler's first statement (speculate) */
 	bool standby;       /* the handler reads from the --read-db standby */
 	struct actor actor;
 	char token[ACCOUNT_TOKEN_HEX + 1];
@@ -534,11 +534,12 @@ static void guess_forget(const char *token)
  * A read request whose token this thread saw lately, on a backend that
  * can defer a statement (PostgreSQL): the session check is not run now but
  * goes with the handler's first statement, in one round trip, and the
- * handler runs with the actor found last time. Before the answer leaves,
- * dispatch_request confirms that the check found that same actor in the
- * request's own transaction; if not (logout, expiry, a disabled user, a new
- * role; or the check could not ride along), the answer is dropped and the
- * request runs again the usual way. Only where nothing is answered before
+ * handler runs with the actor found last time. The driver reads the
+ * check's answer before the handler's (account_session_defer): if it does
+ * not find that same actor in the request's snapshot (logout, expiry, a
+ * disabled user, a new role; or the check could not ride along), the
+ * handler's statements and writes all fail, and dispatch_request drops the
+ * answer and runs the request again the usual way. Only where nothing is answered before
  * the handler runs: a route the guess may call, good query arguments, no
  * body.
  */
@@ -557,9 +558,9 @@ static bool speculate(struct MHD_Connection *conn, struct conn_ctx *ctx, struct 
 	struct qerror e = {0};
 	struct query_check qc = {ctx->route, &e};
 	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
-	if (e.code || !(ctx->unconfirmed = account_session_defer(db, token)))
-		return false;
 	ctx->actor = *a;
+	if (e.code || !(ctx->unconfirmed = account_session_defer(db, token, &ctx->actor)))
+		return false;
 	ctx->read_db = db;
 	return true;
 }
@@ -595,6 +596,7 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 		 */
 		bool read = safe_method(method) && !ctx->standby;
 		db_release(db);
+		db_deferred(db); /* (a request that ended before its confirmation leaves nothing behind) */
 		if (read && db_begin_read(db, &e))
 			return queue_error(conn, ctx, &e, NULL);
 		struct qerror aerr = {0};
@@ -756,6 +758,29 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	ctx->read_db = NULL;
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
+	if (ctx->unconfirmed) {
+		/*
+		 * speculate()'s guess: the answer stands only if this request's own
+		 * session check found the same actor (the handler's statements were
+		 * refused otherwise); before any retry below, which then runs with an
+		 * actor confirmed.
+		 */
+		struct db_stmt *check = ctx->unconfirmed;
+		ctx->unconfirmed = NULL;
+		if (!account_session_confirm(req.db, check, &ctx->actor)) {
+			guess_forget(ctx->token);
+			json_decref(res.json);
+			free(res.raw);
+			db_release(req.db);
+			ctx->authenticated = false;
+			memset(&ctx->actor, 0, sizeof ctx->actor);
+			ctx->token[0] = 0;
+			enum MHD_Result r = precheck_api(conn, ctx, method, url); /* the guess is gone: the usual way */
+			if (ctx->answered || r != MHD_YES)
+				return r;
+			return dispatch_request(conn, ctx, method, url);
+		}
+	}
 	/*
 	 * PostgreSQL runs writes serialisable (docs/operations.md): a
 	 * transaction that lost to a concurrent one was rolled back whole and is
@@ -779,24 +804,6 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 			break;
 		}
 		rc = route->fn(&req, &res);
-	}
-	if (ctx->unconfirmed) {
-		/* speculate()'s guess: the answer leaves only if this request's own session check found the same actor */
-		struct db_stmt *check = ctx->unconfirmed;
-		ctx->unconfirmed = NULL;
-		if (!account_session_confirm(req.db, check, &ctx->actor)) {
-			guess_forget(ctx->token);
-			json_decref(res.json);
-			free(res.raw);
-			db_release(req.db);
-			ctx->authenticated = false;
-			memset(&ctx->actor, 0, sizeof ctx->actor);
-			ctx->token[0] = 0;
-			enum MHD_Result r = precheck_api(conn, ctx, method, url); /* the guess is gone: the usual way */
-			if (ctx->answered || r != MHD_YES)
-				return r;
-			return dispatch_request(conn, ctx, method, url);
-		}
 	}
 	/* Every try lost (or the database is away): a 503 the client may retry, never a 500. */
 	if (rc == QERR_UNAVAILABLE &&

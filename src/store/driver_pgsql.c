@@ -46,9 +46,12 @@
  *   it fails, the HTTP server answers from the primary instead.
  * - db_defer: a statement bound after db_begin_read is not run at once but
  *   goes in the pipeline of the transaction's first statement, between the
- *   BEGIN and it, and its rows are kept for db_deferred (the HTTP server's
- *   session check: a GET then costs one round trip before its ROLLBACK).
- *   Whatever ends or bypasses that transaction first drops it (lost).
+ *   BEGIN and it; its answer goes to the caller's check before the first
+ *   statement's answer is given (the HTTP server's session check: a GET
+ *   then costs one round trip before its ROLLBACK). Whatever ends or
+ *   bypasses that transaction before its first statement loses it, and then,
+ *   as after a check that failed, every use of the connection fails until
+ *   db_deferred is asked.
  */
 #include "store/db_private.h"
 
@@ -149,6 +152,8 @@ struct pg_db {
 	/* db_defer: the statement that goes with the read transaction's first one, while pending */
 	struct pg_stmt *deferred;
 	struct pg_variant *deferred_v;
+	bool (*deferred_check)(void *arg);
+	void *deferred_arg;
 	enum db_deferral deferral;
 };
 
@@ -916,16 +921,21 @@ static void pipeline_abandon(PGconn *c)
 	PQexitPipelineMode(c);
 }
 
-/*
- * A deferred statement (db_defer) is lost when its transaction ends, or is
- * bypassed before its first statement: its answer, if it came, stood for
- * that transaction's snapshot only.
- */
+/* A deferred statement (db_defer) whose transaction ended or was bypassed before its first statement: lost. */
 static void defer_drop(struct pg_db *pd)
 {
 	pd->deferred = NULL;
-	if (pd->deferral == DB_DEFER_PENDING || pd->deferral == DB_DEFER_SENT)
+	if (pd->deferral == DB_DEFER_PENDING)
 		pd->deferral = DB_DEFER_LOST;
+}
+
+/* Until a deferred check held, nothing but a ROLLBACK runs (db_defer). */
+static enum qerr unconfirmed(struct pg_db *pd, const char *sql, struct qerror *err)
+{
+	if (pd->deferral != DB_DEFER_LOST || starts_with(sql, "ROLLBACK"))
+		return QERR_OK;
+	return qerr_set(err, QERR_UNAVAILABLE, "session_unconfirmed", NULL,
+			"the deferred check did not hold; nothing runs until it is asked for");
 }
 
 /*
@@ -1004,8 +1014,6 @@ static PGresult *exec_begun(struct pg_db *pd, struct pg_stmt *s, const char *nam
 	pd->deferred = NULL;
 	if (d == s)
 		d = NULL; /* (not the case db_defer serves: it is run as any first statement) */
-	if (!d)
-		defer_drop(pd);
 	if (!pd->tx_prepared && PQtransactionStatus(c) == PQTRANS_IDLE) {
 		/* once per connection, outside any transaction: neither can fail but for a lost connection */
 		PGresult *b = PQprepare(c, "qbegin", db_driver_pgsql.begin_read_sql, 0, NULL);
@@ -1042,14 +1050,15 @@ static PGresult *exec_begun(struct pg_db *pd, struct pg_stmt *s, const char *nam
 	}
 	PQexitPipelineMode(c);
 	if (d) {
-		/* its rows stay with it for db_deferred; an error (or the BEGIN's) loses it */
+		/* the check reads its rows before anyone reads the first statement's; an error (or the BEGIN's) loses it */
 		struct qerror ignored = {0};
-		pd->deferral = PQresultStatus(b) == PGRES_COMMAND_OK && PQresultStatus(dr) == PGRES_TUPLES_OK &&
-				       adopt(d, dr, &ignored) == 0
-				   ? DB_DEFER_SENT
-				   : DB_DEFER_LOST;
-		if (pd->deferral == DB_DEFER_LOST)
+		bool ok = PQresultStatus(b) == PGRES_COMMAND_OK && PQresultStatus(dr) == PGRES_TUPLES_OK;
+		if (!ok)
 			PQclear(dr);
+		pd->deferral = ok && adopt(d, dr, &ignored) == 0 && pd->deferred_check(pd->deferred_arg)
+				   ? DB_DEFER_CONFIRMED
+				   : DB_DEFER_LOST;
+		pg_reset(d);
 	}
 	if (PQresultStatus(b) != PGRES_COMMAND_OK) {
 		PQclear(r);
@@ -1127,9 +1136,9 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 	struct pg_db *pd = s->pd;
 	if ((s->role == PR_BEGIN_READ && defer_begin(pd)) || (s->role == PR_ROLLBACK && rollback_quick(pd)))
 		return done_empty(s);
-	if (s->tx_edge || (pd->deferred && !pd->begin_pending))
-		defer_drop(pd); /* only the transaction's first statement takes it along, and only for that transaction */
-	if (settle(pd, err) || ensure_connected(pd, s->sql, err))
+	if (s->tx_edge || !pd->begin_pending)
+		defer_drop(pd); /* only the transaction's first statement takes it along */
+	if (unconfirmed(pd, s->sql, err) || settle(pd, err) || ensure_connected(pd, s->sql, err))
 		return -1;
 	PGresult *r;
 	struct pg_variant *v = resolve(s, &r);
@@ -1141,6 +1150,10 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 		r = pd->begin_pending ? exec_begun(pd, s, v->name)
 				      : PQexecPrepared(pd->c, v->name, s->nparams, s->values, s->lengths, s->formats, 0);
 	note_tx(pd);
+	if (unconfirmed(pd, s->sql, err)) {
+		PQclear(r); /* the check that went with it did not hold: this answer is not for the caller */
+		return -1;
+	}
 	return adopt(s, r, err);
 }
 
@@ -1237,7 +1250,7 @@ static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
 	defer_drop(pd);
-	if (settle(pd, err) || ensure_connected(pd, sql, err))
+	if (unconfirmed(pd, sql, err) || settle(pd, err) || ensure_connected(pd, sql, err))
 		return err->code;
 	if (pd->begin_pending) {
 		/* a pending BEGIN goes first (rare: db_exec inside a read transaction) */
@@ -1286,6 +1299,8 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 	struct pg_stmt *s = impl;
 	struct pg_db *pd = P(db);
 	defer_drop(pd);
+	if (unconfirmed(pd, s->sql, err))
+		return -1;
 	collect(pd);
 	if (pd->failed || pd->lost_tx || pd->begin_pending || PQstatus(pd->c) != CONNECTION_OK)
 		return 0;
@@ -1425,6 +1440,8 @@ static enum qerr pg_begin_write(struct db *db, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
 	defer_drop(pd);
+	if (unconfirmed(pd, "BEGIN", err))
+		return err->code;
 	if (!pd->ssi)
 		return pg_exec(
 		    db, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", err);
@@ -1469,7 +1486,7 @@ static void pg_reset_busy(struct db *db)
 }
 
 /* db_defer (see "Round trips" above): only right after db_begin_read, before any statement of its transaction. */
-static bool pg_defer(struct db *db, void *impl)
+static bool pg_defer(struct db *db, void *impl, bool (*check)(void *arg), void *arg)
 {
 	struct pg_db *pd = P(db);
 	struct pg_stmt *s = impl;
@@ -1486,6 +1503,8 @@ static bool pg_defer(struct db *db, void *impl)
 	}
 	pd->deferred = s;
 	pd->deferred_v = v;
+	pd->deferred_check = check;
+	pd->deferred_arg = arg;
 	pd->deferral = DB_DEFER_PENDING;
 	return true;
 }

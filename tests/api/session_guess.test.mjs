@@ -81,3 +81,18 @@ test('another actor behind the same token is never answered with the old one', a
   assert.equal(me.body.user.email, `renamed-${email}`, JSON.stringify(me.body));
   sqlite(db, `UPDATE users SET email='${email}' WHERE email='renamed-${email}'`);
 });
+
+test('a read that also writes (the matches shown are counted) writes once, and never after a logout', async () => {
+  const t = await login(a.url, USERS['large:admin']);
+  const demand = sqlite(db, "SELECT id FROM demands WHERE status='open' ORDER BY id LIMIT 1");
+  assert.ok(demand, 'the demo has an open demand');
+  const count = () => Number(sqlite(db, 'SELECT coalesce(sum(requests),0) FROM match_impressions'));
+  await warm(t, `/api/v1/demands/${demand}/matches`);
+  const c0 = count();
+  assert.equal((await api(a.url, t, 'GET', `/api/v1/demands/${demand}/matches`)).status, 200);
+  assert.equal(count(), c0 + 1, 'counted once');
+  assert.equal((await api(b.url, t, 'POST', '/api/v1/auth/logout')).status, 200);
+  assert.equal((await api(a.url, t, 'GET', `/api/v1/demands/${demand}/matches`)).status, 401);
+  assert.equal(count(), c0 + 1, 'nothing counted for a session that is gone');
+  assert.ok(!/matches shown not counted/.test(a.log()), a.log().slice(-2000));
+});
