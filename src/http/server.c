@@ -513,7 +513,12 @@ static __thread struct {
 	struct actor actor;
 } guesses[SESSION_GUESSES];
 
-static unsigned guess_slot(const char *token) { return (unsigned)strtoul((char[3]){token[0], token[1], 0}, NULL, 16) % SESSION_GUESSES; }
+/* (tokens are random hex: the first two digits spread them) */
+static unsigned guess_slot(const char *token)
+{
+	char two[3] = {token[0], token[1], 0};
+	return (unsigned)strtoul(two, NULL, 16) % SESSION_GUESSES;
+}
 
 static void guess_set(const char *token, const struct actor *a)
 {

@@ -468,8 +468,8 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 	return account_session_ex(db, token, a, NULL, err);
 }
 
-#define SESSION_SQL                                                                                                    \
-	"SELECT u.id,u.org_id,o.type,u.role,u.email,s.wrote_at FROM sessions s JOIN users u ON u.id=s.user_id"          \
+#define SESSION_SQL                                                                                            \
+	"SELECT u.id,u.org_id,o.type,u.role,u.email,s.wrote_at FROM sessions s JOIN users u ON u.id=s.user_id"  \
 	" JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0"
 
 static enum qerr session_row(struct db_stmt *st, struct actor *a, int64_t *wrote_at, struct qerror *err);
@@ -531,7 +531,7 @@ bool account_session_confirm(struct db *db, struct db_stmt *st, const struct act
 	if (d == DB_DEFER_CONFIRMED)
 		return true;
 	if (d == DB_DEFER_PENDING)
-		return same_actor(st, (void *)expect); /* the handler ran no statement: the check is the transaction's first */
+		return same_actor(st, (void *)expect); /* no statement ran: the check is the transaction's first */
 	db_reset(st);
 	return false;
 }

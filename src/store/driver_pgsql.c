@@ -1050,7 +1050,7 @@ static PGresult *exec_begun(struct pg_db *pd, struct pg_stmt *s, const char *nam
 	}
 	PQexitPipelineMode(c);
 	if (d) {
-		/* the check reads its rows before anyone reads the first statement's; an error (or the BEGIN's) loses it */
+		/* the check reads its rows before anyone reads s's; an error (or the BEGIN's) loses it */
 		struct qerror ignored = {0};
 		bool ok = PQresultStatus(b) == PGRES_COMMAND_OK && PQresultStatus(dr) == PGRES_TUPLES_OK;
 		if (!ok)
@@ -1147,8 +1147,9 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 		return -1;
 	}
 	if (v)
-		r = pd->begin_pending ? exec_begun(pd, s, v->name)
-				      : PQexecPrepared(pd->c, v->name, s->nparams, s->values, s->lengths, s->formats, 0);
+		r = pd->begin_pending
+			? exec_begun(pd, s, v->name)
+			: PQexecPrepared(pd->c, v->name, s->nparams, s->values, s->lengths, s->formats, 0);
 	note_tx(pd);
 	if (unconfirmed(pd, s->sql, err)) {
 		PQclear(r); /* the check that went with it did not hold: this answer is not for the caller */
