@@ -498,11 +498,6 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct conn_ctx *ctx,
 }
 
 /*
- * The API half of precheck: route, credentials, role, query parameters and
- * CSRF, in that order (an anonymous caller learns nothing about a route's
- * parameters). Fills ctx->route, params and the actor.
- */
-/*
  * The actor each worker thread last found for a few tokens, for
  * speculate(). Only a guess: every answer made with it waits for the
  * session check of its own request (account_session_confirm).
@@ -544,9 +539,9 @@ static void guess_forget(const char *token)
  * not find that same actor in the request's snapshot (logout, expiry, a
  * disabled user, a new role; or the check could not ride along), the
  * handler's statements and writes all fail, and dispatch_request drops the
- * answer and runs the request again the usual way. Only where nothing is answered before
- * the handler runs: a route the guess may call, good query arguments, no
- * body.
+ * answer and runs the request again the usual way. Only where nothing is
+ * answered before the handler runs: a route the guess may call, good query
+ * arguments, no body.
  */
 static bool speculate(struct MHD_Connection *conn, struct conn_ctx *ctx, struct db *db, const char *token)
 {
@@ -570,6 +565,11 @@ static bool speculate(struct MHD_Connection *conn, struct conn_ctx *ctx, struct 
 	return true;
 }
 
+/*
+ * The API half of precheck: route, credentials, role, query parameters and
+ * CSRF, in that order (an anonymous caller learns nothing about a route's
+ * parameters). Fills ctx->route, params and the actor.
+ */
 static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
 				    const char *url)
 {
@@ -700,8 +700,11 @@ static void drop_read(struct conn_ctx *ctx)
 {
 	if (ctx->read_db) {
 		db_release(ctx->read_db);
+		if (ctx->unconfirmed)
+			db_deferred(ctx->read_db); /* a guess never confirmed: nothing of it stays on the connection */
 		ctx->read_db = NULL;
 	}
+	ctx->unconfirmed = NULL;
 }
 
 static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
