@@ -67,6 +67,7 @@ struct conn_ctx {
 	bool secure;        /* served over TLS: the session cookie gets Secure */
 	bool authenticated; /* actor and token are valid */
 	struct db *read_db; /* the read transaction the session check ran in, kept for the handler */
+	struct db_stmt *unconfirmed; /* the session check riding with the handler's first statement (speculate) */
 	bool standby;       /* the handler reads from the --read-db standby */
 	struct actor actor;
 	char token[ACCOUNT_TOKEN_HEX + 1];
@@ -501,6 +502,74 @@ static enum MHD_Result refuse(struct MHD_Connection *conn, struct conn_ctx *ctx,
 }
 
 /*
+ * The actor each worker thread last found for a few tokens, for
+ * speculate(). Only a guess: every answer made with it waits for the
+ * session check of its own request (account_session_confirm).
+ */
+#define SESSION_GUESSES 16
+static __thread struct {
+	char token[ACCOUNT_TOKEN_HEX + 1];
+	struct actor actor;
+} guesses[SESSION_GUESSES];
+
+/* (tokens are random hex: the first two digits spread them) */
+static unsigned guess_slot(const char *token)
+{
+	char two[3] = {token[0], token[1], 0};
+	return (unsigned)strtoul(two, NULL, 16) % SESSION_GUESSES;
+}
+
+static void guess_set(const char *token, const struct actor *a)
+{
+	if (strlen(token) != ACCOUNT_TOKEN_HEX)
+		return;
+	unsigned i = guess_slot(token);
+	memcpy(guesses[i].token, token, sizeof guesses[i].token);
+	guesses[i].actor = *a;
+}
+
+static void guess_forget(const char *token)
+{
+	if (strlen(token) == ACCOUNT_TOKEN_HEX && strcmp(guesses[guess_slot(token)].token, token) == 0)
+		guesses[guess_slot(token)].token[0] = 0;
+}
+
+/*
+ * A read request whose token this thread saw lately, on a backend that
+ * can defer a statement (PostgreSQL): the session check is not run now but
+ * goes with the handler's first statement, in one round trip, and the
+ * handler runs with the actor found last time. The driver reads the
+ * check's answer before the handler's (account_session_defer): if it does
+ * not find that same actor in the request's snapshot (logout, expiry, a
+ * disabled user, a new role; or the check could not ride along), the
+ * handler's statements and writes all fail, and dispatch_request drops the
+ * answer and runs the request again the usual way. Only where nothing is
+ * answered before the handler runs: a route the guess may call, good query
+ * arguments, no body.
+ */
+static bool speculate(struct MHD_Connection *conn, struct conn_ctx *ctx, struct db *db, const char *token)
+{
+	if (!db_is_pg(db) || strlen(token) != ACCOUNT_TOKEN_HEX)
+		return false;
+	unsigned i = guess_slot(token);
+	if (strcmp(guesses[i].token, token) != 0)
+		return false;
+	const struct actor *a = &guesses[i].actor;
+	if (!(ctx->route->who & WHO(a->org_type, a->role)) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_CONTENT_LENGTH) ||
+	    MHD_lookup_connection_value(conn, MHD_HEADER_KIND, MHD_HTTP_HEADER_TRANSFER_ENCODING))
+		return false;
+	struct qerror e = {0};
+	struct query_check qc = {ctx->route, &e};
+	MHD_get_connection_values(conn, MHD_GET_ARGUMENT_KIND, check_query_arg, &qc);
+	ctx->actor = *a;
+	if (e.code || !(ctx->unconfirmed = account_session_defer(db, token, &ctx->actor)))
+		return false;
+	ctx->read_db = db;
+	return true;
+}
+
+/*
  * The API half of precheck: route, credentials, role, query parameters and
  * CSRF, in that order (an anonymous caller learns nothing about a route's
  * parameters). Fills ctx->route, params and the actor.
@@ -536,15 +605,22 @@ static enum MHD_Result precheck_api(struct MHD_Connection *conn, struct conn_ctx
 		 */
 		bool read = safe_method(method) && !ctx->standby;
 		db_release(db);
+		db_deferred(db); /* (a request that ended before its confirmation leaves nothing behind) */
 		if (read && db_begin_read(db, &e))
 			return queue_error(conn, ctx, &e, NULL);
 		struct qerror aerr = {0};
 		int64_t wrote_at = 0;
-		enum qerr rc = account_session_ex(db, token, &ctx->actor, &wrote_at, &aerr);
-		if (read && rc == QERR_OK)
-			ctx->read_db = db;
-		else
-			db_release(db);
+		enum qerr rc = QERR_OK;
+		if (!read || !speculate(conn, ctx, db, token)) {
+			rc = account_session_ex(db, token, &ctx->actor, &wrote_at, &aerr);
+			if (read && rc == QERR_OK) {
+				ctx->read_db = db;
+				if (db_is_pg(db))
+					guess_set(token, &ctx->actor);
+			} else {
+				db_release(db);
+			}
+		}
 		/* A session reads back its own writes: from the primary for a while after each (and after its login). */
 		if (ctx->standby && rc == QERR_OK && util_now_unix() - wrote_at < (int64_t)server_cfg->primary_after_write_s)
 			ctx->standby = false;
@@ -628,8 +704,11 @@ static void drop_read(struct conn_ctx *ctx)
 {
 	if (ctx->read_db) {
 		db_release(ctx->read_db);
+		if (ctx->unconfirmed)
+			db_deferred(ctx->read_db); /* a guess never confirmed: nothing of it stays on the connection */
 		ctx->read_db = NULL;
 	}
+	ctx->unconfirmed = NULL;
 }
 
 static enum MHD_Result precheck(struct MHD_Connection *conn, struct conn_ctx *ctx, const char *method,
@@ -691,6 +770,29 @@ static enum MHD_Result dispatch_request(struct MHD_Connection *conn, struct conn
 	ctx->read_db = NULL;
 	res.status = route->ok_status ? route->ok_status : 200;
 	enum qerr rc = route->fn(&req, &res);
+	if (ctx->unconfirmed) {
+		/*
+		 * speculate()'s guess: the answer stands only if this request's own
+		 * session check found the same actor (the handler's statements were
+		 * refused otherwise); before any retry below, which then runs with an
+		 * actor confirmed.
+		 */
+		struct db_stmt *check = ctx->unconfirmed;
+		ctx->unconfirmed = NULL;
+		if (!account_session_confirm(req.db, check, &ctx->actor)) {
+			guess_forget(ctx->token);
+			json_decref(res.json);
+			free(res.raw);
+			db_release(req.db);
+			ctx->authenticated = false;
+			memset(&ctx->actor, 0, sizeof ctx->actor);
+			ctx->token[0] = 0;
+			enum MHD_Result r = precheck_api(conn, ctx, method, url); /* the guess is gone: the usual way */
+			if (ctx->answered || r != MHD_YES)
+				return r;
+			return dispatch_request(conn, ctx, method, url);
+		}
+	}
 	/*
 	 * PostgreSQL runs writes serialisable (docs/operations.md): a
 	 * transaction that lost to a concurrent one was rolled back whole and is

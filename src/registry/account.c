@@ -468,6 +468,13 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 	return account_session_ex(db, token, a, NULL, err);
 }
 
+#define SESSION_SQL                                                                                            \
+	"SELECT u.id,u.org_id,o.type,u.role,u.email,s.wrote_at FROM sessions s JOIN users u ON u.id=s.user_id"  \
+	" JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0"
+
+static enum qerr session_row(struct db_stmt *st, struct actor *a, int64_t *wrote_at, struct qerror *err);
+static bool same_actor(struct db_stmt *st, void *arg);
+
 enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, int64_t *wrote_at,
 			     struct qerror *err)
 {
@@ -478,15 +485,60 @@ enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, 
 		return qerr_set(err, QERR_UNAUTHORIZED, "unauthorized", NULL, "请先登录 (login required)");
 	unsigned char h[32];
 	token_hash(token, h);
-	struct db_stmt *st =
-		db_prepare(db,
-			   "SELECT u.id,u.org_id,o.type,u.role,u.email,s.wrote_at FROM sessions s JOIN users u ON u.id=s.user_id"
-			   " JOIN orgs o ON o.id=u.org_id WHERE s.token_hash=? AND s.expires_at>? AND u.disabled=0",
-			   err);
+	struct db_stmt *st = db_prepare(db, SESSION_SQL, err);
 	if (!st)
 		return err->code;
 	db_bind_blob(st, 1, h, sizeof h);
 	db_bind_int64(st, 2, util_now_unix());
+	return session_row(st, a, wrote_at, err);
+}
+
+/* db_defer's check: the session row names this actor. */
+static bool same_actor(struct db_stmt *st, void *arg)
+{
+	const struct actor *expect = arg;
+	struct actor a;
+	struct qerror err = {0};
+	memset(&a, 0, sizeof a);
+	if (session_row(st, &a, NULL, &err))
+		return false;
+	return a.user_id == expect->user_id && a.org_id == expect->org_id && a.org_type == expect->org_type &&
+	       a.role == expect->role && strcmp(a.email, expect->email) == 0;
+}
+
+/* The check's own statement (another text, so no other caller's db_prepare resets it while it waits). */
+struct db_stmt *account_session_defer(struct db *db, const char *token, const struct actor *expect)
+{
+	struct qerror err = {0};
+	if (!token || strlen(token) != ACCOUNT_TOKEN_HEX)
+		return NULL;
+	struct db_stmt *st = db_prepare(db, SESSION_SQL " LIMIT 1", &err);
+	if (!st)
+		return NULL;
+	unsigned char h[32];
+	token_hash(token, h);
+	db_bind_blob(st, 1, h, sizeof h);
+	db_bind_int64(st, 2, util_now_unix());
+	if (db_defer(db, st, same_actor, (void *)expect))
+		return st;
+	db_reset(st);
+	return NULL;
+}
+
+bool account_session_confirm(struct db *db, struct db_stmt *st, const struct actor *expect)
+{
+	enum db_deferral d = db_deferred(db);
+	if (d == DB_DEFER_CONFIRMED)
+		return true;
+	if (d == DB_DEFER_PENDING)
+		return same_actor(st, (void *)expect); /* no statement ran: the check is the transaction's first */
+	db_reset(st);
+	return false;
+}
+
+/* Reads the actor from the session check st (bound), then resets it. */
+static enum qerr session_row(struct db_stmt *st, struct actor *a, int64_t *wrote_at, struct qerror *err)
+{
 	enum qerr rc = db_one(st, err);
 	if (rc == QERR_NOT_FOUND)
 		return qerr_set(err, QERR_UNAUTHORIZED, "session_expired", NULL,

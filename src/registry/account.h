@@ -90,6 +90,23 @@ enum qerr account_session(struct db *db, const char *token, struct actor *a, str
 enum qerr account_session_ex(struct db *db, const char *token, struct actor *a, int64_t *wrote_at,
 			     struct qerror *err);
 
+/*
+ * The session check of a read request, sent with the handler's first
+ * statement (db_defer): the HTTP server runs the handler with the actor it
+ * last saw for this token (*expect, which must outlive the request), and
+ * that statement's answer reaches the handler only if the check found that
+ * same actor in the request's own snapshot; otherwise the handler's every
+ * statement fails ("session_unconfirmed"). NULL: the backend does not defer
+ * (check the usual way). Right after db_begin_read.
+ */
+struct db_stmt *account_session_defer(struct db *db, const char *token, const struct actor *expect);
+/*
+ * After the handler, before its answer leaves: whether the deferred check
+ * found *expect (run now if the handler ran no statement); false also when
+ * the check could not ride along or failed. Forgets the deferral.
+ */
+bool account_session_confirm(struct db *db, struct db_stmt *st, const struct actor *expect);
+
 /* Records that the session with this token wrote just now (one UPDATE, skipped when already this second). */
 enum qerr account_session_wrote(struct db *db, const char *token, struct qerror *err);
 

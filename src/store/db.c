@@ -596,6 +596,25 @@ void db_hot(struct db *db, const char *name)
 		db->drv->hot(db, name);
 }
 
+/* (no deferral while faults are set: every statement meets them at its own step) */
+static bool defer_check(void *arg)
+{
+	struct db *db = arg;
+	return db->defer_check(db->defer_st, db->defer_arg);
+}
+
+bool db_defer(struct db *db, struct db_stmt *st, bool (*check)(struct db_stmt *st, void *arg), void *arg)
+{
+	if (db->fault_lost || fault_armed(db) || db->bulk || !db->drv->defer)
+		return false;
+	db->defer_st = st;
+	db->defer_check = check;
+	db->defer_arg = arg;
+	return db->drv->defer(db, st->impl, defer_check, db);
+}
+
+enum db_deferral db_deferred(struct db *db) { return db->drv->deferred ? db->drv->deferred(db) : DB_DEFER_NONE; }
+
 bool db_in_transaction(struct db *db) { return !db->fault_lost && T(db)->drv->in_transaction(T(db)); }
 
 void db_rollback(struct db *db)

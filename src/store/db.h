@@ -250,6 +250,23 @@ enum qerr db_begin_write(struct db *db, struct qerror *err);
 void db_hot(struct db *db, const char *name);
 /* A read transaction: one consistent snapshot for several statements. */
 enum qerr db_begin_read(struct db *db, struct qerror *err);
+/*
+ * A check that rides with the read transaction's first statement. Right
+ * after db_begin_read, st bound: true if the backend sends st with the
+ * transaction's first statement, in the same round trip (the PostgreSQL
+ * driver; false: run it the usual way). When st's answer comes, check(st,
+ * arg) reads it (db_one ..., db_reset) and says whether it holds: only then
+ * does the first statement's answer reach its caller. Until a check held,
+ * nothing else runs on the connection: a statement, db_exec or write
+ * transaction fails with QERR_UNAVAILABLE "session_unconfirmed" once the
+ * transaction ended or was bypassed before its first statement, or the check
+ * failed (LOST). db_deferred then says how it went, and forgets it:
+ * CONFIRMED; PENDING, no statement has run in the transaction yet (the caller
+ * runs st itself now, as its first); LOST; NONE, nothing was deferred.
+ */
+enum db_deferral { DB_DEFER_NONE, DB_DEFER_PENDING, DB_DEFER_CONFIRMED, DB_DEFER_LOST };
+bool db_defer(struct db *db, struct db_stmt *st, bool (*check)(struct db_stmt *st, void *arg), void *arg);
+enum db_deferral db_deferred(struct db *db);
 enum qerr db_commit(struct db *db, struct qerror *err);
 /* Rolls back the open transaction, if any. */
 void db_rollback(struct db *db);

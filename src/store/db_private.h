@@ -63,6 +63,10 @@ struct db_driver {
 	void (*hot)(struct db *db, const char *name);
 	void (*end_write)(struct db *db, bool committed);
 	enum qerr (*flush)(struct db *db, struct qerror *err);
+	/* Optional (db_defer): takes st along with the read transaction's first statement and calls check(arg) on
+	   its answer; deferred() says how it went. */
+	bool (*defer)(struct db *db, void *impl, bool (*check)(void *arg), void *arg);
+	enum db_deferral (*deferred)(struct db *db);
 };
 
 extern const struct db_driver db_driver_sqlite;
@@ -84,6 +88,10 @@ struct db {
 	void *impl;
 	char *path;
 	bool bulk; /* db_bulk_begin .. db_bulk_end */
+	/* db_defer's statement and check, for the driver's call back (defer_check) */
+	struct db_stmt *defer_st;
+	bool (*defer_check)(struct db_stmt *st, void *arg);
+	void *defer_arg;
 	struct db_stmt cache[DB_STMT_CACHE];
 	bool fault_lost; /* an injected crash took the connection (db_fault_set) */
 	bool standby;	 /* db_open_standby: db_begin_read reaches the server (if not, serve reads the primary) */

@@ -44,6 +44,14 @@
  *   of one record with a session check then costs two round trips, not four.
  *   On a standby (db_open_standby) the BEGIN is sent at once, as before: when
  *   it fails, the HTTP server answers from the primary instead.
+ * - db_defer: a statement bound after db_begin_read is not run at once but
+ *   goes in the pipeline of the transaction's first statement, between the
+ *   BEGIN and it; its answer goes to the caller's check before the first
+ *   statement's answer is given (the HTTP server's session check: a GET
+ *   then costs one round trip before its ROLLBACK). Whatever ends or
+ *   bypasses that transaction before its first statement loses it, and then,
+ *   as after a check that failed, every use of the connection fails until
+ *   db_deferred is asked.
  */
 #include "store/db_private.h"
 
@@ -90,6 +98,7 @@ struct pg_stmt {
 	int nparams;
 	bool persistent;
 	enum pg_role role;
+	bool tx_edge; /* BEGIN, COMMIT, ROLLBACK, END: a deferred statement's transaction ends (db_defer) */
 	/* sticky type choices (see the header comment) */
 	bool text_typed, int_untyped;
 	struct pg_param *params;
@@ -140,6 +149,12 @@ struct pg_db {
 	bool begin_pending;   /* db_begin_read's BEGIN, not sent yet: it goes with the next statement */
 	bool rollback_unread; /* a ROLLBACK sent in pipeline mode, its answer not read yet */
 	bool tx_prepared;     /* "qbegin", "qrollback" prepared on this connection (parsed once, not per request) */
+	/* db_defer: the statement that goes with the read transaction's first one, while pending */
+	struct pg_stmt *deferred;
+	struct pg_variant *deferred_v;
+	bool (*deferred_check)(void *arg);
+	void *deferred_arg;
+	enum db_deferral deferral;
 };
 
 static struct pg_db *P(struct db *db) { return db->impl; }
@@ -147,6 +162,9 @@ static const char *skip_ws(const char *p);
 static void exec_quiet(PGconn *c, const char *sql) { PQclear(PQexec(c, sql)); }
 static enum qerr map_result_error(const PGresult *res, PGconn *c, struct qerror *err);
 static bool is_change(const PGresult *r);
+static void defer_drop(struct pg_db *pd);
+struct pg_stmt;
+static int adopt(struct pg_stmt *s, PGresult *r, struct qerror *err);
 
 static void fail_once(struct pg_db *pd, const PGresult *r)
 {
@@ -482,6 +500,7 @@ static enum qerr ensure_connected(struct pg_db *pd, const char *sql, struct qerr
 			pd->lost_tx = true;
 		pd->in_tx = false;
 		PQreset(pd->c);
+		defer_drop(pd); /* its server-side statement went with the old session */
 		pd->nheld = 0; /* the old session's advisory locks went with it */
 		for (struct pg_stmt *s = pd->stmts; s; s = s->next)
 			stmt_clear_variants(s);
@@ -626,6 +645,8 @@ static enum qerr pg_prepare(struct db *db, const char *sql, bool persistent, voi
 		s->role = PR_BEGIN_READ;
 	else if (strcmp(sql, db_driver_pgsql.rollback_sql) == 0)
 		s->role = PR_ROLLBACK;
+	s->tx_edge = s->role != PR_NONE || starts_with(sql, "BEGIN") || starts_with(sql, "COMMIT") ||
+		     starts_with(sql, "ROLLBACK") || starts_with(sql, "END") || starts_with(sql, "START");
 	copy_analyse(s);
 	s->next = s->pd->stmts;
 	if (s->next)
@@ -664,6 +685,8 @@ static void pg_finalize(void *impl)
 		return;
 	pg_reset(s);
 	if (s->pd) {
+		if (s->pd->deferred == s)
+			defer_drop(s->pd);
 		if (s->prev)
 			s->prev->next = s->next;
 		else
@@ -898,6 +921,23 @@ static void pipeline_abandon(PGconn *c)
 	PQexitPipelineMode(c);
 }
 
+/* A deferred statement (db_defer) whose transaction ended or was bypassed before its first statement: lost. */
+static void defer_drop(struct pg_db *pd)
+{
+	pd->deferred = NULL;
+	if (pd->deferral == DB_DEFER_PENDING)
+		pd->deferral = DB_DEFER_LOST;
+}
+
+/* Until a deferred check held, nothing but a ROLLBACK runs (db_defer). */
+static enum qerr unconfirmed(struct pg_db *pd, const char *sql, struct qerror *err)
+{
+	if (pd->deferral != DB_DEFER_LOST || starts_with(sql, "ROLLBACK"))
+		return QERR_OK;
+	return qerr_set(err, QERR_UNAVAILABLE, "session_unconfirmed", NULL,
+			"the deferred check did not hold; nothing runs until it is asked for");
+}
+
 /*
  * db_begin_read: the BEGIN waits for the first statement (exec_begun) when
  * the connection is between transactions (or only a ROLLBACK's answer is
@@ -923,6 +963,7 @@ static bool defer_begin(struct pg_db *pd)
  */
 static bool rollback_quick(struct pg_db *pd)
 {
+	defer_drop(pd);
 	if (pd->begin_pending) {
 		pd->begin_pending = false;
 		return true;
@@ -959,12 +1000,20 @@ static PGresult *take(PGconn *c)
 	return first;
 }
 
-/* The pending BEGIN and a prepared statement in one round trip; a failed BEGIN is the answer. */
-static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const char *const *values, const int *lengths,
-			    const int *formats)
+/*
+ * The pending BEGIN, a deferred statement (db_defer) and s's server-side
+ * statement `name` in one round trip; a failed BEGIN is the answer.
+ */
+static PGresult *exec_begun(struct pg_db *pd, struct pg_stmt *s, const char *name)
 {
 	PGconn *c = pd->c;
+	int n = s->nparams;
 	pd->begin_pending = false;
+	struct pg_stmt *d = pd->deferred;
+	struct pg_variant *dv = pd->deferred_v;
+	pd->deferred = NULL;
+	if (d == s)
+		d = NULL; /* (not the case db_defer serves: it is run as any first statement) */
 	if (!pd->tx_prepared && PQtransactionStatus(c) == PQTRANS_IDLE) {
 		/* once per connection, outside any transaction: neither can fail but for a lost connection */
 		PGresult *b = PQprepare(c, "qbegin", db_driver_pgsql.begin_read_sql, 0, NULL);
@@ -976,19 +1025,23 @@ static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const cha
 		PQclear(r);
 	}
 	if (PQenterPipelineMode(c) != 1) {
+		pd->deferral = d ? DB_DEFER_LOST : pd->deferral;
 		PGresult *b = PQexec(c, db_driver_pgsql.begin_read_sql);
 		if (PQresultStatus(b) != PGRES_COMMAND_OK)
 			return b;
 		PQclear(b);
-		return PQexecPrepared(c, name, n, values, lengths, formats, 0);
+		return PQexecPrepared(c, name, n, s->values, s->lengths, s->formats, 0);
 	}
 	if ((pd->tx_prepared ? PQsendQueryPrepared(c, "qbegin", 0, NULL, NULL, NULL, 0)
 			     : PQsendQueryParams(c, db_driver_pgsql.begin_read_sql, 0, NULL, NULL, NULL, NULL, 0)) != 1 ||
-	    PQsendQueryPrepared(c, name, n, values, lengths, formats, 0) != 1 || PQpipelineSync(c) != 1) {
+	    (d && PQsendQueryPrepared(c, dv->name, d->nparams, d->values, d->lengths, d->formats, 0) != 1) ||
+	    PQsendQueryPrepared(c, name, n, s->values, s->lengths, s->formats, 0) != 1 || PQpipelineSync(c) != 1) {
 		pipeline_abandon(c);
+		if (d)
+			pd->deferral = DB_DEFER_LOST;
 		return NULL; /* reported from the connection's error message */
 	}
-	PGresult *b = take(c), *r = take(c);
+	PGresult *b = take(c), *dr = d ? take(c) : NULL, *r = take(c);
 	for (PGresult *x; (x = PQgetResult(c));) {
 		bool sync = PQresultStatus(x) == PGRES_PIPELINE_SYNC;
 		PQclear(x);
@@ -996,6 +1049,17 @@ static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const cha
 			break;
 	}
 	PQexitPipelineMode(c);
+	if (d) {
+		/* the check reads its rows before anyone reads s's; an error (or the BEGIN's) loses it */
+		struct qerror ignored = {0};
+		bool ok = PQresultStatus(b) == PGRES_COMMAND_OK && PQresultStatus(dr) == PGRES_TUPLES_OK;
+		if (!ok)
+			PQclear(dr);
+		pd->deferral = ok && adopt(d, dr, &ignored) == 0 && pd->deferred_check(pd->deferred_arg)
+				   ? DB_DEFER_CONFIRMED
+				   : DB_DEFER_LOST;
+		pg_reset(d);
+	}
 	if (PQresultStatus(b) != PGRES_COMMAND_OK) {
 		PQclear(r);
 		return b;
@@ -1004,45 +1068,35 @@ static PGresult *exec_begun(struct pg_db *pd, const char *name, int n, const cha
 	return r;
 }
 
-static int execute(struct pg_stmt *s, struct qerror *err)
+/*
+ * The server-side statement for s's current bindings (its arrays filled for
+ * libpq), prepared on first use; NULL with *fail the server's refusal, or
+ * with *fail NULL when out of memory.
+ */
+static struct pg_variant *resolve(struct pg_stmt *s, PGresult **fail)
 {
-	struct pg_db *pd = s->pd;
-	if ((s->role == PR_BEGIN_READ && defer_begin(pd)) || (s->role == PR_ROLLBACK && rollback_quick(pd)))
-		return done_empty(s);
-	if (settle(pd, err) || ensure_connected(pd, s->sql, err))
-		return -1;
 	int n = s->nparams;
-	Oid *types = s->types;
-	const char **values = s->values;
-	int *lengths = s->lengths, *formats = s->formats;
-	PGresult *r = NULL;
 	for (int attempt = 0; attempt < 4 + n; attempt++) {
 		for (int i = 0; i < n; i++) {
 			struct pg_param *p = &s->params[i];
-			types[i] = type_of(s, i);
-			values[i] = p->kind == PK_NULL ? NULL : p->buf;
-			lengths[i] = (int)p->len;
-			formats[i] = p->kind == PK_BLOB ? 1 : 0;
+			s->types[i] = type_of(s, i);
+			s->values[i] = p->kind == PK_NULL ? NULL : p->buf;
+			s->lengths[i] = (int)p->len;
+			s->formats[i] = p->kind == PK_BLOB ? 1 : 0;
 		}
-		PGresult *fail;
-		struct pg_variant *v = variant(s, types, &fail);
-		if (!v) {
-			if (!fail) {
-				qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
-				return -1;
-			}
-			if (adjust_types(s, fail)) {
-				PQclear(fail);
-				continue;
-			}
-			r = fail;
-			break;
-		}
-		r = pd->begin_pending ? exec_begun(pd, v->name, n, values, lengths, formats)
-				      : PQexecPrepared(pd->c, v->name, n, values, lengths, formats, 0);
-		break;
+		struct pg_variant *v = variant(s, s->types, fail);
+		if (v || !*fail || !adjust_types(s, *fail))
+			return v;
+		PQclear(*fail);
+		*fail = NULL;
 	}
-	note_tx(pd);
+	return NULL;
+}
+
+/* Takes r as s's answer: its rows (read by pg_step), or the error it is (0, or -1 with err filled). */
+static int adopt(struct pg_stmt *s, PGresult *r, struct qerror *err)
+{
+	struct pg_db *pd = s->pd;
 	ExecStatusType st = PQresultStatus(r);
 	if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
 		map_result_error(r, pd->c, err);
@@ -1075,6 +1129,33 @@ static int execute(struct pg_stmt *s, struct qerror *err)
 	}
 	s->blob_row = -1;
 	return 0;
+}
+
+static int execute(struct pg_stmt *s, struct qerror *err)
+{
+	struct pg_db *pd = s->pd;
+	if ((s->role == PR_BEGIN_READ && defer_begin(pd)) || (s->role == PR_ROLLBACK && rollback_quick(pd)))
+		return done_empty(s);
+	if (s->tx_edge || !pd->begin_pending)
+		defer_drop(pd); /* only the transaction's first statement takes it along */
+	if (unconfirmed(pd, s->sql, err) || settle(pd, err) || ensure_connected(pd, s->sql, err))
+		return -1;
+	PGresult *r;
+	struct pg_variant *v = resolve(s, &r);
+	if (!v && !r) {
+		qerr_set(err, QERR_INTERNAL, "out_of_memory", NULL, "out of memory");
+		return -1;
+	}
+	if (v)
+		r = pd->begin_pending
+			? exec_begun(pd, s, v->name)
+			: PQexecPrepared(pd->c, v->name, s->nparams, s->values, s->lengths, s->formats, 0);
+	note_tx(pd);
+	if (unconfirmed(pd, s->sql, err)) {
+		PQclear(r); /* the check that went with it did not hold: this answer is not for the caller */
+		return -1;
+	}
+	return adopt(s, r, err);
 }
 
 static int pg_step(struct db *db, void *impl, struct qerror *err)
@@ -1169,7 +1250,8 @@ static size_t pg_col_bytes(void *impl, int col)
 static enum qerr pg_exec(struct db *db, const char *sql, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
-	if (settle(pd, err) || ensure_connected(pd, sql, err))
+	defer_drop(pd);
+	if (unconfirmed(pd, sql, err) || settle(pd, err) || ensure_connected(pd, sql, err))
 		return err->code;
 	if (pd->begin_pending) {
 		/* a pending BEGIN goes first (rare: db_exec inside a read transaction) */
@@ -1217,6 +1299,9 @@ static int pg_send(struct db *db, void *impl, struct qerror *err)
 {
 	struct pg_stmt *s = impl;
 	struct pg_db *pd = P(db);
+	defer_drop(pd);
+	if (unconfirmed(pd, s->sql, err))
+		return -1;
 	collect(pd);
 	if (pd->failed || pd->lost_tx || pd->begin_pending || PQstatus(pd->c) != CONNECTION_OK)
 		return 0;
@@ -1355,6 +1440,9 @@ static void hot_release(struct pg_db *pd)
 static enum qerr pg_begin_write(struct db *db, struct qerror *err)
 {
 	struct pg_db *pd = P(db);
+	defer_drop(pd);
+	if (unconfirmed(pd, "BEGIN", err))
+		return err->code;
 	if (!pd->ssi)
 		return pg_exec(
 		    db, "BEGIN ISOLATION LEVEL READ COMMITTED; SELECT pg_advisory_xact_lock(" PG_WRITE_LOCK ")", err);
@@ -1396,6 +1484,40 @@ static void pg_reset_busy(struct db *db)
 	for (struct pg_stmt *s = P(db)->stmts; s; s = s->next)
 		if (s->res)
 			pg_reset(s);
+}
+
+/* db_defer (see "Round trips" above): only right after db_begin_read, before any statement of its transaction. */
+static bool pg_defer(struct db *db, void *impl, bool (*check)(void *arg), void *arg)
+{
+	struct pg_db *pd = P(db);
+	struct pg_stmt *s = impl;
+	if (!pd->begin_pending || pd->deferred || pd->pipeline || pd->copying || s->executed)
+		return false;
+	struct qerror e = {0};
+	if (settle(pd, &e) || ensure_connected(pd, s->sql, &e))
+		return false;
+	PGresult *fail;
+	struct pg_variant *v = resolve(s, &fail); /* (prepared now if need be: the transaction has not begun) */
+	if (!v) {
+		PQclear(fail);
+		return false;
+	}
+	pd->deferred = s;
+	pd->deferred_v = v;
+	pd->deferred_check = check;
+	pd->deferred_arg = arg;
+	pd->deferral = DB_DEFER_PENDING;
+	return true;
+}
+
+/* db_deferred: what became of it, forgotten; a pending one is the caller's to run now, as the first statement. */
+static enum db_deferral pg_deferred(struct db *db)
+{
+	struct pg_db *pd = P(db);
+	enum db_deferral d = pd->deferral;
+	pd->deferred = NULL;
+	pd->deferral = DB_DEFER_NONE;
+	return d;
 }
 
 /*
@@ -1444,4 +1566,6 @@ const struct db_driver db_driver_pgsql = {
     .begin_write = pg_begin_write,
     .hot = pg_hot,
     .end_write = pg_end_write,
+    .defer = pg_defer,
+    .deferred = pg_deferred,
 };

@@ -718,6 +718,122 @@ static void test_read_transactions(void **state)
 	exec_ok(t->db, "DELETE FROM kv");
 }
 
+/* A deferred statement's own read (another text than read_n's, as the HTTP server's session check). */
+static struct db_stmt *deferred_n(struct db *db, int64_t id)
+{
+	struct qerror e = {0};
+	struct db_stmt *st = db_prepare(db, "SELECT n, t FROM kv WHERE id=?", &e);
+	assert_non_null(st);
+	db_bind_int64(st, 1, id);
+	return st;
+}
+
+/* db_defer's check in these tests: the row's n is the one wanted. */
+struct want {
+	int64_t n;
+	int calls;
+};
+
+static bool check_n(struct db_stmt *st, void *arg)
+{
+	struct want *w = arg;
+	struct qerror e = {0};
+	w->calls++;
+	bool ok = db_one(st, &e) == QERR_OK && db_col_int64(st, 0) == w->n;
+	db_reset(st);
+	return ok;
+}
+
+/*
+ * db_defer: a check goes with the read transaction's first statement, in
+ * its snapshot, and is read before that statement's answer is given; when
+ * it does not hold, or the transaction ended or was bypassed before its
+ * first statement, or it failed, nothing but a ROLLBACK runs until
+ * db_deferred is asked.
+ */
+static void test_deferred(void **state)
+{
+	NEED_SERVER(state);
+	struct pgt *t = *state;
+	struct qerror e = {0};
+	exec_ok(t->db, "DELETE FROM kv");
+	exec_ok(t->db, "INSERT INTO kv(id,n,t) VALUES(1,10,'a'),(2,20,'b')");
+
+	/* sent with the first statement: both in the snapshot it takes (a commit before it counts) */
+	struct want w = {21, 0};
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_true(db_defer(t->db2, deferred_n(t->db2, 2), check_n, &w));
+	exec_ok(t->db, "UPDATE kv SET n=21 WHERE id=2");
+	assert_int_equal(w.calls, 0); /* nothing sent yet */
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	assert_int_equal(w.calls, 1);
+	exec_ok(t->db, "UPDATE kv SET n=22 WHERE id=2");
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	db_release(t->db2); /* a check that held stays so after its transaction */
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_CONFIRMED);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_NONE); /* forgotten */
+
+	/* a check that does not hold: the first statement's answer is refused, and everything after it */
+	w = (struct want){21, 0};
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_true(db_defer(t->db2, deferred_n(t->db2, 2), check_n, &w));
+	assert_int_equal(read_n(t->db2, QERR_UNAVAILABLE), -1);
+	assert_int_equal(w.calls, 1);
+	struct qerror we = {0};
+	assert_int_equal(db_begin_write(t->db2, &we), QERR_UNAVAILABLE);
+	assert_string_equal(we.slug, "session_unconfirmed");
+	assert_int_equal(db_exec(t->db2, "SELECT 1", &we), QERR_UNAVAILABLE);
+	db_release(t->db2); /* a ROLLBACK still goes */
+	assert_int_equal(read_n(t->db2, QERR_UNAVAILABLE), -1);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+
+	/* no statement ran: the caller runs it now, as the transaction's first */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *d = deferred_n(t->db2, 2);
+	assert_true(db_defer(t->db2, d, check_n, &w));
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_PENDING);
+	assert_int_equal(db_one(d, &e), QERR_OK);
+	assert_int_equal(db_col_int64(d, 0), 22);
+	db_reset(d);
+	db_release(t->db2);
+
+	/* the transaction ended before its first statement: lost, and nothing runs until asked */
+	w = (struct want){22, 0};
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_true(db_defer(t->db2, deferred_n(t->db2, 2), check_n, &w));
+	db_rollback(t->db2);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_UNAVAILABLE), -1);
+	assert_int_equal(db_begin_write(t->db2, &we), QERR_UNAVAILABLE);
+	assert_int_equal(w.calls, 0);
+	db_release(t->db2);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+
+	/* only right after db_begin_read */
+	assert_false(db_defer(t->db2, deferred_n(t->db2, 2), check_n, &w)); /* no read transaction */
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	assert_false(db_defer(t->db2, deferred_n(t->db2, 2), check_n, &w)); /* a statement ran in it already */
+	db_release(t->db2);
+
+	/* its own failure loses it */
+	w = (struct want){0, 0};
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	struct db_stmt *bad = db_prepare(t->db2, "SELECT 1/(n-n) FROM kv WHERE id=?", &e);
+	db_bind_int64(bad, 1, 1);
+	assert_true(db_defer(t->db2, bad, check_n, &w));
+	assert_int_equal(read_n(t->db2, QERR_UNAVAILABLE), -1);
+	assert_int_equal(w.calls, 0);
+	db_release(t->db2);
+	assert_int_equal(db_deferred(t->db2), DB_DEFER_LOST);
+	assert_int_equal(db_begin_read(t->db2, &e), QERR_OK);
+	assert_int_equal(read_n(t->db2, QERR_OK), 10);
+	db_release(t->db2);
+	exec_ok(t->db, "DELETE FROM kv");
+}
+
 /* Counters and the word index column the market writes. */
 static void test_counters_and_words(void **state)
 {
@@ -825,6 +941,7 @@ int main(void)
 	    cmocka_unit_test(test_hot_rows),
 	    cmocka_unit_test(test_reconnect),
 	    cmocka_unit_test(test_read_transactions),
+	    cmocka_unit_test(test_deferred),
 	    cmocka_unit_test(test_counters_and_words),
 	    cmocka_unit_test(test_bulk),
 	};
