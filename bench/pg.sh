@@ -65,7 +65,14 @@ PG_SETTINGS=$'fsync = on\nfull_page_writes = on\nsynchronous_commit = off\nshare
 BASE=${PRIMARY_URL%/*} SBASE=${STANDBY_URL%/*}
 pgq() { psql -XtAq -v ON_ERROR_STOP=1 "$1" -c "$2"; }
 newdb() { pgq "$BASE/postgres" "CREATE DATABASE $1"; echo "$BASE/$1"; }
-lag_zero() { for _ in $(seq 600); do [ "$("$CLU" lag "$OUT/pg")" = 0 ] && return 0; sleep 0.2; done; }
+# The standby has replayed everything committed so far. With synchronous_commit off a commit waits
+# in the WAL buffers for the WAL writer (wal_writer_delay, 200 ms) and the write position that `lag`
+# counts from does not include it yet: so first wait that long (without it, reads on the standby
+# right after fresh_demands' import found no demand now and then: 404s in the pg2r mixed cell).
+lag_zero() {
+  sleep 0.3
+  for _ in $(seq 600); do [ "$("$CLU" lag "$OUT/pg")" = 0 ] && return 0; sleep 0.2; done
+}
 
 out "Machine: $(nproc) cores ($(sed -n 's/^model name[^:]*: //p' /proc/cpuinfo | head -1)), load before the run $(cut -d' ' -f1-3 /proc/loadavg);"
 out "PostgreSQL $(pgq "$BASE/postgres" 'SHOW server_version'), fsync on, synchronous_commit off, shared_buffers 1GB; SQLite $(sqlite3 --version | cut -d' ' -f1) WAL, synchronous=NORMAL."
