@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "base/jsonio.h"
 #include "base/log.h"
@@ -731,9 +732,10 @@ struct db_writer {
 	int refs;
 	struct db *conn;
 	pthread_mutex_t turn; /* held from a write's begin to its commit or rollback */
-	int waiting;	      /* threads waiting for the turn (atomic) */
+	int waiting;	      /* threads waiting for the turn (atomic; given up under mu) */
+	bool holding;	      /* a write holds the turn and has not yet decided at its end (under mu) */
 	bool nested;	      /* the holder's write runs in a savepoint: earlier writes wait in the transaction */
-	/* Writes released into the open transaction, waiting for its commit (changed by the turn holder). */
+	/* Writes released into the open transaction, waiting for its commit (changed by the turn holder, under mu). */
 	struct group_member *pending;
 	int npending;
 	pthread_mutex_t mu; /* guards the members' outcomes */
@@ -825,13 +827,46 @@ static enum qerr wrong_turn(struct db *db, struct qerror *err)
 			"database error: a statement ran outside its write transaction");
 }
 
-static void turn_take(struct db_writer *w, struct db *db)
+/*
+ * Takes the write turn, waiting at most db_write_wait_ms (SQLite's busy limit: a write behind a
+ * long one, a big import, is told the database is busy instead of holding its thread for as long).
+ * A waiter may give up only if the writes waiting in the transaction keep someone to commit them:
+ * a holder (it decides at its end, under w->mu, from the waiters then) or another waiter. If none
+ * is left but it, the turn is free or being handed to it: it takes it after all.
+ */
+static long write_wait_ms = 10000;
+
+void db_set_write_wait_ms(long ms) { __atomic_store_n(&write_wait_ms, ms, __ATOMIC_RELAXED); }
+
+static enum qerr turn_take(struct db_writer *w, struct db *db, struct qerror *err)
 {
 	__atomic_add_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
-	pthread_mutex_lock(&w->turn);
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	long ms = __atomic_load_n(&write_wait_ms, __ATOMIC_RELAXED);
+	until.tv_sec += ms / 1000;
+	until.tv_nsec += (ms % 1000) * 1000000L;
+	if (until.tv_nsec >= 1000000000L) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000L;
+	}
+	if (pthread_mutex_clocklock(&w->turn, CLOCK_MONOTONIC, &until) != 0) {
+		pthread_mutex_lock(&w->mu);
+		bool needed = w->npending > 0 && !w->holding && w->waiting == 1;
+		if (!needed)
+			__atomic_sub_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
+		pthread_mutex_unlock(&w->mu);
+		if (!needed)
+			return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again");
+		pthread_mutex_lock(&w->turn);
+	}
+	pthread_mutex_lock(&w->mu);
 	__atomic_sub_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
+	w->holding = true;
+	pthread_mutex_unlock(&w->mu);
 	w->conn->holder = db;
 	w->conn->holder_thread = pthread_self();
+	return QERR_OK;
 }
 
 /* Ends db's turn: no statement of the writer stays mid-result for the next holder to trip on. */
@@ -840,7 +875,24 @@ static void turn_give(struct db_writer *w, struct db *db)
 	w->conn->drv->reset_busy(w->conn);
 	db->active = NULL;
 	w->conn->holder = NULL;
+	pthread_mutex_lock(&w->mu);
+	w->holding = false;
+	pthread_mutex_unlock(&w->mu);
 	pthread_mutex_unlock(&w->turn);
+}
+
+/*
+ * The holder's decision at its end, under w->mu so that no waiter gives up in between: true if a
+ * write waits for the turn (it, or one after it, will commit the writes waiting in the transaction).
+ */
+static bool writer_waits(struct db_writer *w)
+{
+	pthread_mutex_lock(&w->mu);
+	bool waits = w->waiting > 0;
+	if (waits)
+		w->holding = false; /* from here the waiters count on themselves (turn_take) */
+	pthread_mutex_unlock(&w->mu);
+	return waits;
 }
 
 /* Tells every waiting write of the transaction its outcome (rc, with e when it failed). */
@@ -853,10 +905,10 @@ static void group_decide(struct db_writer *w, enum qerr rc, const struct qerror 
 			m->err = *e;
 		m->done = true;
 	}
-	pthread_cond_broadcast(&w->decided);
-	pthread_mutex_unlock(&w->mu);
 	w->pending = NULL;
 	w->npending = 0;
+	pthread_cond_broadcast(&w->decided);
+	pthread_mutex_unlock(&w->mu);
 }
 
 /* Commits the writer's transaction for every write in it (mine: the holder's too); on failure rolls it back and fails them all. */
@@ -896,7 +948,8 @@ static enum qerr group_begin(struct db *db, struct qerror *err)
 	if (db->drv->in_transaction(db)) /* as BEGIN IMMEDIATE on this connection would say */
 		return qerr_set(err, QERR_INTERNAL, "database_error", NULL,
 				"database error: cannot start a transaction within a transaction");
-	turn_take(w, db);
+	if (turn_take(w, db, err))
+		return err->code;
 	c->drv->reset_busy(c);
 	enum qerr rc;
 	if (c->drv->in_transaction(c)) {
@@ -941,7 +994,7 @@ static void group_rollback(struct db *db)
 	if (w->npending) {
 		if (!c->drv->in_transaction(c))
 			group_lost(w);
-		else if (__atomic_load_n(&w->waiting, __ATOMIC_SEQ_CST) == 0)
+		else if (!writer_waits(w))
 			group_commit_all(w, false, NULL); /* no one after us to commit the waiting writes */
 	}
 	turn_give(w, db);
@@ -981,12 +1034,21 @@ static enum qerr group_commit(struct db *db, enum db_fault_action a, struct qerr
 		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL,
 				"database busy, try again (the write was rolled back)");
 	}
-	if (a == DB_FAULT_NONE && w->npending + 1 < GROUP_MAX && __atomic_load_n(&w->waiting, __ATOMIC_SEQ_CST) > 0) {
+	struct group_member me = {0};
+	bool join = false;
+	if (a == DB_FAULT_NONE && w->npending + 1 < GROUP_MAX) {
+		pthread_mutex_lock(&w->mu);
+		if (w->waiting > 0) { /* (as writer_waits, with this write added to the waiting ones at once) */
+			me.next = w->pending;
+			w->pending = &me;
+			w->npending++;
+			w->holding = false;
+			join = true;
+		}
+		pthread_mutex_unlock(&w->mu);
+	}
+	if (join) {
 		/* Others wait for the turn: the last of them commits this write with theirs. */
-		struct group_member me = {0};
-		me.next = w->pending;
-		w->pending = &me;
-		w->npending++;
 		turn_give(w, db);
 		pthread_mutex_lock(&w->mu);
 		while (!me.done)

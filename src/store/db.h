@@ -71,6 +71,12 @@ struct db *db_open_standby(const char *path, const char *primary, struct qerror 
  * when stepped. The server does this for its request threads. PostgreSQL: no effect.
  */
 enum qerr db_share_writer(struct db *db, struct qerror *err);
+/*
+ * The longest a shared write waits for its turn (10,000 ms, as SQLite's busy limit) before it
+ * fails with QERR_UNAVAILABLE "database_busy" (a 503 the client may retry): a write behind a long
+ * one does not hold its server thread for as long. Tests shorten it.
+ */
+void db_set_write_wait_ms(long ms);
 /* For a connection db_share_writer shared (false otherwise): its writer's counts so far. */
 struct db_writer_stats {
 	int64_t writes;	 /* writes committed */

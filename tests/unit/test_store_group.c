@@ -8,6 +8,8 @@
  *    the writes (the writes did share them);
  *  - a write whose commit fails (an injected error) undoes only itself: the write waiting in
  *    the same transaction for it is committed all the same;
+ *  - writes that give up waiting for the turn (database_busy) leave the counts exact, and a
+ *    write behind one that holds the turn too long is told busy and changes nothing;
  *  - a statement prepared before db_begin_write and stepped inside it, or kept after the
  *    commit, is refused instead of running outside the transaction.
  */
@@ -42,7 +44,7 @@ static int setup(void **state)
 struct worker {
 	const char *path;
 	int id;
-	int committed, failed;
+	int committed, failed, busy;
 	bool broken; /* an unexpected error: the message is in err */
 	struct qerror err;
 };
@@ -82,6 +84,11 @@ static void *work(void *arg)
 		qerr_clear(&e);
 		bool give_up = i % 7 == 0, clash = i % 11 == 0 && (i - 1) % 7 != 0; /* i - 1 was committed */
 		if (db_begin_write(db, &e)) {
+			if (e.code == QERR_UNAVAILABLE && strcmp(e.slug, "database_busy") == 0) {
+				w->busy++; /* waited too long for the turn: nothing was done, try again */
+				i--;
+				continue;
+			}
 			w->broken = true;
 			break;
 		}
@@ -114,6 +121,28 @@ static void *work(void *arg)
 	return NULL;
 }
 
+/* Runs THREADS workers (ids first_id...) to the end; the writes they committed, *busy their give-ups. */
+static int run_workers(const char *path, int first_id, int *busy)
+{
+	struct worker w[THREADS];
+	pthread_t th[THREADS];
+	for (int i = 0; i < THREADS; i++) {
+		w[i] = (struct worker){.path = path, .id = first_id + i};
+		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
+	}
+	int committed = 0;
+	*busy = 0;
+	for (int i = 0; i < THREADS; i++) {
+		pthread_join(th[i], NULL);
+		if (w[i].broken)
+			fail_msg("worker %d: %s", i, w[i].err.message);
+		assert_int_equal(w[i].committed + w[i].failed, WRITES);
+		committed += w[i].committed;
+		*busy += w[i].busy;
+	}
+	return committed;
+}
+
 static void test_concurrent_increments_are_exact_and_share_commits(void **state)
 {
 	struct testdb *t = *state;
@@ -122,20 +151,8 @@ static void test_concurrent_increments_are_exact_and_share_commits(void **state)
 	struct db *watch = db_open(t->path, false, &e);
 	assert_non_null(watch);
 	assert_int_equal(db_share_writer(watch, &e), QERR_OK);
-	struct worker w[THREADS];
-	pthread_t th[THREADS];
-	for (int i = 0; i < THREADS; i++) {
-		w[i] = (struct worker){.path = t->path, .id = i};
-		assert_int_equal(pthread_create(&th[i], NULL, work, &w[i]), 0);
-	}
-	int committed = 0;
-	for (int i = 0; i < THREADS; i++) {
-		pthread_join(th[i], NULL);
-		if (w[i].broken)
-			fail_msg("worker %d: %s", i, w[i].err.message);
-		assert_int_equal(w[i].committed + w[i].failed, WRITES);
-		committed += w[i].committed;
-	}
+	int busy;
+	int committed = run_workers(t->path, 0, &busy);
 	/* Read on a connection of their own: what was committed, not what a writer saw. */
 	assert_int_equal(testdb_scalar(t->db, "SELECT n FROM g_counter WHERE id=1"), committed);
 	assert_int_equal(testdb_scalar(t->db, "SELECT count(*) FROM g_rows"), committed);
@@ -225,6 +242,81 @@ static void test_a_failed_write_leaves_the_writes_it_shares_a_commit_with(void *
 	db_close(db);
 }
 
+/*
+ * With no wait at all, a write that finds the turn taken gives up (database_busy) and tries
+ * again: hundreds do here, and the counts stay exact (a write that gave up did nothing, and every
+ * write that was told it committed did). That a writer giving up never strands the writes waiting
+ * in the transaction (turn_take's rule) is not shown here: the other threads' next tries would
+ * commit them anyway (a mutant that always gives up passes this test).
+ */
+static void test_writes_that_give_up_waiting_change_nothing(void **state)
+{
+	struct testdb *t = *state;
+	int64_t before = testdb_scalar(t->db, "SELECT n FROM g_counter WHERE id=1");
+	int64_t rows = testdb_scalar(t->db, "SELECT count(*) FROM g_rows");
+	db_set_write_wait_ms(0); /* a write that finds the turn taken gives up at once */
+	int busy;
+	int committed = run_workers(t->path, 100, &busy);
+	db_set_write_wait_ms(10000);
+	print_message("%d writes committed, %d gave up waiting and were tried again\n", committed, busy);
+	assert_true(busy > 0); /* the give-up path ran */
+	assert_int_equal(testdb_scalar(t->db, "SELECT n FROM g_counter WHERE id=1"), before + committed);
+	assert_int_equal(testdb_scalar(t->db, "SELECT count(*) FROM g_rows"), rows + committed);
+}
+
+/* A write behind one that holds the turn longer than the wait is told the database is busy. */
+struct holder {
+	const char *path;
+	int holding; /* atomic */
+	enum qerr rc;
+};
+
+static void *hold_turn(void *arg)
+{
+	struct holder *h = arg;
+	struct qerror e = {0};
+	struct db *db = db_open(h->path, false, &e);
+	if (!db || db_share_writer(db, &e) || db_begin_write(db, &e) || increment(db, 77, 1, false, &e)) {
+		h->rc = e.code ? e.code : QERR_INTERNAL;
+		__atomic_store_n(&h->holding, 1, __ATOMIC_SEQ_CST);
+		db_close(db);
+		return NULL;
+	}
+	__atomic_store_n(&h->holding, 1, __ATOMIC_SEQ_CST);
+	nanosleep(&(struct timespec){0, 400000000L}, NULL);
+	h->rc = db_commit(db, &e);
+	db_close(db);
+	return NULL;
+}
+
+static void test_a_write_behind_a_long_one_is_told_busy(void **state)
+{
+	struct testdb *t = *state;
+	struct qerror e = {0};
+	struct db *db = db_open(t->path, false, &e);
+	assert_non_null(db);
+	assert_int_equal(db_share_writer(db, &e), QERR_OK);
+	struct holder h = {.path = t->path};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, hold_turn, &h), 0);
+	while (!__atomic_load_n(&h.holding, __ATOMIC_SEQ_CST))
+		nanosleep(&(struct timespec){0, 1000000L}, NULL);
+	db_set_write_wait_ms(100);
+	assert_int_equal(db_begin_write(db, &e), QERR_UNAVAILABLE);
+	assert_string_equal(e.slug, "database_busy");
+	assert_false(db_in_transaction(db));
+	db_set_write_wait_ms(10000);
+	pthread_join(th, NULL);
+	assert_int_equal(h.rc, QERR_OK);
+	/* Once the long write is over the turn is there again. */
+	qerr_clear(&e);
+	assert_int_equal(db_begin_write(db, &e), QERR_OK);
+	assert_int_equal(increment(db, 78, 1, false, &e), QERR_OK);
+	assert_int_equal(db_commit(db, &e), QERR_OK);
+	assert_int_equal(testdb_scalar(t->db, "SELECT count(*) FROM g_rows WHERE thread IN (77,78)"), 2);
+	db_close(db);
+}
+
 static void test_statements_off_their_turn_are_refused(void **state)
 {
 	struct testdb *t = *state;
@@ -257,6 +349,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_concurrent_increments_are_exact_and_share_commits),
 	    cmocka_unit_test(test_a_failed_write_leaves_the_writes_it_shares_a_commit_with),
+	    cmocka_unit_test(test_writes_that_give_up_waiting_change_nothing),
+	    cmocka_unit_test(test_a_write_behind_a_long_one_is_told_busy),
 	    cmocka_unit_test(test_statements_off_their_turn_are_refused),
 	};
 	return cmocka_run_group_tests(tests, setup, testdb_teardown);
