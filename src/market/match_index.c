@@ -8,6 +8,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -65,6 +66,9 @@ struct mi_hot {
 };
 
 struct mi_index {
+	/* The two locks first: clearing or swapping an index (index_data) never writes them, since threads
+	 * waiting on them change them meanwhile (saving and restoring them once lost a waiter's update:
+	 * two threads then built one index at once, a double free under ASan). */
 	pthread_rwlock_t lock;
 	pthread_mutex_t rebuild; /* held by the one thread rebuilding for another vocabulary (acquire) */
 	enum mi_kind kind;
@@ -275,6 +279,11 @@ static uint32_t hash_term(const char *s, size_t n)
 	return h;
 }
 
+/* Everything of an index but its locks (they come first in struct mi_index). */
+#define INDEX_DATA_OFF offsetof(struct mi_index, kind)
+#define INDEX_DATA_SIZE (sizeof(struct mi_index) - INDEX_DATA_OFF)
+static void *index_data(struct mi_index *ix) { return (char *)ix + INDEX_DATA_OFF; }
+
 static void index_clear(struct mi_index *ix)
 {
 	for (uint32_t i = 0; i < ix->nterms; i++)
@@ -298,12 +307,8 @@ static void index_clear(struct mi_index *ix)
 	free(ix->static_val);
 	free(ix->path);
 	text_vocab_release(ix->vocab);
-	pthread_rwlock_t lock = ix->lock;
-	pthread_mutex_t rebuild = ix->rebuild;
 	enum mi_kind kind = ix->kind;
-	memset(ix, 0, sizeof *ix);
-	ix->lock = lock;
-	ix->rebuild = rebuild;
+	memset(index_data(ix), 0, INDEX_DATA_SIZE);
 	ix->kind = kind;
 }
 
@@ -988,11 +993,7 @@ static enum qerr acquire(struct db *db, struct mi_index *ix, struct qerror *err)
 			if (!rc) {
 				pthread_rwlock_wrlock(&ix->lock);
 				index_clear(ix);
-				pthread_rwlock_t lock = ix->lock;
-				pthread_mutex_t rebuild = ix->rebuild;
-				*ix = *fresh;
-				ix->lock = lock;
-				ix->rebuild = rebuild;
+				memcpy(index_data(ix), index_data(fresh), INDEX_DATA_SIZE);
 				pthread_rwlock_unlock(&ix->lock);
 			}
 			free(fresh);
