@@ -6,6 +6,7 @@
 #define QILIAN_UTIL_H
 #include <stddef.h>
 #include <stdint.h>
+#include <time.h>
 #include <stdbool.h>
 
 /* Parses a whole decimal integer in [min,max]; false on junk, overflow or range. */
@@ -22,6 +23,9 @@ void util_now_iso(char *buf, size_t cap);
 
 /* Monotonic clock in microseconds. */
 int64_t util_mono_us(void);
+
+/* The CLOCK_MONOTONIC time ns nanoseconds from now, normalised: the deadline of a timed wait. */
+struct timespec util_mono_after_ns(int64_t ns);
 
 /* Wall clock in seconds since the epoch (qtime_now, kept for its callers). */
 int64_t util_now_unix(void);

@@ -89,11 +89,7 @@ static void *guard_main(void *arg)
 		tick_ms = 50;
 	pthread_mutex_lock(&guard_lock);
 	while (!guard_stopping) {
-		struct timespec ts;
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		ts.tv_nsec += (long)(tick_ms % 1000) * 1000000L;
-		ts.tv_sec += tick_ms / 1000 + ts.tv_nsec / 1000000000L;
-		ts.tv_nsec %= 1000000000L;
+		struct timespec ts = util_mono_after_ns((int64_t)tick_ms * 1000000);
 		pthread_cond_timedwait(&guard_wake, &guard_lock, &ts);
 		if (guard_stopping)
 			break;

@@ -15,6 +15,7 @@
 
 #include "base/jsonio.h"
 #include "base/log.h"
+#include "base/util.h"
 
 #define DB_MAX_HOOKS 16
 
@@ -291,10 +292,6 @@ struct db_stmt *db_prepare(struct db *db, const char *sql, struct qerror *err)
 		return NULL;
 	}
 	db = T(db);
-	if (db->fault_lost) {
-		fault_lost_error(err);
-		return NULL;
-	}
 	unsigned h = (unsigned)(((uintptr_t)sql >> 3) % DB_STMT_CACHE);
 	for (int probe = 0; probe < DB_STMT_CACHE; probe++) {
 		struct db_stmt *s = &db->cache[(h + (unsigned)probe) % DB_STMT_CACHE];
@@ -533,6 +530,14 @@ static enum qerr run_cached(struct db *db, const char *sql, struct qerror *err)
 	return QERR_OK;
 }
 
+/* Rolls back db's open transaction: the cached ROLLBACK, or parsed afresh if that fails. */
+static void rollback_now(struct db *db)
+{
+	struct qerror ignored = {0};
+	if (run_cached(db, db->drv->rollback_sql, &ignored))
+		db->drv->exec(db, db->drv->rollback_sql, &ignored);
+}
+
 /* A transaction starts from a clean connection: a statement left on a row would pin an old snapshot. */
 enum qerr db_begin_write(struct db *db, struct qerror *err)
 {
@@ -629,8 +634,8 @@ void db_rollback(struct db *db)
 		db_bulk_end(db, &ignored);
 	if (db->fault_lost)
 		return;
-	if (db->drv->in_transaction(db) && run_cached(db, db->drv->rollback_sql, &ignored))
-		db->drv->exec(db, db->drv->rollback_sql, &ignored);
+	if (db->drv->in_transaction(db))
+		rollback_now(db);
 	if (db->drv->end_write)
 		db->drv->end_write(db, false);
 }
@@ -841,15 +846,7 @@ void db_set_write_wait_ms(long ms) { __atomic_store_n(&write_wait_ms, ms, __ATOM
 static enum qerr turn_take(struct db_writer *w, struct db *db, struct qerror *err)
 {
 	__atomic_add_fetch(&w->waiting, 1, __ATOMIC_SEQ_CST);
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	long ms = __atomic_load_n(&write_wait_ms, __ATOMIC_RELAXED);
-	until.tv_sec += ms / 1000;
-	until.tv_nsec += (ms % 1000) * 1000000L;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = util_mono_after_ns((int64_t)__atomic_load_n(&write_wait_ms, __ATOMIC_RELAXED) * 1000000);
 	if (pthread_mutex_clocklock(&w->turn, CLOCK_MONOTONIC, &until) != 0) {
 		pthread_mutex_lock(&w->mu);
 		bool needed = w->npending > 0 && !w->holding && w->waiting == 1;
@@ -883,14 +880,21 @@ static void turn_give(struct db_writer *w, struct db *db)
 
 /*
  * The holder's decision at its end, under w->mu so that no waiter gives up in between: true if a
- * write waits for the turn (it, or one after it, will commit the writes waiting in the transaction).
+ * write waits for the turn (it, or one after it, will commit the writes waiting in the transaction);
+ * then join, if given, is added to those writes in the same step.
  */
-static bool writer_waits(struct db_writer *w)
+static bool writer_waits(struct db_writer *w, struct group_member *join)
 {
 	pthread_mutex_lock(&w->mu);
 	bool waits = w->waiting > 0;
-	if (waits)
+	if (waits) {
 		w->holding = false; /* from here the waiters count on themselves (turn_take) */
+		if (join) { /* the holder's own write waits in the transaction with the others */
+			join->next = w->pending;
+			w->pending = join;
+			w->npending++;
+		}
+	}
 	pthread_mutex_unlock(&w->mu);
 	return waits;
 }
@@ -921,11 +925,8 @@ static enum qerr group_commit_all(struct db_writer *w, bool mine, struct qerror 
 		__atomic_add_fetch(&w->writes, w->npending + (mine ? 1 : 0), __ATOMIC_RELAXED);
 		__atomic_add_fetch(&w->commits, 1, __ATOMIC_RELAXED);
 	}
-	if (rc && c->drv->in_transaction(c)) {
-		struct qerror ignored = {0};
-		if (run_cached(c, c->drv->rollback_sql, &ignored))
-			c->drv->exec(c, c->drv->rollback_sql, &ignored);
-	}
+	if (rc && c->drv->in_transaction(c))
+		rollback_now(c);
 	group_decide(w, rc, &e);
 	if (rc && err)
 		*err = e;
@@ -933,11 +934,15 @@ static enum qerr group_commit_all(struct db_writer *w, bool mine, struct qerror 
 }
 
 /* The waiting writes' transaction went (SQLite rolls a transaction back on some errors): they failed. */
+static enum qerr rolled_back(struct qerror *err)
+{
+	return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again (the write was rolled back)");
+}
+
 static void group_lost(struct db_writer *w)
 {
 	struct qerror e = {0};
-	qerr_set(&e, QERR_UNAVAILABLE, "database_busy", NULL, "database busy, try again (the write was rolled back)");
-	group_decide(w, e.code, &e);
+	group_decide(w, rolled_back(&e), &e);
 }
 
 static enum qerr group_begin(struct db *db, struct qerror *err)
@@ -981,20 +986,14 @@ static void group_rollback(struct db *db)
 	struct qerror ignored = {0};
 	c->drv->reset_busy(c);
 	c->bulk = false;
-	if (w->nested && c->drv->in_transaction(c)) {
-		if (run_cached(c, group_undo_sql, &ignored) || run_cached(c, group_release_sql, &ignored)) {
-			/* The savepoint cannot be undone: nothing of the transaction can be trusted. */
-			if (run_cached(c, c->drv->rollback_sql, &ignored))
-				c->drv->exec(c, c->drv->rollback_sql, &ignored);
-		}
-	} else if (c->drv->in_transaction(c)) {
-		if (run_cached(c, c->drv->rollback_sql, &ignored))
-			c->drv->exec(c, c->drv->rollback_sql, &ignored);
-	}
+	/* Alone in the transaction, or a savepoint that cannot be undone (nothing of it can be trusted then): all of it. */
+	if (c->drv->in_transaction(c) &&
+	    (!w->nested || run_cached(c, group_undo_sql, &ignored) || run_cached(c, group_release_sql, &ignored)))
+		rollback_now(c);
 	if (w->npending) {
 		if (!c->drv->in_transaction(c))
 			group_lost(w);
-		else if (!writer_waits(w))
+		else if (!writer_waits(w, NULL))
 			group_commit_all(w, false, NULL); /* no one after us to commit the waiting writes */
 	}
 	turn_give(w, db);
@@ -1031,23 +1030,10 @@ static enum qerr group_commit(struct db *db, enum db_fault_action a, struct qerr
 	if (!c->drv->in_transaction(c)) {
 		group_lost(w);
 		turn_give(w, db);
-		return qerr_set(err, QERR_UNAVAILABLE, "database_busy", NULL,
-				"database busy, try again (the write was rolled back)");
+		return rolled_back(err);
 	}
 	struct group_member me = {0};
-	bool join = false;
-	if (a == DB_FAULT_NONE && w->npending + 1 < GROUP_MAX) {
-		pthread_mutex_lock(&w->mu);
-		if (w->waiting > 0) { /* (as writer_waits, with this write added to the waiting ones at once) */
-			me.next = w->pending;
-			w->pending = &me;
-			w->npending++;
-			w->holding = false;
-			join = true;
-		}
-		pthread_mutex_unlock(&w->mu);
-	}
-	if (join) {
+	if (a == DB_FAULT_NONE && w->npending + 1 < GROUP_MAX && writer_waits(w, &me)) {
 		/* Others wait for the turn: the last of them commits this write with theirs. */
 		turn_give(w, db);
 		pthread_mutex_lock(&w->mu);

@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/util.h"
 
 static pthread_once_t sqlite_once = PTHREAD_ONCE_INIT;
 
@@ -152,12 +153,7 @@ static int sq_busy(void *arg, int count)
 		busy_since = now;
 	else if ((now.tv_sec - busy_since.tv_sec) * 1000000000LL + (now.tv_nsec - busy_since.tv_nsec) > BUSY_LIMIT_NS)
 		return 0;
-	struct timespec until = now;
-	until.tv_nsec += BUSY_POLL_NS;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = util_mono_after_ns(BUSY_POLL_NS);
 	pthread_mutex_lock(&turn_mu);
 	uint64_t gen = turn_gen;
 	while (turn_gen == gen)
@@ -181,13 +177,7 @@ static void sq_write_yield(struct db *db)
 	(void)db;
 	if (!atomic_load(&ckpt_restarting))
 		return;
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_nsec += YIELD_LIMIT_NS;
-	if (until.tv_nsec >= 1000000000L) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000L;
-	}
+	struct timespec until = util_mono_after_ns(YIELD_LIMIT_NS);
 	pthread_mutex_lock(&turn_mu);
 	while (atomic_load(&ckpt_restarting))
 		if (pthread_cond_timedwait(&turn_cv, &turn_mu, &until) == ETIMEDOUT)
